@@ -1,0 +1,32 @@
+"""Where tui-dl keeps its things: runs, progress, caches. No heavy imports here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+APP_NAME = "tui-dl"
+
+
+def home() -> Path:
+    """The user's tui-dl folder; `TUI_DL_HOME` overrides the platform default."""
+    override = os.environ.get("TUI_DL_HOME")
+    path = Path(override).expanduser() if override else user_data_path(APP_NAME, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def runs_dir() -> Path:
+    """One sub-folder per run, named by its run id."""
+    path = home() / "runs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def keras_cache_dir() -> Path:
+    """Where `keras.utils.get_file` caches datasets (honours `KERAS_HOME`)."""
+    base = os.environ.get("KERAS_HOME")
+    root = Path(base).expanduser() if base else Path.home() / ".keras"
+    return root / "datasets"
