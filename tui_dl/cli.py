@@ -1,0 +1,99 @@
+"""Command line: `tui-dl` opens the app; `run`, `runs` and `data` work without it.
+
+Kept light on purpose: it imports neither textual nor tensorflow until a command needs it,
+so `tui-dl runs` answers at once and the app paints fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui_dl import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    from tui_dl.engine.experiments import EXPERIMENTS
+
+    parser = argparse.ArgumentParser(
+        prog="tui-dl", description="A terminal deep-learning classroom and lab."
+    )
+    parser.add_argument("--version", action="version", version=f"tui-dl {__version__}")
+    parser.add_argument(
+        "--screen", default="home", help="open on this screen: home, runs, lab, data, help"
+    )
+    parser.add_argument("--run", metavar="ID", help="a run id (or `latest`) for --screen lab")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="folder with the datasets (default: $TUI_DL_DATA)"
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="train an experiment in the foreground")
+    run.add_argument("experiment", choices=sorted(EXPERIMENTS))
+    seen: set[str] = set()
+    for exp in EXPERIMENTS.values():
+        for param in exp.params:
+            if param.name in seen:
+                continue
+            seen.add(param.name)
+            run.add_argument(
+                f"--{param.name.replace('_', '-')}",
+                dest=f"param_{param.name}",
+                metavar="VALUE",
+                help=f"{param.label} (default {param.default})",
+            )
+    run.add_argument("--device", default="cpu", help="cpu, gpu or gpu:N (default cpu)")
+    run.add_argument("--data-dir", dest="run_data_dir", metavar="DIR")
+    run.add_argument(
+        "--json",
+        action="store_true",
+        help="print the result as one JSON object on the last line of stdout",
+    )
+
+    runs = sub.add_parser("runs", help="list past runs")
+    runs.add_argument("--json", action="store_true")
+
+    data = sub.add_parser("data", help="dataset status and downloads")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    data_sub.add_parser("status", help="which datasets are available, and from where")
+    fetch = data_sub.add_parser("fetch", help="download a dataset into the Keras cache")
+    fetch.add_argument("name", help="a dataset name, or `all`")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        from tui_dl.headless import run_command
+
+        params = {
+            k[6:]: v for k, v in vars(args).items() if k.startswith("param_") and v is not None
+        }
+        return run_command(
+            args.experiment, params, args.device, args.run_data_dir or args.data_dir, args.json
+        )
+    if args.command == "runs":
+        from tui_dl.headless import runs_command
+
+        return runs_command(args.json)
+    if args.command == "data":
+        from tui_dl.data.cli import data_fetch_command, data_status_command
+
+        if args.data_command == "status":
+            return data_status_command(args.data_dir)
+        return data_fetch_command(args.name, args.data_dir)
+    return _run_app(args)
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from tui_dl.ui.app import SCREENS, make_app
+
+    if args.screen not in SCREENS:
+        print(
+            f"tui-dl: unknown screen {args.screen!r}; choose from {', '.join(SCREENS)}",
+            file=sys.stderr,
+        )
+        return 2
+    app = make_app(screen=args.screen, run=args.run, data_dir=args.data_dir)
+    app.run()
+    return app.return_code or 0

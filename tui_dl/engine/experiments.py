@@ -1,0 +1,149 @@
+"""The experiments the lab can launch: defaults, the form's fields, and the course's result.
+
+Pure data: the UI reads this to build its form and show the reference figure without
+importing TensorFlow; the child imports `runner` (a "module:function" path) to train.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    """One setting a learner may change before launch."""
+
+    name: str
+    """Key in the run spec."""
+    label: str
+    """What the form calls it."""
+    default: Any
+    """The course's value."""
+    kind: type = int
+    """int, float or str: how the form and the CLI parse it."""
+    choices: tuple[str, ...] = ()
+    """For str settings: the allowed values."""
+    minimum: float | None = None
+    """Smallest sensible value (inclusive); checked before launch."""
+    maximum: float | None = None
+    """Largest sensible value (inclusive)."""
+    help: str = ""
+    """One line shown beside the field."""
+
+    def parse(self, text: str) -> Any:
+        """Turn what was typed into a value, or raise ValueError with a message for the form."""
+        text = str(text).strip()
+        if self.kind is str:
+            if self.choices and text not in self.choices:
+                raise ValueError(f"{self.label}: choose one of {', '.join(self.choices)}")
+            return text
+        try:
+            value = self.kind(float(text)) if self.kind is int else float(text)
+        except ValueError:
+            kind = "a whole number" if self.kind is int else "a number"
+            raise ValueError(f"{self.label}: {text!r} is not {kind}") from None
+        if self.kind is int and float(text) != int(float(text)):
+            raise ValueError(f"{self.label}: {text!r} is not a whole number")
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"{self.label}: must be at least {self.minimum:g}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"{self.label}: must be at most {self.maximum:g}")
+        return value
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the course reported, to put beside the learner's own figure."""
+
+    metric: str
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    title: str
+    summary: str
+    dataset: str
+    runner: str
+    reference: Reference
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Full settings from partial ones; raises ValueError naming the first bad field."""
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            raise ValueError(f"unknown setting(s) for {self.name}: {', '.join(sorted(unknown))}")
+        merged = self.defaults()
+        for name, value in values.items():
+            merged[name] = self.param(name).parse(str(value))
+        return merged
+
+
+MNIST_MLP = Experiment(
+    name="mnist-mlp",
+    title="MNIST digits — Keras MLP",
+    summary="Dense 512 relu → Dense 10 softmax, RMSprop, categorical cross-entropy.",
+    dataset="mnist",
+    runner="tui_dl.engine.trainers.mnist_mlp:train",
+    reference=Reference(
+        metric="test_accuracy",
+        value=0.98,
+        text="the course reached 98 % test accuracy (about 99 % on training) on full MNIST",
+    ),
+    params=(
+        Param("epochs", "Epochs", 10, int, minimum=1, maximum=1000),
+        Param("batch_size", "Batch size", 100, int, minimum=1, maximum=65536),
+        Param(
+            "learning_rate",
+            "Learning rate",
+            0.001,
+            float,
+            minimum=1e-12,
+            maximum=1e40,
+            help="RMSprop's default is 0.001",
+        ),
+        Param("hidden_units", "Hidden units", 512, int, minimum=1, maximum=16384),
+        Param(
+            "dropout",
+            "Dropout",
+            0.0,
+            float,
+            minimum=0.0,
+            maximum=0.95,
+            help="fraction of hidden units ignored each step (0 = off)",
+        ),
+        Param("optimizer", "Optimizer", "rmsprop", str, choices=("rmsprop", "adam", "sgd")),
+        Param("dataset", "Dataset", "mnist", str, choices=("mnist", "fashion-mnist")),
+        Param(
+            "train_limit",
+            "Train limit",
+            0,
+            int,
+            minimum=0,
+            help="use only the first N training images (0 = all)",
+        ),
+        Param("seed", "Seed", 42, int, minimum=0),
+    ),
+)
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (MNIST_MLP,)}
+
+
+def get_experiment(name: str) -> Experiment:
+    try:
+        return EXPERIMENTS[name]
+    except KeyError:
+        known = ", ".join(sorted(EXPERIMENTS))
+        raise ValueError(f"unknown experiment {name!r}; known: {known}") from None

@@ -1,0 +1,1 @@
+"""Experiment trainers: run inside the child process only (they import TensorFlow)."""

@@ -1,0 +1,69 @@
+"""What every trainer does around its model: devices, seeds, optimizers, artifacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tui_dl.engine.failures import RunFailure
+
+
+def visible_devices(requested: str) -> list[dict[str, str]]:
+    """The devices TensorFlow actually sees; fails clearly if a GPU was asked for in vain."""
+    devices = []
+    for device in tf.config.list_logical_devices():
+        entry = {"name": device.name, "type": device.device_type}
+        if device.device_type == "GPU":
+            physical = tf.config.list_physical_devices("GPU")
+            if physical:
+                details = tf.config.experimental.get_device_details(physical[0])
+                entry["description"] = details.get("device_name", "")
+        devices.append(entry)
+    if requested.startswith("gpu") and not any(d["type"] == "GPU" for d in devices):
+        raise RunFailure(
+            "NoGPU",
+            f"{requested.upper()} was requested, but TensorFlow sees no GPU "
+            f"(built with CUDA: {tf.test.is_built_with_cuda()}). Install the GPU extra "
+            "(pip install 'tui-dl[gpu]'), check `nvidia-smi`, or run on the CPU.",
+        )
+    return devices
+
+
+def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+    factories = {
+        "rmsprop": keras.optimizers.RMSprop,
+        "adam": keras.optimizers.Adam,
+        "sgd": keras.optimizers.SGD,
+    }
+    return factories[name](learning_rate=learning_rate)
+
+
+def save_predictions(
+    run_dir: Path,
+    images: np.ndarray,
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    class_names: list[str],
+) -> str:
+    """Test-set labels, predictions and probabilities for the confusion and error views."""
+    name = "predictions.npz"
+    np.savez_compressed(
+        run_dir / name,
+        y_true=labels.astype(np.int64),
+        y_pred=probabilities.argmax(axis=1).astype(np.int64),
+        probabilities=probabilities.astype(np.float32),
+        images=images,
+        class_names=np.array(class_names),
+    )
+    return name
+
+
+def summary_params(model: keras.Model) -> dict[str, Any]:
+    return {
+        "parameters": int(model.count_params()),
+        "layers": [layer.name for layer in model.layers],
+    }

@@ -1,0 +1,125 @@
+"""`tui-dl run` and `tui-dl runs`: the engine in the foreground, with a text progress bar."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from tui_dl.engine import EventLog, RunStore, cancel_run, launch_run
+from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.report import run_report
+from tui_dl.text import ago, percent
+
+
+def run_command(
+    experiment: str, params: dict[str, Any], device: str, data_dir: str | None, as_json: bool
+) -> int:
+    err = Console(stderr=True)
+    try:
+        handle = launch_run(experiment, params, device=device, data_dir=data_dir)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        return 2
+    err.print(f"run [bold]{handle.run_id}[/] — {handle.run_dir}")
+    log = EventLog(handle.run_dir)
+    status = None
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+    task = progress.add_task("starting TensorFlow", total=None, detail="")
+    try:
+        with progress:
+            while status is None:
+                for event in log.read_new():
+                    status = _show(progress, task, event) or status
+                if status is None and handle.process.poll() is not None:
+                    time.sleep(0.2)  # the reaper thread writes the last word of a dead child
+                    for event in log.read_new():
+                        status = _show(progress, task, event) or status
+                    status = status or "failed"
+                time.sleep(0.1)
+    except KeyboardInterrupt:
+        err.print("cancelling…")
+        cancel_run(handle.run_dir, handle=handle)
+    handle.wait(5)
+    info = RunStore(handle.run_dir.parent).info(handle.run_dir)
+    report = run_report(info)
+    _summary(err, report)
+    if as_json:
+        print(json.dumps(report))
+    return {"finished": 0, "cancelled": 130}.get(info.status, 1)
+
+
+def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
+    kind = event.get("event")
+    if kind == "phase":
+        progress.update(task, description=event["phase"])
+        if event["phase"] == "training":
+            progress.update(task, total=event["epochs"] * event["steps"], completed=0)
+    elif kind == "progress":
+        done = (event["epoch"] - 1) * event["steps"] + event["batch"]
+        loss = event.get("loss")
+        detail = (
+            f"epoch {event['epoch']}/{event['epochs']}  {event['samples_per_s']:,.0f} samples/s"
+        )
+        if loss is not None:
+            detail += f"  loss {loss:.4f}"
+        progress.update(task, completed=done, detail=detail)
+    elif kind == "epoch_end":
+        logs = event["logs"]
+        progress.console.print(
+            f"epoch {event['epoch']:>3}/{event['epochs']}  "
+            + "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if v is not None)
+        )
+    elif kind in TERMINAL_EVENTS:
+        return kind
+    return None
+
+
+def _summary(err: Console, report: dict[str, Any]) -> None:
+    status = report["status"]
+    if status == "finished":
+        acc = report["metrics"].get("test_accuracy")
+        ref = report.get("reference") or {}
+        err.print(
+            f"[green]finished[/]: test accuracy {percent(acc)} "
+            f"(the course: {percent(ref.get('value'))}) on {report['data_source']}, "
+            f"device {report['device']}, {report['duration_s']:.1f} s"
+        )
+    elif status == "cancelled":
+        err.print("[yellow]cancelled[/]")
+    else:
+        message = (report.get("error") or {}).get("message", "the run failed")
+        err.print(f"[red]error:[/] {message}")
+
+
+def runs_command(as_json: bool) -> int:
+    infos = RunStore().list()
+    if as_json:
+        print(json.dumps([run_report(i) for i in infos]))
+        return 0
+    console = Console()
+    if not infos:
+        console.print("No runs yet. Start one with `tui-dl run mnist-mlp` or from the app's lab.")
+        return 0
+    table = Table("id", "experiment", "status", "accuracy", "when")
+    for info in infos:
+        table.add_row(
+            info.run_id,
+            info.experiment,
+            info.status,
+            percent(info.test_accuracy),
+            ago(info.created),
+        )
+    console.print(table)
+    return 0

@@ -1,0 +1,55 @@
+"""A run's outcome as one plain dict: what `tui-dl run --json` prints and screens summarise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui_dl.engine.store import RunInfo
+
+
+def run_report(info: RunInfo) -> dict[str, Any]:
+    spec = info.spec
+    params = spec.get("params", {})
+    started = info.final("started") or {}
+    finished = info.final("finished") or {}
+    failed = info.final("failed") or {}
+    epochs = [e for e in info.events if e.get("event") == "epoch_end"]
+    report: dict[str, Any] = {
+        "run_id": info.run_id,
+        "status": info.status,
+        "experiment": info.experiment,
+        "dataset": params.get("dataset", started.get("dataset")),
+        "data_source": finished.get("data_source") or started.get("data_source"),
+        "device": spec.get("device"),
+        "devices_seen": started.get("devices", []),
+        "epochs": params.get("epochs"),
+        "epochs_completed": len(epochs),
+        "params": params,
+        "metrics": finished.get("metrics", {}),
+        "reference": started.get("reference") or _reference(info.experiment),
+        "duration_s": finished.get("duration_s") or _last_duration(info),
+        "history": [e.get("logs", {}) for e in epochs],
+        "run_dir": str(info.run_dir),
+    }
+    if failed:
+        report["error"] = {"type": failed.get("error_type"), "message": failed.get("message")}
+    return report
+
+
+def _reference(experiment: str) -> dict[str, Any] | None:
+    from tui_dl.engine.experiments import EXPERIMENTS
+
+    exp = EXPERIMENTS.get(experiment)
+    if exp is None:
+        return None
+    ref = exp.reference
+    return {"metric": ref.metric, "value": ref.value, "text": ref.text}
+
+
+def _last_duration(info: RunInfo) -> float | None:
+    for event in reversed(info.events):
+        if "duration_s" in event:
+            return event["duration_s"]
+    if info.events:
+        return round(info.events[-1]["t"] - info.created, 2)
+    return None
