@@ -1,0 +1,54 @@
+"""`tui-dl data status` and `tui-dl data fetch NAME|all`: the data layer on the command line.
+
+Both return an exit code and print learner-sized messages; a failed fetch is one line that
+says what to do (no traceback), because it is an expected situation on an offline machine.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rich.console import Console
+from rich.table import Table
+
+from tui_dl.data.registry import DATASETS, DatasetUnavailable
+from tui_dl.data.sources import fetch
+from tui_dl.data.status import status_rows
+
+
+def data_status_command(
+    data_dir: str | os.PathLike[str] | None = None, console: Console | None = None
+) -> int:
+    """Print a table of every dataset: available, from where, and its size on disk."""
+    console = console or Console()
+    table = Table(title="tui-dl datasets")
+    table.add_column("dataset", style="bold")
+    table.add_column("available")
+    table.add_column("source", overflow="fold")
+    table.add_column("size", justify="right")
+    for row in status_rows(data_dir):
+        available = "[green]yes[/]" if row.available else "[red]no[/]"
+        table.add_row(row.name, available, row.source, row.size)
+    console.print(table)
+    return 0
+
+
+def data_fetch_command(
+    name: str, data_dir: str | os.PathLike[str] | None = None, console: Console | None = None
+) -> int:
+    """Download `name` (or every dataset, for "all") into the Keras cache; 0 if all succeed."""
+    console = console or Console()
+    names = list(DATASETS) if name == "all" else [name]
+    failed = 0
+    for each in names:
+        try:
+            where = fetch(each, data_dir)
+        except DatasetUnavailable as exc:
+            failed += 1
+            console.print(f"[red]✗[/] {each}: {exc}", highlight=False, soft_wrap=True)
+            continue
+        verb = "downloaded" if where.kind == "download" else "already here"
+        console.print(
+            f"[green]✓[/] {each}: {verb} — {where.label}", highlight=False, soft_wrap=True
+        )
+    return 1 if failed else 0
