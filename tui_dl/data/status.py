@@ -24,6 +24,23 @@ class StatusRow:
     """The `Located` label, or "not found — tui-dl data fetch NAME"."""
     size: str
     """Bytes on disk of the copy that would be used ("11.5 MB"), or "—"."""
+    kind: str = "missing"
+    """The `Located` kind (folder, keras-cache, system, offline-sample), or "missing"."""
+
+    @property
+    def short_source(self) -> str:
+        """For narrow panels: where it comes from, in two or three words."""
+        return SHORT_KINDS.get(self.kind, self.kind)
+
+
+SHORT_KINDS = {
+    "folder": "data folder",
+    "keras-cache": "Keras cache",
+    "system": "system copy",
+    "download": "downloaded",
+    "offline-sample": "offline sample",
+    "missing": "not here",
+}
 
 
 def format_size(n_bytes: int) -> str:
@@ -60,5 +77,5 @@ def status_rows(data_dir: str | os.PathLike[str] | None = None) -> list[StatusRo
             )
             continue
         size = format_size(disk_size(found.path))
-        rows.append(StatusRow(dataset.name, dataset.title, True, found.label, size))
+        rows.append(StatusRow(dataset.name, dataset.title, True, found.label, size, found.kind))
     return rows

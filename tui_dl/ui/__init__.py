@@ -1,0 +1,1 @@
+"""The Textual app. It never imports tensorflow or keras: runs happen in child processes."""

@@ -1,0 +1,104 @@
+"""The tui-dl Textual app: screens over a RunSource. No tensorflow here, ever."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui_dl.engine.store import RunStore
+from tui_dl.ui.screens import DataScreen, HelpScreen, HomeScreen, LabScreen, RunsScreen
+from tui_dl.ui.sources import LocalRunSource, RunSource
+
+SCREENS = ("home", "runs", "lab", "data", "help")
+
+
+class TuiDlApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-dl"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        source: RunSource,
+        screen: str = "home",
+        run: str | None = None,
+        data_dir: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.data_dir = data_dir
+        self._start = (screen, run)
+
+    def get_default_screen(self) -> Screen:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        screen, run = self._start
+        if screen == "lab":
+            self.open_run(run) if run else self.open_lab()
+        elif screen == "runs":
+            self.action_open_runs()
+        elif screen == "data":
+            self.action_open_data()
+        elif screen == "help":
+            self.action_help()
+
+    # ----- navigation (also the command palette's entries) ----------------------------------
+    def switch_to_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def open_lab(self, experiment: str = "mnist-mlp") -> None:
+        self.push_screen(LabScreen(experiment))
+
+    def open_run(self, run_id: str) -> None:
+        try:
+            run_id = self.source.resolve(run_id)
+            info = self.source.info(run_id)
+        except (LookupError, OSError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot open that run", severity="error")
+            return
+        self.push_screen(LabScreen(info.experiment, run_id=run_id))
+
+    def action_open_lab(self) -> None:
+        self.open_lab()
+
+    def action_open_runs(self) -> None:
+        self.push_screen(RunsScreen())
+
+    def action_open_data(self) -> None:
+        self.push_screen(DataScreen())
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Home", "Lessons, experiments, runs and data", self.switch_to_home)
+        yield SystemCommand("Lab: MNIST MLP", "Train the course's Keras MLP", self.open_lab)
+        yield SystemCommand("Runs", "Every run on this machine", self.action_open_runs)
+        yield SystemCommand(
+            "Latest run", "Open the newest run in the lab", lambda: self.open_run("latest")
+        )
+        yield SystemCommand("Data", "Which datasets are here", self.action_open_data)
+        yield SystemCommand("Help", "Keys and how runs work", self.action_help)
+
+
+def make_app(
+    screen: str = "home",
+    run: str | None = None,
+    data_dir: str | None = None,
+    source: RunSource | None = None,
+) -> TuiDlApp:
+    """The app factory: the CLI passes the real engine; tests pass a fake source."""
+    if source is None:
+        source = LocalRunSource(RunStore(), data_dir=data_dir)
+    return TuiDlApp(source, screen=screen, run=run, data_dir=data_dir)

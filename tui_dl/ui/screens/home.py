@@ -1,0 +1,142 @@
+"""Home: what there is to learn, what there is to run, what was run, what data is here."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui_dl.data import status_rows
+from tui_dl.engine.experiments import EXPERIMENTS
+from tui_dl.lessons import load_lessons
+from tui_dl.text import percent
+
+RECENT_RUNS = 8
+STATUS_MARKS = {
+    "finished": Text("✓", style="green"),
+    "failed": Text("✗", style="red"),
+    "cancelled": Text("■", style="yellow"),
+    "running": Text("▶", style="cyan"),
+    "starting": Text("…", style="cyan"),
+}
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("l", "app.open_lab", "Lab"),
+        Binding("r", "app.open_runs", "Runs"),
+        Binding("d", "app.open_data", "Data"),
+        Binding("f5", "refresh", "Refresh", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Grid(id="home"):
+            lessons, problems = load_lessons()
+            options = [
+                Option(f"{lesson.order}. {lesson.title}", id=lesson.id) for lesson in lessons
+            ]
+            options += [Option(f"⚠ {problem}", disabled=True) for problem in problems]
+            lesson_list = OptionList(*options, id="lessons")
+            lesson_list.border_title = "Lessons"
+            yield lesson_list
+            experiments = OptionList(
+                *[
+                    Option(
+                        f"{e.title}\n  the course: {percent(e.reference.value, 0)} test accuracy",
+                        id=e.name,
+                    )
+                    for e in EXPERIMENTS.values()
+                ],
+                id="experiments",
+            )
+            experiments.border_title = "Experiments"
+            yield experiments
+            runs = DataTable(id="recent-runs", cursor_type="row", zebra_stripes=False)
+            runs.border_title = "Past runs"
+            yield runs
+            data = DataTable(id="data-status", cursor_type="row")
+            data.border_title = "Data"
+            yield data
+        yield Static(
+            "tab moves between panels · enter opens · l lab · r runs · d data · ? help",
+            id="home-hint",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "tui-dl"
+        self.sub_title = "a deep-learning classroom and lab"
+        runs = self.query_one("#recent-runs", DataTable)
+        runs.add_columns("run", "", "test acc")
+        data = self.query_one("#data-status", DataTable)
+        data.add_columns("dataset", "source")
+        self.query_one("#experiments", OptionList).focus()
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.load_runs()
+        self.load_data_status()
+
+    @work(thread=True, exclusive=True, group="home-runs")
+    def load_runs(self) -> None:
+        infos = self.app.source.list_runs(RECENT_RUNS)
+        rows = [(i.run_id, i.status, percent(i.test_accuracy)) for i in infos]
+        self.app.call_from_thread(self._fill_runs, rows)
+
+    def _fill_runs(self, rows: list[tuple[str, str, str]]) -> None:
+        table = self.query_one("#recent-runs", DataTable)
+        table.clear()
+        for run_id, status, accuracy in rows:
+            table.add_row(_short_id(run_id), STATUS_MARKS.get(status, "?"), accuracy, key=run_id)
+        if not rows:
+            table.add_row("no runs yet — press l", "", "")
+
+    @work(thread=True, exclusive=True, group="home-data")
+    def load_data_status(self) -> None:
+        rows = status_rows(self.app.data_dir)
+        self.app.call_from_thread(self._fill_data, rows)
+
+    def _fill_data(self, rows: list) -> None:
+        table = self.query_one("#data-status", DataTable)
+        table.clear()
+        for row in rows:
+            source = Text(row.short_source, style="" if row.available else "dim")
+            table.add_row(row.name, source, key=row.name)
+
+    @on(OptionList.OptionSelected, "#experiments")
+    def open_experiment(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_lab(experiment=event.option.id)
+
+    @on(OptionList.OptionSelected, "#lessons")
+    def open_lesson(self, event: OptionList.OptionSelected) -> None:
+        self.notify(
+            "Lesson screens are not built yet; this list shows what the course covers.",
+            title=str(event.option.prompt),
+        )
+
+    @on(DataTable.RowSelected, "#recent-runs")
+    def open_run(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value and event.row_key.value.count("-") >= 2:
+            self.app.open_run(event.row_key.value)
+
+    @on(DataTable.RowSelected, "#data-status")
+    def open_data(self, event: DataTable.RowSelected) -> None:
+        self.app.action_open_data()
+
+
+def _short_id(run_id: str) -> str:
+    """'20261122-140312-mnist-mlp-1a2b' → '11-22 14:03 mnist-mlp'."""
+    parts = run_id.split("-")
+    if len(parts) >= 4 and len(parts[0]) == 8 and len(parts[1]) == 6:
+        day, clock = parts[0], parts[1]
+        return f"{day[4:6]}-{day[6:]} {clock[:2]}:{clock[2:4]} {'-'.join(parts[2:-1])}"
+    return run_id

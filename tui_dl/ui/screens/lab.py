@@ -1,0 +1,230 @@
+"""The lab: set up an experiment, launch it, watch it train, read the result.
+
+The screen only listens: it polls the run's event file (through the RunSource) ten times a
+second while the run is live and hands each event to the widget that shows it. Plots are
+redrawn once per epoch, progress text on every event — the keyboard never stalls.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Static
+
+from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.engine.experiments import get_experiment
+from tui_dl.ui.widgets import MetricsPlot, RunForm, RunProgress, RunSummary
+
+POLL_S = 0.1
+LIVENESS_S = 2.0
+WIDE = 120
+"""Below this many columns the two plots stack instead of standing side by side."""
+
+
+class LabScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+r", "start", "Start run", priority=True),
+        Binding("c", "cancel", "Cancel run"),
+        Binding("n", "new_run", "New run"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, experiment: str = "mnist-mlp", run_id: str | None = None) -> None:
+        super().__init__()
+        self.experiment = get_experiment(experiment)
+        self.run_id = run_id
+        self.status: str | None = None
+        self.events: list[dict[str, Any]] = []
+        self.history: list[dict[str, Any]] = []
+        self._reader: Any = None
+        self._timer: Timer | None = None
+        self._last_event_at = 0.0
+
+    @property
+    def source(self) -> Any:
+        return self.app.source
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lab"):
+            with VerticalScroll(id="lab-settings") as settings:
+                settings.border_title = self.experiment.title
+                yield RunForm(self.experiment, id="form")
+                yield Button("Start  ctrl+r", id="start", variant="primary", compact=True)
+                yield Static("", id="form-error")
+                yield RunSummary("", id="summary")
+            with Vertical(id="lab-run"):
+                yield RunProgress(id="progress")
+                with Horizontal(id="plots"):
+                    yield MetricsPlot("loss", "Loss", id="loss-plot")
+                    yield MetricsPlot("accuracy", "Accuracy", id="accuracy-plot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "tui-dl lab"
+        self.sub_title = self.experiment.title
+        self.query_one(RunSummary).update(
+            f"The course reached {self.experiment.reference.text}.\n"
+            "Change the settings, then press ctrl+r to train."
+        )
+        self.load_gpus()
+        if self.run_id:
+            self.attach(self.run_id)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < WIDE, "-narrow")
+
+    @work(thread=True, exclusive=True, group="gpus")
+    def load_gpus(self) -> None:
+        gpus = self.source.gpus()
+        if gpus and self.status is None:
+            self.app.call_from_thread(self.query_one(RunForm).set_gpus, gpus)
+
+    # ----- actions -------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.run_id is not None and self.status is None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start":
+            return self.run_id is None
+        if action == "cancel":
+            return self.running
+        if action == "new_run":
+            return self.run_id is not None and not self.running
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def action_start(self) -> None:
+        error = self.query_one("#form-error", Static)
+        try:
+            params, device = self.query_one(RunForm).read()
+        except ValueError as exc:
+            error.update(f"[red]{exc}[/]")
+            self.notify(str(exc), title="Check the settings", severity="error")
+            return
+        error.update("")
+        try:
+            run_id = self.source.launch(self.experiment.name, params, device)
+        except (OSError, ValueError) as exc:
+            error.update(f"[red]Could not start the run: {exc}[/]")
+            self.notify(str(exc), title="Could not start the run", severity="error")
+            return
+        self.attach(run_id)
+
+    def action_cancel(self) -> None:
+        if self.running:
+            self.query_one(RunProgress).query_one("#phase", Static).update("Cancelling…")
+            self.cancel_run(self.run_id)
+
+    @work(thread=True, exclusive=True, group="cancel")
+    def cancel_run(self, run_id: str) -> None:
+        try:
+            self.source.cancel(run_id)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Cancel failed", severity="error"
+            )
+
+    def action_new_run(self) -> None:
+        """Back to the form, keeping the last run's settings for a tweak-and-rerun."""
+        self._stop_polling()
+        self.run_id, self.status, self.events, self.history = None, None, [], []
+        self.query_one(RunForm).set_editable(True)
+        self.query_one("#start", Button).disabled = False
+        self.query_one(RunProgress).reset()
+        for plot in self.query(MetricsPlot):
+            plot.set_history([])
+        self.query_one(RunSummary).update("Settings kept from the last run. ctrl+r to train.")
+        self.sub_title = self.experiment.title
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.switch_to_home()
+
+    # ----- following a run -----------------------------------------------------------------
+    def attach(self, run_id: str) -> None:
+        """Show a run from its first event: rebuilt from the file, then live if it still is."""
+        self._stop_polling()
+        try:
+            run_id = self.source.resolve(run_id)
+            info = self.source.info(run_id)
+        except (LookupError, OSError, ValueError) as exc:
+            self.notify(str(exc), title="No such run", severity="error")
+            return
+        self.run_id, self.status, self.events, self.history = run_id, None, [], []
+        self.sub_title = f"run {run_id}"
+        form = self.query_one(RunForm)
+        form.fill(info.spec.get("params", {}), info.spec.get("device"))
+        form.set_editable(False)
+        self.query_one("#start", Button).disabled = True
+        self.query_one(RunProgress).reset("Starting TensorFlow…")
+        self._reader = self.source.reader(run_id)
+        self._last_event_at = time.monotonic()
+        self.apply(self._reader.read_new())
+        if self.status is None:
+            self._timer = self.set_interval(POLL_S, self.poll)
+        self.refresh_bindings()
+
+    def poll(self) -> None:
+        events = self._reader.read_new() if self._reader else []
+        now = time.monotonic()
+        if events:
+            self._last_event_at = now
+            self.apply(events)
+        elif now - self._last_event_at > LIVENESS_S:
+            self._last_event_at = now
+            if not self.source.is_active(self.run_id):
+                self.apply(self._reader.read_new())  # the store may have written the last word
+
+    def apply(self, events: list[dict[str, Any]]) -> None:
+        progress = self.query_one(RunProgress)
+        replot = False
+        for event in events:
+            self.events.append(event)
+            progress.apply(event)
+            kind = event.get("event")
+            if kind == "epoch_end":
+                self.history.append(event.get("logs", {}))
+                replot = True
+            elif kind == "started":
+                self._show_summary(None)
+            elif kind in TERMINAL_EVENTS:
+                self.status = kind
+        if replot:
+            for plot in self.query(MetricsPlot):
+                plot.set_history(self.history)
+        if self.status is not None:
+            self._stop_polling()
+            self._show_summary(self.status)
+            self.refresh_bindings()
+            if self.status == "failed":
+                self.notify("The run failed — the message is under the plots.", severity="error")
+
+    def _show_summary(self, status: str | None) -> None:
+        info_spec: dict[str, Any] = {}
+        log_path = ""
+        try:
+            info = self.source.info(self.run_id)
+            info_spec, log_path = info.spec, str(info.run_dir / "log.txt")
+        except (LookupError, OSError, ValueError):
+            pass
+        self.query_one(RunSummary).show(status or "running", self.events, info_spec, log_path)
+
+    def _stop_polling(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None

@@ -1,0 +1,107 @@
+"""Every run kept on this machine: open one in the lab, or cancel a live one."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui_dl.text import ago, percent
+
+REFRESH_S = 2.0
+
+
+class RunsScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("c", "cancel", "Cancel run"),
+        Binding("f5", "refresh", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="runs", cursor_type="row")
+        yield Static("", id="runs-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "tui-dl — runs"
+        self.sub_title = "everything trained on this machine"
+        self.query_one(DataTable).add_columns(
+            "run", "experiment", "status", "test accuracy", "device", "when"
+        )
+        self.action_refresh()
+        self.set_interval(REFRESH_S, self.action_refresh)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="runs")
+    def load(self) -> None:
+        infos = self.app.source.list_runs()
+        rows = [
+            (
+                i.run_id,
+                i.experiment,
+                i.status,
+                percent(i.test_accuracy),
+                i.spec.get("device", "?"),
+                ago(i.created),
+            )
+            for i in infos
+        ]
+        self.app.call_from_thread(self._fill, rows)
+
+    def _fill(self, rows: list[tuple[str, ...]]) -> None:
+        table = self.query_one(DataTable)
+        selected = self.selected_run()
+        table.clear()
+        for row in rows:
+            table.add_row(*row, key=row[0])
+        if selected in {row[0] for row in rows}:
+            table.move_cursor(row=table.get_row_index(selected))
+        hint = self.query_one("#runs-hint", Static)
+        live = sum(1 for row in rows if row[2] in ("running", "starting"))
+        hint.update(
+            "No runs yet: press escape, then l to open the lab."
+            if not rows
+            else f"{len(rows)} run(s), {live} live. Runs keep going when tui-dl quits; "
+            "open one to watch it again."
+        )
+
+    def selected_run(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    @on(DataTable.RowSelected)
+    def on_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        run_id = self.selected_run()
+        if run_id:
+            self.app.open_run(run_id)
+
+    def action_cancel(self) -> None:
+        run_id = self.selected_run()
+        if run_id:
+            self.cancel(run_id)
+
+    @work(thread=True, group="cancel")
+    def cancel(self, run_id: str) -> None:
+        source = self.app.source
+        if not source.is_active(run_id):
+            self.app.call_from_thread(self.notify, "That run is not running.", severity="warning")
+            return
+        source.cancel(run_id)
+        self.app.call_from_thread(self.notify, f"Cancelled {run_id}.")
+        self.app.call_from_thread(self.action_refresh)
+
+    def action_back(self) -> None:
+        self.app.switch_to_home()

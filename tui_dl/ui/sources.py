@@ -1,0 +1,65 @@
+"""Where the app gets runs from: the real engine, or (in tests) pre-written events.
+
+The app only ever talks to a `RunSource`; this is the thin adapter over the engine that
+STYLE.md asks for. Every method is quick except `cancel` (up to ~1 s: call it in a worker).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from tui_dl.engine import EventLog, RunHandle, RunInfo, RunStore, cancel_run, launch_run
+from tui_dl.engine.devices import Gpu, list_gpus
+
+
+class EventReader(Protocol):
+    def read_new(self) -> list[dict[str, Any]]: ...
+
+
+class RunSource(Protocol):
+    def list_runs(self, limit: int | None = None) -> list[RunInfo]: ...
+    def info(self, run_id: str) -> RunInfo: ...
+    def resolve(self, run_id: str) -> str: ...
+    def launch(self, experiment: str, params: dict[str, Any], device: str) -> str: ...
+    def reader(self, run_id: str) -> EventReader: ...
+    def is_active(self, run_id: str) -> bool: ...
+    def cancel(self, run_id: str) -> None: ...
+    def gpus(self) -> list[Gpu]: ...
+
+
+class LocalRunSource:
+    """Runs on this machine, in the user's tui-dl home."""
+
+    def __init__(self, store: RunStore | None = None, data_dir: str | None = None) -> None:
+        self.store = store or RunStore()
+        self.data_dir = data_dir
+        self._handles: dict[str, RunHandle] = {}
+
+    def list_runs(self, limit: int | None = None) -> list[RunInfo]:
+        return self.store.list(limit)
+
+    def info(self, run_id: str) -> RunInfo:
+        return self.store.info(self.store.root / run_id)
+
+    def resolve(self, run_id: str) -> str:
+        return self.store.resolve(run_id).name
+
+    def launch(self, experiment: str, params: dict[str, Any], device: str) -> str:
+        handle = launch_run(
+            experiment, params, device=device, data_dir=self.data_dir, store=self.store
+        )
+        self._handles[handle.run_id] = handle
+        return handle.run_id
+
+    def reader(self, run_id: str) -> EventLog:
+        return EventLog(self.store.root / run_id)
+
+    def is_active(self, run_id: str) -> bool:
+        return self.info(run_id).status in ("running", "starting")
+
+    def cancel(self, run_id: str) -> None:
+        cancel_run(Path(self.store.root / run_id), handle=self._handles.get(run_id))
+
+    def gpus(self) -> list[Gpu]:
+        return list_gpus()

@@ -1,0 +1,63 @@
+"""Train and validation curves of one metric, one point per epoch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual_plotext import PlotextPlot
+
+MAX_POINTS = 200
+
+
+def _downsample(xs: list[int], ys: list[float | None]) -> tuple[list[int], list[float | None]]:
+    """Plot redraw cost grows with points; keep at most MAX_POINTS, always the last one."""
+    if len(xs) <= MAX_POINTS:
+        return xs, ys
+    step = len(xs) / MAX_POINTS
+    picks = sorted({int(i * step) for i in range(MAX_POINTS)} | {len(xs) - 1})
+    return [xs[i] for i in picks], [ys[i] for i in picks]
+
+
+class MetricsPlot(PlotextPlot):
+    """A per-widget plotext figure (no global plotext state), redrawn once per epoch."""
+
+    def __init__(self, metric: str, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.metric = metric
+        self.title = title
+        self.history: list[dict[str, Any]] = []
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.replot()
+
+    def set_history(self, history: list[dict[str, Any]]) -> None:
+        self.history = list(history)
+        self.replot()
+
+    def replot(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        epochs = list(range(1, len(self.history) + 1))
+        if not epochs:
+            plt.title(f"{self.title} — no epochs yet")
+            self.refresh()
+            return
+        # The legend lives in the title: inside a small plot it would hide the lines.
+        plt.title(f"{self.title}  ▚ train  • validation")
+        for key, marker in ((self.metric, "hd"), (f"val_{self.metric}", "dot")):
+            values = [h.get(key) for h in self.history]
+            if all(v is None for v in values):
+                continue
+            xs, ys = _downsample(epochs, values)
+            points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+            plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
+        plt.xticks(_ticks(len(epochs)))
+        self.refresh()
+
+
+def _ticks(epochs: int) -> list[int]:
+    if epochs <= 10:
+        return list(range(1, epochs + 1))
+    step = max(1, epochs // 8)
+    return list(range(1, epochs + 1, step))

@@ -1,0 +1,102 @@
+"""The settings form shown before a run: one compact row per setting, plus the device."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Select
+
+from tui_dl.engine.devices import Gpu
+from tui_dl.engine.experiments import Experiment
+
+CPU_CHOICE = ("CPU", "cpu")
+
+
+class RunForm(Vertical):
+    """Reads as a form, validates as the engine does (the same `Param.parse`)."""
+
+    DEFAULT_CSS = """
+    RunForm { height: auto; }
+    RunForm > Horizontal { height: 1; margin: 0 0 0 0; }
+    RunForm Label { width: 15; color: $text-muted; }
+    RunForm Input, RunForm Select { width: 1fr; }
+    RunForm Input.-invalid { color: $error; }
+    """
+
+    def __init__(self, experiment: Experiment, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.experiment = experiment
+
+    def compose(self) -> ComposeResult:
+        for param in self.experiment.params:
+            with Horizontal():
+                yield Label(param.label, classes="field-label")
+                if param.choices:
+                    yield Select(
+                        [(c, c) for c in param.choices],
+                        value=param.default,
+                        allow_blank=False,
+                        compact=True,
+                        id=f"field-{param.name}",
+                    )
+                else:
+                    yield Input(
+                        str(param.default),
+                        compact=True,
+                        id=f"field-{param.name}",
+                        select_on_focus=False,
+                    )
+        with Horizontal():
+            yield Label("Device", classes="field-label")
+            yield Select(
+                [CPU_CHOICE], value="cpu", allow_blank=False, compact=True, id="field-device"
+            )
+
+    def set_gpus(self, gpus: list[Gpu]) -> None:
+        """Offer each GPU nvidia-smi reported; default to the first one when there is one."""
+        select = self.query_one("#field-device", Select)
+        select.set_options([CPU_CHOICE] + [(g.label, f"gpu:{g.index}") for g in gpus])
+        select.value = f"gpu:{gpus[0].index}" if gpus else "cpu"
+
+    def raw_values(self) -> dict[str, str]:
+        values = {}
+        for param in self.experiment.params:
+            widget = self.query_one(f"#field-{param.name}")
+            values[param.name] = str(widget.value)
+        return values
+
+    def read(self) -> tuple[dict[str, Any], str]:
+        """(validated settings, device); raises ValueError naming the first bad field."""
+        errors = []
+        for param in self.experiment.params:
+            widget = self.query_one(f"#field-{param.name}")
+            try:
+                param.parse(str(widget.value))
+                widget.remove_class("-invalid")
+            except ValueError as exc:
+                widget.add_class("-invalid")
+                errors.append((widget, str(exc)))
+        if errors:
+            errors[0][0].focus()
+            raise ValueError("; ".join(message for _, message in errors))
+        device = str(self.query_one("#field-device", Select).value)
+        return self.experiment.validate(self.raw_values()), device
+
+    def fill(self, params: dict[str, Any], device: str | None = None) -> None:
+        """Show a past run's settings (for a re-run with the same values)."""
+        for param in self.experiment.params:
+            if param.name in params:
+                widget = self.query_one(f"#field-{param.name}")
+                widget.value = params[param.name] if param.choices else str(params[param.name])
+        if device:
+            select = self.query_one("#field-device", Select)
+            try:
+                select.value = device
+            except Exception:  # noqa: BLE001 — that GPU is not here now: keep the default
+                pass
+
+    def set_editable(self, editable: bool) -> None:
+        for widget in self.query("Input, Select"):
+            widget.disabled = not editable

@@ -1,0 +1,69 @@
+"""Where a run is: its phase, a progress bar, epoch, samples/s and time left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import ProgressBar, Static
+
+from tui_dl.text import duration
+
+
+class RunProgress(Vertical):
+    DEFAULT_CSS = """
+    RunProgress { height: auto; }
+    RunProgress #phase { height: 1; }
+    RunProgress ProgressBar { height: 1; }
+    RunProgress #stats { height: 1; color: $text-muted; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("No run yet.", id="phase")
+        yield ProgressBar(total=None, show_eta=False, id="bar")
+        yield Static("", id="stats")
+
+    def on_mount(self) -> None:
+        self.reset()
+
+    def reset(self, phase: str = "No run yet.") -> None:
+        """Idle: no bar at all (an empty one would pulse, and promise something)."""
+        self.query_one("#phase", Static).update(phase)
+        bar = self.query_one("#bar", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = phase != "No run yet."
+        self.query_one("#stats", Static).update("")
+
+    def apply(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        phase = self.query_one("#phase", Static)
+        bar = self.query_one("#bar", ProgressBar)
+        if kind == "phase":
+            phase.update(event["phase"].capitalize() + "…")
+            if event["phase"] == "training":
+                bar.update(total=event["epochs"] * event["steps"], progress=0)
+        elif kind == "progress":
+            done = (event["epoch"] - 1) * event["steps"] + event["batch"]
+            if bar.total is None:
+                bar.update(total=event["epochs"] * event["steps"])
+            bar.update(progress=done)
+            phase.update(
+                f"Training — epoch {event['epoch']} of {event['epochs']}, "
+                f"batch {event['batch']}/{event['steps']}"
+            )
+            loss = event.get("loss")
+            loss_text = f"   loss {loss:.4f}" if loss is not None else ""
+            self.query_one("#stats", Static).update(
+                f"{event['samples_per_s']:,.0f} samples/s   "
+                f"ETA {duration(event.get('eta_s'))}   "
+                f"elapsed {duration(event.get('elapsed_s'))}{loss_text}"
+            )
+        elif kind == "finished":
+            if bar.total is not None:
+                bar.update(progress=bar.total)
+            phase.update("Finished.")
+        elif kind == "failed":
+            phase.update("Failed.")
+        elif kind == "cancelled":
+            phase.update("Cancelled.")

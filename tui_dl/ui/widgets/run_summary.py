@@ -1,0 +1,66 @@
+"""A run's outcome in words: the learner's figure beside the course's, and where it came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui_dl.text import duration, percent
+
+
+def describe_outcome(
+    status: str, events: list[dict[str, Any]], spec: dict[str, Any], log_path: str = ""
+) -> Text:
+    def last(name: str) -> dict[str, Any]:
+        return next((e for e in reversed(events) if e.get("event") == name), {})
+
+    started, finished = last("started"), last("finished")
+    text = Text()
+    if status == "finished":
+        accuracy = finished.get("metrics", {}).get("test_accuracy")
+        reference = started.get("reference") or {}
+        text.append("Test accuracy ", style="bold")
+        text.append(percent(accuracy), style="bold green")
+        if reference:
+            text.append(f" (course: {percent(reference.get('value'), 0)})")
+        text.append("\n")
+        text.append(f"Data: {finished.get('data_source') or started.get('data_source', '?')}\n")
+        if "offline sample" in (finished.get("data_source") or ""):
+            text.append("The course trained on 60,000 digits: expect a little less.\n", style="dim")
+        text.append(_device_line(spec, started) + f" · {duration(finished.get('duration_s'))}")
+    elif status == "failed":
+        failed = last("failed")
+        text.append("✗ ", style="bold red")
+        text.append(failed.get("message", "The run failed."), style="red")
+        if log_path:
+            text.append(f"\nFull log: {log_path}", style="dim")
+    elif status == "cancelled":
+        epochs = sum(1 for e in events if e.get("event") == "epoch_end")
+        text.append(f"Cancelled after {epochs} complete epoch(s).", style="yellow")
+    elif started:
+        text.append(f"Data: {started.get('data_source', '?')}\n")
+        text.append(_device_line(spec, started))
+    return text
+
+
+def _device_line(spec: dict[str, Any], started: dict[str, Any]) -> str:
+    seen = [
+        d.get("description") or d.get("name", "")
+        for d in started.get("devices", [])
+        if d.get("type") == "GPU"
+    ]
+    device = spec.get("device", "cpu")
+    return f"Device: {device}" + (f" ({', '.join(seen)})" if seen else "")
+
+
+class RunSummary(Static):
+    DEFAULT_CSS = """
+    RunSummary { height: auto; min-height: 3; padding: 0 1; }
+    """
+
+    def show(
+        self, status: str, events: list[dict[str, Any]], spec: dict[str, Any], log_path: str = ""
+    ) -> None:
+        self.update(describe_outcome(status, events, spec, log_path))
