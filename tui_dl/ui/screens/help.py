@@ -2,40 +2,52 @@
 
 from __future__ import annotations
 
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
-HELP_TEXT = """\
-# tui-dl help
+KEYS = (
+    ("?", "anywhere", "this help"),
+    ("q", "anywhere", "quit — runs keep training"),
+    ("ctrl+p", "anywhere", "command palette: every screen"),
+    ("escape", "anywhere", "back"),
+    ("tab", "anywhere", "next panel or field"),
+    ("l  r  d", "home", "lab, runs, data"),
+    ("enter", "lists", "open the selected item"),
+    ("ctrl+r", "lab", "start a run with these settings"),
+    ("c", "lab, runs", "cancel the live run"),
+    ("n", "lab", "new run with the same settings"),
+)
 
-| key | where | what |
-|---|---|---|
-| `?` | anywhere | this help |
-| `q` | anywhere | quit (runs keep training) |
-| `ctrl+p` | anywhere | command palette: every screen and action |
-| `l` `r` `d` | home | lab, runs, data |
-| `tab` | anywhere | next panel or field |
-| `enter` | lists | open the selected item |
-| `ctrl+r` | lab | start a run with the settings shown |
-| `c` | lab, runs | cancel the live run |
-| `n` | lab | new run with the same settings |
-| `escape` | anywhere | back |
+ABOUT = (
+    "Each run trains in its own process and writes its events to its run folder: quitting "
+    "tui-dl or losing the SSH link does not stop it — open it again from Runs. "
+    "`tui-dl --screen lab --run latest` puts a whole class on the same page."
+)
 
-Each run trains in its own process and writes its events to its run folder; quitting
-tui-dl or losing the SSH link does not stop it. Open it again from **Runs**.
-`tui-dl --screen lab --run latest` puts a whole class on the same page.
-"""
+
+def help_renderable() -> Group:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, padding=(0, 1))
+    table.add_column("key", style="bold yellow", no_wrap=True)
+    table.add_column("where", style="dim", no_wrap=True)
+    table.add_column("what")
+    for row in KEYS:
+        table.add_row(*row)
+    return Group(Text("tui-dl help", style="bold"), table, Text(ABOUT))
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Markdown(HELP_TEXT)
+            yield Static(help_renderable())
 
-    def action_dismiss(self) -> None:
+    def action_close(self) -> None:
         self.dismiss()

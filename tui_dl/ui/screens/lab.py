@@ -212,7 +212,7 @@ class LabScreen(Screen):
             self._show_summary(self.status)
             self.refresh_bindings()
             if self.status == "failed":
-                self.notify("The run failed — the message is under the plots.", severity="error")
+                self.notify("The run failed — the reason is under the settings.", severity="error")
 
     def _show_summary(self, status: str | None) -> None:
         info_spec: dict[str, Any] = {}

@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui_dl.text import ago, percent
+from tui_dl.engine.store import RunInfo
+from tui_dl.text import percent
 
 REFRESH_S = 2.0
 
@@ -30,9 +31,7 @@ class RunsScreen(Screen):
     def on_mount(self) -> None:
         self.title = "tui-dl — runs"
         self.sub_title = "everything trained on this machine"
-        self.query_one(DataTable).add_columns(
-            "run", "experiment", "status", "test accuracy", "device", "when"
-        )
+        self.query_one(DataTable).add_columns("run", "status", "test acc", "epochs", "device")
         self.action_refresh()
         self.set_interval(REFRESH_S, self.action_refresh)
 
@@ -45,11 +44,10 @@ class RunsScreen(Screen):
         rows = [
             (
                 i.run_id,
-                i.experiment,
                 i.status,
                 percent(i.test_accuracy),
+                _epochs(i),
                 i.spec.get("device", "?"),
-                ago(i.created),
             )
             for i in infos
         ]
@@ -64,7 +62,7 @@ class RunsScreen(Screen):
         if selected in {row[0] for row in rows}:
             table.move_cursor(row=table.get_row_index(selected))
         hint = self.query_one("#runs-hint", Static)
-        live = sum(1 for row in rows if row[2] in ("running", "starting"))
+        live = sum(1 for row in rows if row[1] in ("running", "starting"))
         hint.update(
             "No runs yet: press escape, then l to open the lab."
             if not rows
@@ -105,3 +103,8 @@ class RunsScreen(Screen):
 
     def action_back(self) -> None:
         self.app.switch_to_home()
+
+
+def _epochs(info: RunInfo) -> str:
+    done = sum(1 for e in info.events if e.get("event") == "epoch_end")
+    return f"{done}/{info.spec.get('params', {}).get('epochs', '?')}"

@@ -44,8 +44,8 @@ class MetricsPlot(PlotextPlot):
             self.refresh()
             return
         # The legend lives in the title: inside a small plot it would hide the lines.
-        plt.title(f"{self.title}  ▚ train  • validation")
-        for key, marker in ((self.metric, "hd"), (f"val_{self.metric}", "dot")):
+        plt.title(f"{self.title}  ▚ train  ⣿ validation")
+        for key, marker in ((self.metric, "hd"), (f"val_{self.metric}", "braille")):
             values = [h.get(key) for h in self.history]
             if all(v is None for v in values):
                 continue

@@ -1,0 +1,181 @@
+"""Pilot tests: the app driven by keyboard over a fake run source (no training, no TF)."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, OptionList
+
+from tests.fakes import FakeRunSource, mnist_events, sample_runs
+from tui_dl.engine.devices import Gpu
+from tui_dl.ui.app import make_app
+from tui_dl.ui.screens import DataScreen, HelpScreen, HomeScreen, LabScreen, RunsScreen
+from tui_dl.ui.widgets import MetricsPlot, RunSummary
+
+
+def app_with(source: FakeRunSource | None = None, **kwargs):
+    return make_app(source=source or FakeRunSource(sample_runs()), **kwargs)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_home_lists_lessons_experiments_runs_and_data():
+    app = app_with()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        lessons = app.screen.query_one("#lessons", OptionList)
+        assert lessons.option_count == 4
+        assert "Gradient descent" in str(lessons.get_option_at_index(0).prompt)
+        runs = app.screen.query_one("#recent-runs", DataTable)
+        assert runs.row_count == 3
+        data = app.screen.query_one("#data-status", DataTable)
+        assert "mnist" in [str(data.get_row_at(i)[0]) for i in range(data.row_count)]
+
+
+async def test_home_keys_open_each_screen_and_escape_returns():
+    app = app_with()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, screen in (("l", LabScreen), ("r", RunsScreen), ("d", DataScreen)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, screen), key
+            app.screen.set_focus(None)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_enter_on_experiment_opens_lab():
+    app = app_with()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LabScreen)
+        assert app.screen.run_id is None
+
+
+async def test_bad_setting_is_named_and_nothing_launches():
+    source = FakeRunSource()
+    app = app_with(source, screen="lab")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        epochs = app.screen.query_one("#field-epochs", Input)
+        epochs.value = "ten"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert source.launched == []
+        error = str(app.screen.query_one("#form-error").render())
+        assert "Epochs" in error and "not a whole number" in error
+        assert epochs.has_class("-invalid")
+        epochs.value = "3"  # what was typed elsewhere is kept; fixing one field is enough
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert source.launched == [("mnist-mlp", {**_defaults(), "epochs": 3}, "cpu")]
+
+
+def _defaults():
+    from tui_dl.engine.experiments import get_experiment
+
+    return get_experiment("mnist-mlp").defaults()
+
+
+async def test_lab_follows_a_run_live_and_shows_the_result():
+    source = FakeRunSource(launch_events=mnist_events(10, end="finished"))
+    app = app_with(source, screen="lab")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        run = next(iter(source.runs.values()))  # launched: started, nothing trained yet
+        await pilot.pause(0.3)
+        lab = app.screen
+        assert lab.running and lab.history == []
+        run.delivered = 4 + 3 * 3  # three epochs: two progress events and an epoch_end each
+        await pilot.pause(0.3)
+        assert len(lab.history) == 3
+        assert lab.query_one("#loss-plot", MetricsPlot).history == lab.history
+        run.delivered = len(run.events)
+        await pilot.pause(0.3)
+        assert lab.status == "finished"
+        summary = str(lab.query_one(RunSummary).render())
+        assert "93.3 %" in summary and "98 %" in summary and "offline sample" in summary
+        assert len(lab.query_one("#accuracy-plot", MetricsPlot).history) == 10
+
+
+async def test_cancel_key_cancels_the_live_run():
+    source = FakeRunSource(sample_runs())
+    app = app_with(source, screen="lab", run="20261122-110000-mnist-mlp-e5f6")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.running
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert source.cancelled == ["20261122-110000-mnist-mlp-e5f6"]
+        assert app.screen.status == "cancelled"
+
+
+async def test_failed_run_shows_its_message_and_the_app_lives_on():
+    app = app_with(screen="lab", run="20261122-103000-mnist-mlp-c3d4")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.status == "failed"
+        assert "learning rate" in str(app.screen.query_one(RunSummary).render())
+        await pilot.press("n")  # a new run from the failed one's settings
+        await settle(pilot)
+        assert app.screen.run_id is None
+        assert app.screen.query_one("#field-learning_rate", Input).value == "1e+30"
+
+
+async def test_latest_run_reattaches_with_full_history():
+    app = app_with(screen="lab", run="latest")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lab = app.screen
+        assert lab.run_id == "20261122-110000-mnist-mlp-e5f6"
+        assert len(lab.history) == 3 and lab.running
+
+
+async def test_unknown_run_is_a_message_not_a_crash():
+    app = app_with(screen="lab", run="nope")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any("no run 'nope'" in n.message for n in app._notifications)
+
+
+async def test_runs_screen_opens_a_run_with_enter():
+    app = app_with(screen="runs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 3
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LabScreen)
+        assert app.screen.run_id == "20261122-110000-mnist-mlp-e5f6"
+
+
+async def test_gpus_from_nvidia_smi_are_offered_and_default():
+    source = FakeRunSource(gpus=[Gpu(0, "NVIDIA H100", 81559)])
+    app = app_with(source, screen="lab")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert source.launched[0][2] == "gpu:0"
+
+
+async def test_command_palette_opens():
+    app = app_with()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
