@@ -66,16 +66,19 @@ def pid_alive(pid: int, run_dir: Path) -> bool:
         return False
     except PermissionError:
         return True
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if cmdline.exists():
-        try:
-            text = cmdline.read_bytes()
-        except OSError:
-            return False
-        # A zombie has an empty cmdline: it has exited, and the process that launched it
-        # is about to reap it and record how it ended, so count it as still ours.
-        return not text or str(run_dir).encode() in text
-    return True
+    proc = Path(f"/proc/{pid}")
+    if not proc.exists():
+        return True  # no /proc (not Linux): trust the signal probe
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[-1].split()[0]
+        cmdline = (proc / "cmdline").read_bytes()
+    except (OSError, IndexError):
+        return False
+    if state == "Z":
+        # Exited, not yet reaped: the process that launched it is about to record how
+        # it ended, so it still counts as the run's.
+        return True
+    return str(run_dir).encode() in cmdline
 
 
 class RunStore:

@@ -1,0 +1,111 @@
+"""The command line, as a user types it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def tui_dl(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui_dl", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+
+
+@pytest.mark.slow
+def test_run_json_reports_the_result_on_the_last_line():
+    done = tui_dl(
+        "run",
+        "mnist-mlp",
+        "--epochs",
+        "1",
+        "--train-limit",
+        "400",
+        "--hidden-units",
+        "32",
+        "--device",
+        "cpu",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    for key in (
+        "experiment",
+        "dataset",
+        "data_source",
+        "device",
+        "epochs",
+        "metrics",
+        "reference",
+        "duration_s",
+        "run_dir",
+    ):
+        assert key in report, key
+    assert report["experiment"] == "mnist-mlp" and report["device"] == "cpu"
+    assert set(report["metrics"]) == {"test_accuracy", "test_loss"}
+    assert report["reference"]["value"] == 0.98
+    assert report["data_source"].startswith("MNIST — offline sample")
+    assert "finished: test accuracy" in done.stderr and "the course: 98.0 %" in done.stderr
+
+    listed = tui_dl("runs")
+    assert os.path.basename(report["run_dir"]) in listed.stdout
+    assert "finished" in listed.stdout
+    runs = json.loads(tui_dl("runs", "--json").stdout)
+    assert runs[0]["run_id"] == os.path.basename(report["run_dir"])
+
+
+@pytest.mark.slow
+def test_a_failed_run_exits_non_zero_with_the_message_not_a_traceback():
+    done = tui_dl(
+        "run",
+        "mnist-mlp",
+        "--epochs",
+        "1",
+        "--train-limit",
+        "400",
+        "--learning-rate",
+        "1e30",
+        "--json",
+    )
+    assert done.returncode == 1
+    assert "error:" in done.stderr and "NaN" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1])["status"] == "failed"
+
+
+def test_bad_settings_are_refused_before_anything_starts():
+    done = tui_dl("run", "mnist-mlp", "--epochs", "ten")
+    assert done.returncode == 2
+    assert "Epochs: 'ten' is not a whole number" in done.stderr
+    assert "No runs yet" in tui_dl("runs").stdout
+
+
+def test_data_status_prints_every_dataset():
+    done = tui_dl("data", "status")
+    assert done.returncode == 0
+    for name in ("mnist", "fashion-mnist", "mammographic-masses", "house-votes", "imdb"):
+        assert name in done.stdout
+    assert "offline sample" in done.stdout
+
+
+def test_data_fetch_offline_fails_fast_naming_the_data_folder():
+    done = tui_dl("data", "fetch", "imdb", timeout=10)
+    assert done.returncode == 1
+    assert "TUI_DL_DATA" in done.stdout + done.stderr
+
+
+def test_unknown_screen_is_refused():
+    done = tui_dl("--screen", "nowhere")
+    assert done.returncode == 2 and "unknown screen 'nowhere'" in done.stderr
+
+
+def test_version():
+    assert tui_dl("--version").stdout.startswith("tui-dl ")

@@ -1,0 +1,61 @@
+"""The one boundary: the app never loads TensorFlow/Keras; the engine never loads Textual."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "tui_dl"
+
+
+def modules_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+def heavy(modules: set[str], roots: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in roots)
+
+
+def test_the_app_and_cli_import_no_tensorflow():
+    loaded = modules_after(
+        "import tui_dl.cli, tui_dl.ui.app, tui_dl.ui.screens, tui_dl.headless, tui_dl.data\n"
+        "from tui_dl.ui.app import make_app\nmake_app()"
+    )
+    assert "textual" in loaded
+    assert heavy(loaded, ("tensorflow", "keras", "tf_keras")) == []
+
+
+def test_the_engine_imports_no_textual():
+    loaded = modules_after(
+        "import tui_dl.engine, tui_dl.engine.child, tui_dl.engine.reporter\n"
+        "import tui_dl.engine.trainers.mnist_mlp, tui_dl.report, tui_dl.data"
+    )
+    assert "keras" in loaded  # the trainer really was imported
+    assert heavy(loaded, ("textual",)) == []
+
+
+def imports_of(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_ui_module_mentions_tensorflow_even_lazily():
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        assert not imports_of(path) & {"tensorflow", "keras"}, path
+
+
+def test_no_engine_module_mentions_textual():
+    for path in [*(PACKAGE / "engine").rglob("*.py"), *(PACKAGE / "data").rglob("*.py")]:
+        assert "textual" not in imports_of(path), path
