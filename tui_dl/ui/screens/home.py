@@ -17,6 +17,8 @@ from tui_dl.lessons import load_lessons
 from tui_dl.text import percent
 
 RECENT_RUNS = 8
+WIDE = 120
+"""From this many columns on, lessons and experiments get a line saying what they are."""
 STATUS_MARKS = {
     "finished": Text("✓", style="green"),
     "failed": Text("✗", style="red"),
@@ -37,26 +39,8 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Grid(id="home"):
-            lessons, problems = load_lessons()
-            options = [
-                Option(f"{lesson.order}. {lesson.title}", id=lesson.id) for lesson in lessons
-            ]
-            options += [Option(f"⚠ {problem}", disabled=True) for problem in problems]
-            lesson_list = OptionList(*options, id="lessons")
-            lesson_list.border_title = "Lessons"
-            yield lesson_list
-            experiments = OptionList(
-                *[
-                    Option(
-                        f"{e.title}\n  the course: {percent(e.reference.value, 0)} test accuracy",
-                        id=e.name,
-                    )
-                    for e in EXPERIMENTS.values()
-                ],
-                id="experiments",
-            )
-            experiments.border_title = "Experiments"
-            yield experiments
+            yield _titled(OptionList(id="lessons"), "Lessons")
+            yield _titled(OptionList(id="experiments"), "Experiments")
             runs = DataTable(id="recent-runs", cursor_type="row", zebra_stripes=False)
             runs.border_title = "Past runs"
             yield runs
@@ -74,10 +58,50 @@ class HomeScreen(Screen):
         self.sub_title = "a deep-learning classroom and lab"
         runs = self.query_one("#recent-runs", DataTable)
         runs.add_columns("run", "", "test acc")
-        data = self.query_one("#data-status", DataTable)
-        data.add_columns("dataset", "source")
+        self._wide: bool | None = None
+        self.fill_lists()
         self.query_one("#experiments", OptionList).focus()
         self.action_refresh()
+
+    def on_resize(self) -> None:
+        self.fill_lists()
+
+    def fill_lists(self) -> None:
+        """Titles only on a small terminal; a descriptive line under each on a wide one."""
+        wide = self.app.size.width >= WIDE
+        if wide == self._wide:
+            return
+        self._wide = wide
+        lessons, problems = load_lessons()
+        lesson_list = self.query_one("#lessons", OptionList)
+        lesson_list.clear_options()
+        lesson_list.add_options(
+            [
+                Option(
+                    _two_lines(f"{item.order}. {item.title}", item.summary if wide else ""),
+                    id=item.id,
+                )
+                for item in lessons
+            ]
+            + [Option(f"⚠ {problem}", disabled=True) for problem in problems]
+        )
+        experiments = self.query_one("#experiments", OptionList)
+        highlighted = experiments.highlighted
+        experiments.clear_options()
+        experiments.add_options(
+            [
+                Option(
+                    _two_lines(
+                        e.title,
+                        (e.summary + " " if wide else "")
+                        + f"The course: {percent(e.reference.value, 0)} test accuracy.",
+                    ),
+                    id=e.name,
+                )
+                for e in EXPERIMENTS.values()
+            ]
+        )
+        experiments.highlighted = highlighted if highlighted is not None else 0
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
@@ -107,10 +131,12 @@ class HomeScreen(Screen):
 
     def _fill_data(self, rows: list) -> None:
         table = self.query_one("#data-status", DataTable)
-        table.clear()
+        wide = self.app.size.width >= WIDE
+        table.clear(columns=True)
+        table.add_columns("dataset", "source", *(("size",) if wide else ()))
         for row in rows:
             source = Text(row.short_source, style="" if row.available else "dim")
-            table.add_row(row.name, source, key=row.name)
+            table.add_row(row.name, source, *((row.size,) if wide else ()), key=row.name)
 
     @on(OptionList.OptionSelected, "#experiments")
     def open_experiment(self, event: OptionList.OptionSelected) -> None:
@@ -140,3 +166,16 @@ def _short_id(run_id: str) -> str:
         day, clock = parts[0], parts[1]
         return f"{day[4:6]}-{day[6:]} {clock[:2]}:{clock[2:4]} {'-'.join(parts[2:-1])}"
     return run_id
+
+
+def _two_lines(title: str, detail: str) -> Text:
+    """An option: its title, and under it a dimmer line saying what it is."""
+    text = Text(title, style="bold")
+    if detail:
+        text.append("\n  " + detail, style="dim")
+    return text
+
+
+def _titled(widget, title: str):
+    widget.border_title = title
+    return widget

@@ -77,6 +77,8 @@ class LabScreen(Screen):
         self.load_gpus()
         if self.run_id:
             self.attach(self.run_id)
+        else:
+            self.query_one(RunForm).focus_first()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < WIDE, "-narrow")
@@ -140,7 +142,9 @@ class LabScreen(Screen):
         """Back to the form, keeping the last run's settings for a tweak-and-rerun."""
         self._stop_polling()
         self.run_id, self.status, self.events, self.history = None, None, [], []
-        self.query_one(RunForm).set_editable(True)
+        form = self.query_one(RunForm)
+        form.set_editable(True)
+        form.focus_first()
         self.query_one("#start", Button).disabled = False
         self.query_one(RunProgress).reset()
         for plot in self.query(MetricsPlot):

@@ -97,6 +97,9 @@ class RunForm(Vertical):
             except Exception:  # noqa: BLE001 — that GPU is not here now: keep the default
                 pass
 
+    def focus_first(self) -> None:
+        self.query_one(f"#field-{self.experiment.params[0].name}").focus()
+
     def set_editable(self, editable: bool) -> None:
         for widget in self.query("Input, Select"):
             widget.disabled = not editable

@@ -52,12 +52,10 @@ class RunProgress(Vertical):
                 f"Training — epoch {event['epoch']} of {event['epochs']}, "
                 f"batch {event['batch']}/{event['steps']}"
             )
-            loss = event.get("loss")
-            loss_text = f"   loss {loss:.4f}" if loss is not None else ""
             self.query_one("#stats", Static).update(
-                f"{event['samples_per_s']:,.0f} samples/s   "
-                f"ETA {duration(event.get('eta_s'))}   "
-                f"elapsed {duration(event.get('elapsed_s'))}{loss_text}"
+                f"{event['samples_per_s']:,.0f} samples/s · "
+                f"ETA {duration(event.get('eta_s'))} · "
+                f"{duration(event.get('elapsed_s'))} so far"
             )
         elif kind == "finished":
             if bar.total is not None:
