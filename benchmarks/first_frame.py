@@ -1,0 +1,164 @@
+"""Launch-to-first-frame time of the app, and its peak memory (TensorFlow must not be loaded).
+
+Starts `python -m tui_dl` in a pseudo-terminal (80×24, TERM=xterm-256color, TUI_DL_HOME in a
+temporary folder), reads what it paints, and stops the clock when the home screen's text
+(by default "Experiments", a panel title) has been written. Then it reads the app's peak RSS
+(VmHWM in /proc/PID/status), sends "q", and waits for a clean exit. Median of N runs.
+
+    .venv/bin/python benchmarks/first_frame.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import re
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+TARGET_S = 0.5
+ANSI = re.compile(rb"\x1b(\[[0-9;?<>=!]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|.)")
+
+
+@dataclass
+class Launch:
+    first_frame_s: float
+    peak_rss_mb: float
+    tensorflow_mapped: bool
+    """Whether any TensorFlow shared library was in the app's memory map (it must not be)."""
+    exit_code: int | None
+    quit_s: float
+
+
+def open_pty(columns: int, lines: int) -> tuple[int, int]:
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+    return master, slave
+
+
+def read_until(master: int, needle: bytes, timeout: float) -> tuple[bool, bytes]:
+    """Read the terminal until `needle` shows in the text (escape codes removed)."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.01)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the app closed the terminal
+            return False, seen
+        seen += chunk
+        if needle in ANSI.sub(b"", seen):
+            return True, seen
+    return False, seen
+
+
+def drain(master: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.01)
+        if ready:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                return
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def tensorflow_mapped(pid: int) -> bool:
+    return "tensorflow" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def launch_once(home: str, needle: str, timeout: float) -> Launch:
+    master, slave = open_pty(80, 24)
+    env = {**os.environ, "TUI_DL_HOME": home, "TERM": "xterm-256color", "COLUMNS": "80"}
+    env["LINES"] = "24"
+    start = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui_dl"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+        close_fds=True,
+    )
+    os.close(slave)
+    try:
+        found, _ = read_until(master, needle.encode(), timeout)
+        elapsed = time.monotonic() - start
+        if not found:
+            raise RuntimeError(f"{needle!r} did not appear within {timeout:g} s")
+        drain(master, 0.5)  # let the app settle before reading its memory
+        rss, tf_mapped = peak_rss_mb(process.pid), tensorflow_mapped(process.pid)
+        quit_start = time.monotonic()
+        os.write(master, b"q")
+        code = None
+        while code is None and time.monotonic() - quit_start < 5:
+            drain(master, 0.05)  # keep the pty drained so the app can write its goodbye
+            code = process.poll()
+        return Launch(elapsed, rss, tf_mapped, code, time.monotonic() - quit_start)
+    finally:
+        if process.poll() is None:  # did not quit on "q": end it (and only it)
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(3)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        os.close(master)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--text", default="Experiments", help="text that marks the first frame")
+    parser.add_argument("--timeout", type=float, default=20.0)
+    args = parser.parse_args()
+
+    launches = []
+    print(
+        f"{'run':>3} {'first_frame_s':>13} {'peak_rss_MB':>11} {'TF':>3} {'exit':>4} {'quit_s':>6}"
+    )
+    with tempfile.TemporaryDirectory(prefix="tui-dl-frame-") as home:
+        for run in range(1, args.runs + 1):
+            launch = launch_once(home, args.text, args.timeout)
+            launches.append(launch)
+            print(
+                f"{run:>3} {launch.first_frame_s:>13.3f} {launch.peak_rss_mb:>11.1f} "
+                f"{'yes' if launch.tensorflow_mapped else 'no':>3} "
+                f"{launch.exit_code!s:>4} {launch.quit_s:>6.2f}",
+                flush=True,
+            )
+    frame = statistics.median(x.first_frame_s for x in launches)
+    rss = statistics.median(x.peak_rss_mb for x in launches)
+    verdict = "meets" if frame <= TARGET_S else "misses"
+    print(
+        f"first frame: {frame:.3f} s (median of {len(launches)}; {verdict} the {TARGET_S} s target)"
+    )
+    tf_runs = sum(x.tensorflow_mapped for x in launches)
+    print(
+        f"peak RSS: {rss:.0f} MB (median); TensorFlow mapped in {tf_runs} of {len(launches)} runs"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
