@@ -43,7 +43,7 @@ def run_command(
                 for event in log.read_new():
                     status = _show(progress, task, event) or status
                 if status is None and handle.process.poll() is not None:
-                    time.sleep(0.2)  # the reaper thread writes the last word of a dead child
+                    handle.reaper.join(2)  # it writes the last word of a child that died
                     for event in log.read_new():
                         status = _show(progress, task, event) or status
                     status = status or "failed"

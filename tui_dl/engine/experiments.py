@@ -34,6 +34,8 @@ class Param:
     def parse(self, text: str) -> Any:
         """Turn what was typed into a value, or raise ValueError with a message for the form."""
         text = str(text).strip()
+        if not text:
+            raise ValueError(f"{self.label}: empty — enter a value (default {self.default})")
         if self.kind is str:
             if self.choices and text not in self.choices:
                 raise ValueError(f"{self.label}: choose one of {', '.join(self.choices)}")

@@ -33,6 +33,8 @@ class RunHandle:
 
     run_dir: Path
     process: subprocess.Popen[bytes] | None = None
+    reaper: threading.Thread | None = None
+    """Waits for the process and records how it ended; join it before reading the outcome."""
 
     @property
     def run_id(self) -> str:
@@ -73,22 +75,45 @@ def launch_run(
             close_fds=True,
         )
     (run_dir / PID_FILE).write_text(f"{process.pid}\n")
-    threading.Thread(
+    reaper = threading.Thread(
         target=_reap, args=(process, run_dir), name=f"reap-{run_dir.name}", daemon=True
-    ).start()
-    return RunHandle(run_dir, process)
+    )
+    reaper.start()
+    return RunHandle(run_dir, process, reaper)
 
 
 def _reap(process: subprocess.Popen[bytes], run_dir: Path) -> None:
     record_exit(run_dir, process.wait())
 
 
+_RECORD_LOCK = threading.Lock()
+"""The reaper thread and a cancel may both see the child gone: one last word, not two."""
+
+
+class EndWatch:
+    """Has the run written its terminal event yet? Reads only what is new each time."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self._log = EventLog(run_dir)
+        self.ended = False
+
+    def check(self) -> bool:
+        if not self.ended:
+            self.ended = any(e.get("event") in TERMINAL_EVENTS for e in self._log.read_new())
+        return self.ended
+
+
 def has_ended(run_dir: Path) -> bool:
-    return any(e.get("event") in TERMINAL_EVENTS for e in EventLog(run_dir).read_all())
+    return EndWatch(run_dir).check()
 
 
 def record_exit(run_dir: Path, code: int) -> None:
     """Give a child that died without its last word a terminal event that says how it died."""
+    with _RECORD_LOCK:
+        _record_exit(run_dir, code)
+
+
+def _record_exit(run_dir: Path, code: int) -> None:
     if has_ended(run_dir):
         return
     if (run_dir / CANCEL_FILE).exists():
@@ -130,8 +155,9 @@ def cancel_run(run_dir: Path, grace: float = 0.6, handle: RunHandle | None = Non
     run_dir = Path(run_dir)
     (run_dir / CANCEL_FILE).touch()
     pid = read_pid(run_dir)
-    if pid is None or has_ended(run_dir):
-        if not has_ended(run_dir):
+    watch = EndWatch(run_dir)
+    if pid is None or watch.check():
+        if not watch.check():
             append_event(run_dir, "cancelled", by="app", forced=False)
         return
     _signal(pid, CANCEL_SIGNAL, group=False)
@@ -140,10 +166,10 @@ def cancel_run(run_dir: Path, grace: float = 0.6, handle: RunHandle | None = Non
             _signal(pid, sig, group=True)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if has_ended(run_dir) or not _alive(pid, run_dir, handle):
+            if watch.check() or not _alive(pid, run_dir, handle):
                 break
             time.sleep(0.02)
-        if has_ended(run_dir):
+        if watch.check():
             break
         if not _alive(pid, run_dir, handle):
             record_exit(run_dir, -(sig or CANCEL_SIGNAL))
