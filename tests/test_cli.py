@@ -10,6 +10,9 @@ import sys
 import pytest
 
 
+TINY_RUN = ("run", "mnist-mlp", "--epochs", "1", "--train-limit", "400")
+
+
 def tui_dl(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tui_dl", *args],
@@ -22,19 +25,7 @@ def tui_dl(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]
 
 @pytest.mark.slow
 def test_run_json_reports_the_result_on_the_last_line():
-    done = tui_dl(
-        "run",
-        "mnist-mlp",
-        "--epochs",
-        "1",
-        "--train-limit",
-        "400",
-        "--hidden-units",
-        "32",
-        "--device",
-        "cpu",
-        "--json",
-    )
+    done = tui_dl(*TINY_RUN, "--hidden-units", "32", "--device", "cpu", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     for key in (
@@ -64,17 +55,7 @@ def test_run_json_reports_the_result_on_the_last_line():
 
 @pytest.mark.slow
 def test_a_failed_run_exits_non_zero_with_the_message_not_a_traceback():
-    done = tui_dl(
-        "run",
-        "mnist-mlp",
-        "--epochs",
-        "1",
-        "--train-limit",
-        "400",
-        "--learning-rate",
-        "1e30",
-        "--json",
-    )
+    done = tui_dl(*TINY_RUN, "--learning-rate", "1e30", "--json")
     assert done.returncode == 1
     assert "error:" in done.stderr and "NaN" in done.stderr
     assert "Traceback" not in done.stderr
