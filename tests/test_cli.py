@@ -9,7 +9,6 @@ import sys
 
 import pytest
 
-
 TINY_RUN = ("run", "mnist-mlp", "--epochs", "1", "--train-limit", "400")
 
 
@@ -44,6 +43,12 @@ def test_run_json_reports_the_result_on_the_last_line():
     assert set(report["metrics"]) == {"test_accuracy", "test_loss"}
     assert report["reference"]["value"] == 0.98
     assert report["data_source"].startswith("MNIST — offline sample")
+    per_class = report["per_class"]
+    assert len(per_class["precision"]) == len(per_class["recall"]) == 10
+    matrix = per_class["confusion_matrix"]
+    assert len(matrix) == 10 and sum(map(sum, matrix)) == 1000
+    diagonal = sum(matrix[i][i] for i in range(10))
+    assert diagonal / 1000 == pytest.approx(report["metrics"]["test_accuracy"], abs=1e-6)
     assert "finished: test accuracy" in done.stderr and "the course: 98.0 %" in done.stderr
 
     listed = tui_dl("runs")

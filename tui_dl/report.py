@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui_dl.analysis import confusion_report, load_predictions
+from tui_dl.analysis.predictions import NoPredictions
 from tui_dl.engine.store import RunInfo
 
 
@@ -33,6 +35,13 @@ def run_report(info: RunInfo) -> dict[str, Any]:
     }
     if failed:
         report["error"] = {"type": failed.get("error_type"), "message": failed.get("message")}
+    if info.status == "finished":
+        try:
+            predictions = load_predictions(info.run_dir)
+        except (NoPredictions, OSError, ValueError, KeyError):
+            pass
+        else:
+            report["per_class"] = confusion_report(predictions).as_dict(predictions.class_names)
     return report
 
 

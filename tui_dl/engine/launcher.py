@@ -63,23 +63,31 @@ def launch_run(
     env = {**os.environ, **device_env(device), "PYTHONUNBUFFERED": "1"}
     if data_dir:
         env["TUI_DL_DATA"] = data_dir
-    with (run_dir / LOG_FILE).open("ab") as log:
+    return spawn_child("tui_dl.engine.child", [str(run_dir)], run_dir, env)
+
+
+def spawn_child(module: str, args: list[str], folder: Path, env: dict[str, str]) -> RunHandle:
+    """`python -m module args` in its own session, output to folder/log.txt, pid and reaper.
+
+    The one way the engine starts a process: runs and the short analysis jobs alike.
+    """
+    with (folder / LOG_FILE).open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tui_dl.engine.child", str(run_dir)],
+            [sys.executable, "-m", module, *args],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             env=env,
-            cwd=run_dir,
+            cwd=folder,
             close_fds=True,
         )
-    (run_dir / PID_FILE).write_text(f"{process.pid}\n")
+    (folder / PID_FILE).write_text(f"{process.pid}\n")
     reaper = threading.Thread(
-        target=_reap, args=(process, run_dir), name=f"reap-{run_dir.name}", daemon=True
+        target=_reap, args=(process, folder), name=f"reap-{folder.name}", daemon=True
     )
     reaper.start()
-    return RunHandle(run_dir, process, reaper)
+    return RunHandle(folder, process, reaper)
 
 
 def _reap(process: subprocess.Popen[bytes], run_dir: Path) -> None:

@@ -1,0 +1,121 @@
+"""A run's test-set predictions, and the questions a learner asks of them.
+
+`predictions.npz` is written by every classification trainer: y_true, y_pred,
+probabilities (n × classes), images (n × 28 × 28 uint8) and class_names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+PREDICTIONS_FILE = "predictions.npz"
+
+
+class NoPredictions(LookupError):
+    """The run has no predictions to look at (still running, failed, or not a classifier)."""
+
+
+@dataclass(frozen=True)
+class Predictions:
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    probabilities: np.ndarray
+    images: np.ndarray
+    class_names: tuple[str, ...]
+
+    @property
+    def n_classes(self) -> int:
+        return self.probabilities.shape[1]
+
+    @property
+    def confidence(self) -> np.ndarray:
+        """The probability the model gave its own answer."""
+        return self.probabilities.max(axis=1)
+
+    def top(self, index: int, k: int = 3) -> list[tuple[int, float]]:
+        """The k most probable classes for one test image, most probable first."""
+        row = self.probabilities[index]
+        order = np.argsort(row)[::-1][:k]
+        return [(int(c), float(row[c])) for c in order]
+
+
+def load_predictions(run_dir: Path) -> Predictions:
+    path = Path(run_dir) / PREDICTIONS_FILE
+    if not path.exists():
+        raise NoPredictions(
+            f"run {Path(run_dir).name} has no test-set predictions yet "
+            "(they are written when a run finishes)"
+        )
+    with np.load(path) as data:
+        names = (
+            data["class_names"]
+            if "class_names" in data
+            else np.arange(data["probabilities"].shape[1])
+        )
+        return Predictions(
+            y_true=data["y_true"],
+            y_pred=data["y_pred"],
+            probabilities=data["probabilities"],
+            images=data["images"],
+            class_names=tuple(str(n) for n in names),
+        )
+
+
+def mistakes(p: Predictions, true: int | None = None, pred: int | None = None) -> np.ndarray:
+    """Indices of test images the model got wrong, most confident mistake first.
+
+    With `true` and/or `pred` only that cell of the confusion matrix; `true == pred` gives
+    the right answers of that class (what a diagonal cell holds), least confident first.
+    """
+    mask = np.ones(len(p.y_true), dtype=bool)
+    if true is not None:
+        mask &= p.y_true == true
+    if pred is not None:
+        mask &= p.y_pred == pred
+    if true is None or pred is None or true != pred:
+        mask &= p.y_true != p.y_pred
+    indices = np.flatnonzero(mask)
+    confidence = p.confidence[indices]
+    if true is not None and true == pred:
+        return indices[np.argsort(confidence, kind="stable")]
+    return indices[np.argsort(-confidence, kind="stable")]
+
+
+@dataclass(frozen=True)
+class ConfusionReport:
+    matrix: np.ndarray
+    """counts[true, predicted]"""
+    rates: np.ndarray
+    """each row divided by its total: what fraction of class i went to each prediction"""
+    precision: np.ndarray
+    recall: np.ndarray
+    support: np.ndarray
+    accuracy: float
+
+    def as_dict(self, class_names: tuple[str, ...]) -> dict:
+        return {
+            "accuracy": self.accuracy,
+            "classes": list(class_names),
+            "precision": [round(float(v), 4) for v in self.precision],
+            "recall": [round(float(v), 4) for v in self.recall],
+            "support": [int(v) for v in self.support],
+            "confusion_matrix": self.matrix.astype(int).tolist(),
+        }
+
+
+def confusion_report(p: Predictions) -> ConfusionReport:
+    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+    labels = list(range(p.n_classes))
+    matrix = confusion_matrix(p.y_true, p.y_pred, labels=labels)
+    totals = matrix.sum(axis=1, keepdims=True)
+    rates = np.divide(matrix, totals, out=np.zeros(matrix.shape, float), where=totals > 0)
+    precision, recall, _, support = precision_recall_fscore_support(
+        p.y_true, p.y_pred, labels=labels, zero_division=0
+    )
+    return ConfusionReport(
+        matrix, rates, precision, recall, support, float(accuracy_score(p.y_true, p.y_pred))
+    )

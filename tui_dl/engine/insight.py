@@ -1,0 +1,155 @@
+"""Where a trained model looks, and what it says about things it never saw (TensorFlow side).
+
+Grad-CAM for convolutional models: the gradients of a class score with respect to the last
+convolutional layer's feature maps weight those maps into a heatmap. Models without a
+convolutional layer (the MLP) get a gradient saliency map: how much each pixel moves the score.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def model_inputs(model: keras.Model, images: np.ndarray) -> np.ndarray:
+    """uint8 28×28 images → whatever the model was trained on (flat 784 or 28×28×1), 0–1."""
+    shape = tuple(model.inputs[0].shape[1:])
+    return images.astype("float32").reshape((len(images), *shape)) / 255.0
+
+
+def last_conv_layer(model: keras.Model) -> keras.layers.Layer | None:
+    """The last 2-D convolution: its feature maps still know where things are in the image."""
+    for layer in reversed(model.layers):
+        if "Conv2D" in type(layer).__name__:
+            return layer
+    return None
+
+
+def _normalise(maps: np.ndarray) -> np.ndarray:
+    """Each map to 0–1 on its own (a map of zeros stays zeros)."""
+    peak = maps.reshape(len(maps), -1).max(axis=1).reshape(-1, *([1] * (maps.ndim - 1)))
+    return np.divide(maps, peak, out=np.zeros_like(maps), where=peak > 0)
+
+
+def grad_cam(
+    model: keras.Model, x: np.ndarray, class_index: int, layer: keras.layers.Layer
+) -> np.ndarray:
+    """Heatmaps (n, H, W) at the input's spatial size, 0–1, for one class.
+
+    Built from `model.inputs` and `model.outputs[0]`: `model.input`/`model.output`
+    fail on Sequential models in Keras 3.
+    """
+    grad_model = keras.Model(model.inputs, [layer.output, model.outputs[0]])
+    inputs = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        features, predictions = grad_model(inputs, training=False)
+        score = predictions[:, class_index]
+    grads = tape.gradient(score, features)
+    weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
+    cam = tf.nn.relu(tf.reduce_sum(weights * features, axis=-1))
+    size = x.shape[1:3]
+    cam = tf.image.resize(cam[..., tf.newaxis], size, method="bilinear")[..., 0]
+    return _normalise(cam.numpy())
+
+
+def saliency(model: keras.Model, x: np.ndarray, class_index: int) -> np.ndarray:
+    """|∂ score / ∂ pixel| for each image, (n, 28, 28), 0–1 (99th percentile = 1)."""
+    inputs = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        score = model(inputs, training=False)[:, class_index]
+    grads = np.abs(tape.gradient(score, inputs).numpy()).reshape(len(x), 28, 28)
+    top = np.percentile(grads.reshape(len(x), -1), 99, axis=1).reshape(-1, 1, 1)
+    return np.clip(np.divide(grads, top, out=np.zeros_like(grads), where=top > 0), 0, 1)
+
+
+def attention_maps(model: keras.Model, images: np.ndarray, n_classes: int) -> dict:
+    """Maps for every class of every image: {'maps': (n, classes, 28, 28), 'method', 'layer'}."""
+    x = model_inputs(model, images)
+    layer = last_conv_layer(model)
+    maps = np.zeros((len(images), n_classes, 28, 28), np.float32)
+    for c in range(n_classes):
+        if layer is not None:
+            maps[:, c] = grad_cam(model, x, c, layer).reshape(len(images), 28, 28)
+        else:
+            maps[:, c] = saliency(model, x, c)
+    method = "grad-cam" if layer is not None else "saliency"
+    return {"maps": maps, "method": method, "layer": layer.name if layer is not None else ""}
+
+
+def shifted(images: np.ndarray, by: int) -> np.ndarray:
+    """Digits moved `by` pixels right and down, the vacated border black."""
+    out = np.zeros_like(images)
+    out[:, by:, by:] = images[:, : images.shape[1] - by, : images.shape[2] - by]
+    return out
+
+
+def probe(
+    model: keras.Model,
+    digits: np.ndarray,
+    labels: np.ndarray,
+    unfamiliar: tuple[str, np.ndarray] | None,
+    seed: int = 0,
+) -> dict:
+    """The model's confidence on inputs it was and was not trained for, group by group."""
+    rng = np.random.default_rng(seed)
+    take = min(200, len(digits))
+    pick = rng.choice(len(digits), take, replace=False)
+    cases: list[tuple[str, str, np.ndarray, np.ndarray | None]] = [
+        ("test images", "held-out examples of what it was trained on", digits[pick], labels[pick]),
+    ]
+    if unfamiliar is not None:
+        name, images = unfamiliar
+        cases.append(
+            (
+                name,
+                "a different kind of picture altogether",
+                images[rng.choice(len(images), min(200, len(images)), replace=False)],
+                None,
+            )
+        )
+    cases += [
+        ("blank", "an all-black image: nothing there", np.zeros((1, 28, 28), np.uint8), None),
+        ("noise", "random pixels", rng.integers(0, 256, (100, 28, 28)).astype(np.uint8), None),
+        (
+            "inverted",
+            "the test images in negative: dark ink on white",
+            255 - digits[pick],
+            labels[pick],
+        ),
+        (
+            "shifted",
+            "the test images moved 8 pixels right and down",
+            shifted(digits[pick], 8),
+            labels[pick],
+        ),
+    ]
+    groups, examples, example_pred, example_conf = [], [], [], []
+    for name, description, images, truth in cases:
+        probs = model.predict(model_inputs(model, images), verbose=0, batch_size=512)
+        conf, pred = probs.max(axis=1), probs.argmax(axis=1)
+        answers = np.bincount(pred, minlength=probs.shape[1])
+        best = np.argsort(-conf)[:2]
+        groups.append(
+            {
+                "name": name,
+                "description": description,
+                "n": int(len(images)),
+                "mean_confidence": float(conf.mean()),
+                "confident_share": float((conf >= 0.9).mean()),
+                "accuracy": None if truth is None else float((pred == truth).mean()),
+                "top_answer": int(answers.argmax()),
+                "top_answer_share": float(answers.max() / len(images)),
+                "examples": [len(examples) + i for i in range(len(best))],
+            }
+        )
+        examples.extend(images[best])
+        example_pred.extend(pred[best])
+        example_conf.extend(conf[best])
+    return {
+        "groups": groups,
+        "images": np.stack(examples),
+        "pred": np.array(example_pred),
+        "conf": np.array(example_conf, np.float32),
+    }
