@@ -109,6 +109,8 @@ class FakeRun:
     events: list[dict[str, Any]]
     params: dict[str, Any] = field(default_factory=dict)
     device: str = "cpu"
+    run_dir: Path | None = None
+    """Where its artifacts are (tests write them); default: a path that does not exist."""
     delivered: int | None = None
     """How many events the app may see so far (tests raise it to play the run forward)."""
     active: bool = True
@@ -145,6 +147,10 @@ class FakeRunSource:
         self.launch_delivered = launch_delivered
         self.launched: list[tuple[str, dict[str, Any], str]] = []
         self.cancelled: list[str] = []
+        self.jobs: list[tuple[str, str, dict[str, Any]]] = []
+        self.job_events: list[dict[str, Any]] = [
+            {"event": "phase", "phase": "starting TensorFlow", "t": T0}
+        ]
 
     def _info(self, run: FakeRun) -> RunInfo:
         visible = run.events[: run.delivered]
@@ -158,7 +164,8 @@ class FakeRunSource:
             "device": run.device,
         }
         created = time.time() - 7200
-        return RunInfo(run.run_id, Path("/runs") / run.run_id, spec, status, created, visible)
+        run_dir = run.run_dir or Path("/runs") / run.run_id
+        return RunInfo(run.run_id, run_dir, spec, status, created, visible)
 
     def list_runs(self, limit: int | None = None) -> list[RunInfo]:
         ids = sorted(self.runs, reverse=True)[:limit]
@@ -201,6 +208,14 @@ class FakeRunSource:
 
     def gpus(self) -> list[Gpu]:
         return self._gpus
+
+    def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path:
+        """Record the request; tests put the job's events in `job_events` beforehand."""
+        self.jobs.append((run_id, kind, args))
+        return Path(f"/jobs/{kind}-{len(self.jobs)}")
+
+    def job_reader(self, job_dir: Path) -> FakeReader:
+        return FakeReader(FakeRun(str(job_dir), list(self.job_events)))
 
 
 def sample_runs() -> list[FakeRun]:

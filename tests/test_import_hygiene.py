@@ -35,7 +35,8 @@ def test_the_app_and_cli_import_no_tensorflow():
 def test_the_engine_imports_no_textual():
     loaded = modules_after(
         "import tui_dl.engine, tui_dl.engine.child, tui_dl.engine.reporter\n"
-        "import tui_dl.engine.trainers.mnist_mlp, tui_dl.report, tui_dl.data"
+        "import tui_dl.engine.trainers.mnist_mlp, tui_dl.report, tui_dl.data\n"
+        "import tui_dl.engine.job, tui_dl.engine.insight_jobs, tui_dl.analysis"
     )
     assert "keras" in loaded  # the trainer really was imported
     assert heavy(loaded, ("textual",)) == []
@@ -57,5 +58,6 @@ def test_no_ui_module_mentions_tensorflow_even_lazily():
 
 
 def test_no_engine_module_mentions_textual():
-    for path in [*(PACKAGE / "engine").rglob("*.py"), *(PACKAGE / "data").rglob("*.py")]:
+    engine_side = ("engine", "data", "analysis")
+    for path in [p for folder in engine_side for p in (PACKAGE / folder).rglob("*.py")]:
         assert "textual" not in imports_of(path), path

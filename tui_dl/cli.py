@@ -20,9 +20,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tui-dl {__version__}")
     parser.add_argument(
-        "--screen", default="home", help="open on this screen: home, runs, lab, data, help"
+        "--screen",
+        default="home",
+        help="open on this screen: home, runs, lab, data, help, confusion, misclassified, "
+        "attention, probe",
     )
-    parser.add_argument("--run", metavar="ID", help="a run id (or `latest`) for --screen lab")
+    parser.add_argument(
+        "--run", metavar="ID", help="a run id (or `latest`) for the lab and the run screens"
+    )
+    parser.add_argument("--true", type=int, metavar="T", help="misclassified: only true class T")
+    parser.add_argument("--pred", type=int, metavar="P", help="misclassified: only predicted P")
     parser.add_argument(
         "--data-dir", metavar="DIR", help="folder with the datasets (default: $TUI_DL_DATA)"
     )
@@ -94,6 +101,10 @@ def _run_app(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    app = make_app(screen=args.screen, run=args.run, data_dir=args.data_dir)
+    filters = {k: v for k, v in (("true", args.true), ("pred", args.pred)) if v is not None}
+    if filters and args.screen != "misclassified":
+        print("tui-dl: --true and --pred go with --screen misclassified", file=sys.stderr)
+        return 2
+    app = make_app(screen=args.screen, run=args.run, data_dir=args.data_dir, filters=filters)
     app.run()
     return app.return_code or 0

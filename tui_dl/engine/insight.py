@@ -32,19 +32,38 @@ def _normalise(maps: np.ndarray) -> np.ndarray:
     return np.divide(maps, peak, out=np.zeros_like(maps), where=peak > 0)
 
 
+def _score_model(model: keras.Model, extra: list) -> tuple[keras.Model, bool]:
+    """A model giving `extra` outputs and the class scores *before* softmax when it can.
+
+    Gradients of a saturated softmax (p ≈ 1, a confident model) vanish; the logits' do not.
+    Built from `model.inputs` and `model.outputs[0]`: `model.input`/`model.output` fail on
+    Sequential models in Keras 3.
+    """
+    last = model.layers[-1]
+    if isinstance(last, keras.layers.Dense) and last.activation in (
+        keras.activations.softmax,
+        keras.activations.sigmoid,
+    ):
+        return keras.Model(model.inputs, [*extra, last.input]), True
+    return keras.Model(model.inputs, [*extra, model.outputs[0]]), False
+
+
+def _scores(model: keras.Model, outputs: tf.Tensor, logits: bool) -> tf.Tensor:
+    if not logits:
+        return outputs
+    last = model.layers[-1]
+    return tf.matmul(outputs, last.kernel) + last.bias
+
+
 def grad_cam(
     model: keras.Model, x: np.ndarray, class_index: int, layer: keras.layers.Layer
 ) -> np.ndarray:
-    """Heatmaps (n, H, W) at the input's spatial size, 0–1, for one class.
-
-    Built from `model.inputs` and `model.outputs[0]`: `model.input`/`model.output`
-    fail on Sequential models in Keras 3.
-    """
-    grad_model = keras.Model(model.inputs, [layer.output, model.outputs[0]])
+    """Heatmaps (n, H, W) at the input's spatial size, 0–1, for one class."""
+    grad_model, logits = _score_model(model, [layer.output])
     inputs = tf.convert_to_tensor(x)
     with tf.GradientTape() as tape:
-        features, predictions = grad_model(inputs, training=False)
-        score = predictions[:, class_index]
+        features, outputs = grad_model(inputs, training=False)
+        score = _scores(model, outputs, logits)[:, class_index]
     grads = tape.gradient(score, features)
     weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
     cam = tf.nn.relu(tf.reduce_sum(weights * features, axis=-1))
@@ -55,10 +74,13 @@ def grad_cam(
 
 def saliency(model: keras.Model, x: np.ndarray, class_index: int) -> np.ndarray:
     """|∂ score / ∂ pixel| for each image, (n, 28, 28), 0–1 (99th percentile = 1)."""
+    score_model, logits = _score_model(model, [])
     inputs = tf.convert_to_tensor(x)
     with tf.GradientTape() as tape:
         tape.watch(inputs)
-        score = model(inputs, training=False)[:, class_index]
+        outputs = score_model(inputs, training=False)
+        outputs = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+        score = _scores(model, outputs, logits)[:, class_index]
     grads = np.abs(tape.gradient(score, inputs).numpy()).reshape(len(x), 28, 28)
     top = np.percentile(grads.reshape(len(x), -1), 99, axis=1).reshape(-1, 1, 1)
     return np.clip(np.divide(grads, top, out=np.zeros_like(grads), where=top > 0), 0, 1)

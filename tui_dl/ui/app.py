@@ -9,10 +9,28 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui_dl.engine.store import RunStore
-from tui_dl.ui.screens import DataScreen, HelpScreen, HomeScreen, LabScreen, RunsScreen
+from tui_dl.ui.screens import (
+    AttentionScreen,
+    ConfusionScreen,
+    DataScreen,
+    HelpScreen,
+    HomeScreen,
+    LabScreen,
+    MisclassifiedScreen,
+    ProbeScreen,
+    RunsScreen,
+    RunViewScreen,
+)
 from tui_dl.ui.sources import LocalRunSource, RunSource
 
-SCREENS = ("home", "runs", "lab", "data", "help")
+INSIGHTS = {
+    "confusion": ConfusionScreen,
+    "misclassified": MisclassifiedScreen,
+    "attention": AttentionScreen,
+    "probe": ProbeScreen,
+}
+"""Screens about one finished run; `--run` defaults to the latest."""
+SCREENS = ("home", "runs", "lab", "data", "help", *INSIGHTS)
 
 
 class TuiDlApp(App[int]):
@@ -30,17 +48,18 @@ class TuiDlApp(App[int]):
         screen: str = "home",
         run: str | None = None,
         data_dir: str | None = None,
+        filters: dict[str, int] | None = None,
     ) -> None:
         super().__init__()
         self.source = source
         self.data_dir = data_dir
-        self._start = (screen, run)
+        self._start = (screen, run, filters or {})
 
     def get_default_screen(self) -> Screen:
         return HomeScreen()
 
     def on_mount(self) -> None:
-        screen, run = self._start
+        screen, run, filters = self._start
         if screen == "lab":
             self.open_run(run) if run else self.open_lab()
         elif screen == "runs":
@@ -49,6 +68,8 @@ class TuiDlApp(App[int]):
             self.action_open_data()
         elif screen == "help":
             self.action_help()
+        elif screen in INSIGHTS:
+            self.open_insight(screen, run or "latest", **filters)
 
     # ----- navigation (also the command palette's entries) ----------------------------------
     def switch_to_home(self) -> None:
@@ -66,6 +87,22 @@ class TuiDlApp(App[int]):
             self.notify(str(exc), title="Cannot open that run", severity="error")
             return
         self.push_screen(LabScreen(info.experiment, run_id=run_id))
+
+    def open_insight(self, kind: str, run_id: str | None = None, **kwargs: int | None) -> None:
+        """Open a screen about a finished run: this screen's run, or the one named."""
+        current = self.screen
+        run_id = run_id or getattr(current, "run_id", None) or "latest"
+        try:
+            run_id = self.source.resolve(run_id)
+        except (LookupError, OSError) as exc:
+            self.notify(str(exc), title="Cannot open that run", severity="error")
+            return
+        if isinstance(current, RunViewScreen) and current.run_id == run_id:
+            self.pop_screen()  # moving between views of one run: escape goes back past them
+        self.push_screen(INSIGHTS[kind](run_id, **kwargs))
+
+    def action_open_insight(self, kind: str) -> None:
+        self.open_insight(kind)
 
     def action_open_lab(self) -> None:
         self.open_lab()
@@ -89,6 +126,17 @@ class TuiDlApp(App[int]):
             "Latest run", "Open the newest run in the lab", lambda: self.open_run("latest")
         )
         yield SystemCommand("Data", "Which datasets are here", self.action_open_data)
+        for kind, title in (
+            ("confusion", "Confusion matrix"),
+            ("misclassified", "Wrong digits"),
+            ("attention", "Where it looked"),
+            ("probe", "Confidence probe"),
+        ):
+            yield SystemCommand(
+                title,
+                f"{title} of the latest finished run",
+                lambda kind=kind: self.open_insight(kind),
+            )
         yield SystemCommand("Help", "Keys and how runs work", self.action_help)
 
 
@@ -97,8 +145,9 @@ def make_app(
     run: str | None = None,
     data_dir: str | None = None,
     source: RunSource | None = None,
+    filters: dict[str, int] | None = None,
 ) -> TuiDlApp:
     """The app factory: the CLI passes the real engine; tests pass a fake source."""
     if source is None:
         source = LocalRunSource(RunStore(), data_dir=data_dir)
-    return TuiDlApp(source, screen=screen, run=run, data_dir=data_dir)
+    return TuiDlApp(source, screen=screen, run=run, data_dir=data_dir, filters=filters)

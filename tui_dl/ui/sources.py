@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from tui_dl.engine import EventLog, RunHandle, RunInfo, RunStore, cancel_run, launch_run
 from tui_dl.engine.devices import Gpu, list_gpus
+from tui_dl.engine.jobs import launch_job
 
 
 class EventReader(Protocol):
@@ -26,6 +27,8 @@ class RunSource(Protocol):
     def is_active(self, run_id: str) -> bool: ...
     def cancel(self, run_id: str) -> None: ...
     def gpus(self) -> list[Gpu]: ...
+    def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path: ...
+    def job_reader(self, job_dir: Path) -> EventReader: ...
 
 
 class LocalRunSource:
@@ -69,3 +72,11 @@ class LocalRunSource:
 
     def gpus(self) -> list[Gpu]:
         return list_gpus()
+
+    def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path:
+        handle = launch_job(self.store.root / run_id, kind, args)
+        self._handles[f"{run_id}/{handle.run_id}"] = handle
+        return handle.run_dir
+
+    def job_reader(self, job_dir: Path) -> EventLog:
+        return EventLog(job_dir)

@@ -1,9 +1,25 @@
 """The app's screens, one module each."""
 
+from tui_dl.ui.screens.attention import AttentionScreen
+from tui_dl.ui.screens.confusion import ConfusionScreen
 from tui_dl.ui.screens.data import DataScreen
 from tui_dl.ui.screens.help import HelpScreen
 from tui_dl.ui.screens.home import HomeScreen
 from tui_dl.ui.screens.lab import LabScreen
+from tui_dl.ui.screens.misclassified import MisclassifiedScreen
+from tui_dl.ui.screens.probe import ProbeScreen
+from tui_dl.ui.screens.run_view import RunViewScreen
 from tui_dl.ui.screens.runs import RunsScreen
 
-__all__ = ["DataScreen", "HelpScreen", "HomeScreen", "LabScreen", "RunsScreen"]
+__all__ = [
+    "AttentionScreen",
+    "ConfusionScreen",
+    "DataScreen",
+    "HelpScreen",
+    "HomeScreen",
+    "LabScreen",
+    "MisclassifiedScreen",
+    "ProbeScreen",
+    "RunViewScreen",
+    "RunsScreen",
+]

@@ -23,6 +23,11 @@ KEYS = (
     ("ctrl+r", "lab", "start a run with these settings"),
     ("c", "lab, runs", "cancel the live run"),
     ("n", "lab", "new run with the same settings"),
+    ("m  w  a  p", "finished run", "confusion matrix, wrong digits, where it looked, probe"),
+    ("arrows enter", "matrix", "walk the cells; open the digits behind one"),
+    ("n", "matrix", "counts or row rates"),
+    ("→  ←", "digits, maps", "next and previous"),
+    ("0–9  t  y  g", "maps", "map another class, the true one, its answer; go to image"),
 )
 
 ABOUT = (

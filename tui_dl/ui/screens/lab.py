@@ -34,6 +34,10 @@ class LabScreen(Screen):
         Binding("c", "cancel", "Cancel run"),
         Binding("n", "new_run", "New run"),
         Binding("escape", "back", "Back"),
+        Binding("m", "insight('confusion')", "Matrix"),
+        Binding("w", "insight('misclassified')", "Wrong"),
+        Binding("a", "insight('attention')", "Looking"),
+        Binding("p", "insight('probe')", "Probe"),
     ]
 
     def __init__(self, experiment: str = "mnist-mlp", run_id: str | None = None) -> None:
@@ -101,7 +105,12 @@ class LabScreen(Screen):
             return self.running
         if action == "new_run":
             return self.run_id is not None and not self.running
+        if action == "insight":
+            return self.status == "finished"
         return True
+
+    def action_insight(self, kind: str) -> None:
+        self.app.open_insight(kind, self.run_id)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":

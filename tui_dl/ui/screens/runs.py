@@ -20,6 +20,10 @@ class RunsScreen(Screen):
         Binding("c", "cancel", "Cancel run"),
         Binding("f5", "refresh", "Refresh"),
         Binding("escape", "back", "Back"),
+        Binding("m", "insight('confusion')", "Matrix"),
+        Binding("w", "insight('misclassified')", "Wrong"),
+        Binding("a", "insight('attention')", "Looking"),
+        Binding("p", "insight('probe')", "Probe"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -85,6 +89,11 @@ class RunsScreen(Screen):
         run_id = self.selected_run()
         if run_id:
             self.app.open_run(run_id)
+
+    def action_insight(self, kind: str) -> None:
+        run_id = self.selected_run()
+        if run_id:
+            self.app.open_insight(kind, run_id)
 
     def action_cancel(self) -> None:
         run_id = self.selected_run()

@@ -1,0 +1,88 @@
+"""Pre-written run artifacts for the screens about one run: real digits (the offline MNIST
+sample, deterministic), made-up but plausible predictions, maps and probe results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from tui_dl.data import load_mnist
+
+N = 120
+
+
+def write_predictions(run_dir: Path) -> None:
+    data = load_mnist(allow_download=False)
+    images, labels = data.x_test[:N], data.y_test[:N]
+    rng = np.random.default_rng(7)
+    logits = rng.normal(0, 1, (N, 10))
+    logits[np.arange(N), labels] += 6
+    wrong = np.arange(0, N, 9)  # every ninth image is a mistake, some very confident
+    for k, i in enumerate(wrong):
+        other = (labels[i] + 1 + k % 3) % 10
+        logits[i, other] = logits[i, labels[i]] + 1 + k % 5
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.savez_compressed(
+        run_dir / "predictions.npz",
+        y_true=labels,
+        y_pred=probs.argmax(axis=1),
+        probabilities=probs.astype(np.float32),
+        images=images,
+        class_names=np.array([str(i) for i in range(10)]),
+    )
+
+
+def write_attention(run_dir: Path, indices: list[int], method: str = "grad-cam") -> None:
+    yy, xx = np.mgrid[0:28, 0:28]
+    maps = np.zeros((len(indices), 10, 28, 28), np.float32)
+    for n, index in enumerate(indices):
+        for c in range(10):
+            cy, cx = 8 + (index + c) % 12, 8 + (index * 3 + c) % 12
+            maps[n, c] = np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / 30.0)
+    np.savez_compressed(
+        run_dir / "attention.npz",
+        indices=np.array(indices),
+        maps=maps,
+        method=np.array(method),
+        layer=np.array("conv2d_1"),
+    )
+
+
+def write_probe(run_dir: Path) -> None:
+    with np.load(run_dir / "predictions.npz") as data:
+        images = data["images"][:12]
+    groups = [
+        ("test images", "held-out examples of what it was trained on", 200, 0.95, 0.89, 0.95),
+        ("Fashion-MNIST clothes", "a different kind of picture altogether", 200, 0.86, 0.575, None),
+        ("blank", "an all-black image: nothing there", 1, 0.15, 0.0, None),
+        ("noise", "random pixels", 100, 0.95, 0.85, None),
+        ("inverted", "the test images in negative: dark ink on white", 200, 0.93, 0.765, 0.045),
+        ("shifted", "the test images moved 8 pixels right and down", 200, 0.58, 0.055, 0.075),
+    ]
+    summary = {
+        "groups": [
+            {
+                "name": name,
+                "description": text,
+                "n": n,
+                "mean_confidence": mean,
+                "confident_share": share,
+                "accuracy": acc,
+                "top_answer": 3,
+                "top_answer_share": 0.6,
+                "examples": [2 * i, 2 * i + 1],
+            }
+            for i, (name, text, n, mean, share, acc) in enumerate(groups)
+        ],
+        "notes": [],
+        "class_names": [str(i) for i in range(10)],
+    }
+    (run_dir / "probe.json").write_text(json.dumps(summary))
+    np.savez_compressed(
+        run_dir / "probe.npz",
+        images=images,
+        pred=np.full(12, 3),
+        conf=np.linspace(0.99, 0.6, 12).astype(np.float32),
+    )
