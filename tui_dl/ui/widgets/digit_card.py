@@ -30,10 +30,10 @@ def card(
     for cls, prob in p.top(index):
         info.append(f"{names[cls][:1]} ")
         info.append(bar(prob, 4), style="green" if cls == true else "red")
-        info.append(f"{prob * 100:3.0f}%\n")
+        info.append(f"{prob * 100:4.0f}%\n")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=28, no_wrap=True)
-    grid.add_column(width=10, no_wrap=True)
+    grid.add_column(width=11, no_wrap=True)
     grid.add_row(render_digit(p.images[index], heat=heat, colour=colour), info)
     return grid
 
