@@ -75,7 +75,12 @@ def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
         if loss is not None:
             detail += f"  loss {loss:.4f}"
         progress.update(task, completed=done, detail=detail)
-    elif kind == "epoch_end":
+    elif kind == "fold_end":
+        progress.console.print(
+            f"fold {event['fold']:>2}/{event['folds']}  accuracy {event['accuracy']:.3f}  "
+            f"sensitivity {event['sensitivity']:.3f}  specificity {event['specificity']:.3f}"
+        )
+    elif kind == "epoch_end" and "fold" not in event:
         logs = event["logs"]
         progress.console.print(
             f"epoch {event['epoch']:>3}/{event['epochs']}  "
@@ -86,13 +91,17 @@ def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
     return None
 
 
+METRIC_NAMES = {"test_accuracy": "test accuracy", "accuracy_mean": "mean accuracy over the folds"}
+
+
 def _summary(err: Console, report: dict[str, Any]) -> None:
     status = report["status"]
     if status == "finished":
-        acc = report["metrics"].get("test_accuracy")
         ref = report.get("reference") or {}
+        metric = ref.get("metric", "test_accuracy")
+        value = report["metrics"].get(metric)
         err.print(
-            f"[green]finished[/]: test accuracy {percent(acc)} "
+            f"[green]finished[/]: {METRIC_NAMES.get(metric, metric)} {percent(value)} "
             f"(the course: {percent(ref.get('value'))}) on {report['data_source']}, "
             f"device {report['device']}, {report['duration_s']:.1f} s"
         )

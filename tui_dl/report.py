@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tui_dl.analysis import confusion_report, load_predictions
@@ -35,7 +36,12 @@ def run_report(info: RunInfo) -> dict[str, Any]:
     }
     if failed:
         report["error"] = {"type": failed.get("error_type"), "message": failed.get("message")}
-    if info.status == "finished":
+    kfold = info.run_dir / "kfold.json"
+    if info.status == "finished" and kfold.exists():
+        report["kfold"] = json.loads(kfold.read_text())
+        report["epochs_completed"] = params.get("epochs")
+        report["history"] = []  # one curve per fold would swamp the report; see events.jsonl
+    elif info.status == "finished":
         try:
             predictions = load_predictions(info.run_dir)
         except (NoPredictions, OSError, ValueError, KeyError):

@@ -6,7 +6,9 @@ importing TensorFlow; the child imports `runner` (a "module:function" path) to t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -30,15 +32,30 @@ class Param:
     """Largest sensible value (inclusive)."""
     help: str = ""
     """One line shown beside the field."""
+    convert: Callable[[str], Any] | None = None
+    """For str settings with a shape of their own (layer sizes): parse, or raise ValueError."""
+    optional: bool = False
+    """An empty value is allowed and means "none" (a file not given, say)."""
+    path: bool = False
+    """A file name: made absolute where it is typed (the run's process works elsewhere)."""
 
     def parse(self, text: str) -> Any:
         """Turn what was typed into a value, or raise ValueError with a message for the form."""
         text = str(text).strip()
         if not text:
+            if self.optional:
+                return ""
             raise ValueError(f"{self.label}: empty — enter a value (default {self.default})")
         if self.kind is str:
             if self.choices and text not in self.choices:
                 raise ValueError(f"{self.label}: choose one of {', '.join(self.choices)}")
+            if self.path:
+                return str(Path(text).expanduser().resolve())
+            if self.convert is not None:
+                try:
+                    return self.convert(text)
+                except ValueError as exc:
+                    raise ValueError(f"{self.label}: {exc}") from None
             return text
         try:
             value = self.kind(float(text)) if self.kind is int else float(text)
@@ -140,7 +157,61 @@ MNIST_MLP = Experiment(
     ),
 )
 
-EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (MNIST_MLP,)}
+
+def layer_sizes(text: str) -> str:
+    """'6' or '16, 8' → '16,8': hidden layer widths, first to last."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() and 0 < int(p) <= 4096 for p in parts):
+        raise ValueError(f"{text!r}: give hidden layer sizes as whole numbers, e.g. 6 or 16,8")
+    return ",".join(str(int(p)) for p in parts)
+
+
+MAMMOGRAM = Experiment(
+    name="mammogram",
+    title="Mammogram masses — k-fold MLP",
+    summary="Age, shape, margin, density → Dense 6 relu → Dense 1 sigmoid, Adam, 10-fold CV.",
+    dataset="mammographic-masses",
+    runner="tui_dl.engine.trainers.mammogram:train",
+    reference=Reference(
+        metric="accuracy_mean",
+        value=0.80,
+        text="about 80 % accuracy with 10-fold cross-validation",
+    ),
+    params=(
+        Param(
+            "hidden",
+            "Hidden layers",
+            "6",
+            str,
+            convert=layer_sizes,
+            help="units per hidden layer, e.g. 6 or 16,8",
+        ),
+        Param(
+            "activation",
+            "Activation",
+            "relu",
+            str,
+            choices=("relu", "tanh", "sigmoid", "elu", "leaky_relu"),
+        ),
+        Param("optimizer", "Optimizer", "adam", str, choices=("adam", "rmsprop", "sgd")),
+        Param("learning_rate", "Learning rate", 0.001, float, minimum=1e-12, maximum=1e40),
+        Param("epochs", "Epochs", 100, int, minimum=1, maximum=10000),
+        Param("batch_size", "Batch size", 32, int, minimum=1, maximum=65536),
+        Param("k", "Folds (k)", 10, int, minimum=2, maximum=50),
+        Param("seed", "Seed", 42, int, minimum=0),
+        Param(
+            "csv",
+            "Your CSV",
+            "",
+            str,
+            optional=True,
+            path=True,
+            help="a file with the same six columns; empty = the UCI data",
+        ),
+    ),
+)
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in (MNIST_MLP, MAMMOGRAM)}
 
 
 def get_experiment(name: str) -> Experiment:

@@ -26,8 +26,11 @@ class EventReporter(keras.callbacks.Callback):
         samples: int,
         batch_size: int,
         interval_s: float = PROGRESS_INTERVAL_S,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        self.extra = extra or {}
+        """Added to every progress and epoch_end event (a k-fold run's fold number, say)."""
         self.emit = emit
         self.cancel = cancel
         self.samples = samples

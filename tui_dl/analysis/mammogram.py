@@ -1,0 +1,169 @@
+"""The mammogram project's data, step by step: read, inspect, judge, clean.
+
+Everything the project screen shows about the data comes from `prepare()`, and so does
+what the engine trains on: one path from file to features, whichever process runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = ["BI-RADS", "age", "shape", "margin", "density", "severity"]
+FEATURES = ["age", "shape", "margin", "density"]
+PROMISED = {
+    "BI-RADS": (1, 5),
+    "age": (0, 120),
+    "shape": (1, 4),
+    "margin": (1, 5),
+    "density": (1, 4),
+    "severity": (0, 1),
+}
+"""The ranges mammographic_masses.names promises (age: what a human age can be)."""
+
+
+class ProjectDataError(ValueError):
+    """The learner's file cannot be used; the message says why and what to fix."""
+
+
+@dataclass
+class OutOfRange:
+    column: str
+    values: dict[float, int]
+    """value → how many rows hold it"""
+    action: str
+
+
+@dataclass
+class Prepared:
+    """The file read and cleaned, with what was found on the way."""
+
+    source: str
+    raw_lines: list[str]
+    frame: pd.DataFrame
+    missing: dict[str, int]
+    malignant_rate_complete: float
+    malignant_rate_incomplete: float
+    rows_incomplete: int
+    out_of_range: list[OutOfRange] = field(default_factory=list)
+    kept: pd.DataFrame | None = None
+
+    @property
+    def x(self) -> np.ndarray:
+        return self.kept[FEATURES].to_numpy(dtype=np.float32)
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.kept["severity"].to_numpy(dtype=np.int64)
+
+    @property
+    def birads(self) -> np.ndarray:
+        """The radiologists' assessment per kept row; NaN where it is no valid 1–5 grade."""
+        return self.kept["BI-RADS valid"].to_numpy(dtype=np.float64)
+
+
+def read_raw(path: Path) -> pd.DataFrame:
+    """A learner's CSV (or the UCI file), checked so nothing downstream meets a surprise."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise ProjectDataError(f"{path}: no such file.")
+    try:
+        frame = pd.read_csv(
+            path,
+            header=None,
+            na_values=["?"],
+            keep_default_na=False,
+            skipinitialspace=True,
+            dtype=str,
+        )
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ProjectDataError(f"{path}: cannot be read as CSV ({exc}).") from exc
+    if frame.shape[1] != len(COLUMNS):
+        raise ProjectDataError(
+            f"{path}: {frame.shape[1]} columns, expected {len(COLUMNS)} "
+            f"({', '.join(COLUMNS)}), no header line."
+        )
+    frame.columns = COLUMNS
+    for column in COLUMNS:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = frame[column].notna() & values.isna()
+        if bad.any():
+            row = int(bad.idxmax())
+            raise ProjectDataError(
+                f"{path}: line {row + 1}, column {column}: {frame[column][row]!r} is not a "
+                "number ('?' marks a missing value)."
+            )
+        frame[column] = values
+        if values.isna().all():
+            raise ProjectDataError(f"{path}: column {column} has no values at all.")
+    return frame
+
+
+def prepare(path: Path, source: str, k: int = 10) -> Prepared:
+    """Read, inspect and clean; raises ProjectDataError if too little is left to fold k ways."""
+    frame = read_raw(path)
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        raw_lines = [line.rstrip("\r\n") for _, line in zip(range(6), handle, strict=False)]
+    incomplete = frame.isna().any(axis=1)
+    rate = lambda rows: float(rows["severity"].mean()) if len(rows) else float("nan")  # noqa: E731
+    prepared = Prepared(
+        source=source,
+        raw_lines=raw_lines,
+        frame=frame,
+        missing={c: int(frame[c].isna().sum()) for c in COLUMNS},
+        malignant_rate_complete=rate(frame[~incomplete]),
+        malignant_rate_incomplete=rate(frame[incomplete & frame["severity"].notna()]),
+        rows_incomplete=int(incomplete.sum()),
+    )
+    kept = frame[~incomplete].copy()
+    kept["BI-RADS valid"] = kept["BI-RADS"].where(kept["BI-RADS"].between(1, 5))
+    for column, (low, high) in PROMISED.items():
+        outside = kept[column][(kept[column] < low) | (kept[column] > high)]
+        if outside.empty:
+            continue
+        counts = {float(v): int(n) for v, n in outside.value_counts().sort_index().items()}
+        if column == "BI-RADS":
+            action = (
+                "BI-RADS is not a feature, so these rows stay; they are left out only "
+                "when the radiologists' grades are scored (a 55 is surely a typo for 5, "
+                "but we do not guess)."
+            )
+        elif column == "severity":
+            raise ProjectDataError(
+                f"{source}: severity must be 0 (benign) or 1 (malignant); found {sorted(counts)}."
+            )
+        else:
+            action = "these rows are dropped: a value the description does not allow."
+            kept = kept[kept[column].between(low, high)]
+        prepared.out_of_range.append(OutOfRange(column, counts, action))
+    prepared.kept = kept
+    _check_foldable(kept, k, source)
+    return prepared
+
+
+def _check_foldable(kept: pd.DataFrame, k: int, source: str) -> None:
+    classes = kept["severity"].value_counts()
+    if len(kept) < 2 * k:
+        raise ProjectDataError(
+            f"{source}: only {len(kept)} complete rows; {k}-fold cross-validation needs at "
+            f"least {2 * k}."
+        )
+    if len(classes) < 2:
+        only = "malignant" if classes.index[0] == 1 else "benign"
+        raise ProjectDataError(
+            f"{source}: every complete row is {only}: there is nothing to "
+            "tell apart. Both classes are needed."
+        )
+    if classes.min() < k:
+        raise ProjectDataError(
+            f"{source}: only {classes.min()} rows of one class; stratified {k}-fold needs at "
+            f"least {k} (one per fold)."
+        )
