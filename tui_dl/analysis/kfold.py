@@ -158,7 +158,7 @@ def summarise(
             "out_of_range": [
                 {
                     "column": o.column,
-                    "values": {str(k): v for k, v in o.values.items()},
+                    "values": {f"{k:g}": v for k, v in o.values.items()},
                     "action": o.action,
                 }
                 for o in data.out_of_range
