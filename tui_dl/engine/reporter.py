@@ -89,6 +89,7 @@ class EventReporter(keras.callbacks.Callback):
         self._progress(self.steps, now, (logs or {}).get("loss"))
         self.emit(
             "epoch_end",
+            **self.extra,
             epoch=epoch + 1,
             epochs=self.epochs,
             logs={k: float(v) for k, v in (logs or {}).items()},
@@ -104,6 +105,7 @@ class EventReporter(keras.callbacks.Callback):
         seen = min(batch * self.batch_size, self.samples)
         self.emit(
             "progress",
+            **self.extra,
             epoch=self.epoch,
             epochs=self.epochs,
             batch=batch,

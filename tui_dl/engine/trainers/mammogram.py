@@ -143,6 +143,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         fold=fold_of,
         birads=data.birads,
         x=x,
+        scaler_mean=np.array(scaler_means),
     )
     (run_dir / "kfold.json").write_text(json.dumps(report, indent=1) + "\n")
     emit(
