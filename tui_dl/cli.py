@@ -1,4 +1,5 @@
-"""Command line: `tui-dl` opens the app; `run`, `runs` and `data` work without it.
+"""Command line: `tui-dl` opens the app; `run`, `runs`, `data`, `lessons` and `ethics` work
+without it.
 
 Kept light on purpose: it imports neither textual nor tensorflow until a command needs it,
 so `tui-dl runs` answers at once and the app paints fast.
@@ -23,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
         "--screen",
         default="home",
         help="open on this screen: home, runs, lab, data, help, confusion, misclassified, "
-        "attention, probe",
+        "attention, probe, lesson:ID (see `tui-dl lessons`), ethics or ethics:PROJECT",
     )
     parser.add_argument(
         "--run", metavar="ID", help="a run id (or `latest`) for the lab and the run screens"
@@ -65,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     data_sub.add_parser("status", help="which datasets are available, and from where")
     fetch = data_sub.add_parser("fetch", help="download a dataset into the Keras cache")
     fetch.add_argument("name", help="a dataset name, or `all`")
+
+    sub.add_parser("lessons", help="list the lessons and how far you got in each")
+    ethics = sub.add_parser("ethics", help="the ethics checklist of a project")
+    ethics_sub = ethics.add_subparsers(dest="ethics_command", required=True)
+    export = ethics_sub.add_parser("export", help="write a project's checklist as Markdown")
+    export.add_argument("project", help="e.g. general or mammogram")
+    export.add_argument("--out", metavar="FILE", help="write here instead of to stdout")
     return parser
 
 
@@ -89,17 +97,60 @@ def main(argv: list[str] | None = None) -> int:
         if args.data_command == "status":
             return data_status_command(args.data_dir)
         return data_fetch_command(args.name, args.data_dir)
+    if args.command == "lessons":
+        return lessons_command()
+    if args.command == "ethics":
+        return ethics_export_command(args.project, args.out)
     return _run_app(args)
 
 
-def _run_app(args: argparse.Namespace) -> int:
-    from tui_dl.ui.app import SCREENS, make_app
+def lessons_command() -> int:
+    """One line per lesson with its progress; broken lesson files on stderr (exit 1)."""
+    from tui_dl.lessons import load_lessons, load_progress
 
-    if args.screen not in SCREENS:
+    lessons, problems = load_lessons()
+    progress, trouble = load_progress()
+    if trouble:
+        print(f"tui-dl: {trouble}", file=sys.stderr)
+    for lesson in lessons:
+        done = progress.get(lesson.id)
+        label = done.label(len(lesson.pages)) if done else f"0/{len(lesson.pages)} pages"
         print(
-            f"tui-dl: unknown screen {args.screen!r}; choose from {', '.join(SCREENS)}",
-            file=sys.stderr,
+            f"{lesson.order:>2}. {lesson.title:<30} {label:<11} tui-dl --screen lesson:{lesson.id}"
         )
+    for problem in problems:
+        print(f"tui-dl: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def ethics_export_command(project: str, out: str | None) -> int:
+    from pathlib import Path
+
+    from tui_dl.ethics import EthicsError, checklist_markdown, load_checklist
+
+    try:
+        text = checklist_markdown(load_checklist(project))
+    except EthicsError as exc:
+        print(f"tui-dl: {exc}", file=sys.stderr)
+        return 1
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"tui-dl: cannot write {out}: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from tui_dl.ui.app import make_app, screen_problem
+
+    problem = screen_problem(args.screen)
+    if problem:
+        print(f"tui-dl: {problem}", file=sys.stderr)
         return 2
     filters = {k: v for k, v in (("true", args.true), ("pred", args.pred)) if v is not None}
     if filters and args.screen != "misclassified":

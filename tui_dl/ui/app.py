@@ -9,13 +9,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui_dl.engine.store import RunStore
+from tui_dl.ethics import EthicsError, validate_project
+from tui_dl.lessons import LessonError, find_lesson, load_lessons
 from tui_dl.ui.screens import (
     AttentionScreen,
     ConfusionScreen,
     DataScreen,
+    EthicsScreen,
     HelpScreen,
     HomeScreen,
     LabScreen,
+    LessonScreen,
     MisclassifiedScreen,
     ProbeScreen,
     RunsScreen,
@@ -30,7 +34,22 @@ INSIGHTS = {
     "probe": ProbeScreen,
 }
 """Screens about one finished run; `--run` defaults to the latest."""
-SCREENS = ("home", "runs", "lab", "data", "help", *INSIGHTS)
+SCREENS = ("home", "runs", "lab", "data", "help", *INSIGHTS, "lesson:ID", "ethics[:PROJECT]")
+
+
+def screen_problem(name: str) -> str | None:
+    """Why `--screen NAME` cannot open, or None: checked before the app paints."""
+    kind, _, argument = name.partition(":")
+    try:
+        if kind == "lesson":
+            find_lesson(argument)
+        elif kind == "ethics":
+            validate_project(argument or "general")
+        elif argument or kind not in SCREENS:
+            return f"unknown screen {name!r}; choose from {', '.join(SCREENS)}"
+    except (LessonError, EthicsError) as exc:
+        return str(exc)
+    return None
 
 
 class TuiDlApp(App[int]):
@@ -70,6 +89,10 @@ class TuiDlApp(App[int]):
             self.action_help()
         elif screen in INSIGHTS:
             self.open_insight(screen, run or "latest", **filters)
+        elif screen.startswith("lesson:"):
+            self.open_lesson(screen.partition(":")[2])
+        elif screen.partition(":")[0] == "ethics":
+            self.open_ethics(screen.partition(":")[2] or "general")
 
     # ----- navigation (also the command palette's entries) ----------------------------------
     def switch_to_home(self) -> None:
@@ -100,6 +123,23 @@ class TuiDlApp(App[int]):
         if isinstance(current, RunViewScreen) and current.run_id == run_id:
             self.pop_screen()  # moving between views of one run: escape goes back past them
         self.push_screen(INSIGHTS[kind](run_id, **kwargs))
+
+    def open_lesson(self, lesson_id: str, page: int | None = None) -> None:
+        """Open a lesson on the page where the learner left it (or `page`)."""
+        try:
+            lesson = find_lesson(lesson_id)
+        except LessonError as exc:
+            self.notify(str(exc), title="Cannot open that lesson", severity="error", timeout=10)
+            return
+        self.push_screen(LessonScreen(lesson, page))
+
+    def open_ethics(self, project: str = "general") -> None:
+        try:
+            validate_project(project)
+        except EthicsError as exc:
+            self.notify(str(exc), title="Ethics checklist", severity="error")
+            return
+        self.push_screen(EthicsScreen(project))
 
     def action_open_insight(self, kind: str) -> None:
         self.open_insight(kind)
@@ -136,6 +176,19 @@ class TuiDlApp(App[int]):
                 title,
                 f"{title} of the latest finished run",
                 lambda kind=kind: self.open_insight(kind),
+            )
+        lessons, _ = load_lessons()
+        for lesson in lessons:
+            yield SystemCommand(
+                f"Lesson {lesson.order}: {lesson.title}",
+                lesson.summary or "Open this lesson",
+                lambda lesson_id=lesson.id: self.open_lesson(lesson_id),
+            )
+        for project in ("general", "mammogram"):
+            yield SystemCommand(
+                f"Ethics checklist: {project}",
+                "Tick the questions you have answered, note what you found",
+                lambda project=project: self.open_ethics(project),
             )
         yield SystemCommand("Help", "Keys and how runs work", self.action_help)
 

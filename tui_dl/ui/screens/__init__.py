@@ -3,9 +3,11 @@
 from tui_dl.ui.screens.attention import AttentionScreen
 from tui_dl.ui.screens.confusion import ConfusionScreen
 from tui_dl.ui.screens.data import DataScreen
+from tui_dl.ui.screens.ethics import EthicsScreen
 from tui_dl.ui.screens.help import HelpScreen
 from tui_dl.ui.screens.home import HomeScreen
 from tui_dl.ui.screens.lab import LabScreen
+from tui_dl.ui.screens.lesson import LessonScreen
 from tui_dl.ui.screens.misclassified import MisclassifiedScreen
 from tui_dl.ui.screens.probe import ProbeScreen
 from tui_dl.ui.screens.run_view import RunViewScreen
@@ -15,9 +17,11 @@ __all__ = [
     "AttentionScreen",
     "ConfusionScreen",
     "DataScreen",
+    "EthicsScreen",
     "HelpScreen",
     "HomeScreen",
     "LabScreen",
+    "LessonScreen",
     "MisclassifiedScreen",
     "ProbeScreen",
     "RunViewScreen",

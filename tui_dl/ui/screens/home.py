@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from tui_dl.data import status_rows
 from tui_dl.engine.experiments import EXPERIMENTS
-from tui_dl.lessons import load_lessons
+from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
 
 RECENT_RUNS = 8
@@ -72,19 +72,7 @@ class HomeScreen(Screen):
         if wide == self._wide:
             return
         self._wide = wide
-        lessons, problems = load_lessons()
-        lesson_list = self.query_one("#lessons", OptionList)
-        lesson_list.clear_options()
-        lesson_list.add_options(
-            [
-                Option(
-                    _two_lines(f"{item.order}. {item.title}", item.summary if wide else ""),
-                    id=item.id,
-                )
-                for item in lessons
-            ]
-            + [Option(f"⚠ {problem}", disabled=True) for problem in problems]
-        )
+        self.fill_lessons()
         experiments = self.query_one("#experiments", OptionList)
         highlighted = experiments.highlighted
         experiments.clear_options()
@@ -103,7 +91,32 @@ class HomeScreen(Screen):
         )
         experiments.highlighted = highlighted if highlighted is not None else 0
 
+    def fill_lessons(self) -> None:
+        """Each lesson with how far the learner got: '2/5 pages' or ✓ when all were read."""
+        wide = bool(self._wide)
+        lessons, problems = load_lessons()
+        progress, trouble = load_progress()
+        lesson_list = self.query_one("#lessons", OptionList)
+        highlighted = lesson_list.highlighted
+        lesson_list.clear_options()
+        lesson_list.add_options(
+            [
+                Option(
+                    _lesson_line(item, progress.get(item.id), wide),
+                    id=item.id,
+                )
+                for item in lessons
+            ]
+            + [Option(f"⚠ {problem}", disabled=True) for problem in problems]
+        )
+        if highlighted is not None:
+            lesson_list.highlighted = min(highlighted, max(0, len(lessons) - 1))
+        if trouble:
+            self.notify(trouble, title="Lesson progress", severity="warning", timeout=10)
+
     def on_screen_resume(self) -> None:
+        if self._wide is not None:
+            self.fill_lessons()
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -144,10 +157,8 @@ class HomeScreen(Screen):
 
     @on(OptionList.OptionSelected, "#lessons")
     def open_lesson(self, event: OptionList.OptionSelected) -> None:
-        self.notify(
-            "Lesson screens are not built yet; this list shows what the course covers.",
-            title=str(event.option.prompt),
-        )
+        if event.option.id:
+            self.app.open_lesson(event.option.id)
 
     @on(DataTable.RowSelected, "#recent-runs")
     def open_run(self, event: DataTable.RowSelected) -> None:
@@ -166,6 +177,20 @@ def _short_id(run_id: str) -> str:
         day, clock = parts[0], parts[1]
         return f"{day[4:6]}-{day[6:]} {clock[:2]}:{clock[2:4]} {'-'.join(parts[2:-1])}"
     return run_id
+
+
+def _lesson_line(lesson: Lesson, progress: LessonProgress | None, wide: bool) -> Text:
+    """'1. Gradient descent  2/5' — the count dim until every page was read, then a green ✓."""
+    pages = len(lesson.pages)
+    label = progress.label(pages) if progress else f"0/{pages} pages"
+    text = Text(f"{lesson.order}. {lesson.title}", style="bold")
+    if label == "✓":
+        text.append("  ✓", style="bold green")
+    else:
+        text.append(f"  {label.removesuffix(' pages')}", style="dim")
+    if wide and lesson.summary:
+        text.append("\n  " + lesson.summary, style="dim")
+    return text
 
 
 def _two_lines(title: str, detail: str) -> Text:

@@ -1,0 +1,32 @@
+"""The ethics checklist on its own screen, for a project rather than a lesson.
+
+The mammogram project (and `--screen ethics:PROJECT`) opens it; the lesson embeds the same
+widget beside its text.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from tui_dl.ui.widgets import EthicsChecklist
+
+
+class EthicsScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, project: str = "general") -> None:
+        super().__init__()
+        self.project = project
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield EthicsChecklist(self.project, id="ethics-screen-checklist")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Ethics checklist"
+        self.sub_title = "before a model is used on people"
+        self.query_one(EthicsChecklist).items.focus()
