@@ -13,6 +13,7 @@ The conventions, also written at the top of every lesson file:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,11 @@ class Lesson:
 
 
 def lessons_dir() -> Path:
-    """The repo's `lessons/` in a checkout; the copy packed into the wheel otherwise."""
+    """`TUI_DL_LESSONS` if set (an instructor's own copy); else the repo's `lessons/` in a
+    checkout, or the copy packed into the wheel."""
+    override = os.environ.get("TUI_DL_LESSONS")
+    if override:
+        return Path(override).expanduser()
     package = Path(__file__).resolve().parents[1]
     repo = package.parent / "lessons"
     return repo if repo.is_dir() else package / "_lessons"
@@ -71,7 +76,7 @@ def parse_front_matter(path: Path) -> tuple[dict[str, str], dict[str, int], list
             missing = [key for key in REQUIRED if key not in fields]
             if missing:
                 raise LessonError(f"{path}:1: front matter lacks {', '.join(missing)}")
-            return fields, where, lines, number
+            return fields, where, lines, number + 1
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         key, sep, value = line.partition(":")

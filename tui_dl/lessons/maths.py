@@ -127,7 +127,7 @@ class Descent:
 def descend(gradient: Callable, start, rate: float, steps: int, momentum: float = 0.0):
     """Where plain (or momentum) gradient descent is after `steps` steps."""
     run = Descent(lambda p: 0.0, gradient, np.asarray(start), rate=rate, momentum=momentum)
-    run.limit = np.inf
+    run.limit, run.tolerance = np.inf, 0.0
     for _ in range(steps):
         run.step()
     return run.position
