@@ -109,8 +109,8 @@ class HomeScreen(Screen):
             ]
             + [Option(f"⚠ {problem}", disabled=True) for problem in problems]
         )
-        if highlighted is not None:
-            lesson_list.highlighted = min(highlighted, max(0, len(lessons) - 1))
+        if lessons:
+            lesson_list.highlighted = min(highlighted or 0, len(lessons) - 1)
         if trouble:
             self.notify(trouble, title="Lesson progress", severity="warning", timeout=10)
 

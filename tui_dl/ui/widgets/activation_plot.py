@@ -29,6 +29,8 @@ NAMES = tuple(FUNCTIONS)
 X = np.linspace(-4.0, 4.0, 161)
 CURSOR_STEP = 0.25
 KEYS = "↑↓ or 1-6 function · ←→ cursor · d derivative"
+BLUE, YELLOW, RED = (80, 140, 255), (235, 195, 50), (235, 70, 70)
+"""RGB, not colour names: names go through the terminal's palette and may not match the title."""
 
 
 class ActivationPlot(Widget, can_focus=True):
@@ -82,11 +84,11 @@ class ActivationPlot(Widget, can_focus=True):
         label, _ = FUNCTIONS[name]
         extra = "  ⣿ derivative (yellow)" if self.show_derivative else ""
         plt.title(f"{label} (blue){extra}")
-        plt.plot(X.tolist(), activation(name, X).tolist(), marker="braille", color="blue")
+        plt.plot(X.tolist(), activation(name, X).tolist(), marker="braille", color=BLUE)
         if self.show_derivative:
-            plt.plot(X.tolist(), derivative(name, X).tolist(), marker="braille", color="yellow")
-        plt.vline(self.cursor, "red")
-        plt.scatter([self.cursor], [float(activation(name, self.cursor))], marker="●", color="red")
+            plt.plot(X.tolist(), derivative(name, X).tolist(), marker="braille", color=YELLOW)
+        plt.vline(self.cursor, RED)
+        plt.scatter([self.cursor], [float(activation(name, self.cursor))], marker="●", color=RED)
         plt.xlim(-4, 4)
         plt.ylim(-1.5, 4.0)
         plt.yticks([-1, 0, 1, 2, 3, 4])

@@ -12,6 +12,7 @@ from tui_dl.ui.widgets.descent_controls import DescentControls, _num
 START = 3.2
 """Starts in the worse valley: plain descent settles there, momentum can roll out."""
 GRID = np.linspace(*CURVE_RANGE, 141)
+BLUE, YELLOW, RED = (80, 140, 255), (235, 195, 50), (235, 70, 70)
 TRAIL = 25
 """Only the last steps are drawn: the path stays readable and the redraw cheap."""
 
@@ -36,13 +37,13 @@ class DescentCurve(DescentControls):
         plt = plot.plt
         plt.clear_data()
         plt.title("loss(x): a local minimum on the right, the global one on the left")
-        plt.plot(GRID.tolist(), curve_loss(GRID).tolist(), marker="braille", color="blue")
+        plt.plot(GRID.tolist(), curve_loss(GRID).tolist(), marker="braille", color=BLUE)
         low, high = CURVE_RANGE
         xs = np.clip([float(p[0]) for p in self.run.path[-TRAIL:]], low, high)
         xs = np.nan_to_num(xs, nan=high)
         if len(xs) > 1:
-            plt.scatter(xs[:-1].tolist(), curve_loss(xs[:-1]).tolist(), marker="•", color="yellow")
-        plt.scatter([float(xs[-1])], [float(curve_loss(xs[-1]))], marker="●", color="red")
+            plt.scatter(xs[:-1].tolist(), curve_loss(xs[:-1]).tolist(), marker="•", color=YELLOW)
+        plt.scatter([float(xs[-1])], [float(curve_loss(xs[-1]))], marker="●", color=RED)
         plt.xlim(low, high)
         plt.ylim(-4.5, 5.0)
         plot.refresh()

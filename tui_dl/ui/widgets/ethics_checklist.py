@@ -47,7 +47,12 @@ class EthicsChecklist(Vertical):
         yield Static(id="ethics-status")
         yield OptionList(id="ethics-items")
         yield Static(id="ethics-explanation")
-        yield Input(placeholder="a note on this item — enter saves", id="ethics-note", compact=True)
+        yield Input(
+            placeholder="a note on this item — enter saves",
+            id="ethics-note",
+            compact=True,
+            select_on_focus=False,
+        )
 
     def on_mount(self) -> None:
         self.load(self.project)

@@ -23,7 +23,7 @@ LARGE = 500.0
 """`L` scales the logits to about 1000, past where exp() overflows a float64 (~709)."""
 TEMPERATURES = (0.25, 0.5, 1.0, 2.0, 4.0)
 BAR = 30
-KEYS = "↑↓ class · ←→ logit · o target · a/z shift · L ×500 · t/T temperature · r reset"
+KEYS = "↑↓ class · ←→ logit · o target · a/z shift · L ×500 · t/T temp · r reset"
 
 
 class SoftmaxBars(Widget, can_focus=True):
