@@ -28,6 +28,15 @@ KEYS = (
     ("n", "matrix", "counts or row rates"),
     ("→  ←", "digits, maps", "next and previous"),
     ("0–9  t  y  g", "maps", "map another class, the true one, its answer; go to image"),
+    ("n  p", "lesson", "next, previous page (→ ← too, unless the widget uses them)"),
+    ("tab", "lesson", "text ↔ widget; pgup pgdn scroll the text"),
+    ("space s r x", "descent", "play, step, reset, random start"),
+    ("↑↓  m  b", "descent", "learning rate, momentum, small batches"),
+    ("↑↓  ←→  o", "softmax", "class, its logit, make it the target"),
+    ("a z L t T", "softmax", "shift all, ×500, temperature"),
+    ("↑↓  ←→  d", "activations", "function (or 1–6), cursor, derivative"),
+    ("space enter", "ethics", "tick; write a note (enter or esc: back)"),
+    ("o  e", "ethics", "other project, export Markdown"),
 )
 
 ABOUT = (
