@@ -15,7 +15,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_dl.lessons.maths import Descent, bowl_gradient, bowl_loss
-from tui_dl.ui.widgets.descent_controls import DescentControls, _num
+from tui_dl.ui.widgets.descent_controls import DescentControls, short_number
 
 START = (-3.6, 1.4)
 SPAN = (4.0, 2.0)
@@ -102,7 +102,7 @@ class DescentBowl(DescentControls):
 
     def describe_position(self) -> str:
         x, y = self.run.position
-        return f"(x, y) ({_num(float(x))}, {_num(float(y))})"
+        return f"(x, y) ({short_number(float(x))}, {short_number(float(y))})"
 
     def redraw(self) -> None:
         self.query_one(BowlView).refresh()

@@ -120,7 +120,7 @@ class DescentControls(Widget, can_focus=True):
         run = self.run
         text = Text()
         text.append(f"step {run.steps:<4}", style="bold")
-        text.append(f" {self.describe_position()}  loss {_num(run.current_loss())}")
+        text.append(f" {self.describe_position()}  loss {short_number(run.current_loss())}")
         text.append(f"  gradient {_vector(run.current_gradient())}\n")
         text.append(f"rate {run.rate:g}", style="bold yellow")
         text.append(f"  momentum {'on' if run.momentum else 'off'}")
@@ -140,10 +140,10 @@ class DescentControls(Widget, can_focus=True):
         return Text("")
 
 
-def _num(value: float) -> str:
+def short_number(value: float) -> str:
     return f"{value:.3f}" if np.isfinite(value) and abs(value) < 1e5 else f"{value:.2g}"
 
 
 def _vector(values: np.ndarray) -> str:
-    parts = [_num(float(v)) for v in np.ravel(values)]
+    parts = [short_number(float(v)) for v in np.ravel(values)]
     return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"

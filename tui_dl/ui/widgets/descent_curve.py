@@ -7,7 +7,7 @@ from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
 from tui_dl.lessons.maths import CURVE_RANGE, Descent, curve_gradient, curve_loss
-from tui_dl.ui.widgets.descent_controls import DescentControls, _num
+from tui_dl.ui.widgets.descent_controls import DescentControls, short_number
 
 START = 3.2
 """Starts in the worse valley: plain descent settles there, momentum can roll out."""
@@ -30,7 +30,7 @@ class DescentCurve(DescentControls):
         return np.array([rng.uniform(CURVE_RANGE[0] + 0.3, CURVE_RANGE[1] - 0.3)])
 
     def describe_position(self) -> str:
-        return f"x {_num(float(self.run.position[0]))}"
+        return f"x {short_number(float(self.run.position[0]))}"
 
     def redraw(self) -> None:
         plot = self.query_one("#descent-plot", PlotextPlot)
