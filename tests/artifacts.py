@@ -86,3 +86,105 @@ def write_probe(run_dir: Path) -> None:
         pred=np.full(12, 3),
         conf=np.linspace(0.99, 0.6, 12).astype(np.float32),
     )
+
+
+def write_kfold(run_dir: Path, uci: Path, k: int = 10) -> None:
+    """A finished mammogram run's kfold.json/.npz: the real data, made-up probabilities."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from tui_dl.analysis.kfold import fold_metrics, summarise
+    from tui_dl.analysis.mammogram import prepare
+
+    data = prepare(uci, "Mammographic masses — data folder (test)", k)
+    x, y = data.x, data.y
+    z = (x - x.mean(axis=0)) / x.std(axis=0)
+    probabilities = (1 / (1 + np.exp(-(z @ np.array([0.9, 0.8, 1.1, 0.1]))))).astype(np.float32)
+    folds = list(StratifiedKFold(k, shuffle=True, random_state=42).split(x, y))
+    fold_of = np.zeros(len(y), np.int64)
+    results = []
+    for number, (_, test_rows) in enumerate(folds, start=1):
+        fold_of[test_rows] = number
+        results.append(fold_metrics(y[test_rows], probabilities[test_rows]))
+    report = summarise(data, folds, results, probabilities, fold_of)
+    (run_dir / "kfold.json").write_text(json.dumps(report))
+    np.savez_compressed(
+        run_dir / "kfold.npz",
+        y=y,
+        probabilities=probabilities,
+        fold=fold_of,
+        birads=data.birads,
+        x=x,
+    )
+
+
+def kfold_events(k: int = 10, done: int = 10, end: str | None = "finished") -> list[dict]:
+    """What a mammogram run writes: started, per-fold progress and fold_end, finished."""
+    events = [
+        {"event": "phase", "phase": "loading data", "t": 1.0},
+        {
+            "event": "started",
+            "t": 2.0,
+            "k": k,
+            "n_rows": 830,
+            "device": "cpu",
+            "data_source": "Mammographic masses — data folder (test)",
+            "reference": {"metric": "accuracy_mean", "value": 0.8, "text": "about 80 %"},
+        },
+    ]
+    for fold in range(1, done + 1):
+        events.append(
+            {
+                "event": "progress",
+                "fold": fold,
+                "folds": k,
+                "epoch": 100,
+                "epochs": 100,
+                "batch": 24,
+                "steps": 24,
+                "eta_s": 0.0,
+                "t": 2.0 + fold,
+                "samples_per_s": 9000.0,
+                "elapsed_s": 3.0,
+                "loss": 0.45,
+            }
+        )
+        events.append(
+            {
+                "event": "fold_end",
+                "fold": fold,
+                "folds": k,
+                "accuracy": 0.8,
+                "sensitivity": 0.82,
+                "specificity": 0.78,
+                "n": 83,
+                "duration_s": 3.1,
+                "t": 2.5 + fold,
+            }
+        )
+    if done < k and end is None:
+        events.append(
+            {
+                "event": "progress",
+                "fold": done + 1,
+                "folds": k,
+                "epoch": 37,
+                "epochs": 100,
+                "batch": 24,
+                "steps": 24,
+                "eta_s": 2.0,
+                "t": 20.0,
+                "samples_per_s": 9000.0,
+                "elapsed_s": 1.0,
+                "loss": 0.5,
+            }
+        )
+    if end == "finished":
+        events.append(
+            {
+                "event": "finished",
+                "t": 40.0,
+                "duration_s": 38.0,
+                "metrics": {"accuracy_mean": 0.8, "accuracy_std": 0.04, "auc": 0.86},
+            }
+        )
+    return events

@@ -109,6 +109,7 @@ class FakeRun:
     events: list[dict[str, Any]]
     params: dict[str, Any] = field(default_factory=dict)
     device: str = "cpu"
+    experiment: str = "mnist-mlp"
     run_dir: Path | None = None
     """Where its artifacts are (tests write them); default: a path that does not exist."""
     delivered: int | None = None
@@ -157,9 +158,9 @@ class FakeRunSource:
         status = next(
             (e["event"] for e in reversed(visible) if e["event"] in TERMINAL_EVENTS), "running"
         )
-        experiment = get_experiment("mnist-mlp")
+        experiment = get_experiment(run.experiment)
         spec = {
-            "experiment": "mnist-mlp",
+            "experiment": run.experiment,
             "params": {**experiment.defaults(), **run.params},
             "device": run.device,
         }
@@ -189,6 +190,7 @@ class FakeRunSource:
             list(self.launch_events),
             params,
             device,
+            experiment,
             delivered=min(self.launch_delivered, len(self.launch_events)),
         )
         return run_id

@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
         "--screen",
         default="home",
         help="open on this screen: home, runs, lab, data, help, confusion, misclassified, "
+        "project:mammogram, "
         "attention, probe, lesson:ID (see `tui-dl lessons`), ethics or ethics:PROJECT",
     )
     parser.add_argument(
@@ -38,21 +39,21 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="train an experiment in the foreground")
     run.add_argument("experiment", choices=sorted(EXPERIMENTS))
-    seen: set[str] = set()
-    for exp in EXPERIMENTS.values():
-        for param in exp.params:
-            if param.name in seen:
-                continue
-            seen.add(param.name)
-            run.add_argument(
-                f"--{param.name.replace('_', '-')}",
-                dest=f"param_{param.name}",
-                metavar="VALUE",
-                help=f"{param.label} (default {param.default})",
-            )
+    _add_param_options(run, EXPERIMENTS.values())
     run.add_argument("--device", default="cpu", help="cpu, gpu or gpu:N (default cpu)")
     run.add_argument("--data-dir", dest="run_data_dir", metavar="DIR")
     run.add_argument(
+        "--json",
+        action="store_true",
+        help="print the result as one JSON object on the last line of stdout",
+    )
+
+    project = sub.add_parser("project", help="run a course project headless (mammogram)")
+    project.add_argument("name", choices=["mammogram"])
+    _add_param_options(project, [EXPERIMENTS["mammogram"]])
+    project.add_argument("--device", default="cpu", help="cpu, gpu or gpu:N (default cpu)")
+    project.add_argument("--data-dir", dest="run_data_dir", metavar="DIR")
+    project.add_argument(
         "--json",
         action="store_true",
         help="print the result as one JSON object on the last line of stdout",
@@ -76,16 +77,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_param_options(parser: argparse.ArgumentParser, experiments) -> None:
+    """--epochs, --batch-size, ...: one option per setting any of these experiments has."""
+    seen: set[str] = set()
+    for exp in experiments:
+        for param in exp.params:
+            if param.name in seen:
+                continue
+            seen.add(param.name)
+            parser.add_argument(
+                f"--{param.name.replace('_', '-')}",
+                dest=f"param_{param.name}",
+                metavar="VALUE",
+                help=f"{param.label} (default {param.default})",
+            )
+
+
+def _params(args: argparse.Namespace) -> dict[str, str]:
+    return {k[6:]: v for k, v in vars(args).items() if k.startswith("param_") and v is not None}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "run":
         from tui_dl.headless import run_command
 
-        params = {
-            k[6:]: v for k, v in vars(args).items() if k.startswith("param_") and v is not None
-        }
         return run_command(
-            args.experiment, params, args.device, args.run_data_dir or args.data_dir, args.json
+            args.experiment,
+            _params(args),
+            args.device,
+            args.run_data_dir or args.data_dir,
+            args.json,
+        )
+    if args.command == "project":
+        from tui_dl.project import project_command
+
+        return project_command(
+            args.name, _params(args), args.device, args.run_data_dir or args.data_dir, args.json
         )
     if args.command == "runs":
         from tui_dl.headless import runs_command

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from tui_dl.engine import EventLog, RunStore, cancel_run, launch_run
+from tui_dl.engine import EventLog, RunInfo, RunStore, cancel_run, launch_run
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.report import run_report
 from tui_dl.text import ago, percent
 
 
 def run_command(
-    experiment: str, params: dict[str, Any], device: str, data_dir: str | None, as_json: bool
+    experiment: str,
+    params: dict[str, Any],
+    device: str,
+    data_dir: str | None,
+    as_json: bool,
+    on_finished: Callable[[RunInfo, dict[str, Any], Console], None] | None = None,
 ) -> int:
+    """Launch, follow with a progress bar, summarise; `on_finished` may add to the report."""
     err = Console(stderr=True)
     try:
         handle = launch_run(experiment, params, device=device, data_dir=data_dir)
@@ -55,6 +62,8 @@ def run_command(
     info = RunStore(handle.run_dir.parent).info(handle.run_dir)
     report = run_report(info)
     _summary(err, report)
+    if on_finished is not None and info.status == "finished":
+        on_finished(info, report, err)
     if as_json:
         print(json.dumps(report))
     return {"finished": 0, "cancelled": 130}.get(info.status, 1)

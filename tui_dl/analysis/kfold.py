@@ -99,7 +99,7 @@ def classic_models() -> dict[str, Any]:
         "logistic regression": lambda: LogisticRegression(max_iter=1000),
         "decision tree": lambda: DecisionTreeClassifier(random_state=0),
         "random forest": lambda: RandomForestClassifier(n_estimators=100, random_state=0),
-        "SVM (RBF)": lambda: SVC(kernel="rbf", probability=False),
+        "SVM (RBF)": lambda: SVC(kernel="rbf"),
         "k-nearest neighbours (k=10)": lambda: KNeighborsClassifier(n_neighbors=10),
         "naive Bayes": lambda: GaussianNB(),
     }

@@ -5,6 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 
+def checklist_section(project: str) -> str:
+    """The ethics checklist's state for the report; if it cannot be read, the report says so
+    (and is still written: a broken checklist file must not cost the learner their results)."""
+    from tui_dl.ethics import EthicsError, checklist_markdown, load_checklist
+
+    try:
+        return checklist_markdown(load_checklist(project))
+    except (EthicsError, OSError) as exc:
+        return f"## Ethics checklist\n\n(could not be read: {exc})\n"
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f} %"
 

@@ -22,6 +22,7 @@ from tui_dl.ui.screens import (
     LessonScreen,
     MisclassifiedScreen,
     ProbeScreen,
+    ProjectScreen,
     RunsScreen,
     RunViewScreen,
 )
@@ -34,7 +35,19 @@ INSIGHTS = {
     "probe": ProbeScreen,
 }
 """Screens about one finished run; `--run` defaults to the latest."""
-SCREENS = ("home", "runs", "lab", "data", "help", *INSIGHTS, "lesson:ID", "ethics[:PROJECT]")
+PROJECTS = {"mammogram": ProjectScreen}
+"""Course projects: a screen of their own instead of the lab."""
+SCREENS = (
+    "home",
+    "runs",
+    "lab",
+    "data",
+    "help",
+    *INSIGHTS,
+    "lesson:ID",
+    "ethics[:PROJECT]",
+    *(f"project:{name}" for name in PROJECTS),
+)
 
 
 def screen_problem(name: str) -> str | None:
@@ -45,7 +58,9 @@ def screen_problem(name: str) -> str | None:
             find_lesson(argument)
         elif kind == "ethics":
             validate_project(argument or "general")
-        elif argument or kind not in SCREENS:
+        elif kind == "project" and argument not in PROJECTS:
+            return f"unknown project {argument!r}; the projects: {', '.join(PROJECTS)}"
+        elif kind != "project" and (argument or kind not in SCREENS):
             return f"unknown screen {name!r}; choose from {', '.join(SCREENS)}"
     except (LessonError, EthicsError) as exc:
         return str(exc)
@@ -93,6 +108,8 @@ class TuiDlApp(App[int]):
             self.open_lesson(screen.partition(":")[2])
         elif screen.partition(":")[0] == "ethics":
             self.open_ethics(screen.partition(":")[2] or "general")
+        elif screen.startswith("project:"):
+            self.open_project(screen.partition(":")[2], run)
 
     # ----- navigation (also the command palette's entries) ----------------------------------
     def switch_to_home(self) -> None:
@@ -100,7 +117,13 @@ class TuiDlApp(App[int]):
             self.pop_screen()
 
     def open_lab(self, experiment: str = "mnist-mlp") -> None:
-        self.push_screen(LabScreen(experiment))
+        if experiment in PROJECTS:
+            self.open_project(experiment)
+        else:
+            self.push_screen(LabScreen(experiment))
+
+    def open_project(self, name: str, run_id: str | None = None) -> None:
+        self.push_screen(PROJECTS[name](name, run_id=run_id))
 
     def open_run(self, run_id: str) -> None:
         try:
@@ -109,7 +132,10 @@ class TuiDlApp(App[int]):
         except (LookupError, OSError, ValueError) as exc:
             self.notify(str(exc), title="Cannot open that run", severity="error")
             return
-        self.push_screen(LabScreen(info.experiment, run_id=run_id))
+        if info.experiment in PROJECTS:
+            self.open_project(info.experiment, run_id)
+        else:
+            self.push_screen(LabScreen(info.experiment, run_id=run_id))
 
     def open_insight(self, kind: str, run_id: str | None = None, **kwargs: int | None) -> None:
         """Open a screen about a finished run: this screen's run, or the one named."""
@@ -161,6 +187,11 @@ class TuiDlApp(App[int]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Home", "Lessons, experiments, runs and data", self.switch_to_home)
         yield SystemCommand("Lab: MNIST MLP", "Train the course's Keras MLP", self.open_lab)
+        yield SystemCommand(
+            "Project: mammogram masses",
+            "The course's final project: clean, k-fold, and the radiologists as referee",
+            lambda: self.open_project("mammogram"),
+        )
         yield SystemCommand("Runs", "Every run on this machine", self.action_open_runs)
         yield SystemCommand(
             "Latest run", "Open the newest run in the lab", lambda: self.open_run("latest")

@@ -10,6 +10,7 @@ from tui_dl.ui.screens.lab import LabScreen
 from tui_dl.ui.screens.lesson import LessonScreen
 from tui_dl.ui.screens.misclassified import MisclassifiedScreen
 from tui_dl.ui.screens.probe import ProbeScreen
+from tui_dl.ui.screens.project import ProjectScreen
 from tui_dl.ui.screens.run_view import RunViewScreen
 from tui_dl.ui.screens.runs import RunsScreen
 
@@ -24,6 +25,7 @@ __all__ = [
     "LessonScreen",
     "MisclassifiedScreen",
     "ProbeScreen",
+    "ProjectScreen",
     "RunViewScreen",
     "RunsScreen",
 ]

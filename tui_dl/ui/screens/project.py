@@ -1,0 +1,303 @@
+"""`--screen project:mammogram`: the course's final project, step by step.
+
+The data steps are computed here (pandas, in a worker: no TensorFlow); the folds run in
+the engine like any run, and the report is read back from the run's kfold.json/.npz.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane
+from textual_plotext import PlotextPlot
+
+from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.engine.experiments import get_experiment
+from tui_dl.ui.screens.file_picker import FilePicker
+from tui_dl.ui.screens.project_text import (
+    data_steps,
+    fold_table,
+    referee_tables,
+    report_summary,
+)
+from tui_dl.ui.widgets import RunForm
+from tui_dl.ui.widgets.threshold_slider import ThresholdSlider
+
+STEPS = ("data", "odd", "features", "model", "report", "threshold", "referee")
+TITLES = ("1 Data", "2 Gaps", "3 Features", "4 Folds", "5 Report", "6 Threshold", "7 Referee")
+
+
+class ProjectScreen(Screen):
+    BINDINGS = [
+        Binding("n", "step(1)", "Next step"),
+        Binding("p", "step(-1)", "Previous"),
+        Binding("ctrl+r", "start", "Run folds", priority=True),
+        Binding("ctrl+o", "pick_file", "Your CSV"),
+        Binding("c", "cancel", "Cancel"),
+        Binding("e", "export", "Export"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, project: str = "mammogram", run_id: str | None = None) -> None:
+        super().__init__()
+        self.experiment = get_experiment(project)
+        self.run_id = run_id
+        self.status: str | None = None
+        self.report: dict[str, Any] | None = None
+        self._reader: Any = None
+        self._timer: Timer | None = None
+        self._folds: list[dict[str, Any]] = []
+        self._live: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="steps"):
+            for step, title in zip(STEPS, TITLES, strict=True):
+                with TabPane(title, id=f"step-{step}"), VerticalScroll():
+                    if step == "model":
+                        yield RunForm(self.experiment, id="project-form")
+                        yield Button(
+                            "Run the folds  ctrl+r",
+                            id="project-start",
+                            variant="primary",
+                            compact=True,
+                        )
+                        yield Static("", id="project-error")
+                        yield Static("", id="project-folds")
+                    elif step == "report":
+                        yield Static("Run the folds first (step 4).", id="project-report")
+                        yield PlotextPlot(id="project-roc")
+                    elif step == "threshold":
+                        yield Static("Run the folds first (step 4).", id="threshold-intro")
+                    else:
+                        yield Static("Reading the data…", id=f"project-{step}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "tui-dl project"
+        self.sub_title = self.experiment.title
+        self.query_one("#project-roc").display = False
+        self.load_data("")
+        if self.run_id:
+            self.attach(self.run_id)
+
+    # ----- the data steps -------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="data")
+    def load_data(self, csv: str) -> None:
+        from tui_dl.analysis.mammogram import ProjectDataError, prepare
+        from tui_dl.data import DatasetUnavailable, locate
+
+        try:
+            if csv:
+                data = prepare(Path(csv), f"your file {csv}")
+            else:
+                where = locate("mammographic-masses", self.app.data_dir, allow_download=False)
+                data = prepare(where.path, where.label)
+        except (ProjectDataError, DatasetUnavailable) as exc:
+            self.app.call_from_thread(self._data_failed, str(exc))
+            return
+        self.app.call_from_thread(self._show_data, data_steps(data))
+
+    def _show_data(self, steps: dict[str, Any]) -> None:
+        for step in ("data", "odd", "features"):
+            self.query_one(f"#project-{step}", Static).update(steps[step])
+
+    def _data_failed(self, message: str) -> None:
+        for step in ("data", "odd", "features"):
+            self.query_one(f"#project-{step}", Static).update(f"[red]{message}[/]")
+        self.query_one("#project-error", Static).update(f"[red]{message}[/]")
+        self.notify(message, title="The data cannot be used", severity="error")
+
+    def action_pick_file(self) -> None:
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                self.query_one("#field-csv").value = str(path)
+                self.query_one("#project-error", Static).update("")
+                self.load_data(str(path))
+
+        self.app.push_screen(FilePicker(Path.cwd()), picked)
+
+    # ----- steps ----------------------------------------------------------------------------
+    @on(TabbedContent.TabActivated)
+    def focus_step(self, event: TabbedContent.TabActivated) -> None:
+        """The threshold step's arrows belong to its slider."""
+        sliders = self.query(ThresholdSlider)
+        if event.pane.id == "step-threshold" and sliders:
+            sliders.first().focus()
+
+    def action_step(self, move: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        current = STEPS.index(tabs.active.removeprefix("step-"))
+        tabs.active = f"step-{STEPS[(current + move) % len(STEPS)]}"
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # ----- running the folds ----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start":
+            return self.run_id is None or self.status is not None
+        if action == "cancel":
+            return self.run_id is not None and self.status is None
+        if action == "export":
+            return self.report is not None
+        return True
+
+    @on(Button.Pressed, "#project-start")
+    def start_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        error = self.query_one("#project-error", Static)
+        try:
+            params, device = self.query_one(RunForm).read()
+        except ValueError as exc:
+            error.update(f"[red]{exc}[/]")
+            return
+        self.check_and_launch(params, device)
+
+    @work(thread=True, exclusive=True, group="launch")
+    def check_and_launch(self, params: dict[str, Any], device: str) -> None:
+        """Refuse a file that cannot work before any process starts (nothing half-written)."""
+        from tui_dl.analysis.mammogram import ProjectDataError, prepare
+
+        if params.get("csv"):
+            try:
+                prepare(Path(params["csv"]), params["csv"], params["k"])
+            except ProjectDataError as exc:
+                self.app.call_from_thread(self._data_failed, str(exc))
+                return
+        try:
+            run_id = self.app.source.launch(self.experiment.name, params, device)
+        except (OSError, ValueError) as exc:
+            self.app.call_from_thread(self._data_failed, f"Could not start: {exc}")
+            return
+        self.app.call_from_thread(self.attach, run_id)
+
+    def action_cancel(self) -> None:
+        if self.run_id and self.status is None:
+            self.cancel_run(self.run_id)
+
+    @work(thread=True, group="cancel")
+    def cancel_run(self, run_id: str) -> None:
+        self.app.source.cancel(run_id)
+
+    def attach(self, run_id: str) -> None:
+        try:
+            run_id = self.app.source.resolve(run_id)
+            info = self.app.source.info(run_id)
+        except (LookupError, OSError, ValueError) as exc:
+            self.notify(str(exc), title="No such run", severity="error")
+            return
+        if self._timer:
+            self._timer.stop()
+        self.run_id, self.status, self.report, self._folds, self._live = run_id, None, None, [], {}
+        self.sub_title = f"run {run_id}"
+        form = self.query_one(RunForm)
+        form.fill(info.spec.get("params", {}), info.spec.get("device"))
+        self._reader = self.app.source.reader(run_id)
+        self.apply(self._reader.read_new())
+        if self.status is None:
+            self._timer = self.set_interval(0.2, self.poll)
+            self.query_one(TabbedContent).active = "step-model"
+        self.refresh_bindings()
+
+    def poll(self) -> None:
+        events = self._reader.read_new()
+        if events:
+            self.apply(events)
+        elif not self.app.source.is_active(self.run_id):
+            self.apply(self._reader.read_new())
+
+    def apply(self, events: list[dict[str, Any]]) -> None:
+        for event in events:
+            kind = event.get("event")
+            if kind == "fold_end":
+                self._folds.append(event)
+            elif kind in ("progress", "phase", "started"):
+                self._live.update(event)
+            elif kind in TERMINAL_EVENTS:
+                self.status = kind
+                self._live = event
+        self.query_one("#project-folds", Static).update(
+            fold_table(self._folds, self._live, self.status, self.experiment)
+        )
+        if self.status is not None:
+            if self._timer:
+                self._timer.stop()
+            self.refresh_bindings()
+            if self.status == "finished":
+                self.load_report()
+
+    # ----- the report -----------------------------------------------------------------------
+    def load_report(self) -> None:
+        run_dir = self.app.source.info(self.run_id).run_dir
+        try:
+            self.report = json.loads((run_dir / "kfold.json").read_text())
+            with np.load(run_dir / "kfold.npz") as saved:
+                y, probabilities = saved["y"], saved["probabilities"]
+        except (OSError, ValueError, KeyError) as exc:
+            self.notify(f"The run's report cannot be read: {exc}", severity="error")
+            return
+        self.query_one("#project-report", Static).update(report_summary(self.report))
+        self.plot_roc()
+        intro = self.query_one("#threshold-intro", Static)
+        intro.update(
+            "Where should the network's probability count as 'malignant'? Lower the threshold "
+            "and fewer cancers are missed, but more healthy women have a biopsy; raise it and "
+            "the reverse. The ethics checklist: a false negative here is a missed cancer, a "
+            "false positive an unnecessary operation — which costs more is not a question the "
+            "accuracy answers."
+        )
+        pane = self.query_one("#step-threshold VerticalScroll")
+        for old in pane.query(ThresholdSlider):
+            old.remove()
+        pane.mount(ThresholdSlider(y, probabilities, id="threshold"))
+        self.query_one("#project-referee", Static).update(referee_tables(self.report))
+        self.refresh_bindings()
+
+    def plot_roc(self) -> None:
+        plot = self.query_one("#project-roc", PlotextPlot)
+        plot.display = True
+        plt = plot.plt
+        plt.clear_data()
+        net, refs = self.report["network"], self.report["radiologists"]
+        plt.plot(net["roc"]["fpr"], net["roc"]["tpr"], marker="braille")
+        plt.plot(refs["roc"]["fpr"], refs["roc"]["tpr"], marker="braille")
+        for rule, cut in refs["cutoffs"].items():
+            plt.scatter([1 - cut["specificity"]], [cut["sensitivity"]], marker="●")
+            plt.text(
+                f"BI-RADS {rule.replace('>=', '≥')}",
+                1 - cut["specificity"] + 0.02,
+                cut["sensitivity"] - 0.06,
+            )
+        plt.title(
+            f"ROC — network AUC {net['auc']:.2f} (1st line) · radiologists "
+            f"{refs['roc']['auc']:.2f} (2nd)"
+        )
+        plt.xlabel("false positive rate (1 − specificity)")
+        plt.xlim(0, 1)
+        plt.ylim(0, 1)
+        plot.refresh()
+
+    def action_export(self) -> None:
+        from tui_dl.analysis.mammogram_report import checklist_section, markdown_report
+
+        run_dir = self.app.source.info(self.run_id).run_dir
+        text = markdown_report(self.run_id, self.report, checklist_section("mammogram"))
+        path = run_dir / "report.md"
+        try:
+            path.write_text(text)
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc}", severity="error")
+            return
+        self.notify(f"Report written to {path}", title="Exported")
