@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -113,9 +114,7 @@ async def test_folds_show_live_and_the_csv_is_checked_before_anything_starts(sou
 
 
 async def test_export_writes_the_report_with_the_checklist(source):
-    from tui_dl.ethics import load_checklist, save_checklist
-
-    from tui_dl.ethics import ITEMS
+    from tui_dl.ethics import ITEMS, load_checklist, save_checklist
 
     checklist = load_checklist("mammogram")
     entry = checklist.entry(ITEMS[0].id)
@@ -165,3 +164,39 @@ def test_headless_project_refuses_bad_input_before_starting(tmp_path):
     assert done.returncode == 2
     assert "every complete row is malignant" in done.stderr and "Traceback" not in done.stderr
     assert not list((Path(tmp_path) / "home").glob("runs/*"))
+
+
+@pytest.mark.slow
+def test_headless_project_writes_the_markdown_report_and_json():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui_dl",
+            "project",
+            "mammogram",
+            "--k",
+            "3",
+            "--epochs",
+            "2",
+            "--data-dir",
+            SHARED_DATA,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["kfold"]["k"] == 3 and len(report["kfold"]["network"]["per_fold"]) == 3
+    assert "mean accuracy over the folds" in done.stderr
+    markdown = Path(report["report_md"]).read_text()
+    for heading in (
+        "## The data",
+        "## The network, fold by fold",
+        "## The radiologists as referee",
+        "## Classic models on the same folds",
+        "Ethics checklist",
+    ):
+        assert heading in markdown

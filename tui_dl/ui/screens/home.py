@@ -17,6 +17,7 @@ from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
 
 RECENT_RUNS = 8
+METRIC_WORDS = {"test_accuracy": "test accuracy", "accuracy_mean": "k-fold accuracy"}
 WIDE = 120
 """From this many columns on, lessons and experiments get a line saying what they are."""
 STATUS_MARKS = {
@@ -82,7 +83,8 @@ class HomeScreen(Screen):
                     _two_lines(
                         e.title,
                         (e.summary + " " if wide else "")
-                        + f"The course: {percent(e.reference.value, 0)} test accuracy.",
+                        + f"The course: {percent(e.reference.value, 0)} "
+                        f"{METRIC_WORDS.get(e.reference.metric, e.reference.metric)}.",
                     ),
                     id=e.name,
                 )
