@@ -59,7 +59,8 @@ class EventReporter(keras.callbacks.Callback):
         self._epoch_start = time.monotonic()
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        self._done_steps += 1
+        # Steps, not calls: with steps_per_execution Keras reports once per group of steps.
+        self._done_steps = (self.epoch - 1) * self.steps + batch + 1
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
             self.nan_at = (self.epoch, batch + 1)
