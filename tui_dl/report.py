@@ -55,10 +55,7 @@ def _reference(experiment: str) -> dict[str, Any] | None:
     from tui_dl.engine.experiments import EXPERIMENTS
 
     exp = EXPERIMENTS.get(experiment)
-    if exp is None:
-        return None
-    ref = exp.reference
-    return {"metric": ref.metric, "value": ref.value, "text": ref.text}
+    return exp.reference_fields() if exp is not None else None
 
 
 def _last_duration(info: RunInfo) -> float | None:

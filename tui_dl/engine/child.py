@@ -13,11 +13,10 @@ import json
 import signal
 import sys
 import time
-import traceback
 from pathlib import Path
 
-from tui_dl.engine.events import append_event, strip_ansi
-from tui_dl.engine.failures import describe_failure
+from tui_dl.engine.events import append_event
+from tui_dl.engine.failures import report_failure
 from tui_dl.engine.launcher import CANCEL_FILE, CANCEL_SIGNAL, EXIT_CANCELLED
 
 
@@ -74,15 +73,7 @@ def main(argv: list[str]) -> int:
         emit("cancelled", by="request", duration_s=round(time.monotonic() - started, 2))
         return EXIT_CANCELLED
     except BaseException as exc:  # noqa: BLE001 — every failure must become an event
-        error_type, message = describe_failure(exc, spec)
-        emit(
-            "failed",
-            error_type=error_type,
-            message=strip_ansi(message),
-            traceback=strip_ansi(traceback.format_exc()),
-            duration_s=round(time.monotonic() - started, 2),
-        )
-        traceback.print_exc()
+        report_failure(emit, exc, spec, started)
         return 1
     return 0
 

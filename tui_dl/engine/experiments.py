@@ -90,6 +90,11 @@ class Experiment:
     reference: Reference
     params: tuple[Param, ...] = field(default_factory=tuple)
 
+    def reference_fields(self) -> dict[str, Any]:
+        """The course's figure, as the `started` event carries it to every screen and report."""
+        ref = self.reference
+        return {"metric": ref.metric, "value": ref.value, "text": ref.text}
+
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 

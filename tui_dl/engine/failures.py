@@ -44,3 +44,21 @@ def describe_failure(exc: BaseException, spec: dict[str, Any]) -> tuple[str, str
         return "Interrupted", "The run was interrupted."
     first = text.splitlines()[0] if text else name
     return name, f"{name}: {first[:500]}"
+
+
+def report_failure(emit, exc: BaseException, spec: dict[str, Any], started: float) -> None:
+    """The `failed` event every child (run or job) ends with when something broke."""
+    import time
+    import traceback
+
+    from tui_dl.engine.events import strip_ansi
+
+    error_type, message = describe_failure(exc, spec)
+    emit(
+        "failed",
+        error_type=error_type,
+        message=strip_ansi(message),
+        traceback=strip_ansi(traceback.format_exc()),
+        duration_s=round(time.monotonic() - started, 2),
+    )
+    traceback.print_exc()  # the whole story, in log.txt

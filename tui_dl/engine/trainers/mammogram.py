@@ -96,11 +96,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         data_source=data.source,
         n_rows=int(len(y)),
         k=p["k"],
-        reference={
-            "metric": experiment.reference.metric,
-            "value": experiment.reference.value,
-            "text": experiment.reference.text,
-        },
+        reference=experiment.reference_fields(),
     )
     cancel.interruptible = False
 

@@ -66,11 +66,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         n_test=int(len(data.x_test)),
         tf_version=keras.version(),
         model=summary_params(model),
-        reference={
-            "metric": experiment.reference.metric,
-            "value": experiment.reference.value,
-            "text": experiment.reference.text,
-        },
+        reference=experiment.reference_fields(),
     )
     reporter = EventReporter(emit, cancel, samples=len(x_train), batch_size=p["batch_size"])
     x_test = prepare(data.x_test)

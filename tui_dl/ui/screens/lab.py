@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.ui.screens.run_view import insight_keys
 from tui_dl.ui.widgets import MetricsPlot, RunForm, RunProgress, RunSummary
 
 POLL_S = 0.1
@@ -34,10 +35,7 @@ class LabScreen(Screen):
         Binding("c", "cancel", "Cancel run"),
         Binding("n", "new_run", "New run"),
         Binding("escape", "back", "Back"),
-        Binding("m", "insight('confusion')", "Matrix"),
-        Binding("w", "insight('misclassified')", "Wrong"),
-        Binding("a", "insight('attention')", "Looking"),
-        Binding("p", "insight('probe')", "Probe"),
+        *insight_keys("insight"),
     ]
 
     def __init__(self, experiment: str = "mnist-mlp", run_id: str | None = None) -> None:

@@ -15,12 +15,20 @@ from textual.widgets import Footer, Header, Static
 from tui_dl.analysis import Predictions, load_predictions
 from tui_dl.analysis.predictions import NoPredictions
 
-INSIGHT_KEYS = [
-    Binding("m", "app.open_insight('confusion')", "Matrix"),
-    Binding("w", "app.open_insight('misclassified')", "Wrong"),
-    Binding("a", "app.open_insight('attention')", "Looking"),
-    Binding("p", "app.open_insight('probe')", "Probe"),
-]
+INSIGHTS = (
+    ("m", "confusion", "Matrix"),
+    ("w", "misclassified", "Wrong"),
+    ("a", "attention", "Looking"),
+    ("p", "probe", "Probe"),
+)
+
+
+def insight_keys(action: str = "app.open_insight") -> list[Binding]:
+    """m, w, a, p → the views of a finished run; `action` receives the view's name."""
+    return [Binding(key, f"{action}('{view}')", label) for key, view, label in INSIGHTS]
+
+
+INSIGHT_KEYS = insight_keys()
 
 
 class RunViewScreen(Screen):

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui_dl.engine.store import RunInfo
 from tui_dl.text import percent
+from tui_dl.ui.screens.run_view import insight_keys
 
 REFRESH_S = 2.0
 
@@ -20,10 +21,7 @@ class RunsScreen(Screen):
         Binding("c", "cancel", "Cancel run"),
         Binding("f5", "refresh", "Refresh"),
         Binding("escape", "back", "Back"),
-        Binding("m", "insight('confusion')", "Matrix"),
-        Binding("w", "insight('misclassified')", "Wrong"),
-        Binding("a", "insight('attention')", "Looking"),
-        Binding("p", "insight('probe')", "Probe"),
+        *insight_keys("insight"),
     ]
 
     def compose(self) -> ComposeResult:
