@@ -1,12 +1,6 @@
-"""The mammogram project: a stratified k-fold loop in the engine, a fresh model per fold.
-
-Not scikeras' `cross_val_score`: that is unmaintained and, given an int `cv`, silently uses
-plain KFold. Here each fold scales with a StandardScaler fitted on its own training rows,
-re-initialises the one compiled model's weights and optimizer state (no re-tracing per
-fold), feeds a tf.data pipeline and runs a whole epoch per call (`steps_per_execution`):
-with a model this small, Python and data wrapping are where the time goes. The same folds
-score the radiologists' BI-RADS and six classic models.
-"""
+"""The mammogram project: the shared k-fold loop (trainers/kfold.py) on the cleaned UCI
+data or the learner's CSV; the same folds then score the radiologists' BI-RADS and six
+classic models."""
 
 from __future__ import annotations
 
@@ -17,53 +11,13 @@ from typing import Any
 
 import keras
 import numpy as np
-import tensorflow as tf
-from sklearn.model_selection import StratifiedKFold
 
-from tui_dl.analysis.kfold import fold_metrics, scaled_fold, summarise
+from tui_dl.analysis.kfold import summarise
 from tui_dl.analysis.mammogram import prepare
 from tui_dl.data import locate
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.reporter import EventReporter
-from tui_dl.engine.trainers.common import make_optimizer, visible_devices
-
-
-def build_model(
-    hidden: str, activation: str, optimizer: str, learning_rate: float, steps_per_execution: int
-) -> keras.Model:
-    layers = [keras.Input(shape=(4,))]
-    layers += [keras.layers.Dense(int(units), activation=activation) for units in hidden.split(",")]
-    layers.append(keras.layers.Dense(1, activation="sigmoid"))
-    model = keras.Sequential(layers, name="mammogram_mlp")
-    model.compile(
-        optimizer=make_optimizer(optimizer, learning_rate),
-        loss="binary_crossentropy",
-        metrics=["accuracy"],
-        steps_per_execution=steps_per_execution,
-    )
-    return model
-
-
-def reset(model: keras.Model) -> None:
-    """A fresh model without a new graph: new random weights, optimizer state back to zero."""
-    for layer in model.layers:
-        for weight, initializer in (
-            (getattr(layer, "kernel", None), "kernel_initializer"),
-            (getattr(layer, "bias", None), "bias_initializer"),
-        ):
-            if weight is not None:
-                weight.assign(getattr(layer, initializer)(weight.shape))
-    for variable in model.optimizer.variables:
-        if "learning_rate" not in variable.path:
-            variable.assign(np.zeros(variable.shape, variable.dtype))
-
-
-def shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> tf.data.Dataset:
-    """What `fit(x, y, shuffle=True)` does — a fresh shuffle every epoch, then batches — as a
-    tf.data pipeline: Keras re-wraps numpy arrays every epoch, which for 24 tiny batches costs
-    five times the training itself."""
-    data = tf.data.Dataset.from_tensor_slices((x.astype(np.float32), y.astype(np.float32)))
-    return data.shuffle(len(y), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+from tui_dl.engine.trainers.common import visible_devices
+from tui_dl.engine.trainers.kfold import run_folds
 
 
 def load_project_data(spec: dict[str, Any], k: int):
@@ -85,9 +39,6 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     emit("phase", phase="loading data")
     data = load_project_data(spec, p["k"])
     x, y = data.x, data.y
-    folds = list(StratifiedKFold(p["k"], shuffle=True, random_state=p["seed"]).split(x, y))
-    steps = int(np.ceil(len(folds[0][0]) / p["batch_size"]))
-    model = build_model(p["hidden"], p["activation"], p["optimizer"], p["learning_rate"], steps)
     emit(
         "started",
         devices=devices,
@@ -98,48 +49,12 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         k=p["k"],
         reference=experiment.reference_fields(),
     )
-    cancel.interruptible = False
 
-    probabilities = np.zeros(len(y), np.float32)
-    fold_of = np.zeros(len(y), np.int64)
-    results, scaler_means = [], []
-    for number, (train_rows, test_rows) in enumerate(folds, start=1):
-        fold_start = time.monotonic()
-        emit("phase", phase=f"fold {number} of {p['k']}", fold=number, folds=p["k"])
-        reset(model)
-        x_train, x_test, scaler = scaled_fold(x, train_rows, test_rows)
-        scaler_means.append(scaler.mean_)
-        reporter = EventReporter(
-            emit,
-            cancel,
-            samples=len(train_rows),
-            batch_size=p["batch_size"],
-            extra={"fold": number, "folds": p["k"]},
-        )
-        model.fit(
-            shuffled_batches(x_train, y[train_rows], p["batch_size"], p["seed"] + number),
-            epochs=p["epochs"],
-            verbose=0,
-            callbacks=[reporter],
-        )
-        reporter.raise_if_nan(p["learning_rate"])
-        cancel.interruptible = True
-        cancel.raise_if_requested()
-        cancel.interruptible = False
-        probs = model.predict(x_test, verbose=0, batch_size=1024)[:, 0]
-        probabilities[test_rows], fold_of[test_rows] = probs, number
-        metrics = fold_metrics(y[test_rows], probs)
-        results.append(metrics)
-        emit(
-            "fold_end",
-            fold=number,
-            folds=p["k"],
-            duration_s=round(time.monotonic() - fold_start, 2),
-            **metrics,
-        )
+    outcome = run_folds(x, y, p, emit, cancel)
+    probabilities, fold_of = outcome.probabilities, outcome.fold_of
 
     emit("phase", phase="scoring the radiologists and six classic models on the same folds")
-    report = summarise(data, folds, results, probabilities, fold_of)
+    report = summarise(data, outcome.folds, outcome.results, probabilities, fold_of)
     np.savez_compressed(
         run_dir / "kfold.npz",
         y=y,
@@ -147,7 +62,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         fold=fold_of,
         birads=data.birads,
         x=x,
-        scaler_mean=np.array(scaler_means),
+        scaler_mean=np.array(outcome.scaler_means),
     )
     (run_dir / "kfold.json").write_text(json.dumps(report, indent=1) + "\n")
     emit(

@@ -45,6 +45,8 @@ class LabScreen(Screen):
         self.status: str | None = None
         self.events: list[dict[str, Any]] = []
         self.history: list[dict[str, Any]] = []
+        self.best_epoch: int | None = None
+        """Where early stopping kept the weights: marked on the plots."""
         self._reader: Any = None
         self._timer: Timer | None = None
         self._last_event_at = 0.0
@@ -73,7 +75,7 @@ class LabScreen(Screen):
         self.title = "tui-dl lab"
         self.sub_title = self.experiment.title
         self.query_one(RunSummary).update(
-            f"The course reached {self.experiment.reference.text}.\n"
+            f"{self.experiment.summary}\nThe course: {self.experiment.reference.text}.\n"
             "Change the settings, then press ctrl+r to train."
         )
         self.load_gpus()
@@ -149,6 +151,7 @@ class LabScreen(Screen):
         """Back to the form, keeping the last run's settings for a tweak-and-rerun."""
         self._stop_polling()
         self.run_id, self.status, self.events, self.history = None, None, [], []
+        self.best_epoch = None
         form = self.query_one(RunForm)
         form.set_editable(True)
         form.focus_first()
@@ -177,6 +180,7 @@ class LabScreen(Screen):
             self.notify(str(exc), title="No such run", severity="error")
             return
         self.run_id, self.status, self.events, self.history = run_id, None, [], []
+        self.best_epoch = None
         self.sub_title = f"run {run_id}"
         form = self.query_one(RunForm)
         form.fill(info.spec.get("params", {}), info.spec.get("device"))
@@ -211,13 +215,16 @@ class LabScreen(Screen):
             if kind == "epoch_end":
                 self.history.append(event.get("logs", {}))
                 replot = True
+            elif kind == "early_stop":
+                self.best_epoch = event.get("best_epoch")
+                replot = True
             elif kind == "started":
                 self._show_summary(None)
             elif kind in TERMINAL_EVENTS:
                 self.status = kind
         if replot:
             for plot in self.query(MetricsPlot):
-                plot.set_history(self.history)
+                plot.set_history(self.history, self.best_epoch)
         if self.status is not None:
             self._stop_polling()
             self._show_summary(self.status)

@@ -26,13 +26,16 @@ class MetricsPlot(PlotextPlot):
         self.metric = metric
         self.title = title
         self.history: list[dict[str, Any]] = []
+        self.mark: int | None = None
 
     def on_mount(self) -> None:
         super().on_mount()
         self.replot()
 
-    def set_history(self, history: list[dict[str, Any]]) -> None:
+    def set_history(self, history: list[dict[str, Any]], mark: int | None = None) -> None:
+        """`mark`: an epoch to draw a vertical line at (where early stopping kept the weights)."""
         self.history = list(history)
+        self.mark = mark
         self.replot()
 
     def replot(self) -> None:
@@ -52,6 +55,8 @@ class MetricsPlot(PlotextPlot):
             xs, ys = _downsample(epochs, values)
             points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
             plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
+        if self.mark is not None:
+            plt.vertical_line(self.mark, color="yellow")
         plt.xticks(_ticks(len(epochs)))
         self.refresh()
 

@@ -9,6 +9,8 @@ from textual.widgets import Static
 
 from tui_dl.text import duration, percent
 
+METRIC_LABELS = {"test_accuracy": "Test accuracy", "accuracy_mean": "Mean fold accuracy"}
+
 
 def describe_outcome(
     status: str, events: list[dict[str, Any]], spec: dict[str, Any], log_path: str = ""
@@ -19,13 +21,21 @@ def describe_outcome(
     started, finished = last("started"), last("finished")
     text = Text()
     if status == "finished":
-        accuracy = finished.get("metrics", {}).get("test_accuracy")
         reference = started.get("reference") or {}
-        text.append("Test accuracy ", style="bold")
-        text.append(percent(accuracy), style="bold green")
+        metric = reference.get("metric", "test_accuracy")
+        text.append(METRIC_LABELS.get(metric, metric) + " ", style="bold")
+        text.append(percent(finished.get("metrics", {}).get(metric)), style="bold green")
         if reference:
             text.append(f" (course: {percent(reference.get('value'), 0)})")
         text.append("\n")
+        stop = last("early_stop")
+        if stop:
+            text.append(
+                f"Stopped early at epoch {stop['stopped_epoch']}: no better validation "
+                f"loss for {stop['patience']} epochs; the weights of epoch "
+                f"{stop['best_epoch']} were kept.\n",
+                style="yellow",
+            )
         text.append(f"Data: {finished.get('data_source') or started.get('data_source', '?')}\n")
         if "offline sample" in (finished.get("data_source") or ""):
             text.append("The course trained on 60,000 digits: expect a little less.\n", style="dim")
