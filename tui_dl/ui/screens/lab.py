@@ -23,6 +23,7 @@ from tui_dl.engine.experiments import get_experiment
 from tui_dl.ui.screens.run_view import insight_keys
 from tui_dl.ui.widgets import MetricsPlot, RunForm, RunProgress, RunSummary
 
+IMAGE_DATASETS = ("mnist", "fashion-mnist")
 POLL_S = 0.1
 LIVENESS_S = 2.0
 WIDE = 120
@@ -47,6 +48,8 @@ class LabScreen(Screen):
         self.history: list[dict[str, Any]] = []
         self.best_epoch: int | None = None
         """Where early stopping kept the weights: marked on the plots."""
+        self.fold: int | None = None
+        """The fold whose curves the plots show, in a k-fold run."""
         self._reader: Any = None
         self._timer: Timer | None = None
         self._last_event_at = 0.0
@@ -105,8 +108,8 @@ class LabScreen(Screen):
             return self.running
         if action == "new_run":
             return self.run_id is not None and not self.running
-        if action == "insight":
-            return self.status == "finished"
+        if action == "insight":  # the views of a classifier's test-set predictions
+            return self.status == "finished" and self.experiment.dataset in IMAGE_DATASETS
         return True
 
     def action_insight(self, kind: str) -> None:
@@ -213,6 +216,8 @@ class LabScreen(Screen):
             progress.apply(event)
             kind = event.get("event")
             if kind == "epoch_end":
+                if event.get("fold") != self.fold:  # a k-fold run: each fold's own curves
+                    self.fold, self.history = event.get("fold"), []
                 self.history.append(event.get("logs", {}))
                 replot = True
             elif kind == "early_stop":

@@ -26,7 +26,9 @@ def describe_outcome(
         text.append(METRIC_LABELS.get(metric, metric) + " ", style="bold")
         text.append(percent(finished.get("metrics", {}).get(metric)), style="bold green")
         if reference:
-            text.append(f" (course: {percent(reference.get('value'), 0)})")
+            value = reference.get("value")
+            digits = 0 if value is None or round(value * 100, 1) == round(value * 100) else 1
+            text.append(f" (course: {percent(value, digits)})")
         text.append("\n")
         stop = last("early_stop")
         if stop:
@@ -37,6 +39,16 @@ def describe_outcome(
                 style="yellow",
             )
         text.append(f"Data: {finished.get('data_source') or started.get('data_source', '?')}\n")
+        folds = [e for e in events if e.get("event") == "fold_end"]
+        if folds:
+            text.append(
+                "Folds: "
+                + " ".join(f"{f['accuracy'] * 100:.0f}" for f in folds)
+                + " (% accuracy)\n",
+                style="dim",
+            )
+        if started.get("note"):
+            text.append(started["note"] + "\n", style="dim")
         if "offline sample" in (finished.get("data_source") or ""):
             text.append("The course trained on 60,000 digits: expect a little less.\n", style="dim")
         text.append(_device_line(spec, started) + f" · {duration(finished.get('duration_s'))}")

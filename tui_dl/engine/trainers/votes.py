@@ -1,0 +1,64 @@
+"""The course's house-votes experiment: 16 yes/no votes → party, Dense 32 → 16 → 1 sigmoid,
+stratified 10-fold cross-validation with the shared k-fold loop."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from tui_dl.analysis.kfold import roc
+from tui_dl.analysis.votes import load_votes
+from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.trainers.common import visible_devices
+from tui_dl.engine.trainers.kfold import run_folds
+
+
+def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+    run_dir = Path(spec.get("run_dir") or ".").resolve()
+    p = spec["params"]
+    experiment = get_experiment(spec["experiment"])
+    devices = visible_devices(spec["device"])
+    keras.utils.set_random_seed(p["seed"])
+
+    emit("phase", phase="loading data")
+    votes = load_votes(spec.get("data_dir"))
+    emit(
+        "started",
+        devices=devices,
+        device=spec["device"],
+        dataset="house-votes",
+        data_source=votes.source,
+        n_rows=int(len(votes.y)),
+        k=p["k"],
+        note=votes.note(),
+        reference=experiment.reference_fields(),
+    )
+    outcome = run_folds(votes.x, votes.y, p, emit, cancel)
+    accuracies = [r["accuracy"] for r in outcome.results]
+    report = {
+        "data": {
+            "source": votes.source,
+            "raw_rows": votes.raw_rows,
+            "kept_rows": len(votes.y),
+            "note": votes.note(),
+        },
+        "k": p["k"],
+        "per_fold": outcome.results,
+        "accuracy_mean": round(float(np.mean(accuracies)), 4),
+        "accuracy_std": round(float(np.std(accuracies)), 4),
+        "auc": roc(votes.y, outcome.probabilities)["auc"],
+    }
+    (run_dir / "kfold.json").write_text(json.dumps(report, indent=1) + "\n")
+    emit(
+        "finished",
+        metrics={k: report[k] for k in ("accuracy_mean", "accuracy_std", "auc")},
+        duration_s=round(time.monotonic() - started, 2),
+        data_source=votes.source,
+        device=spec["device"],
+        artifacts={"report": "kfold.json", "log": "log.txt"},
+    )
