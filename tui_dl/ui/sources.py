@@ -12,6 +12,8 @@ from typing import Any, Protocol
 from tui_dl.engine import EventLog, RunHandle, RunInfo, RunStore, cancel_run, launch_run
 from tui_dl.engine.devices import Gpu, list_gpus
 from tui_dl.engine.jobs import launch_job
+from tui_dl.engine.sweep import cancel_sweep, launch_sweep, list_sweeps, sweeps_dir
+from tui_dl.engine.sweep_state import SweepTracker, track_sweep
 
 
 class EventReader(Protocol):
@@ -29,6 +31,17 @@ class RunSource(Protocol):
     def gpus(self) -> list[Gpu]: ...
     def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path: ...
     def job_reader(self, job_dir: Path) -> EventReader: ...
+    def latest_sweep(self) -> str | None: ...
+    def start_sweep(
+        self,
+        experiment: str,
+        params: dict[str, Any],
+        learning_rates: list[float],
+        batch_sizes: list[int],
+        device: str,
+    ) -> str: ...
+    def sweep_tracker(self, sweep_id: str) -> SweepTracker: ...
+    def cancel_sweep(self, sweep_id: str) -> None: ...
 
 
 class LocalRunSource:
@@ -80,3 +93,28 @@ class LocalRunSource:
 
     def job_reader(self, job_dir: Path) -> EventLog:
         return EventLog(job_dir)
+
+    # ----- sweeps: a grid of runs under one driver process ----------------------------------
+    def latest_sweep(self) -> str | None:
+        found = list_sweeps()
+        return found[0].name if found else None
+
+    def start_sweep(
+        self,
+        experiment: str,
+        params: dict[str, Any],
+        learning_rates: list[float],
+        batch_sizes: list[int],
+        device: str,
+    ) -> str:
+        handle = launch_sweep(
+            experiment, params, learning_rates, batch_sizes, device, data_dir=self.data_dir
+        )
+        self._handles[f"sweep/{handle.run_id}"] = handle
+        return handle.run_id
+
+    def sweep_tracker(self, sweep_id: str) -> SweepTracker:
+        return track_sweep(sweeps_dir() / sweep_id, self.store.root)
+
+    def cancel_sweep(self, sweep_id: str) -> None:
+        cancel_sweep(sweeps_dir() / sweep_id)

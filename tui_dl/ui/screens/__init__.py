@@ -13,6 +13,7 @@ from tui_dl.ui.screens.probe import ProbeScreen
 from tui_dl.ui.screens.project import ProjectScreen
 from tui_dl.ui.screens.run_view import RunViewScreen
 from tui_dl.ui.screens.runs import RunsScreen
+from tui_dl.ui.screens.sweep import SweepScreen
 
 __all__ = [
     "AttentionScreen",
@@ -28,4 +29,5 @@ __all__ = [
     "ProjectScreen",
     "RunViewScreen",
     "RunsScreen",
+    "SweepScreen",
 ]

@@ -23,6 +23,8 @@ KEYS = (
     ("ctrl+r", "lab", "start a run with these settings"),
     ("c", "lab, runs", "cancel the live run"),
     ("n", "lab", "new run with the same settings"),
+    ("ctrl+r  c  n", "sweep", "start the grid, cancel it, a new sweep with the same lists"),
+    ("v", "sweep", "plot validation loss or validation accuracy"),
     ("m  w  a  p", "finished run", "confusion matrix, wrong digits, where it looked, probe"),
     ("arrows enter", "matrix", "walk the cells; open the digits behind one"),
     ("n", "matrix", "counts or row rates"),

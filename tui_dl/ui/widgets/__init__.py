@@ -9,6 +9,7 @@ from tui_dl.ui.widgets.run_form import RunForm
 from tui_dl.ui.widgets.run_progress import RunProgress
 from tui_dl.ui.widgets.run_summary import RunSummary, describe_outcome
 from tui_dl.ui.widgets.softmax_bars import SoftmaxBars
+from tui_dl.ui.widgets.sweep_plot import SweepPlot
 
 __all__ = [
     "ActivationPlot",
@@ -20,5 +21,6 @@ __all__ = [
     "RunProgress",
     "RunSummary",
     "SoftmaxBars",
+    "SweepPlot",
     "describe_outcome",
 ]

@@ -1,0 +1,409 @@
+"""The sweep: one experiment over learning rates × batch sizes, the grid filling in live.
+
+The screen only listens: it polls the sweep's tracker (the sweep's events and its cells'
+run events, through the RunSource) four times a second, fills the table on every change and
+redraws the plot when a cell finishes an epoch. Opening it again shows the latest sweep,
+running or done, rebuilt from its files.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+
+from tui_dl.engine.experiments import EXPERIMENTS, Param, get_experiment
+from tui_dl.engine.sweep import MAX_CELLS, parse_values, sweepable
+from tui_dl.engine.sweep_lessons import LESSONS
+from tui_dl.engine.sweep_state import SweepState
+from tui_dl.text import percent
+from tui_dl.ui.widgets.run_form import CPU_CHOICE
+from tui_dl.ui.widgets.sweep_plot import SweepPlot, cell_colour, cell_label
+
+POLL_S = 0.25
+DEFAULT_RATES = "0.1, 0.01, 0.001"
+DEFAULT_BATCHES = "32, 256"
+STATUS = {
+    "pending": ("·", "dim"),
+    "skipped": ("–", "dim"),
+    "starting": ("…", "yellow"),
+    "running": ("▶", "yellow"),
+    "finished": ("✓", "green"),
+    "failed": ("✗", "red"),
+    "cancelled": ("■", "dim"),
+}
+VERDICT_STYLE = {"best": "bold green", "diverged": "red", "failed": "red", "overshoots": "red"}
+
+
+LENGTH_PARAMS = ("epochs", "steps")
+"""How long each cell trains: the first of these the experiment has."""
+DEFAULT_EXPERIMENT = "mnist-mlp"
+
+
+def sweep_experiments() -> list[str]:
+    """Every experiment with a learning rate and a batch size, as EXPERIMENTS lists them."""
+    names = [name for name, exp in EXPERIMENTS.items() if sweepable(exp)]
+    if DEFAULT_EXPERIMENT in names:  # the course's first experiment comes first
+        names.remove(DEFAULT_EXPERIMENT)
+        names.insert(0, DEFAULT_EXPERIMENT)
+    return names
+
+
+def length_param(experiment: str) -> Param | None:
+    names = {p.name: p for p in get_experiment(experiment).params}
+    return next((names[n] for n in LENGTH_PARAMS if n in names), None)
+
+
+class SweepScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+r", "start", "Start sweep", priority=True),
+        Binding("c", "cancel", "Cancel sweep"),
+        Binding("n", "new_sweep", "New sweep"),
+        Binding("v", "toggle_plot", "Loss/acc"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, sweep_id: str | None = None) -> None:
+        super().__init__()
+        self.sweep_id = sweep_id
+        self.state: SweepState | None = None
+        self._tracker: Any = None
+        self._timer: Timer | None = None
+        self._epochs_seen = -1
+
+    @property
+    def source(self) -> Any:
+        return self.app.source
+
+    def compose(self) -> ComposeResult:
+        names = sweep_experiments()
+        yield Header()
+        with Horizontal(id="sweep"):
+            with VerticalScroll(id="sweep-settings") as settings:
+                settings.border_title = "Sweep"
+                with Vertical(id="sweep-form"):
+                    with Horizontal():
+                        yield Label("Model")
+                        yield Select(
+                            [(n, n) for n in names],
+                            value=names[0],
+                            allow_blank=False,
+                            compact=True,
+                            id="sweep-experiment",
+                        )
+                    length = length_param(names[0])
+                    for label, value, id_ in (
+                        ("Rates", DEFAULT_RATES, "sweep-rates"),
+                        ("Batches", DEFAULT_BATCHES, "sweep-batches"),
+                        (
+                            length.label if length else "Epochs",
+                            str(length.default if length else ""),
+                            "sweep-length",
+                        ),
+                    ):
+                        with Horizontal():
+                            yield Label(label, id=f"{id_}-label")
+                            yield Input(value, compact=True, id=id_, select_on_focus=False)
+                    with Horizontal():
+                        yield Label("Device")
+                        yield Select(
+                            [CPU_CHOICE], value="cpu", allow_blank=False, compact=True,
+                            id="sweep-device",
+                        )  # fmt: skip
+                yield Button("Start  ctrl+r", id="sweep-start", variant="primary", compact=True)
+                yield Static("", id="sweep-error")
+                yield Static("", id="sweep-summary")
+            with Vertical(id="sweep-run"):
+                yield Static("", id="sweep-status")
+                yield DataTable(id="sweep-table", cursor_type="row", zebra_stripes=False)
+                yield SweepPlot(id="sweep-plot")
+                yield Static("", id="sweep-legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "tui-dl sweep"
+        table = self.query_one(DataTable)
+        for label, key in (
+            ("rate", "rate"),
+            ("batch", "batch"),
+            ("", "status"),
+            ("done", "epoch"),
+            ("result", "metric"),
+            ("lesson", "verdict"),
+        ):
+            table.add_column(label, key=key)
+        self.load_gpus()
+        sweep_id = self.sweep_id or self.source.latest_sweep()
+        if sweep_id:
+            self.attach(sweep_id)
+        else:
+            self._idle_text()
+            self.query_one("#sweep-rates", Input).focus()
+
+    def _idle_text(self) -> None:
+        self.query_one("#sweep-status", Static).update(
+            "Pick rates and batch sizes (commas), then ctrl+r: one run per pair, "
+            f"one after another (at most {MAX_CELLS})."
+        )
+        self.query_one("#sweep-summary", Static).update(
+            "Watch for the course's lessons: too high a rate overshoots, too small crawls; "
+            "large batches can settle in a worse minimum."
+        )
+
+    @work(thread=True, exclusive=True, group="gpus")
+    def load_gpus(self) -> None:
+        gpus = self.source.gpus()
+        if gpus:
+            options = [CPU_CHOICE] + [(g.label, f"gpu:{g.index}") for g in gpus]
+            self.app.call_from_thread(self.query_one("#sweep-device", Select).set_options, options)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "sweep-experiment" and self.state is None:
+            length = length_param(str(event.value))
+            field = self.query_one("#sweep-length", Input)
+            field.display = length is not None
+            self.query_one("#sweep-length-label", Label).display = length is not None
+            if length is not None:
+                self.query_one("#sweep-length-label", Label).update(length.label)
+                field.value = str(length.default)
+
+    # ----- actions -------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.state is not None and not self.state.done
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start":
+            return self.state is None
+        if action == "cancel":
+            return self.running
+        if action == "new_sweep":
+            return self.state is not None and not self.running
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "sweep-start":
+            self.action_start()
+
+    def read_form(self) -> tuple[str, dict[str, Any], list[float], list[int], str]:
+        """The form's values, checked as the engine checks them; ValueError names the bad one."""
+        experiment = get_experiment(str(self.query_one("#sweep-experiment", Select).value))
+        fields = {
+            "sweep-rates": lambda text: parse_values(experiment, "learning_rate", text),
+            "sweep-batches": lambda text: parse_values(experiment, "batch_size", text),
+        }
+        length = length_param(experiment.name)
+        if length is not None:
+            fields["sweep-length"] = length.parse
+        values, errors = {}, []
+        for id_, parse in fields.items():
+            widget = self.query_one(f"#{id_}", Input)
+            try:
+                values[id_] = parse(widget.value)
+                widget.remove_class("-invalid")
+            except ValueError as exc:
+                widget.add_class("-invalid")
+                errors.append((widget, str(exc)))
+        if errors:
+            errors[0][0].focus()
+            raise ValueError("; ".join(message for _, message in errors))
+        rates, batches = values["sweep-rates"], values["sweep-batches"]
+        if len(rates) * len(batches) > MAX_CELLS:
+            raise ValueError(
+                f"{len(rates)} rates × {len(batches)} batch sizes = "
+                f"{len(rates) * len(batches)} runs; at most {MAX_CELLS} in one sweep"
+            )
+        device = str(self.query_one("#sweep-device", Select).value)
+        params = {length.name: values["sweep-length"]} if length is not None else {}
+        return experiment.name, params, rates, batches, device
+
+    def action_start(self) -> None:
+        error = self.query_one("#sweep-error", Static)
+        try:
+            experiment, params, rates, batches, device = self.read_form()
+            sweep_id = self.source.start_sweep(experiment, params, rates, batches, device)
+        except (OSError, ValueError) as exc:
+            error.update(Text(str(exc), style="red"))
+            self.notify(str(exc), title="Check the sweep", severity="error")
+            return
+        error.update("")
+        self.attach(sweep_id)
+
+    def action_cancel(self) -> None:
+        if self.running and self.sweep_id:
+            self.query_one("#sweep-status", Static).update("Cancelling the sweep…")
+            self.cancel_sweep(self.sweep_id)
+
+    @work(thread=True, exclusive=True, group="cancel")
+    def cancel_sweep(self, sweep_id: str) -> None:
+        try:
+            self.source.cancel_sweep(sweep_id)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Cancel failed", severity="error"
+            )
+
+    def action_new_sweep(self) -> None:
+        """Back to the form, keeping the last sweep's lists for a tweak-and-rerun."""
+        self._stop_polling()
+        self.sweep_id, self.state, self._tracker = None, None, None
+        self._set_editable(True)
+        self.query_one(DataTable).clear()
+        self.query_one(SweepPlot).show([], None)
+        self.query_one("#sweep-legend", Static).update("")
+        self._idle_text()
+        self.sub_title = ""
+        self.query_one("#sweep-rates", Input).focus()
+        self.refresh_bindings()
+
+    def action_toggle_plot(self) -> None:
+        self.query_one(SweepPlot).toggle()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.switch_to_home()
+
+    # ----- following a sweep ---------------------------------------------------------------
+    def attach(self, sweep_id: str) -> None:
+        self._stop_polling()
+        try:
+            tracker = self.source.sweep_tracker(sweep_id)
+        except (KeyError, OSError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot open that sweep", severity="error")
+            return
+        self.sweep_id, self._tracker, self.state = sweep_id, tracker, tracker.state
+        self._epochs_seen = -1
+        self.sub_title = f"sweep {sweep_id}"
+        self._fill_form(tracker.state.spec)
+        self._set_editable(False)
+        tracker.update()
+        self.show_state()
+        if not tracker.state.done:
+            self._timer = self.set_interval(POLL_S, self.poll)
+        self.refresh_bindings()
+
+    def poll(self) -> None:
+        if self._tracker is not None and self._tracker.update():
+            self.show_state()
+        if self.state is not None and self.state.done:
+            self._stop_polling()
+            self.refresh_bindings()
+
+    def _fill_form(self, spec: dict[str, Any]) -> None:
+        experiment = self.query_one("#sweep-experiment", Select)
+        if spec.get("experiment") in sweep_experiments():
+            experiment.value = spec["experiment"]
+        rates = ", ".join(f"{v:g}" for v in spec.get("learning_rates", []))
+        self.query_one("#sweep-rates", Input).value = rates
+        batches = ", ".join(str(v) for v in spec.get("batch_sizes", []))
+        self.query_one("#sweep-batches", Input).value = batches
+        length = length_param(spec["experiment"]) if spec.get("experiment") in EXPERIMENTS else None
+        if length is not None and length.name in spec.get("params", {}):
+            self.query_one("#sweep-length-label", Label).update(length.label)
+            self.query_one("#sweep-length", Input).value = str(spec["params"][length.name])
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in self.query("#sweep-form Input, #sweep-form Select"):
+            widget.disabled = not editable
+        self.query_one("#sweep-start", Button).disabled = not editable
+
+    def show_state(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        self._fill_table(state)
+        self.query_one("#sweep-status", Static).update(status_line(state))
+        self.query_one("#sweep-summary", Static).update(summary_text(state))
+        epochs = sum(len(c.history) for c in state.cells)
+        if epochs != self._epochs_seen:
+            self._epochs_seen = epochs
+            plot = self.query_one(SweepPlot)
+            plot.show(state.cells, state.best)
+            self.query_one("#sweep-legend", Static).update(plot.legend())
+
+    def _fill_table(self, state: SweepState) -> None:
+        table = self.query_one(DataTable)
+        metric = state.metric
+        for index, cell in enumerate(state.cells):
+            glyph, style = STATUS.get(cell.status, ("?", ""))
+            best = index == state.best
+            r, g, b = cell_colour(index)
+            status = Text.assemble(("━" if cell.history else " ", f"rgb({r},{g},{b})"))
+            status.append(glyph, style=style)
+            epochs = f"{cell.epoch}/{cell.epochs}" if cell.epochs else ""
+            result = _metric_text(metric, cell.metric)
+            verdict = Text(
+                ("★ " if best else "") + cell.verdict.text,
+                style=VERDICT_STYLE.get(cell.verdict.code, ""),
+            )
+            rate = f"{cell.learning_rate:g}"
+            row = (rate, str(cell.batch_size), status, epochs, result, verdict)
+            key = str(index)
+            if key in table.rows:
+                for column, value in zip(
+                    ("rate", "batch", "status", "epoch", "metric", "verdict"), row, strict=True
+                ):
+                    table.update_cell(key, column, value)
+            else:
+                table.add_row(*row, key=key)
+
+    def _stop_polling(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+
+def _metric_text(metric: str, value: float | None) -> str:
+    if value is None:
+        return ""
+    return percent(value).replace(" ", "") if "accuracy" in metric else f"{value:.3f}"
+
+
+def status_line(state: SweepState) -> Text:
+    done = sum(c.status in ("finished", "failed", "cancelled") for c in state.cells)
+    total = len(state.cells)
+    line = Text()
+    if state.status in ("starting", "running"):
+        line.append(f"running — {done}/{total} cells done", style="yellow")
+        current = next((c for c in state.cells if c.status in ("starting", "running")), None)
+        if current is not None:
+            line.append(f"; now rate {current.learning_rate:g}, batch {current.batch_size}")
+    elif state.status == "finished":
+        line.append(f"finished — {total} cells", style="green")
+    elif state.status == "cancelled":
+        line.append(f"cancelled after {done} of {total} cells", style="yellow")
+    else:
+        line.append(f"failed: {state.message}", style="red")
+    return line
+
+
+def summary_text(state: SweepState) -> Text:
+    """The best cell and the lessons seen so far, in words."""
+    text = Text()
+    if state.best is not None:
+        best = state.cells[state.best]
+        text.append("★ best: ", style="bold green")
+        text.append(f"rate {best.learning_rate:g}, batch {best.batch_size}")
+        text.append(
+            f" — {state.metric.replace('_', ' ')} {_metric_text(state.metric, best.metric)}"
+        )
+        text.append("\n\n")
+    seen = []
+    for cell in state.cells:
+        code = cell.verdict.code
+        if code in LESSONS and code not in seen:
+            seen.append(code)
+    for code in seen:
+        labels = ", ".join(cell_label(c) for c in state.cells if c.verdict.code == code)
+        text.append(f"{code.replace('-', ' ')} ({labels}): ", style="bold")
+        text.append(LESSONS[code] + "\n")
+    return text
