@@ -84,3 +84,31 @@ def test_votes_kfold_reports_every_fold():
     folds = [e for e in events if e["event"] == "fold_end"]
     assert [f["fold"] for f in folds] == [1, 2, 3]
     assert 0 <= events[-1]["metrics"]["accuracy_mean"] <= 1
+
+
+def test_the_hard_way_step_lowers_the_loss_on_a_fixed_batch():
+    import tensorflow as tf
+
+    from tui_dl.engine.trainers.tf_lowlevel import RawNetwork, cross_entropy, make_step
+
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.random((64, 784), dtype=np.float32))
+    y = tf.constant(rng.integers(0, 10, 64))
+    network = RawNetwork(seed=1)
+    step = make_step(network, learning_rate=0.1)
+    before = float(cross_entropy(network(x), y))
+    for _ in range(20):
+        step(x, y)
+    assert float(cross_entropy(network(x), y)) < before
+    clipped = cross_entropy(tf.zeros((1, 10)), tf.constant([3]))
+    assert np.isfinite(float(clipped))  # log never sees a zero
+
+
+@pytest.mark.slow
+def test_the_hard_way_reports_per_step_and_saves_a_keras_twin():
+    events = finished("tf-lowlevel", {"steps": 60, "display_every": 20, "batch_size": 50})
+    points = [e for e in events if e["event"] == "epoch_end"]
+    assert [p["step"] for p in points] == [20, 40, 60]
+    assert set(points[0]["logs"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert points[-1]["logs"]["loss"] < points[0]["logs"]["loss"] * 1.5
+    assert events[-1]["artifacts"]["model"] == "model.keras"

@@ -89,6 +89,8 @@ class Experiment:
     runner: str
     reference: Reference
     params: tuple[Param, ...] = field(default_factory=tuple)
+    notes: str = ""
+    """Shown beside the form: e.g. the maths each step of the hard way performs."""
 
     def reference_fields(self) -> dict[str, Any]:
         """The course's figure, as the `started` event carries it to every screen and report."""
@@ -274,6 +276,44 @@ MAMMOGRAM = Experiment(
     ),
 )
 
+TF_LOWLEVEL = Experiment(
+    name="tf-lowlevel",
+    title="MNIST the hard way — raw TensorFlow",
+    summary="No Keras layers: tf.Variable weights, matmul + add, sigmoid 512, softmax 10, "
+    "cross-entropy with clipping, SGD through GradientTape, batches of 250.",
+    dataset="mnist",
+    runner="tui_dl.engine.trainers.tf_lowlevel:train",
+    reference=Reference(
+        metric="test_accuracy",
+        value=0.93,
+        text="93 % test accuracy (about 92.8 % on a training batch) after 3,000 steps",
+    ),
+    params=(
+        Param("steps", "Steps", 3000, int, minimum=1, maximum=1_000_000),
+        Param(
+            "display_every",
+            "Show every",
+            100,
+            int,
+            minimum=1,
+            maximum=100_000,
+            help="steps between points on the plot",
+        ),
+        Param("batch_size", "Batch size", 250, int, minimum=1, maximum=65536),
+        Param("learning_rate", "Learning rate", 0.1, float, minimum=1e-12, maximum=1e40),
+        Param("dataset", "Dataset", "mnist", str, choices=("mnist", "fashion-mnist")),
+        Param("seed", "Seed", 42, int, minimum=0),
+    ),
+    notes=(
+        "Each step, by hand:\n"
+        "  h = sigmoid(x · W1 + b1)\n"
+        "  p = softmax(h · W2 + b2)\n"
+        "  loss = mean(−Σ y · log clip(p, 1e-9, 1))\n"
+        "  g = ∂loss/∂(W1, b1, W2, b2)  (GradientTape)\n"
+        "  W ← W − rate · g  (SGD)"
+    ),
+)
+
 VOTES_KFOLD = Experiment(
     name="votes-kfold",
     title="House votes 1984 — party from 16 votes",
@@ -310,7 +350,8 @@ VOTES_KFOLD = Experiment(
 )
 
 EXPERIMENTS: dict[str, Experiment] = {
-    e.name: e for e in (MNIST_MLP, MNIST_MLP_DROPOUT, MNIST_CNN, VOTES_KFOLD, MAMMOGRAM)
+    e.name: e
+    for e in (TF_LOWLEVEL, MNIST_MLP, MNIST_MLP_DROPOUT, MNIST_CNN, VOTES_KFOLD, MAMMOGRAM)
 }
 
 

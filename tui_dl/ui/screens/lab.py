@@ -67,6 +67,8 @@ class LabScreen(Screen):
                 yield Button("Start  ctrl+r", id="start", variant="primary", compact=True)
                 yield Static("", id="form-error")
                 yield RunSummary("", id="summary")
+                if self.experiment.notes:
+                    yield Static(self.experiment.notes, id="lab-notes")
             with Vertical(id="lab-run"):
                 yield RunProgress(id="progress")
                 with Horizontal(id="plots"):
@@ -218,7 +220,10 @@ class LabScreen(Screen):
             if kind == "epoch_end":
                 if event.get("fold") != self.fold:  # a k-fold run: each fold's own curves
                     self.fold, self.history = event.get("fold"), []
-                self.history.append(event.get("logs", {}))
+                logs = dict(event.get("logs", {}))
+                if "step" in event:
+                    logs["_step"] = event["step"]
+                self.history.append(logs)
                 replot = True
             elif kind == "early_stop":
                 self.best_epoch = event.get("best_epoch")

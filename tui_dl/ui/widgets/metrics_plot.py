@@ -41,13 +41,18 @@ class MetricsPlot(PlotextPlot):
     def replot(self) -> None:
         plt = self.plt
         plt.clear_data()
-        epochs = list(range(1, len(self.history) + 1))
+        # Points are epochs, or training steps where the run reports per step (tf-lowlevel).
+        by_step = bool(self.history) and "_step" in self.history[0]
+        epochs = [h.get("_step", i) for i, h in enumerate(self.history, start=1)]
         if not epochs:
             plt.title(f"{self.title} — no epochs yet")
             self.refresh()
             return
         # The legend lives in the title: inside a small plot it would hide the lines.
-        plt.title(f"{self.title}  ▚ train  ⣿ validation")
+        if by_step:  # the hard way reports its latest batch, and the test set
+            plt.title(f"{self.title} per step  ▚ batch  ⣿ test")
+        else:
+            plt.title(f"{self.title}  ▚ train  ⣿ validation")
         for key, marker in ((self.metric, "hd"), (f"val_{self.metric}", "braille")):
             values = [h.get(key) for h in self.history]
             if all(v is None for v in values):
@@ -57,7 +62,8 @@ class MetricsPlot(PlotextPlot):
             plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
         if self.mark is not None:
             plt.vertical_line(self.mark, color="yellow")
-        plt.xticks(_ticks(len(epochs)))
+        if not by_step:
+            plt.xticks(_ticks(len(epochs)))
         self.refresh()
 
 

@@ -1,0 +1,179 @@
+"""The course's "hard way": a network written with raw TensorFlow ops, no Keras layers.
+
+tf.Variable weights (random normal) and zero biases, h = sigmoid(x·W1 + b1),
+p = softmax(h·W2 + b2), cross-entropy with clipping, and plain SGD through GradientTape on
+batches of 250 from a shuffled tf.data pipeline. It reports per display step, not per epoch.
+The trained weights are saved as an equivalent Keras model, so the views of a finished run
+(confusion, mistakes, where it looked, the probe) work for it too.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tui_dl.data import load_fashion_mnist, load_mnist
+from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.failures import RunFailure
+from tui_dl.engine.trainers.common import save_predictions, visible_devices
+
+LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
+HIDDEN = 512
+
+
+class RawNetwork:
+    """The weights, and the three functions the course writes by hand."""
+
+    def __init__(self, seed: int) -> None:
+        init = tf.random.Generator.from_seed(seed)
+        self.w1 = tf.Variable(init.normal([784, HIDDEN]), name="w1")
+        self.b1 = tf.Variable(tf.zeros([HIDDEN]), name="b1")
+        self.w2 = tf.Variable(init.normal([HIDDEN, 10]), name="w2")
+        self.b2 = tf.Variable(tf.zeros([10]), name="b2")
+        self.variables = [self.w1, self.b1, self.w2, self.b2]
+
+    def __call__(self, x: tf.Tensor) -> tf.Tensor:
+        hidden = tf.nn.sigmoid(tf.matmul(x, self.w1) + self.b1)
+        return tf.nn.softmax(tf.matmul(hidden, self.w2) + self.b2)
+
+
+def cross_entropy(probabilities: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
+    """Mean of −Σ y·log p, with p clipped away from 0 so log never sees it."""
+    one_hot = tf.one_hot(labels, depth=10)
+    clipped = tf.clip_by_value(probabilities, 1e-9, 1.0)
+    return tf.reduce_mean(-tf.reduce_sum(one_hot * tf.math.log(clipped), axis=1))
+
+
+def accuracy(probabilities: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
+    hits = tf.equal(tf.argmax(probabilities, axis=1), tf.cast(labels, tf.int64))
+    return tf.reduce_mean(tf.cast(hits, tf.float32))
+
+
+def make_step(network: RawNetwork, learning_rate: float):
+    optimizer = tf.optimizers.SGD(learning_rate)
+
+    @tf.function
+    def step(x: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        with tf.GradientTape() as tape:
+            probabilities = network(x)
+            loss = cross_entropy(probabilities, y)
+        gradients = tape.gradient(loss, network.variables)
+        optimizer.apply_gradients(zip(gradients, network.variables, strict=True))
+        return loss, accuracy(probabilities, y)
+
+    return step
+
+
+def as_keras(network: RawNetwork) -> keras.Model:
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(784,)),
+            keras.layers.Dense(HIDDEN, activation="sigmoid"),
+            keras.layers.Dense(10, activation="softmax"),
+        ],
+        name="tf_lowlevel",
+    )
+    model.set_weights([v.numpy() for v in network.variables])
+    return model
+
+
+def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+    run_dir = Path(spec.get("run_dir") or ".").resolve()
+    p = spec["params"]
+    experiment = get_experiment(spec["experiment"])
+    devices = visible_devices(spec["device"])
+    emit("phase", phase="loading data")
+    data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
+    x_train = data.x_train.reshape(-1, 784).astype(np.float32) / 255.0
+    x_test = data.x_test.reshape(-1, 784).astype(np.float32) / 255.0
+    y_test = data.y_test.astype(np.int64)
+    batches = iter(
+        tf.data.Dataset.from_tensor_slices((x_train, data.y_train.astype(np.int64)))
+        .repeat()
+        .shuffle(len(x_train), seed=p["seed"])
+        .batch(p["batch_size"])
+        .prefetch(1)
+    )
+    network = RawNetwork(p["seed"])
+    step = make_step(network, p["learning_rate"])
+    displays = max(1, p["steps"] // p["display_every"])
+    emit(
+        "started",
+        devices=devices,
+        device=spec["device"],
+        dataset=p["dataset"],
+        data_source=data.describe(),
+        n_train=int(len(x_train)),
+        n_test=int(len(x_test)),
+        reference=experiment.reference_fields(),
+        model={"layers": ["w1", "b1", "w2", "b2"]},
+    )
+    emit("phase", phase="training", epochs=1, steps=p["steps"])
+    cancel.interruptible = False
+    train_start = time.monotonic()
+    for number in range(1, p["steps"] + 1):
+        x, y = next(batches)
+        loss, batch_accuracy = step(x, y)
+        if cancel.check():
+            cancel.interruptible = True
+            cancel.raise_if_requested()
+        if number % p["display_every"] and number != p["steps"]:
+            continue
+        loss = float(loss)
+        if not np.isfinite(loss):
+            raise RunFailure(
+                "NaNLoss",
+                f"The loss became NaN at step {number}. The learning "
+                f"rate ({p['learning_rate']:g}) is probably too high.",
+            )
+        test_probabilities = network(x_test)
+        elapsed = time.monotonic() - train_start
+        emit(
+            "progress",
+            epoch=1,
+            epochs=1,
+            batch=number,
+            steps=p["steps"],
+            samples=number * p["batch_size"],
+            samples_per_s=round(number * p["batch_size"] / elapsed, 1),
+            eta_s=round(elapsed / number * (p["steps"] - number), 1),
+            elapsed_s=round(elapsed, 2),
+            loss=loss,
+        )
+        emit(
+            "epoch_end",
+            epoch=min(number // p["display_every"], displays),
+            epochs=displays,
+            step=number,
+            logs={
+                "loss": loss,
+                "accuracy": float(batch_accuracy),
+                "val_loss": float(cross_entropy(test_probabilities, y_test)),
+                "val_accuracy": float(accuracy(test_probabilities, y_test)),
+            },
+        )
+    train_s = time.monotonic() - train_start
+    cancel.interruptible = True
+    probabilities = network(x_test).numpy()
+    emit("phase", phase="saving the model and predictions")
+    as_keras(network).save(run_dir / "model.keras")
+    predictions = save_predictions(
+        run_dir, data.x_test, data.y_test, probabilities, data.class_names
+    )
+    emit(
+        "finished",
+        metrics={
+            "test_accuracy": float(accuracy(probabilities, y_test)),
+            "test_loss": float(cross_entropy(probabilities, y_test)),
+        },
+        duration_s=round(time.monotonic() - started, 2),
+        train_s=round(train_s, 2),
+        artifacts={"model": "model.keras", "predictions": predictions, "log": "log.txt"},
+        data_source=data.describe(),
+        device=spec["device"],
+    )
