@@ -1,5 +1,5 @@
-"""Command line: `tui-dl` opens the app; `run`, `runs`, `data`, `lessons` and `ethics` work
-without it.
+"""Command line: `tui-dl` opens the app; `run`, `sweep`, `runs`, `data`, `lessons` and
+`ethics` work without it.
 
 Kept light on purpose: it imports neither textual nor tensorflow until a command needs it,
 so `tui-dl runs` answers at once and the app paints fast.
@@ -59,6 +59,26 @@ def _parser() -> argparse.ArgumentParser:
         help="print the result as one JSON object on the last line of stdout",
     )
 
+    sweep = sub.add_parser(
+        "sweep", help="train one experiment over learning rates × batch sizes, cell by cell"
+    )
+    sweep.add_argument("experiment", choices=sorted(EXPERIMENTS))
+    sweep.add_argument(
+        "--lr", required=True, metavar="LIST", help="learning rates, e.g. 0.1,0.01,0.001"
+    )
+    sweep.add_argument(
+        "--batch-size", dest="batch_sizes", required=True, metavar="LIST", help="e.g. 32,128"
+    )
+    _add_param_options(sweep, EXPERIMENTS.values(), skip=("learning_rate", "batch_size"))
+    sweep.add_argument("--device", default="cpu", help="cpu, gpu or gpu:N (default cpu)")
+    sweep.add_argument("--data-dir", dest="run_data_dir", metavar="DIR")
+    sweep.add_argument(
+        "--json",
+        action="store_true",
+        help="print the grid, each cell's result and lesson, and the best cell as one JSON "
+        "object on the last line of stdout",
+    )
+
     runs = sub.add_parser("runs", help="list past runs")
     runs.add_argument("--json", action="store_true")
 
@@ -77,9 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_param_options(parser: argparse.ArgumentParser, experiments) -> None:
+def _add_param_options(
+    parser: argparse.ArgumentParser, experiments, skip: tuple[str, ...] = ()
+) -> None:
     """--epochs, --batch-size, ...: one option per setting any of these experiments has."""
-    seen: set[str] = set()
+    seen: set[str] = set(skip)
     for exp in experiments:
         for param in exp.params:
             if param.name in seen:
@@ -114,6 +136,18 @@ def main(argv: list[str] | None = None) -> int:
 
         return project_command(
             args.name, _params(args), args.device, args.run_data_dir or args.data_dir, args.json
+        )
+    if args.command == "sweep":
+        from tui_dl.sweep_command import sweep_command
+
+        return sweep_command(
+            args.experiment,
+            _params(args),
+            args.lr,
+            args.batch_sizes,
+            args.device,
+            args.run_data_dir or args.data_dir,
+            args.json,
         )
     if args.command == "runs":
         from tui_dl.headless import runs_command

@@ -56,7 +56,8 @@ def parse_values(experiment: Experiment, name: str, text: str | list[Any]) -> li
         try:
             value = param.parse(str(item))
         except ValueError as exc:
-            raise ValueError(f"{param.label} list: {exc}") from None
+            reason = str(exc).removeprefix(f"{param.label}: ")
+            raise ValueError(f"{param.label} list: {reason}") from None
         if value not in values:
             values.append(value)
     if not values:

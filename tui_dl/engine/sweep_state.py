@@ -143,6 +143,7 @@ class SweepTracker:
         self._readers: dict[str, EventReader] = {}
         self._lost = lost
         self._last_news = time.monotonic()
+        self._checked = False
 
     def update(self) -> bool:
         """Read what is new; True if anything changed."""
@@ -163,10 +164,13 @@ class SweepTracker:
         now = time.monotonic()
         if changed:
             self._last_news = now
-        elif not state.done and self._lost and now - self._last_news > LIVENESS_S:
-            self._last_news = now
+        quiet = not changed and now - self._last_news > LIVENESS_S
+        if not state.done and self._lost and (not self._checked or quiet):
+            # Once at first (a folder read long after), then whenever nothing came for a while.
+            self._checked, self._last_news = True, now
             if self._lost():
-                return self.update()
+                self.update()
+                return True
         if changed:
             results = [c.result() for c in state.cells]
             better = higher_is_better(metric)

@@ -1,0 +1,84 @@
+"""Sweeps through the real driver and real (tiny) runs on the offline MNIST sample."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tui_dl.cli import main
+from tui_dl.engine.store import RunStore, pid_alive, read_pid
+from tui_dl.engine.sweep import cancel_sweep, launch_sweep, list_sweeps, read_spec
+from tui_dl.engine.sweep_state import SweepState, track_sweep
+
+pytestmark = pytest.mark.slow
+
+TINY = {"epochs": 1, "train_limit": 300, "hidden_units": 16}
+
+
+def follow(sweep_dir, until, timeout: float = 120.0) -> SweepState:
+    tracker = track_sweep(sweep_dir)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        tracker.update()
+        if until(tracker.state):
+            return tracker.state
+        time.sleep(0.1)
+    pytest.fail(f"timed out; log: {(sweep_dir / 'log.txt').read_text()[-2000:]}")
+
+
+def test_sweep_runs_a_2x1_grid():
+    handle = launch_sweep("mnist-mlp", TINY, [0.01, 1e30], [64], device="cpu")
+    state = follow(handle.run_dir, lambda s: s.done)
+    assert handle.wait(10) == 0
+    assert state.status == "finished"
+    good, huge = state.cells
+    assert (good.learning_rate, good.batch_size, good.status) == (0.01, 64, "finished")
+    assert 0.3 < good.metric <= 1.0 and good.history[0]["val_loss"] > 0
+    # A failed cell is data, not the end of the sweep: NaN at a huge rate is the lesson.
+    assert huge.status == "failed" and huge.verdict.code == "diverged"
+    assert state.best == 0 and good.verdict.code == "best"
+    # Each cell is an ordinary run, one after the other, recorded in sweep.json.
+    spec = read_spec(handle.run_dir)
+    run_ids = [c["run_id"] for c in spec["cells"]]
+    assert run_ids == [good.run_id, huge.run_id]
+    runs = {i.run_id: i for i in RunStore().list()}
+    assert runs[good.run_id].spec["params"]["learning_rate"] == 0.01
+    assert runs[good.run_id].final("finished")["t"] <= runs[huge.run_id].final("started")["t"]
+    assert list_sweeps() == [handle.run_dir]
+
+
+def test_cancel_stops_the_current_cell_and_the_sweep():
+    params = {**TINY, "epochs": 50, "train_limit": 2000}
+    handle = launch_sweep("mnist-mlp", params, [0.01, 0.001], [32], device="cpu")
+    follow(handle.run_dir, lambda s: s.cells[0].epoch >= 1)
+    started = time.monotonic()
+    cancel_sweep(handle.run_dir)
+    assert time.monotonic() - started < 4
+    state = follow(handle.run_dir, lambda s: s.done, timeout=10)
+    assert state.status == "cancelled"
+    assert [c.status for c in state.cells] == ["cancelled", "skipped"]
+    assert handle.wait(5) is not None
+    run_dir = RunStore().resolve(state.cells[0].run_id)
+    pid = read_pid(run_dir)
+    assert pid is not None and not pid_alive(pid, run_dir)
+
+
+def test_the_cli_prints_the_grid_as_json(capsys):
+    args = ["sweep", "mnist-mlp", "--lr", "0.01,1e30", "--batch-size", "64", "--epochs", "1"]
+    code = main([*args, "--train-limit", "300", "--hidden-units", "16", "--json"])
+    out = capsys.readouterr()
+    assert code == 0
+    report = json.loads(out.out.strip().splitlines()[-1])
+    assert [c["status"] for c in report["cells"]] == ["finished", "failed"]
+    assert [c["verdict"] for c in report["cells"]] == ["best", "diverged"]
+    assert report["best"]["learning_rate"] == 0.01 and report["metric"] == "test_accuracy"
+    assert "cell 2/2  rate 1e+30  batch 64  failed" in out.err
+
+
+def test_the_cli_exits_non_zero_when_every_cell_failed(capsys):
+    args = ["sweep", "mnist-mlp", "--lr", "1e30", "--batch-size", "64", "--epochs", "1"]
+    assert main([*args, "--train-limit", "300", "--hidden-units", "16", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["best"] is None and report["cells"][0]["verdict"] == "diverged"
