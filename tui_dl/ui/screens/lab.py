@@ -36,6 +36,7 @@ class LabScreen(Screen):
         Binding("c", "cancel", "Cancel run"),
         Binding("n", "new_run", "New run"),
         Binding("escape", "back", "Back"),
+        Binding("o", "overlay", "Compare"),
         *insight_keys("insight"),
     ]
 
@@ -110,12 +111,56 @@ class LabScreen(Screen):
             return self.running
         if action == "new_run":
             return self.run_id is not None and not self.running
+        if action == "overlay":
+            return self.status is not None
         if action == "insight":  # the views of a classifier's test-set predictions
             return self.status == "finished" and self.experiment.dataset in IMAGE_DATASETS
         return True
 
     def action_insight(self, kind: str) -> None:
         self.app.open_insight(kind, self.run_id)
+
+    def action_overlay(self) -> None:
+        """Lay the next older finished run of this experiment over these curves (then none):
+        dropout on against off, one learning rate against another, side by side."""
+        others = [
+            i
+            for i in self.app.source.list_runs()
+            if i.experiment == self.experiment.name
+            and i.status == "finished"
+            and i.run_id != self.run_id
+        ]
+        ids = [i.run_id for i in others]
+        current = getattr(self, "_overlay_id", None)
+        following = ids[ids.index(current) + 1 :] if current in ids else ids
+        self._overlay_id = following[0] if following else None
+        if self._overlay_id is None:
+            for plot in self.query(MetricsPlot):
+                plot.set_overlay(None)
+            self.notify(
+                "No run laid over these curves."
+                if ids
+                else "No other finished run of this experiment to compare with yet."
+            )
+            return
+        info = next(i for i in others if i.run_id == self._overlay_id)
+        history = [e.get("logs", {}) for e in info.events if e.get("event") == "epoch_end"]
+        mine = self._params()
+        changed = {k: v for k, v in info.spec.get("params", {}).items() if v != mine.get(k)}
+        label = ", ".join(f"{k} {v}" for k, v in changed.items()) or "same settings"
+        for plot in self.query(MetricsPlot):
+            plot.set_overlay(history)
+        self.notify(
+            f"Dotted: run {info.run_id} ({label}). o: the next one.",
+            title="Compared with",
+            timeout=8,
+        )
+
+    def _params(self) -> dict[str, Any]:
+        try:
+            return self.app.source.info(self.run_id).spec.get("params", {})
+        except (LookupError, OSError, ValueError):
+            return {}
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":

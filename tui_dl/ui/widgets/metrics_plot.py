@@ -27,6 +27,8 @@ class MetricsPlot(PlotextPlot):
         self.title = title
         self.history: list[dict[str, Any]] = []
         self.mark: int | None = None
+        self.overlay: list[dict[str, Any]] | None = None
+        """Another run's epochs, drawn dotted for comparison."""
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -36,6 +38,10 @@ class MetricsPlot(PlotextPlot):
         """`mark`: an epoch to draw a vertical line at (where early stopping kept the weights)."""
         self.history = list(history)
         self.mark = mark
+        self.replot()
+
+    def set_overlay(self, history: list[dict[str, Any]] | None) -> None:
+        self.overlay = history
         self.replot()
 
     def replot(self) -> None:
@@ -51,6 +57,8 @@ class MetricsPlot(PlotextPlot):
         # The legend lives in the title: inside a small plot it would hide the lines.
         if by_step:  # the hard way reports its latest batch, and the test set
             plt.title(f"{self.title} per step  ▚ batch  ⣿ test")
+        elif self.overlay:
+            plt.title(f"{self.title}  ▚ ⣿ this run  × ○ the other")
         else:
             plt.title(f"{self.title}  ▚ train  ⣿ validation")
         for key, marker in ((self.metric, "hd"), (f"val_{self.metric}", "braille")):
@@ -60,6 +68,16 @@ class MetricsPlot(PlotextPlot):
             xs, ys = _downsample(epochs, values)
             points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
             plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
+        for key, marker in (
+            ((self.metric, "×"), (f"val_{self.metric}", "○")) if self.overlay else ()
+        ):
+            points = [
+                (i, h.get(key))
+                for i, h in enumerate(self.overlay, start=1)
+                if h.get(key) is not None
+            ]
+            if points:  # one mark per epoch, no line: the other run stays in the background
+                plt.scatter([p[0] for p in points], [p[1] for p in points], marker=marker)
         if self.mark is not None:
             plt.vertical_line(self.mark, color="yellow")
         if not by_step:
