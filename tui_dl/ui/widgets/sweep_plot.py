@@ -66,7 +66,9 @@ class SweepPlot(PlotextPlot):
         plt.clear_data()
         key, title = SERIES[self.metric]
         longest = 0
-        for index, cell in enumerate(self.cells):
+        order = sorted(range(len(self.cells)), key=lambda i: i == self.best)  # best on top
+        for index in order:
+            cell = self.cells[index]
             points = _downsample([h.get(key) for h in cell.history])
             if not points:
                 continue
@@ -78,7 +80,10 @@ class SweepPlot(PlotextPlot):
                 marker=marker,
                 color=cell_colour(index),
             )
-        plt.title(f"{title} per epoch" if longest else f"{title} — no epochs yet")
+        # A rate that overshoots can end 10,000 times higher than the rest: log scale for loss.
+        plt.yscale("log" if self.metric == "loss" and longest else "linear")
+        scale = " (log scale)" if self.metric == "loss" else ""
+        plt.title(f"{title} per epoch{scale}" if longest else f"{title} — no epochs yet")
         if longest:
             plt.xticks(list(range(1, longest + 1, max(1, longest // 8))))
         self.refresh()
