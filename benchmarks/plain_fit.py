@@ -1,11 +1,13 @@
-"""The plain-Keras baseline for `engine_vs_keras.py`: the course's MLP, one `model.fit`, no engine.
+"""The plain-Keras baseline for `engine_vs_keras.py`: one image experiment, one `model.fit`.
 
-Run as its own child process (`python benchmarks/plain_fit.py --epochs 5 ...`) so that it pays
-the same process start as an engine run and shares no TensorFlow state with it. It uses the
-engine's own data loader, model factory and preprocessing, the same seed and the same fit
-arguments (validation on the test set, verbose=0); the only callback is a timer that overrides
-`on_epoch_begin`/`on_epoch_end` (not a batch hook, so it disables nothing in Keras).
-Prints one JSON object on its last stdout line.
+Run as its own child process (`python benchmarks/plain_fit.py --experiment mnist-cnn ...`) so
+that it pays the same process start as an engine run and shares no TensorFlow state with it.
+It builds exactly the engine's model — the experiment's defaults (`EXPERIMENTS`), its
+`ARCHITECTURES` entry, `compile_model` (same optimizer and learning rate), `prepare` to the
+model's own input shape — with the same seed, data, batch size and fit arguments (validation on
+the test set, verbose=0). The only callback is a timer that overrides `on_epoch_begin`/
+`on_epoch_end` exactly where the engine's EventReporter takes an epoch's `duration_s` (not a
+batch hook, so it disables nothing in Keras). Prints one JSON object on its last stdout line.
 """
 
 from __future__ import annotations
@@ -16,9 +18,8 @@ import time
 
 import keras
 
-from tui_dl.data import load_mnist
-from tui_dl.engine.experiments import MNIST_MLP
-from tui_dl.engine.trainers.mnist_mlp import build_model, prepare
+from tui_dl.engine.experiments import EXPERIMENTS
+from tui_dl.engine.trainers.mnist_mlp import ARCHITECTURES, LOADERS, compile_model, prepare
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -40,33 +41,32 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 def main() -> None:
-    defaults = MNIST_MLP.defaults()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--experiment", default="mnist-mlp", choices=sorted(ARCHITECTURES))
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=defaults["batch_size"])
+    parser.add_argument("--batch-size", type=int, default=0, help="0 = the experiment's own")
     parser.add_argument("--train-limit", type=int, default=0)
     args = parser.parse_args()
+    p = EXPERIMENTS[args.experiment].defaults()
+    p["epochs"], p["train_limit"] = args.epochs, args.train_limit
+    p["batch_size"] = args.batch_size or p["batch_size"]
 
-    keras.utils.set_random_seed(defaults["seed"])
-    data = load_mnist(None, allow_download=True)
+    keras.utils.set_random_seed(p["seed"])
+    data = LOADERS[p["dataset"]](None, allow_download=True)
     x_train, y_train = data.x_train, data.y_train
-    if args.train_limit:
-        x_train, y_train = x_train[: args.train_limit], y_train[: args.train_limit]
-    model = build_model(
-        defaults["hidden_units"],
-        defaults["dropout"],
-        defaults["optimizer"],
-        defaults["learning_rate"],
-    )
-    x_test = prepare(data.x_test)
+    if p["train_limit"]:
+        x_train, y_train = x_train[: p["train_limit"]], y_train[: p["train_limit"]]
+    model = compile_model(ARCHITECTURES[args.experiment](p), p["optimizer"], p["learning_rate"])
+    shape = tuple(model.inputs[0].shape[1:])
+    x_test = prepare(data.x_test, shape)
     y_test_1hot = keras.utils.to_categorical(data.y_test, 10)
     timer = EpochTimer()
     fit_start = time.monotonic()
     model.fit(
-        prepare(x_train),
+        prepare(x_train, shape),
         keras.utils.to_categorical(y_train, 10),
-        batch_size=args.batch_size,
-        epochs=args.epochs,
+        batch_size=p["batch_size"],
+        epochs=p["epochs"],
         verbose=0,
         validation_data=(x_test, y_test_1hot),
         callbacks=[timer],
