@@ -29,11 +29,6 @@ from tui_dl.engine.trainers.common import (
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
 
 
-def build_model(hidden_units: int, dropout: float, optimizer: str, learning_rate: float):
-    """The course's MLP (kept for benchmarks/plain_fit.py, which trains exactly this)."""
-    return compile_model(mlp([hidden_units], dropout), optimizer, learning_rate)
-
-
 def mlp(hidden: list[int], dropout: float) -> keras.Sequential:
     layers: list[Any] = [keras.Input(shape=(784,))]
     for units in hidden:
