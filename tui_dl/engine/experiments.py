@@ -231,25 +231,16 @@ def layer_sizes(text: str) -> str:
     return ",".join(str(int(p)) for p in parts)
 
 
-MAMMOGRAM = Experiment(
-    name="mammogram",
-    title="Mammogram masses — k-fold MLP",
-    summary="Age, shape, margin, density → Dense 6 relu → Dense 1 sigmoid, Adam, 10-fold CV.",
-    dataset="mammographic-masses",
-    runner="tui_dl.engine.trainers.mammogram:train",
-    reference=Reference(
-        metric="accuracy_mean",
-        value=0.80,
-        text="about 80 % accuracy with 10-fold cross-validation",
-    ),
-    params=(
+def kfold_params(hidden: str, *extra: Param) -> tuple[Param, ...]:
+    """The settings of a small k-fold network; `hidden` is its default layer widths."""
+    return (
         Param(
             "hidden",
             "Hidden layers",
-            "6",
+            hidden,
             str,
             convert=layer_sizes,
-            help="units per hidden layer, e.g. 6 or 16,8",
+            help=f"units per hidden layer, e.g. {hidden}",
         ),
         Param(
             "activation",
@@ -264,6 +255,23 @@ MAMMOGRAM = Experiment(
         Param("batch_size", "Batch size", 32, int, minimum=1, maximum=65536),
         Param("k", "Folds (k)", 10, int, minimum=2, maximum=50),
         Param("seed", "Seed", 42, int, minimum=0),
+        *extra,
+    )
+
+
+MAMMOGRAM = Experiment(
+    name="mammogram",
+    title="Mammogram masses — k-fold MLP",
+    summary="Age, shape, margin, density → Dense 6 relu → Dense 1 sigmoid, Adam, 10-fold CV.",
+    dataset="mammographic-masses",
+    runner="tui_dl.engine.trainers.mammogram:train",
+    reference=Reference(
+        metric="accuracy_mean",
+        value=0.80,
+        text="about 80 % accuracy with 10-fold cross-validation",
+    ),
+    params=kfold_params(
+        "6",
         Param(
             "csv",
             "Your CSV",
@@ -324,29 +332,7 @@ VOTES_KFOLD = Experiment(
     reference=Reference(
         metric="accuracy_mean", value=0.939, text="93.9 % accuracy with 10-fold cross-validation"
     ),
-    params=(
-        Param(
-            "hidden",
-            "Hidden layers",
-            "32,16",
-            str,
-            convert=layer_sizes,
-            help="units per hidden layer, e.g. 32,16",
-        ),
-        Param(
-            "activation",
-            "Activation",
-            "relu",
-            str,
-            choices=("relu", "tanh", "sigmoid", "elu", "leaky_relu"),
-        ),
-        Param("optimizer", "Optimizer", "adam", str, choices=("adam", "rmsprop", "sgd")),
-        Param("learning_rate", "Learning rate", 0.001, float, minimum=1e-12, maximum=1e40),
-        Param("epochs", "Epochs", 100, int, minimum=1, maximum=10000),
-        Param("batch_size", "Batch size", 32, int, minimum=1, maximum=65536),
-        Param("k", "Folds (k)", 10, int, minimum=2, maximum=50),
-        Param("seed", "Seed", 42, int, minimum=0),
-    ),
+    params=kfold_params("32,16"),
 )
 
 EXPERIMENTS: dict[str, Experiment] = {

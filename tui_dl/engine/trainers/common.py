@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +68,28 @@ def summary_params(model: keras.Model) -> dict[str, Any]:
         "parameters": int(model.count_params()),
         "layers": [layer.name for layer in model.layers],
     }
+
+
+@dataclass
+class Start:
+    """What every trainer begins with: where to write, its settings, its experiment, devices."""
+
+    run_dir: Path
+    params: dict[str, Any]
+    experiment: Any
+    devices: list[dict[str, str]]
+
+
+def begin(spec: dict[str, Any]) -> Start:
+    """Check the device (a GPU asked for in vain fails here) and seed everything."""
+    from tui_dl.engine.experiments import get_experiment
+
+    start = Start(
+        run_dir=Path(spec.get("run_dir") or ".").resolve(),
+        params=spec["params"],
+        experiment=get_experiment(spec["experiment"]),
+        devices=visible_devices(spec["device"]),
+    )
+    if "seed" in start.params:
+        keras.utils.set_random_seed(start.params["seed"])
+    return start

@@ -9,14 +9,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import keras
 import numpy as np
 
 from tui_dl.analysis.kfold import summarise
 from tui_dl.analysis.mammogram import prepare
 from tui_dl.data import locate
-from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.trainers.common import visible_devices
+from tui_dl.engine.trainers.common import begin
 from tui_dl.engine.trainers.kfold import run_folds
 
 
@@ -30,11 +28,8 @@ def load_project_data(spec: dict[str, Any], k: int):
 
 
 def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
-    run_dir = Path(spec.get("run_dir") or ".").resolve()
-    p = spec["params"]
-    experiment = get_experiment(spec["experiment"])
-    devices = visible_devices(spec["device"])
-    keras.utils.set_random_seed(p["seed"])
+    start = begin(spec)
+    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
 
     emit("phase", phase="loading data")
     data = load_project_data(spec, p["k"])

@@ -10,20 +10,18 @@ Early stopping (patience > 0) is an option on all of them and restores the best 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import keras
 import numpy as np
 
 from tui_dl.data import load_fashion_mnist, load_mnist
-from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.reporter import EventReporter
 from tui_dl.engine.trainers.common import (
+    begin,
     make_optimizer,
     save_predictions,
     summary_params,
-    visible_devices,
 )
 
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
@@ -85,11 +83,8 @@ def prepare(images: np.ndarray, shape: tuple[int, ...] = (784,)) -> np.ndarray:
 
 
 def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
-    run_dir = Path(spec.get("run_dir") or ".").resolve()
-    p = spec["params"]
-    experiment = get_experiment(spec["experiment"])
-    devices = visible_devices(spec["device"])
-    keras.utils.set_random_seed(p["seed"])
+    start = begin(spec)
+    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
 
     emit("phase", phase="loading data")
     data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)

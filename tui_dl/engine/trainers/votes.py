@@ -5,25 +5,19 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from typing import Any
 
-import keras
 import numpy as np
 
 from tui_dl.analysis.kfold import roc
 from tui_dl.analysis.votes import load_votes
-from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.trainers.common import visible_devices
+from tui_dl.engine.trainers.common import begin
 from tui_dl.engine.trainers.kfold import run_folds
 
 
 def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
-    run_dir = Path(spec.get("run_dir") or ".").resolve()
-    p = spec["params"]
-    experiment = get_experiment(spec["experiment"])
-    devices = visible_devices(spec["device"])
-    keras.utils.set_random_seed(p["seed"])
+    start = begin(spec)
+    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
 
     emit("phase", phase="loading data")
     votes = load_votes(spec.get("data_dir"))
