@@ -188,3 +188,38 @@ def kfold_events(k: int = 10, done: int = 10, end: str | None = "finished") -> l
             }
         )
     return events
+
+
+FAKE_WORDS = (
+    "the and a of to is in it this movie film was but great awful wonderful boring "
+    "loved hated best worst fun dull story acting plot brilliant terrible i not very "
+    "good bad script ending cast music scenes"
+).split()
+POSITIVE = ("great", "wonderful", "loved", "best", "fun", "brilliant", "good")
+NEGATIVE = ("awful", "boring", "hated", "worst", "dull", "terrible", "bad")
+
+
+def write_fake_imdb(folder: Path, n_train: int = 400, n_test: int = 200, seed: int = 3) -> Path:
+    """imdb.npz + imdb_word_index.json in Keras's format (unshifted ranks, object arrays),
+    with a learnable signal: positive reviews use positive words, negative ones negative."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rank = {w: r for r, w in enumerate(FAKE_WORDS, start=1)}
+    rng = np.random.default_rng(seed)
+    neutral = [w for w in FAKE_WORDS if w not in POSITIVE + NEGATIVE]
+
+    def reviews(n: int) -> tuple[np.ndarray, np.ndarray]:
+        labels = rng.integers(0, 2, n)
+        out = np.empty(n, dtype=object)
+        for i, label in enumerate(labels):
+            mood = POSITIVE if label else NEGATIVE
+            words = list(rng.choice(neutral, int(rng.integers(8, 40))))
+            for _ in range(3):
+                words.insert(int(rng.integers(0, len(words))), str(rng.choice(mood)))
+            out[i] = [rank[w] for w in words]
+        return out, labels
+
+    x_train, y_train = reviews(n_train)
+    x_test, y_test = reviews(n_test)
+    np.savez(folder / "imdb.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    (folder / "imdb_word_index.json").write_text(json.dumps(rank))
+    return folder

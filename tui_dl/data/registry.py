@@ -163,6 +163,15 @@ DATASETS: dict[str, Dataset] = {
             ),
             count="50,000 reviews",
         ),
+        Dataset(
+            name="imdb-word-index",
+            title="IMDB word index",
+            description="Word → frequency rank for the IMDB reviews: indices back into words.",
+            folder=(Candidate("imdb_word_index.json"),),
+            cache=(Candidate("imdb_word_index.json"),),
+            downloads=(
+                _keras("imdb_word_index.json", file_hash="bfafd718b763782e994055a2d397834f"),
+            ),
     )
 }
 

@@ -38,6 +38,8 @@ class Param:
     """An empty value is allowed and means "none" (a file not given, say)."""
     path: bool = False
     """A file name: made absolute where it is typed (the run's process works elsewhere)."""
+    must_exist: bool = False
+    """For a path: the file must be there when the run is set up (checked before launch)."""
 
     def parse(self, text: str) -> Any:
         """Turn what was typed into a value, or raise ValueError with a message for the form."""
@@ -45,12 +47,16 @@ class Param:
         if not text:
             if self.optional:
                 return ""
+            if self.path:
+                raise ValueError(f"{self.label}: empty — name a file")
+            if self.default == "":
+                raise ValueError(f"{self.label}: empty — enter a value")
             raise ValueError(f"{self.label}: empty — enter a value (default {self.default})")
         if self.kind is str:
             if self.choices and text not in self.choices:
                 raise ValueError(f"{self.label}: choose one of {', '.join(self.choices)}")
             if self.path:
-                return str(Path(text).expanduser().resolve())
+                return self._existing(text) if self.must_exist else _absolute(text)
             if self.convert is not None:
                 try:
                     return self.convert(text)
@@ -70,13 +76,26 @@ class Param:
             raise ValueError(f"{self.label}: must be at most {self.maximum:g}")
         return value
 
+    def _existing(self, text: str) -> str:
+        path = Path(_absolute(text))
+        if path.is_dir():
+            raise ValueError(f"{self.label}: {text} is a folder — name a file inside it")
+        if not path.is_file():
+            raise ValueError(f"{self.label}: there is no file {text}")
+        return str(path)
+
+
+def _absolute(text: str) -> str:
+    return str(Path(text).expanduser().resolve())
+
 
 @dataclass(frozen=True)
 class Reference:
     """What the course reported, to put beside the learner's own figure."""
 
     metric: str
-    value: float
+    value: float | None
+    """None where the course reported no figure of its own."""
     text: str
 
 
@@ -335,9 +354,187 @@ VOTES_KFOLD = Experiment(
     params=kfold_params("32,16"),
 )
 
+IMDB_LSTM = Experiment(
+    name="imdb-lstm",
+    title="IMDB reviews — LSTM sentiment",
+    summary="Word indices → Embedding 128 → LSTM 128 (dropout 0.2, recurrent dropout 0.2) → "
+    "Dense 1 sigmoid, Adam, binary cross-entropy, batch 32.",
+    dataset="imdb",
+    runner="tui_dl.engine.trainers.imdb:train",
+    reference=Reference(
+        metric="test_accuracy",
+        value=0.81,
+        text="81 % test accuracy on the 25,000 test reviews, about an hour on the author's CPU",
+    ),
+    params=(
+        Param("epochs", "Epochs", 15, int, minimum=1, maximum=1000),
+        Param("batch_size", "Batch size", 32, int, minimum=1, maximum=65536),
+        Param("learning_rate", "Learning rate", 0.001, float, minimum=1e-12, maximum=1e40),
+        Param(
+            "vocabulary",
+            "Vocabulary",
+            20000,
+            int,
+            minimum=10,
+            maximum=100_000,
+            help="keep this many most frequent words; rarer ones become <unk>",
+        ),
+        Param(
+            "maxlen",
+            "Words kept",
+            80,
+            int,
+            minimum=1,
+            maximum=2500,
+            help="reviews are cut or zero-padded to this many words",
+        ),
+        Param(
+            "truncate",
+            "Cut from",
+            "start",
+            str,
+            choices=("start", "end"),
+            help="start: keep a long review's last words (Keras's default); end: its first",
+        ),
+        Param("embedding", "Embedding size", 128, int, minimum=1, maximum=4096),
+        Param("units", "LSTM units", 128, int, minimum=1, maximum=4096),
+        Param("dropout", "Dropout", 0.2, float, minimum=0.0, maximum=0.95),
+        Param("recurrent_dropout", "Recurrent dropout", 0.2, float, minimum=0.0, maximum=0.95),
+        Param(
+            "patience",
+            "Early stop",
+            0,
+            int,
+            minimum=0,
+            maximum=1000,
+            help="stop after this many epochs without a better validation loss (0 = off)",
+        ),
+        Param(
+            "train_limit",
+            "Train limit",
+            0,
+            int,
+            minimum=0,
+            help="use only the first N training reviews (0 = all 25,000)",
+        ),
+        Param("seed", "Seed", 42, int, minimum=0),
+    ),
+    notes=(
+        "Each review is a list of word ranks (1 = the most frequent word), shifted by 3:\n"
+        "  0 padding · 1 start · 2 <unk> (rare word) · 3 unused\n"
+        "The LSTM reads one word vector at a time and keeps two states:\n"
+        "  c (long-term memory) and h (what it says now);\n"
+        "  gates decide what to forget, what to add and what to show.\n"
+        "Recurrent dropout rules out the fast cuDNN kernel on a GPU."
+    ),
+)
+
+TRANSFER_IMAGENET = Experiment(
+    name="transfer-imagenet",
+    title="Someone else's model — ImageNet classifier",
+    summary="A pretrained keras.applications network (ResNet50, VGG16 or MobileNetV2) names "
+    "what is in your photo: top-5 of 1,000 ImageNet classes, and where it looked.",
+    dataset="imagenet",
+    runner="tui_dl.engine.trainers.imagenet:train",
+    reference=Reference(
+        metric="top1_probability",
+        value=0.91,
+        text="VGG16 called the elephant photo an African elephant at about 91 % (tusker 8 %); "
+        "ResNet50 named warplane, wood rabbit, fire engine, castle, radio telescope and "
+        "suspension bridge photos correctly",
+    ),
+    params=(
+        Param(
+            "image",
+            "Image file",
+            "",
+            str,
+            path=True,
+            must_exist=True,
+            help="a JPEG or PNG of your own; it is resized to 224×224",
+        ),
+        Param("model", "Model", "resnet50", str, choices=("resnet50", "vgg16", "mobilenetv2")),
+        Param("top", "Top guesses", 5, int, minimum=1, maximum=20),
+        Param(
+            "weights",
+            "Weights",
+            "imagenet",
+            str,
+            choices=("imagenet", "none"),
+            help="none: the same network untrained, to see what learning bought",
+        ),
+    ),
+)
+
+TRANSFER_DIGITS = Experiment(
+    name="transfer-digits",
+    title="Transfer learning — digits 0–4 to 5–9",
+    summary="A CNN learns digits 0–4; its convolutional base is frozen and a new head learns "
+    "5–9 from a few hundred examples, against the same network trained from scratch on them.",
+    dataset="mnist",
+    runner="tui_dl.engine.trainers.transfer_digits:train",
+    reference=Reference(
+        metric="test_accuracy",
+        value=None,
+        text="no figure of its own (the course's transfer-learning point, run offline): the "
+        "borrowed features should beat learning from the few examples alone",
+    ),
+    params=(
+        Param(
+            "base_epochs",
+            "Base epochs",
+            5,
+            int,
+            minimum=1,
+            maximum=1000,
+            help="epochs on digits 0–4 for the base network",
+        ),
+        Param(
+            "epochs",
+            "Head epochs",
+            20,
+            int,
+            minimum=1,
+            maximum=1000,
+            help="epochs on the few 5–9 examples, for both the transfer and from scratch",
+        ),
+        Param(
+            "few",
+            "Examples of 5–9",
+            300,
+            int,
+            minimum=5,
+            maximum=30000,
+            help="how many labelled 5–9 images the new head may learn from",
+        ),
+        Param("batch_size", "Batch size", 32, int, minimum=1, maximum=65536),
+        Param("learning_rate", "Learning rate", 0.001, float, minimum=1e-12, maximum=1e40),
+        Param(
+            "freeze",
+            "Freeze base",
+            "yes",
+            str,
+            choices=("yes", "no"),
+            help="no: fine-tune the borrowed layers too",
+        ),
+        Param("dataset", "Dataset", "mnist", str, choices=("mnist", "fashion-mnist")),
+        Param("seed", "Seed", 42, int, minimum=0),
+    ),
+)
+
 EXPERIMENTS: dict[str, Experiment] = {
     e.name: e
-    for e in (MNIST_MLP, MNIST_MLP_DROPOUT, MNIST_CNN, TF_LOWLEVEL, VOTES_KFOLD, MAMMOGRAM)
+    for e in (
+        MNIST_MLP,
+        MNIST_MLP_DROPOUT,
+        MNIST_CNN,
+        TF_LOWLEVEL,
+        VOTES_KFOLD,
+        MAMMOGRAM,
+        IMDB_LSTM,
+        TRANSFER_DIGITS,
+        TRANSFER_IMAGENET,
+    )
 }
 
 

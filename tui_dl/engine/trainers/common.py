@@ -93,3 +93,32 @@ def begin(spec: dict[str, Any]) -> Start:
     if "seed" in start.params:
         keras.utils.set_random_seed(start.params["seed"])
     return start
+
+
+class EarlyStop:
+    """Optional early stopping on validation loss (patience 0 = off), best weights restored,
+    reported as an `early_stop` event so plots can mark the epoch that was kept."""
+
+    def __init__(self, patience: int) -> None:
+        self.patience = patience
+        self.callback = (
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=patience, restore_best_weights=True
+            )
+            if patience
+            else None
+        )
+
+    @property
+    def callbacks(self) -> list[keras.callbacks.Callback]:
+        return [self.callback] if self.callback is not None else []
+
+    def report(self, emit) -> None:
+        stopper = self.callback
+        if stopper is not None and stopper.stopped_epoch:
+            emit(
+                "early_stop",
+                stopped_epoch=int(stopper.stopped_epoch) + 1,
+                best_epoch=int(stopper.best_epoch) + 1,
+                patience=self.patience,
+            )

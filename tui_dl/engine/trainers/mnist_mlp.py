@@ -18,6 +18,7 @@ import numpy as np
 from tui_dl.data import load_fashion_mnist, load_mnist
 from tui_dl.engine.reporter import EventReporter
 from tui_dl.engine.trainers.common import (
+    EarlyStop,
     begin,
     make_optimizer,
     save_predictions,
@@ -108,13 +109,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         reference=experiment.reference_fields(),
     )
     reporter = EventReporter(emit, cancel, samples=len(x_train), batch_size=p["batch_size"])
-    callbacks: list[Any] = [reporter]
-    stopper = None
-    if p.get("patience"):
-        stopper = keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=p["patience"], restore_best_weights=True
-        )
-        callbacks.append(stopper)
+    stopper = EarlyStop(p.get("patience", 0))
     x_test = prepare(data.x_test, shape)
     y_test_1hot = keras.utils.to_categorical(data.y_test, 10)
     cancel.interruptible = False  # from here on Keras stops cleanly at the next batch
@@ -126,16 +121,10 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         epochs=p["epochs"],
         verbose=0,
         validation_data=(x_test, y_test_1hot),
-        callbacks=callbacks,
+        callbacks=[reporter, *stopper.callbacks],
     )
     train_s = time.monotonic() - train_start
-    if stopper is not None and stopper.stopped_epoch:
-        emit(
-            "early_stop",
-            stopped_epoch=int(stopper.stopped_epoch) + 1,
-            best_epoch=int(stopper.best_epoch) + 1,
-            patience=p["patience"],
-        )
+    stopper.report(emit)
     reporter.raise_if_nan(p["learning_rate"])
     cancel.interruptible = True
     cancel.raise_if_requested()

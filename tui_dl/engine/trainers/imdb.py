@@ -1,0 +1,201 @@
+"""The course's LSTM on IMDB reviews: Embedding → LSTM → Dense 1 sigmoid, positive or negative.
+
+Besides the model, the run folder gets what the reviews screen needs without TensorFlow:
+`words.json` (the vocabulary the model was trained with), `reviews.json` (a few test reviews
+as indices, and after training the model's verdicts and its most confident mistakes) and
+`sentiment.npz` (the trained weights as plain arrays, so the screen can score a sentence the
+learner types in a few milliseconds, word by word).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from tui_dl.data.reviews import Reviews, load_imdb, pad
+from tui_dl.engine.reporter import EventReporter
+from tui_dl.engine.trainers.common import EarlyStop, begin, make_optimizer, summary_params
+
+SAMPLES_PER_CLASS = 4
+WRONG = 6
+
+
+def build_model(p: dict[str, Any]) -> keras.Sequential:
+    return keras.Sequential(
+        [
+            keras.Input(shape=(p["maxlen"],), dtype="int32"),
+            keras.layers.Embedding(p["vocabulary"], p["embedding"]),
+            keras.layers.LSTM(
+                p["units"], dropout=p["dropout"], recurrent_dropout=p["recurrent_dropout"]
+            ),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ],
+        name="lstm",
+    )
+
+
+def sample_reviews(labels: np.ndarray, seed: int) -> list[int]:
+    """A few test reviews of each kind, negative first, the same ones for the same seed."""
+    rng = np.random.default_rng(seed)
+    picks: list[int] = []
+    for label in (0, 1):
+        where = np.flatnonzero(labels == label)
+        picks += sorted(rng.choice(where, min(SAMPLES_PER_CLASS, len(where)), replace=False))
+    return [int(i) for i in picks]
+
+
+def review_entry(reviews: Reviews, index: int, probability: float | None) -> dict[str, Any]:
+    return {
+        "index": index,
+        "label": int(reviews.y_test[index]),
+        "indices": reviews.x_test[index],
+        "probability": None if probability is None else round(float(probability), 4),
+    }
+
+
+def write_reviews(
+    run_dir: Path,
+    reviews: Reviews,
+    p: dict[str, Any],
+    samples: list[int],
+    probabilities: np.ndarray | None = None,
+) -> None:
+    """reviews.json: the sample (with verdicts once there are some) and the worst mistakes."""
+    prob = (lambda i: None) if probabilities is None else (lambda i: probabilities[i])
+    report: dict[str, Any] = {
+        "vocabulary": p["vocabulary"],
+        "maxlen": p["maxlen"],
+        "truncate": p["truncate"],
+        "data_source": reviews.describe(),
+        "samples": [review_entry(reviews, i, prob(i)) for i in samples],
+        "wrong": [],
+        "by_label": None,
+    }
+    if probabilities is not None:
+        predicted = (probabilities >= 0.5).astype(np.int64)
+        wrongness = np.abs(probabilities - reviews.y_test)
+        worst = [int(i) for i in np.argsort(-wrongness)[:WRONG]]
+        worst = [i for i in worst if predicted[i] != reviews.y_test[i]]
+        report["wrong"] = [review_entry(reviews, i, probabilities[i]) for i in worst]
+        report["by_label"] = {
+            name: {
+                "n": int((reviews.y_test == label).sum()),
+                "right": int(((reviews.y_test == label) & (predicted == label)).sum()),
+            }
+            for label, name in ((0, "negative"), (1, "positive"))
+        }
+    tmp = run_dir / "reviews.partial.json"
+    tmp.write_text(json.dumps(report) + "\n")
+    tmp.replace(run_dir / "reviews.json")
+
+
+def save_sentiment_weights(run_dir: Path, model: keras.Model, p: dict[str, Any]) -> str:
+    """The trained weights as plain arrays: Embedding, LSTM (Keras's i, f, c, o order), Dense."""
+    embedding, lstm, dense = model.layers
+    kernel, recurrent, bias = lstm.get_weights()
+    dense_kernel, dense_bias = dense.get_weights()
+    name = "sentiment.npz"
+    np.savez_compressed(
+        run_dir / name,
+        embeddings=embedding.get_weights()[0],
+        kernel=kernel,
+        recurrent_kernel=recurrent,
+        bias=bias,
+        dense_kernel=dense_kernel,
+        dense_bias=dense_bias,
+        maxlen=np.array(p["maxlen"]),
+        truncate=np.array(p["truncate"]),
+    )
+    return name
+
+
+def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+    start = begin(spec)
+    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
+
+    emit("phase", phase="loading the reviews")
+    reviews = load_imdb(p["vocabulary"], spec.get("data_dir"), allow_download=True)
+    if p["train_limit"]:
+        reviews.x_train = reviews.x_train[: p["train_limit"]]
+        reviews.y_train = reviews.y_train[: p["train_limit"]]
+    (run_dir / "words.json").write_text(json.dumps(reviews.vocabulary.trimmed().to_json()))
+    samples = sample_reviews(reviews.y_test, p["seed"])
+    write_reviews(run_dir, reviews, p, samples)
+    cut = "start" if p["truncate"] == "start" else "end"
+    x_train = pad(reviews.x_train, p["maxlen"], cut)
+    x_test = pad(reviews.x_test, p["maxlen"], cut)
+    cancel.raise_if_requested()
+
+    model = build_model(p)
+    model.compile(
+        optimizer=make_optimizer("adam", p["learning_rate"]),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    emit(
+        "started",
+        devices=devices,
+        device=spec["device"],
+        dataset="imdb",
+        data_source=reviews.describe(),
+        n_train=len(x_train),
+        n_test=len(x_test),
+        tf_version=keras.version(),
+        model=summary_params(model),
+        reference=experiment.reference_fields(),
+        note=f"{p['vocabulary']:,} most frequent words, reviews cut or padded to "
+        f"{p['maxlen']} words",
+    )
+    reporter = EventReporter(emit, cancel, samples=len(x_train), batch_size=p["batch_size"])
+    stopper = EarlyStop(p["patience"])
+    cancel.interruptible = False
+    train_start = time.monotonic()
+    model.fit(
+        x_train,
+        reviews.y_train,
+        batch_size=p["batch_size"],
+        epochs=p["epochs"],
+        verbose=0,
+        validation_data=(x_test, reviews.y_test),
+        callbacks=[reporter, *stopper.callbacks],
+    )
+    train_s = time.monotonic() - train_start
+    stopper.report(emit)
+    reporter.raise_if_nan(p["learning_rate"])
+    cancel.interruptible = True
+    cancel.raise_if_requested()
+
+    emit("phase", phase="evaluating on the test reviews")
+    test_loss, test_accuracy = model.evaluate(
+        x_test,
+        reviews.y_test,
+        verbose=0,
+        batch_size=max(p["batch_size"], 256),
+        callbacks=[reporter],
+    )
+    cancel.raise_if_requested()
+    probabilities = model.predict(x_test, verbose=0, batch_size=1024).reshape(-1)
+    emit("phase", phase="saving the model and its verdicts")
+    model.save(run_dir / "model.keras")
+    weights = save_sentiment_weights(run_dir, model, p)
+    write_reviews(run_dir, reviews, p, samples, probabilities)
+    emit(
+        "finished",
+        metrics={"test_accuracy": float(test_accuracy), "test_loss": float(test_loss)},
+        duration_s=round(time.monotonic() - started, 2),
+        train_s=round(train_s, 2),
+        artifacts={
+            "model": "model.keras",
+            "reviews": "reviews.json",
+            "words": "words.json",
+            "sentiment": weights,
+            "log": "log.txt",
+        },
+        data_source=reviews.describe(),
+        device=spec["device"],
+    )
