@@ -13,6 +13,7 @@ from rich.table import Table
 
 from tui_dl.engine import EventLog, RunInfo, RunStore, cancel_run, launch_run
 from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.render import bar
 from tui_dl.report import run_report
 from tui_dl.text import ago, percent
 
@@ -100,7 +101,11 @@ def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
     return None
 
 
-METRIC_NAMES = {"test_accuracy": "test accuracy", "accuracy_mean": "mean accuracy over the folds"}
+METRIC_NAMES = {
+    "test_accuracy": "test accuracy",
+    "accuracy_mean": "mean accuracy over the folds",
+    "top1_probability": "confidence in its first guess",
+}
 
 
 def _summary(err: Console, report: dict[str, Any]) -> None:
@@ -114,6 +119,12 @@ def _summary(err: Console, report: dict[str, Any]) -> None:
             f"(the course: {percent(ref.get('value'))}) on {report['data_source']}, "
             f"device {report['device']}, {report['duration_s']:.1f} s"
         )
+        for guess in report.get("top", []):
+            err.print(
+                f"  {guess['rank']:>2}. {guess['label']:<28} {bar(guess['probability'], 20)} "
+                f"{guess['probability'] * 100:5.1f} %",
+                highlight=False,
+            )
     elif status == "cancelled":
         err.print("[yellow]cancelled[/]")
     else:

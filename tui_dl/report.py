@@ -36,6 +36,8 @@ def run_report(info: RunInfo) -> dict[str, Any]:
     }
     if failed:
         report["error"] = {"type": failed.get("error_type"), "message": failed.get("message")}
+    if "top" in finished:  # a classifier's guesses about one image (transfer-imagenet)
+        report["top"] = finished["top"]
     kfold = info.run_dir / "kfold.json"
     if info.status == "finished" and kfold.exists():
         report["kfold"] = json.loads(kfold.read_text())

@@ -50,9 +50,11 @@ def offline_error(dataset: Dataset) -> DatasetUnavailable:
     """The error for "not here, and no internet to fetch it"."""
     sample = dataset.offline_sample
     partial = f" (only its {sample.count} offline sample is)" if sample else ""
+    what = f"The full {dataset.title} dataset is"
+    if dataset.downloads and all(d.cache_subdir == "models" for d in dataset.downloads):
+        what = f"The file {dataset.downloads[0].fname} ({dataset.title}) is"
     return DatasetUnavailable(
-        f"The full {dataset.title} dataset is not on this machine{partial}, and there is "
-        "no internet connection to download it.",
+        f"{what} not on this machine{partial}, and there is no internet connection to download it.",
         dataset.name,
     )
 

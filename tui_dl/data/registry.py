@@ -97,6 +97,63 @@ def _keras(fname: str, subdir: str = "datasets", file_hash: str | None = None) -
     return Download(fname, KERAS_ORIGIN + fname, subdir, file_hash)
 
 
+APPLICATIONS_ORIGIN = "https://storage.googleapis.com/tensorflow/keras-applications/"
+CLASS_INDEX = "imagenet_class_index.json"
+
+
+def _model_file(
+    name: str, title: str, path: str, origin: str, file_hash: str | None, count: str
+) -> Dataset:
+    """A keras.applications file: in the data folder (or its models/), or ~/.keras/models."""
+    fname = path.rpartition("/")[2]
+    return Dataset(
+        name=name,
+        title=title,
+        description=f"For the ImageNet classifiers: {fname}.",
+        folder=(Candidate(f"models/{fname}"), Candidate(fname)),
+        cache=(Candidate(f"../models/{fname}"),),  # the cache root is ~/.keras/datasets
+        downloads=(Download(fname, origin + path, "models", file_hash),),
+        count=count,
+    )
+
+
+# The file names, origins and hashes Keras itself uses (keras/src/applications/*.py), so a
+# file cached by either is found by the other.
+MODEL_FILES = (
+    _model_file(
+        "resnet50-weights",
+        "ResNet50 ImageNet weights",
+        "resnet/resnet50_weights_tf_dim_ordering_tf_kernels.h5",
+        APPLICATIONS_ORIGIN,
+        "2cb95161c43110f7111970584f804107",
+        "25.6 million weights, 103 MB",
+    ),
+    _model_file(
+        "vgg16-weights",
+        "VGG16 ImageNet weights",
+        "vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5",
+        APPLICATIONS_ORIGIN,
+        "64373286793e3c8b2b4e3219cbf3544b",
+        "138 million weights, 553 MB",
+    ),
+    _model_file(
+        "mobilenetv2-weights",
+        "MobileNetV2 ImageNet weights",
+        "mobilenet_v2/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5",
+        APPLICATIONS_ORIGIN,
+        None,  # Keras pins no hash for this one
+        "3.5 million weights, 14 MB",
+    ),
+    _model_file(
+        "imagenet-classes",
+        "ImageNet class names",
+        CLASS_INDEX,
+        "https://storage.googleapis.com/download.tensorflow.org/data/",
+        "c2c37ea517e94d9795004a39431a14cb",
+        "1,000 classes",
+    ),
+)
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -172,8 +229,11 @@ DATASETS: dict[str, Dataset] = {
             downloads=(
                 _keras("imdb_word_index.json", file_hash="bfafd718b763782e994055a2d397834f"),
             ),
+            count="88,584 words",
+        ),
     )
 }
+DATASETS.update((d.name, d) for d in MODEL_FILES)  # listed after the datasets
 
 
 def get_dataset(name: str) -> Dataset:

@@ -64,7 +64,7 @@ def offline_sample_path(dataset: Dataset) -> Path | None:
 
 
 def _present(root: Path, candidate: Candidate) -> Path | None:
-    path = root / candidate.path
+    path = Path(os.path.normpath(root / candidate.path))  # ../models beside the datasets
     if candidate.members:
         return path if all((path / m).is_file() for m in candidate.members) else None
     return path if path.is_file() else None

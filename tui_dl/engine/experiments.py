@@ -133,6 +133,9 @@ class Experiment:
         merged = self.defaults()
         for name, value in values.items():
             merged[name] = self.param(name).parse(str(value))
+        for param in self.params:  # a setting with no default (a file) must be given
+            if param.name not in values and param.default == "" and not param.optional:
+                param.parse("")
         return merged
 
 
