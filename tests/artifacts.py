@@ -223,3 +223,118 @@ def write_fake_imdb(folder: Path, n_train: int = 400, n_test: int = 200, seed: i
     np.savez(folder / "imdb.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     (folder / "imdb_word_index.json").write_text(json.dumps(rank))
     return folder
+
+
+REVIEW_TEXTS = (
+    (0, "this movie was awful the acting was terrible and the plot was boring i hated it"),
+    (0, "dull story bad script and the worst ending"),
+    (1, "a wonderful film with great music and brilliant acting i loved the cast"),
+    (1, "the best movie this is fun and good"),
+)
+MISTAKES = (
+    (1, "not bad at all the acting is not terrible and i hated nothing"),
+    (0, "great cast good music and a brilliant script but the film is not good"),
+)
+
+
+def write_imdb_run(run_dir: Path, finished: bool = True) -> None:
+    """What an imdb-lstm run leaves for the reviews screen, from a hand-set tiny LSTM (no TF):
+    positive words push its cell state up, negative words down."""
+    from tui_dl.analysis.sentiment import SentimentModel
+    from tui_dl.data.reviews import Vocabulary
+
+    run_dir.mkdir(parents=True, exist_ok=True)
+    vocab = Vocabulary(tuple(FAKE_WORDS), len(FAKE_WORDS) + 4)
+    (run_dir / "words.json").write_text(json.dumps(vocab.to_json()))
+    units = 2
+    embeddings = np.zeros((vocab.num_words, 2), np.float32)
+    for w in POSITIVE:
+        embeddings[vocab.index(w)] = (1.0, 0.0)
+    for w in NEGATIVE:
+        embeddings[vocab.index(w)] = (-1.0, 0.0)
+    kernel = np.zeros((2, 4 * units), np.float32)
+    kernel[0, 2 * units : 3 * units] = 2.0  # the word's mood is what the cell may add
+    bias = np.zeros(4 * units, np.float32)
+    bias[:units], bias[units : 2 * units], bias[3 * units :] = 3.0, 3.0, 3.0  # gates open
+    weights = {
+        "embeddings": embeddings,
+        "kernel": kernel,
+        "recurrent_kernel": np.zeros((units, 4 * units), np.float32),
+        "bias": bias,
+        "dense_kernel": np.full((units, 1), 2.0, np.float32),
+        "dense_bias": np.zeros(1, np.float32),
+        "maxlen": np.array(12),
+        "truncate": np.array("start"),
+    }
+    model = SentimentModel(weights, vocab)
+
+    def entry(k: int, label: int, text: str) -> dict:
+        indices = vocab.encode(text)
+        p = float(model.predict([indices])[0]) if finished else None
+        return {"index": 100 + 37 * k, "label": label, "indices": indices, "probability": p}
+
+    report = {
+        "vocabulary": vocab.num_words,
+        "maxlen": 12,
+        "truncate": "start",
+        "data_source": "IMDB reviews — test fixture",
+        "samples": [entry(k, label, t) for k, (label, t) in enumerate(REVIEW_TEXTS)],
+        "wrong": [entry(9 + k, label, t) for k, (label, t) in enumerate(MISTAKES)]
+        if finished
+        else [],
+        "by_label": {
+            "negative": {"n": 12500, "right": 10150},
+            "positive": {"n": 12500, "right": 10210},
+        }
+        if finished
+        else None,
+    }
+    (run_dir / "reviews.json").write_text(json.dumps(report))
+    if finished:
+        np.savez(run_dir / "sentiment.npz", **weights)
+
+
+def imdb_events(end: str | None = "finished") -> list[dict]:
+    """An imdb-lstm run: started, three epochs, finished (or still running)."""
+    from tui_dl.engine.experiments import get_experiment
+
+    ref = get_experiment("imdb-lstm").reference_fields()
+    events = [
+        {"event": "phase", "t": 0.0, "phase": "loading the reviews"},
+        {
+            "event": "started",
+            "t": 4.0,
+            "devices": [{"name": "/device:CPU:0", "type": "CPU"}],
+            "device": "cpu",
+            "dataset": "imdb",
+            "data_source": "IMDB reviews — Keras cache, 50,000 reviews: 25,000 train / 25,000 test",
+            "n_train": 25000,
+            "n_test": 25000,
+            "reference": ref,
+            "epochs": 3,
+        },
+    ]
+    for epoch, (loss, acc, vl, va) in enumerate(
+        ((0.46, 0.78, 0.39, 0.83), (0.30, 0.88, 0.37, 0.84), (0.21, 0.92, 0.41, 0.83)), 1
+    ):
+        events.append(
+            {
+                "event": "epoch_end",
+                "t": 4.0 + 60 * epoch,
+                "epoch": epoch,
+                "epochs": 3,
+                "logs": {"loss": loss, "accuracy": acc, "val_loss": vl, "val_accuracy": va},
+            }
+        )
+    if end == "finished":
+        events.append(
+            {
+                "event": "finished",
+                "t": 190.0,
+                "metrics": {"test_accuracy": 0.8288, "test_loss": 0.41},
+                "duration_s": 190.0,
+                "data_source": events[1]["data_source"],
+                "device": "cpu",
+            }
+        )
+    return events

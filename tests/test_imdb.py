@@ -153,5 +153,5 @@ def test_the_lstm_trains_through_the_engine_and_numpy_reads_it_like_keras(tmp_pa
 
 
 def test_a_run_without_weights_says_so(tmp_path):
-    with pytest.raises(NoSentimentModel, match="when training has finished"):
+    with pytest.raises(NoSentimentModel, match="once training has finished"):
         SentimentModel.load(tmp_path)

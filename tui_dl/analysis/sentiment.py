@@ -39,6 +39,8 @@ class Reading:
     """The verdict: P(positive) after the last word."""
     first_read: int
     """Index into `words` of the first word inside the model's window."""
+    prior: float = 0.5
+    """P(positive) before the first word: after the padding and the start mark."""
 
     @property
     def unknown(self) -> list[str]:
@@ -69,7 +71,7 @@ class SentimentModel:
     def load(cls, run_dir: Path) -> SentimentModel:
         path = Path(run_dir) / "sentiment.npz"
         if not path.is_file():
-            raise NoSentimentModel("the model's weights appear when training has finished")
+            raise NoSentimentModel("The model answers here once training has finished.")
         try:
             with np.load(path, allow_pickle=False) as f:
                 weights = {k: f[k] for k in f.files}
@@ -119,6 +121,7 @@ class SentimentModel:
             opinions=per_index[1:],
             probability=float(steps[-1]),
             first_read=max(0, first - 1),
+            prior=per_index[0] if first == 0 else per_index[first],
         )
 
 

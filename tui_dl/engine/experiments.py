@@ -116,6 +116,15 @@ class Experiment:
         ref = self.reference
         return {"metric": ref.metric, "value": ref.value, "text": ref.text}
 
+    @property
+    def views(self) -> tuple[str, ...]:
+        """The screens about one of its runs: a classifier's test-set views, or the reviews."""
+        if self.dataset in ("mnist", "fashion-mnist"):
+            return ("confusion", "misclassified", "attention", "probe")
+        if self.dataset == "imdb":
+            return ("reviews",)
+        return ()
+
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 

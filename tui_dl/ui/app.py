@@ -23,6 +23,7 @@ from tui_dl.ui.screens import (
     MisclassifiedScreen,
     ProbeScreen,
     ProjectScreen,
+    ReviewsScreen,
     RunsScreen,
     RunViewScreen,
     SweepScreen,
@@ -34,8 +35,11 @@ INSIGHTS = {
     "misclassified": MisclassifiedScreen,
     "attention": AttentionScreen,
     "probe": ProbeScreen,
+    "reviews": ReviewsScreen,
 }
 """Screens about one finished run; `--run` defaults to the latest."""
+OWN_EXPERIMENT = {"reviews": "imdb-lstm"}
+"""Views that belong to one experiment: `latest` means that experiment's latest run."""
 PROJECTS = {"mammogram": ProjectScreen}
 """Course projects: a screen of their own instead of the lab."""
 SCREENS = (
@@ -146,6 +150,9 @@ class TuiDlApp(App[int]):
         current = self.screen
         run_id = run_id or getattr(current, "run_id", None) or "latest"
         try:
+            if run_id == "latest" and kind in OWN_EXPERIMENT:  # its experiment's latest run
+                found = [i for i in self.source.list_runs() if i.experiment == OWN_EXPERIMENT[kind]]
+                run_id = found[0].run_id if found else run_id
             run_id = self.source.resolve(run_id)
         except (LookupError, OSError) as exc:
             self.notify(str(exc), title="Cannot open that run", severity="error")
@@ -214,6 +221,7 @@ class TuiDlApp(App[int]):
             ("misclassified", "Wrong digits"),
             ("attention", "Where it looked"),
             ("probe", "Confidence probe"),
+            ("reviews", "IMDB reviews"),
         ):
             yield SystemCommand(
                 title,

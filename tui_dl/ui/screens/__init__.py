@@ -11,6 +11,7 @@ from tui_dl.ui.screens.lesson import LessonScreen
 from tui_dl.ui.screens.misclassified import MisclassifiedScreen
 from tui_dl.ui.screens.probe import ProbeScreen
 from tui_dl.ui.screens.project import ProjectScreen
+from tui_dl.ui.screens.reviews import ReviewsScreen
 from tui_dl.ui.screens.run_view import RunViewScreen
 from tui_dl.ui.screens.runs import RunsScreen
 from tui_dl.ui.screens.sweep import SweepScreen
@@ -27,6 +28,7 @@ __all__ = [
     "MisclassifiedScreen",
     "ProbeScreen",
     "ProjectScreen",
+    "ReviewsScreen",
     "RunViewScreen",
     "RunsScreen",
     "SweepScreen",

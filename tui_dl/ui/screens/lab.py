@@ -23,7 +23,6 @@ from tui_dl.engine.experiments import get_experiment
 from tui_dl.ui.screens.run_view import insight_keys
 from tui_dl.ui.widgets import MetricsPlot, RunForm, RunProgress, RunSummary
 
-IMAGE_DATASETS = ("mnist", "fashion-mnist")
 POLL_S = 0.1
 LIVENESS_S = 2.0
 WIDE = 120
@@ -38,6 +37,7 @@ class LabScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("o", "overlay", "Compare"),
         *insight_keys("insight"),
+        Binding("r", "insight('reviews')", "Reviews"),
     ]
 
     def __init__(self, experiment: str = "mnist-mlp", run_id: str | None = None) -> None:
@@ -113,8 +113,13 @@ class LabScreen(Screen):
             return self.run_id is not None and not self.running
         if action == "overlay":
             return self.status is not None
-        if action == "insight":  # the views of a classifier's test-set predictions
-            return self.status == "finished" and self.experiment.dataset in IMAGE_DATASETS
+        if action == "insight":
+            view = str(parameters[0]) if parameters else ""
+            if view not in self.experiment.views:
+                return False
+            if view == "reviews":  # written as soon as the data is loaded
+                return self.run_id is not None
+            return self.status == "finished"  # a classifier's test-set predictions
         return True
 
     def action_insight(self, kind: str) -> None:
