@@ -118,3 +118,27 @@ def test_snapshot_reviews(snap_compare, tmp_path, finished):
 
     app = make_app(source=source_with(tmp_path, finished), screen="reviews", run=RUN)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_the_lab_says_before_launch_when_the_reviews_must_be_downloaded(tmp_path):
+    app = make_app(source=source_with(tmp_path), screen="lab")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("imdb-lstm")
+        await settle(pilot)
+        warning = text_of(app, "#data-warning")
+        assert warning.startswith("IMDB reviews and IMDB word index: not on this machine")
+        assert "tui-dl data fetch imdb" in warning
+
+
+async def test_no_warning_when_the_reviews_are_here(tmp_path):
+    from tests.artifacts import write_fake_imdb
+
+    data = write_fake_imdb(tmp_path / "data", 10, 10)
+    app = make_app(source=source_with(tmp_path), screen="lab", data_dir=str(data))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_lab("imdb-lstm")
+        await settle(pilot)
+        assert text_of(app, "#data-warning") == ""
+        app.open_lab("mnist-mlp")  # the offline sample counts: no warning either
+        await settle(pilot)
+        assert text_of(app, "#data-warning") == ""

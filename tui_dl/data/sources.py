@@ -160,3 +160,19 @@ def fetch(name: str, data_dir: str | os.PathLike[str] | None = None) -> Located:
     if not net.is_online():
         raise net.offline_error(dataset)
     return _download(dataset)
+
+
+def missing(
+    names: tuple[str, ...], data_dir: str | os.PathLike[str] | None = None
+) -> list[Dataset]:
+    """Those of `names` (registry names) with no copy here and no offline sample: a run will
+    need the internet for them. Stats files only; unknown names are skipped."""
+    from tui_dl.data.registry import DATASETS
+
+    return [
+        DATASETS[name]
+        for name in names
+        if name in DATASETS
+        and find_local(DATASETS[name], data_dir) is None
+        and find_offline_sample(DATASETS[name]) is None
+    ]

@@ -125,6 +125,11 @@ class Experiment:
             return ("reviews",)
         return ()
 
+    @property
+    def data_needed(self) -> tuple[str, ...]:
+        """The data registry entries a run reads."""
+        return ("imdb", "imdb-word-index") if self.dataset == "imdb" else (self.dataset,)
+
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 

@@ -67,6 +67,7 @@ class LabScreen(Screen):
                 yield RunForm(self.experiment, id="form")
                 yield Button("Start  ctrl+r", id="start", variant="primary", compact=True)
                 yield Static("", id="form-error")
+                yield Static("", id="data-warning")
                 yield RunSummary("", id="summary")
                 if self.experiment.notes:
                     yield Static(self.experiment.notes, id="lab-notes")
@@ -85,6 +86,7 @@ class LabScreen(Screen):
             "Change the settings, then press ctrl+r to train."
         )
         self.load_gpus()
+        self.check_data()
         if self.run_id:
             self.attach(self.run_id)
         else:
@@ -92,6 +94,23 @@ class LabScreen(Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < WIDE, "-narrow")
+
+    @work(thread=True, exclusive=True, group="data")
+    def check_data(self) -> None:
+        """Say before launch, not after, when the data must come from the internet."""
+        from tui_dl.data.sources import missing
+
+        absent = missing(self.experiment.data_needed, self.app.data_dir)
+        if absent:
+            names = " and ".join(d.title for d in absent)
+            fetch = absent[0].name
+            self.app.call_from_thread(
+                self.query_one("#data-warning", Static).update,
+                f"{names}: not on this machine. A run downloads them first, which needs the "
+                f"internet; without it, run `tui-dl data fetch {fetch}` on a machine that has "
+                "it and copy ~/.keras/datasets here, or point TUI_DL_DATA at a folder holding "
+                "the files.",
+            )
 
     @work(thread=True, exclusive=True, group="gpus")
     def load_gpus(self) -> None:
