@@ -92,8 +92,9 @@ def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
         )
     elif kind == "epoch_end" and "fold" not in event:
         logs = event["logs"]
+        stage = f"{event['stage']:<8} " if "stage" in event else ""
         progress.console.print(
-            f"epoch {event['epoch']:>3}/{event['epochs']}  "
+            f"{stage}epoch {event['epoch']:>3}/{event['epochs']}  "
             + "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if v is not None)
         )
     elif kind in TERMINAL_EVENTS:
@@ -114,11 +115,14 @@ def _summary(err: Console, report: dict[str, Any]) -> None:
         ref = report.get("reference") or {}
         metric = ref.get("metric", "test_accuracy")
         value = report["metrics"].get(metric)
+        course = f" (the course: {percent(ref['value'])})" if ref.get("value") is not None else ""
         err.print(
-            f"[green]finished[/]: {METRIC_NAMES.get(metric, metric)} {percent(value)} "
-            f"(the course: {percent(ref.get('value'))}) on {report['data_source']}, "
-            f"device {report['device']}, {report['duration_s']:.1f} s"
+            f"[green]finished[/]: {METRIC_NAMES.get(metric, metric)} {percent(value)}{course} "
+            f"on {report['data_source']}, device {report['device']}, "
+            f"{report['duration_s']:.1f} s"
         )
+        for line in report.get("comparison", []):
+            err.print(f"  {line}", highlight=False)
         for guess in report.get("top", []):
             err.print(
                 f"  {guess['rank']:>2}. {guess['label']:<28} {bar(guess['probability'], 20)} "

@@ -31,13 +31,15 @@ def run_report(info: RunInfo) -> dict[str, Any]:
         "metrics": finished.get("metrics", {}),
         "reference": started.get("reference") or _reference(info.experiment),
         "duration_s": finished.get("duration_s") or _last_duration(info),
-        "history": [e.get("logs", {}) for e in epochs],
+        "history": [_logs(e) for e in epochs],
         "run_dir": str(info.run_dir),
     }
     if failed:
         report["error"] = {"type": failed.get("error_type"), "message": failed.get("message")}
     if "top" in finished:  # a classifier's guesses about one image (transfer-imagenet)
         report["top"] = finished["top"]
+    if "comparison" in finished:  # what else the run measured (transfer-digits: from scratch)
+        report["comparison"] = finished["comparison"]
     kfold = info.run_dir / "kfold.json"
     if info.status == "finished" and kfold.exists():
         report["kfold"] = json.loads(kfold.read_text())
@@ -67,3 +69,11 @@ def _last_duration(info: RunInfo) -> float | None:
     if info.events:
         return round(info.events[-1]["t"] - info.created, 2)
     return None
+
+
+def _logs(event: dict[str, Any]) -> dict[str, Any]:
+    """An epoch's metrics, with its stage where a run has several (transfer-digits)."""
+    logs = dict(event.get("logs", {}))
+    if "stage" in event:
+        logs["stage"] = event["stage"]
+    return logs

@@ -110,6 +110,8 @@ class Experiment:
     params: tuple[Param, ...] = field(default_factory=tuple)
     notes: str = ""
     """Shown beside the form: e.g. the maths each step of the hard way performs."""
+    compare_stages: tuple[str, str] | None = None
+    """A run in stages whose last two are plotted together (transfer against from scratch)."""
 
     def reference_fields(self) -> dict[str, Any]:
         """The course's figure, as the `started` event carries it to every screen and report."""
@@ -517,7 +519,7 @@ TRANSFER_DIGITS = Experiment(
         ),
         Param(
             "few",
-            "Examples of 5–9",
+            "Examples",
             300,
             int,
             minimum=5,
@@ -536,6 +538,18 @@ TRANSFER_DIGITS = Experiment(
         ),
         Param("dataset", "Dataset", "mnist", str, choices=("mnist", "fashion-mnist")),
         Param("seed", "Seed", 42, int, minimum=0),
+    ),
+    compare_stages=("transfer", "scratch"),
+    notes=(
+        "Three stages, one after the other:\n"
+        "  1 base: the CNN learns 0–4 from all their images\n"
+        "  2 transfer: its conv layers, frozen, under a new head that\n"
+        "    learns 5–9 from the few examples\n"
+        "  3 scratch: the same network, fresh, on the same few\n"
+        "The plots show 2 (▚ train, ⣿ test) against 3 (• train, ○ test).\n"
+        "The fewer the examples, the more the borrowed features are\n"
+        "worth: try 25. Then p: it still answers 5–9, and confidently,\n"
+        "when shown a 0–4 it was never taught."
     ),
 )
 

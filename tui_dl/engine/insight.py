@@ -111,7 +111,7 @@ def probe(
     model: keras.Model,
     digits: np.ndarray,
     labels: np.ndarray,
-    unfamiliar: tuple[str, np.ndarray] | None,
+    unfamiliar: tuple[str, np.ndarray] | tuple[str, np.ndarray, str] | None,
     seed: int = 0,
 ) -> dict:
     """The model's confidence on inputs it was and was not trained for, group by group."""
@@ -122,11 +122,11 @@ def probe(
         ("test images", "held-out examples of what it was trained on", digits[pick], labels[pick]),
     ]
     if unfamiliar is not None:
-        name, images = unfamiliar
+        name, images, *described = unfamiliar
         cases.append(
             (
                 name,
-                "a different kind of picture altogether",
+                described[0] if described else "a different kind of picture altogether",
                 images[rng.choice(len(images), min(200, len(images)), replace=False)],
                 None,
             )

@@ -52,7 +52,16 @@ def probe_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -
     emit("phase", phase="loading pictures it never saw")
     notes = []
     try:
-        if trained_on == "mnist":
+        if spec.get("experiment") == "transfer-digits":  # the course's egg rolls
+            loader = load_mnist if trained_on == "mnist" else load_fashion_mnist
+            other = loader(spec.get("data_dir"), allow_download=False)
+            names = other.class_names[:5]
+            unfamiliar = (
+                f"{names[0]}–{names[-1]}, never taught",
+                other.x_test[other.y_test < 5],
+                "the first task's classes: its new head can only answer with the second's",
+            )
+        elif trained_on == "mnist":
             other = load_fashion_mnist(spec.get("data_dir"), allow_download=False)
             unfamiliar = ("Fashion-MNIST clothes", other.x_test)
         else:

@@ -17,7 +17,11 @@ from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
 
 RECENT_RUNS = 8
-METRIC_WORDS = {"test_accuracy": "test accuracy", "accuracy_mean": "k-fold accuracy"}
+METRIC_WORDS = {
+    "test_accuracy": "test accuracy",
+    "accuracy_mean": "k-fold accuracy",
+    "top1_probability": "sure of its first guess",
+}
 WIDE = 120
 """From this many columns on, lessons and experiments get a line saying what they are."""
 STATUS_MARKS = {
@@ -82,9 +86,7 @@ class HomeScreen(Screen):
                 Option(
                     _two_lines(
                         e.title,
-                        (e.summary + " " if wide else "")
-                        + f"The course: {percent(e.reference.value, 0)} "
-                        f"{METRIC_WORDS.get(e.reference.metric, e.reference.metric)}.",
+                        (e.summary + " " if wide else "") + _course(e),
                     ),
                     id=e.name,
                 )
@@ -206,3 +208,10 @@ def _two_lines(title: str, detail: str) -> Text:
 def _titled(widget, title: str):
     widget.border_title = title
     return widget
+
+
+def _course(experiment) -> str:
+    ref = experiment.reference
+    if ref.value is None:
+        return "The course: no figure of its own."
+    return f"The course: {percent(ref.value, 0)} {METRIC_WORDS.get(ref.metric, ref.metric)}."

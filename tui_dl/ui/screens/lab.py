@@ -49,8 +49,10 @@ class LabScreen(Screen):
         self.history: list[dict[str, Any]] = []
         self.best_epoch: int | None = None
         """Where early stopping kept the weights: marked on the plots."""
-        self.fold: int | None = None
-        """The fold whose curves the plots show, in a k-fold run."""
+        self.series: tuple[Any, Any] = (None, None)
+        """(fold, stage) whose curves the plots show: a k-fold run's fold, a staged run's stage."""
+        self.companion: list[dict[str, Any]] = []
+        """The compared stage's epochs (from scratch, against transfer)."""
         self._reader: Any = None
         self._timer: Timer | None = None
         self._last_event_at = 0.0
@@ -225,6 +227,7 @@ class LabScreen(Screen):
         """Back to the form, keeping the last run's settings for a tweak-and-rerun."""
         self._stop_polling()
         self.run_id, self.status, self.events, self.history = None, None, [], []
+        self.series, self.companion = (None, None), []
         self.best_epoch = None
         form = self.query_one(RunForm)
         form.set_editable(True)
@@ -254,6 +257,7 @@ class LabScreen(Screen):
             self.notify(str(exc), title="No such run", severity="error")
             return
         self.run_id, self.status, self.events, self.history = run_id, None, [], []
+        self.series, self.companion = (None, None), []
         self.best_epoch = None
         self.sub_title = f"run {run_id}"
         form = self.query_one(RunForm)
@@ -287,13 +291,18 @@ class LabScreen(Screen):
             progress.apply(event)
             kind = event.get("event")
             if kind == "epoch_end":
-                if event.get("fold") != self.fold:  # a k-fold run: each fold's own curves
-                    self.fold, self.history = event.get("fold"), []
                 logs = dict(event.get("logs", {}))
                 if "step" in event:
                     logs["_step"] = event["step"]
-                self.history.append(logs)
                 replot = True
+                stages = self.experiment.compare_stages
+                if stages and event.get("stage") == stages[1]:
+                    self.companion.append(logs)
+                    continue
+                series = (event.get("fold"), event.get("stage"))
+                if series != self.series:  # a new fold or stage: its own curves
+                    self.series, self.history, self.companion = series, [], []
+                self.history.append(logs)
             elif kind == "early_stop":
                 self.best_epoch = event.get("best_epoch")
                 replot = True
@@ -302,8 +311,9 @@ class LabScreen(Screen):
             elif kind in TERMINAL_EVENTS:
                 self.status = kind
         if replot:
+            names = self.experiment.compare_stages or ("", "")
             for plot in self.query(MetricsPlot):
-                plot.set_history(self.history, self.best_epoch)
+                plot.set_history(self.history, self.best_epoch, self.companion, names)
         if self.status is not None:
             self._stop_polling()
             self._show_summary(self.status)

@@ -29,15 +29,27 @@ class MetricsPlot(PlotextPlot):
         self.mark: int | None = None
         self.overlay: list[dict[str, Any]] | None = None
         """Another run's epochs, drawn dotted for comparison."""
+        self.companion: list[dict[str, Any]] = []
+        """A second stage of the same run (from scratch), drawn as lines beside this one."""
+        self.names: tuple[str, str] = ("", "")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.replot()
 
-    def set_history(self, history: list[dict[str, Any]], mark: int | None = None) -> None:
-        """`mark`: an epoch to draw a vertical line at (where early stopping kept the weights)."""
+    def set_history(
+        self,
+        history: list[dict[str, Any]],
+        mark: int | None = None,
+        companion: list[dict[str, Any]] | None = None,
+        names: tuple[str, str] = ("", ""),
+    ) -> None:
+        """`mark`: an epoch to draw a vertical line at (where early stopping kept the weights).
+        `companion`: another stage's epochs, named `names[1]` against `names[0]` for these."""
         self.history = list(history)
         self.mark = mark
+        self.companion = list(companion or [])
+        self.names = names
         self.replot()
 
     def set_overlay(self, history: list[dict[str, Any]] | None) -> None:
@@ -57,6 +69,8 @@ class MetricsPlot(PlotextPlot):
         # The legend lives in the title: inside a small plot it would hide the lines.
         if by_step:  # the hard way reports its latest batch, and the test set
             plt.title(f"{self.title} per step  ▚ batch  ⣿ test")
+        elif self.companion:
+            plt.title(f"{self.title}  {self.names[0]} ▚⣿  {self.names[1]} •○")
         elif self.overlay:
             plt.title(f"{self.title}  ▚ ⣿ this run  × ○ the other")
         else:
@@ -68,6 +82,14 @@ class MetricsPlot(PlotextPlot):
             xs, ys = _downsample(epochs, values)
             points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
             plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
+        for key, marker in ((self.metric, "•"), (f"val_{self.metric}", "○")):
+            points = [
+                (i, h.get(key))
+                for i, h in enumerate(self.companion, start=1)
+                if h.get(key) is not None
+            ]
+            if points:
+                plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
         for key, marker in (
             ((self.metric, "×"), (f"val_{self.metric}", "○")) if self.overlay else ()
         ):

@@ -25,11 +25,13 @@ def describe_outcome(
         metric = reference.get("metric", "test_accuracy")
         text.append(METRIC_LABELS.get(metric, metric) + " ", style="bold")
         text.append(percent(finished.get("metrics", {}).get(metric)), style="bold green")
-        if reference:
+        if reference and reference.get("value") is not None:
             value = reference.get("value")
             digits = 0 if value is None or round(value * 100, 1) == round(value * 100) else 1
             text.append(f" (course: {percent(value, digits)})")
         text.append("\n")
+        for line in finished.get("comparison", []):
+            text.append(line + "\n", style="bold")
         stop = last("early_stop")
         if stop:
             text.append(

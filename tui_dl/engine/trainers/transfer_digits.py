@@ -1,0 +1,190 @@
+"""Transfer learning you can run offline: what a CNN learned on digits 0–4, reused for 5–9.
+
+Three stages, each reported as epochs tagged with `stage`:
+- base: a small CNN learns digits 0–4 from all their training images;
+- transfer: its convolutional layers (frozen, unless fine-tuning is asked for) under a new
+  head, which learns 5–9 from only `few` labelled examples;
+- scratch: the same network, fresh, trained on the same few examples — what the borrowed
+  features are worth.
+The transferred model is the run's model: its test-set predictions on 5–9 feed the confusion,
+mistakes, attention and confidence-probe views, where digits 0–4 (never taught to its head)
+play the course's egg rolls.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import keras
+import numpy as np
+
+from tui_dl.engine.reporter import EventReporter
+from tui_dl.engine.trainers.common import begin, make_optimizer, save_predictions, summary_params
+from tui_dl.engine.trainers.mnist_mlp import LOADERS, image_shape, prepare
+
+SPLIT = 5
+"""Classes below this are the base task; the rest the new one."""
+
+
+def conv_base() -> list[keras.layers.Layer]:
+    """The part that is transferred: two convolutions and poolings, flattened."""
+    return [
+        keras.layers.Conv2D(32, (3, 3), activation="relu", name="conv_1"),
+        keras.layers.MaxPooling2D((2, 2), name="pool_1"),
+        keras.layers.Conv2D(64, (3, 3), activation="relu", name="conv_2"),
+        keras.layers.MaxPooling2D((2, 2), name="pool_2"),
+        keras.layers.Flatten(name="features"),
+    ]
+
+
+def head(n_classes: int, prefix: str) -> list[keras.layers.Layer]:
+    return [
+        keras.layers.Dense(128, activation="relu", name=f"{prefix}_dense"),
+        keras.layers.Dropout(0.5, name=f"{prefix}_dropout"),
+        keras.layers.Dense(n_classes, activation="softmax", name=f"{prefix}_out"),
+    ]
+
+
+def network(base: list[keras.layers.Layer], name: str, prefix: str) -> keras.Sequential:
+    """One flat Sequential (so Grad-CAM finds the convolutions after the model is reloaded)."""
+    return keras.Sequential([keras.Input(shape=image_shape()), *base, *head(5, prefix)], name=name)
+
+
+def few_examples(labels: np.ndarray, few: int, seed: int) -> np.ndarray:
+    """`few` indices spread as evenly as possible over the classes present, seeded."""
+    rng = np.random.default_rng(seed)
+    classes = np.unique(labels)
+    picks = []
+    for k, c in enumerate(classes):
+        share = few // len(classes) + (1 if k < few % len(classes) else 0)
+        where = np.flatnonzero(labels == c)
+        picks.append(rng.choice(where, min(share, len(where)), replace=False))
+    return rng.permutation(np.concatenate(picks))
+
+
+def compile_model(model: keras.Model, learning_rate: float) -> keras.Model:
+    model.compile(
+        optimizer=make_optimizer("adam", learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+    start = begin(spec)
+    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
+
+    emit("phase", phase="loading data")
+    data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
+    shape = image_shape()
+    first = data.y_train < SPLIT
+    second_test = data.y_test >= SPLIT
+    x_a, y_a = prepare(data.x_train[first], shape), data.y_train[first]
+    x_a_test = prepare(data.x_test[data.y_test < SPLIT], shape)
+    y_a_test = data.y_test[data.y_test < SPLIT]
+    x_b_all, y_b_all = data.x_train[~first], data.y_train[~first] - SPLIT
+    pick = few_examples(y_b_all, p["few"], p["seed"])
+    x_b, y_b = prepare(x_b_all[pick], shape), y_b_all[pick]
+    x_b_test, y_b_test = prepare(data.x_test[second_test], shape), data.y_test[second_test] - SPLIT
+    names = data.class_names
+    cancel.raise_if_requested()
+
+    base = conv_base()
+    first_model = compile_model(network(base, "base_0_to_4", "old"), p["learning_rate"])
+    emit(
+        "started",
+        devices=devices,
+        device=spec["device"],
+        dataset=p["dataset"],
+        data_source=data.describe(),
+        n_train=int(len(x_a)),
+        n_few=int(len(x_b)),
+        n_test=int(len(x_b_test)),
+        tf_version=keras.version(),
+        model=summary_params(first_model),
+        reference=experiment.reference_fields(),
+        note=f"Base: {', '.join(names[:SPLIT])} ({len(x_a):,} images). New task: "
+        f"{', '.join(names[SPLIT:])} from {len(x_b)} examples, tested on {len(x_b_test):,}.",
+        stages=["base", "transfer", "scratch"],
+    )
+
+    def fit(model: keras.Model, x, y, val, epochs: int, stage: str) -> EventReporter:
+        reporter = EventReporter(
+            emit, cancel, samples=len(x), batch_size=p["batch_size"], extra={"stage": stage}
+        )
+        cancel.interruptible = False
+        model.fit(
+            x,
+            y,
+            batch_size=p["batch_size"],
+            epochs=epochs,
+            verbose=0,
+            validation_data=val,
+            callbacks=[reporter],
+        )
+        reporter.raise_if_nan(p["learning_rate"])
+        cancel.interruptible = True
+        cancel.raise_if_requested()
+        return reporter
+
+    train_start = time.monotonic()
+    emit("phase", phase=f"stage 1 of 3: the base network learns {names[0]}–{names[SPLIT - 1]}")
+    fit(first_model, x_a, y_a, (x_a_test, y_a_test), p["base_epochs"], "base")
+    _, base_accuracy = first_model.evaluate(x_a_test, y_a_test, verbose=0, batch_size=512)
+
+    frozen = p["freeze"] == "yes"
+    for layer in base:
+        layer.trainable = not frozen
+    transfer = compile_model(network(base, "transferred", "new"), p["learning_rate"])
+    how = "frozen" if frozen else "fine-tuned"
+    emit(
+        "phase",
+        phase=f"stage 2 of 3: a new head learns {names[SPLIT]}–{names[-1]} from "
+        f"{len(x_b)} examples, borrowed layers {how}",
+    )
+    reporter = fit(transfer, x_b, y_b, (x_b_test, y_b_test), p["epochs"], "transfer")
+
+    keras.utils.set_random_seed(p["seed"])
+    scratch = compile_model(network(conv_base(), "from_scratch", "new"), p["learning_rate"])
+    emit("phase", phase=f"stage 3 of 3: the same network from scratch on the same {len(x_b)}")
+    fit(scratch, x_b, y_b, (x_b_test, y_b_test), p["epochs"], "scratch")
+    train_s = time.monotonic() - train_start
+
+    emit("phase", phase="evaluating both on the test set")
+    test_loss, test_accuracy = transfer.evaluate(
+        x_b_test, y_b_test, verbose=0, batch_size=512, callbacks=[reporter]
+    )
+    _, scratch_accuracy = scratch.evaluate(x_b_test, y_b_test, verbose=0, batch_size=512)
+    cancel.raise_if_requested()
+    probabilities = transfer.predict(x_b_test, verbose=0, batch_size=1024)
+    emit("phase", phase="saving the transferred model and its predictions")
+    for layer in transfer.layers:  # saved as a plain model: the attention job needs no flags
+        layer.trainable = True
+    transfer.save(run_dir / "model.keras")
+    predictions = save_predictions(
+        run_dir,
+        data.x_test[second_test],
+        y_b_test,
+        probabilities,
+        list(names[SPLIT:]),
+    )
+    emit(
+        "finished",
+        metrics={
+            "test_accuracy": float(test_accuracy),
+            "test_loss": float(test_loss),
+            "scratch_accuracy": float(scratch_accuracy),
+            "base_accuracy": float(base_accuracy),
+        },
+        comparison=[
+            f"From scratch on the same {len(x_b)} examples: {scratch_accuracy * 100:.1f} %",
+            f"Base network on {names[0]}–{names[SPLIT - 1]}: {base_accuracy * 100:.1f} %",
+        ],
+        duration_s=round(time.monotonic() - started, 2),
+        train_s=round(train_s, 2),
+        artifacts={"model": "model.keras", "predictions": predictions, "log": "log.txt"},
+        data_source=data.describe(),
+        device=spec["device"],
+    )
