@@ -24,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
         "--screen",
         default="home",
         help="open on this screen: home, runs, lab, sweep, data, help, confusion, misclassified, "
-        "project:mammogram, "
+        "project:mammogram, imagenet (the model zoo), "
         "attention, probe, lesson:ID (see `tui-dl lessons`), ethics or ethics:PROJECT",
     )
     parser.add_argument(

@@ -18,6 +18,7 @@ from tui_dl.ui.screens import (
     EthicsScreen,
     HelpScreen,
     HomeScreen,
+    ImageNetScreen,
     LabScreen,
     LessonScreen,
     MisclassifiedScreen,
@@ -40,8 +41,8 @@ INSIGHTS = {
 """Screens about one finished run; `--run` defaults to the latest."""
 OWN_EXPERIMENT = {"reviews": "imdb-lstm"}
 """Views that belong to one experiment: `latest` means that experiment's latest run."""
-PROJECTS = {"mammogram": ProjectScreen}
-"""Course projects: a screen of their own instead of the lab."""
+PROJECTS = {"mammogram": ProjectScreen, "transfer-imagenet": ImageNetScreen}
+"""Course projects, and the model zoo (nothing to plot): a screen of their own, not the lab."""
 SCREENS = (
     "home",
     "runs",
@@ -49,6 +50,7 @@ SCREENS = (
     "data",
     "help",
     "sweep",
+    "imagenet",
     *INSIGHTS,
     "lesson:ID",
     "ethics[:PROJECT]",
@@ -110,6 +112,8 @@ class TuiDlApp(App[int]):
             self.action_help()
         elif screen == "sweep":
             self.action_open_sweep()
+        elif screen == "imagenet":
+            self.open_project("transfer-imagenet", run)
         elif screen in INSIGHTS:
             self.open_insight(screen, run or "latest", **filters)
         elif screen.startswith("lesson:"):
@@ -205,6 +209,11 @@ class TuiDlApp(App[int]):
             "Project: mammogram masses",
             "The course's final project: clean, k-fold, and the radiologists as referee",
             lambda: self.open_project("mammogram"),
+        )
+        yield SystemCommand(
+            "Model zoo: ImageNet classifier",
+            "A pretrained ResNet50, VGG16 or MobileNetV2 names your photo, and where it looked",
+            lambda: self.open_project("transfer-imagenet"),
         )
         yield SystemCommand(
             "Sweep: learning rates × batch sizes",

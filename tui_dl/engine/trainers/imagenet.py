@@ -20,6 +20,7 @@ import numpy as np
 from tui_dl.data.download import is_online
 from tui_dl.data.registry import DatasetUnavailable, get_dataset
 from tui_dl.data.sources import Located, fetch, find_local
+from tui_dl.data.status import SHORT_KINDS
 from tui_dl.engine.failures import RunFailure
 
 SIZE = 224
@@ -221,6 +222,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         "model": zoo.title,
         "weights": p["weights"],
         "weights_source": source,
+        "weights_from": SHORT_KINDS.get(weights.kind, weights.kind) if weights else "none",
         "class_names": names_source,
         "image": {"name": photo.name, "width": photo.width, "height": photo.height},
         "layer": zoo.layer,

@@ -6,6 +6,7 @@ from tui_dl.ui.screens.data import DataScreen
 from tui_dl.ui.screens.ethics import EthicsScreen
 from tui_dl.ui.screens.help import HelpScreen
 from tui_dl.ui.screens.home import HomeScreen
+from tui_dl.ui.screens.imagenet import ImageNetScreen
 from tui_dl.ui.screens.lab import LabScreen
 from tui_dl.ui.screens.lesson import LessonScreen
 from tui_dl.ui.screens.misclassified import MisclassifiedScreen
@@ -23,6 +24,7 @@ __all__ = [
     "EthicsScreen",
     "HelpScreen",
     "HomeScreen",
+    "ImageNetScreen",
     "LabScreen",
     "LessonScreen",
     "MisclassifiedScreen",

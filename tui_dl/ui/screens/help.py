@@ -30,6 +30,7 @@ KEYS = (
     ("n", "matrix", "counts or row rates"),
     ("→  ←", "digits, maps", "next and previous"),
     ("0–9  t  y  g", "maps", "map another class, the true one, its answer; go to image"),
+    ("ctrl+o  1–9  h", "model zoo", "pick a photo; another guess's map; photo or heatmap"),
     ("n  p", "lesson", "next, previous page (→ ← too, unless the widget uses them)"),
     ("tab", "lesson", "text ↔ widget; pgup pgdn scroll the text"),
     ("space s r x", "descent", "play, step, reset, random start"),

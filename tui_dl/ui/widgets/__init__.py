@@ -5,6 +5,7 @@ from tui_dl.ui.widgets.descent_bowl import DescentBowl
 from tui_dl.ui.widgets.descent_curve import DescentCurve
 from tui_dl.ui.widgets.ethics_checklist import EthicsChecklist
 from tui_dl.ui.widgets.metrics_plot import MetricsPlot
+from tui_dl.ui.widgets.photo_view import PhotoView
 from tui_dl.ui.widgets.run_form import RunForm
 from tui_dl.ui.widgets.run_progress import RunProgress
 from tui_dl.ui.widgets.run_summary import RunSummary, describe_outcome
@@ -17,6 +18,7 @@ __all__ = [
     "DescentCurve",
     "EthicsChecklist",
     "MetricsPlot",
+    "PhotoView",
     "RunForm",
     "RunProgress",
     "RunSummary",

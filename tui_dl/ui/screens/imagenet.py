@@ -1,0 +1,338 @@
+"""`--screen imagenet`: someone else's model names what is in your photo, and where it looked.
+
+Nothing trains here: the run loads a pretrained keras.applications network in its own
+process, and this screen follows its phases, then reads the run's imagenet.json (the top
+guesses) and imagenet.npz (the photo as the network saw it, one Grad-CAM map per guess).
+Reading those files again is all it takes to show an old run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.engine.experiments import get_experiment
+from tui_dl.text import duration
+from tui_dl.ui.screens.file_picker import FilePicker
+from tui_dl.ui.screens.imagenet_text import guess_prompt, result_notes, strip
+from tui_dl.ui.widgets import PhotoView, RunForm
+
+EXPERIMENT = "transfer-imagenet"
+POLL_S = 0.1
+LIVENESS_S = 2.0
+WIDE = 120
+"""From this many columns on, the photo and its heatmap stand side by side."""
+TALL = 44
+"""From this many rows on (and wide), every guess's map is shown small beneath them."""
+
+
+class ImageNetScreen(Screen):
+    CSS_PATH = "imagenet.tcss"
+    BINDINGS = [
+        Binding("ctrl+r", "start", "Name it", priority=True),
+        Binding("ctrl+o", "pick_image", "Pick image"),
+        Binding("c", "cancel", "Cancel"),
+        Binding("h", "toggle_heat", "Heatmap"),
+        *[Binding(str(d), f"guess({d})", show=False) for d in range(1, 10)],
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, experiment: str = EXPERIMENT, run_id: str | None = None) -> None:
+        super().__init__()
+        self.experiment = get_experiment(experiment)
+        self.run_id = run_id
+        self.status: str | None = None
+        self.result: dict[str, Any] | None = None
+        self.image: np.ndarray | None = None
+        self.maps: np.ndarray | None = None
+        self.chosen = 0
+        self.heat_on = True
+        self._reader: Any = None
+        self._timer: Timer | None = None
+        self._last_event_at = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="zoo"):
+            with VerticalScroll(id="zoo-side") as side:
+                side.border_title = "Your photo, their network"
+                yield RunForm(self.experiment, id="zoo-form")
+                yield Button("Name it  ctrl+r", id="zoo-start", variant="primary", compact=True)
+                yield Static("No run yet.", id="zoo-phase")
+                yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="zoo-bar")
+                yield Static("", id="zoo-error")
+                yield OptionList(id="zoo-guesses", compact=True)
+                yield Static("", id="zoo-notes")
+            with Vertical(id="zoo-view"):
+                yield Static("", id="zoo-caption")
+                with Horizontal(id="zoo-pictures"):
+                    yield PhotoView(id="zoo-plain")
+                    yield PhotoView(self._intro(), id="zoo-heat")
+                yield Static("", id="zoo-strip")
+                yield Static("", id="zoo-legend")
+        yield Footer()
+
+    def _intro(self) -> str:
+        return (
+            f"{self.experiment.summary}\n\n[dim]The course: {self.experiment.reference.text}."
+            "[/]\n\nName a photo of your own (ctrl+o picks one), choose a network, then "
+            "ctrl+r. The weights come from the Keras cache or a download; with Weights none "
+            "the same network runs untrained."
+        )
+
+    def on_mount(self) -> None:
+        self.title = "tui-dl model zoo"
+        self.sub_title = self.experiment.title
+        self.query_one("#zoo-guesses").display = False
+        self.query_one("#zoo-bar").display = False
+        self.load_gpus()
+        if self.run_id:
+            self.attach(self.run_id)
+        else:
+            self.query_one(RunForm).focus_first()
+        self.layout_pictures()
+
+    def on_resize(self) -> None:
+        self.layout_pictures()
+
+    @property
+    def wide(self) -> bool:
+        return self.size.width >= WIDE
+
+    def layout_pictures(self) -> None:
+        self.refresh_bindings()
+        self.set_class(self.wide, "-wide")
+        self.set_class(self.wide and self.size.height >= TALL, "-tall")
+        self.query_one("#zoo-plain").display = self.image is not None and self.wide
+        if self.result is not None:
+            self.show_guesses()
+
+    @work(thread=True, exclusive=True, group="gpus")
+    def load_gpus(self) -> None:
+        gpus = self.app.source.gpus()
+        if gpus and self.run_id is None:
+            self.app.call_from_thread(self.query_one(RunForm).set_gpus, gpus)
+
+    # ----- actions -------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.run_id is not None and self.status is None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start", "pick_image"):
+            return not self.running
+        if action == "cancel":
+            return self.running
+        if action == "toggle_heat":  # wide, the photo stands beside its heatmap anyway
+            return self.result is not None and not self.wide
+        if action == "guess":
+            return self.result is not None
+        return True
+
+    @on(Button.Pressed, "#zoo-start")
+    def start_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        try:
+            params, device = self.query_one(RunForm).read()
+            run_id = self.app.source.launch(self.experiment.name, params, device)
+        except (OSError, ValueError) as exc:
+            self.say_error(str(exc))
+            return
+        self.say_error("")
+        self.attach(run_id)
+
+    def say_error(self, message: str) -> None:
+        """A setting that cannot work, in red under the form (nothing was launched)."""
+        error = self.query_one("#zoo-error", Static)
+        error.update(Text(message, style="red"))
+        error.display = bool(message)
+
+    def action_pick_image(self) -> None:
+        def picked(path: Path | None) -> None:
+            if path is not None:
+                self.query_one("#field-image").value = str(path)
+                self.say_error("")
+
+        self.app.push_screen(FilePicker(Path.cwd(), "Choose a photo"), picked)
+
+    def action_cancel(self) -> None:
+        if self.running:
+            self.cancel_run(self.run_id)
+
+    @work(thread=True, group="cancel")
+    def cancel_run(self, run_id: str) -> None:
+        self.app.source.cancel(run_id)
+
+    def action_toggle_heat(self) -> None:
+        self.heat_on = not self.heat_on
+        self.show_picture()
+
+    def action_guess(self, number: int) -> None:
+        if self.result is not None and number <= len(self.result["top"]):
+            self.query_one("#zoo-guesses", OptionList).highlighted = number - 1
+
+    @on(OptionList.OptionHighlighted, "#zoo-guesses")
+    def guess_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.chosen = event.option_index
+        self.show_picture()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.switch_to_home()
+
+    # ----- following a run -----------------------------------------------------------------
+    def attach(self, run_id: str) -> None:
+        """Show a run from its first event: rebuilt from its files, then live if it still is."""
+        try:
+            run_id = self.app.source.resolve(run_id)
+            info = self.app.source.info(run_id)
+        except (LookupError, OSError, ValueError) as exc:
+            self.notify(str(exc), title="No such run", severity="error")
+            return
+        self._stop_polling()
+        self.run_id, self.status, self.result, self.image, self.maps = (
+            run_id,
+            None,
+            None,
+            None,
+            None,
+        )
+        self.sub_title = f"run {run_id}"
+        self.query_one(RunForm).fill(info.spec.get("params", {}), info.spec.get("device"))
+        self.say_error("")
+        self.query_one("#zoo-notes", Static).update("")
+        self.query_one("#zoo-guesses").display = False
+        self.query_one("#zoo-caption", Static).update("")
+        self.query_one("#zoo-legend", Static).update("")
+        self.query_one("#zoo-heat", PhotoView).say("")
+        self.query_one("#zoo-phase", Static).update("Starting TensorFlow…")
+        self.query_one("#zoo-bar").display = True
+        self._reader = self.app.source.reader(run_id)
+        self._last_event_at = time.monotonic()
+        self.apply(self._reader.read_new())
+        if self.status is None:
+            self._timer = self.set_interval(POLL_S, self.poll)
+        self.layout_pictures()
+        self.refresh_bindings()
+
+    def poll(self) -> None:
+        events = self._reader.read_new() if self._reader else []
+        now = time.monotonic()
+        if events:
+            self._last_event_at = now
+            self.apply(events)
+        elif now - self._last_event_at > LIVENESS_S:
+            self._last_event_at = now
+            if not self.app.source.is_active(self.run_id):
+                self.apply(self._reader.read_new())
+
+    def apply(self, events: list[dict[str, Any]]) -> None:
+        phase = self.query_one("#zoo-phase", Static)
+        for event in events:
+            kind = event.get("event")
+            if kind == "phase":
+                phase.update(event["phase"][:1].upper() + event["phase"][1:] + "…")
+            elif kind == "started":
+                model, image = event.get("model", {}), event.get("image", {})
+                self.query_one("#zoo-caption", Static).update(
+                    f"{model.get('name', '')} looks at {image.get('name', 'your photo')}…"
+                )
+            elif kind in TERMINAL_EVENTS:
+                self.status = kind
+                phase.update(
+                    f"Done in {duration(event.get('duration_s'))}."
+                    if kind == "finished"
+                    else kind.capitalize() + "."
+                )
+                if kind == "failed":
+                    self.failed(event.get("message", "The run failed."))
+                elif kind == "cancelled":
+                    self.query_one("#zoo-heat", PhotoView).say("Cancelled.")
+        if self.status is not None:
+            self._stop_polling()
+            self.query_one("#zoo-bar").display = False
+            if self.status == "finished":
+                self.load_result()
+            else:
+                self.query_one(RunForm).focus_first()  # change something and try again
+            self.refresh_bindings()
+
+    def failed(self, message: str) -> None:
+        self.query_one("#zoo-caption", Static).update("")
+        self.query_one("#zoo-heat", PhotoView).say(f"[red]The run failed.[/]\n\n{escape(message)}")
+
+    def _stop_polling(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    # ----- the result ----------------------------------------------------------------------
+    def load_result(self) -> None:
+        run_dir = self.app.source.info(self.run_id).run_dir
+        try:
+            result = json.loads((run_dir / "imagenet.json").read_text())
+            with np.load(run_dir / "imagenet.npz") as saved:
+                self.image, self.maps = saved["image"], saved["maps"]
+        except (OSError, ValueError, KeyError) as exc:
+            self.failed(f"The run's result cannot be read: {exc}")
+            return
+        self.result, self.chosen, self.heat_on = result, 0, True
+        self.query_one("#zoo-notes", Static).update(result_notes(result))
+        self.layout_pictures()
+        guesses = self.query_one("#zoo-guesses", OptionList)
+        guesses.display = True
+        guesses.highlighted = 0
+        guesses.focus()
+        self.show_picture()
+
+    def show_guesses(self) -> None:
+        guesses = self.query_one("#zoo-guesses", OptionList)
+        width = self.query_one("#zoo-side").content_size.width - 2
+        guesses.clear_options()
+        guesses.add_options([Option(guess_prompt(g, max(20, width))) for g in self.result["top"]])
+        guesses.highlighted = min(self.chosen, len(self.result["top"]) - 1)
+
+    def show_picture(self) -> None:
+        if self.result is None or self.image is None or self.maps is None:
+            return
+        guess = self.result["top"][self.chosen]
+        heat = self.maps[self.chosen] if self.heat_on or self.wide else None
+        self.query_one("#zoo-heat", PhotoView).show(self.image, heat)
+        self.query_one("#zoo-plain", PhotoView).show(self.image)
+        if heat is None:
+            caption = Text(f"What {self.result['model']} saw: 224×224")
+        else:
+            who = self.result["model"] if self.wide else "it"
+            caption = Text(f"Where {who} looked for ")
+            caption.append(guess["label"], style="bold")
+        self.query_one("#zoo-caption", Static).update(caption)
+        legend = f"1–{len(self.result['top'])} ↑↓ other guesses" + (
+            "" if self.wide else " · h photo/heat"
+        )
+        if heat is not None and not guess.get("looked", True):
+            legend = "Nothing in the last block raised this score: no map. " + legend
+        self.query_one("#zoo-legend", Static).update(Text(legend, style="dim"))
+        if self.has_class("-tall"):
+            width = self.query_one("#zoo-view").content_size.width
+            self.query_one("#zoo-strip", Static).update(
+                strip(self.image, self.maps, self.result["top"], self.chosen, width)
+            )
