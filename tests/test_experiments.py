@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import tui_dl
 from tests.conftest import SHARED_DATA
 from tui_dl.engine import EXPERIMENTS, EventLog, launch_run
 
@@ -28,8 +29,14 @@ def finished(experiment: str, params: dict, **kwargs) -> list[dict]:
 
 def test_every_experiment_names_the_course_figure_and_its_runner():
     for experiment in EXPERIMENTS.values():
-        assert 0 < experiment.reference.value <= 1 and experiment.reference.text
+        ref = experiment.reference
+        if ref.value is None:  # an exercise of ours: the text says the course gave no figure
+            assert ref.text.startswith("no figure of its own")
+        else:
+            assert 0 < ref.value <= 1 and ref.text
         assert ":" in experiment.runner and experiment.defaults()
+        module, _, func = experiment.runner.partition(":")
+        assert (Path(tui_dl.__file__).parent.parent / (module.replace(".", "/") + ".py")).is_file()
 
 
 @pytest.mark.slow
