@@ -361,6 +361,18 @@ async def test_ctrl_r_launches_with_the_form_and_an_empty_image_is_refused(sourc
         )
 
 
+async def test_a_picked_photo_is_drawn_before_any_run(source, photo):
+    app = make_app(source=source, screen="imagenet")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hint = str(app.screen.query_one("#zoo-weights", Static).render())
+        assert "ResNet50 ImageNet weights: not here" in hint  # offline, nothing cached
+        app.screen.preview(photo)
+        await settle(pilot)
+        assert caption(app) == "Your photo: house.png (96×72)"
+        assert app.screen.query_one("#zoo-heat", PhotoView).image.shape == (224, 224, 3)
+
+
 def test_snapshot_finished(snap_compare, source):
     app = make_app(source=source, screen="imagenet", run=RUN)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import Button, Footer, Header, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 
 from tui_dl.engine.events import TERMINAL_EVENTS
@@ -76,6 +76,7 @@ class ImageNetScreen(Screen):
                 yield Static("No run yet.", id="zoo-phase")
                 yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="zoo-bar")
                 yield Static("", id="zoo-error")
+                yield Static("", id="zoo-weights")
                 yield OptionList(id="zoo-guesses", compact=True)
                 yield Static("", id="zoo-notes")
             with Vertical(id="zoo-view"):
@@ -118,9 +119,29 @@ class ImageNetScreen(Screen):
         self.refresh_bindings()
         self.set_class(self.wide, "-wide")
         self.set_class(self.wide and self.size.height >= TALL, "-tall")
-        self.query_one("#zoo-plain").display = self.image is not None and self.wide
+        self.query_one("#zoo-plain").display = self.result is not None and self.wide
         if self.result is not None:
             self.show_guesses()
+
+    @on(Select.Changed, "#field-model, #field-weights")
+    def settings_changed(self) -> None:
+        """Say before launch where the weights will come from (a few file stats: no worker)."""
+        from tui_dl.data.sources import missing
+
+        model = str(self.query_one("#field-model", Select).value)
+        text = Text("")
+        if self.query_one("#field-weights", Select).value != "none":
+            absent = missing((f"{model}-weights",), self.app.data_dir)
+            size = absent[0].count.rpartition(", ")[2] if absent else ""
+            text = Text(
+                f"{absent[0].title}: not here — a run downloads {size}, online only."
+                if absent
+                else "Weights: on this machine.",
+                style="yellow" if absent else "dim",
+            )
+        hint = self.query_one("#zoo-weights", Static)
+        hint.update(text)
+        hint.display = bool(text.plain) and self.result is None  # a result needs the room
 
     @work(thread=True, exclusive=True, group="gpus")
     def load_gpus(self) -> None:
@@ -169,8 +190,39 @@ class ImageNetScreen(Screen):
             if path is not None:
                 self.query_one("#field-image").value = str(path)
                 self.say_error("")
+                self.preview(path)
 
         self.app.push_screen(FilePicker(Path.cwd(), "Choose a photo"), picked)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def preview(self, path: Path) -> None:
+        """The picked photo at once, as the network will see it (Pillow only, no TensorFlow)."""
+        from PIL import Image, ImageOps
+
+        try:
+            with Image.open(path) as image:
+                size = image.size
+                pixels = np.asarray(
+                    ImageOps.exif_transpose(image).convert("RGB").resize((224, 224)), np.uint8
+                )
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            self.app.call_from_thread(self.say_error, f"{path.name}: not a picture ({exc})")
+            return
+        self.app.call_from_thread(self._show_preview, pixels, f"{path.name} ({size[0]}×{size[1]})")
+
+    def _show_preview(self, pixels: np.ndarray, name: str) -> None:
+        if self.running:
+            return
+        self.result, self.image, self.maps = None, pixels, None
+        self.query_one("#zoo-guesses").display = False
+        self.query_one("#zoo-notes", Static).update("")
+        self.query_one("#zoo-strip", Static).update("")
+        self.query_one("#zoo-heat", PhotoView).show(pixels)
+        self.query_one("#zoo-plain").display = False
+        self.query_one("#zoo-caption", Static).update(f"Your photo: {name}")
+        legend = Text("ctrl+r: what does the network say it is?", style="dim")
+        self.query_one("#zoo-legend", Static).update(legend)
+        self.refresh_bindings()
 
     def action_cancel(self) -> None:
         if self.running:
@@ -296,6 +348,7 @@ class ImageNetScreen(Screen):
             self.failed(f"The run's result cannot be read: {exc}")
             return
         self.result, self.chosen, self.heat_on = result, 0, True
+        self.query_one("#zoo-weights").display = False
         self.query_one("#zoo-notes", Static).update(result_notes(result))
         self.layout_pictures()
         guesses = self.query_one("#zoo-guesses", OptionList)
