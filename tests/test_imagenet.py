@@ -19,6 +19,7 @@ from tui_dl.data import DATASETS, locate, status_rows
 from tui_dl.data.cli import data_fetch_command
 from tui_dl.engine import EventLog, get_experiment, launch_run
 from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.engine.trainers.imagenet import label
 from tui_dl.render_rgb import fit, render_photo
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens import ImageNetScreen
@@ -59,7 +60,11 @@ def run_to_the_end(params: dict) -> tuple[Path, list[dict]]:
 
 # ----- the engine ---------------------------------------------------------------------------
 @pytest.mark.slow
-def test_headless_run_names_the_photo_and_keeps_its_maps(photo, capsys):
+def test_headless_run_names_the_photo_and_keeps_its_maps(photo, capsys, tmp_path):
+    models = tmp_path / "keras" / "models"  # the class names, where Keras caches them
+    models.mkdir(parents=True)
+    index = {str(i): [f"n{i:08d}", f"thing_{i}"] for i in range(1000)}
+    (models / "imagenet_class_index.json").write_text(json.dumps(index))
     code = main(
         [
             "run",
@@ -79,9 +84,9 @@ def test_headless_run_names_the_photo_and_keeps_its_maps(photo, capsys):
     report = json.loads(out.strip().splitlines()[-1])
     assert code == 0 and report["status"] == "finished", report
     assert [g["rank"] for g in report["top"]] == [1, 2, 3]
-    assert report["top"][0]["label"].startswith("class ")  # offline: no class names file
+    assert report["top"][0]["label"] == f"thing {report['top'][0]['index']}"
     assert report["metrics"]["top1_probability"] == report["top"][0]["probability"]
-    assert "1. class" in err and "untrained MobileNetV2" in err
+    assert "1. thing" in err and "untrained MobileNetV2" in err
 
     run_dir = Path(report["run_dir"])
     events = EventLog(run_dir).read_all()
@@ -110,6 +115,24 @@ def test_offline_without_weights_fails_in_a_second_naming_the_file(photo):
     assert "`tui-dl data fetch resnet50-weights`" in message
     assert "Traceback" not in message
     assert time.monotonic() - started < 10  # decided before TensorFlow starts
+
+
+@pytest.mark.slow
+def test_a_weights_file_keras_cannot_read_fails_plainly(photo, tmp_path):
+    models = tmp_path / "keras" / "models"
+    models.mkdir(parents=True)
+    (models / "vgg16_weights_tf_dim_ordering_tf_kernels.h5").write_text("half a download")
+    _, events = run_to_the_end({"image": str(photo), "model": "vgg16"})
+    assert events[-1]["error_type"] == "BadWeights"
+    assert "`tui-dl data fetch vgg16-weights` again" in events[-1]["message"]
+
+
+def test_without_the_class_names_file_classes_go_by_number():
+    assert label(None, 386) == ("", "class 386")
+    assert label([("n02504458", "African_elephant")] * 1000, 386) == (
+        "n02504458",
+        "African elephant",
+    )
 
 
 def test_a_file_that_is_not_a_picture_fails_plainly(tmp_path):
