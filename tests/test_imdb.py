@@ -155,3 +155,16 @@ def test_the_lstm_trains_through_the_engine_and_numpy_reads_it_like_keras(tmp_pa
 def test_a_run_without_weights_says_so(tmp_path):
     with pytest.raises(NoSentimentModel, match="once training has finished"):
         SentimentModel.load(tmp_path)
+
+
+@pytest.mark.slow
+def test_offline_without_the_reviews_the_run_fails_in_plain_words():
+    from test_engine import ended, wait_for
+
+    handle = launch_run("imdb-lstm", {"epochs": 1}, device="cpu")
+    events = wait_for(handle.run_dir, ended, timeout=60)
+    failed = events[-1]
+    assert failed["event"] == "failed" and failed["error_type"] == "DatasetUnavailable"
+    assert failed["message"].startswith("IMDB reviews is not on this machine.")
+    assert "tui-dl data fetch imdb" in failed["message"]
+    assert "Traceback" not in failed["message"]
