@@ -31,3 +31,8 @@ def ago(timestamp: float, now: float | None = None) -> str:
     if delta < 86400:
         return f"{int(delta // 3600)} h ago"
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
+
+
+def sentence(text: str) -> str:
+    """First letter up, the rest as written ("starting TensorFlow" → "Starting TensorFlow")."""
+    return text[:1].upper() + text[1:]

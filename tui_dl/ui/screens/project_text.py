@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from tui_dl.text import duration, percent
+from tui_dl.text import duration, percent, sentence
 
 
 def _table(*columns: str) -> Table:
@@ -109,7 +109,7 @@ def fold_table(folds: list[dict], live: dict, status: str | None, experiment: An
                 )
             )
         else:
-            lines.append(Text(f"{str(live.get('phase', 'starting')).capitalize()}…", style="bold"))
+            lines.append(Text(f"{sentence(str(live.get('phase', 'starting')))}…", style="bold"))
     elif status == "finished":
         lines.append(Text("All folds done — the report is in step 5.", style="bold green"))
     elif status == "failed":

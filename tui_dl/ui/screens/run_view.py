@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 
 from tui_dl.analysis import Predictions, load_predictions
 from tui_dl.analysis.predictions import NoPredictions
+from tui_dl.text import sentence
 
 INSIGHTS = (
     ("m", "confusion", "Matrix"),
@@ -98,7 +99,7 @@ class RunViewScreen(Screen):
         def poll() -> None:
             for event in reader.read_new():
                 if event["event"] == "phase":
-                    self.say(event["phase"].capitalize() + "…")
+                    self.say(sentence(event["phase"]) + "…")
                 elif event["event"] in ("finished", "failed"):
                     timer.stop()
                     self.say("")

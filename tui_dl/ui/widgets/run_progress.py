@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
-from tui_dl.text import duration
+from tui_dl.text import duration, sentence
 
 
 class RunProgress(Vertical):
@@ -40,7 +40,7 @@ class RunProgress(Vertical):
         phase = self.query_one("#phase", Static)
         bar = self.query_one("#bar", ProgressBar)
         if kind == "phase":
-            phase.update(event["phase"].capitalize() + "…")
+            phase.update(sentence(event["phase"]) + "…")
             if event["phase"] == "training":
                 bar.update(total=event["epochs"] * event["steps"], progress=0)
         elif kind == "progress":
