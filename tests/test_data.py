@@ -339,7 +339,11 @@ def test_fetch_command_offline_is_one_line_per_dataset(isolated, capsys):
     assert time.perf_counter() - start < 3
     assert code == 1
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == len(DATASETS)
+    from tui_dl.data.registry import MODEL_FILES
+
+    assert len(lines) == len(DATASETS) - len(MODEL_FILES) + 1  # the weights: one closing note
+    assert lines[-1].startswith("Pretrained ImageNet weights are not part of all")
+    assert not any(line.startswith(("✗ vgg16", "✓ vgg16")) for line in lines)
     assert "Traceback" not in "\n".join(lines)
     assert "already here" in next(line for line in lines if "fashion-mnist:" in line)
     imdb = next(line for line in lines if line.startswith("✗ imdb"))

