@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
@@ -33,6 +33,8 @@ from tui_dl.text import percent
 EXPERIMENT = "imdb-lstm"
 SHOWN_INDICES = 24
 """How many of a review's indices to print as numbers before its words."""
+WIDE = 120
+"""From this many columns on, the review and the sentence stand side by side."""
 SWING = 0.05
 """A word that moves the verdict by this much gets an arrow."""
 
@@ -105,24 +107,28 @@ class ReviewsScreen(Screen):
         yield Header()
         with Vertical(id="reviews"):
             yield Static("Loading the run's reviews…", id="reviews-stats")
-            with VerticalScroll(id="review-box") as box:
-                box.border_title = "A test review"
-                yield Static("", id="review-numbers")
-                yield Static("", id="review-words")
-            with Vertical(id="sentence-box") as box:
-                box.border_title = "Your own sentence"
-                yield Input(
-                    placeholder="Type a review and press Enter",
-                    id="sentence",
-                    disabled=True,
-                    compact=True,
-                )
-                yield Static("", id="sentence-verdict")
+            with Container(id="reviews-panes"):
+                with VerticalScroll(id="review-box") as box:
+                    box.border_title = "A test review"
+                    yield Static("", id="review-numbers")
+                    yield Static("", id="review-words")
+                with Vertical(id="sentence-box") as box:
+                    box.border_title = "Your own sentence"
+                    yield Input(
+                        placeholder="Type a review and press Enter",
+                        id="sentence",
+                        disabled=True,
+                        compact=True,
+                    )
+                    yield Static("", id="sentence-verdict")
         yield Static(
             "→/← reviews · w the model's worst mistakes · tab to type · esc back",
             id="reviews-hint",
         )
         yield Footer()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE, "-wide")
 
     def on_mount(self) -> None:
         self.title = "reading reviews"
