@@ -15,7 +15,10 @@ alternating which goes first, with the same device environment (CPU) and the sam
   same folds, epochs and batch size;
 * tf-lowlevel (raw TensorFlow, no Keras) — steps per second after the first plotted point: the
   engine's `epoch_end` event times against the same loop in `plain_lowlevel.py`, built from the
-  trainer's own `RawNetwork`/`make_step`.
+  trainer's own `RawNetwork`/`make_step`;
+* imdb-lstm — seconds per epoch, as for the image experiments, against the course's script
+  (`plain_imdb.py`). Both read the same IMDB files; without real ones (`TUI_DL_DATA`, offline),
+  a synthetic corpus of the real shapes (`synthetic_imdb.py`, 2,000 test reviews) stands in.
 
 The ratio is engine time ÷ plain time per unit (1.00 = the same; below 1 the app is faster;
 the inverse of a throughput ratio), median over repeats of the per-pair ratios. `others` is how
@@ -44,7 +47,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 IMAGE_EXPERIMENTS = ("mnist-mlp", "mnist-mlp-dropout", "mnist-cnn")
-ALL = (*IMAGE_EXPERIMENTS, "votes-kfold", "tf-lowlevel")
+ALL = (*IMAGE_EXPERIMENTS, "votes-kfold", "tf-lowlevel", "imdb-lstm")
 IMAGE_DEFAULTS = {
     "mnist-mlp": {"epochs": 5, "train_limit": 0},
     "mnist-mlp-dropout": {"epochs": 5, "train_limit": 0},
@@ -123,6 +126,8 @@ def settings(experiment: str, args: argparse.Namespace) -> dict[str, int]:
         return {"epochs": args.kfold_epochs, "k": args.k}
     if experiment == "tf-lowlevel":
         return {"steps": args.steps}
+    if experiment == "imdb-lstm":
+        return {"epochs": args.epochs or 3, "train_limit": args.imdb_train_limit}
     p = dict(IMAGE_DEFAULTS[experiment])
     if args.epochs:
         p["epochs"] = args.epochs
@@ -138,6 +143,9 @@ def run_plain(experiment: str, p: dict[str, int], log: Path) -> Timing:
         command = [str(HERE / "plain_kfold.py"), "--epochs", str(p["epochs"]), "--k", str(p["k"])]
     elif experiment == "tf-lowlevel":
         command = [str(HERE / "plain_lowlevel.py"), "--steps", str(p["steps"])]
+    elif experiment == "imdb-lstm":
+        command = [str(HERE / "plain_imdb.py"), "--epochs", str(p["epochs"])]
+        command += ["--train-limit", str(p["train_limit"])]
     else:
         command = [str(HERE / "plain_fit.py"), "--experiment", experiment]
         command += ["--epochs", str(p["epochs"]), "--train-limit", str(p["train_limit"])]
@@ -192,6 +200,12 @@ def run_engine(experiment: str, p: dict[str, int], store) -> Timing:
     return Timing("engine", unit, started["n_train"], train_s, durations, [e["t"] for e in epochs])
 
 
+def imdb_here() -> bool:
+    from tui_dl.data.sources import missing
+
+    return not missing(("imdb", "imdb-word-index"))
+
+
 def shown(seconds: float, unit: str) -> str:
     """Seconds per epoch or fold; steps per second for steps."""
     return f"{1 / seconds:,.0f} steps/s" if unit == "step" else f"{seconds:.3f} s/{unit}"
@@ -220,6 +234,9 @@ def main() -> int:
     parser.add_argument("--kfold-epochs", type=int, default=100, help="votes-kfold")
     parser.add_argument("--k", type=int, default=5, help="votes-kfold folds")
     parser.add_argument("--steps", type=int, default=2000, help="tf-lowlevel")
+    parser.add_argument(
+        "--imdb-train-limit", type=int, default=2000, help="imdb-lstm reviews (0 = all 25,000)"
+    )
     args = parser.parse_args()
     names = ALL if args.experiments == "all" else tuple(args.experiments.split(","))
     unknown = set(names) - set(ALL)
@@ -240,7 +257,14 @@ def main() -> int:
             f"{'rep':>3} {'experiment':<18} {'kind':<6} {'fit_s':>7} {'per unit':>16}"
             f" {'span':>16} {'best':>16} {'others':>7}"
         )
+        shared_data = os.environ.get("TUI_DL_DATA", "")
         for experiment in names:
+            os.environ["TUI_DL_DATA"] = shared_data
+            if experiment == "imdb-lstm" and not imdb_here():
+                from synthetic_imdb import write
+
+                print("# no IMDB files here: a synthetic corpus of the real shapes", flush=True)
+                os.environ["TUI_DL_DATA"] = str(write(Path(home) / "imdb", 25_000, 2_000))
             p = settings(experiment, args)
             print(f"# {experiment}: {p}", flush=True)
             pairs = results.setdefault(experiment, [])

@@ -24,8 +24,8 @@ def _parser() -> argparse.ArgumentParser:
         "--screen",
         default="home",
         help="open on this screen: home, runs, lab, sweep, data, help, confusion, misclassified, "
-        "project:mammogram, imagenet (the model zoo), "
-        "attention, probe, lesson:ID (see `tui-dl lessons`), ethics or ethics:PROJECT",
+        "attention, probe, reviews (an imdb-lstm run), project:mammogram, imagenet (the model "
+        "zoo), lesson:ID (see `tui-dl lessons`), ethics or ethics:PROJECT",
     )
     parser.add_argument(
         "--run", metavar="ID", help="a run id (or `latest`) for the lab and the run screens"
