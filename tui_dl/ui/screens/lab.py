@@ -107,12 +107,17 @@ class LabScreen(Screen):
             names = " and ".join(d.title for d in absent)
             fetch = absent[0].name
             self.app.call_from_thread(
-                self.query_one("#data-warning", Static).update,
+                self._warn_data,
                 f"{names}: not on this machine. A run downloads them first, which needs the "
                 f"internet; without it, run `tui-dl data fetch {fetch}` on a machine that has "
                 "it and copy ~/.keras/datasets here, or point TUI_DL_DATA at a folder holding "
                 "the files.",
             )
+
+    def _warn_data(self, text: str) -> None:
+        warning = self.query_one("#data-warning", Static)
+        warning.update(text)
+        warning.display = True
 
     @work(thread=True, exclusive=True, group="gpus")
     def load_gpus(self) -> None:
