@@ -362,3 +362,14 @@ def sample_sweep(cells_done: int = 6, epochs_of_next: int = 1) -> tuple[FakeSwee
         events.append({"event": "finished", "t": T0 + 60, "finished": 5, "failed": 1})
     spec = sweep_spec(SWEEP_ID, SWEEP_RATES, SWEEP_BATCHES)
     return FakeSweep(SWEEP_ID, events, spec=spec), runs
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and the screen repaint, with the text cursor still (for snapshots)."""
+    from textual.widgets import Input
+
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()

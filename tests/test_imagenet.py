@@ -13,7 +13,7 @@ from PIL import Image
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
-from tests.fakes import T0, FakeRun, FakeRunSource
+from tests.fakes import T0, FakeRun, FakeRunSource, settle
 from tui_dl.cli import main
 from tui_dl.data import DATASETS, locate, status_rows
 from tui_dl.data.cli import data_fetch_command
@@ -320,14 +320,6 @@ def source(tmp_path) -> FakeRunSource:
         launch_events=zoo_events()[:3],
         launch_delivered=3,
     )
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 def caption(app) -> str:

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from tests.artifacts import imdb_events, write_imdb_run
-from tests.fakes import FakeRun, FakeRunSource, mnist_events
+from tests.fakes import FakeRun, FakeRunSource, mnist_events, settle
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens import LabScreen, ReviewsScreen
 
@@ -26,14 +26,6 @@ def source_with(tmp_path, finished: bool = True) -> FakeRunSource:
             FakeRun(MNIST, mnist_events(10, end="finished")),
         ]
     )
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 def text_of(app, selector: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.artifacts import write_attention, write_predictions, write_probe
-from tests.fakes import FakeRun, FakeRunSource, mnist_events, sample_runs
+from tests.fakes import FakeRun, FakeRunSource, mnist_events, sample_runs, settle
 from tui_dl.analysis import load_predictions, mistakes
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens import (
@@ -37,14 +37,6 @@ def source(run_dir):
     runs = sample_runs()
     runs[0] = FakeRun(FINISHED, mnist_events(10, end="finished"), run_dir=run_dir)
     return FakeRunSource(runs)
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 async def test_arrows_walk_the_matrix_and_enter_opens_that_cell(source, run_dir):

@@ -4,20 +4,11 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
 
-from tests.fakes import FakeRunSource, sample_runs
+from tests.fakes import FakeRunSource, sample_runs, settle
 from tui_dl.ui.app import make_app
 
 SIZE = (80, 24)
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 @pytest.fixture

@@ -5,20 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input
 
-from tests.fakes import FakeRunSource, sample_runs, sample_sweep, sweep_cell_events
+from tests.fakes import FakeRunSource, sample_runs, sample_sweep, settle, sweep_cell_events
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens import SweepScreen
 from tui_dl.ui.widgets import SweepPlot
 
 SIZE = (80, 24)
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 def source_with(cells_done: int | None = None, epochs_of_next: int = 1) -> FakeRunSource:

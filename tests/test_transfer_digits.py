@@ -8,10 +8,9 @@ import json
 
 import numpy as np
 import pytest
-from textual.widgets import Input
 
 from tests.artifacts import transfer_events
-from tests.fakes import FakeRun, FakeRunSource
+from tests.fakes import FakeRun, FakeRunSource, settle
 from tui_dl.engine import RunStore, launch_run
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.jobs import launch_job
@@ -70,14 +69,6 @@ def test_three_stages_through_the_engine_then_the_probe_shows_it_digits_it_never
 
 def source_with(end: str | None = "finished") -> FakeRunSource:
     return FakeRunSource([FakeRun(RUN, transfer_events(end), experiment="transfer-digits")])
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 async def test_the_lab_plots_transfer_against_from_scratch_and_reports_both():

@@ -155,6 +155,30 @@ class Experiment:
         return merged
 
 
+def fit_params(examples: str, everything: str) -> tuple[Param, ...]:
+    """Early stopping, a limit on the training examples, the seed: every `fit` experiment's."""
+    return (
+        Param(
+            "patience",
+            "Early stop",
+            0,
+            int,
+            minimum=0,
+            maximum=1000,
+            help="stop after this many epochs without a better validation loss (0 = off)",
+        ),
+        Param(
+            "train_limit",
+            "Train limit",
+            0,
+            int,
+            minimum=0,
+            help=f"use only the first N training {examples} (0 = {everything})",
+        ),
+        Param("seed", "Seed", 42, int, minimum=0),
+    )
+
+
 def image_params(
     epochs: int, batch_size: int, learning_rate: float, optimizer: str, *extra: Param
 ) -> tuple[Param, ...]:
@@ -174,24 +198,7 @@ def image_params(
         *extra,
         Param("optimizer", "Optimizer", optimizer, str, choices=("rmsprop", "adam", "sgd")),
         Param("dataset", "Dataset", "mnist", str, choices=("mnist", "fashion-mnist")),
-        Param(
-            "patience",
-            "Early stop",
-            0,
-            int,
-            minimum=0,
-            maximum=1000,
-            help="stop after this many epochs without a better validation loss (0 = off)",
-        ),
-        Param(
-            "train_limit",
-            "Train limit",
-            0,
-            int,
-            minimum=0,
-            help="use only the first N training images (0 = all)",
-        ),
-        Param("seed", "Seed", 42, int, minimum=0),
+        *fit_params("images", "all"),
     )
 
 
@@ -419,24 +426,7 @@ IMDB_LSTM = Experiment(
         Param("units", "LSTM units", 128, int, minimum=1, maximum=4096),
         Param("dropout", "Dropout", 0.2, float, minimum=0.0, maximum=0.95),
         Param("recurrent_dropout", "Recurrent dropout", 0.2, float, minimum=0.0, maximum=0.95),
-        Param(
-            "patience",
-            "Early stop",
-            0,
-            int,
-            minimum=0,
-            maximum=1000,
-            help="stop after this many epochs without a better validation loss (0 = off)",
-        ),
-        Param(
-            "train_limit",
-            "Train limit",
-            0,
-            int,
-            minimum=0,
-            help="use only the first N training reviews (0 = all 25,000)",
-        ),
-        Param("seed", "Seed", 42, int, minimum=0),
+        *fit_params("reviews", "all 25,000"),
     ),
     notes=(
         "Each review is a list of word ranks (1 = the most frequent word), shifted by 3:\n"
