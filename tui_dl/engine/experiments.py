@@ -425,7 +425,7 @@ IMDB_LSTM = Experiment(
         Param("embedding", "Embedding size", 128, int, minimum=1, maximum=4096),
         Param("units", "LSTM units", 128, int, minimum=1, maximum=4096),
         Param("dropout", "Dropout", 0.2, float, minimum=0.0, maximum=0.95),
-        Param("recurrent_dropout", "Recurrent dropout", 0.2, float, minimum=0.0, maximum=0.95),
+        Param("recurrent_dropout", "Recur. dropout", 0.2, float, minimum=0.0, maximum=0.95),
         *fit_params("reviews", "all 25,000"),
     ),
     notes=(
