@@ -9,7 +9,6 @@ Reading those files again is all it takes to show an old run.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +20,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.text import duration
+from tui_dl.text import duration, sentence
+from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.screens.file_picker import FilePicker
 from tui_dl.ui.screens.imagenet_text import guess_prompt, result_notes, strip
 from tui_dl.ui.widgets import PhotoView, RunForm
 
 EXPERIMENT = "transfer-imagenet"
-POLL_S = 0.1
-LIVENESS_S = 2.0
 WIDE = 120
 """From this many columns on, the photo and its heatmap stand side by side."""
 TALL = 44
@@ -62,9 +59,7 @@ class ImageNetScreen(Screen):
         self.maps: np.ndarray | None = None
         self.chosen = 0
         self.heat_on = True
-        self._reader: Any = None
-        self._timer: Timer | None = None
-        self._last_event_at = 0.0
+        self.follower = RunFollower(self, self.apply)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -260,7 +255,6 @@ class ImageNetScreen(Screen):
         except (LookupError, OSError, ValueError) as exc:
             self.notify(str(exc), title="No such run", severity="error")
             return
-        self._stop_polling()
         self.run_id, self.status, self.result, self.image, self.maps = (
             run_id,
             None,
@@ -278,31 +272,16 @@ class ImageNetScreen(Screen):
         self.query_one("#zoo-heat", PhotoView).say("")
         self.query_one("#zoo-phase", Static).update("Starting TensorFlow…")
         self.query_one("#zoo-bar").display = True
-        self._reader = self.app.source.reader(run_id)
-        self._last_event_at = time.monotonic()
-        self.apply(self._reader.read_new())
-        if self.status is None:
-            self._timer = self.set_interval(POLL_S, self.poll)
+        self.follower.follow(run_id)
         self.layout_pictures()
         self.refresh_bindings()
-
-    def poll(self) -> None:
-        events = self._reader.read_new() if self._reader else []
-        now = time.monotonic()
-        if events:
-            self._last_event_at = now
-            self.apply(events)
-        elif now - self._last_event_at > LIVENESS_S:
-            self._last_event_at = now
-            if not self.app.source.is_active(self.run_id):
-                self.apply(self._reader.read_new())
 
     def apply(self, events: list[dict[str, Any]]) -> None:
         phase = self.query_one("#zoo-phase", Static)
         for event in events:
             kind = event.get("event")
             if kind == "phase":
-                phase.update(event["phase"][:1].upper() + event["phase"][1:] + "…")
+                phase.update(sentence(event["phase"]) + "…")
             elif kind == "started":
                 model, image = event.get("model", {}), event.get("image", {})
                 self.query_one("#zoo-caption", Static).update(
@@ -320,7 +299,6 @@ class ImageNetScreen(Screen):
                 elif kind == "cancelled":
                     self.query_one("#zoo-heat", PhotoView).say("Cancelled.")
         if self.status is not None:
-            self._stop_polling()
             self.query_one("#zoo-bar").display = False
             if self.status == "finished":
                 self.load_result()
@@ -331,11 +309,6 @@ class ImageNetScreen(Screen):
     def failed(self, message: str) -> None:
         self.query_one("#zoo-caption", Static).update("")
         self.query_one("#zoo-heat", PhotoView).say(f"[red]The run failed.[/]\n\n{escape(message)}")
-
-    def _stop_polling(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
 
     # ----- the result ----------------------------------------------------------------------
     def load_result(self) -> None:

@@ -7,7 +7,6 @@ redrawn once per epoch, progress text on every event — the keyboard never stal
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from textual import work
@@ -15,16 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Static
 
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.screens.run_view import insight_keys
 from tui_dl.ui.widgets import MetricsPlot, RunForm, RunProgress, RunSummary
 
-POLL_S = 0.1
-LIVENESS_S = 2.0
 WIDE = 120
 """Below this many columns the two plots stack instead of standing side by side."""
 
@@ -53,9 +50,7 @@ class LabScreen(Screen):
         """(fold, stage) whose curves the plots show: a k-fold run's fold, a staged run's stage."""
         self.companion: list[dict[str, Any]] = []
         """The compared stage's epochs (from scratch, against transfer)."""
-        self._reader: Any = None
-        self._timer: Timer | None = None
-        self._last_event_at = 0.0
+        self.follower = RunFollower(self, self.apply)
 
     @property
     def source(self) -> Any:
@@ -230,7 +225,7 @@ class LabScreen(Screen):
 
     def action_new_run(self) -> None:
         """Back to the form, keeping the last run's settings for a tweak-and-rerun."""
-        self._stop_polling()
+        self.follower.stop()
         self.run_id, self.status, self.events, self.history = None, None, [], []
         self.series, self.companion = (None, None), []
         self.best_epoch = None
@@ -254,7 +249,6 @@ class LabScreen(Screen):
     # ----- following a run -----------------------------------------------------------------
     def attach(self, run_id: str) -> None:
         """Show a run from its first event: rebuilt from the file, then live if it still is."""
-        self._stop_polling()
         try:
             run_id = self.source.resolve(run_id)
             info = self.source.info(run_id)
@@ -270,23 +264,8 @@ class LabScreen(Screen):
         form.set_editable(False)
         self.query_one("#start", Button).disabled = True
         self.query_one(RunProgress).reset("Starting TensorFlow…")
-        self._reader = self.source.reader(run_id)
-        self._last_event_at = time.monotonic()
-        self.apply(self._reader.read_new())
-        if self.status is None:
-            self._timer = self.set_interval(POLL_S, self.poll)
+        self.follower.follow(run_id)
         self.refresh_bindings()
-
-    def poll(self) -> None:
-        events = self._reader.read_new() if self._reader else []
-        now = time.monotonic()
-        if events:
-            self._last_event_at = now
-            self.apply(events)
-        elif now - self._last_event_at > LIVENESS_S:
-            self._last_event_at = now
-            if not self.source.is_active(self.run_id):
-                self.apply(self._reader.read_new())  # the store may have written the last word
 
     def apply(self, events: list[dict[str, Any]]) -> None:
         progress = self.query_one(RunProgress)
@@ -320,7 +299,6 @@ class LabScreen(Screen):
             for plot in self.query(MetricsPlot):
                 plot.set_history(self.history, self.best_epoch, self.companion, names)
         if self.status is not None:
-            self._stop_polling()
             self._show_summary(self.status)
             self.refresh_bindings()
             if self.status == "failed":
@@ -335,8 +313,3 @@ class LabScreen(Screen):
         except (LookupError, OSError, ValueError):
             pass
         self.query_one(RunSummary).show(status or "running", self.events, info_spec, log_path)
-
-    def _stop_polling(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None

@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.screens.file_picker import FilePicker
 from tui_dl.ui.screens.project_text import (
     data_steps,
@@ -53,8 +53,7 @@ class ProjectScreen(Screen):
         self.run_id = run_id
         self.status: str | None = None
         self.report: dict[str, Any] | None = None
-        self._reader: Any = None
-        self._timer: Timer | None = None
+        self.follower = RunFollower(self, self.apply)
         self._folds: list[dict[str, Any]] = []
         self._live: dict[str, Any] = {}
 
@@ -198,25 +197,14 @@ class ProjectScreen(Screen):
         except (LookupError, OSError, ValueError) as exc:
             self.notify(str(exc), title="No such run", severity="error")
             return
-        if self._timer:
-            self._timer.stop()
         self.run_id, self.status, self.report, self._folds, self._live = run_id, None, None, [], {}
         self.sub_title = f"run {run_id}"
         form = self.query_one(RunForm)
         form.fill(info.spec.get("params", {}), info.spec.get("device"))
-        self._reader = self.app.source.reader(run_id)
-        self.apply(self._reader.read_new())
+        self.follower.follow(run_id)
         if self.status is None:
-            self._timer = self.set_interval(0.2, self.poll)
             self.query_one(TabbedContent).active = "step-model"
         self.refresh_bindings()
-
-    def poll(self) -> None:
-        events = self._reader.read_new()
-        if events:
-            self.apply(events)
-        elif not self.app.source.is_active(self.run_id):
-            self.apply(self._reader.read_new())
 
     def apply(self, events: list[dict[str, Any]]) -> None:
         for event in events:
@@ -232,8 +220,6 @@ class ProjectScreen(Screen):
             fold_table(self._folds, self._live, self.status, self.experiment)
         )
         if self.status is not None:
-            if self._timer:
-                self._timer.stop()
             self.refresh_bindings()
             if self.status == "finished":
                 self.load_report()
