@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from tui_dl.engine.failures import RunFailure
+from tui_dl.engine.reporter import EventReporter
 
 
 def visible_devices(requested: str) -> list[dict[str, str]]:
@@ -122,3 +124,39 @@ class EarlyStop:
                 best_epoch=int(stopper.best_epoch) + 1,
                 patience=self.patience,
             )
+
+
+def fit_reported(
+    model: keras.Model,
+    x: Any,
+    y: Any,
+    validation: tuple[Any, Any],
+    p: dict[str, Any],
+    emit,
+    cancel,
+    epochs: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> tuple[EventReporter, float]:
+    """`model.fit` as every Keras trainer runs it: progress and epoch events (with `extra`
+    fields), a clean stop at the next batch on cancel, early stopping when `p["patience"]` asks,
+    a NaN loss turned into a failure. Returns the reporter (evaluate can report through it)
+    and the seconds spent fitting."""
+    reporter = EventReporter(emit, cancel, samples=len(x), batch_size=p["batch_size"], extra=extra)
+    stopper = EarlyStop(p.get("patience", 0))
+    cancel.interruptible = False  # from here on Keras stops cleanly at the next batch
+    start = time.monotonic()
+    model.fit(
+        x,
+        y,
+        batch_size=p["batch_size"],
+        epochs=epochs or p["epochs"],
+        verbose=0,
+        validation_data=validation,
+        callbacks=[reporter, *stopper.callbacks],
+    )
+    seconds = time.monotonic() - start
+    stopper.report(emit)
+    reporter.raise_if_nan(p["learning_rate"])
+    cancel.interruptible = True
+    cancel.raise_if_requested()
+    return reporter, seconds

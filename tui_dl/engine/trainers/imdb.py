@@ -18,8 +18,7 @@ import keras
 import numpy as np
 
 from tui_dl.data.reviews import Reviews, load_imdb, pad
-from tui_dl.engine.reporter import EventReporter
-from tui_dl.engine.trainers.common import EarlyStop, begin, make_optimizer, summary_params
+from tui_dl.engine.trainers.common import begin, fit_reported, make_optimizer, summary_params
 
 SAMPLES_PER_CLASS = 4
 WRONG = 6
@@ -151,24 +150,9 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         note=f"{p['vocabulary']:,} most frequent words, reviews cut or padded to "
         f"{p['maxlen']} words",
     )
-    reporter = EventReporter(emit, cancel, samples=len(x_train), batch_size=p["batch_size"])
-    stopper = EarlyStop(p["patience"])
-    cancel.interruptible = False
-    train_start = time.monotonic()
-    model.fit(
-        x_train,
-        reviews.y_train,
-        batch_size=p["batch_size"],
-        epochs=p["epochs"],
-        verbose=0,
-        validation_data=(x_test, reviews.y_test),
-        callbacks=[reporter, *stopper.callbacks],
+    reporter, train_s = fit_reported(
+        model, x_train, reviews.y_train, (x_test, reviews.y_test), p, emit, cancel
     )
-    train_s = time.monotonic() - train_start
-    stopper.report(emit)
-    reporter.raise_if_nan(p["learning_rate"])
-    cancel.interruptible = True
-    cancel.raise_if_requested()
 
     emit("phase", phase="evaluating on the test reviews")
     test_loss, test_accuracy = model.evaluate(

@@ -16,10 +16,9 @@ import keras
 import numpy as np
 
 from tui_dl.data import load_fashion_mnist, load_mnist
-from tui_dl.engine.reporter import EventReporter
 from tui_dl.engine.trainers.common import (
-    EarlyStop,
     begin,
+    fit_reported,
     make_optimizer,
     save_predictions,
     summary_params,
@@ -108,26 +107,17 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         model=summary_params(model),
         reference=experiment.reference_fields(),
     )
-    reporter = EventReporter(emit, cancel, samples=len(x_train), batch_size=p["batch_size"])
-    stopper = EarlyStop(p.get("patience", 0))
     x_test = prepare(data.x_test, shape)
     y_test_1hot = keras.utils.to_categorical(data.y_test, 10)
-    cancel.interruptible = False  # from here on Keras stops cleanly at the next batch
-    train_start = time.monotonic()
-    model.fit(
+    reporter, train_s = fit_reported(
+        model,
         prepare(x_train, shape),
         keras.utils.to_categorical(y_train, 10),
-        batch_size=p["batch_size"],
-        epochs=p["epochs"],
-        verbose=0,
-        validation_data=(x_test, y_test_1hot),
-        callbacks=[reporter, *stopper.callbacks],
+        (x_test, y_test_1hot),
+        p,
+        emit,
+        cancel,
     )
-    train_s = time.monotonic() - train_start
-    stopper.report(emit)
-    reporter.raise_if_nan(p["learning_rate"])
-    cancel.interruptible = True
-    cancel.raise_if_requested()
 
     emit("phase", phase="evaluating on the test set")
     test_loss, test_accuracy = model.evaluate(

@@ -20,7 +20,13 @@ import keras
 import numpy as np
 
 from tui_dl.engine.reporter import EventReporter
-from tui_dl.engine.trainers.common import begin, make_optimizer, save_predictions, summary_params
+from tui_dl.engine.trainers.common import (
+    begin,
+    fit_reported,
+    make_optimizer,
+    save_predictions,
+    summary_params,
+)
 from tui_dl.engine.trainers.mnist_mlp import LOADERS, image_shape, prepare
 
 SPLIT = 5
@@ -111,23 +117,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     )
 
     def fit(model: keras.Model, x, y, val, epochs: int, stage: str) -> EventReporter:
-        reporter = EventReporter(
-            emit, cancel, samples=len(x), batch_size=p["batch_size"], extra={"stage": stage}
-        )
-        cancel.interruptible = False
-        model.fit(
-            x,
-            y,
-            batch_size=p["batch_size"],
-            epochs=epochs,
-            verbose=0,
-            validation_data=val,
-            callbacks=[reporter],
-        )
-        reporter.raise_if_nan(p["learning_rate"])
-        cancel.interruptible = True
-        cancel.raise_if_requested()
-        return reporter
+        return fit_reported(model, x, y, val, p, emit, cancel, epochs, {"stage": stage})[0]
 
     train_start = time.monotonic()
     emit("phase", phase=f"stage 1 of 3: the base network learns {names[0]}–{names[SPLIT - 1]}")
