@@ -37,10 +37,9 @@ class Reading:
     """P(positive) after reading each of `words` (only words inside the window are read)."""
     probability: float
     """The verdict: P(positive) after the last word."""
-    first_read: int
-    """Index into `words` of the first word inside the model's window."""
-    prior: float = 0.5
-    """P(positive) before the first word: after the padding and the start mark."""
+    prior: float
+    """P(positive) before the words it compares: after the start mark (or, for a text longer
+    than the window, after the first word it reads)."""
 
     @property
     def unknown(self) -> list[str]:
@@ -120,8 +119,7 @@ class SentimentModel:
             typed=typed,
             opinions=per_index[1:],
             probability=float(steps[-1]),
-            first_read=max(0, first - 1),
-            prior=per_index[0] if first == 0 else per_index[first],
+            prior=per_index[first],
         )
 
 

@@ -17,6 +17,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -66,13 +67,9 @@ class Vocabulary:
             return OOV
         return rank + INDEX_FROM
 
-    @property
+    @cached_property
     def _ranks(self) -> dict[str, int]:
-        cached = self.__dict__.get("_rank_cache")
-        if cached is None:
-            cached = {w: r for r, w in enumerate(self.words, start=1)}
-            object.__setattr__(self, "_rank_cache", cached)
-        return cached
+        return {w: r for r, w in enumerate(self.words, start=1)}
 
     def encode(self, text: str) -> list[int]:
         """A sentence → indices, starting with the start mark, as Keras's loader produces."""

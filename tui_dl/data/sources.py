@@ -16,7 +16,7 @@ from typing import Literal
 
 from tui_dl import paths
 from tui_dl.data import download as net
-from tui_dl.data.registry import Candidate, Dataset, DatasetUnavailable, get_dataset
+from tui_dl.data.registry import DATASETS, Candidate, Dataset, DatasetUnavailable, get_dataset
 
 Kind = Literal["folder", "keras-cache", "system", "download", "offline-sample"]
 
@@ -167,8 +167,6 @@ def missing(
 ) -> list[Dataset]:
     """Those of `names` (registry names) with no copy here and no offline sample: a run will
     need the internet for them. Stats files only; unknown names are skipped."""
-    from tui_dl.data.registry import DATASETS
-
     return [
         DATASETS[name]
         for name in names
