@@ -51,9 +51,9 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=200)
     args = parser.parse_args()
 
-    from tui_dl.engine.child import CancelFlag
     from tui_dl.engine.events import append_event
-    from tui_dl.engine.reporter import EventReporter
+    from tui_dl.engine.jobs.child import CancelFlag
+    from tui_dl.engine.trainers.reporter import EventReporter
 
     with tempfile.TemporaryDirectory(prefix="tui-dl-cb-") as run_dir:
         run_dir = Path(run_dir)

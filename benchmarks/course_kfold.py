@@ -17,7 +17,7 @@ from sklearn.model_selection import cross_val_score
 from sklearn.preprocessing import StandardScaler
 
 from tui_dl.analysis.mammogram import prepare
-from tui_dl.data import locate
+from tui_dl.data.sources import locate
 
 
 def create_model() -> keras.Model:

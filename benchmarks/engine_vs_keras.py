@@ -1,7 +1,7 @@
 """Every experiment's training speed in the app's engine against a plain script of the same model.
 
 For each experiment, each repeat runs the plain baseline and an engine run (`launch_run`, i.e.
-`python -m tui_dl.engine.child` with its callbacks and events) as separate child processes,
+`python -m tui_dl.engine.jobs.child` with its callbacks and events) as separate child processes,
 alternating which goes first, with the same device environment (CPU) and the same data. Warm-up
 (tracing) is left out of both sides. What is compared:
 
@@ -168,7 +168,7 @@ def run_plain(experiment: str, p: dict[str, int], log: Path) -> Timing:
 
 def run_engine(experiment: str, p: dict[str, int], store) -> Timing:
     from tui_dl.engine.events import EventLog
-    from tui_dl.engine.launcher import launch_run
+    from tui_dl.engine.jobs.launch import launch_run
 
     os.environ.update(child_env())  # launch_run hands os.environ (+ the same) to the child
     handle = launch_run(experiment, p, device="cpu", store=store)

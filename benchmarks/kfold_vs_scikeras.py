@@ -39,7 +39,8 @@ def run_scikeras(epochs: int, k: int) -> tuple[float, float]:
 
 
 def run_engine(epochs: int, k: int) -> tuple[float, float]:
-    from tui_dl.engine import EventLog, launch_run
+    from tui_dl.engine.events import EventLog
+    from tui_dl.engine.jobs.launch import launch_run
 
     handle = launch_run("mammogram", {"epochs": epochs, "k": k}, device="cpu")
     if handle.wait() != 0:

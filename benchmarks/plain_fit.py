@@ -19,7 +19,7 @@ import time
 import keras
 
 from tui_dl.engine.experiments import EXPERIMENTS
-from tui_dl.engine.trainers.mnist_mlp import ARCHITECTURES, LOADERS, compile_model, prepare
+from tui_dl.engine.trainers.images import ARCHITECTURES, LOADERS, compile_model, prepare
 
 
 class EpochTimer(keras.callbacks.Callback):

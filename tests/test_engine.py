@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_dl.engine import EventLog, RunStore, cancel_run, launch_run
-from tui_dl.engine.events import TERMINAL_EVENTS
-from tui_dl.engine.store import pid_alive, read_pid
+from tui_dl.engine.events import TERMINAL_EVENTS, EventLog
+from tui_dl.engine.jobs.launch import cancel_run, launch_run
+from tui_dl.engine.store import RunStore, pid_alive, read_pid
 
 pytestmark = pytest.mark.slow
 

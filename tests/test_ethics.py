@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tui_dl import cli
-from tui_dl.ethics import (
+from tui_dl.lessons.ethics import (
     ITEM_IDS,
     ITEMS,
     Checklist,

@@ -9,7 +9,9 @@ import pytest
 
 import tui_dl
 from tests.conftest import SHARED_DATA
-from tui_dl.engine import EXPERIMENTS, EventLog, launch_run
+from tui_dl.engine.events import EventLog
+from tui_dl.engine.experiments import EXPERIMENTS
+from tui_dl.engine.jobs.launch import launch_run
 
 VOTES = Path(SHARED_DATA or "/nonexistent") / "uci" / "house-votes-84.data"
 needs_votes = pytest.mark.skipif(not VOTES.exists(), reason="TUI_DL_DATA lacks house-votes")

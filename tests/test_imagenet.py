@@ -15,15 +15,18 @@ from textual.widgets import Input, OptionList, Static
 
 from tests.fakes import T0, FakeRun, FakeRunSource, settle
 from tui_dl.cli import main
-from tui_dl.data import DATASETS, locate, status_rows
-from tui_dl.data.cli import data_fetch_command
-from tui_dl.engine import EventLog, get_experiment, launch_run
-from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.cli.data import data_fetch_command
+from tui_dl.data.registry import DATASETS
+from tui_dl.data.sources import locate
+from tui_dl.data.status import status_rows
+from tui_dl.engine.events import TERMINAL_EVENTS, EventLog
+from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.jobs.launch import launch_run
 from tui_dl.engine.trainers.imagenet import label
-from tui_dl.render_rgb import fit, render_photo
 from tui_dl.ui.app import make_app
-from tui_dl.ui.screens import ImageNetScreen
-from tui_dl.ui.widgets import PhotoView
+from tui_dl.ui.render.photos import fit, render_photo
+from tui_dl.ui.screens.imagenet import ImageNetScreen
+from tui_dl.ui.widgets.run.photo_view import PhotoView
 
 SIZE = (80, 24)
 RUN = "20261122-140000-transfer-imagenet-e1e1"

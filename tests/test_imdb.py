@@ -10,10 +10,11 @@ import pytest
 from artifacts import FAKE_WORDS, write_fake_imdb
 
 from tui_dl.analysis.sentiment import NoSentimentModel, SentimentModel, describe
-from tui_dl.data import DatasetUnavailable, status_rows
+from tui_dl.data.registry import DatasetUnavailable
 from tui_dl.data.reviews import OOV, START, Vocabulary, load_imdb, pad, tokens, window
-from tui_dl.engine import launch_run
+from tui_dl.data.status import status_rows
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.jobs.launch import launch_run
 
 TINY = {
     "epochs": 3,

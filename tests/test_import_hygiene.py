@@ -25,7 +25,7 @@ def heavy(modules: set[str], roots: tuple[str, ...]) -> list[str]:
 
 def test_the_app_and_cli_import_no_tensorflow():
     loaded = modules_after(
-        "import tui_dl.cli, tui_dl.ui.app, tui_dl.ui.screens, tui_dl.headless, tui_dl.data\n"
+        "import tui_dl.cli, tui_dl.ui.app, tui_dl.ui.screens, tui_dl.cli.run, tui_dl.data\n"
         "from tui_dl.ui.app import make_app\nmake_app()"
     )
     assert "textual" in loaded
@@ -34,9 +34,9 @@ def test_the_app_and_cli_import_no_tensorflow():
 
 def test_the_engine_imports_no_textual():
     loaded = modules_after(
-        "import tui_dl.engine, tui_dl.engine.child, tui_dl.engine.reporter\n"
-        "import tui_dl.engine.trainers.mnist_mlp, tui_dl.report, tui_dl.data\n"
-        "import tui_dl.engine.job, tui_dl.engine.insight_jobs, tui_dl.analysis"
+        "import tui_dl.engine, tui_dl.engine.jobs.child, tui_dl.engine.trainers.reporter\n"
+        "import tui_dl.engine.trainers.images, tui_dl.analysis.report, tui_dl.data\n"
+        "import tui_dl.engine.jobs.insight_child, tui_dl.engine.jobs.insight_tasks, tui_dl.analysis"
     )
     assert "keras" in loaded  # the trainer really was imported
     assert heavy(loaded, ("textual",)) == []

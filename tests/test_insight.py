@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from tui_dl.engine import EventLog, launch_run
-from tui_dl.engine.jobs import launch_job
+from tui_dl.engine.events import EventLog
+from tui_dl.engine.jobs.insights import launch_job
+from tui_dl.engine.jobs.launch import launch_run
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +32,7 @@ def shapes(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
 def test_grad_cam_on_a_tiny_cnn_points_at_the_evidence():
     import keras
 
-    from tui_dl.engine.insight import attention_maps, last_conv_layer
+    from tui_dl.engine.jobs.maps import attention_maps, last_conv_layer
 
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
@@ -94,7 +95,7 @@ def test_attention_and_probe_jobs_leave_their_artifacts(tmp_path):
 
 
 def test_a_job_on_a_run_without_a_model_fails_clearly(tmp_path):
-    from tui_dl.engine import RunStore
+    from tui_dl.engine.store import RunStore
 
     run_dir = RunStore().create({"experiment": "mnist-mlp", "params": {}, "device": "cpu"})
     job = launch_job(run_dir, "attention")

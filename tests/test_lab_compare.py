@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tests.fakes import FakeRun, FakeRunSource, mnist_events
 from tui_dl.ui.app import make_app
-from tui_dl.ui.widgets import MetricsPlot, RunSummary
+from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
+from tui_dl.ui.widgets.run.run_summary import RunSummary
 
 
 async def settle(pilot) -> None:

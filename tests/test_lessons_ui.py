@@ -7,17 +7,17 @@ import json
 from textual.widgets import OptionList
 
 from tests.fakes import FakeRunSource
-from tui_dl.ethics import checklist_path, load_checklist
 from tui_dl.lessons import load_progress
+from tui_dl.lessons.ethics import checklist_path, load_checklist
 from tui_dl.ui.app import make_app
-from tui_dl.ui.screens import EthicsScreen, HomeScreen, LessonScreen
-from tui_dl.ui.widgets import (
-    ActivationPlot,
-    DescentBowl,
-    DescentCurve,
-    EthicsChecklist,
-    SoftmaxBars,
-)
+from tui_dl.ui.screens.ethics import EthicsScreen
+from tui_dl.ui.screens.home import HomeScreen
+from tui_dl.ui.screens.lesson import LessonScreen
+from tui_dl.ui.widgets.lesson.activation_plot import ActivationPlot
+from tui_dl.ui.widgets.lesson.descent_bowl import DescentBowl
+from tui_dl.ui.widgets.lesson.descent_curve import DescentCurve
+from tui_dl.ui.widgets.lesson.ethics_checklist import EthicsChecklist
+from tui_dl.ui.widgets.lesson.softmax_bars import SoftmaxBars
 
 SIZE = (80, 24)
 

@@ -12,7 +12,8 @@ from sklearn.model_selection import StratifiedKFold
 from tests.conftest import SHARED_DATA
 from tui_dl.analysis.kfold import radiologists, scaled_fold, threshold_counts
 from tui_dl.analysis.mammogram import ProjectDataError, prepare
-from tui_dl.engine import EventLog, launch_run
+from tui_dl.engine.events import EventLog
+from tui_dl.engine.jobs.launch import launch_run
 
 UCI = Path(SHARED_DATA or "/nonexistent") / "uci" / "mammographic_masses.data"
 needs_uci = pytest.mark.skipif(not UCI.exists(), reason="TUI_DL_DATA does not hold the UCI file")

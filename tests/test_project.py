@@ -19,7 +19,7 @@ from tests.conftest import SHARED_DATA
 from tests.fakes import FakeRun, FakeRunSource
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens.project import ProjectScreen
-from tui_dl.ui.widgets.threshold_slider import ThresholdSlider
+from tui_dl.ui.widgets.run.threshold_slider import ThresholdSlider
 
 UCI = Path(SHARED_DATA or "/nonexistent") / "uci" / "mammographic_masses.data"
 pytestmark = pytest.mark.skipif(not UCI.exists(), reason="TUI_DL_DATA does not hold the UCI file")
@@ -114,7 +114,7 @@ async def test_folds_show_live_and_the_csv_is_checked_before_anything_starts(sou
 
 
 async def test_export_writes_the_report_with_the_checklist(source):
-    from tui_dl.ethics import ITEMS, load_checklist, save_checklist
+    from tui_dl.lessons.ethics import ITEMS, load_checklist, save_checklist
 
     checklist = load_checklist("mammogram")
     entry = checklist.entry(ITEMS[0].id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from rich.console import Console
 
-from tui_dl.render import RAMP, UPPER_HALF, ascii_rows, bar, render_digit, resize_nearest
+from tui_dl.text import bar
+from tui_dl.ui.render.digits import RAMP, UPPER_HALF, ascii_rows, render_digit, resize_nearest
 
 
 def test_density_ramp_two_pixel_rows_per_text_row():

@@ -9,7 +9,8 @@ from textual.widgets import Input, Static
 from tests.artifacts import imdb_events, write_imdb_run
 from tests.fakes import FakeRun, FakeRunSource, mnist_events, settle
 from tui_dl.ui.app import make_app
-from tui_dl.ui.screens import LabScreen, ReviewsScreen
+from tui_dl.ui.screens.lab import LabScreen
+from tui_dl.ui.screens.run_views.reviews import ReviewsScreen
 
 RUN = "20261122-120000-imdb-lstm-a1b2"
 MNIST = "20261122-110000-mnist-mlp-c3d4"

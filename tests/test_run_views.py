@@ -8,17 +8,15 @@ from textual.widgets import Input
 
 from tests.artifacts import write_attention, write_predictions, write_probe
 from tests.fakes import FakeRun, FakeRunSource, mnist_events, sample_runs, settle
-from tui_dl.analysis import load_predictions, mistakes
+from tui_dl.analysis.predictions import load_predictions, mistakes
 from tui_dl.ui.app import make_app
-from tui_dl.ui.screens import (
-    AttentionScreen,
-    ConfusionScreen,
-    LabScreen,
-    MisclassifiedScreen,
-    ProbeScreen,
-)
-from tui_dl.ui.widgets.confusion_grid import ConfusionGrid
-from tui_dl.ui.widgets.digit_card import DigitCard
+from tui_dl.ui.screens.lab import LabScreen
+from tui_dl.ui.screens.run_views.attention import AttentionScreen
+from tui_dl.ui.screens.run_views.confusion import ConfusionScreen
+from tui_dl.ui.screens.run_views.misclassified import MisclassifiedScreen
+from tui_dl.ui.screens.run_views.probe import ProbeScreen
+from tui_dl.ui.widgets.run.confusion_grid import ConfusionGrid
+from tui_dl.ui.widgets.run.digit_card import DigitCard
 
 FINISHED = "20261122-101500-mnist-mlp-a1b2"
 SIZE = (80, 24)

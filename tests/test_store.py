@@ -11,11 +11,10 @@ import time
 
 import pytest
 
-from tui_dl.engine import EventLog, RunStore, append_event
 from tui_dl.engine.devices import device_env, list_gpus, normalise_device
-from tui_dl.engine.events import strip_ansi
+from tui_dl.engine.events import EventLog, append_event, strip_ansi
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.store import PID_FILE
+from tui_dl.engine.store import PID_FILE, RunStore
 
 
 def make_run(store: RunStore, pid: int | None = None):

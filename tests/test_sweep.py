@@ -8,9 +8,9 @@ import pytest
 
 from tui_dl.cli import main
 from tui_dl.engine.events import append_event
-from tui_dl.engine.sweep import MAX_CELLS, list_sweeps, validate_sweep, write_spec
-from tui_dl.engine.sweep_lessons import CellResult, best_cell, verdicts
-from tui_dl.engine.sweep_state import read_sweep
+from tui_dl.engine.sweeps.launch import MAX_CELLS, list_sweeps, validate_sweep, write_spec
+from tui_dl.engine.sweeps.lessons import CellResult, best_cell, verdicts
+from tui_dl.engine.sweeps.state import read_sweep
 
 
 def cell(lr, bs, losses, val_losses=None, status="finished", metric=None, error=""):

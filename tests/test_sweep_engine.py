@@ -9,8 +9,8 @@ import pytest
 
 from tui_dl.cli import main
 from tui_dl.engine.store import RunStore, pid_alive, read_pid
-from tui_dl.engine.sweep import cancel_sweep, launch_sweep, list_sweeps, read_spec
-from tui_dl.engine.sweep_state import SweepState, track_sweep
+from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep, list_sweeps, read_spec
+from tui_dl.engine.sweeps.state import SweepState, track_sweep
 
 pytestmark = pytest.mark.slow
 

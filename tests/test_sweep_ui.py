@@ -7,8 +7,8 @@ from textual.widgets import DataTable, Input
 
 from tests.fakes import FakeRunSource, sample_runs, sample_sweep, settle, sweep_cell_events
 from tui_dl.ui.app import make_app
-from tui_dl.ui.screens import SweepScreen
-from tui_dl.ui.widgets import SweepPlot
+from tui_dl.ui.screens.sweep import SweepScreen
+from tui_dl.ui.widgets.run.sweep_plot import SweepPlot
 
 SIZE = (80, 24)
 

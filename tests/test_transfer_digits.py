@@ -11,12 +11,14 @@ import pytest
 
 from tests.artifacts import transfer_events
 from tests.fakes import FakeRun, FakeRunSource, settle
-from tui_dl.engine import RunStore, launch_run
+from tui_dl.analysis.report import run_report
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.jobs import launch_job
-from tui_dl.report import run_report
+from tui_dl.engine.jobs.insights import launch_job
+from tui_dl.engine.jobs.launch import launch_run
+from tui_dl.engine.store import RunStore
 from tui_dl.ui.app import make_app
-from tui_dl.ui.widgets import MetricsPlot, RunSummary
+from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
+from tui_dl.ui.widgets.run.run_summary import RunSummary
 
 RUN = "20261122-130000-transfer-digits-b2c3"
 SIZE = (80, 24)

@@ -36,3 +36,10 @@ def ago(timestamp: float, now: float | None = None) -> str:
 def sentence(text: str) -> str:
     """First letter up, the rest as written ("starting TensorFlow" → "Starting TensorFlow")."""
     return text[:1].upper() + text[1:]
+
+
+def bar(value: float, width: int = 10) -> str:
+    """A probability as a bar of eighth blocks: 0.5 over 10 columns → '█████'."""
+    eighths = int(round(max(0.0, min(1.0, value)) * width * 8))
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")).ljust(width)

@@ -8,7 +8,7 @@ from typing import Any
 def checklist_section(project: str) -> str:
     """The ethics checklist's state for the report; if it cannot be read, the report says so
     (and is still written: a broken checklist file must not cost the learner their results)."""
-    from tui_dl.ethics import EthicsError, checklist_markdown, load_checklist
+    from tui_dl.lessons.ethics import EthicsError, checklist_markdown, load_checklist
 
     try:
         return checklist_markdown(load_checklist(project))

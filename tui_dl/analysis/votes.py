@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tui_dl.data import read_uci_table
+from tui_dl.data.tables import read_uci_table
 
 
 @dataclass

@@ -1,25 +1,8 @@
 """The headless run engine: specs, run folders, child processes and their events.
 
-Nothing here imports textual, and nothing imported by this package's `__init__`
-imports tensorflow: the UI uses the store and launcher; only the child process
-(`tui_dl.engine.child`) pulls in TensorFlow.
+Nothing here imports textual. The UI and the command line use the light modules
+(`events`, `runfiles`, `store`, `experiments`, `devices`, `jobs.launch`, `sweeps.*`); only
+the child processes (`jobs.child`, `jobs.insight_child`, `sweeps.driver`) reach the
+`trainers`, which pull in TensorFlow. This package file imports nothing itself, so importing
+one engine module never loads the others.
 """
-
-from tui_dl.engine.events import TERMINAL_EVENTS, EventLog, append_event
-from tui_dl.engine.experiments import EXPERIMENTS, Experiment, get_experiment
-from tui_dl.engine.launcher import RunHandle, cancel_run, launch_run
-from tui_dl.engine.store import RunInfo, RunStore
-
-__all__ = [
-    "EXPERIMENTS",
-    "TERMINAL_EVENTS",
-    "EventLog",
-    "Experiment",
-    "RunHandle",
-    "RunInfo",
-    "RunStore",
-    "append_event",
-    "cancel_run",
-    "get_experiment",
-    "launch_run",
-]

@@ -8,12 +8,11 @@ and reported once, and the learner starts afresh instead of meeting a crash.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_dl import paths
+from tui_dl.paths import write_atomic
 
 
 def progress_path() -> Path:
@@ -73,15 +72,3 @@ def mark_seen(lesson_id: str, page: int) -> LessonProgress:
     entry.last = page
     save_progress(progress)
     return entry
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

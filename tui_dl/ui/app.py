@@ -9,26 +9,24 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui_dl.engine.store import RunStore
-from tui_dl.ethics import EthicsError, validate_project
 from tui_dl.lessons import LessonError, find_lesson, load_lessons
-from tui_dl.ui.screens import (
-    AttentionScreen,
-    ConfusionScreen,
-    DataScreen,
-    EthicsScreen,
-    HelpScreen,
-    HomeScreen,
-    ImageNetScreen,
-    LabScreen,
-    LessonScreen,
-    MisclassifiedScreen,
-    ProbeScreen,
-    ProjectScreen,
-    ReviewsScreen,
-    RunsScreen,
-    RunViewScreen,
-    SweepScreen,
-)
+from tui_dl.lessons.ethics import EthicsError, validate_project
+from tui_dl.ui.dialogs.help import HelpScreen
+from tui_dl.ui.screens.data import DataScreen
+from tui_dl.ui.screens.ethics import EthicsScreen
+from tui_dl.ui.screens.home import HomeScreen
+from tui_dl.ui.screens.imagenet import ImageNetScreen
+from tui_dl.ui.screens.lab import LabScreen
+from tui_dl.ui.screens.lesson import LessonScreen
+from tui_dl.ui.screens.project import ProjectScreen
+from tui_dl.ui.screens.run_views.attention import AttentionScreen
+from tui_dl.ui.screens.run_views.base import RunViewScreen
+from tui_dl.ui.screens.run_views.confusion import ConfusionScreen
+from tui_dl.ui.screens.run_views.misclassified import MisclassifiedScreen
+from tui_dl.ui.screens.run_views.probe import ProbeScreen
+from tui_dl.ui.screens.run_views.reviews import ReviewsScreen
+from tui_dl.ui.screens.runs import RunsScreen
+from tui_dl.ui.screens.sweep import SweepScreen
 from tui_dl.ui.sources import LocalRunSource, RunSource
 
 INSIGHTS = {

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from tui_dl.engine import EventLog, RunHandle, RunInfo, RunStore, cancel_run, launch_run
 from tui_dl.engine.devices import Gpu, list_gpus
-from tui_dl.engine.jobs import launch_job
-from tui_dl.engine.sweep import cancel_sweep, launch_sweep, list_sweeps, sweeps_dir
-from tui_dl.engine.sweep_state import SweepTracker, track_sweep
+from tui_dl.engine.events import EventLog
+from tui_dl.engine.jobs.insights import launch_job
+from tui_dl.engine.jobs.launch import RunHandle, cancel_run, launch_run
+from tui_dl.engine.store import RunInfo, RunStore
+from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep, list_sweeps, sweeps_dir
+from tui_dl.engine.sweeps.state import SweepTracker, track_sweep
 
 
 class EventReader(Protocol):

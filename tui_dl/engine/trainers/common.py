@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from tui_dl.engine.failures import RunFailure
-from tui_dl.engine.reporter import EventReporter
+from tui_dl.engine.trainers.reporter import EventReporter
 
 
 def visible_devices(requested: str) -> list[dict[str, str]]:

@@ -170,7 +170,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     cancel.raise_if_requested()
 
     emit("phase", phase="starting TensorFlow")
-    from tui_dl.engine.insight import grad_cam
+    from tui_dl.engine.jobs.maps import grad_cam
     from tui_dl.engine.trainers.common import begin
 
     start = begin(spec)

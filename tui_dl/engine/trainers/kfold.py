@@ -20,8 +20,8 @@ import tensorflow as tf
 from sklearn.model_selection import StratifiedKFold
 
 from tui_dl.analysis.kfold import fold_metrics, scaled_fold
-from tui_dl.engine.reporter import EventReporter
 from tui_dl.engine.trainers.common import make_optimizer
+from tui_dl.engine.trainers.reporter import EventReporter
 
 
 def build_model(

@@ -13,7 +13,7 @@ import numpy as np
 
 from tui_dl.analysis.kfold import summarise
 from tui_dl.analysis.mammogram import prepare
-from tui_dl.data import locate
+from tui_dl.data.sources import locate
 from tui_dl.engine.trainers.common import begin
 from tui_dl.engine.trainers.kfold import run_folds
 

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tui_dl.data import load_fashion_mnist, load_mnist
+from tui_dl.data.images import load_fashion_mnist, load_mnist
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.failures import RunFailure
 from tui_dl.engine.trainers.common import save_predictions, visible_devices

@@ -19,7 +19,6 @@ from typing import Any
 import keras
 import numpy as np
 
-from tui_dl.engine.reporter import EventReporter
 from tui_dl.engine.trainers.common import (
     begin,
     fit_reported,
@@ -27,7 +26,8 @@ from tui_dl.engine.trainers.common import (
     save_predictions,
     summary_params,
 )
-from tui_dl.engine.trainers.mnist_mlp import LOADERS, image_shape, prepare
+from tui_dl.engine.trainers.images import LOADERS, image_shape, prepare
+from tui_dl.engine.trainers.reporter import EventReporter
 
 SPLIT = 5
 """Classes below this are the base task; the rest the new one."""

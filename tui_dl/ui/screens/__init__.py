@@ -1,37 +1,35 @@
-"""The app's screens, one module each."""
+"""The app's screens, one module each (`run_views/` for the views of one run). The app opens
+them by name through `tui_dl.ui.registry`, which imports a screen's module when it is first
+opened; this package imports them lazily by class name too (`from tui_dl.ui.screens import
+LabScreen`)."""
 
-from tui_dl.ui.screens.attention import AttentionScreen
-from tui_dl.ui.screens.confusion import ConfusionScreen
-from tui_dl.ui.screens.data import DataScreen
-from tui_dl.ui.screens.ethics import EthicsScreen
-from tui_dl.ui.screens.help import HelpScreen
-from tui_dl.ui.screens.home import HomeScreen
-from tui_dl.ui.screens.imagenet import ImageNetScreen
-from tui_dl.ui.screens.lab import LabScreen
-from tui_dl.ui.screens.lesson import LessonScreen
-from tui_dl.ui.screens.misclassified import MisclassifiedScreen
-from tui_dl.ui.screens.probe import ProbeScreen
-from tui_dl.ui.screens.project import ProjectScreen
-from tui_dl.ui.screens.reviews import ReviewsScreen
-from tui_dl.ui.screens.run_view import RunViewScreen
-from tui_dl.ui.screens.runs import RunsScreen
-from tui_dl.ui.screens.sweep import SweepScreen
+from __future__ import annotations
 
-__all__ = [
-    "AttentionScreen",
-    "ConfusionScreen",
-    "DataScreen",
-    "EthicsScreen",
-    "HelpScreen",
-    "HomeScreen",
-    "ImageNetScreen",
-    "LabScreen",
-    "LessonScreen",
-    "MisclassifiedScreen",
-    "ProbeScreen",
-    "ProjectScreen",
-    "ReviewsScreen",
-    "RunViewScreen",
-    "RunsScreen",
-    "SweepScreen",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "DataScreen": "data",
+    "EthicsScreen": "ethics",
+    "HomeScreen": "home",
+    "ImageNetScreen": "imagenet",
+    "LabScreen": "lab",
+    "LessonScreen": "lesson",
+    "ProjectScreen": "project",
+    "RunsScreen": "runs",
+    "SweepScreen": "sweep",
+    "AttentionScreen": "run_views.attention",
+    "ConfusionScreen": "run_views.confusion",
+    "MisclassifiedScreen": "run_views.misclassified",
+    "ProbeScreen": "run_views.probe",
+    "ReviewsScreen": "run_views.reviews",
+    "RunViewScreen": "run_views.base",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui_dl.data import status_rows
+from tui_dl.data.status import status_rows
 
 HELP = (
     "Datasets are looked for, in order: the folder named by --data-dir or TUI_DL_DATA "

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from tui_dl.ui.widgets import EthicsChecklist
+from tui_dl.ui.widgets.lesson.ethics_checklist import EthicsChecklist
 
 
 class EthicsScreen(Screen):

@@ -26,10 +26,11 @@ from textual.widgets.option_list import Option
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.text import duration, sentence
+from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
-from tui_dl.ui.screens.file_picker import FilePicker
 from tui_dl.ui.screens.imagenet_text import guess_prompt, result_notes, strip
-from tui_dl.ui.widgets import PhotoView, RunForm
+from tui_dl.ui.widgets.run.photo_view import PhotoView
+from tui_dl.ui.widgets.run.run_form import RunForm
 
 EXPERIMENT = "transfer-imagenet"
 WIDE = 120

@@ -8,8 +8,8 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
-from tui_dl.render import bar
-from tui_dl.render_rgb import render_photo
+from tui_dl.text import bar
+from tui_dl.ui.render.photos import render_photo
 
 
 def guess_prompt(guess: dict[str, Any], width: int) -> Text:

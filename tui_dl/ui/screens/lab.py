@@ -19,8 +19,11 @@ from textual.widgets import Button, Footer, Header, Static
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.ui.follow import RunFollower
-from tui_dl.ui.screens.run_view import insight_keys
-from tui_dl.ui.widgets import MetricsPlot, RunForm, RunProgress, RunSummary
+from tui_dl.ui.screens.run_views.base import insight_keys
+from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
+from tui_dl.ui.widgets.run.run_form import RunForm
+from tui_dl.ui.widgets.run.run_progress import RunProgress
+from tui_dl.ui.widgets.run.run_summary import RunSummary
 
 WIDE = 120
 """Below this many columns the two plots stack instead of standing side by side."""

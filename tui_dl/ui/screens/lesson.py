@@ -15,13 +15,11 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Markdown, Static
 
 from tui_dl.lessons import Lesson, load_progress, mark_seen
-from tui_dl.ui.widgets import (
-    ActivationPlot,
-    DescentBowl,
-    DescentCurve,
-    EthicsChecklist,
-    SoftmaxBars,
-)
+from tui_dl.ui.widgets.lesson.activation_plot import ActivationPlot
+from tui_dl.ui.widgets.lesson.descent_bowl import DescentBowl
+from tui_dl.ui.widgets.lesson.descent_curve import DescentCurve
+from tui_dl.ui.widgets.lesson.ethics_checklist import EthicsChecklist
+from tui_dl.ui.widgets.lesson.softmax_bars import SoftmaxBars
 
 WIDGETS: dict[str, type[Widget]] = {
     "descent-1d": DescentCurve,

@@ -21,16 +21,16 @@ from textual_plotext import PlotextPlot
 
 from tui_dl.engine.events import TERMINAL_EVENTS
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
-from tui_dl.ui.screens.file_picker import FilePicker
 from tui_dl.ui.screens.project_text import (
     data_steps,
     fold_table,
     referee_tables,
     report_summary,
 )
-from tui_dl.ui.widgets import RunForm
-from tui_dl.ui.widgets.threshold_slider import ThresholdSlider
+from tui_dl.ui.widgets.run.run_form import RunForm
+from tui_dl.ui.widgets.run.threshold_slider import ThresholdSlider
 
 STEPS = ("data", "odd", "features", "model", "report", "threshold", "referee")
 TITLES = ("1 Data", "2 Gaps", "3 Features", "4 Folds", "5 Report", "6 Threshold", "7 Referee")
@@ -93,7 +93,8 @@ class ProjectScreen(Screen):
     @work(thread=True, exclusive=True, group="data")
     def load_data(self, csv: str) -> None:
         from tui_dl.analysis.mammogram import ProjectDataError, prepare
-        from tui_dl.data import DatasetUnavailable, locate
+        from tui_dl.data.registry import DatasetUnavailable
+        from tui_dl.data.sources import locate
 
         try:
             if csv:

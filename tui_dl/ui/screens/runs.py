@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui_dl.engine.store import RunInfo
 from tui_dl.text import percent
-from tui_dl.ui.screens.run_view import insight_keys
+from tui_dl.ui.screens.run_views.base import insight_keys
 
 REFRESH_S = 2.0
 

@@ -20,12 +20,12 @@ from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from tui_dl.engine.experiments import EXPERIMENTS, Param, get_experiment
-from tui_dl.engine.sweep import MAX_CELLS, parse_values, sweepable
-from tui_dl.engine.sweep_lessons import LESSONS
-from tui_dl.engine.sweep_state import SweepState
+from tui_dl.engine.sweeps.launch import MAX_CELLS, parse_values, sweepable
+from tui_dl.engine.sweeps.lessons import LESSONS
+from tui_dl.engine.sweeps.state import SweepState
 from tui_dl.text import percent
-from tui_dl.ui.widgets.run_form import CPU_CHOICE
-from tui_dl.ui.widgets.sweep_plot import SweepPlot, cell_colour, cell_label
+from tui_dl.ui.widgets.run.run_form import CPU_CHOICE
+from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour, cell_label
 
 POLL_S = 0.25
 DEFAULT_RATES = "0.1, 0.01, 0.001"

@@ -1,28 +1,33 @@
-"""Widgets of the app, one module each."""
+"""Widgets of the app, one module each: `lesson/` for the lessons' live widgets, `run/` for
+everything about runs. Imported lazily by name (`from tui_dl.ui.widgets import RunForm`), so
+a screen loads only the widgets it uses."""
 
-from tui_dl.ui.widgets.activation_plot import ActivationPlot
-from tui_dl.ui.widgets.descent_bowl import DescentBowl
-from tui_dl.ui.widgets.descent_curve import DescentCurve
-from tui_dl.ui.widgets.ethics_checklist import EthicsChecklist
-from tui_dl.ui.widgets.metrics_plot import MetricsPlot
-from tui_dl.ui.widgets.photo_view import PhotoView
-from tui_dl.ui.widgets.run_form import RunForm
-from tui_dl.ui.widgets.run_progress import RunProgress
-from tui_dl.ui.widgets.run_summary import RunSummary, describe_outcome
-from tui_dl.ui.widgets.softmax_bars import SoftmaxBars
-from tui_dl.ui.widgets.sweep_plot import SweepPlot
+from __future__ import annotations
 
-__all__ = [
-    "ActivationPlot",
-    "DescentBowl",
-    "DescentCurve",
-    "EthicsChecklist",
-    "MetricsPlot",
-    "PhotoView",
-    "RunForm",
-    "RunProgress",
-    "RunSummary",
-    "SoftmaxBars",
-    "SweepPlot",
-    "describe_outcome",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "ActivationPlot": "lesson.activation_plot",
+    "DescentBowl": "lesson.descent_bowl",
+    "DescentCurve": "lesson.descent_curve",
+    "EthicsChecklist": "lesson.ethics_checklist",
+    "SoftmaxBars": "lesson.softmax_bars",
+    "ConfusionGrid": "run.confusion_grid",
+    "DigitCard": "run.digit_card",
+    "MetricsPlot": "run.metrics_plot",
+    "PhotoView": "run.photo_view",
+    "RunForm": "run.run_form",
+    "RunProgress": "run.run_progress",
+    "RunSummary": "run.run_summary",
+    "SweepPlot": "run.sweep_plot",
+    "ThresholdSlider": "run.threshold_slider",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)

@@ -1,0 +1,78 @@
+"""A run's outcome as one plain dict: what `tui-dl run --json` prints and screens summarise."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tui_dl.analysis.predictions import NoPredictions, confusion_report, load_predictions
+from tui_dl.engine.store import RunInfo
+
+
+def run_report(info: RunInfo) -> dict[str, Any]:
+    spec = info.spec
+    params = spec.get("params", {})
+    started = info.final("started") or {}
+    finished = info.final("finished") or {}
+    failed = info.final("failed") or {}
+    epochs = [e for e in info.events if e.get("event") == "epoch_end"]
+    report: dict[str, Any] = {
+        "run_id": info.run_id,
+        "status": info.status,
+        "experiment": info.experiment,
+        "dataset": params.get("dataset", started.get("dataset")),
+        "data_source": finished.get("data_source") or started.get("data_source"),
+        "device": spec.get("device"),
+        "devices_seen": started.get("devices", []),
+        "epochs": params.get("epochs"),
+        "epochs_completed": len(epochs),
+        "params": params,
+        "metrics": finished.get("metrics", {}),
+        "reference": started.get("reference") or _reference(info.experiment),
+        "duration_s": finished.get("duration_s") or _last_duration(info),
+        "history": [_logs(e) for e in epochs],
+        "run_dir": str(info.run_dir),
+    }
+    if failed:
+        report["error"] = {"type": failed.get("error_type"), "message": failed.get("message")}
+    if "top" in finished:  # a classifier's guesses about one image (transfer-imagenet)
+        report["top"] = finished["top"]
+    if "comparison" in finished:  # what else the run measured (transfer-digits: from scratch)
+        report["comparison"] = finished["comparison"]
+    kfold = info.run_dir / "kfold.json"
+    if info.status == "finished" and kfold.exists():
+        report["kfold"] = json.loads(kfold.read_text())
+        report["epochs_completed"] = params.get("epochs")
+        report["history"] = []  # one curve per fold would swamp the report; see events.jsonl
+    elif info.status == "finished":
+        try:
+            predictions = load_predictions(info.run_dir)
+        except (NoPredictions, OSError, ValueError, KeyError):
+            pass
+        else:
+            report["per_class"] = confusion_report(predictions).as_dict(predictions.class_names)
+    return report
+
+
+def _reference(experiment: str) -> dict[str, Any] | None:
+    from tui_dl.engine.experiments import EXPERIMENTS
+
+    exp = EXPERIMENTS.get(experiment)
+    return exp.reference_fields() if exp is not None else None
+
+
+def _last_duration(info: RunInfo) -> float | None:
+    for event in reversed(info.events):
+        if "duration_s" in event:
+            return event["duration_s"]
+    if info.events:
+        return round(info.events[-1]["t"] - info.created, 2)
+    return None
+
+
+def _logs(event: dict[str, Any]) -> dict[str, Any]:
+    """An epoch's metrics, with its stage where a run has several (transfer-digits)."""
+    logs = dict(event.get("logs", {}))
+    if "stage" in event:
+        logs["stage"] = event["stage"]
+    return logs

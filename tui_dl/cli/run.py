@@ -1,0 +1,158 @@
+"""`tui-dl run` and `tui-dl runs`: the engine in the foreground, with a text progress bar."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from tui_dl.analysis.report import run_report
+from tui_dl.engine.events import TERMINAL_EVENTS, EventLog
+from tui_dl.engine.jobs.launch import cancel_run, launch_run
+from tui_dl.engine.store import RunInfo, RunStore
+from tui_dl.text import ago, bar, percent
+
+
+def run_command(
+    experiment: str,
+    params: dict[str, Any],
+    device: str,
+    data_dir: str | None,
+    as_json: bool,
+    on_finished: Callable[[RunInfo, dict[str, Any], Console], None] | None = None,
+) -> int:
+    """Launch, follow with a progress bar, summarise; `on_finished` may add to the report."""
+    err = Console(stderr=True)
+    try:
+        handle = launch_run(experiment, params, device=device, data_dir=data_dir)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        return 2
+    err.print(f"run [bold]{handle.run_id}[/] — {handle.run_dir}")
+    log = EventLog(handle.run_dir)
+    status = None
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+    task = progress.add_task("starting TensorFlow", total=None, detail="")
+    try:
+        with progress:
+            while status is None:
+                for event in log.read_new():
+                    status = _show(progress, task, event) or status
+                if status is None and handle.process.poll() is not None:
+                    handle.reaper.join(2)  # it writes the last word of a child that died
+                    for event in log.read_new():
+                        status = _show(progress, task, event) or status
+                    status = status or "failed"
+                time.sleep(0.1)
+    except KeyboardInterrupt:
+        err.print("cancelling…")
+        cancel_run(handle.run_dir, handle=handle)
+    handle.wait(5)
+    info = RunStore(handle.run_dir.parent).info(handle.run_dir)
+    report = run_report(info)
+    _summary(err, report)
+    if on_finished is not None and info.status == "finished":
+        on_finished(info, report, err)
+    if as_json:
+        print(json.dumps(report))
+    return {"finished": 0, "cancelled": 130}.get(info.status, 1)
+
+
+def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
+    kind = event.get("event")
+    if kind == "phase":
+        progress.update(task, description=event["phase"])
+        if event["phase"] == "training":
+            progress.update(task, total=event["epochs"] * event["steps"], completed=0)
+    elif kind == "progress":
+        done = (event["epoch"] - 1) * event["steps"] + event["batch"]
+        loss = event.get("loss")
+        detail = (
+            f"epoch {event['epoch']}/{event['epochs']}  {event['samples_per_s']:,.0f} samples/s"
+        )
+        if loss is not None:
+            detail += f"  loss {loss:.4f}"
+        progress.update(task, completed=done, detail=detail)
+    elif kind == "fold_end":
+        progress.console.print(
+            f"fold {event['fold']:>2}/{event['folds']}  accuracy {event['accuracy']:.3f}  "
+            f"sensitivity {event['sensitivity']:.3f}  specificity {event['specificity']:.3f}"
+        )
+    elif kind == "epoch_end" and "fold" not in event:
+        logs = event["logs"]
+        stage = f"{event['stage']:<8} " if "stage" in event else ""
+        progress.console.print(
+            f"{stage}epoch {event['epoch']:>3}/{event['epochs']}  "
+            + "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if v is not None)
+        )
+    elif kind in TERMINAL_EVENTS:
+        return kind
+    return None
+
+
+METRIC_NAMES = {
+    "test_accuracy": "test accuracy",
+    "accuracy_mean": "mean accuracy over the folds",
+    "top1_probability": "confidence in its first guess",
+}
+
+
+def _summary(err: Console, report: dict[str, Any]) -> None:
+    status = report["status"]
+    if status == "finished":
+        ref = report.get("reference") or {}
+        metric = ref.get("metric", "test_accuracy")
+        value = report["metrics"].get(metric)
+        course = f" (the course: {percent(ref['value'])})" if ref.get("value") is not None else ""
+        err.print(
+            f"[green]finished[/]: {METRIC_NAMES.get(metric, metric)} {percent(value)}{course} "
+            f"on {report['data_source']}, device {report['device']}, "
+            f"{report['duration_s']:.1f} s"
+        )
+        for line in report.get("comparison", []):
+            err.print(f"  {line}", highlight=False)
+        for guess in report.get("top", []):
+            err.print(
+                f"  {guess['rank']:>2}. {guess['label']:<28} {bar(guess['probability'], 20)} "
+                f"{guess['probability'] * 100:5.1f} %",
+                highlight=False,
+            )
+    elif status == "cancelled":
+        err.print("[yellow]cancelled[/]")
+    else:
+        message = (report.get("error") or {}).get("message", "the run failed")
+        err.print(f"[red]error:[/] {message}")
+
+
+def runs_command(as_json: bool) -> int:
+    infos = RunStore().list()
+    if as_json:
+        print(json.dumps([run_report(i) for i in infos]))
+        return 0
+    console = Console()
+    if not infos:
+        console.print("No runs yet. Start one with `tui-dl run mnist-mlp` or from the app's lab.")
+        return 0
+    table = Table("id", "experiment", "status", "accuracy", "when")
+    for info in infos:
+        table.add_row(
+            info.run_id,
+            info.experiment,
+            info.status,
+            percent(info.test_accuracy),
+            ago(info.created),
+        )
+    console.print(table)
+    return 0

@@ -1,0 +1,158 @@
+"""`tui-dl sweep`: the sweep engine in the foreground, a line per cell and a final table."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep
+from tui_dl.engine.sweeps.lessons import LESSONS
+from tui_dl.engine.sweeps.state import CellState, SweepState, track_sweep
+from tui_dl.text import percent
+
+POLL_S = 0.2
+
+
+def sweep_command(
+    experiment: str,
+    params: dict[str, Any],
+    learning_rates: str,
+    batch_sizes: str,
+    device: str,
+    data_dir: str | None,
+    as_json: bool,
+) -> int:
+    """Exit 0 when at least one cell finished, 1 when none did, 2 for bad input, 130 on ctrl+c."""
+    err = Console(stderr=True)
+    try:
+        handle = launch_sweep(experiment, params, learning_rates, batch_sizes, device, data_dir)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        return 2
+    err.print(f"sweep [bold]{handle.run_id}[/] — {handle.run_dir}")
+    tracker = track_sweep(handle.run_dir)
+    reported: dict[int, str] = {}
+    try:
+        while True:
+            if tracker.update():
+                _report_progress(err, tracker.state, reported)
+            if tracker.state.done:
+                break
+            time.sleep(POLL_S)
+    except KeyboardInterrupt:
+        err.print("cancelling…")
+        cancel_sweep(handle.run_dir)
+        tracker.update()
+    handle.wait(10)
+    tracker.update()
+    state = tracker.state
+    err.print(result_table(state))
+    for line in lesson_lines(state):
+        err.print(line)
+    if as_json:
+        print(json.dumps(sweep_report(state, str(handle.run_dir))))
+    if state.status == "cancelled":
+        return 130
+    return 0 if any(c.status == "finished" for c in state.cells) else 1
+
+
+def _report_progress(err: Console, state: SweepState, reported: dict[int, str]) -> None:
+    """One line when a cell starts and one when it ends (with its result)."""
+    total = len(state.cells)
+    for index, cell in enumerate(state.cells):
+        before = reported.get(index, "pending")
+        if cell.status == before or cell.status in ("pending", "skipped"):
+            continue
+        ended = cell.status in ("finished", "failed", "cancelled")
+        if before in ("finished", "failed", "cancelled") or (not ended and before != "pending"):
+            continue
+        reported[index] = cell.status
+        where = f"cell {index + 1}/{total}  rate {cell.learning_rate:g}  batch {cell.batch_size}"
+        if not ended:
+            err.print(f"{where}  started (run {cell.run_id})")
+        elif cell.status == "finished":
+            err.print(f"{where}  finished: {_metric(state.metric, cell.metric)}")
+        else:
+            reason = cell.message.splitlines()[0] if cell.message else ""
+            err.print(f"{where}  {cell.status}{': ' + reason if reason else ''}")
+
+
+def _value(metric: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    return percent(value) if "accuracy" in metric else f"{value:.4f}"
+
+
+def _metric(metric: str, value: float | None) -> str:
+    return f"{metric.replace('_', ' ')} {_value(metric, value)}"
+
+
+def result_table(state: SweepState) -> Table:
+    table = Table("rate", "batch", "status", "epochs", state.metric.replace("_", " "), "lesson")
+    for index, cell in enumerate(state.cells):
+        star = "★ " if index == state.best else ""
+        table.add_row(
+            f"{cell.learning_rate:g}",
+            str(cell.batch_size),
+            cell.status,
+            f"{cell.epoch}/{cell.epochs}" if cell.epochs else "",
+            _value(state.metric, cell.metric),
+            star + cell.verdict.text,
+        )
+    return table
+
+
+def lesson_lines(state: SweepState) -> list[str]:
+    lines = []
+    if state.best is not None:
+        best = state.cells[state.best]
+        lines.append(
+            f"best: rate {best.learning_rate:g}, batch {best.batch_size} — "
+            f"{_metric(state.metric, best.metric)}"
+        )
+    seen = {c.verdict.code for c in state.cells}
+    lines += [f"{code.replace('-', ' ')}: {LESSONS[code]}" for code in LESSONS if code in seen]
+    return lines
+
+
+def _cell_report(cell: CellState) -> dict[str, Any]:
+    return {
+        "learning_rate": cell.learning_rate,
+        "batch_size": cell.batch_size,
+        "run_id": cell.run_id,
+        "status": cell.status,
+        "epochs_done": cell.epoch,
+        "metric": cell.metric,
+        "verdict": cell.verdict.code,
+        "verdict_text": cell.verdict.text,
+        "message": cell.message,
+        "history": cell.history,
+    }
+
+
+def sweep_report(state: SweepState, sweep_dir: str) -> dict[str, Any]:
+    best = state.cells[state.best] if state.best is not None else None
+    return {
+        "sweep_id": state.sweep_id,
+        "sweep_dir": sweep_dir,
+        "experiment": state.experiment,
+        "status": state.status,
+        "metric": state.metric,
+        "learning_rates": state.spec["learning_rates"],
+        "batch_sizes": state.spec["batch_sizes"],
+        "params": state.spec["params"],
+        "device": state.spec["device"],
+        "cells": [_cell_report(c) for c in state.cells],
+        "best": None
+        if best is None
+        else {
+            "learning_rate": best.learning_rate,
+            "batch_size": best.batch_size,
+            "run_id": best.run_id,
+            "metric": best.metric,
+        },
+    }

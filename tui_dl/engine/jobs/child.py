@@ -1,0 +1,94 @@
+"""The training child: `python -m tui_dl.engine.jobs.child RUN_DIR`.
+
+Order matters: the cancel handler goes in first, then fd 1 and 2 already point at
+log.txt (the launcher opened them), then TensorFlow is imported, then the experiment's
+trainer runs with an `emit` function that appends to events.jsonl. Whatever goes wrong
+becomes a `failed` event with a message a learner can act on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+
+from tui_dl.engine.events import append_event
+from tui_dl.engine.failures import report_failure
+from tui_dl.engine.jobs.launch import CANCEL_FILE, CANCEL_SIGNAL, EXIT_CANCELLED
+
+
+class Cancelled(Exception):
+    """Raised to leave a run that was cancelled before or between training steps."""
+
+
+class CancelFlag:
+    """Set by the cancel signal (or the cancel file); polled by the trainer's callback.
+
+    Before training starts, the signal raises at once (TF import, data loading can be
+    interrupted); during `fit` it only sets the flag, and the callback stops Keras cleanly.
+    """
+
+    def __init__(self, run_dir: Path) -> None:
+        self.run_dir = run_dir
+        self.requested = False
+        self.interruptible = True
+
+    def handle(self, _signum: int, _frame: object) -> None:
+        self.requested = True
+        if self.interruptible:
+            raise Cancelled()
+
+    def check(self) -> bool:
+        if not self.requested and (self.run_dir / CANCEL_FILE).exists():
+            self.requested = True
+        return self.requested
+
+    def raise_if_requested(self) -> None:
+        if self.check():
+            raise Cancelled()
+
+
+def main(argv: list[str]) -> int:
+    run_dir = Path(argv[0]).resolve()
+    cancel = CancelFlag(run_dir)
+    signal.signal(CANCEL_SIGNAL, cancel.handle)
+    started = time.monotonic()
+    spec: dict = {}
+
+    def emit(event: str, **fields: object) -> None:
+        append_event(run_dir, event, **fields)
+
+    try:
+        spec = json.loads((run_dir / "spec.json").read_text())
+        spec["run_dir"] = str(run_dir)
+        module_name, func_name = _runner(spec["experiment"]).split(":")
+        emit("phase", phase="starting TensorFlow")
+        trainer = getattr(importlib.import_module(module_name), func_name)
+        cancel.raise_if_requested()
+        trainer(spec, emit=emit, cancel=cancel, started=started)
+    except Cancelled:
+        emit("cancelled", by="request", duration_s=round(time.monotonic() - started, 2))
+        return EXIT_CANCELLED
+    except BaseException as exc:  # noqa: BLE001 — every failure must become an event
+        report_failure(emit, exc, spec, started)
+        return 1
+    return 0
+
+
+def _runner(experiment: str) -> str:
+    from tui_dl.engine.experiments import get_experiment
+
+    return get_experiment(experiment).runner
+
+
+if __name__ == "__main__":
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip TensorFlow's slow interpreter teardown: everything worth keeping is on disk.
+    import os
+
+    os._exit(code)

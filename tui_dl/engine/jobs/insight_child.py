@@ -1,0 +1,42 @@
+"""A job's child process: `python -m tui_dl.engine.jobs.insight_child RUN_DIR JOB_DIR`."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from tui_dl.engine.events import append_event
+from tui_dl.engine.failures import report_failure
+from tui_dl.engine.jobs.insights import JOB_FILE, JOBS
+
+
+def main(argv: list[str]) -> int:
+    run_dir, job_dir = Path(argv[0]).resolve(), Path(argv[1]).resolve()
+    started = time.monotonic()
+    spec: dict = {}
+
+    def emit(event: str, **fields: object) -> None:
+        append_event(job_dir, event, **fields)
+
+    try:
+        job = json.loads((job_dir / JOB_FILE).read_text())
+        spec = json.loads((run_dir / "spec.json").read_text())
+        emit("phase", phase="starting TensorFlow")
+        module_name, func_name = JOBS[job["kind"]].split(":")
+        runner = getattr(importlib.import_module(module_name), func_name)
+        runner(run_dir, spec, job.get("args", {}), emit)
+    except BaseException as exc:  # noqa: BLE001 — every failure must become an event
+        report_failure(emit, exc, spec, started)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,0 +1,82 @@
+"""The jobs' TensorFlow side: load the run's model, compute, save the artifact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from tui_dl.analysis.predictions import load_predictions, mistakes
+from tui_dl.data.images import load_fashion_mnist, load_mnist
+from tui_dl.data.registry import DatasetUnavailable
+from tui_dl.engine.jobs.insights import save_artifact
+from tui_dl.engine.jobs.maps import attention_maps, probe
+
+MAX_MISTAKES = 60
+"""Maps for this many of the most confident mistakes are computed up front."""
+
+
+def attention_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -> None:
+    emit("phase", phase="loading the model")
+    model = keras.models.load_model(run_dir / "model.keras")
+    p = load_predictions(run_dir)
+    indices = np.array(args.get("indices") or mistakes(p)[:MAX_MISTAKES], dtype=np.int64)
+    if len(indices) == 0:
+        indices = np.arange(min(10, len(p.y_true)))  # a perfect model: show some right answers
+    emit("phase", phase=f"computing maps for {len(indices)} images × {p.n_classes} classes")
+    result = attention_maps(model, p.images[indices], p.n_classes)
+    name = args.get("name", "attention") + ".npz"
+    save_artifact(
+        run_dir / name,
+        indices=indices,
+        maps=result["maps"].astype(np.float16),
+        method=np.array(result["method"]),
+        layer=np.array(result["layer"]),
+    )
+    emit(
+        "finished",
+        artifact=name,
+        method=result["method"],
+        layer=result["layer"],
+        count=int(len(indices)),
+    )
+
+
+def probe_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -> None:
+    emit("phase", phase="loading the model")
+    model = keras.models.load_model(run_dir / "model.keras")
+    p = load_predictions(run_dir)
+    trained_on = spec.get("params", {}).get("dataset", "mnist")
+    emit("phase", phase="loading pictures it never saw")
+    notes = []
+    try:
+        if spec.get("experiment") == "transfer-digits":  # the course's egg rolls
+            loader = load_mnist if trained_on == "mnist" else load_fashion_mnist
+            other = loader(spec.get("data_dir"), allow_download=False)
+            names = other.class_names[:5]
+            unfamiliar = (
+                f"{names[0]}–{names[-1]}, never taught",
+                other.x_test[other.y_test < 5],
+                "the first task's classes: its new head can only answer with the second's",
+            )
+        elif trained_on == "mnist":
+            other = load_fashion_mnist(spec.get("data_dir"), allow_download=False)
+            unfamiliar = ("Fashion-MNIST clothes", other.x_test)
+        else:
+            other = load_mnist(spec.get("data_dir"), allow_download=False)
+            unfamiliar = ("MNIST digits", other.x_test)
+        notes.append(f"unfamiliar pictures: {other.describe()}")
+    except DatasetUnavailable as exc:
+        unfamiliar = None
+        notes.append(f"no unfamiliar dataset here ({exc.reason})")
+    emit("phase", phase="asking the model")
+    result = probe(model, p.images, p.y_true, unfamiliar, seed=int(args.get("seed", 0)))
+    save_artifact(
+        run_dir / "probe.npz", images=result["images"], pred=result["pred"], conf=result["conf"]
+    )
+    summary = {"groups": result["groups"], "notes": notes, "class_names": list(p.class_names)}
+    (run_dir / "probe.json").write_text(json.dumps(summary, indent=2) + "\n")
+    emit("finished", artifact="probe.json", groups=len(result["groups"]))

@@ -1,0 +1,50 @@
+"""Short analysis jobs on a finished run (where it looked, what it says to odd inputs).
+
+Like runs, they are child processes — TensorFlow never enters the app — but small ones:
+each gets a folder under RUN_DIR/jobs/ with its own events.jsonl and log.txt, and leaves
+its result as an artifact in the run folder, where screens and later sessions find it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tui_dl.engine.devices import device_env
+from tui_dl.engine.jobs.launch import RunHandle, spawn_child
+
+JOBS = {
+    "attention": "tui_dl.engine.jobs.insight_tasks:attention_job",
+    "probe": "tui_dl.engine.jobs.insight_tasks:probe_job",
+}
+JOB_FILE = "job.json"
+
+
+def launch_job(run_dir: Path, kind: str, args: dict[str, Any] | None = None) -> RunHandle:
+    """Start a job on the CPU (a training run may hold the GPU); returns at once."""
+    if kind not in JOBS:
+        raise ValueError(f"unknown job {kind!r}; known: {', '.join(sorted(JOBS))}")
+    run_dir = Path(run_dir)
+    job_dir = run_dir / "jobs" / f"{kind}-{time.strftime('%H%M%S')}-{secrets.token_hex(2)}"
+    job_dir.mkdir(parents=True)
+    (job_dir / JOB_FILE).write_text(json.dumps({"kind": kind, "args": args or {}}) + "\n")
+    spec = json.loads((run_dir / "spec.json").read_text())
+    env = {**os.environ, **device_env("cpu"), "PYTHONUNBUFFERED": "1"}
+    if spec.get("data_dir"):
+        env["TUI_DL_DATA"] = spec["data_dir"]
+    return spawn_child(
+        "tui_dl.engine.jobs.insight_child", [str(run_dir), str(job_dir)], job_dir, env
+    )
+
+
+def save_artifact(path: Path, **arrays: Any) -> None:
+    """Write-then-rename, so a reader never sees half an artifact."""
+    tmp = path.with_name(path.stem + ".partial.npz")
+    np.savez_compressed(tmp, **arrays)
+    tmp.replace(path)

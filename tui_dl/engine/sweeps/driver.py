@@ -1,0 +1,135 @@
+"""A sweep's driver: `python -m tui_dl.engine.sweeps.driver SWEEP_DIR`.
+
+Launches the grid's cells as ordinary runs, one after another (see `tui_dl.engine.sweeps.launch` for
+why not side by side), waits for each, and records how it ended. A failed cell is data — NaN
+at a huge rate is the lesson — so the driver carries on. A cancel (the `cancel` file, or the
+cancel signal) cancels the current cell through its own run's cancel and stops the sweep.
+The driver never imports TensorFlow: the cells do, each in its own process.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from tui_dl.engine.events import append_event
+from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.jobs.launch import (
+    CANCEL_FILE,
+    CANCEL_SIGNAL,
+    EXIT_CANCELLED,
+    cancel_run,
+    launch_run,
+)
+from tui_dl.engine.store import RunStore
+from tui_dl.engine.sweeps.launch import read_spec, write_spec
+
+POLL_S = 0.1
+
+
+class Driver:
+    def __init__(self, sweep_dir: Path) -> None:
+        self.sweep_dir = sweep_dir
+        self.spec = read_spec(sweep_dir)
+        self.store = RunStore()
+        self.cancel_requested = False
+
+    def on_signal(self, _signum: int, _frame: object) -> None:
+        self.cancel_requested = True
+
+    def cancelled(self) -> bool:
+        if not self.cancel_requested and (self.sweep_dir / CANCEL_FILE).exists():
+            self.cancel_requested = True
+        return self.cancel_requested
+
+    def emit(self, event: str, **fields: Any) -> None:
+        append_event(self.sweep_dir, event, **fields)
+
+    def run(self) -> int:
+        spec = self.spec
+        metric = get_experiment(spec["experiment"]).reference.metric
+        started = time.monotonic()
+        self.emit("started", experiment=spec["experiment"], cells=len(spec["cells"]))
+        ended = []
+        for index, cell in enumerate(spec["cells"]):
+            if self.cancelled():
+                break
+            status, value = self.run_cell(index, cell, metric)
+            ended.append(status)
+            if status == "cancelled":
+                break
+        duration = round(time.monotonic() - started, 2)
+        if self.cancelled():
+            self.emit("cancelled", by="request", duration_s=duration)
+            return EXIT_CANCELLED
+        self.emit(
+            "finished",
+            duration_s=duration,
+            finished=ended.count("finished"),
+            failed=ended.count("failed"),
+        )
+        return 0
+
+    def run_cell(self, index: int, cell: dict[str, Any], metric: str) -> tuple[str, Any]:
+        spec = self.spec
+        params = {**spec["params"], "learning_rate": cell["lr"], "batch_size": cell["batch_size"]}
+        try:
+            handle = launch_run(
+                spec["experiment"], params, spec["device"], spec.get("data_dir"), self.store
+            )
+        except (OSError, ValueError) as exc:
+            self.emit(
+                "cell_ended", index=index, lr=cell["lr"], batch_size=cell["batch_size"],
+                run_id=None, status="failed", message=str(exc),
+            )  # fmt: skip
+            return "failed", None
+        spec["cells"][index]["run_id"] = handle.run_id
+        write_spec(self.sweep_dir, spec)
+        self.emit(
+            "cell_started", index=index, lr=cell["lr"], batch_size=cell["batch_size"],
+            run_id=handle.run_id, cell_dir=str(handle.run_dir),
+        )  # fmt: skip
+        while handle.process.poll() is None:
+            if self.cancelled():
+                cancel_run(handle.run_dir, handle=handle)
+                break
+            time.sleep(POLL_S)
+        handle.wait()
+        if handle.reaper is not None:
+            handle.reaper.join(5)  # it writes the last word of a cell that died
+        info = self.store.info(handle.run_dir)
+        status = info.status if info.status in ("finished", "failed", "cancelled") else "failed"
+        finished = info.final("finished") or {}
+        value = (finished.get("metrics") or {}).get(metric)
+        self.emit(
+            "cell_ended", index=index, lr=cell["lr"], batch_size=cell["batch_size"],
+            run_id=handle.run_id, status=status, metric=value, message=info.message,
+        )  # fmt: skip
+        return status, value
+
+
+def main(argv: list[str]) -> int:
+    sweep_dir = Path(argv[0]).resolve()
+    driver = Driver(sweep_dir)
+    signal.signal(CANCEL_SIGNAL, driver.on_signal)
+    signal.signal(signal.SIGTERM, driver.on_signal)
+    try:
+        return driver.run()
+    except BaseException as exc:  # noqa: BLE001 — every failure must become an event
+        append_event(
+            sweep_dir,
+            "failed",
+            error_type=type(exc).__name__,
+            message=f"The sweep stopped: {type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+        )
+        traceback.print_exc()
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

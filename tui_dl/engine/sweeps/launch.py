@@ -1,0 +1,219 @@
+"""Sweeps: one experiment over a grid of learning rates × batch sizes, one run per cell.
+
+A sweep is a folder `home/sweeps/<id>/` holding `sweep.json` (the experiment, its base
+settings, the two lists, and each cell's run id once it starts) and `events.jsonl` (started,
+cell_started, cell_ended, then finished, failed or cancelled). One driver child process
+(`tui_dl.engine.sweeps.driver`) launches the cells as ordinary runs, so each cell is also in
+Runs with its own folder, events and model.
+
+The cells run one after another, not side by side: TensorFlow already spreads one run over
+every core (this kind of machine has two), and on a GPU two runs would share its memory.
+Parallel cells would each go slower and their timings would mean nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+from tui_dl import paths
+from tui_dl.engine.devices import normalise_device
+from tui_dl.engine.events import TERMINAL_EVENTS, EventLog, append_event
+from tui_dl.engine.experiments import Experiment, get_experiment
+from tui_dl.engine.jobs.launch import CANCEL_FILE, CANCEL_SIGNAL, RunHandle, spawn_child
+from tui_dl.engine.store import pid_alive, read_pid
+
+SWEEP_FILE = "sweep.json"
+MAX_CELLS = 25
+"""More than this is hours of training on a laptop-sized machine: split it up."""
+SWEPT = ("learning_rate", "batch_size")
+
+
+def sweeps_dir() -> Path:
+    path = paths.home() / "sweeps"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sweepable(experiment: Experiment) -> bool:
+    names = {p.name for p in experiment.params}
+    return all(name in names for name in SWEPT)
+
+
+def parse_values(experiment: Experiment, name: str, text: str | list[Any]) -> list[Any]:
+    """'0.1, 0.01' → [0.1, 0.01], each checked by the experiment's own Param; duplicates go."""
+    param = experiment.param(name)
+    items = text if isinstance(text, list) else str(text).replace(";", ",").split(",")
+    values: list[Any] = []
+    for item in items:
+        if not str(item).strip():
+            continue
+        try:
+            value = param.parse(str(item))
+        except ValueError as exc:
+            reason = str(exc).removeprefix(f"{param.label}: ")
+            raise ValueError(f"{param.label} list: {reason}") from None
+        if value not in values:
+            values.append(value)
+    if not values:
+        raise ValueError(f"{param.label} list: empty — give values separated by commas")
+    return values
+
+
+def validate_sweep(
+    experiment: str, params: dict[str, Any], learning_rates: Any, batch_sizes: Any
+) -> tuple[Experiment, dict[str, Any], list[float], list[int]]:
+    """Checked settings and lists, or ValueError with a message naming the bad value."""
+    exp = get_experiment(experiment)
+    if not sweepable(exp):
+        raise ValueError(f"{exp.name} has no learning rate and batch size to sweep")
+    clash = set(params) & set(SWEPT)
+    if clash:
+        raise ValueError(f"{', '.join(sorted(clash))} is swept: give it as a list instead")
+    rates = parse_values(exp, "learning_rate", learning_rates)
+    batches = parse_values(exp, "batch_size", batch_sizes)
+    cells = len(rates) * len(batches)
+    if cells > MAX_CELLS:
+        raise ValueError(
+            f"{len(rates)} rates × {len(batches)} batch sizes = {cells} runs; "
+            f"at most {MAX_CELLS} in one sweep"
+        )
+    return exp, exp.validate(params), rates, batches
+
+
+def grid(learning_rates: list[float], batch_sizes: list[int]) -> list[tuple[float, int]]:
+    """The cells in the order they run: rate by rate, each over every batch size."""
+    return [(lr, bs) for lr in learning_rates for bs in batch_sizes]
+
+
+def launch_sweep(
+    experiment: str,
+    params: dict[str, Any] | None,
+    learning_rates: Any,
+    batch_sizes: Any,
+    device: str = "cpu",
+    data_dir: str | os.PathLike[str] | None = None,
+    root: Path | None = None,
+) -> RunHandle:
+    """Validate, write the sweep folder, start its driver; returns at once."""
+    exp, base, rates, batches = validate_sweep(
+        experiment, params or {}, learning_rates, batch_sizes
+    )
+    device = normalise_device(device)
+    data_dir = str(Path(data_dir).expanduser().resolve()) if data_dir else None
+    root = Path(root) if root else sweeps_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    sweep_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{exp.name}-{secrets.token_hex(2)}"
+    sweep_dir = root / sweep_id
+    sweep_dir.mkdir()
+    spec = {
+        "sweep_id": sweep_id,
+        "experiment": exp.name,
+        "params": {k: v for k, v in base.items() if k not in SWEPT},
+        "learning_rates": rates,
+        "batch_sizes": batches,
+        "device": device,
+        "data_dir": data_dir,
+        "created": time.time(),
+        "cells": [{"lr": lr, "batch_size": bs, "run_id": None} for lr, bs in grid(rates, batches)],
+    }
+    write_spec(sweep_dir, spec)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return spawn_child("tui_dl.engine.sweeps.driver", [str(sweep_dir)], sweep_dir, env)
+
+
+def write_spec(sweep_dir: Path, spec: dict[str, Any]) -> None:
+    """Write-then-rename: a reader never sees half a sweep.json."""
+    tmp = sweep_dir / (SWEEP_FILE + ".partial")
+    tmp.write_text(json.dumps(spec, indent=2) + "\n")
+    tmp.replace(sweep_dir / SWEEP_FILE)
+
+
+def read_spec(sweep_dir: Path) -> dict[str, Any]:
+    return json.loads((Path(sweep_dir) / SWEEP_FILE).read_text())
+
+
+def list_sweeps(root: Path | None = None) -> list[Path]:
+    """Sweep folders, newest first (ids start with a timestamp)."""
+    root = Path(root) if root else sweeps_dir()
+    if not root.is_dir():
+        return []
+    found = [p for p in root.iterdir() if (p / SWEEP_FILE).is_file()]
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def sweep_lost(sweep_dir: Path) -> bool:
+    """True if the driver is gone without having written how the sweep ended."""
+    events = EventLog(sweep_dir).read_all()
+    if any(e.get("event") in TERMINAL_EVENTS for e in events):
+        return False
+    pid = read_pid(sweep_dir)
+    if pid is not None and pid_alive(pid, sweep_dir):
+        return False
+    created = read_spec(sweep_dir).get("created", 0.0)
+    return pid is not None or time.time() - created > 10
+
+
+def mark_lost(sweep_dir: Path) -> None:
+    append_event(
+        sweep_dir,
+        "failed",
+        error_type="ProcessLost",
+        message="The sweep's driver process ended without finishing the grid — it was "
+        f"probably killed or the machine restarted. See {Path(sweep_dir) / 'log.txt'}.",
+    )
+
+
+def cancel_sweep(sweep_dir: Path, timeout: float = 5.0) -> None:
+    """Ask the driver to cancel its current cell and stop; do it ourselves if it cannot.
+
+    Blocking for up to a few seconds (the cell's own cancel takes about one): call it from a
+    worker thread in the app.
+    """
+    sweep_dir = Path(sweep_dir)
+    (sweep_dir / CANCEL_FILE).touch()
+    log = EventLog(sweep_dir)
+
+    def ended() -> bool:
+        return any(e.get("event") in TERMINAL_EVENTS for e in log.read_all())
+
+    if ended():
+        return
+    pid = read_pid(sweep_dir)
+    if pid is not None and pid_alive(pid, sweep_dir):
+        try:
+            os.kill(pid, CANCEL_SIGNAL)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and pid_alive(pid, sweep_dir) and not ended():
+            time.sleep(0.05)
+        if ended():
+            return
+        try:
+            os.killpg(pid, signal.SIGKILL)  # a driver that does not answer: stop it for good
+        except (ProcessLookupError, PermissionError):
+            pass
+    _cancel_current_cell(sweep_dir)
+    if not ended():
+        append_event(sweep_dir, "cancelled", by="app", forced=True)
+
+
+def _cancel_current_cell(sweep_dir: Path) -> None:
+    """The cell that started last and has not ended: its own run folder's cancel."""
+    from tui_dl.engine.jobs.launch import cancel_run
+
+    started, ended = {}, set()
+    for event in EventLog(sweep_dir).read_all():
+        if event.get("event") == "cell_started":
+            started[event["run_id"]] = event.get("cell_dir")
+        elif event.get("event") == "cell_ended":
+            ended.add(event.get("run_id"))
+    for run_id, run_dir in started.items():
+        if run_id not in ended and run_dir:
+            cancel_run(Path(run_dir))

@@ -1,0 +1,228 @@
+"""A sweep's state, rebuilt from its events and its cells' run events.
+
+`SweepTracker` reads only what is new on each `update()`, so the app can poll a running
+sweep a few times a second; reading a finished sweep from files is one `update()`. The
+readers are handed in, so tests feed it pre-written events and the app's fake source reuses
+the very same logic.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from tui_dl.engine.events import TERMINAL_EVENTS, EventLog
+from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.sweeps.launch import grid, mark_lost, read_spec, sweep_lost
+from tui_dl.engine.sweeps.lessons import CellResult, Verdict, best_cell, verdicts
+
+LIVENESS_S = 2.0
+
+
+class EventReader(Protocol):
+    def read_new(self) -> list[dict[str, Any]]: ...
+
+
+@dataclass
+class CellState:
+    learning_rate: float
+    batch_size: int
+    run_id: str | None = None
+    status: str = "pending"
+    """pending, starting, running, finished, failed or cancelled."""
+    epoch: int = 0
+    epochs: int | None = None
+    history: list[dict[str, float | None]] = field(default_factory=list)
+    """Keras logs per epoch; for a k-fold run, the mean over the folds seen so far."""
+    metric: float | None = None
+    message: str = ""
+    error_type: str = ""
+    verdict: Verdict = field(default_factory=lambda: Verdict("", ""))
+    _folds: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+
+    def apply(self, event: dict[str, Any], metric: str) -> None:
+        kind = event.get("event")
+        if kind in ("phase", "started") and self.status == "starting":
+            self.status = "running"
+        if kind == "phase" and event.get("epochs"):
+            self.epochs = event["epochs"]
+        elif kind == "progress":
+            self.status = "running"
+            self.epoch = max(self.epoch, event.get("epoch", 0) - 1)
+            self.epochs = event.get("epochs", self.epochs)
+        elif kind == "epoch_end":
+            self.status = "running"
+            epoch = int(event.get("epoch", len(self.history) + 1))
+            self.epoch = max(self.epoch, epoch)
+            self.epochs = event.get("epochs", self.epochs)
+            self._folds.setdefault(epoch, []).append(event.get("logs", {}))
+            self.history = [_mean_logs(self._folds[e]) for e in sorted(self._folds)]
+        elif kind == "finished":
+            self.status = "finished"
+            self.metric = (event.get("metrics") or {}).get(metric)
+        elif kind == "failed":
+            self.status, self.message = "failed", event.get("message", "")
+            self.error_type = event.get("error_type", "")
+        elif kind == "cancelled":
+            self.status = "cancelled"
+
+    def result(self) -> CellResult:
+        return CellResult(
+            self.learning_rate,
+            self.batch_size,
+            self.status,
+            [h.get("loss") for h in self.history],
+            [h.get("val_loss") for h in self.history if "val_loss" in h],
+            self.metric,
+            self.error_type,
+        )
+
+
+def _mean_logs(logs: list[dict[str, Any]]) -> dict[str, float | None]:
+    keys = {k for log in logs for k in log}
+    mean: dict[str, float | None] = {}
+    for key in keys:
+        values = [log.get(key) for log in logs]
+        if any(v is None or not math.isfinite(v) for v in values):
+            mean[key] = None
+        else:
+            mean[key] = sum(values) / len(values)
+    return mean
+
+
+@dataclass
+class SweepState:
+    sweep_id: str
+    spec: dict[str, Any]
+    cells: list[CellState]
+    status: str = "starting"
+    """starting, running, finished, failed or cancelled."""
+    message: str = ""
+    best: int | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def experiment(self) -> str:
+        return self.spec.get("experiment", "?")
+
+    @property
+    def metric(self) -> str:
+        return get_experiment(self.experiment).reference.metric
+
+    @property
+    def done(self) -> bool:
+        return self.status in TERMINAL_EVENTS
+
+    def cell(self, learning_rate: float, batch_size: int) -> CellState:
+        for cell in self.cells:
+            if cell.learning_rate == learning_rate and cell.batch_size == batch_size:
+                return cell
+        raise KeyError((learning_rate, batch_size))
+
+
+def higher_is_better(metric: str) -> bool:
+    return "loss" not in metric and "error" not in metric
+
+
+class SweepTracker:
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        sweep_reader: EventReader,
+        run_reader: Callable[[str], EventReader],
+        lost: Callable[[], bool] | None = None,
+    ) -> None:
+        cells = [CellState(lr, bs) for lr, bs in grid(spec["learning_rates"], spec["batch_sizes"])]
+        self.state = SweepState(spec["sweep_id"], spec, cells)
+        self._sweep_reader = sweep_reader
+        self._run_reader = run_reader
+        self._readers: dict[str, EventReader] = {}
+        self._lost = lost
+        self._last_news = time.monotonic()
+        self._checked = False
+
+    def update(self) -> bool:
+        """Read what is new; True if anything changed."""
+        state = self.state
+        changed = False
+        for event in self._sweep_reader.read_new():
+            changed = True
+            state.events.append(event)
+            self._apply_sweep_event(event)
+        metric = state.metric
+        for cell in state.cells:
+            reader = self._readers.get(cell.run_id) if cell.run_id else None
+            if reader is None:
+                continue
+            for event in reader.read_new():
+                changed = True
+                cell.apply(event, metric)
+        now = time.monotonic()
+        if changed:
+            self._last_news = now
+        quiet = not changed and now - self._last_news > LIVENESS_S
+        if not state.done and self._lost and (not self._checked or quiet):
+            # Once at first (a folder read long after), then whenever nothing came for a while.
+            self._checked, self._last_news = True, now
+            if self._lost():
+                self.update()
+                return True
+        if changed:
+            results = [c.result() for c in state.cells]
+            better = higher_is_better(metric)
+            state.best = best_cell(results, better)
+            for cell, verdict in zip(state.cells, verdicts(results, better), strict=True):
+                cell.verdict = verdict
+        return changed
+
+    def _apply_sweep_event(self, event: dict[str, Any]) -> None:
+        state = self.state
+        kind = event.get("event")
+        if kind == "started" and state.status == "starting":
+            state.status = "running"
+        elif kind == "cell_started":
+            cell = state.cell(event["lr"], event["batch_size"])
+            cell.run_id, cell.status = event["run_id"], "starting"
+            self._readers[cell.run_id] = self._run_reader(cell.run_id)
+            state.status = "running"
+        elif kind == "cell_ended":
+            cell = state.cell(event["lr"], event["batch_size"])
+            reader = self._readers.get(cell.run_id or "")
+            for run_event in reader.read_new() if reader else []:
+                cell.apply(run_event, state.metric)
+            if cell.status not in TERMINAL_EVENTS:
+                cell.status = event.get("status", "failed")
+                cell.message = event.get("message", cell.message)
+        elif kind in TERMINAL_EVENTS:
+            state.status = kind
+            state.message = event.get("message", "")
+            for cell in state.cells:
+                if cell.status == "pending":
+                    cell.status = "skipped"
+
+
+def track_sweep(sweep_dir: Path, runs_root: Path | None = None) -> SweepTracker:
+    """A tracker over a sweep folder on this machine."""
+    from tui_dl import paths
+
+    sweep_dir = Path(sweep_dir)
+    spec = read_spec(sweep_dir)
+    runs = Path(runs_root) if runs_root else paths.runs_dir()
+
+    def lost() -> bool:
+        if sweep_lost(sweep_dir):
+            mark_lost(sweep_dir)
+            return True
+        return False
+
+    return SweepTracker(spec, EventLog(sweep_dir), lambda run_id: EventLog(runs / run_id), lost)
+
+
+def read_sweep(sweep_dir: Path, runs_root: Path | None = None) -> SweepState:
+    tracker = track_sweep(sweep_dir, runs_root)
+    tracker.update()
+    return tracker.state

@@ -1,0 +1,1 @@
+"""Modal screens over another screen: the file picker and the help box."""

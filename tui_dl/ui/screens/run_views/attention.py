@@ -1,0 +1,170 @@
+"""`--screen attention`: where the network was looking when it answered.
+
+The maps come from an engine job (Grad-CAM on the last convolutional layer, or a gradient
+saliency map for a model without one) and are kept in the run folder for next time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+from tui_dl.analysis.predictions import Predictions
+from tui_dl.ui.render.digits import render_digit
+from tui_dl.ui.screens.run_views.base import RunViewScreen
+
+METHODS = {
+    "grad-cam": "Grad-CAM on {layer}: the last convolutional layer's feature maps, weighted by "
+    "how much each raises the class's score.",
+    "saliency": "Gradient saliency: this model has no convolutional layer, so the map shows which "
+    "pixels change the class's score most.",
+}
+
+
+class AttentionScreen(RunViewScreen):
+    TITLE_TEXT = "where it looked"
+    BINDINGS = [
+        Binding("right,j", "step(1)", "Next"),
+        Binding("left,k", "step(-1)", "Previous", show=False),
+        Binding("t", "true_class", "True class"),
+        Binding("y", "predicted_class", "Its answer"),
+        Binding("g", "goto", "Go to image"),
+        *[Binding(str(d), f"show_class({d})", show=False) for d in range(10)],
+        *RunViewScreen.BINDINGS,
+    ]
+
+    def __init__(self, run_id: str, index: int | None = None) -> None:
+        super().__init__(run_id)
+        self.maps: dict[int, np.ndarray] = {}
+        self.order: list[int] = []
+        self.method = ""
+        self.conv_layer = ""
+        self.pos = 0
+        self.cls: int | None = None
+        self.wanted = index
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="attention-title")
+        with Horizontal(id="attention-row"):
+            yield Static("", id="attention-plain", classes="digit")
+            yield Static("", id="attention-heat", classes="digit")
+            yield Static("", id="attention-info")
+        yield Input(placeholder="test image number, then enter", id="attention-goto", compact=True)
+        yield Static("", id="attention-method")
+
+    def show(self, predictions: Predictions, finished: dict) -> None:
+        self.query_one("#attention-goto", Input).display = False
+        if not self.load_maps():
+            self.run_job("attention", {}, self.job_done)
+        else:
+            self.start()
+
+    def load_maps(self) -> bool:
+        """Every map this run already has (the first job's and any asked for since)."""
+        for path in sorted(self.run_dir.glob("attention*.npz")):
+            if path.name.endswith(".partial.npz"):
+                continue
+            with np.load(path) as data:
+                self.method, self.conv_layer = str(data["method"]), str(data["layer"])
+                for index, maps in zip(data["indices"], data["maps"], strict=True):
+                    if int(index) not in self.maps:
+                        self.order.append(int(index))
+                    self.maps[int(index)] = maps.astype(np.float32)
+        return bool(self.maps)
+
+    def job_done(self, event: dict) -> None:
+        if event["event"] == "failed":
+            self.say(f"Could not compute the maps: {event.get('message', '')}", True)
+            return
+        self.load_maps()
+        self.start()
+
+    def start(self) -> None:
+        if self.wanted is not None and self.wanted in self.maps:
+            self.pos = self.order.index(self.wanted)
+        self.display_image()
+
+    def display_image(self) -> None:
+        p = self.predictions
+        index = self.order[self.pos]
+        cls = int(p.y_pred[index]) if self.cls is None else self.cls
+        names = p.class_names
+        true, pred = int(p.y_true[index]), int(p.y_pred[index])
+        self.query_one("#attention-plain", Static).update(render_digit(p.images[index]))
+        self.query_one("#attention-heat", Static).update(
+            render_digit(p.images[index], heat=self.maps[index][cls])
+        )
+        info = Text()
+        info.append(f"test image #{index}\n", style="bold")
+        info.append(f"true  {names[true]}\n")
+        info.append(f"said  {names[pred]}", style="green" if true == pred else "red")
+        info.append(f" ({p.confidence[index] * 100:.1f} %)\n\n")
+        info.append("map for class ", style="dim")
+        info.append(f"{names[cls]}", style="bold")
+        info.append(
+            " (its answer)\n" if cls == pred else " (the true one)\n" if cls == true else "\n",
+            style="dim",
+        )
+        info.append(f"\n{self.pos + 1} of {len(self.order)}\n", style="dim")
+        info.append("0–9 map another class\ng go to any test image", style="dim")
+        self.query_one("#attention-info", Static).update(info)
+        self.query_one("#attention-title", Static).update(
+            "Left: the image. Right: where it looked — brighter mattered more."
+        )
+        self.query_one("#attention-method", Static).update(
+            METHODS.get(self.method, self.method).format(layer=self.conv_layer)
+        )
+
+    def _ready(self) -> bool:
+        return bool(self.order) and self.predictions is not None
+
+    def action_step(self, step: int) -> None:
+        if self._ready():
+            self.pos = (self.pos + step) % len(self.order)
+            self.display_image()
+
+    def action_show_class(self, cls: int) -> None:
+        if self._ready() and cls < self.predictions.n_classes:
+            self.cls = cls
+            self.display_image()
+
+    def action_true_class(self) -> None:
+        if self._ready():
+            self.cls = int(self.predictions.y_true[self.order[self.pos]])
+            self.display_image()
+
+    def action_predicted_class(self) -> None:
+        if self._ready():
+            self.cls = None
+            self.display_image()
+
+    def action_goto(self) -> None:
+        box = self.query_one("#attention-goto", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#attention-goto")
+    def goto_submitted(self, event: Input.Submitted) -> None:
+        box = event.input
+        n = len(self.predictions.y_true) if self.predictions is not None else 0
+        try:
+            index = int(event.value.strip())
+            if not 0 <= index < n:
+                raise ValueError
+        except ValueError:
+            self.notify(f"Type a test image number from 0 to {n - 1}.", severity="error")
+            return
+        box.display = False
+        box.value = ""
+        self.wanted = index
+        if index in self.maps:
+            self.start()
+        else:
+            self.run_job(
+                "attention", {"indices": [index], "name": f"attention-{index}"}, self.job_done
+            )

@@ -1,0 +1,107 @@
+"""What the screens about one finished run share: finding it, loading its predictions off
+the UI thread, saying clearly when there is nothing to show, and the keys between them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tui_dl.analysis.predictions import NoPredictions, Predictions, load_predictions
+from tui_dl.text import sentence
+
+INSIGHTS = (
+    ("m", "confusion", "Matrix"),
+    ("w", "misclassified", "Wrong"),
+    ("a", "attention", "Looking"),
+    ("p", "probe", "Probe"),
+)
+
+
+def insight_keys(action: str = "app.open_insight") -> list[Binding]:
+    """m, w, a, p → the views of a finished run; `action` receives the view's name."""
+    return [Binding(key, f"{action}('{view}')", label) for key, view, label in INSIGHTS]
+
+
+INSIGHT_KEYS = insight_keys()
+
+
+class RunViewScreen(Screen):
+    """Subclasses compose their body in `compose_body` and fill it in `show`."""
+
+    BINDINGS = [Binding("escape", "back", "Back"), *INSIGHT_KEYS]
+    TITLE_TEXT = ""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.run_dir: Path | None = None
+        self.predictions: Predictions | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from self.compose_body()
+        yield Static("Loading the run's predictions…", id="view-message")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.title = self.TITLE_TEXT
+        self.sub_title = f"run {self.run_id}"
+        self.load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        try:
+            info = self.app.source.info(self.run_id)
+            predictions = load_predictions(info.run_dir)
+        except (NoPredictions, LookupError, OSError, ValueError, KeyError) as exc:
+            self.app.call_from_thread(self.say, f"Nothing to show: {exc}", True)
+            return
+        self.run_dir = info.run_dir
+        self.app.call_from_thread(self._loaded, predictions, info.final("finished") or {})
+
+    def _loaded(self, predictions: Predictions, finished: dict) -> None:
+        self.predictions = predictions
+        self.say("")
+        self.show(predictions, finished)
+
+    def show(self, predictions: Predictions, finished: dict) -> None:
+        raise NotImplementedError
+
+    def say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#view-message", Static)
+        message.update(f"[red]{text}[/]" if error else text)
+        message.display = bool(text)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # ----- engine jobs (maps, probes): started here, watched here ----------------------------
+    def run_job(self, kind: str, args: dict, done: Callable[[dict], None]) -> None:
+        """Start a job and follow its events; `done` gets its finished or failed event."""
+        try:
+            job_dir = self.app.source.start_job(self.run_id, kind, args)
+        except (OSError, ValueError) as exc:
+            done({"event": "failed", "message": str(exc)})
+            return
+        reader = self.app.source.job_reader(job_dir)
+        self.say("Starting TensorFlow in a child process (a few seconds)…")
+
+        def poll() -> None:
+            for event in reader.read_new():
+                if event["event"] == "phase":
+                    self.say(sentence(event["phase"]) + "…")
+                elif event["event"] in ("finished", "failed"):
+                    timer.stop()
+                    self.say("")
+                    done(event)
+
+        timer = self.set_interval(0.2, poll)

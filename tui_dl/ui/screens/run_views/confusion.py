@@ -1,0 +1,61 @@
+"""`--screen confusion`: which digits the model takes for which, and how often."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui_dl.analysis.predictions import Predictions, confusion_report
+from tui_dl.text import percent
+from tui_dl.ui.screens.run_views.base import RunViewScreen
+from tui_dl.ui.widgets.run.confusion_grid import ConfusionGrid
+
+
+class ConfusionScreen(RunViewScreen):
+    TITLE_TEXT = "confusion matrix"
+
+    def compose_body(self) -> ComposeResult:
+        yield VerticalScroll(Static("", id="confusion-summary"), id="confusion-body")
+        yield Static("", id="confusion-cell")
+
+    def show(self, predictions: Predictions, finished: dict) -> None:
+        self.report = confusion_report(predictions)
+        names = predictions.class_names
+        legend = ""
+        if any(name != str(i) for i, name in enumerate(names)):
+            legend = "  ·  " + ", ".join(f"{i} {name}" for i, name in enumerate(names))
+        source = finished.get("data_source", "")
+        self.query_one("#confusion-summary", Static).update(
+            f"Accuracy {percent(self.report.accuracy)} on {len(predictions.y_true):,} test "
+            f"images{legend}" + (f"\n[dim]{source}[/]" if source else "")
+        )
+        grid = ConfusionGrid(self.report, id="confusion-grid")
+        self.query_one("#confusion-body").mount(grid)
+        grid.focus()
+
+    @on(ConfusionGrid.CellMoved)
+    def describe_cell(self, event: ConfusionGrid.CellMoved) -> None:
+        true, pred = event.true, event.pred
+        count = int(self.report.matrix[true, pred])
+        share = self.report.rates[true, pred]
+        names = self.predictions.class_names
+        if true == pred:
+            text = (
+                f"{count} of the {names[true]}s were read correctly "
+                f"({percent(share)}). enter: the least sure of them"
+            )
+        else:
+            text = (
+                f"true {names[true]} → predicted {names[pred]}: {count} test image(s), "
+                f"{percent(share)} of the {names[true]}s." + (" enter: show them" if count else "")
+            )
+        self.query_one("#confusion-cell", Static).update(text)
+
+    @on(ConfusionGrid.CellChosen)
+    def open_cell(self, event: ConfusionGrid.CellChosen) -> None:
+        if self.report.matrix[event.true, event.pred] == 0:
+            self.notify("No test images in that cell.")
+            return
+        self.app.open_insight("misclassified", self.run_id, true=event.true, pred=event.pred)

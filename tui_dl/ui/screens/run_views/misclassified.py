@@ -1,0 +1,90 @@
+"""`--screen misclassified`: the digits it got wrong, the most confident mistakes first."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.widgets import Static
+
+from tui_dl.analysis.predictions import Predictions, mistakes
+from tui_dl.ui.screens.run_views.base import RunViewScreen
+from tui_dl.ui.widgets.run.digit_card import CARD_HEIGHT, CARD_WIDTH, DigitCard, card
+
+
+class MisclassifiedScreen(RunViewScreen):
+    TITLE_TEXT = "misclassified"
+    BINDINGS = [
+        Binding("right,pagedown,space", "page(1)", "Next page"),
+        Binding("left,pageup", "page(-1)", "Previous"),
+        Binding("home", "first", "First", show=False),
+        Binding("x", "clear_filter", "All mistakes"),
+        *RunViewScreen.BINDINGS,
+    ]
+
+    def __init__(self, run_id: str, true: int | None = None, pred: int | None = None) -> None:
+        super().__init__(run_id)
+        self.true, self.pred = true, pred
+        self.indices: list[int] = []
+        self.first = 0
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="gallery-title")
+        yield Grid(id="gallery")
+
+    def show(self, predictions: Predictions, finished: dict) -> None:
+        self.indices = [int(i) for i in mistakes(predictions, self.true, self.pred)]
+        self.first = 0
+        self.layout_page()
+
+    def on_resize(self) -> None:
+        if self.predictions is not None:
+            self.layout_page()
+
+    @property
+    def per_page(self) -> int:
+        width, height = self.size.width, self.size.height
+        return max(1, width // CARD_WIDTH) * max(1, (height - 4) // CARD_HEIGHT)
+
+    def layout_page(self) -> None:
+        p = self.predictions
+        gallery = self.query_one("#gallery", Grid)
+        gallery.styles.grid_size_columns = max(1, self.size.width // CARD_WIDTH)
+        gallery.remove_children()
+        shown = self.indices[self.first : self.first + self.per_page]
+        gallery.mount_all([DigitCard(card(p, index)) for index in shown])
+        self.query_one("#gallery-title", Static).update(self._title(len(shown)))
+
+    def _title(self, shown: int) -> str:
+        names = self.predictions.class_names
+        what = "mistakes"
+        if self.true is not None and self.true == self.pred:
+            what = f"{names[self.true]}s read correctly, least sure first"
+        elif self.true is not None or self.pred is not None:
+            parts = []
+            if self.true is not None:
+                parts.append(f"true {names[self.true]}")
+            if self.pred is not None:
+                parts.append(f"read as {names[self.pred]}")
+            what = "mistakes: " + ", ".join(parts)
+        if not self.indices:
+            return f"No {what} — nothing to show."
+        return (
+            f"{what} · {self.first + 1}–{self.first + shown} of {len(self.indices)} · "
+            "most confident first"
+        )
+
+    def action_page(self, step: int) -> None:
+        if not self.indices:
+            return
+        last = max(0, len(self.indices) - self.per_page)
+        self.first = min(max(0, self.first + step * self.per_page), last)
+        self.layout_page()
+
+    def action_first(self) -> None:
+        self.first = 0
+        self.layout_page()
+
+    def action_clear_filter(self) -> None:
+        self.true = self.pred = None
+        self.show(self.predictions, {})

@@ -1,0 +1,1 @@
+"""The lessons' live widgets (numpy only): gradient descent, softmax, activations, ethics."""

@@ -1,0 +1,1 @@
+"""Widgets about runs: the settings form, progress, plots, summary, and the run views' parts."""
