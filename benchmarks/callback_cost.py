@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tui_dl.engine import runfiles
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
 
@@ -67,7 +69,7 @@ def main() -> int:
         reporter.set_params({"epochs": args.epochs, "steps": args.steps})
         reporter.on_train_begin()
         times = [one_epoch_s(reporter, args.steps, args.val_steps, e) for e in range(args.epochs)]
-        events = sum(1 for _ in (run_dir / "events.jsonl").open())
+        events = sum(1 for _ in (run_dir / runfiles.EVENTS).open())
 
         start = time.perf_counter()
         for _ in range(10_000):

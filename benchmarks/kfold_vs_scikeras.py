@@ -22,6 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tui_dl.engine import runfiles
+
 COURSE_SCRIPT = Path(__file__).with_name("course_kfold.py")
 CPU = {"CUDA_VISIBLE_DEVICES": "-1", "TF_CPP_MIN_LOG_LEVEL": "3"}
 
@@ -44,7 +46,7 @@ def run_engine(epochs: int, k: int) -> tuple[float, float]:
 
     handle = launch_run("mammogram", {"epochs": epochs, "k": k}, device="cpu")
     if handle.wait() != 0:
-        raise SystemExit(f"engine run failed: see {handle.run_dir / 'log.txt'}")
+        raise SystemExit(f"engine run failed: see {handle.run_dir / runfiles.LOG}")
     handle.reaper.join(5)
     events = EventLog(handle.run_dir).read_all()
     started = next(e["t"] for e in events if e["event"] == "started")

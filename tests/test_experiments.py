@@ -9,6 +9,7 @@ import pytest
 
 import tui_dl
 from tests.conftest import SHARED_DATA
+from tui_dl.engine import runfiles
 from tui_dl.engine.events import EventLog
 from tui_dl.engine.experiments import EXPERIMENTS
 from tui_dl.engine.jobs.launch import launch_run
@@ -24,7 +25,7 @@ def finished(experiment: str, params: dict, **kwargs) -> list[dict]:
     events = EventLog(handle.run_dir).read_all()
     assert code == 0 and events[-1]["event"] == "finished", (
         events[-1],
-        (handle.run_dir / "log.txt").read_text()[-1500:],
+        (handle.run_dir / runfiles.LOG).read_text()[-1500:],
     )
     return events
 
@@ -120,4 +121,4 @@ def test_the_hard_way_reports_per_step_and_saves_a_keras_twin():
     assert [p["step"] for p in points] == [20, 40, 60]
     assert set(points[0]["logs"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert points[-1]["logs"]["loss"] < points[0]["logs"]["loss"] * 1.5
-    assert events[-1]["artifacts"]["model"] == "model.keras"
+    assert events[-1]["artifacts"]["model"] == runfiles.MODEL

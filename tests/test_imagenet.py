@@ -14,12 +14,14 @@ from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
 from tests.fakes import T0, FakeRun, FakeRunSource, settle
+from tui_dl.analysis.artifacts import ImageNetResult, save_imagenet
 from tui_dl.cli import main
 from tui_dl.cli.data import data_fetch_command
 from tui_dl.data.registry import DATASETS
 from tui_dl.data.sources import locate
 from tui_dl.data.status import status_rows
-from tui_dl.engine.events import TERMINAL_EVENTS, EventLog
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, make_event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.jobs.launch import launch_run
 from tui_dl.engine.trainers.imagenet import label
@@ -98,10 +100,10 @@ def test_headless_run_names_the_photo_and_keeps_its_maps(photo, capsys, tmp_path
     assert phases[-1] == "where it looked for guess 3 of 3"
     started = next(e for e in events if e["event"] == "started")
     assert started["model"]["layer"] == "out_relu" and started["image"]["width"] == 96
-    result = json.loads((run_dir / "imagenet.json").read_text())
+    result = json.loads((run_dir / runfiles.IMAGENET_RESULT).read_text())
     assert result["layer"] == "out_relu" and result["grid"] == [7, 7]
     assert [g["index"] for g in result["top"]] == [g["index"] for g in report["top"]]
-    with np.load(run_dir / "imagenet.npz") as saved:
+    with np.load(run_dir / runfiles.IMAGENET_MAPS) as saved:
         assert saved["image"].shape == (224, 224, 3) and saved["image"].dtype == np.uint8
         assert saved["maps"].shape == (3, 224, 224) and saved["maps"].dtype == np.uint8
         assert list(saved["classes"]) == [g["index"] for g in result["top"]]
@@ -231,32 +233,32 @@ GUESSES = [
 
 def zoo_events(end: str = "finished") -> list[dict]:
     events = [
-        {"event": "phase", "phase": "starting TensorFlow", "t": T0},
-        {"event": "phase", "phase": "reading your image", "t": T0 + 0.1},
-        {"event": "phase", "phase": "loading the VGG16 weights", "t": T0 + 5},
-        {
-            "event": "started",
-            "t": T0 + 7,
-            "devices": [{"name": "/device:CPU:0", "type": "CPU"}],
-            "device": "cpu",
-            "dataset": "imagenet",
-            "data_source": "VGG16 ImageNet weights — Keras cache (~/.keras/models/vgg16.h5)",
-            "model": {"name": "VGG16", "parameters": 138357544, "layer": "block5_conv3"},
-            "image": {"name": "elephant.jpg", "width": 640, "height": 480},
-            "reference": get_experiment("transfer-imagenet").reference_fields(),
-        },
-        {"event": "phase", "phase": "predicting", "t": T0 + 7.5},
+        make_event(Event.PHASE, phase="starting TensorFlow", t=T0),
+        make_event(Event.PHASE, phase="reading your image", t=T0 + 0.1),
+        make_event(Event.PHASE, phase="loading the VGG16 weights", t=T0 + 5),
+        make_event(
+            Event.STARTED,
+            t=T0 + 7,
+            devices=[{"name": "/device:CPU:0", "type": "CPU"}],
+            device="cpu",
+            dataset="imagenet",
+            data_source="VGG16 ImageNet weights — Keras cache (~/.keras/models/vgg16.h5)",
+            model={"name": "VGG16", "parameters": 138357544, "layer": "block5_conv3"},
+            image={"name": "elephant.jpg", "width": 640, "height": 480},
+            reference=get_experiment("transfer-imagenet").reference_fields(),
+        ),
+        make_event(Event.PHASE, phase="predicting", t=T0 + 7.5),
     ]
     if end == "failed":
         events.append(
-            {
-                "event": "failed",
-                "t": T0 + 8,
-                "error_type": "NotAnImage",
-                "message": "notes.txt is not a picture that can be read: give a JPEG, PNG, GIF, "
+            make_event(
+                Event.FAILED,
+                t=T0 + 8,
+                error_type="NotAnImage",
+                message="notes.txt is not a picture that can be read: give a JPEG, PNG, GIF, "
                 "BMP or WebP file (a photo of your own, say).",
-                "traceback": "Traceback ...",
-            }
+                traceback="Traceback ...",
+            )
         )
         return events
     top = [
@@ -264,16 +266,16 @@ def zoo_events(end: str = "finished") -> list[dict]:
         for r, (_, name, p) in enumerate(GUESSES, 1)
     ]
     events.append(
-        {
-            "event": "finished",
-            "t": T0 + 12,
-            "metrics": {"top1_probability": 0.912},
-            "top": top,
-            "duration_s": 6.2,
-            "data_source": "VGG16 ImageNet weights",
-            "device": "cpu",
-            "artifacts": {"result": "imagenet.json", "maps": "imagenet.npz"},
-        }
+        make_event(
+            Event.FINISHED,
+            t=T0 + 12,
+            metrics={"top1_probability": 0.912},
+            top=top,
+            duration_s=6.2,
+            data_source="VGG16 ImageNet weights",
+            device="cpu",
+            artifacts={"result": runfiles.IMAGENET_RESULT, "maps": runfiles.IMAGENET_MAPS},
+        )
     )
     return events
 
@@ -284,13 +286,6 @@ def write_zoo_result(run_dir: Path) -> None:
     yy, xx = np.mgrid[0:224, 0:224]
     maps = np.stack(
         [np.exp(-((yy - 60 - 25 * r) ** 2 + (xx - 150 + 20 * r) ** 2) / 1500.0) for r in range(5)]
-    )
-    np.savez_compressed(
-        run_dir / "imagenet.npz",
-        image=image,
-        maps=np.rint(maps * 255).astype(np.uint8),
-        classes=np.arange(386, 391),
-        probabilities=np.array([p for *_, p in GUESSES], np.float32),
     )
     result = {
         "model": "VGG16",
@@ -306,7 +301,12 @@ def write_zoo_result(run_dir: Path) -> None:
             for r, (wnid, name, p) in enumerate(GUESSES, 1)
         ],
     }
-    (run_dir / "imagenet.json").write_text(json.dumps(result))
+    save_imagenet(
+        run_dir,
+        ImageNetResult(result, image, np.rint(maps * 255).astype(np.uint8)),
+        list(range(386, 391)),
+        np.array([p for *_, p in GUESSES], np.float32),
+    )
 
 
 @pytest.fixture

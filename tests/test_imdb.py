@@ -13,6 +13,7 @@ from tui_dl.analysis.sentiment import NoSentimentModel, SentimentModel, describe
 from tui_dl.data.registry import DatasetUnavailable
 from tui_dl.data.reviews import OOV, START, Vocabulary, load_imdb, pad, tokens, window
 from tui_dl.data.status import status_rows
+from tui_dl.engine import runfiles
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.jobs.launch import launch_run
 
@@ -137,7 +138,7 @@ def test_the_lstm_trains_through_the_engine_and_numpy_reads_it_like_keras(tmp_pa
     assert events[-1]["metrics"]["test_accuracy"] > 0.6  # the fake reviews are easy
 
     run_dir = handle.run_dir
-    report = json.loads((run_dir / "reviews.json").read_text())
+    report = json.loads((run_dir / runfiles.REVIEWS).read_text())
     assert len(report["samples"]) == 8
     assert {s["label"] for s in report["samples"]} == {0, 1}
     assert report["by_label"]["positive"]["n"] + report["by_label"]["negative"]["n"] == 200

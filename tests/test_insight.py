@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from tui_dl.engine import runfiles
 from tui_dl.engine.events import EventLog
 from tui_dl.engine.jobs.insights import launch_job
 from tui_dl.engine.jobs.launch import launch_run
@@ -75,22 +76,22 @@ def test_attention_and_probe_jobs_leave_their_artifacts(tmp_path):
 
     for kind in ("attention", "probe"):
         job = launch_job(run_dir, kind)
-        assert job.wait(120) == 0, (job.run_dir / "log.txt").read_text()[-2000:]
+        assert job.wait(120) == 0, (job.run_dir / runfiles.LOG).read_text()[-2000:]
         job.reaper.join(5)
         events = EventLog(job.run_dir).read_all()
         assert events[-1]["event"] == "finished", events[-1]
 
-    with np.load(run_dir / "attention.npz") as data:
+    with np.load(run_dir / runfiles.ATTENTION) as data:
         assert str(data["method"]) == "saliency"  # an MLP has no convolutional layer
         assert data["maps"].shape == (len(data["indices"]), 10, 28, 28)
         assert float(data["maps"].astype(np.float32).std()) > 0
 
-    summary = json.loads((run_dir / "probe.json").read_text())
+    summary = json.loads((run_dir / runfiles.PROBE_REPORT).read_text())
     names = [g["name"] for g in summary["groups"]]
     assert names[0] == "test images" and {"blank", "noise", "inverted", "shifted"} <= set(names)
     digits = summary["groups"][0]
     assert digits["accuracy"] is not None and 0 <= digits["mean_confidence"] <= 1
-    with np.load(run_dir / "probe.npz") as data:
+    with np.load(run_dir / runfiles.PROBE_EXAMPLES) as data:
         assert data["images"].shape[1:] == (28, 28)
 
 
@@ -103,4 +104,4 @@ def test_a_job_on_a_run_without_a_model_fails_clearly(tmp_path):
     job.reaper.join(5)
     failed = EventLog(job.run_dir).read_all()[-1]
     assert failed["event"] == "failed"
-    assert "model.keras" in failed["message"] or "predictions" in failed["message"]
+    assert runfiles.MODEL in failed["message"] or "predictions" in failed["message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.fakes import FakeRun, FakeRunSource, mnist_events
+from tui_dl.engine.events import Event, make_event
 from tui_dl.ui.app import make_app
 from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
 from tui_dl.ui.widgets.run.run_summary import RunSummary
@@ -44,9 +45,7 @@ async def test_o_overlays_the_other_runs_of_the_experiment_in_turn():
 
 async def test_early_stop_is_marked_and_explained():
     events = mnist_events(6, end=None)
-    events.append(
-        {"event": "early_stop", "stopped_epoch": 6, "best_epoch": 4, "patience": 2, "t": 0}
-    )
+    events.append(make_event(Event.EARLY_STOP, stopped_epoch=6, best_epoch=4, patience=2, t=0))
     events += mnist_events(6, end="finished")[-2:]
     source = FakeRunSource([FakeRun("20261122-100000-mnist-mlp-aaaa", events)])
     app = make_app(source=source, screen="lab", run="latest")
@@ -61,19 +60,19 @@ async def test_a_per_step_run_plots_steps_not_epochs():
     events = mnist_events(0)
     for step in (100, 200, 300):
         events.append(
-            {
-                "event": "epoch_end",
-                "epoch": step // 100,
-                "epochs": 3,
-                "step": step,
-                "t": 0,
-                "logs": {
+            make_event(
+                Event.EPOCH_END,
+                epoch=step // 100,
+                epochs=3,
+                step=step,
+                t=0,
+                logs={
                     "loss": 1.0 / step,
                     "accuracy": 0.5,
                     "val_loss": 2.0 / step,
                     "val_accuracy": 0.4,
                 },
-            }
+            )
         )
     source = FakeRunSource(
         [FakeRun("20261122-100000-tf-lowlevel-aaaa", events, experiment="tf-lowlevel")]

@@ -12,6 +12,7 @@ from sklearn.model_selection import StratifiedKFold
 from tests.conftest import SHARED_DATA
 from tui_dl.analysis.kfold import radiologists, scaled_fold, threshold_counts
 from tui_dl.analysis.mammogram import ProjectDataError, prepare
+from tui_dl.engine import runfiles
 from tui_dl.engine.events import EventLog
 from tui_dl.engine.jobs.launch import launch_run
 
@@ -101,18 +102,18 @@ def test_threshold_trades_missed_cancers_for_biopsies():
 @needs_uci
 def test_a_short_k_fold_run_through_the_engine():
     handle = launch_run("mammogram", {"k": 3, "epochs": 2}, data_dir=SHARED_DATA)
-    assert handle.wait(180) == 0, (handle.run_dir / "log.txt").read_text()[-2000:]
+    assert handle.wait(180) == 0, (handle.run_dir / runfiles.LOG).read_text()[-2000:]
     handle.reaper.join(5)
     events = EventLog(handle.run_dir).read_all()
     folds = [e for e in events if e["event"] == "fold_end"]
     assert [f["fold"] for f in folds] == [1, 2, 3]
     assert all(0 <= f["accuracy"] <= 1 and f["n"] in (276, 277) for f in folds)
     assert any(e["event"] == "epoch_end" and e["fold"] == 3 for e in events)
-    report = json.loads((handle.run_dir / "kfold.json").read_text())
+    report = json.loads((handle.run_dir / runfiles.KFOLD_REPORT).read_text())
     assert report["data"]["kept_rows"] == 830 and report["k"] == 3
     assert len(report["baselines"]) == 6 and 0.5 < report["network"]["auc"] <= 1
     assert report["radiologists"]["rows"] == 816
-    with np.load(handle.run_dir / "kfold.npz") as saved:
+    with np.load(handle.run_dir / runfiles.KFOLD_ARRAYS) as saved:
         x, y = saved["x"], saved["y"]
         expected = [
             x[train].mean(axis=0)
@@ -130,4 +131,4 @@ def test_a_bad_csv_fails_the_run_with_the_reason(tmp_path):
     handle.reaper.join(5)
     failed = EventLog(handle.run_dir).read_all()[-1]
     assert failed["event"] == "failed" and "3 columns, expected 6" in failed["message"]
-    assert not (handle.run_dir / "kfold.json").exists()
+    assert not (handle.run_dir / runfiles.KFOLD_REPORT).exists()

@@ -17,6 +17,7 @@ from textual.widgets import Input, TabbedContent
 from tests.artifacts import kfold_events, write_kfold
 from tests.conftest import SHARED_DATA
 from tests.fakes import FakeRun, FakeRunSource
+from tui_dl.engine import runfiles
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens.project import ProjectScreen
 from tui_dl.ui.widgets.run.threshold_slider import ThresholdSlider
@@ -125,7 +126,7 @@ async def test_export_writes_the_report_with_the_checklist(source):
         await settle(pilot)
         await pilot.press("e")
         await pilot.pause()
-    text = (source.runs[RUN].run_dir / "report.md").read_text()
+    text = (source.runs[RUN].run_dir / runfiles.PROJECT_REPORT).read_text()
     assert "## The radiologists as referee" in text and "| naive Bayes |" in text
     assert "false negatives cost lives" in text
 
@@ -134,7 +135,7 @@ async def test_export_writes_the_report_with_the_checklist(source):
     "step", ["data", "odd", "features", "model", "report", "threshold", "referee"]
 )
 def test_snapshot_step(snap_compare, source, step, monkeypatch):
-    import tui_dl.data as data
+    import tui_dl.data.sources as data
 
     real = data.locate
 

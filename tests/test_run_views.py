@@ -9,6 +9,8 @@ from textual.widgets import Input
 from tests.artifacts import write_attention, write_predictions, write_probe
 from tests.fakes import FakeRun, FakeRunSource, mnist_events, sample_runs, settle
 from tui_dl.analysis.predictions import load_predictions, mistakes
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import JOB_EVENTS, Event, make_event
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens.lab import LabScreen
 from tui_dl.ui.screens.run_views.attention import AttentionScreen
@@ -100,7 +102,9 @@ async def test_no_predictions_is_a_message(tmp_path):
 
 
 async def test_attention_starts_a_job_when_there_are_no_maps_yet(source):
-    source.job_events.append({"event": "failed", "message": "no model.keras", "t": 0})
+    source.job_events.append(
+        make_event(Event.FAILED, JOB_EVENTS, error_type="OSError", message="no model.keras")
+    )
     app = make_app(source=source, screen="attention", run=FINISHED)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -172,4 +176,4 @@ def test_snapshot_probe(snap_compare, source, run_dir):
 
 def test_probe_group_mentions_its_examples(source, run_dir):
     write_probe(run_dir)
-    assert np.load(run_dir / "probe.npz")["images"].shape == (12, 28, 28)
+    assert np.load(run_dir / runfiles.PROBE_EXAMPLES)["images"].shape == (12, 28, 28)

@@ -11,27 +11,46 @@ import time
 
 import pytest
 
+from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env, list_gpus, normalise_device
-from tui_dl.engine.events import EventLog, append_event, strip_ansi
+from tui_dl.engine.events import Event, EventLog, append_event, strip_ansi
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.store import PID_FILE, RunStore
+from tui_dl.engine.store import RunStore
+
+STARTED = {
+    "devices": [{"name": "/device:CPU:0", "type": "CPU"}],
+    "device": "cpu",
+    "dataset": "mnist",
+    "data_source": "MNIST — test",
+    "reference": get_experiment("mnist-mlp").reference_fields(),
+}
+
+
+def finished(metrics: dict) -> dict:
+    return {
+        "metrics": metrics,
+        "duration_s": 1.0,
+        "data_source": STARTED["data_source"],
+        "device": "cpu",
+        "artifacts": {"log": runfiles.LOG},
+    }
 
 
 def make_run(store: RunStore, pid: int | None = None):
     run_dir = store.create({"experiment": "mnist-mlp", "params": {}, "device": "cpu"})
     if pid is not None:
-        (run_dir / PID_FILE).write_text(str(pid))
+        (run_dir / runfiles.PID).write_text(str(pid))
     return run_dir
 
 
 def test_events_are_read_incrementally_and_a_torn_line_waits(tmp_path):
-    append_event(tmp_path, "started", devices=[])
+    append_event(tmp_path, Event.STARTED, devices=[])
     log = EventLog(tmp_path)
     assert [e["event"] for e in log.read_new()] == ["started"]
-    with (tmp_path / "events.jsonl").open("a") as handle:
+    with (tmp_path / runfiles.EVENTS).open("a") as handle:
         handle.write('{"event": "progress", "ba')  # a writer mid-line
     assert log.read_new() == []
-    with (tmp_path / "events.jsonl").open("a") as handle:
+    with (tmp_path / runfiles.EVENTS).open("a") as handle:
         handle.write('tch": 3}\n')
     assert log.read_new() == [{"event": "progress", "batch": 3}]
 
@@ -40,10 +59,10 @@ def test_nan_and_numpy_values_become_plain_json(tmp_path):
     import numpy as np
 
     record = append_event(
-        tmp_path, "epoch_end", logs={"loss": float("nan"), "acc": np.float32(0.5)}
+        tmp_path, Event.EPOCH_END, logs={"loss": float("nan"), "acc": np.float32(0.5)}
     )
     assert record["logs"] == {"loss": None, "acc": 0.5}
-    assert json.loads((tmp_path / "events.jsonl").read_text())["logs"]["acc"] == 0.5
+    assert json.loads((tmp_path / runfiles.EVENTS).read_text())["logs"]["acc"] == 0.5
 
 
 def test_ansi_codes_are_stripped():
@@ -53,8 +72,8 @@ def test_ansi_codes_are_stripped():
 def test_status_comes_from_the_last_event():
     store = RunStore()
     run_dir = make_run(store, pid=os.getpid())
-    append_event(run_dir, "started")
-    append_event(run_dir, "finished", metrics={"test_accuracy": 0.97})
+    append_event(run_dir, Event.STARTED, **STARTED)
+    append_event(run_dir, Event.FINISHED, **finished({"test_accuracy": 0.97}))
     info = store.info(run_dir)
     assert info.status == "finished" and info.test_accuracy == 0.97
 
@@ -64,10 +83,10 @@ def test_a_run_whose_process_vanished_is_marked_failed_once():
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     run_dir = make_run(store, pid=dead.pid)
-    append_event(run_dir, "started")
+    append_event(run_dir, Event.STARTED, **STARTED)
     info = store.info(run_dir)
     assert info.status == "failed"
-    assert "killed" in info.message and "log.txt" in info.message
+    assert "killed" in info.message and runfiles.LOG in info.message
     assert store.info(run_dir).status == "failed"
     kinds = [e["event"] for e in EventLog(run_dir).read_all()]
     assert kinds.count("failed") == 1
@@ -79,7 +98,7 @@ def test_a_live_process_of_another_program_is_not_mistaken_for_the_run():
     time.sleep(0.3)  # a recycled pid belongs to a process that is well under way
     try:
         run_dir = make_run(store, pid=other.pid)  # a recycled pid
-        append_event(run_dir, "started")
+        append_event(run_dir, Event.STARTED, **STARTED)
         assert store.info(run_dir).status == "failed"
     finally:
         other.kill()

@@ -7,8 +7,10 @@ import json
 import pytest
 
 from tui_dl.cli import main
+from tui_dl.engine import runfiles
 from tui_dl.engine.events import append_event
-from tui_dl.engine.sweeps.launch import MAX_CELLS, list_sweeps, validate_sweep, write_spec
+from tui_dl.engine.sweeps.grid import MAX_CELLS, validate_sweep
+from tui_dl.engine.sweeps.launch import list_sweeps, write_spec
 from tui_dl.engine.sweeps.lessons import CellResult, best_cell, verdicts
 from tui_dl.engine.sweeps.state import read_sweep
 
@@ -159,10 +161,10 @@ def test_a_finished_sweep_is_rebuilt_from_its_files(tmp_path):
 
 def test_a_sweep_whose_driver_died_is_marked_failed_and_its_pending_cells_skipped(tmp_path):
     sweep_dir, runs = write_sweep(tmp_path, finished=False)
-    (sweep_dir / "pid").write_text("999999\n")  # no such process
+    (sweep_dir / runfiles.PID).write_text("999999\n")  # no such process
     state = read_sweep(sweep_dir, runs)
     assert state.status == "failed"
     assert "driver process ended" in state.message
     assert [c.status for c in state.cells] == ["finished", "skipped"]
-    events = [json.loads(line) for line in (sweep_dir / "events.jsonl").read_text().splitlines()]
+    events = [json.loads(line) for line in (sweep_dir / runfiles.EVENTS).read_text().splitlines()]
     assert events[-1]["event"] == "failed"  # written down once, for every later reader

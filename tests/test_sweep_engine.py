@@ -8,6 +8,7 @@ import time
 import pytest
 
 from tui_dl.cli import main
+from tui_dl.engine import runfiles
 from tui_dl.engine.store import RunStore, pid_alive, read_pid
 from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep, list_sweeps, read_spec
 from tui_dl.engine.sweeps.state import SweepState, track_sweep
@@ -25,7 +26,7 @@ def follow(sweep_dir, until, timeout: float = 120.0) -> SweepState:
         if until(tracker.state):
             return tracker.state
         time.sleep(0.1)
-    pytest.fail(f"timed out; log: {(sweep_dir / 'log.txt').read_text()[-2000:]}")
+    pytest.fail(f"timed out; log: {(sweep_dir / runfiles.LOG).read_text()[-2000:]}")
 
 
 def test_sweep_runs_a_2x1_grid():

@@ -6,6 +6,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from tests.fakes import FakeRunSource, sample_runs, sample_sweep, settle, sweep_cell_events
+from tui_dl.engine.events import SWEEP_EVENTS, Event, make_event
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens.sweep import SweepScreen
 from tui_dl.ui.widgets.run.sweep_plot import SweepPlot
@@ -123,9 +124,16 @@ def _run(run_id, events, delivered):
 
 
 def _sweep_event(sweep, kind, index=None, lr=None, run_id=None, **fields):
-    event = {"event": kind, "t": 0, **fields}
+    """A sweep event as the driver writes it (checked against the vocabulary)."""
+    if kind == Event.CELL_STARTED:
+        fields["cell_dir"] = f"/runs/{run_id}"
+    elif kind == Event.CELL_ENDED:
+        fields.setdefault("message", "")
+    elif kind == Event.FINISHED:
+        fields.update(duration_s=9.0, finished=1, failed=1)
     if index is not None:
-        event.update(index=index, lr=lr, batch_size=64, run_id=run_id)
+        fields.update(index=index, lr=lr, batch_size=64, run_id=run_id)
+    event = make_event(Event(kind), SWEEP_EVENTS, **fields)
     sweep.events.append(event)
     sweep.delivered = len(sweep.events)
 

@@ -12,6 +12,7 @@ import pytest
 from tests.artifacts import transfer_events
 from tests.fakes import FakeRun, FakeRunSource, settle
 from tui_dl.analysis.report import run_report
+from tui_dl.engine import runfiles
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.jobs.insights import launch_job
 from tui_dl.engine.jobs.launch import launch_run
@@ -51,7 +52,7 @@ def test_three_stages_through_the_engine_then_the_probe_shows_it_digits_it_never
     assert metrics["base_accuracy"] > 0.5  # 0–4 after one epoch on ~2,000 digits
     assert len(events[-1]["comparison"]) == 2
 
-    predictions = np.load(handle.run_dir / "predictions.npz")
+    predictions = np.load(handle.run_dir / runfiles.PREDICTIONS)
     assert predictions["class_names"].tolist() == ["5", "6", "7", "8", "9"]
     assert set(np.unique(predictions["y_true"])) <= {0, 1, 2, 3, 4}
     assert predictions["probabilities"].shape[1] == 5
@@ -63,7 +64,7 @@ def test_three_stages_through_the_engine_then_the_probe_shows_it_digits_it_never
     job = launch_job(handle.run_dir, "probe")
     job_events = wait_for(job.run_dir, ended, timeout=90)
     assert job_events[-1]["event"] == "finished", job_events[-1]
-    probe = json.loads((handle.run_dir / "probe.json").read_text())
+    probe = json.loads((handle.run_dir / runfiles.PROBE_REPORT).read_text())
     never = next(g for g in probe["groups"] if g["name"] == "0–4, never taught")
     assert never["accuracy"] is None and never["n"] == 200
     assert never["top_answer"] in range(5)  # it can only answer 5–9

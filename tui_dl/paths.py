@@ -26,6 +26,13 @@ def runs_dir() -> Path:
     return path
 
 
+def sweeps_dir() -> Path:
+    """One sub-folder per sweep, beside the runs."""
+    path = home() / "sweeps"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def keras_cache_dir() -> Path:
     """Where `keras.utils.get_file` caches datasets (honours `KERAS_HOME`)."""
     base = os.environ.get("KERAS_HOME")

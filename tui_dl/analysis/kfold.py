@@ -7,9 +7,13 @@ inside exactly the folds the network used.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from tui_dl.analysis.artifacts import load_json, save_json, save_npz
+from tui_dl.engine import runfiles
 
 THRESHOLD = 0.5
 ROC_POINTS = 200
@@ -169,3 +173,30 @@ def summarise(
         "radiologists": radiologists(y, data.birads),
         "baselines": baselines(data.x, y, folds),
     }
+
+
+def save_kfold(run_dir: Path, report: dict[str, Any], **arrays: np.ndarray) -> dict[str, str]:
+    """kfold.json (the report), and kfold.npz when there are out-of-fold arrays to keep (the
+    mammogram's y, probabilities, fold, birads, x, scaler_mean); returns them by role."""
+    run_dir = Path(run_dir)
+    save_json(run_dir / runfiles.KFOLD_REPORT, report, indent=1)
+    written = {"report": runfiles.KFOLD_REPORT}
+    if arrays:
+        save_npz(run_dir / runfiles.KFOLD_ARRAYS, **arrays)
+        written["predictions"] = runfiles.KFOLD_ARRAYS
+    return written
+
+
+def has_kfold_report(run_dir: Path) -> bool:
+    return (Path(run_dir) / runfiles.KFOLD_REPORT).exists()
+
+
+def load_kfold_report(run_dir: Path) -> dict[str, Any]:
+    report: dict[str, Any] = load_json(Path(run_dir) / runfiles.KFOLD_REPORT)
+    return report
+
+
+def load_kfold_arrays(run_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, out-of-fold probabilities) of a mammogram run, for the threshold slider."""
+    with np.load(Path(run_dir) / runfiles.KFOLD_ARRAYS) as saved:
+        return saved["y"], saved["probabilities"]

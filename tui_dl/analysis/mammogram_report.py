@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+from tui_dl.engine import runfiles
+from tui_dl.paths import write_atomic
 
 
 def checklist_section(project: str) -> str:
@@ -99,3 +103,11 @@ def markdown_report(run_id: str, report: dict[str, Any], checklist: str = "") ->
     if checklist:
         lines += ["", checklist.strip()]
     return "\n".join(lines) + "\n"
+
+
+def save_project_report(run_dir: Path, run_id: str, report: dict[str, Any]) -> Path:
+    """report.md in the run folder: every table, and the mammogram ethics checklist's state.
+    Raises OSError when the folder cannot be written."""
+    path = Path(run_dir) / runfiles.PROJECT_REPORT
+    write_atomic(path, markdown_report(run_id, report, checklist_section("mammogram")))
+    return path

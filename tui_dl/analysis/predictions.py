@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-PREDICTIONS_FILE = "predictions.npz"
+from tui_dl.analysis.artifacts import save_npz
+from tui_dl.engine import runfiles
 
 
 class NoPredictions(LookupError):
@@ -42,8 +43,27 @@ class Predictions:
         return [(int(c), float(row[c])) for c in order]
 
 
+def save_predictions(
+    run_dir: Path,
+    images: np.ndarray,
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    class_names: list[str],
+) -> str:
+    """Test-set labels, predictions and probabilities for the confusion and error views."""
+    save_npz(
+        Path(run_dir) / runfiles.PREDICTIONS,
+        y_true=labels.astype(np.int64),
+        y_pred=probabilities.argmax(axis=1).astype(np.int64),
+        probabilities=probabilities.astype(np.float32),
+        images=images,
+        class_names=np.array(class_names),
+    )
+    return runfiles.PREDICTIONS
+
+
 def load_predictions(run_dir: Path) -> Predictions:
-    path = Path(run_dir) / PREDICTIONS_FILE
+    path = Path(run_dir) / runfiles.PREDICTIONS
     if not path.exists():
         raise NoPredictions(
             f"run {Path(run_dir).name} has no test-set predictions yet "

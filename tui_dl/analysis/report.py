@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from tui_dl.analysis.kfold import has_kfold_report, load_kfold_report
 from tui_dl.analysis.predictions import NoPredictions, confusion_report, load_predictions
+from tui_dl.engine.events import Event, Status
 from tui_dl.engine.store import RunInfo
 
 
 def run_report(info: RunInfo) -> dict[str, Any]:
     spec = info.spec
     params = spec.get("params", {})
-    started = info.final("started") or {}
-    finished = info.final("finished") or {}
-    failed = info.final("failed") or {}
-    epochs = [e for e in info.events if e.get("event") == "epoch_end"]
+    started = info.final(Event.STARTED) or {}
+    finished = info.final(Event.FINISHED) or {}
+    failed = info.final(Event.FAILED) or {}
+    epochs = [e for e in info.events if e.get("event") == Event.EPOCH_END]
     report: dict[str, Any] = {
         "run_id": info.run_id,
         "status": info.status,
@@ -39,12 +40,11 @@ def run_report(info: RunInfo) -> dict[str, Any]:
         report["top"] = finished["top"]
     if "comparison" in finished:  # what else the run measured (transfer-digits: from scratch)
         report["comparison"] = finished["comparison"]
-    kfold = info.run_dir / "kfold.json"
-    if info.status == "finished" and kfold.exists():
-        report["kfold"] = json.loads(kfold.read_text())
+    if info.status == Status.FINISHED and has_kfold_report(info.run_dir):
+        report["kfold"] = load_kfold_report(info.run_dir)
         report["epochs_completed"] = params.get("epochs")
         report["history"] = []  # one curve per fold would swamp the report; see events.jsonl
-    elif info.status == "finished":
+    elif info.status == Status.FINISHED:
         try:
             predictions = load_predictions(info.run_dir)
         except (NoPredictions, OSError, ValueError, KeyError):

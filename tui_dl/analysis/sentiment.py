@@ -8,13 +8,15 @@ on the LSTM's state after every word shows how the verdict moves as the network 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from tui_dl.analysis.artifacts import load_json, save_json, save_npz
 from tui_dl.data.reviews import Vocabulary, pad, tokens, window
+from tui_dl.engine import runfiles
 
 
 class NoSentimentModel(Exception):
@@ -46,11 +48,37 @@ class Reading:
         return [t for t, w in zip(self.typed, self.words, strict=True) if w == "<unk>"]
 
 
+def save_vocabulary(run_dir: Path, vocabulary: Vocabulary) -> str:
+    """words.json: the vocabulary the model is trained with."""
+    save_json(Path(run_dir) / runfiles.WORDS, vocabulary.to_json())
+    return runfiles.WORDS
+
+
 def load_vocabulary(run_dir: Path) -> Vocabulary:
     try:
-        return Vocabulary.from_json(json.loads((Path(run_dir) / "words.json").read_text()))
+        return Vocabulary.from_json(load_json(Path(run_dir) / runfiles.WORDS))
     except (OSError, ValueError, KeyError) as exc:
         raise NoSentimentModel(f"no vocabulary in this run ({exc})") from exc
+
+
+def save_reviews(run_dir: Path, report: dict[str, Any]) -> str:
+    """reviews.json: the sample test reviews as indices (with the verdicts once there are
+    some), the most confident mistakes and the right answers per label."""
+    save_json(Path(run_dir) / runfiles.REVIEWS, report)
+    return runfiles.REVIEWS
+
+
+def load_reviews(run_dir: Path) -> dict[str, Any]:
+    """The run's reviews.json (FileNotFoundError until the run has loaded its data)."""
+    report: dict[str, Any] = load_json(Path(run_dir) / runfiles.REVIEWS)
+    return report
+
+
+def save_sentiment(run_dir: Path, **weights: np.ndarray) -> str:
+    """sentiment.npz: the trained weights as plain arrays (Embedding, LSTM in Keras's i, f, c,
+    o order, Dense) with the window they read, for `SentimentModel`."""
+    save_npz(Path(run_dir) / runfiles.SENTIMENT, **weights)
+    return runfiles.SENTIMENT
 
 
 class SentimentModel:
@@ -68,7 +96,7 @@ class SentimentModel:
 
     @classmethod
     def load(cls, run_dir: Path) -> SentimentModel:
-        path = Path(run_dir) / "sentiment.npz"
+        path = Path(run_dir) / runfiles.SENTIMENT
         if not path.is_file():
             raise NoSentimentModel("The model answers here once training has finished.")
         try:

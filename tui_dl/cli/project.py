@@ -17,7 +17,6 @@ from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.store import RunInfo
 
 PROJECTS = ("mammogram",)
-REPORT_FILE = "report.md"
 
 
 def check_data(params: dict[str, Any], data_dir: str | None) -> str | None:
@@ -38,10 +37,9 @@ def check_data(params: dict[str, Any], data_dir: str | None) -> str | None:
 
 
 def write_report(info: RunInfo, report: dict[str, Any], err: Console) -> None:
-    from tui_dl.analysis.mammogram_report import checklist_section, markdown_report
+    from tui_dl.analysis.mammogram_report import save_project_report
 
-    path = info.run_dir / REPORT_FILE
-    path.write_text(markdown_report(info.run_id, report["kfold"], checklist_section("mammogram")))
+    path = save_project_report(info.run_dir, info.run_id, report["kfold"])
     report["report_md"] = str(path)
     err.print(f"report: {path}")
 

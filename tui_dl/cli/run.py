@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from tui_dl.analysis.report import run_report
-from tui_dl.engine.events import TERMINAL_EVENTS, EventLog
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
 from tui_dl.engine.jobs.launch import cancel_run, launch_run
 from tui_dl.engine.store import RunInfo, RunStore
 from tui_dl.text import ago, bar, percent
@@ -54,7 +54,7 @@ def run_command(
                     handle.reaper.join(2)  # it writes the last word of a child that died
                     for event in log.read_new():
                         status = _show(progress, task, event) or status
-                    status = status or "failed"
+                    status = status or Status.FAILED
                 time.sleep(0.1)
     except KeyboardInterrupt:
         err.print("cancelling…")
@@ -63,20 +63,20 @@ def run_command(
     info = RunStore(handle.run_dir.parent).info(handle.run_dir)
     report = run_report(info)
     _summary(err, report)
-    if on_finished is not None and info.status == "finished":
+    if on_finished is not None and info.status == Status.FINISHED:
         on_finished(info, report, err)
     if as_json:
         print(json.dumps(report))
-    return {"finished": 0, "cancelled": 130}.get(info.status, 1)
+    return {Status.FINISHED: 0, Status.CANCELLED: 130}.get(info.status, 1)
 
 
 def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
     kind = event.get("event")
-    if kind == "phase":
+    if kind == Event.PHASE:
         progress.update(task, description=event["phase"])
         if event["phase"] == "training":
             progress.update(task, total=event["epochs"] * event["steps"], completed=0)
-    elif kind == "progress":
+    elif kind == Event.PROGRESS:
         done = (event["epoch"] - 1) * event["steps"] + event["batch"]
         loss = event.get("loss")
         detail = (
@@ -85,12 +85,12 @@ def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
         if loss is not None:
             detail += f"  loss {loss:.4f}"
         progress.update(task, completed=done, detail=detail)
-    elif kind == "fold_end":
+    elif kind == Event.FOLD_END:
         progress.console.print(
             f"fold {event['fold']:>2}/{event['folds']}  accuracy {event['accuracy']:.3f}  "
             f"sensitivity {event['sensitivity']:.3f}  specificity {event['specificity']:.3f}"
         )
-    elif kind == "epoch_end" and "fold" not in event:
+    elif kind == Event.EPOCH_END and "fold" not in event:
         logs = event["logs"]
         stage = f"{event['stage']:<8} " if "stage" in event else ""
         progress.console.print(
@@ -111,7 +111,7 @@ METRIC_NAMES = {
 
 def _summary(err: Console, report: dict[str, Any]) -> None:
     status = report["status"]
-    if status == "finished":
+    if status == Status.FINISHED:
         ref = report.get("reference") or {}
         metric = ref.get("metric", "test_accuracy")
         value = report["metrics"].get(metric)
@@ -129,7 +129,7 @@ def _summary(err: Console, report: dict[str, Any]) -> None:
                 f"{guess['probability'] * 100:5.1f} %",
                 highlight=False,
             )
-    elif status == "cancelled":
+    elif status == Status.CANCELLED:
         err.print("[yellow]cancelled[/]")
     else:
         message = (report.get("error") or {}).get("message", "the run failed")

@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from tui_dl.engine.events import ENDED, Status
 from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep
 from tui_dl.engine.sweeps.lessons import LESSONS
 from tui_dl.engine.sweeps.state import CellState, SweepState, track_sweep
@@ -55,26 +56,26 @@ def sweep_command(
         err.print(line)
     if as_json:
         print(json.dumps(sweep_report(state, str(handle.run_dir))))
-    if state.status == "cancelled":
+    if state.status == Status.CANCELLED:
         return 130
-    return 0 if any(c.status == "finished" for c in state.cells) else 1
+    return 0 if any(c.status == Status.FINISHED for c in state.cells) else 1
 
 
 def _report_progress(err: Console, state: SweepState, reported: dict[int, str]) -> None:
     """One line when a cell starts and one when it ends (with its result)."""
     total = len(state.cells)
     for index, cell in enumerate(state.cells):
-        before = reported.get(index, "pending")
-        if cell.status == before or cell.status in ("pending", "skipped"):
+        before = reported.get(index, Status.PENDING)
+        if cell.status == before or cell.status in (Status.PENDING, Status.SKIPPED):
             continue
-        ended = cell.status in ("finished", "failed", "cancelled")
-        if before in ("finished", "failed", "cancelled") or (not ended and before != "pending"):
+        ended = cell.status in ENDED
+        if before in ENDED or (not ended and before != Status.PENDING):
             continue
         reported[index] = cell.status
         where = f"cell {index + 1}/{total}  rate {cell.learning_rate:g}  batch {cell.batch_size}"
         if not ended:
             err.print(f"{where}  started (run {cell.run_id})")
-        elif cell.status == "finished":
+        elif cell.status == Status.FINISHED:
             err.print(f"{where}  finished: {_metric(state.metric, cell.metric)}")
         else:
             reason = cell.message.splitlines()[0] if cell.message else ""

@@ -1,22 +1,281 @@
-"""Run events as JSON lines: the only channel from a training child to whoever watches it.
+"""Run events: their vocabulary, and the JSON-lines file that carries them.
 
-A run folder's `events.jsonl` is appended one line per event and flushed at once, so a
-reader that comes later (the app re-attaching after an SSH drop) sees everything written.
+Events are the only channel from a child process (a run, a sweep's driver, a short job) to
+whoever watches it: the app, the CLI, a later session. This module names every event once
+(`Event`), every status a run or a sweep cell can be in (`Status`), and the fields each event
+carries, per kind of folder (`RUN_EVENTS`, `SWEEP_EVENTS`, `JOB_EVENTS`), as typed dicts.
+`check_event` holds a record to that vocabulary; the tests check every event a real trainer
+writes, and build their fake runs through `make_event`, so fakes and trainers cannot drift.
+
+A folder's `events.jsonl` is appended one line per event and flushed at once, so a reader
+that comes later (the app re-attaching after an SSH drop) sees everything written.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the typed dicts' NotRequired markers must be
+# real objects for `__required_keys__` to see them.
 import json
 import math
 import os
 import re
 import time
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
-EVENTS_FILE = "events.jsonl"
-TERMINAL_EVENTS = frozenset({"finished", "failed", "cancelled"})
+from tui_dl.engine import runfiles
 
+
+class Event(StrEnum):
+    """Every event name; a StrEnum, so `Event.FINISHED == "finished"` as read from JSON."""
+
+    PHASE = "phase"
+    STARTED = "started"
+    PROGRESS = "progress"
+    EPOCH_END = "epoch_end"
+    FOLD_END = "fold_end"
+    EARLY_STOP = "early_stop"
+    CELL_STARTED = "cell_started"
+    CELL_ENDED = "cell_ended"
+    FINISHED = "finished"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+TERMINAL_EVENTS = frozenset({Event.FINISHED, Event.FAILED, Event.CANCELLED})
+"""A run, sweep or job writes exactly one of these, last."""
+
+
+class Status(StrEnum):
+    """Where a run (or a sweep, or one cell of it) stands. The ended ones are named after
+    the terminal event that ended it."""
+
+    PENDING = "pending"
+    """A sweep cell not started yet."""
+    SKIPPED = "skipped"
+    """A sweep cell never started: the sweep ended first."""
+    STARTING = "starting"
+    """Launched, nothing reported yet."""
+    RUNNING = "running"
+    FINISHED = Event.FINISHED.value
+    FAILED = Event.FAILED.value
+    CANCELLED = Event.CANCELLED.value
+
+
+ENDED = frozenset({Status.FINISHED, Status.FAILED, Status.CANCELLED})
+LIVE = frozenset({Status.STARTING, Status.RUNNING})
+
+
+# ----- the fields each event carries -------------------------------------------------------
+class _Header(TypedDict):
+    event: str
+    t: float
+    """Seconds since the epoch, when it was written."""
+
+
+class Phase(_Header):
+    phase: str
+    """What the process is doing now, in a few words ("loading data")."""
+    epochs: NotRequired[int]
+    steps: NotRequired[int]
+    """The training phase says how long it will be: epochs × steps per epoch."""
+    fold: NotRequired[int]
+    folds: NotRequired[int]
+
+
+class Started(_Header):
+    """The run's data and model are ready; it says what it trains on, and where."""
+
+    devices: list[dict[str, str]]
+    """The devices TensorFlow really sees."""
+    device: str
+    dataset: str
+    data_source: str
+    reference: dict[str, Any]
+    """The course's figure: {metric, value, text}."""
+    n_train: NotRequired[int]
+    n_test: NotRequired[int]
+    n_few: NotRequired[int]
+    n_rows: NotRequired[int]
+    k: NotRequired[int]
+    tf_version: NotRequired[str]
+    model: NotRequired[dict[str, Any]]
+    note: NotRequired[str]
+    stages: NotRequired[list[str]]
+    image: NotRequired[dict[str, Any]]
+    class_names: NotRequired[str]
+
+
+class _Where(TypedDict):
+    """Which fold or stage an epoch belongs to, for runs that have several."""
+
+    fold: NotRequired[int]
+    folds: NotRequired[int]
+    stage: NotRequired[str]
+
+
+class Progress(_Header, _Where):
+    epoch: int
+    epochs: int
+    batch: int
+    steps: int
+    samples: int
+    samples_per_s: float
+    eta_s: float | None
+    elapsed_s: float
+    loss: float | None
+
+
+class EpochEnd(_Header, _Where):
+    epoch: int
+    epochs: int
+    logs: dict[str, float | None]
+    """Every Keras log of the epoch (None where it was NaN)."""
+    duration_s: NotRequired[float]
+    step: NotRequired[int]
+    """For a run reported per step (tf-lowlevel): the step this point was taken at."""
+
+
+class FoldEnd(_Header):
+    fold: int
+    folds: int
+    accuracy: float
+    sensitivity: float
+    specificity: float
+    n: int
+    duration_s: float
+
+
+class EarlyStop(_Header):
+    stopped_epoch: int
+    best_epoch: int
+    """The epoch whose weights were kept."""
+    patience: int
+
+
+class Finished(_Header):
+    metrics: dict[str, float]
+    duration_s: float
+    data_source: str
+    device: str
+    artifacts: dict[str, str]
+    """What the run folder now holds, by role (model, predictions, log: names from `runfiles`)."""
+    train_s: NotRequired[float]
+    comparison: NotRequired[list[str]]
+    """What else the run measured, in words (transfer-digits: from scratch)."""
+    top: NotRequired[list[dict[str, Any]]]
+    """A classifier's guesses about one image (transfer-imagenet)."""
+
+
+class Failed(_Header):
+    error_type: str
+    message: str
+    """What a learner can act on: no traceback, no colour codes."""
+    traceback: NotRequired[str]
+    duration_s: NotRequired[float]
+    exit_code: NotRequired[int]
+
+
+class Cancelled(_Header):
+    by: str
+    """request (the child stopped itself) or app (it had to be stopped)."""
+    forced: NotRequired[bool]
+    duration_s: NotRequired[float]
+
+
+class SweepStarted(_Header):
+    experiment: str
+    cells: int
+
+
+class _Cell(_Header):
+    index: int
+    lr: float
+    batch_size: int
+
+
+class CellStarted(_Cell):
+    run_id: str
+    cell_dir: str
+
+
+class CellEnded(_Cell):
+    run_id: str | None
+    status: str
+    message: str
+    metric: NotRequired[float | None]
+
+
+class SweepFinished(_Header):
+    duration_s: float
+    finished: int
+    failed: int
+
+
+class JobFinished(_Header):
+    artifact: str
+    method: NotRequired[str]
+    layer: NotRequired[str]
+    count: NotRequired[int]
+    groups: NotRequired[int]
+
+
+Vocabulary = dict[Event, type]
+
+RUN_EVENTS: Vocabulary = {
+    Event.PHASE: Phase,
+    Event.STARTED: Started,
+    Event.PROGRESS: Progress,
+    Event.EPOCH_END: EpochEnd,
+    Event.FOLD_END: FoldEnd,
+    Event.EARLY_STOP: EarlyStop,
+    Event.FINISHED: Finished,
+    Event.FAILED: Failed,
+    Event.CANCELLED: Cancelled,
+}
+"""What a run's child (and whoever records how it ended) writes to its run folder."""
+SWEEP_EVENTS: Vocabulary = {
+    Event.STARTED: SweepStarted,
+    Event.CELL_STARTED: CellStarted,
+    Event.CELL_ENDED: CellEnded,
+    Event.FINISHED: SweepFinished,
+    Event.FAILED: Failed,
+    Event.CANCELLED: Cancelled,
+}
+"""What a sweep's driver writes to the sweep folder (each cell is an ordinary run)."""
+JOB_EVENTS: Vocabulary = {
+    Event.PHASE: Phase,
+    Event.FINISHED: JobFinished,
+    Event.FAILED: Failed,
+}
+"""What a short job on a finished run writes to its job folder."""
+
+
+def check_event(record: dict[str, Any], vocabulary: Vocabulary = RUN_EVENTS) -> list[str]:
+    """What is wrong with `record` for this vocabulary: an unknown event, a missing or an
+    unnamed field. Empty when it fits."""
+    name = record.get("event")
+    if name not in vocabulary:
+        return [f"unknown event {name!r}"]
+    fields: Any = vocabulary[Event(name)]
+    present, required = set(record), set(fields.__required_keys__)
+    problems = [f"{name}: no {key!r}" for key in sorted(required - present)]
+    unnamed = present - required - set(fields.__optional_keys__)
+    problems += [f"{name}: {key!r} is not in the vocabulary" for key in sorted(unnamed)]
+    return problems
+
+
+def make_event(
+    name: Event, vocabulary: Vocabulary = RUN_EVENTS, t: float = 0.0, **fields: Any
+) -> dict[str, Any]:
+    """A record as `append_event` writes it, checked against the vocabulary (for fakes)."""
+    record = {"event": name.value, "t": t, **fields}
+    problems = check_event(record, vocabulary)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return record
+
+
+# ----- the file ----------------------------------------------------------------------------
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
@@ -38,11 +297,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def append_event(run_dir: Path, event: str, **fields: Any) -> dict[str, Any]:
+def append_event(folder: Path, event: Event, **fields: Any) -> dict[str, Any]:
     """Append one event and make it visible to readers immediately (one write, O_APPEND)."""
-    record = {"event": event, "t": round(time.time(), 3), **_jsonable(fields)}
+    record = {"event": Event(event).value, "t": round(time.time(), 3), **_jsonable(fields)}
     line = (json.dumps(record, allow_nan=False) + "\n").encode()
-    fd = os.open(Path(run_dir) / EVENTS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(Path(folder) / runfiles.EVENTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line)
     finally:
@@ -51,13 +310,13 @@ def append_event(run_dir: Path, event: str, **fields: Any) -> dict[str, Any]:
 
 
 class EventLog:
-    """Incremental reader of a run's events: each `read_new()` returns only what is new.
+    """Incremental reader of a folder's events: each `read_new()` returns only what is new.
 
     A line still being written (no trailing newline yet) is left for the next read.
     """
 
-    def __init__(self, run_dir: Path) -> None:
-        self.path = Path(run_dir) / EVENTS_FILE
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / runfiles.EVENTS
         self.offset = 0
 
     def read_new(self) -> list[dict[str, Any]]:
@@ -82,3 +341,11 @@ class EventLog:
     def read_all(self) -> list[dict[str, Any]]:
         self.offset = 0
         return self.read_new()
+
+
+def ended(events: list[dict[str, Any]]) -> str | None:
+    """The terminal event among these (the last one), or None while it runs."""
+    for event in reversed(events):
+        if event.get("event") in TERMINAL_EVENTS:
+            return str(event["event"])
+    return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui_dl.engine.events import Event
+
 
 class RunFailure(Exception):
     """A failure the engine understood and already phrased (NaN loss, no GPU, ...)."""
@@ -55,7 +57,7 @@ def report_failure(emit, exc: BaseException, spec: dict[str, Any], started: floa
 
     error_type, message = describe_failure(exc, spec)
     emit(
-        "failed",
+        Event.FAILED,
         error_type=error_type,
         message=strip_ansi(message),
         traceback=strip_ansi(traceback.format_exc()),

@@ -15,11 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from tui_dl import paths
-from tui_dl.engine.events import TERMINAL_EVENTS, EventLog, append_event
-
-SPEC_FILE = "spec.json"
-PID_FILE = "pid"
-LOG_FILE = "log.txt"
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status, append_event
 
 
 @dataclass
@@ -47,14 +44,14 @@ class RunInfo:
 
     @property
     def test_accuracy(self) -> float | None:
-        finished = self.final("finished")
+        finished = self.final(Event.FINISHED)
         if finished:
             return finished.get("metrics", {}).get("test_accuracy")
         return None
 
     @property
     def message(self) -> str:
-        failed = self.final("failed")
+        failed = self.final(Event.FAILED)
         return failed.get("message", "") if failed else ""
 
 
@@ -94,12 +91,12 @@ class RunStore:
         run_dir = self.root / run_id
         run_dir.mkdir()
         spec = {**spec, "run_id": run_id, "created": time.time()}
-        (run_dir / SPEC_FILE).write_text(json.dumps(spec, indent=2) + "\n")
+        (run_dir / runfiles.SPEC).write_text(json.dumps(spec, indent=2) + "\n")
         return run_dir
 
     def run_ids(self) -> list[str]:
         """Newest first (ids start with a timestamp)."""
-        ids = [p.name for p in self.root.iterdir() if (p / SPEC_FILE).is_file()]
+        ids = [p.name for p in self.root.iterdir() if (p / runfiles.SPEC).is_file()]
         return sorted(ids, reverse=True)
 
     def resolve(self, run_id: str) -> Path:
@@ -120,7 +117,7 @@ class RunStore:
 
     def info(self, run_dir: Path) -> RunInfo:
         run_dir = Path(run_dir)
-        spec = json.loads((run_dir / SPEC_FILE).read_text())
+        spec = read_spec(run_dir)
         events = EventLog(run_dir).read_all()
         status = self._status(run_dir, events)
         return RunInfo(run_dir.name, run_dir, spec, status, spec.get("created", 0.0), events)
@@ -140,34 +137,39 @@ class RunStore:
                 return event["event"]
         pid = read_pid(run_dir)
         if pid is not None and pid_alive(pid, run_dir):
-            return "running" if events else "starting"
+            return Status.RUNNING if events else Status.STARTING
         if pid is None and time.time() - _created(run_dir) < 10:
-            return "starting"
+            return Status.STARTING
         # The process is gone without a last word: killed, out of memory, or machine restart.
         record = append_event(
             run_dir,
-            "failed",
+            Event.FAILED,
             error_type="ProcessLost",
             message=(
                 "The run's process ended without reporting a result — it was probably killed "
                 "(for example by the out-of-memory killer) or the machine restarted. "
-                f"See {run_dir / LOG_FILE}."
+                f"See {run_dir / runfiles.LOG}."
             ),
             traceback="",
         )
         events.append(record)
-        return "failed"
+        return Status.FAILED
+
+
+def read_spec(run_dir: Path) -> dict[str, Any]:
+    """A run's settings as launched (raises OSError or ValueError for a broken folder)."""
+    return json.loads((Path(run_dir) / runfiles.SPEC).read_text())
 
 
 def read_pid(run_dir: Path) -> int | None:
     try:
-        return int((Path(run_dir) / PID_FILE).read_text().strip())
+        return int((Path(run_dir) / runfiles.PID).read_text().strip())
     except (OSError, ValueError):
         return None
 
 
 def _created(run_dir: Path) -> float:
     try:
-        return (Path(run_dir) / SPEC_FILE).stat().st_mtime
+        return (Path(run_dir) / runfiles.SPEC).stat().st_mtime
     except OSError:
         return 0.0

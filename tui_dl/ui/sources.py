@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tui_dl.engine.devices import Gpu, list_gpus
-from tui_dl.engine.events import EventLog
+from tui_dl.engine.events import LIVE, EventLog
 from tui_dl.engine.jobs.insights import launch_job
 from tui_dl.engine.jobs.launch import RunHandle, cancel_run, launch_run
 from tui_dl.engine.store import RunInfo, RunStore
-from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep, list_sweeps, sweeps_dir
+from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep, list_sweeps
 from tui_dl.engine.sweeps.state import SweepTracker, track_sweep
+from tui_dl.paths import sweeps_dir
 
 
 class EventReader(Protocol):
@@ -80,7 +81,7 @@ class LocalRunSource:
                 return True
             if handle.reaper is not None:
                 handle.reaper.join(1.0)  # let it write how the process ended
-        return self.info(run_id).status in ("running", "starting")
+        return self.info(run_id).status in LIVE
 
     def cancel(self, run_id: str) -> None:
         cancel_run(Path(self.store.root / run_id), handle=self._handles.get(run_id))

@@ -9,15 +9,16 @@ becomes a `failed` event with a message a learner can act on.
 from __future__ import annotations
 
 import importlib
-import json
 import signal
 import sys
 import time
 from pathlib import Path
 
-from tui_dl.engine.events import append_event
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event, append_event
 from tui_dl.engine.failures import report_failure
-from tui_dl.engine.jobs.launch import CANCEL_FILE, CANCEL_SIGNAL, EXIT_CANCELLED
+from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, EXIT_CANCELLED
+from tui_dl.engine.store import read_spec
 
 
 class Cancelled(Exception):
@@ -42,7 +43,7 @@ class CancelFlag:
             raise Cancelled()
 
     def check(self) -> bool:
-        if not self.requested and (self.run_dir / CANCEL_FILE).exists():
+        if not self.requested and (self.run_dir / runfiles.CANCEL).exists():
             self.requested = True
         return self.requested
 
@@ -58,19 +59,19 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     spec: dict = {}
 
-    def emit(event: str, **fields: object) -> None:
+    def emit(event: Event, **fields: object) -> None:
         append_event(run_dir, event, **fields)
 
     try:
-        spec = json.loads((run_dir / "spec.json").read_text())
+        spec = read_spec(run_dir)
         spec["run_dir"] = str(run_dir)
         module_name, func_name = _runner(spec["experiment"]).split(":")
-        emit("phase", phase="starting TensorFlow")
+        emit(Event.PHASE, phase="starting TensorFlow")
         trainer = getattr(importlib.import_module(module_name), func_name)
         cancel.raise_if_requested()
         trainer(spec, emit=emit, cancel=cancel, started=started)
     except Cancelled:
-        emit("cancelled", by="request", duration_s=round(time.monotonic() - started, 2))
+        emit(Event.CANCELLED, by="request", duration_s=round(time.monotonic() - started, 2))
         return EXIT_CANCELLED
     except BaseException as exc:  # noqa: BLE001 — every failure must become an event
         report_failure(emit, exc, spec, started)

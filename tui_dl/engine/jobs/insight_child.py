@@ -9,9 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-from tui_dl.engine.events import append_event
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event, append_event
 from tui_dl.engine.failures import report_failure
-from tui_dl.engine.jobs.insights import JOB_FILE, JOBS
+from tui_dl.engine.jobs.insights import JOBS
+from tui_dl.engine.store import read_spec
 
 
 def main(argv: list[str]) -> int:
@@ -19,13 +21,13 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     spec: dict = {}
 
-    def emit(event: str, **fields: object) -> None:
+    def emit(event: Event, **fields: object) -> None:
         append_event(job_dir, event, **fields)
 
     try:
-        job = json.loads((job_dir / JOB_FILE).read_text())
-        spec = json.loads((run_dir / "spec.json").read_text())
-        emit("phase", phase="starting TensorFlow")
+        job = json.loads((job_dir / runfiles.JOB_SPEC).read_text())
+        spec = read_spec(run_dir)
+        emit(Event.PHASE, phase="starting TensorFlow")
         module_name, func_name = JOBS[job["kind"]].split(":")
         runner = getattr(importlib.import_module(module_name), func_name)
         runner(run_dir, spec, job.get("args", {}), emit)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import keras
 import numpy as np
 
+from tui_dl.analysis.artifacts import Probe, save_attention, save_probe
 from tui_dl.analysis.predictions import load_predictions, mistakes
 from tui_dl.data.images import load_fashion_mnist, load_mnist
 from tui_dl.data.registry import DatasetUnavailable
-from tui_dl.engine.jobs.insights import save_artifact
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event
 from tui_dl.engine.jobs.maps import attention_maps, probe
 
 MAX_MISTAKES = 60
@@ -20,24 +21,18 @@ MAX_MISTAKES = 60
 
 
 def attention_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -> None:
-    emit("phase", phase="loading the model")
-    model = keras.models.load_model(run_dir / "model.keras")
+    emit(Event.PHASE, phase="loading the model")
+    model = keras.models.load_model(run_dir / runfiles.MODEL)
     p = load_predictions(run_dir)
     indices = np.array(args.get("indices") or mistakes(p)[:MAX_MISTAKES], dtype=np.int64)
     if len(indices) == 0:
         indices = np.arange(min(10, len(p.y_true)))  # a perfect model: show some right answers
-    emit("phase", phase=f"computing maps for {len(indices)} images × {p.n_classes} classes")
+    emit(Event.PHASE, phase=f"computing maps for {len(indices)} images × {p.n_classes} classes")
     result = attention_maps(model, p.images[indices], p.n_classes)
-    name = args.get("name", "attention") + ".npz"
-    save_artifact(
-        run_dir / name,
-        indices=indices,
-        maps=result["maps"].astype(np.float16),
-        method=np.array(result["method"]),
-        layer=np.array(result["layer"]),
-    )
+    one = args.get("index")  # one more test image, asked for on the screen
+    name = save_attention(run_dir, indices, result["maps"], result["method"], result["layer"], one)
     emit(
-        "finished",
+        Event.FINISHED,
         artifact=name,
         method=result["method"],
         layer=result["layer"],
@@ -46,11 +41,11 @@ def attention_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emi
 
 
 def probe_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -> None:
-    emit("phase", phase="loading the model")
-    model = keras.models.load_model(run_dir / "model.keras")
+    emit(Event.PHASE, phase="loading the model")
+    model = keras.models.load_model(run_dir / runfiles.MODEL)
     p = load_predictions(run_dir)
     trained_on = spec.get("params", {}).get("dataset", "mnist")
-    emit("phase", phase="loading pictures it never saw")
+    emit(Event.PHASE, phase="loading pictures it never saw")
     notes = []
     try:
         if spec.get("experiment") == "transfer-digits":  # the course's egg rolls
@@ -72,11 +67,8 @@ def probe_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -
     except DatasetUnavailable as exc:
         unfamiliar = None
         notes.append(f"no unfamiliar dataset here ({exc.reason})")
-    emit("phase", phase="asking the model")
+    emit(Event.PHASE, phase="asking the model")
     result = probe(model, p.images, p.y_true, unfamiliar, seed=int(args.get("seed", 0)))
-    save_artifact(
-        run_dir / "probe.npz", images=result["images"], pred=result["pred"], conf=result["conf"]
-    )
     summary = {"groups": result["groups"], "notes": notes, "class_names": list(p.class_names)}
-    (run_dir / "probe.json").write_text(json.dumps(summary, indent=2) + "\n")
-    emit("finished", artifact="probe.json", groups=len(result["groups"]))
+    name = save_probe(run_dir, Probe(summary, result["images"], result["pred"], result["conf"]))
+    emit(Event.FINISHED, artifact=name, groups=len(result["groups"]))

@@ -14,16 +14,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env
 from tui_dl.engine.jobs.launch import RunHandle, spawn_child
+from tui_dl.engine.store import read_spec
 
 JOBS = {
     "attention": "tui_dl.engine.jobs.insight_tasks:attention_job",
     "probe": "tui_dl.engine.jobs.insight_tasks:probe_job",
 }
-JOB_FILE = "job.json"
 
 
 def launch_job(run_dir: Path, kind: str, args: dict[str, Any] | None = None) -> RunHandle:
@@ -31,20 +30,13 @@ def launch_job(run_dir: Path, kind: str, args: dict[str, Any] | None = None) -> 
     if kind not in JOBS:
         raise ValueError(f"unknown job {kind!r}; known: {', '.join(sorted(JOBS))}")
     run_dir = Path(run_dir)
-    job_dir = run_dir / "jobs" / f"{kind}-{time.strftime('%H%M%S')}-{secrets.token_hex(2)}"
+    job_dir = run_dir / runfiles.JOBS / f"{kind}-{time.strftime('%H%M%S')}-{secrets.token_hex(2)}"
     job_dir.mkdir(parents=True)
-    (job_dir / JOB_FILE).write_text(json.dumps({"kind": kind, "args": args or {}}) + "\n")
-    spec = json.loads((run_dir / "spec.json").read_text())
+    (job_dir / runfiles.JOB_SPEC).write_text(json.dumps({"kind": kind, "args": args or {}}) + "\n")
+    spec = read_spec(run_dir)
     env = {**os.environ, **device_env("cpu"), "PYTHONUNBUFFERED": "1"}
     if spec.get("data_dir"):
         env["TUI_DL_DATA"] = spec["data_dir"]
     return spawn_child(
         "tui_dl.engine.jobs.insight_child", [str(run_dir), str(job_dir)], job_dir, env
     )
-
-
-def save_artifact(path: Path, **arrays: Any) -> None:
-    """Write-then-rename, so a reader never sees half an artifact."""
-    tmp = path.with_name(path.stem + ".partial.npz")
-    np.savez_compressed(tmp, **arrays)
-    tmp.replace(path)

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env, normalise_device
-from tui_dl.engine.events import TERMINAL_EVENTS, EventLog, append_event
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, append_event
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.store import LOG_FILE, PID_FILE, RunStore, pid_alive, read_pid
+from tui_dl.engine.store import RunStore, pid_alive, read_pid
 
-CANCEL_FILE = "cancel"
 CANCEL_SIGNAL = signal.SIGUSR1
 EXIT_CANCELLED = 3
 
@@ -71,7 +71,7 @@ def spawn_child(module: str, args: list[str], folder: Path, env: dict[str, str])
 
     The one way the engine starts a process: runs and the short analysis jobs alike.
     """
-    with (folder / LOG_FILE).open("ab") as log:
+    with (folder / runfiles.LOG).open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", module, *args],
             stdin=subprocess.DEVNULL,
@@ -82,7 +82,7 @@ def spawn_child(module: str, args: list[str], folder: Path, env: dict[str, str])
             cwd=folder,
             close_fds=True,
         )
-    (folder / PID_FILE).write_text(f"{process.pid}\n")
+    (folder / runfiles.PID).write_text(f"{process.pid}\n")
     reaper = threading.Thread(
         target=_reap, args=(process, folder), name=f"reap-{folder.name}", daemon=True
     )
@@ -124,8 +124,8 @@ def record_exit(run_dir: Path, code: int) -> None:
 def _record_exit(run_dir: Path, code: int) -> None:
     if has_ended(run_dir):
         return
-    if (run_dir / CANCEL_FILE).exists():
-        append_event(run_dir, "cancelled", by="app", forced=True)
+    if (run_dir / runfiles.CANCEL).exists():
+        append_event(run_dir, Event.CANCELLED, by="app", forced=True)
         return
     if code < 0:
         name = signal.Signals(-code).name
@@ -142,13 +142,18 @@ def _record_exit(run_dir: Path, code: int) -> None:
     if tail:
         message += f" Last lines of log.txt:\n{tail}"
     append_event(
-        run_dir, "failed", error_type="ProcessDied", message=message, traceback="", exit_code=code
+        run_dir,
+        Event.FAILED,
+        error_type="ProcessDied",
+        message=message,
+        traceback="",
+        exit_code=code,
     )
 
 
 def _log_tail(run_dir: Path, lines: int = 5) -> str:
     try:
-        text = (run_dir / LOG_FILE).read_text(errors="replace")
+        text = (run_dir / runfiles.LOG).read_text(errors="replace")
     except OSError:
         return ""
     return "\n".join(text.strip().splitlines()[-lines:])
@@ -161,12 +166,12 @@ def cancel_run(run_dir: Path, grace: float = 0.6, handle: RunHandle | None = Non
     from a worker thread in the app.
     """
     run_dir = Path(run_dir)
-    (run_dir / CANCEL_FILE).touch()
+    (run_dir / runfiles.CANCEL).touch()
     pid = read_pid(run_dir)
     watch = EndWatch(run_dir)
     if pid is None or watch.check():
         if not watch.check():
-            append_event(run_dir, "cancelled", by="app", forced=False)
+            append_event(run_dir, Event.CANCELLED, by="app", forced=False)
         return
     _signal(pid, CANCEL_SIGNAL, group=False)
     for sig, wait in ((None, grace), (signal.SIGTERM, 0.25), (signal.SIGKILL, 1.0)):

@@ -16,10 +16,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from tui_dl.engine.events import append_event
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import ENDED, Event, Status, append_event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.jobs.launch import (
-    CANCEL_FILE,
     CANCEL_SIGNAL,
     EXIT_CANCELLED,
     cancel_run,
@@ -42,7 +42,7 @@ class Driver:
         self.cancel_requested = True
 
     def cancelled(self) -> bool:
-        if not self.cancel_requested and (self.sweep_dir / CANCEL_FILE).exists():
+        if not self.cancel_requested and (self.sweep_dir / runfiles.CANCEL).exists():
             self.cancel_requested = True
         return self.cancel_requested
 
@@ -53,24 +53,24 @@ class Driver:
         spec = self.spec
         metric = get_experiment(spec["experiment"]).reference.metric
         started = time.monotonic()
-        self.emit("started", experiment=spec["experiment"], cells=len(spec["cells"]))
+        self.emit(Event.STARTED, experiment=spec["experiment"], cells=len(spec["cells"]))
         ended = []
         for index, cell in enumerate(spec["cells"]):
             if self.cancelled():
                 break
             status, value = self.run_cell(index, cell, metric)
             ended.append(status)
-            if status == "cancelled":
+            if status == Status.CANCELLED:
                 break
         duration = round(time.monotonic() - started, 2)
         if self.cancelled():
-            self.emit("cancelled", by="request", duration_s=duration)
+            self.emit(Event.CANCELLED, by="request", duration_s=duration)
             return EXIT_CANCELLED
         self.emit(
-            "finished",
+            Event.FINISHED,
             duration_s=duration,
-            finished=ended.count("finished"),
-            failed=ended.count("failed"),
+            finished=ended.count(Status.FINISHED),
+            failed=ended.count(Status.FAILED),
         )
         return 0
 
@@ -83,14 +83,14 @@ class Driver:
             )
         except (OSError, ValueError) as exc:
             self.emit(
-                "cell_ended", index=index, lr=cell["lr"], batch_size=cell["batch_size"],
-                run_id=None, status="failed", message=str(exc),
+                Event.CELL_ENDED, index=index, lr=cell["lr"], batch_size=cell["batch_size"],
+                run_id=None, status=Status.FAILED, message=str(exc),
             )  # fmt: skip
-            return "failed", None
+            return Status.FAILED, None
         spec["cells"][index]["run_id"] = handle.run_id
         write_spec(self.sweep_dir, spec)
         self.emit(
-            "cell_started", index=index, lr=cell["lr"], batch_size=cell["batch_size"],
+            Event.CELL_STARTED, index=index, lr=cell["lr"], batch_size=cell["batch_size"],
             run_id=handle.run_id, cell_dir=str(handle.run_dir),
         )  # fmt: skip
         while handle.process.poll() is None:
@@ -102,11 +102,11 @@ class Driver:
         if handle.reaper is not None:
             handle.reaper.join(5)  # it writes the last word of a cell that died
         info = self.store.info(handle.run_dir)
-        status = info.status if info.status in ("finished", "failed", "cancelled") else "failed"
-        finished = info.final("finished") or {}
+        status = info.status if info.status in ENDED else Status.FAILED
+        finished = info.final(Event.FINISHED) or {}
         value = (finished.get("metrics") or {}).get(metric)
         self.emit(
-            "cell_ended", index=index, lr=cell["lr"], batch_size=cell["batch_size"],
+            Event.CELL_ENDED, index=index, lr=cell["lr"], batch_size=cell["batch_size"],
             run_id=handle.run_id, status=status, metric=value, message=info.message,
         )  # fmt: skip
         return status, value
@@ -122,7 +122,7 @@ def main(argv: list[str]) -> int:
     except BaseException as exc:  # noqa: BLE001 — every failure must become an event
         append_event(
             sweep_dir,
-            "failed",
+            Event.FAILED,
             error_type=type(exc).__name__,
             message=f"The sweep stopped: {type(exc).__name__}: {exc}",
             traceback=traceback.format_exc(),

@@ -22,73 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from tui_dl import paths
+from tui_dl.engine import runfiles
 from tui_dl.engine.devices import normalise_device
-from tui_dl.engine.events import TERMINAL_EVENTS, EventLog, append_event
-from tui_dl.engine.experiments import Experiment, get_experiment
-from tui_dl.engine.jobs.launch import CANCEL_FILE, CANCEL_SIGNAL, RunHandle, spawn_child
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, append_event
+from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, RunHandle, spawn_child
 from tui_dl.engine.store import pid_alive, read_pid
-
-SWEEP_FILE = "sweep.json"
-MAX_CELLS = 25
-"""More than this is hours of training on a laptop-sized machine: split it up."""
-SWEPT = ("learning_rate", "batch_size")
-
-
-def sweeps_dir() -> Path:
-    path = paths.home() / "sweeps"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def sweepable(experiment: Experiment) -> bool:
-    names = {p.name for p in experiment.params}
-    return all(name in names for name in SWEPT)
-
-
-def parse_values(experiment: Experiment, name: str, text: str | list[Any]) -> list[Any]:
-    """'0.1, 0.01' → [0.1, 0.01], each checked by the experiment's own Param; duplicates go."""
-    param = experiment.param(name)
-    items = text if isinstance(text, list) else str(text).replace(";", ",").split(",")
-    values: list[Any] = []
-    for item in items:
-        if not str(item).strip():
-            continue
-        try:
-            value = param.parse(str(item))
-        except ValueError as exc:
-            reason = str(exc).removeprefix(f"{param.label}: ")
-            raise ValueError(f"{param.label} list: {reason}") from None
-        if value not in values:
-            values.append(value)
-    if not values:
-        raise ValueError(f"{param.label} list: empty — give values separated by commas")
-    return values
-
-
-def validate_sweep(
-    experiment: str, params: dict[str, Any], learning_rates: Any, batch_sizes: Any
-) -> tuple[Experiment, dict[str, Any], list[float], list[int]]:
-    """Checked settings and lists, or ValueError with a message naming the bad value."""
-    exp = get_experiment(experiment)
-    if not sweepable(exp):
-        raise ValueError(f"{exp.name} has no learning rate and batch size to sweep")
-    clash = set(params) & set(SWEPT)
-    if clash:
-        raise ValueError(f"{', '.join(sorted(clash))} is swept: give it as a list instead")
-    rates = parse_values(exp, "learning_rate", learning_rates)
-    batches = parse_values(exp, "batch_size", batch_sizes)
-    cells = len(rates) * len(batches)
-    if cells > MAX_CELLS:
-        raise ValueError(
-            f"{len(rates)} rates × {len(batches)} batch sizes = {cells} runs; "
-            f"at most {MAX_CELLS} in one sweep"
-        )
-    return exp, exp.validate(params), rates, batches
-
-
-def grid(learning_rates: list[float], batch_sizes: list[int]) -> list[tuple[float, int]]:
-    """The cells in the order they run: rate by rate, each over every batch size."""
-    return [(lr, bs) for lr in learning_rates for bs in batch_sizes]
+from tui_dl.engine.sweeps.grid import SWEPT, grid, validate_sweep
+from tui_dl.paths import write_atomic
 
 
 def launch_sweep(
@@ -106,7 +46,7 @@ def launch_sweep(
     )
     device = normalise_device(device)
     data_dir = str(Path(data_dir).expanduser().resolve()) if data_dir else None
-    root = Path(root) if root else sweeps_dir()
+    root = Path(root) if root else paths.sweeps_dir()
     root.mkdir(parents=True, exist_ok=True)
     sweep_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{exp.name}-{secrets.token_hex(2)}"
     sweep_dir = root / sweep_id
@@ -129,21 +69,19 @@ def launch_sweep(
 
 def write_spec(sweep_dir: Path, spec: dict[str, Any]) -> None:
     """Write-then-rename: a reader never sees half a sweep.json."""
-    tmp = sweep_dir / (SWEEP_FILE + ".partial")
-    tmp.write_text(json.dumps(spec, indent=2) + "\n")
-    tmp.replace(sweep_dir / SWEEP_FILE)
+    write_atomic(sweep_dir / runfiles.SWEEP_SPEC, json.dumps(spec, indent=2) + "\n")
 
 
 def read_spec(sweep_dir: Path) -> dict[str, Any]:
-    return json.loads((Path(sweep_dir) / SWEEP_FILE).read_text())
+    return json.loads((Path(sweep_dir) / runfiles.SWEEP_SPEC).read_text())
 
 
 def list_sweeps(root: Path | None = None) -> list[Path]:
     """Sweep folders, newest first (ids start with a timestamp)."""
-    root = Path(root) if root else sweeps_dir()
+    root = Path(root) if root else paths.sweeps_dir()
     if not root.is_dir():
         return []
-    found = [p for p in root.iterdir() if (p / SWEEP_FILE).is_file()]
+    found = [p for p in root.iterdir() if (p / runfiles.SWEEP_SPEC).is_file()]
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
@@ -162,10 +100,10 @@ def sweep_lost(sweep_dir: Path) -> bool:
 def mark_lost(sweep_dir: Path) -> None:
     append_event(
         sweep_dir,
-        "failed",
+        Event.FAILED,
         error_type="ProcessLost",
         message="The sweep's driver process ended without finishing the grid — it was "
-        f"probably killed or the machine restarted. See {Path(sweep_dir) / 'log.txt'}.",
+        f"probably killed or the machine restarted. See {Path(sweep_dir) / runfiles.LOG}.",
     )
 
 
@@ -176,7 +114,7 @@ def cancel_sweep(sweep_dir: Path, timeout: float = 5.0) -> None:
     worker thread in the app.
     """
     sweep_dir = Path(sweep_dir)
-    (sweep_dir / CANCEL_FILE).touch()
+    (sweep_dir / runfiles.CANCEL).touch()
     log = EventLog(sweep_dir)
 
     def ended() -> bool:
@@ -201,7 +139,7 @@ def cancel_sweep(sweep_dir: Path, timeout: float = 5.0) -> None:
             pass
     _cancel_current_cell(sweep_dir)
     if not ended():
-        append_event(sweep_dir, "cancelled", by="app", forced=True)
+        append_event(sweep_dir, Event.CANCELLED, by="app", forced=True)
 
 
 def _cancel_current_cell(sweep_dir: Path) -> None:
@@ -210,9 +148,9 @@ def _cancel_current_cell(sweep_dir: Path) -> None:
 
     started, ended = {}, set()
     for event in EventLog(sweep_dir).read_all():
-        if event.get("event") == "cell_started":
+        if event.get("event") == Event.CELL_STARTED:
             started[event["run_id"]] = event.get("cell_dir")
-        elif event.get("event") == "cell_ended":
+        elif event.get("event") == Event.CELL_ENDED:
             ended.add(event.get("run_id"))
     for run_id, run_dir in started.items():
         if run_id not in ended and run_dir:

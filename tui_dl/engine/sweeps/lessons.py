@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from tui_dl.engine.events import Status
+
 CLEARLY_WORSE = 1.25
 """Final loss at least this many times the best cell's (same batch size): a rate problem."""
 SETTLED_HIGHER = 1.10
@@ -79,7 +81,7 @@ def _diverged(cell: CellResult) -> bool:
 
 def best_cell(cells: list[CellResult], higher_is_better: bool = True) -> int | None:
     """Index of the finished cell with the best metric; None until one has finished."""
-    scored = [(i, c.metric) for i, c in enumerate(cells) if c.status == "finished"]
+    scored = [(i, c.metric) for i, c in enumerate(cells) if c.status == Status.FINISHED]
     scored = [(i, m) for i, m in scored if m is not None and math.isfinite(m)]
     if not scored:
         return None
@@ -97,7 +99,7 @@ def verdict(cell: CellResult, cells: list[CellResult], best: int | None) -> Verd
     """One cell's lesson, compared with the others as far as they have got."""
     if _diverged(cell):
         return Verdict("diverged", "diverged (NaN)")
-    if cell.status == "failed":
+    if cell.status == Status.FAILED:
         return Verdict("failed", "failed")
     if not cell.losses:
         return NONE

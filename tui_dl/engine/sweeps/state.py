@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from tui_dl.engine.events import TERMINAL_EVENTS, EventLog
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.sweeps.launch import grid, mark_lost, read_spec, sweep_lost
+from tui_dl.engine.sweeps.grid import grid
+from tui_dl.engine.sweeps.launch import mark_lost, read_spec, sweep_lost
 from tui_dl.engine.sweeps.lessons import CellResult, Verdict, best_cell, verdicts
 
 LIVENESS_S = 2.0
@@ -32,7 +33,7 @@ class CellState:
     learning_rate: float
     batch_size: int
     run_id: str | None = None
-    status: str = "pending"
+    status: str = Status.PENDING
     """pending, starting, running, finished, failed or cancelled."""
     epoch: int = 0
     epochs: int | None = None
@@ -46,29 +47,29 @@ class CellState:
 
     def apply(self, event: dict[str, Any], metric: str) -> None:
         kind = event.get("event")
-        if kind in ("phase", "started") and self.status == "starting":
-            self.status = "running"
-        if kind == "phase" and event.get("epochs"):
+        if kind in (Event.PHASE, Event.STARTED) and self.status == Status.STARTING:
+            self.status = Status.RUNNING
+        if kind == Event.PHASE and event.get("epochs"):
             self.epochs = event["epochs"]
-        elif kind == "progress":
-            self.status = "running"
+        elif kind == Event.PROGRESS:
+            self.status = Status.RUNNING
             self.epoch = max(self.epoch, event.get("epoch", 0) - 1)
             self.epochs = event.get("epochs", self.epochs)
-        elif kind == "epoch_end":
-            self.status = "running"
+        elif kind == Event.EPOCH_END:
+            self.status = Status.RUNNING
             epoch = int(event.get("epoch", len(self.history) + 1))
             self.epoch = max(self.epoch, epoch)
             self.epochs = event.get("epochs", self.epochs)
             self._folds.setdefault(epoch, []).append(event.get("logs", {}))
             self.history = [_mean_logs(self._folds[e]) for e in sorted(self._folds)]
-        elif kind == "finished":
-            self.status = "finished"
+        elif kind == Event.FINISHED:
+            self.status = Status.FINISHED
             self.metric = (event.get("metrics") or {}).get(metric)
-        elif kind == "failed":
-            self.status, self.message = "failed", event.get("message", "")
+        elif kind == Event.FAILED:
+            self.status, self.message = Status.FAILED, event.get("message", "")
             self.error_type = event.get("error_type", "")
-        elif kind == "cancelled":
-            self.status = "cancelled"
+        elif kind == Event.CANCELLED:
+            self.status = Status.CANCELLED
 
     def result(self) -> CellResult:
         return CellResult(
@@ -99,7 +100,7 @@ class SweepState:
     sweep_id: str
     spec: dict[str, Any]
     cells: list[CellState]
-    status: str = "starting"
+    status: str = Status.STARTING
     """starting, running, finished, failed or cancelled."""
     message: str = ""
     best: int | None = None
@@ -182,27 +183,27 @@ class SweepTracker:
     def _apply_sweep_event(self, event: dict[str, Any]) -> None:
         state = self.state
         kind = event.get("event")
-        if kind == "started" and state.status == "starting":
-            state.status = "running"
-        elif kind == "cell_started":
+        if kind == Event.STARTED and state.status == Status.STARTING:
+            state.status = Status.RUNNING
+        elif kind == Event.CELL_STARTED:
             cell = state.cell(event["lr"], event["batch_size"])
-            cell.run_id, cell.status = event["run_id"], "starting"
+            cell.run_id, cell.status = event["run_id"], Status.STARTING
             self._readers[cell.run_id] = self._run_reader(cell.run_id)
-            state.status = "running"
-        elif kind == "cell_ended":
+            state.status = Status.RUNNING
+        elif kind == Event.CELL_ENDED:
             cell = state.cell(event["lr"], event["batch_size"])
             reader = self._readers.get(cell.run_id or "")
             for run_event in reader.read_new() if reader else []:
                 cell.apply(run_event, state.metric)
             if cell.status not in TERMINAL_EVENTS:
-                cell.status = event.get("status", "failed")
+                cell.status = event.get("status", Status.FAILED)
                 cell.message = event.get("message", cell.message)
         elif kind in TERMINAL_EVENTS:
             state.status = kind
             state.message = event.get("message", "")
             for cell in state.cells:
-                if cell.status == "pending":
-                    cell.status = "skipped"
+                if cell.status == Status.PENDING:
+                    cell.status = Status.SKIPPED
 
 
 def track_sweep(sweep_dir: Path, runs_root: Path | None = None) -> SweepTracker:

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import keras
-import numpy as np
 import tensorflow as tf
 
+from tui_dl.engine.events import Event
 from tui_dl.engine.failures import RunFailure
 from tui_dl.engine.trainers.reporter import EventReporter
 
@@ -43,26 +43,6 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
         "sgd": keras.optimizers.SGD,
     }
     return factories[name](learning_rate=learning_rate)
-
-
-def save_predictions(
-    run_dir: Path,
-    images: np.ndarray,
-    labels: np.ndarray,
-    probabilities: np.ndarray,
-    class_names: list[str],
-) -> str:
-    """Test-set labels, predictions and probabilities for the confusion and error views."""
-    name = "predictions.npz"
-    np.savez_compressed(
-        run_dir / name,
-        y_true=labels.astype(np.int64),
-        y_pred=probabilities.argmax(axis=1).astype(np.int64),
-        probabilities=probabilities.astype(np.float32),
-        images=images,
-        class_names=np.array(class_names),
-    )
-    return name
 
 
 def summary_params(model: keras.Model) -> dict[str, Any]:
@@ -119,7 +99,7 @@ class EarlyStop:
         stopper = self.callback
         if stopper is not None and stopper.stopped_epoch:
             emit(
-                "early_stop",
+                Event.EARLY_STOP,
                 stopped_epoch=int(stopper.stopped_epoch) + 1,
                 best_epoch=int(stopper.best_epoch) + 1,
                 patience=self.patience,

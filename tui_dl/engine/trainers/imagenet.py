@@ -17,16 +17,17 @@ from typing import Any
 
 import numpy as np
 
+from tui_dl.analysis.artifacts import ImageNetResult, save_imagenet
 from tui_dl.data.download import is_online
 from tui_dl.data.registry import DatasetUnavailable, get_dataset
 from tui_dl.data.sources import Located, fetch, find_local
 from tui_dl.data.status import SHORT_KINDS
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event
 from tui_dl.engine.failures import RunFailure
 
 SIZE = 224
 """Every one of these networks was trained on 224×224 photos."""
-RESULT = "imagenet.json"
-MAPS = "imagenet.npz"
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def weights_file(zoo: Zoo, data_dir: str | None, emit) -> Located:
             "none to run the same network untrained, or copy the file into ~/.keras/models.",
             dataset.name,
         )
-    emit("phase", phase=f"downloading the {zoo.title} weights ({size})")
+    emit(Event.PHASE, phase=f"downloading the {zoo.title} weights ({size})")
     return fetch(dataset.name, data_dir)
 
 
@@ -160,22 +161,22 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     p = spec["params"]
     zoo = ZOO[p["model"]]
     data_dir = spec.get("data_dir")
-    emit("phase", phase="reading your image")
+    emit(Event.PHASE, phase="reading your image")
     photo = read_photo(p["image"])
     weights = None
     if p["weights"] == "imagenet":
-        emit("phase", phase=f"looking for the {zoo.title} weights")
+        emit(Event.PHASE, phase=f"looking for the {zoo.title} weights")
         weights = weights_file(zoo, data_dir, emit)
     names, names_source = class_names(data_dir)
     cancel.raise_if_requested()
 
-    emit("phase", phase="starting TensorFlow")
+    emit(Event.PHASE, phase="starting TensorFlow")
     from tui_dl.engine.jobs.maps import grad_cam
     from tui_dl.engine.trainers.common import begin
 
     start = begin(spec)
     emit(
-        "phase",
+        Event.PHASE,
         phase=f"loading the {zoo.title} weights"
         if weights
         else f"building an untrained {zoo.title}",
@@ -184,7 +185,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     source = weights.label if weights else f"no weights: an untrained {zoo.title} (random start)"
     layer = model.get_layer(zoo.layer)
     emit(
-        "started",
+        Event.STARTED,
         devices=start.devices,
         device=spec["device"],
         dataset="imagenet",
@@ -195,14 +196,14 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         reference=start.experiment.reference_fields(),
     )
 
-    emit("phase", phase="predicting")
+    emit(Event.PHASE, phase="predicting")
     x = preprocess(photo.pixels.astype("float32")[np.newaxis].copy())
     probabilities = np.asarray(model.predict(x, verbose=0)[0], dtype=np.float64)
     order = [int(i) for i in np.argsort(-probabilities)[: p["top"]]]
     maps = []
     for rank, index in enumerate(order, 1):
         cancel.raise_if_requested()
-        emit("phase", phase=f"where it looked for guess {rank} of {len(order)}")
+        emit(Event.PHASE, phase=f"where it looked for guess {rank} of {len(order)}")
         maps.append(grad_cam(model, x, index, layer)[0])
     top = []
     for rank, index in enumerate(order, 1):
@@ -229,21 +230,18 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         "grid": grid,
         "top": top,
     }
-    run_dir = start.run_dir
-    (run_dir / RESULT).write_text(json.dumps(result, indent=1) + "\n")
-    np.savez_compressed(
-        run_dir / MAPS,
-        image=photo.pixels,
-        maps=np.rint(np.stack(maps) * 255).astype(np.uint8),
-        classes=np.array(order, dtype=np.int64),
-        probabilities=probabilities[order].astype(np.float32),
+    artifacts = save_imagenet(
+        start.run_dir,
+        ImageNetResult(result, photo.pixels, np.rint(np.stack(maps) * 255).astype(np.uint8)),
+        order,
+        probabilities[order],
     )
     emit(
-        "finished",
+        Event.FINISHED,
         metrics={"top1_probability": top[0]["probability"]},
         top=[{k: g[k] for k in ("rank", "index", "label", "probability")} for g in top],
         duration_s=round(time.monotonic() - started, 2),
         data_source=source,
         device=spec["device"],
-        artifacts={"result": RESULT, "maps": MAPS, "log": "log.txt"},
+        artifacts={**artifacts, "log": runfiles.LOG},
     )

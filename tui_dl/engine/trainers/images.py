@@ -15,12 +15,14 @@ from typing import Any
 import keras
 import numpy as np
 
+from tui_dl.analysis.predictions import save_predictions
 from tui_dl.data.images import load_fashion_mnist, load_mnist
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event
 from tui_dl.engine.trainers.common import (
     begin,
     fit_reported,
     make_optimizer,
-    save_predictions,
     summary_params,
 )
 
@@ -86,7 +88,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     start = begin(spec)
     run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
 
-    emit("phase", phase="loading data")
+    emit(Event.PHASE, phase="loading data")
     data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
     x_train, y_train = data.x_train, data.y_train
     if p["train_limit"]:
@@ -96,7 +98,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     model = compile_model(ARCHITECTURES[spec["experiment"]](p), p["optimizer"], p["learning_rate"])
     shape = tuple(model.inputs[0].shape[1:])
     emit(
-        "started",
+        Event.STARTED,
         devices=devices,
         device=spec["device"],
         dataset=p["dataset"],
@@ -119,23 +121,23 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         cancel,
     )
 
-    emit("phase", phase="evaluating on the test set")
+    emit(Event.PHASE, phase="evaluating on the test set")
     test_loss, test_accuracy = model.evaluate(
         x_test, y_test_1hot, verbose=0, batch_size=max(p["batch_size"], 256), callbacks=[reporter]
     )
     cancel.raise_if_requested()
     probabilities = model.predict(x_test, verbose=0, batch_size=1024)
-    emit("phase", phase="saving the model and predictions")
-    model.save(run_dir / "model.keras")
+    emit(Event.PHASE, phase="saving the model and predictions")
+    model.save(run_dir / runfiles.MODEL)
     predictions = save_predictions(
         run_dir, data.x_test, data.y_test, probabilities, data.class_names
     )
     emit(
-        "finished",
+        Event.FINISHED,
         metrics={"test_accuracy": float(test_accuracy), "test_loss": float(test_loss)},
         duration_s=round(time.monotonic() - started, 2),
         train_s=round(train_s, 2),
-        artifacts={"model": "model.keras", "predictions": predictions, "log": "log.txt"},
+        artifacts={"model": runfiles.MODEL, "predictions": predictions, "log": runfiles.LOG},
         data_source=data.describe(),
         device=spec["device"],
     )

@@ -9,7 +9,6 @@ learner types in a few milliseconds, word by word).
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,10 @@ from typing import Any
 import keras
 import numpy as np
 
+from tui_dl.analysis.sentiment import save_reviews, save_sentiment, save_vocabulary
 from tui_dl.data.reviews import Reviews, load_imdb, pad
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event
 from tui_dl.engine.trainers.common import begin, fit_reported, make_optimizer, summary_params
 
 SAMPLES_PER_CLASS = 4
@@ -88,9 +90,7 @@ def write_reviews(
             }
             for label, name in ((0, "negative"), (1, "positive"))
         }
-    tmp = run_dir / "reviews.partial.json"
-    tmp.write_text(json.dumps(report) + "\n")
-    tmp.replace(run_dir / "reviews.json")
+    save_reviews(run_dir, report)
 
 
 def save_sentiment_weights(run_dir: Path, model: keras.Model, p: dict[str, Any]) -> str:
@@ -98,9 +98,8 @@ def save_sentiment_weights(run_dir: Path, model: keras.Model, p: dict[str, Any])
     embedding, lstm, dense = model.layers
     kernel, recurrent, bias = lstm.get_weights()
     dense_kernel, dense_bias = dense.get_weights()
-    name = "sentiment.npz"
-    np.savez_compressed(
-        run_dir / name,
+    return save_sentiment(
+        run_dir,
         embeddings=embedding.get_weights()[0],
         kernel=kernel,
         recurrent_kernel=recurrent,
@@ -110,19 +109,18 @@ def save_sentiment_weights(run_dir: Path, model: keras.Model, p: dict[str, Any])
         maxlen=np.array(p["maxlen"]),
         truncate=np.array(p["truncate"]),
     )
-    return name
 
 
 def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     start = begin(spec)
     run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
 
-    emit("phase", phase="loading the reviews")
+    emit(Event.PHASE, phase="loading the reviews")
     reviews = load_imdb(p["vocabulary"], spec.get("data_dir"), allow_download=True)
     if p["train_limit"]:
         reviews.x_train = reviews.x_train[: p["train_limit"]]
         reviews.y_train = reviews.y_train[: p["train_limit"]]
-    (run_dir / "words.json").write_text(json.dumps(reviews.vocabulary.trimmed().to_json()))
+    save_vocabulary(run_dir, reviews.vocabulary.trimmed())
     samples = sample_reviews(reviews.y_test, p["seed"])
     write_reviews(run_dir, reviews, p, samples)
     cut = "start" if p["truncate"] == "start" else "end"
@@ -137,7 +135,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         metrics=["accuracy"],
     )
     emit(
-        "started",
+        Event.STARTED,
         devices=devices,
         device=spec["device"],
         dataset="imdb",
@@ -154,7 +152,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         model, x_train, reviews.y_train, (x_test, reviews.y_test), p, emit, cancel
     )
 
-    emit("phase", phase="evaluating on the test reviews")
+    emit(Event.PHASE, phase="evaluating on the test reviews")
     test_loss, test_accuracy = model.evaluate(
         x_test,
         reviews.y_test,
@@ -164,21 +162,21 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     )
     cancel.raise_if_requested()
     probabilities = model.predict(x_test, verbose=0, batch_size=1024).reshape(-1)
-    emit("phase", phase="saving the model and its verdicts")
-    model.save(run_dir / "model.keras")
+    emit(Event.PHASE, phase="saving the model and its verdicts")
+    model.save(run_dir / runfiles.MODEL)
     weights = save_sentiment_weights(run_dir, model, p)
     write_reviews(run_dir, reviews, p, samples, probabilities)
     emit(
-        "finished",
+        Event.FINISHED,
         metrics={"test_accuracy": float(test_accuracy), "test_loss": float(test_loss)},
         duration_s=round(time.monotonic() - started, 2),
         train_s=round(train_s, 2),
         artifacts={
-            "model": "model.keras",
-            "reviews": "reviews.json",
-            "words": "words.json",
+            "model": runfiles.MODEL,
+            "reviews": runfiles.REVIEWS,
+            "words": runfiles.WORDS,
             "sentiment": weights,
-            "log": "log.txt",
+            "log": runfiles.LOG,
         },
         data_source=reviews.describe(),
         device=spec["device"],

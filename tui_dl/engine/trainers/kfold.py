@@ -20,6 +20,7 @@ import tensorflow as tf
 from sklearn.model_selection import StratifiedKFold
 
 from tui_dl.analysis.kfold import fold_metrics, scaled_fold
+from tui_dl.engine.events import Event
 from tui_dl.engine.trainers.common import make_optimizer
 from tui_dl.engine.trainers.reporter import EventReporter
 
@@ -92,7 +93,7 @@ def run_folds(x: np.ndarray, y: np.ndarray, p: dict[str, Any], emit, cancel) -> 
     cancel.interruptible = False
     for number, (train_rows, test_rows) in enumerate(folds, start=1):
         fold_start = time.monotonic()
-        emit("phase", phase=f"fold {number} of {p['k']}", fold=number, folds=p["k"])
+        emit(Event.PHASE, phase=f"fold {number} of {p['k']}", fold=number, folds=p["k"])
         reset(model)
         x_train, x_test, scaler = scaled_fold(x, train_rows, test_rows)
         outcome.scaler_means.append(scaler.mean_)
@@ -118,7 +119,7 @@ def run_folds(x: np.ndarray, y: np.ndarray, p: dict[str, Any], emit, cancel) -> 
         metrics = fold_metrics(y[test_rows], probs)
         outcome.results.append(metrics)
         emit(
-            "fold_end",
+            Event.FOLD_END,
             fold=number,
             folds=p["k"],
             duration_s=round(time.monotonic() - fold_start, 2),

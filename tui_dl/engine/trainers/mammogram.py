@@ -4,16 +4,17 @@ classic models."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tui_dl.analysis.kfold import summarise
+from tui_dl.analysis.kfold import save_kfold, summarise
 from tui_dl.analysis.mammogram import prepare
 from tui_dl.data.sources import locate
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event
 from tui_dl.engine.trainers.common import begin
 from tui_dl.engine.trainers.kfold import run_folds
 
@@ -31,11 +32,11 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     start = begin(spec)
     run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
 
-    emit("phase", phase="loading data")
+    emit(Event.PHASE, phase="loading data")
     data = load_project_data(spec, p["k"])
     x, y = data.x, data.y
     emit(
-        "started",
+        Event.STARTED,
         devices=devices,
         device=spec["device"],
         dataset="mammographic-masses",
@@ -48,10 +49,11 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     outcome = run_folds(x, y, p, emit, cancel)
     probabilities, fold_of = outcome.probabilities, outcome.fold_of
 
-    emit("phase", phase="scoring the radiologists and six classic models on the same folds")
+    emit(Event.PHASE, phase="scoring the radiologists and six classic models on the same folds")
     report = summarise(data, outcome.folds, outcome.results, probabilities, fold_of)
-    np.savez_compressed(
-        run_dir / "kfold.npz",
+    artifacts = save_kfold(
+        run_dir,
+        report,
         y=y,
         probabilities=probabilities,
         fold=fold_of,
@@ -59,9 +61,8 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         x=x,
         scaler_mean=np.array(outcome.scaler_means),
     )
-    (run_dir / "kfold.json").write_text(json.dumps(report, indent=1) + "\n")
     emit(
-        "finished",
+        Event.FINISHED,
         metrics={
             k: report["network"][k]
             for k in ("accuracy_mean", "accuracy_std", "auc", "sensitivity", "specificity")
@@ -69,5 +70,5 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         duration_s=round(time.monotonic() - started, 2),
         data_source=data.source,
         device=spec["device"],
-        artifacts={"report": "kfold.json", "predictions": "kfold.npz", "log": "log.txt"},
+        artifacts={**artifacts, "log": runfiles.LOG},
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 import keras
 
+from tui_dl.engine.events import Event
 from tui_dl.engine.failures import RunFailure
 
 PROGRESS_INTERVAL_S = 0.1
@@ -52,7 +53,7 @@ class EventReporter(keras.callbacks.Callback):
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._train_start = time.monotonic()
-        self.emit("phase", phase="training", epochs=self.epochs, steps=self.steps)
+        self.emit(Event.PHASE, phase="training", epochs=self.epochs, steps=self.steps)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.epoch = epoch + 1
@@ -89,7 +90,7 @@ class EventReporter(keras.callbacks.Callback):
         now = time.monotonic()
         self._progress(self.steps, now, (logs or {}).get("loss"))
         self.emit(
-            "epoch_end",
+            Event.EPOCH_END,
             **self.extra,
             epoch=epoch + 1,
             epochs=self.epochs,
@@ -105,7 +106,7 @@ class EventReporter(keras.callbacks.Callback):
         eta = (total_steps - done) / rate if rate > 0 else None
         seen = min(batch * self.batch_size, self.samples)
         self.emit(
-            "progress",
+            Event.PROGRESS,
             **self.extra,
             epoch=self.epoch,
             epochs=self.epochs,

@@ -17,10 +17,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tui_dl.analysis.predictions import save_predictions
 from tui_dl.data.images import load_fashion_mnist, load_mnist
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.failures import RunFailure
-from tui_dl.engine.trainers.common import save_predictions, visible_devices
+from tui_dl.engine.trainers.common import visible_devices
 
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
 HIDDEN = 512
@@ -87,7 +90,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     p = spec["params"]
     experiment = get_experiment(spec["experiment"])
     devices = visible_devices(spec["device"])
-    emit("phase", phase="loading data")
+    emit(Event.PHASE, phase="loading data")
     data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
     x_train = data.x_train.reshape(-1, 784).astype(np.float32) / 255.0
     x_test = data.x_test.reshape(-1, 784).astype(np.float32) / 255.0
@@ -103,7 +106,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     step = make_step(network, p["learning_rate"])
     displays = max(1, p["steps"] // p["display_every"])
     emit(
-        "started",
+        Event.STARTED,
         devices=devices,
         device=spec["device"],
         dataset=p["dataset"],
@@ -113,7 +116,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         reference=experiment.reference_fields(),
         model={"layers": ["w1", "b1", "w2", "b2"]},
     )
-    emit("phase", phase="training", epochs=1, steps=p["steps"])
+    emit(Event.PHASE, phase="training", epochs=1, steps=p["steps"])
     cancel.interruptible = False
     train_start = time.monotonic()
     for number in range(1, p["steps"] + 1):
@@ -134,7 +137,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         test_probabilities = network(x_test)
         elapsed = time.monotonic() - train_start
         emit(
-            "progress",
+            Event.PROGRESS,
             epoch=1,
             epochs=1,
             batch=number,
@@ -146,7 +149,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
             loss=loss,
         )
         emit(
-            "epoch_end",
+            Event.EPOCH_END,
             epoch=min(number // p["display_every"], displays),
             epochs=displays,
             step=number,
@@ -160,20 +163,20 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     train_s = time.monotonic() - train_start
     cancel.interruptible = True
     probabilities = network(x_test).numpy()
-    emit("phase", phase="saving the model and predictions")
-    as_keras(network).save(run_dir / "model.keras")
+    emit(Event.PHASE, phase="saving the model and predictions")
+    as_keras(network).save(run_dir / runfiles.MODEL)
     predictions = save_predictions(
         run_dir, data.x_test, data.y_test, probabilities, data.class_names
     )
     emit(
-        "finished",
+        Event.FINISHED,
         metrics={
             "test_accuracy": float(accuracy(probabilities, y_test)),
             "test_loss": float(cross_entropy(probabilities, y_test)),
         },
         duration_s=round(time.monotonic() - started, 2),
         train_s=round(train_s, 2),
-        artifacts={"model": "model.keras", "predictions": predictions, "log": "log.txt"},
+        artifacts={"model": runfiles.MODEL, "predictions": predictions, "log": runfiles.LOG},
         data_source=data.describe(),
         device=spec["device"],
     )

@@ -19,11 +19,13 @@ from typing import Any
 import keras
 import numpy as np
 
+from tui_dl.analysis.predictions import save_predictions
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event
 from tui_dl.engine.trainers.common import (
     begin,
     fit_reported,
     make_optimizer,
-    save_predictions,
     summary_params,
 )
 from tui_dl.engine.trainers.images import LOADERS, image_shape, prepare
@@ -82,7 +84,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     start = begin(spec)
     run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
 
-    emit("phase", phase="loading data")
+    emit(Event.PHASE, phase="loading data")
     data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
     shape = image_shape()
     first = data.y_train < SPLIT
@@ -100,7 +102,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     base = conv_base()
     first_model = compile_model(network(base, "base_0_to_4", "old"), p["learning_rate"])
     emit(
-        "started",
+        Event.STARTED,
         devices=devices,
         device=spec["device"],
         dataset=p["dataset"],
@@ -120,7 +122,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         return fit_reported(model, x, y, val, p, emit, cancel, epochs, {"stage": stage})[0]
 
     train_start = time.monotonic()
-    emit("phase", phase=f"stage 1 of 3: the base network learns {names[0]}–{names[SPLIT - 1]}")
+    emit(Event.PHASE, phase=f"stage 1 of 3: the base network learns {names[0]}–{names[SPLIT - 1]}")
     fit(first_model, x_a, y_a, (x_a_test, y_a_test), p["base_epochs"], "base")
     _, base_accuracy = first_model.evaluate(x_a_test, y_a_test, verbose=0, batch_size=512)
 
@@ -130,7 +132,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     transfer = compile_model(network(base, "transferred", "new"), p["learning_rate"])
     how = "frozen" if frozen else "fine-tuned"
     emit(
-        "phase",
+        Event.PHASE,
         phase=f"stage 2 of 3: a new head learns {names[SPLIT]}–{names[-1]} from "
         f"{len(x_b)} examples, borrowed layers {how}",
     )
@@ -138,21 +140,21 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
 
     keras.utils.set_random_seed(p["seed"])
     scratch = compile_model(network(conv_base(), "from_scratch", "new"), p["learning_rate"])
-    emit("phase", phase=f"stage 3 of 3: the same network from scratch on the same {len(x_b)}")
+    emit(Event.PHASE, phase=f"stage 3 of 3: the same network from scratch on the same {len(x_b)}")
     fit(scratch, x_b, y_b, (x_b_test, y_b_test), p["epochs"], "scratch")
     train_s = time.monotonic() - train_start
 
-    emit("phase", phase="evaluating both on the test set")
+    emit(Event.PHASE, phase="evaluating both on the test set")
     test_loss, test_accuracy = transfer.evaluate(
         x_b_test, y_b_test, verbose=0, batch_size=512, callbacks=[reporter]
     )
     _, scratch_accuracy = scratch.evaluate(x_b_test, y_b_test, verbose=0, batch_size=512)
     cancel.raise_if_requested()
     probabilities = transfer.predict(x_b_test, verbose=0, batch_size=1024)
-    emit("phase", phase="saving the transferred model and its predictions")
+    emit(Event.PHASE, phase="saving the transferred model and its predictions")
     for layer in transfer.layers:  # saved as a plain model: the attention job needs no flags
         layer.trainable = True
-    transfer.save(run_dir / "model.keras")
+    transfer.save(run_dir / runfiles.MODEL)
     predictions = save_predictions(
         run_dir,
         data.x_test[second_test],
@@ -161,7 +163,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         list(names[SPLIT:]),
     )
     emit(
-        "finished",
+        Event.FINISHED,
         metrics={
             "test_accuracy": float(test_accuracy),
             "test_loss": float(test_loss),
@@ -174,7 +176,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         ],
         duration_s=round(time.monotonic() - started, 2),
         train_s=round(train_s, 2),
-        artifacts={"model": "model.keras", "predictions": predictions, "log": "log.txt"},
+        artifacts={"model": runfiles.MODEL, "predictions": predictions, "log": runfiles.LOG},
         data_source=data.describe(),
         device=spec["device"],
     )

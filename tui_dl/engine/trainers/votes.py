@@ -3,14 +3,15 @@ stratified 10-fold cross-validation with the shared k-fold loop."""
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import numpy as np
 
-from tui_dl.analysis.kfold import roc
+from tui_dl.analysis.kfold import roc, save_kfold
 from tui_dl.analysis.votes import load_votes
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event
 from tui_dl.engine.trainers.common import begin
 from tui_dl.engine.trainers.kfold import run_folds
 
@@ -19,10 +20,10 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     start = begin(spec)
     run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
 
-    emit("phase", phase="loading data")
+    emit(Event.PHASE, phase="loading data")
     votes = load_votes(spec.get("data_dir"))
     emit(
-        "started",
+        Event.STARTED,
         devices=devices,
         device=spec["device"],
         dataset="house-votes",
@@ -47,12 +48,12 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         "accuracy_std": round(float(np.std(accuracies)), 4),
         "auc": roc(votes.y, outcome.probabilities)["auc"],
     }
-    (run_dir / "kfold.json").write_text(json.dumps(report, indent=1) + "\n")
+    artifacts = save_kfold(run_dir, report)
     emit(
-        "finished",
+        Event.FINISHED,
         metrics={k: report[k] for k in ("accuracy_mean", "accuracy_std", "auc")},
         duration_s=round(time.monotonic() - started, 2),
         data_source=votes.source,
         device=spec["device"],
-        artifacts={"report": "kfold.json", "log": "log.txt"},
+        artifacts={**artifacts, "log": runfiles.LOG},
     )

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_dl.data.status import status_rows
+from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS
 from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
@@ -25,11 +26,11 @@ METRIC_WORDS = {
 WIDE = 120
 """From this many columns on, lessons and experiments get a line saying what they are."""
 STATUS_MARKS = {
-    "finished": Text("✓", style="green"),
-    "failed": Text("✗", style="red"),
-    "cancelled": Text("■", style="yellow"),
-    "running": Text("▶", style="cyan"),
-    "starting": Text("…", style="cyan"),
+    Status.FINISHED: Text("✓", style="green"),
+    Status.FAILED: Text("✗", style="red"),
+    Status.CANCELLED: Text("■", style="yellow"),
+    Status.RUNNING: Text("▶", style="cyan"),
+    Status.STARTING: Text("…", style="cyan"),
 }
 
 

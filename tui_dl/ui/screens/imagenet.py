@@ -8,7 +8,6 @@ Reading those files again is all it takes to show an old run.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 
-from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.analysis.artifacts import load_imagenet
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.text import duration, sentence
 from tui_dl.ui.dialogs.file_picker import FilePicker
@@ -281,9 +281,9 @@ class ImageNetScreen(Screen):
         phase = self.query_one("#zoo-phase", Static)
         for event in events:
             kind = event.get("event")
-            if kind == "phase":
+            if kind == Event.PHASE:
                 phase.update(sentence(event["phase"]) + "…")
-            elif kind == "started":
+            elif kind == Event.STARTED:
                 model, image = event.get("model", {}), event.get("image", {})
                 self.query_one("#zoo-caption", Static).update(
                     f"{model.get('name', '')} looks at {image.get('name', 'your photo')}…"
@@ -292,16 +292,16 @@ class ImageNetScreen(Screen):
                 self.status = kind
                 phase.update(
                     f"Done in {duration(event.get('duration_s'))}."
-                    if kind == "finished"
+                    if kind == Event.FINISHED
                     else kind.capitalize() + "."
                 )
-                if kind == "failed":
+                if kind == Event.FAILED:
                     self.failed(event.get("message", "The run failed."))
-                elif kind == "cancelled":
+                elif kind == Event.CANCELLED:
                     self.query_one("#zoo-heat", PhotoView).say("Cancelled.")
         if self.status is not None:
             self.query_one("#zoo-bar").display = False
-            if self.status == "finished":
+            if self.status == Status.FINISHED:
                 self.load_result()
             else:
                 self.query_one(RunForm).focus_first()  # change something and try again
@@ -315,13 +315,13 @@ class ImageNetScreen(Screen):
     def load_result(self) -> None:
         run_dir = self.app.source.info(self.run_id).run_dir
         try:
-            result = json.loads((run_dir / "imagenet.json").read_text())
-            with np.load(run_dir / "imagenet.npz") as saved:
-                self.image, self.maps = saved["image"], saved["maps"]
+            found = load_imagenet(run_dir)
         except (OSError, ValueError, KeyError) as exc:
             self.failed(f"The run's result cannot be read: {exc}")
             return
-        self.result, self.chosen, self.heat_on = result, 0, True
+        self.image, self.maps = found.image, found.maps
+        result = self.result = found.result
+        self.chosen, self.heat_on = 0, True
         self.query_one("#zoo-weights").display = False
         self.query_one("#zoo-notes", Static).update(result_notes(result))
         self.layout_pictures()

@@ -16,7 +16,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.screens.run_views.base import insight_keys
@@ -143,7 +144,7 @@ class LabScreen(Screen):
                 return False
             if view == "reviews":  # written as soon as the data is loaded
                 return self.run_id is not None
-            return self.status == "finished"  # a classifier's test-set predictions
+            return self.status == Status.FINISHED  # a classifier's test-set predictions
         return True
 
     def action_insight(self, kind: str) -> None:
@@ -156,7 +157,7 @@ class LabScreen(Screen):
             i
             for i in self.app.source.list_runs()
             if i.experiment == self.experiment.name
-            and i.status == "finished"
+            and i.status == Status.FINISHED
             and i.run_id != self.run_id
         ]
         ids = [i.run_id for i in others]
@@ -173,7 +174,7 @@ class LabScreen(Screen):
             )
             return
         info = next(i for i in others if i.run_id == self._overlay_id)
-        history = [e.get("logs", {}) for e in info.events if e.get("event") == "epoch_end"]
+        history = [e.get("logs", {}) for e in info.events if e.get("event") == Event.EPOCH_END]
         mine = self._params()
         changed = {k: v for k, v in info.spec.get("params", {}).items() if v != mine.get(k)}
         label = ", ".join(f"{k} {v}" for k, v in changed.items()) or "same settings"
@@ -277,7 +278,7 @@ class LabScreen(Screen):
             self.events.append(event)
             progress.apply(event)
             kind = event.get("event")
-            if kind == "epoch_end":
+            if kind == Event.EPOCH_END:
                 logs = dict(event.get("logs", {}))
                 if "step" in event:
                     logs["_step"] = event["step"]
@@ -290,10 +291,10 @@ class LabScreen(Screen):
                 if series != self.series:  # a new fold or stage: its own curves
                     self.series, self.history, self.companion = series, [], []
                 self.history.append(logs)
-            elif kind == "early_stop":
+            elif kind == Event.EARLY_STOP:
                 self.best_epoch = event.get("best_epoch")
                 replot = True
-            elif kind == "started":
+            elif kind == Event.STARTED:
                 self._show_summary(None)
             elif kind in TERMINAL_EVENTS:
                 self.status = kind
@@ -304,7 +305,7 @@ class LabScreen(Screen):
         if self.status is not None:
             self._show_summary(self.status)
             self.refresh_bindings()
-            if self.status == "failed":
+            if self.status == Status.FAILED:
                 self.notify("The run failed — the reason is under the settings.", severity="error")
 
     def _show_summary(self, status: str | None) -> None:
@@ -312,7 +313,7 @@ class LabScreen(Screen):
         log_path = ""
         try:
             info = self.source.info(self.run_id)
-            info_spec, log_path = info.spec, str(info.run_dir / "log.txt")
+            info_spec, log_path = info.spec, str(info.run_dir / runfiles.LOG)
         except (LookupError, OSError, ValueError):
             pass
-        self.query_one(RunSummary).show(status or "running", self.events, info_spec, log_path)
+        self.query_one(RunSummary).show(status or Status.RUNNING, self.events, info_spec, log_path)

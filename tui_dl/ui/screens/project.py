@@ -6,11 +6,9 @@ the engine like any run, and the report is read back from the run's kfold.json/.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from tui_dl.engine.events import TERMINAL_EVENTS
+from tui_dl.analysis.kfold import load_kfold_arrays, load_kfold_report
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
@@ -210,9 +210,9 @@ class ProjectScreen(Screen):
     def apply(self, events: list[dict[str, Any]]) -> None:
         for event in events:
             kind = event.get("event")
-            if kind == "fold_end":
+            if kind == Event.FOLD_END:
                 self._folds.append(event)
-            elif kind in ("progress", "phase", "started"):
+            elif kind in (Event.PROGRESS, Event.PHASE, Event.STARTED):
                 self._live.update(event)
             elif kind in TERMINAL_EVENTS:
                 self.status = kind
@@ -222,16 +222,15 @@ class ProjectScreen(Screen):
         )
         if self.status is not None:
             self.refresh_bindings()
-            if self.status == "finished":
+            if self.status == Status.FINISHED:
                 self.load_report()
 
     # ----- the report -----------------------------------------------------------------------
     def load_report(self) -> None:
         run_dir = self.app.source.info(self.run_id).run_dir
         try:
-            self.report = json.loads((run_dir / "kfold.json").read_text())
-            with np.load(run_dir / "kfold.npz") as saved:
-                y, probabilities = saved["y"], saved["probabilities"]
+            self.report = load_kfold_report(run_dir)
+            y, probabilities = load_kfold_arrays(run_dir)
         except (OSError, ValueError, KeyError) as exc:
             self.notify(f"The run's report cannot be read: {exc}", severity="error")
             return
@@ -277,14 +276,13 @@ class ProjectScreen(Screen):
         plot.refresh()
 
     def action_export(self) -> None:
-        from tui_dl.analysis.mammogram_report import checklist_section, markdown_report
+        from tui_dl.analysis.mammogram_report import save_project_report
 
         run_dir = self.app.source.info(self.run_id).run_dir
-        text = markdown_report(self.run_id, self.report, checklist_section("mammogram"))
-        path = run_dir / "report.md"
         try:
-            path.write_text(text)
+            path = save_project_report(run_dir, self.run_id, self.report)
         except OSError as exc:
+            path = run_dir / runfiles.PROJECT_REPORT
             self.notify(f"Could not write {path}: {exc}", severity="error")
             return
         self.notify(f"Report written to {path}", title="Exported")

@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from tui_dl.engine.events import Event, Status
 from tui_dl.text import duration, percent, sentence
 
 
@@ -99,7 +100,7 @@ def fold_table(folds: list[dict], live: dict, status: str | None, experiment: An
         )
     lines = []
     if status is None and live:
-        if live.get("event") == "progress" and "fold" in live:
+        if live.get("event") == Event.PROGRESS and "fold" in live:
             lines.append(
                 Text(
                     f"fold {live['fold']} of {live['folds']}: epoch {live['epoch']} of "
@@ -110,11 +111,11 @@ def fold_table(folds: list[dict], live: dict, status: str | None, experiment: An
             )
         else:
             lines.append(Text(f"{sentence(str(live.get('phase', 'starting')))}…", style="bold"))
-    elif status == "finished":
+    elif status == Status.FINISHED:
         lines.append(Text("All folds done — the report is in step 5.", style="bold green"))
-    elif status == "failed":
+    elif status == Status.FAILED:
         lines.append(Text(f"✗ {live.get('message', 'the run failed')}", style="bold red"))
-    elif status == "cancelled":
+    elif status == Status.CANCELLED:
         lines.append(Text("Cancelled.", style="yellow"))
     if not folds and status is None and not live:
         lines.append(

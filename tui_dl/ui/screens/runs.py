@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from tui_dl.engine.events import LIVE, Event
 from tui_dl.engine.store import RunInfo
 from tui_dl.text import percent
 from tui_dl.ui.screens.run_views.base import insight_keys
@@ -64,7 +65,7 @@ class RunsScreen(Screen):
         if selected in {row[0] for row in rows}:
             table.move_cursor(row=table.get_row_index(selected))
         hint = self.query_one("#runs-hint", Static)
-        live = sum(1 for row in rows if row[1] in ("running", "starting"))
+        live = sum(1 for row in rows if row[1] in LIVE)
         hint.update(
             "No runs yet: press escape, then l to open the lab."
             if not rows
@@ -113,5 +114,5 @@ class RunsScreen(Screen):
 
 
 def _epochs(info: RunInfo) -> str:
-    done = sum(1 for e in info.events if e.get("event") == "epoch_end")
+    done = sum(1 for e in info.events if e.get("event") == Event.EPOCH_END)
     return f"{done}/{info.spec.get('params', {}).get('epochs', '?')}"

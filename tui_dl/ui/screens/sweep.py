@@ -19,8 +19,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
+from tui_dl.engine.events import ENDED, LIVE, Status
 from tui_dl.engine.experiments import EXPERIMENTS, Param, get_experiment
-from tui_dl.engine.sweeps.launch import MAX_CELLS, parse_values, sweepable
+from tui_dl.engine.sweeps.grid import MAX_CELLS, parse_values, sweepable
 from tui_dl.engine.sweeps.lessons import LESSONS
 from tui_dl.engine.sweeps.state import SweepState
 from tui_dl.text import percent
@@ -31,13 +32,13 @@ POLL_S = 0.25
 DEFAULT_RATES = "0.1, 0.01, 0.001"
 DEFAULT_BATCHES = "32, 256"
 STATUS = {
-    "pending": ("·", "dim"),
-    "skipped": ("–", "dim"),
-    "starting": ("…", "yellow"),
-    "running": ("▶", "yellow"),
-    "finished": ("✓", "green"),
-    "failed": ("✗", "red"),
-    "cancelled": ("■", "dim"),
+    Status.PENDING: ("·", "dim"),
+    Status.SKIPPED: ("–", "dim"),
+    Status.STARTING: ("…", "yellow"),
+    Status.RUNNING: ("▶", "yellow"),
+    Status.FINISHED: ("✓", "green"),
+    Status.FAILED: ("✗", "red"),
+    Status.CANCELLED: ("■", "dim"),
 }
 VERDICT_STYLE = {"best": "bold green", "diverged": "red", "failed": "red", "overshoots": "red"}
 
@@ -369,17 +370,17 @@ def _metric_text(metric: str, value: float | None) -> str:
 
 
 def status_line(state: SweepState) -> Text:
-    done = sum(c.status in ("finished", "failed", "cancelled") for c in state.cells)
+    done = sum(c.status in ENDED for c in state.cells)
     total = len(state.cells)
     line = Text()
-    if state.status in ("starting", "running"):
+    if state.status in LIVE:
         line.append(f"running — {done}/{total} cells done", style="yellow")
-        current = next((c for c in state.cells if c.status in ("starting", "running")), None)
+        current = next((c for c in state.cells if c.status in LIVE), None)
         if current is not None:
             line.append(f"; now rate {current.learning_rate:g}, batch {current.batch_size}")
-    elif state.status == "finished":
+    elif state.status == Status.FINISHED:
         line.append(f"finished — {total} cells", style="green")
-    elif state.status == "cancelled":
+    elif state.status == Status.CANCELLED:
         line.append(f"cancelled after {done} of {total} cells", style="yellow")
     else:
         line.append(f"failed: {state.message}", style="red")

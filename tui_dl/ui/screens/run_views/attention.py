@@ -6,7 +6,6 @@ saliency map for a model without one) and are kept in the run folder for next ti
 
 from __future__ import annotations
 
-import numpy as np
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from tui_dl.analysis.artifacts import AttentionMaps, load_attention
 from tui_dl.analysis.predictions import Predictions
+from tui_dl.engine.events import Event
 from tui_dl.ui.render.digits import render_digit
 from tui_dl.ui.screens.run_views.base import RunViewScreen
 
@@ -40,8 +41,8 @@ class AttentionScreen(RunViewScreen):
 
     def __init__(self, run_id: str, index: int | None = None) -> None:
         super().__init__(run_id)
-        self.maps: dict[int, np.ndarray] = {}
-        self.order: list[int] = []
+        self.found = AttentionMaps()
+        self.maps, self.order = self.found.maps, self.found.order
         self.method = ""
         self.conv_layer = ""
         self.pos = 0
@@ -66,19 +67,12 @@ class AttentionScreen(RunViewScreen):
 
     def load_maps(self) -> bool:
         """Every map this run already has (the first job's and any asked for since)."""
-        for path in sorted(self.run_dir.glob("attention*.npz")):
-            if path.name.endswith(".partial.npz"):
-                continue
-            with np.load(path) as data:
-                self.method, self.conv_layer = str(data["method"]), str(data["layer"])
-                for index, maps in zip(data["indices"], data["maps"], strict=True):
-                    if int(index) not in self.maps:
-                        self.order.append(int(index))
-                    self.maps[int(index)] = maps.astype(np.float32)
+        found = load_attention(self.run_dir, self.found)
+        self.method, self.conv_layer = found.method, found.layer
         return bool(self.maps)
 
     def job_done(self, event: dict) -> None:
-        if event["event"] == "failed":
+        if event["event"] == Event.FAILED:
             self.say(f"Could not compute the maps: {event.get('message', '')}", True)
             return
         self.load_maps()
@@ -165,6 +159,4 @@ class AttentionScreen(RunViewScreen):
         if index in self.maps:
             self.start()
         else:
-            self.run_job(
-                "attention", {"indices": [index], "name": f"attention-{index}"}, self.job_done
-            )
+            self.run_job("attention", {"indices": [index], "index": index}, self.job_done)

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tui_dl.analysis.predictions import NoPredictions, Predictions, load_predictions
+from tui_dl.engine.events import Event
 from tui_dl.text import sentence
 
 INSIGHTS = (
@@ -66,7 +67,7 @@ class RunViewScreen(Screen):
             self.app.call_from_thread(self.say, f"Nothing to show: {exc}", True)
             return
         self.run_dir = info.run_dir
-        self.app.call_from_thread(self._loaded, predictions, info.final("finished") or {})
+        self.app.call_from_thread(self._loaded, predictions, info.final(Event.FINISHED) or {})
 
     def _loaded(self, predictions: Predictions, finished: dict) -> None:
         self.predictions = predictions
@@ -90,16 +91,16 @@ class RunViewScreen(Screen):
         try:
             job_dir = self.app.source.start_job(self.run_id, kind, args)
         except (OSError, ValueError) as exc:
-            done({"event": "failed", "message": str(exc)})
+            done({"event": Event.FAILED, "message": str(exc)})
             return
         reader = self.app.source.job_reader(job_dir)
         self.say("Starting TensorFlow in a child process (a few seconds)…")
 
         def poll() -> None:
             for event in reader.read_new():
-                if event["event"] == "phase":
+                if event["event"] == Event.PHASE:
                     self.say(sentence(event["phase"]) + "…")
-                elif event["event"] in ("finished", "failed"):
+                elif event["event"] in (Event.FINISHED, Event.FAILED):
                     timer.stop()
                     self.say("")
                     done(event)

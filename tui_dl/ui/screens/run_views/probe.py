@@ -6,8 +6,6 @@ in negative or pushed off-centre — and its confidence is set beside what it ac
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 from rich import box
 from rich.console import Group
@@ -18,7 +16,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from tui_dl.analysis.artifacts import has_probe, load_probe
 from tui_dl.analysis.predictions import Predictions
+from tui_dl.engine.events import Event
 from tui_dl.text import percent
 from tui_dl.ui.render.digits import render_digit
 from tui_dl.ui.screens.run_views.base import RunViewScreen
@@ -56,21 +56,21 @@ class ProbeScreen(RunViewScreen):
                 yield Static("", id="probe-example-text")
 
     def show(self, predictions: Predictions, finished: dict) -> None:
-        if (self.run_dir / "probe.json").exists() and (self.run_dir / "probe.npz").exists():
+        if has_probe(self.run_dir):
             self.load_probe()
         else:
             self.run_job("probe", {}, self.job_done)
 
     def job_done(self, event: dict) -> None:
-        if event["event"] == "failed":
+        if event["event"] == Event.FAILED:
             self.say(f"The probe failed: {event.get('message', '')}", True)
         else:
             self.load_probe()
 
     def load_probe(self) -> None:
-        self.summary = json.loads((self.run_dir / "probe.json").read_text())
-        with np.load(self.run_dir / "probe.npz") as data:
-            self.examples = {k: data[k] for k in ("images", "pred", "conf")}
+        probe = load_probe(self.run_dir)
+        self.summary = probe.summary
+        self.examples = {"images": probe.images, "pred": probe.pred, "conf": probe.conf}
         self.refresh_view()
 
     def refresh_view(self) -> None:

@@ -8,7 +8,6 @@ scored here in numpy, word by word, so the verdict's path through the sentence c
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -25,6 +24,7 @@ from tui_dl.analysis.sentiment import (
     Reading,
     SentimentModel,
     describe,
+    load_reviews,
     load_vocabulary,
 )
 from tui_dl.data.reviews import Vocabulary, window
@@ -144,7 +144,7 @@ class ReviewsScreen(Screen):
                     f"run {self.run_id} is a {info.experiment} run; reviews belong to "
                     f"{EXPERIMENT} runs (tui-dl --screen reviews --run ID)"
                 )
-            report = json.loads((info.run_dir / "reviews.json").read_text())
+            report = load_reviews(info.run_dir)
             vocabulary = load_vocabulary(info.run_dir)
         except FileNotFoundError:
             self.app.call_from_thread(

@@ -7,6 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from tui_dl.engine.events import Event, Status
 from tui_dl.text import duration, percent
 
 METRIC_LABELS = {"test_accuracy": "Test accuracy", "accuracy_mean": "Mean fold accuracy"}
@@ -18,9 +19,9 @@ def describe_outcome(
     def last(name: str) -> dict[str, Any]:
         return next((e for e in reversed(events) if e.get("event") == name), {})
 
-    started, finished = last("started"), last("finished")
+    started, finished = last(Event.STARTED), last(Event.FINISHED)
     text = Text()
-    if status == "finished":
+    if status == Status.FINISHED:
         reference = started.get("reference") or {}
         metric = reference.get("metric", "test_accuracy")
         text.append(METRIC_LABELS.get(metric, metric) + " ", style="bold")
@@ -32,7 +33,7 @@ def describe_outcome(
         text.append("\n")
         for line in finished.get("comparison", []):
             text.append(line + "\n", style="bold")
-        stop = last("early_stop")
+        stop = last(Event.EARLY_STOP)
         if stop:
             text.append(
                 f"Stopped early at epoch {stop['stopped_epoch']}: no better validation "
@@ -41,7 +42,7 @@ def describe_outcome(
                 style="yellow",
             )
         text.append(f"Data: {finished.get('data_source') or started.get('data_source', '?')}\n")
-        folds = [e for e in events if e.get("event") == "fold_end"]
+        folds = [e for e in events if e.get("event") == Event.FOLD_END]
         if folds:
             text.append(
                 "Folds: "
@@ -54,14 +55,14 @@ def describe_outcome(
         if "offline sample" in (finished.get("data_source") or ""):
             text.append("The course trained on 60,000 digits: expect a little less.\n", style="dim")
         text.append(_device_line(spec, started) + f" · {duration(finished.get('duration_s'))}")
-    elif status == "failed":
-        failed = last("failed")
+    elif status == Status.FAILED:
+        failed = last(Event.FAILED)
         text.append("✗ ", style="bold red")
         text.append(failed.get("message", "The run failed."), style="red")
         if log_path:
             text.append(f"\nFull log: {log_path}", style="dim")
-    elif status == "cancelled":
-        epochs = sum(1 for e in events if e.get("event") == "epoch_end")
+    elif status == Status.CANCELLED:
+        epochs = sum(1 for e in events if e.get("event") == Event.EPOCH_END)
         text.append(f"Cancelled after {epochs} complete epoch(s).", style="yellow")
     elif started:
         text.append(f"Data: {started.get('data_source', '?')}\n")

@@ -1,0 +1,152 @@
+"""The run-folder files a job or the model zoo leaves, each written and read in one place.
+
+A writer here is what the engine calls (the attention and probe jobs, the ImageNet trainer);
+the loader beside it is what the screens and tests call. Both sides share the names in
+`tui_dl.engine.runfiles`, so what a trainer writes and what a screen reads cannot drift.
+Every write goes to a partial file first and is then renamed: a reader never sees half an
+artifact. numpy and json only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tui_dl.engine import runfiles
+from tui_dl.paths import write_atomic
+
+
+def save_npz(path: Path, **arrays: Any) -> None:
+    """Compressed arrays, written then renamed into place."""
+    tmp = runfiles.partial(path)
+    np.savez_compressed(tmp, **arrays)
+    tmp.replace(path)
+
+
+def save_json(path: Path, data: Any, indent: int | None = None) -> None:
+    write_atomic(path, json.dumps(data, indent=indent) + "\n")
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(Path(path).read_text())
+
+
+# ----- where it looked ---------------------------------------------------------------------
+@dataclass
+class AttentionMaps:
+    """Every map a run has: the first job's, and any asked for since."""
+
+    method: str = ""
+    """grad-cam or saliency."""
+    layer: str = ""
+    """The convolutional layer Grad-CAM used ('' for saliency)."""
+    order: list[int] = field(default_factory=list)
+    """Test image indices, in the order they were computed."""
+    maps: dict[int, np.ndarray] = field(default_factory=dict)
+    """Test image index → (classes, 28, 28) maps, 0–1."""
+
+
+def save_attention(
+    run_dir: Path,
+    indices: np.ndarray,
+    maps: np.ndarray,
+    method: str,
+    layer: str,
+    index: int | None = None,
+) -> str:
+    """The maps of the mistakes (or of one more test image, `index`); returns the file name."""
+    name = runfiles.ATTENTION if index is None else runfiles.ATTENTION_MORE.format(index=index)
+    save_npz(
+        Path(run_dir) / name,
+        indices=indices,
+        maps=maps.astype(np.float16),
+        method=np.array(method),
+        layer=np.array(layer),
+    )
+    return name
+
+
+def load_attention(run_dir: Path, into: AttentionMaps | None = None) -> AttentionMaps:
+    """All attention files of a run (added to `into`, keeping what it had)."""
+    found = into or AttentionMaps()
+    for path in runfiles.attention_files(run_dir):
+        with np.load(path) as data:
+            found.method, found.layer = str(data["method"]), str(data["layer"])
+            for index, maps in zip(data["indices"], data["maps"], strict=True):
+                if int(index) not in found.maps:
+                    found.order.append(int(index))
+                found.maps[int(index)] = maps.astype(np.float32)
+    return found
+
+
+# ----- the confidence probe ----------------------------------------------------------------
+@dataclass
+class Probe:
+    summary: dict[str, Any]
+    """groups (name, description, n, mean_confidence, confident_share, accuracy, top_answer,
+    top_answer_share, examples), notes, class_names."""
+    images: np.ndarray
+    """The examples: the two it was surest about, per group."""
+    pred: np.ndarray
+    conf: np.ndarray
+
+
+def save_probe(run_dir: Path, probe: Probe) -> str:
+    run_dir = Path(run_dir)
+    save_npz(
+        run_dir / runfiles.PROBE_EXAMPLES, images=probe.images, pred=probe.pred, conf=probe.conf
+    )
+    save_json(run_dir / runfiles.PROBE_REPORT, probe.summary, indent=2)
+    return runfiles.PROBE_REPORT
+
+
+def has_probe(run_dir: Path) -> bool:
+    run_dir = Path(run_dir)
+    return (run_dir / runfiles.PROBE_REPORT).exists() and (
+        run_dir / runfiles.PROBE_EXAMPLES
+    ).exists()
+
+
+def load_probe(run_dir: Path) -> Probe:
+    run_dir = Path(run_dir)
+    summary = load_json(run_dir / runfiles.PROBE_REPORT)
+    with np.load(run_dir / runfiles.PROBE_EXAMPLES) as data:
+        return Probe(summary, data["images"], data["pred"], data["conf"])
+
+
+# ----- the model zoo -----------------------------------------------------------------------
+@dataclass
+class ImageNetResult:
+    result: dict[str, Any]
+    """model, weights, weights_source, weights_from, class_names, image, layer, grid, top."""
+    image: np.ndarray
+    """224×224×3 uint8: the photo as the network saw it."""
+    maps: np.ndarray
+    """One Grad-CAM map per guess, uint8 0–255."""
+
+
+def save_imagenet(
+    run_dir: Path, found: ImageNetResult, classes: list[int], probabilities: np.ndarray
+) -> dict[str, str]:
+    """Both files; returns them by role, for the finished event."""
+    run_dir = Path(run_dir)
+    save_json(run_dir / runfiles.IMAGENET_RESULT, found.result, indent=1)
+    save_npz(
+        run_dir / runfiles.IMAGENET_MAPS,
+        image=found.image,
+        maps=found.maps,
+        classes=np.array(classes, dtype=np.int64),
+        probabilities=probabilities.astype(np.float32),
+    )
+    return {"result": runfiles.IMAGENET_RESULT, "maps": runfiles.IMAGENET_MAPS}
+
+
+def load_imagenet(run_dir: Path) -> ImageNetResult:
+    run_dir = Path(run_dir)
+    result = load_json(run_dir / runfiles.IMAGENET_RESULT)
+    with np.load(run_dir / runfiles.IMAGENET_MAPS) as saved:
+        return ImageNetResult(result, saved["image"], saved["maps"])

@@ -1,0 +1,81 @@
+"""Every file a run folder holds, named once: the contract between trainers and screens.
+
+A run folder (`runs/<id>/`) is the whole record of a run: whoever reads it — the app that
+launched it, a later app, the CLI, a test — finds the same names here. The engine writes the
+process files (spec, events, log, pid, cancel); the trainers and jobs write the artifacts,
+and `tui_dl.analysis` reads each artifact through one loader. A sweep's folder and a job's
+folder use the same process files, plus their own spec.
+
+Nothing here touches the disk or imports anything heavy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# ----- the process files, in every run, sweep and job folder -------------------------------
+SPEC = "spec.json"
+"""The run's settings as launched: experiment, params, device, data folder, id, created."""
+EVENTS = "events.jsonl"
+"""Everything the run reported, one JSON object a line (see `tui_dl.engine.events`)."""
+LOG = "log.txt"
+"""The child's own stdout and stderr (TensorFlow's messages, a traceback)."""
+PID = "pid"
+"""The child's process id, to tell a live run from a lost one."""
+CANCEL = "cancel"
+"""Present once a cancel was asked for; the child polls for it."""
+
+# ----- artifacts of a finished run ---------------------------------------------------------
+MODEL = "model.keras"
+"""The trained Keras model (the jobs load it: attention maps, the probe)."""
+PREDICTIONS = "predictions.npz"
+"""A classifier's test set: y_true, y_pred, probabilities, images, class_names."""
+KFOLD_REPORT = "kfold.json"
+"""A k-fold run's scores per fold and pooled (and, for the mammogram, its referees)."""
+KFOLD_ARRAYS = "kfold.npz"
+"""The mammogram's out-of-fold probabilities, labels, folds, BI-RADS and features."""
+PROJECT_REPORT = "report.md"
+"""The mammogram project's report in Markdown, with the ethics checklist."""
+IMAGENET_RESULT = "imagenet.json"
+"""The model zoo's top guesses about the learner's photo."""
+IMAGENET_MAPS = "imagenet.npz"
+"""The photo as the network saw it, and one Grad-CAM map per guess."""
+REVIEWS = "reviews.json"
+"""imdb-lstm: sample test reviews as indices, its verdicts and worst mistakes."""
+WORDS = "words.json"
+"""imdb-lstm: the vocabulary the model was trained with."""
+SENTIMENT = "sentiment.npz"
+"""imdb-lstm: the trained weights as plain arrays, to score a sentence in numpy."""
+
+# ----- written by the jobs on a finished run -----------------------------------------------
+ATTENTION = "attention.npz"
+"""Grad-CAM or saliency maps for the most confident mistakes."""
+ATTENTION_MORE = "attention-{index}.npz"
+"""The maps of one more test image, asked for later."""
+PROBE_REPORT = "probe.json"
+"""The confidence probe's groups, notes and class names."""
+PROBE_EXAMPLES = "probe.npz"
+"""The probe's example images with the model's answer and confidence."""
+JOBS = "jobs"
+"""The folder holding one sub-folder per job (its own spec, events and log)."""
+JOB_SPEC = "job.json"
+"""A job's kind and arguments."""
+
+# ----- a sweep's folder --------------------------------------------------------------------
+SWEEP_SPEC = "sweep.json"
+"""The grid, the base settings and each cell's run id once it starts."""
+
+
+def partial(path: Path) -> Path:
+    """Where a file is written before it is renamed into place: `x.npz` → `x.partial.npz`."""
+    return path.with_name(f"{path.stem}.partial{path.suffix}")
+
+
+def is_partial(path: Path) -> bool:
+    return path.stem.endswith(".partial")
+
+
+def attention_files(run_dir: Path) -> list[Path]:
+    """Every finished attention file of a run, in name order."""
+    found = sorted(Path(run_dir).glob(ATTENTION_MORE.replace("-{index}", "*")))
+    return [p for p in found if not is_partial(p)]
