@@ -396,12 +396,14 @@ def sample_sweep(cells_done: int = 6, epochs_of_next: int = 1) -> tuple[FakeSwee
     return FakeSweep(SWEEP_ID, events, spec=spec), runs
 
 
-async def settle(pilot) -> None:
-    """Let workers finish and the screen repaint, with the text cursor still (for snapshots)."""
+async def settle(pilot, wait: float | None = None) -> None:
+    """Let the screen mount, its workers finish and the screen repaint, with the text cursor
+    still (for snapshots). `wait`: seconds more for timers (a poll, a plot's redraw)."""
     from textual.widgets import Input
 
+    await pilot.pause()  # callbacks after the first refresh start some workers
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await pilot.pause(wait)
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     await pilot.pause()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input, OptionList
 
-from tests.fakes import FakeRunSource, mnist_events, sample_runs
+from tests.fakes import FakeRunSource, mnist_events, sample_runs, settle
 from tui_dl.engine.devices import Gpu
 from tui_dl.ui.app import make_app
 from tui_dl.ui.dialogs.help import HelpScreen
@@ -18,11 +18,6 @@ from tui_dl.ui.widgets.run.run_summary import RunSummary
 
 def app_with(source: FakeRunSource | None = None, **kwargs):
     return make_app(source=source or FakeRunSource(sample_runs()), **kwargs)
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_home_lists_lessons_experiments_runs_and_data():

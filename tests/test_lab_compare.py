@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from tests.fakes import FakeRun, FakeRunSource, mnist_events
+from tests.fakes import FakeRun, FakeRunSource, mnist_events, settle
 from tui_dl.engine.events import Event, make_event
 from tui_dl.ui.app import make_app
 from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
 from tui_dl.ui.widgets.run.run_summary import RunSummary
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.3)
 
 
 def dropout_run(run_id: str, dropout: float) -> FakeRun:
@@ -33,7 +28,7 @@ async def test_o_overlays_the_other_runs_of_the_experiment_in_turn():
     )
     app = make_app(source=source, screen="lab", run="20261122-110000-mnist-mlp-dropout-bbbb")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle(pilot, 0.3)
         plot = app.screen.query_one("#loss-plot", MetricsPlot)
         assert plot.overlay is None
         await pilot.press("o")
@@ -50,7 +45,7 @@ async def test_early_stop_is_marked_and_explained():
     source = FakeRunSource([FakeRun("20261122-100000-mnist-mlp-aaaa", events)])
     app = make_app(source=source, screen="lab", run="latest")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle(pilot, 0.3)
         assert app.screen.query_one("#loss-plot", MetricsPlot).mark == 4
         summary = str(app.screen.query_one(RunSummary).render())
         assert "Stopped early at epoch 6" in summary and "epoch 4 were kept" in summary
@@ -79,7 +74,7 @@ async def test_a_per_step_run_plots_steps_not_epochs():
     )
     app = make_app(source=source, screen="lab", run="latest")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle(pilot, 0.3)
         plot = app.screen.query_one("#loss-plot", MetricsPlot)
         assert [h["_step"] for h in plot.history] == [100, 200, 300]
         assert "sigmoid(x · W1 + b1)" in str(app.screen.query_one("#lab-notes").render())

@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import OptionList
 
-from tests.fakes import FakeRunSource
+from tests.fakes import FakeRunSource, settle
 from tui_dl.lessons import load_progress
 from tui_dl.lessons.ethics import checklist_path, load_checklist
 from tui_dl.ui.app import make_app
@@ -24,11 +24,6 @@ SIZE = (80, 24)
 
 def app_on(screen: str = "home"):
     return make_app(source=FakeRunSource(), screen=screen)
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def readout(widget) -> str:

@@ -16,7 +16,7 @@ from textual.widgets import Input, TabbedContent
 
 from tests.artifacts import kfold_events, write_kfold
 from tests.conftest import SHARED_DATA
-from tests.fakes import FakeRun, FakeRunSource
+from tests.fakes import FakeRun, FakeRunSource, settle
 from tui_dl.engine import runfiles
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens.project import ProjectScreen
@@ -41,14 +41,6 @@ def app_for(source, **kwargs):
     return make_app(source=source, screen="project:mammogram", data_dir=SHARED_DATA, **kwargs)
 
 
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.3)
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
-
-
 def text_of(app, selector: str) -> str:
     """What a Static shows, as plain text (its content may be any Rich renderable)."""
     console = Console(width=200, record=True, file=io.StringIO())
@@ -63,7 +55,7 @@ def step_of(app) -> str:
 async def test_the_data_steps_show_the_real_file(source):
     app = app_for(source)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot, 0.3)
         assert isinstance(app.screen, ProjectScreen) and step_of(app) == "step-data"
         assert "5,67,3,5,3,1" in text_of(app, "#project-data")
         await pilot.press("n")
@@ -79,7 +71,7 @@ async def test_the_data_steps_show_the_real_file(source):
 async def test_a_finished_run_fills_report_threshold_and_referee(source):
     app = app_for(source, run=RUN)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot, 0.3)
         report = text_of(app, "#project-report")
         assert "Mean accuracy" in report and "the course: about 80 %" in report
         referee = text_of(app, "#project-referee")
@@ -99,16 +91,16 @@ async def test_folds_show_live_and_the_csv_is_checked_before_anything_starts(sou
     bad.write_text("1,2,3\n" * 30)
     app = app_for(source)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot, 0.3)
         app.screen.query_one(TabbedContent).active = "step-model"
         app.screen.query_one("#field-csv", Input).value = str(bad)
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await settle(pilot, 0.3)
         assert source.launched == []
         assert "3 columns, expected 6" in text_of(app, "#project-error")
         app.screen.query_one("#field-csv", Input).value = ""
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await settle(pilot, 0.3)
         assert [call[0] for call in source.launched] == ["mammogram"]
         folds = text_of(app, "#project-folds")
         assert "3 of 10" in folds and "fold 4 of 10: epoch 37 of 100" in folds
@@ -123,7 +115,7 @@ async def test_export_writes_the_report_with_the_checklist(source):
     save_checklist(checklist)
     app = app_for(source, run=RUN)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await settle(pilot, 0.3)
         await pilot.press("e")
         await pilot.pause()
     text = (source.runs[RUN].run_dir / runfiles.PROJECT_REPORT).read_text()
@@ -146,9 +138,9 @@ def test_snapshot_step(snap_compare, source, step, monkeypatch):
     monkeypatch.setattr(data, "locate", fixed_label)
 
     async def open_step(pilot):
-        await settle(pilot)
+        await settle(pilot, 0.3)
         pilot.app.screen.query_one(TabbedContent).active = f"step-{step}"
-        await settle(pilot)
+        await settle(pilot, 0.3)
 
     assert snap_compare(app_for(source, run=RUN), terminal_size=SIZE, run_before=open_step)
 

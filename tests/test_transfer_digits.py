@@ -17,6 +17,7 @@ from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.jobs.insights import launch_job
 from tui_dl.engine.jobs.launch import launch_run
 from tui_dl.engine.store import RunStore
+from tui_dl.ui import registry
 from tui_dl.ui.app import make_app
 from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
 from tui_dl.ui.widgets.run.run_summary import RunSummary
@@ -29,7 +30,8 @@ def test_the_experiment_compares_transfer_with_from_scratch():
     exp = get_experiment("transfer-digits")
     assert exp.compare_stages == ("transfer", "scratch")
     assert exp.defaults()["few"] == 300 and exp.defaults()["freeze"] == "yes"
-    assert exp.views == ("confusion", "misclassified", "attention", "probe")
+    views = tuple(view.name for view in registry.views_of(exp.name))
+    assert views == ("confusion", "misclassified", "attention", "probe")
     assert exp.reference.value is None
     with pytest.raises(ValueError, match="Examples: must be at least 5"):
         exp.validate({"few": "2"})

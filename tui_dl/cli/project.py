@@ -16,7 +16,8 @@ from tui_dl.cli.run import run_command
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.store import RunInfo
 
-PROJECTS = ("mammogram",)
+HEADLESS_PROJECTS = ("mammogram",)
+"""The course projects `tui-dl project NAME` runs headless, with their report."""
 
 
 def check_data(params: dict[str, Any], data_dir: str | None) -> str | None:
@@ -48,8 +49,10 @@ def project_command(
     name: str, params: dict[str, Any], device: str, data_dir: str | None, as_json: bool
 ) -> int:
     err = Console(stderr=True)
-    if name not in PROJECTS:
-        err.print(f"[red]error:[/] no project {name!r}; the projects: {', '.join(PROJECTS)}")
+    if name not in HEADLESS_PROJECTS:
+        err.print(
+            f"[red]error:[/] no project {name!r}; the projects: {', '.join(HEADLESS_PROJECTS)}"
+        )
         return 2
     try:
         full = get_experiment(name).validate(params)

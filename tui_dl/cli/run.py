@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from tui_dl.analysis.report import run_report
+from tui_dl.analysis.summary import outcome
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
 from tui_dl.engine.jobs.launch import cancel_run, launch_run
 from tui_dl.engine.store import RunInfo, RunStore
@@ -62,7 +63,7 @@ def run_command(
     handle.wait(5)
     info = RunStore(handle.run_dir.parent).info(handle.run_dir)
     report = run_report(info)
-    _summary(err, report)
+    _summary(err, info)
     if on_finished is not None and info.status == Status.FINISHED:
         on_finished(info, report, err)
     if as_json:
@@ -102,38 +103,28 @@ def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
     return None
 
 
-METRIC_NAMES = {
-    "test_accuracy": "test accuracy",
-    "accuracy_mean": "mean accuracy over the folds",
-    "top1_probability": "confidence in its first guess",
-}
-
-
-def _summary(err: Console, report: dict[str, Any]) -> None:
-    status = report["status"]
-    if status == Status.FINISHED:
-        ref = report.get("reference") or {}
-        metric = ref.get("metric", "test_accuracy")
-        value = report["metrics"].get(metric)
-        course = f" (the course: {percent(ref['value'])})" if ref.get("value") is not None else ""
+def _summary(err: Console, info: RunInfo) -> None:
+    """The run's outcome (`tui_dl.analysis.summary`) as the command line says it."""
+    run = outcome(info.status, info.events, info.spec)
+    if info.status == Status.FINISHED:
+        label = run.metric.label if run.metric else "result"
+        course = f" (the course: {percent(run.course)})" if run.course is not None else ""
         err.print(
-            f"[green]finished[/]: {METRIC_NAMES.get(metric, metric)} {percent(value)}{course} "
-            f"on {report['data_source']}, device {report['device']}, "
-            f"{report['duration_s']:.1f} s"
+            f"[green]finished[/]: {label} {percent(run.value)}{course} "
+            f"on {run.data_source}, device {run.device}, {run.duration_s or 0:.1f} s"
         )
-        for line in report.get("comparison", []):
+        for line in run.comparison:
             err.print(f"  {line}", highlight=False)
-        for guess in report.get("top", []):
+        for guess in run.top:
             err.print(
                 f"  {guess['rank']:>2}. {guess['label']:<28} {bar(guess['probability'], 20)} "
                 f"{guess['probability'] * 100:5.1f} %",
                 highlight=False,
             )
-    elif status == Status.CANCELLED:
+    elif info.status == Status.CANCELLED:
         err.print("[yellow]cancelled[/]")
     else:
-        message = (report.get("error") or {}).get("message", "the run failed")
-        err.print(f"[red]error:[/] {message}")
+        err.print(f"[red]error:[/] {run.message}")
 
 
 def runs_command(as_json: bool) -> int:

@@ -18,8 +18,8 @@ from tui_dl import paths
 from tui_dl.paths import write_atomic
 
 PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
-PROJECTS = ("general", "mammogram")
-"""Projects offered by name; any other valid name works too."""
+OFFERED_PROJECTS = ("general", "mammogram")
+"""Checklists offered by name; any other valid project name works too."""
 FORMAT = 1
 
 
@@ -204,7 +204,7 @@ def saved_projects() -> list[str]:
     """Projects with a saved checklist, plus the ones always offered."""
     folder = paths.home() / "ethics"
     found = {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
-    return list(PROJECTS) + sorted(found - set(PROJECTS))
+    return list(OFFERED_PROJECTS) + sorted(found - set(OFFERED_PROJECTS))
 
 
 def checklist_markdown(checklist: Checklist) -> str:

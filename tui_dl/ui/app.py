@@ -10,67 +10,36 @@ from textual.screen import Screen
 
 from tui_dl.engine.store import RunStore
 from tui_dl.lessons import LessonError, find_lesson, load_lessons
-from tui_dl.lessons.ethics import EthicsError, validate_project
-from tui_dl.ui.dialogs.help import HelpScreen
-from tui_dl.ui.screens.data import DataScreen
-from tui_dl.ui.screens.ethics import EthicsScreen
+from tui_dl.lessons.ethics import OFFERED_PROJECTS, EthicsError, validate_project
+from tui_dl.ui import registry
 from tui_dl.ui.screens.home import HomeScreen
-from tui_dl.ui.screens.imagenet import ImageNetScreen
-from tui_dl.ui.screens.lab import LabScreen
-from tui_dl.ui.screens.lesson import LessonScreen
-from tui_dl.ui.screens.project import ProjectScreen
-from tui_dl.ui.screens.run_views.attention import AttentionScreen
-from tui_dl.ui.screens.run_views.base import RunViewScreen
-from tui_dl.ui.screens.run_views.confusion import ConfusionScreen
-from tui_dl.ui.screens.run_views.misclassified import MisclassifiedScreen
-from tui_dl.ui.screens.run_views.probe import ProbeScreen
-from tui_dl.ui.screens.run_views.reviews import ReviewsScreen
-from tui_dl.ui.screens.runs import RunsScreen
-from tui_dl.ui.screens.sweep import SweepScreen
 from tui_dl.ui.sources import LocalRunSource, RunSource
-
-INSIGHTS = {
-    "confusion": ConfusionScreen,
-    "misclassified": MisclassifiedScreen,
-    "attention": AttentionScreen,
-    "probe": ProbeScreen,
-    "reviews": ReviewsScreen,
-}
-"""Screens about one finished run; `--run` defaults to the latest."""
-OWN_EXPERIMENT = {"reviews": "imdb-lstm"}
-"""Views that belong to one experiment: `latest` means that experiment's latest run."""
-PROJECTS = {"mammogram": ProjectScreen, "transfer-imagenet": ImageNetScreen}
-"""Course projects, and the model zoo (nothing to plot): a screen of their own, not the lab."""
-SCREENS = (
-    "home",
-    "runs",
-    "lab",
-    "data",
-    "help",
-    "sweep",
-    "imagenet",
-    *INSIGHTS,
-    "lesson:ID",
-    "ethics[:PROJECT]",
-    *(f"project:{name}" for name in PROJECTS),
-)
 
 
 def screen_problem(name: str) -> str | None:
     """Why `--screen NAME` cannot open, or None: checked before the app paints."""
-    kind, _, argument = name.partition(":")
     try:
-        if kind == "lesson":
+        entry = registry.entry(name)
+    except KeyError:
+        if name.startswith("project:"):
+            projects = [e.name.partition(":")[2] for e in registry.SCREENS if ":" in e.name]
+            wanted = name.partition(":")[2]
+            return f"unknown project {wanted!r}; the projects: {', '.join(projects)}"
+        return f"unknown screen {name!r}; choose from {registry.screen_names()}"
+    argument = name.partition(":")[2]
+    try:
+        if entry.name == "lesson":
             find_lesson(argument)
-        elif kind == "ethics":
+        elif entry.name == "ethics":
             validate_project(argument or "general")
-        elif kind == "project" and argument not in PROJECTS:
-            return f"unknown project {argument!r}; the projects: {', '.join(PROJECTS)}"
-        elif kind != "project" and (argument or kind not in SCREENS):
-            return f"unknown screen {name!r}; choose from {', '.join(SCREENS)}"
     except (LessonError, EthicsError) as exc:
         return str(exc)
     return None
+
+
+PRELOAD_AFTER_S = 0.5
+"""When the other screens' modules are imported in the background: after the first frame
+(which must not wait for them), before the learner's first key is likely."""
 
 
 class TuiDlApp(App[int]):
@@ -100,40 +69,49 @@ class TuiDlApp(App[int]):
 
     def on_mount(self) -> None:
         screen, run, filters = self._start
-        if screen == "lab":
-            self.open_run(run) if run else self.open_lab()
-        elif screen == "runs":
-            self.action_open_runs()
-        elif screen == "data":
-            self.action_open_data()
-        elif screen == "help":
-            self.action_help()
-        elif screen == "sweep":
-            self.action_open_sweep()
-        elif screen == "imagenet":
-            self.open_project("transfer-imagenet", run)
-        elif screen in INSIGHTS:
-            self.open_insight(screen, run or "latest", **filters)
-        elif screen.startswith("lesson:"):
-            self.open_lesson(screen.partition(":")[2])
-        elif screen.partition(":")[0] == "ethics":
-            self.open_ethics(screen.partition(":")[2] or "general")
-        elif screen.startswith("project:"):
-            self.open_project(screen.partition(":")[2], run)
+        if screen != "home":
+            self.open_screen(screen, run, **filters)
+        # The other screens' modules, imported while the learner reads the first one.
+        self.set_timer(PRELOAD_AFTER_S, self.preload_screens)
+
+    def preload_screens(self) -> None:
+        self.run_worker(registry.preload, thread=True, group="preload", exit_on_error=False)
 
     # ----- navigation (also the command palette's entries) ----------------------------------
+    def open_screen(self, name: str, run: str | None = None, **filters: int) -> None:
+        """Open a screen by its registry name (`--screen`), on a run where it takes one."""
+        entry = registry.entry(name)
+        argument = name.partition(":")[2]
+        if entry.name == "lesson":
+            self.open_lesson(argument)
+        elif entry.name == "ethics":
+            self.open_ethics(argument or "general")
+        elif entry.kind == "run-view":
+            self.open_insight(name, run or "latest", **filters)
+        elif entry.experiment:
+            self.open_project(entry.experiment, run)
+        elif entry.name == "lab" and run:
+            self.open_run(run)
+        elif entry.name == "help":
+            self.action_help()
+        elif entry.name != "home":
+            self.push_screen(entry.load()())
+
     def switch_to_home(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
     def open_lab(self, experiment: str = "mnist-mlp") -> None:
-        if experiment in PROJECTS:
+        if registry.for_experiment(experiment) is not None:
             self.open_project(experiment)
         else:
-            self.push_screen(LabScreen(experiment))
+            self.push_screen(registry.entry("lab").load()(experiment))
 
-    def open_project(self, name: str, run_id: str | None = None) -> None:
-        self.push_screen(PROJECTS[name](name, run_id=run_id))
+    def open_project(self, experiment: str, run_id: str | None = None) -> None:
+        """An experiment with a screen of its own: the mammogram project, the model zoo."""
+        entry = registry.for_experiment(experiment)
+        assert entry is not None, experiment
+        self.push_screen(entry.load()(experiment, run_id=run_id))
 
     def open_run(self, run_id: str) -> None:
         try:
@@ -142,26 +120,30 @@ class TuiDlApp(App[int]):
         except (LookupError, OSError, ValueError) as exc:
             self.notify(str(exc), title="Cannot open that run", severity="error")
             return
-        if info.experiment in PROJECTS:
+        if registry.for_experiment(info.experiment) is not None:
             self.open_project(info.experiment, run_id)
         else:
-            self.push_screen(LabScreen(info.experiment, run_id=run_id))
+            self.push_screen(registry.entry("lab").load()(info.experiment, run_id=run_id))
 
     def open_insight(self, kind: str, run_id: str | None = None, **kwargs: int | None) -> None:
-        """Open a screen about a finished run: this screen's run, or the one named."""
+        """Open a view of one run: this screen's run, or the one named. `latest` means the
+        newest run that has this view."""
+        view = registry.entry(kind)
         current = self.screen
         run_id = run_id or getattr(current, "run_id", None) or "latest"
         try:
-            if run_id == "latest" and kind in OWN_EXPERIMENT:  # its experiment's latest run
-                found = [i for i in self.source.list_runs() if i.experiment == OWN_EXPERIMENT[kind]]
-                run_id = found[0].run_id if found else run_id
+            if run_id == "latest":
+                found = registry.latest_with_view(self.source.list_runs(), view)
+                if found is None:
+                    raise LookupError(f"no run has a {view.title.lower()} yet")
+                run_id = found
             run_id = self.source.resolve(run_id)
         except (LookupError, OSError) as exc:
             self.notify(str(exc), title="Cannot open that run", severity="error")
             return
-        if isinstance(current, RunViewScreen) and current.run_id == run_id:
+        if getattr(current, "run_id", None) == run_id and registry.is_run_view(current):
             self.pop_screen()  # moving between views of one run: escape goes back past them
-        self.push_screen(INSIGHTS[kind](run_id, **kwargs))
+        self.push_screen(view.load()(run_id, **kwargs))
 
     def open_lesson(self, lesson_id: str, page: int | None = None) -> None:
         """Open a lesson on the page where the learner left it (or `page`)."""
@@ -170,7 +152,7 @@ class TuiDlApp(App[int]):
         except LessonError as exc:
             self.notify(str(exc), title="Cannot open that lesson", severity="error", timeout=10)
             return
-        self.push_screen(LessonScreen(lesson, page))
+        self.push_screen(registry.entry("lesson").load()(lesson, page))
 
     def open_ethics(self, project: str = "general") -> None:
         try:
@@ -178,63 +160,43 @@ class TuiDlApp(App[int]):
         except EthicsError as exc:
             self.notify(str(exc), title="Ethics checklist", severity="error")
             return
-        self.push_screen(EthicsScreen(project))
+        self.push_screen(registry.entry("ethics").load()(project))
 
     def action_open_insight(self, kind: str) -> None:
         self.open_insight(kind)
 
+    def action_open_screen(self, name: str) -> None:
+        self.open_screen(name)
+
     def action_open_lab(self) -> None:
         self.open_lab()
 
-    def action_open_runs(self) -> None:
-        self.push_screen(RunsScreen())
-
-    def action_open_sweep(self) -> None:
-        self.push_screen(SweepScreen())
-
-    def action_open_data(self) -> None:
-        self.push_screen(DataScreen())
-
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        help_screen = registry.entry("help").load()
+        if not isinstance(self.screen, help_screen):
+            self.push_screen(help_screen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Home", "Lessons, experiments, runs and data", self.switch_to_home)
-        yield SystemCommand("Lab: MNIST MLP", "Train the course's Keras MLP", self.open_lab)
-        yield SystemCommand(
-            "Project: mammogram masses",
-            "The course's final project: clean, k-fold, and the radiologists as referee",
-            lambda: self.open_project("mammogram"),
-        )
-        yield SystemCommand(
-            "Model zoo: ImageNet classifier",
-            "A pretrained ResNet50, VGG16 or MobileNetV2 names your photo, and where it looked",
-            lambda: self.open_project("transfer-imagenet"),
-        )
-        yield SystemCommand(
-            "Sweep: learning rates × batch sizes",
-            "One run per pair, compared on one plot; the latest sweep if there is one",
-            self.action_open_sweep,
-        )
-        yield SystemCommand("Runs", "Every run on this machine", self.action_open_runs)
-        yield SystemCommand(
-            "Latest run", "Open the newest run in the lab", lambda: self.open_run("latest")
-        )
-        yield SystemCommand("Data", "Which datasets are here", self.action_open_data)
-        for kind, title in (
-            ("confusion", "Confusion matrix"),
-            ("misclassified", "Wrong digits"),
-            ("attention", "Where it looked"),
-            ("probe", "Confidence probe"),
-            ("reviews", "IMDB reviews"),
-        ):
-            yield SystemCommand(
-                title,
-                f"{title} of the latest finished run",
-                lambda kind=kind: self.open_insight(kind),
-            )
+        for entry in registry.SCREENS:
+            if not entry.title:
+                continue
+            if entry.kind == "run-view":
+                yield SystemCommand(
+                    entry.title,
+                    f"{entry.title} of the latest run that has one",
+                    lambda name=entry.name: self.open_insight(name),
+                )
+            elif entry.name == "home":
+                yield SystemCommand(entry.title, entry.help, self.switch_to_home)
+            else:
+                yield SystemCommand(
+                    entry.title, entry.help, lambda name=entry.name: self.open_screen(name)
+                )
+            if entry.name == "runs":
+                yield SystemCommand(
+                    "Latest run", "Open the newest run in the lab", lambda: self.open_run("latest")
+                )
         lessons, _ = load_lessons()
         for lesson in lessons:
             yield SystemCommand(
@@ -242,13 +204,12 @@ class TuiDlApp(App[int]):
                 lesson.summary or "Open this lesson",
                 lambda lesson_id=lesson.id: self.open_lesson(lesson_id),
             )
-        for project in ("general", "mammogram"):
+        for project in OFFERED_PROJECTS:
             yield SystemCommand(
                 f"Ethics checklist: {project}",
                 "Tick the questions you have answered, note what you found",
                 lambda project=project: self.open_ethics(project),
             )
-        yield SystemCommand("Help", "Keys and how runs work", self.action_help)
 
 
 def make_app(

@@ -13,16 +13,11 @@ from textual.widgets.option_list import Option
 
 from tui_dl.data.status import status_rows
 from tui_dl.engine.events import Status
-from tui_dl.engine.experiments import EXPERIMENTS
+from tui_dl.engine.experiments import EXPERIMENTS, metric
 from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
 
 RECENT_RUNS = 8
-METRIC_WORDS = {
-    "test_accuracy": "test accuracy",
-    "accuracy_mean": "k-fold accuracy",
-    "top1_probability": "sure of its first guess",
-}
 WIDE = 120
 """From this many columns on, lessons and experiments get a line saying what they are."""
 STATUS_MARKS = {
@@ -37,8 +32,8 @@ STATUS_MARKS = {
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("l", "app.open_lab", "Lab"),
-        Binding("r", "app.open_runs", "Runs"),
-        Binding("d", "app.open_data", "Data"),
+        Binding("r", "app.open_screen('runs')", "Runs"),
+        Binding("d", "app.open_screen('data')", "Data"),
         Binding("f5", "refresh", "Refresh", show=False),
     ]
 
@@ -67,7 +62,9 @@ class HomeScreen(Screen):
         self._wide: bool | None = None
         self.fill_lists()
         self.query_one("#experiments", OptionList).focus()
-        self.action_refresh()
+        # The runs and the data are read in threads: started once the first frame is out,
+        # so they do not compete with it for the interpreter.
+        self.call_after_refresh(self.action_refresh)
 
     def on_resize(self) -> None:
         self.fill_lists()
@@ -172,7 +169,7 @@ class HomeScreen(Screen):
 
     @on(DataTable.RowSelected, "#data-status")
     def open_data(self, event: DataTable.RowSelected) -> None:
-        self.app.action_open_data()
+        self.app.open_screen("data")
 
 
 def _short_id(run_id: str) -> str:
@@ -215,4 +212,4 @@ def _course(experiment) -> str:
     ref = experiment.reference
     if ref.value is None:
         return "The course: no figure of its own."
-    return f"The course: {percent(ref.value, 0)} {METRIC_WORDS.get(ref.metric, ref.metric)}."
+    return f"The course: {percent(ref.value, 0)} {metric(ref.metric).short}."

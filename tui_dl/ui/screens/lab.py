@@ -19,8 +19,8 @@ from textual.widgets import Button, Footer, Header, Static
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
-from tui_dl.ui.screens.run_views.base import insight_keys
 from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
 from tui_dl.ui.widgets.run.run_form import RunForm
 from tui_dl.ui.widgets.run.run_progress import RunProgress
@@ -37,8 +37,7 @@ class LabScreen(Screen):
         Binding("n", "new_run", "New run"),
         Binding("escape", "back", "Back"),
         Binding("o", "overlay", "Compare"),
-        *insight_keys("insight"),
-        Binding("r", "insight('reviews')", "Reviews"),
+        *registry.view_keys("insight"),
     ]
 
     def __init__(self, experiment: str = "mnist-mlp", run_id: str | None = None) -> None:
@@ -139,12 +138,10 @@ class LabScreen(Screen):
         if action == "overlay":
             return self.status is not None
         if action == "insight":
-            view = str(parameters[0]) if parameters else ""
-            if view not in self.experiment.views:
+            view = registry.entry(str(parameters[0]))
+            if view not in registry.views_of(self.experiment.name):
                 return False
-            if view == "reviews":  # written as soon as the data is loaded
-                return self.run_id is not None
-            return self.status == Status.FINISHED  # a classifier's test-set predictions
+            return self.run_id is not None and view.ready(self.status)
         return True
 
     def action_insight(self, kind: str) -> None:

@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from tui_dl.engine import runfiles
 from tui_dl.engine.events import LIVE, Event
 from tui_dl.engine.store import RunInfo
 from tui_dl.text import percent
-from tui_dl.ui.screens.run_views.base import insight_keys
+from tui_dl.ui import registry
 
 REFRESH_S = 2.0
 
@@ -22,7 +23,7 @@ class RunsScreen(Screen):
         Binding("c", "cancel", "Cancel run"),
         Binding("f5", "refresh", "Refresh"),
         Binding("escape", "back", "Back"),
-        *insight_keys("insight"),
+        *registry.view_keys("insight", runfiles.PREDICTIONS),
     ]
 
     def compose(self) -> ComposeResult:

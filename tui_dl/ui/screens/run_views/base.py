@@ -13,29 +13,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tui_dl.analysis.predictions import NoPredictions, Predictions, load_predictions
+from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
 from tui_dl.text import sentence
-
-INSIGHTS = (
-    ("m", "confusion", "Matrix"),
-    ("w", "misclassified", "Wrong"),
-    ("a", "attention", "Looking"),
-    ("p", "probe", "Probe"),
-)
-
-
-def insight_keys(action: str = "app.open_insight") -> list[Binding]:
-    """m, w, a, p → the views of a finished run; `action` receives the view's name."""
-    return [Binding(key, f"{action}('{view}')", label) for key, view, label in INSIGHTS]
-
-
-INSIGHT_KEYS = insight_keys()
+from tui_dl.ui import registry
 
 
 class RunViewScreen(Screen):
     """Subclasses compose their body in `compose_body` and fill it in `show`."""
 
-    BINDINGS = [Binding("escape", "back", "Back"), *INSIGHT_KEYS]
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        *registry.view_keys("app.open_insight", runfiles.PREDICTIONS),
+    ]
     TITLE_TEXT = ""
 
     def __init__(self, run_id: str) -> None:

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select
 
 from tui_dl.engine.devices import Gpu
-from tui_dl.engine.experiments import Experiment
+from tui_dl.engine.experiments import ChoiceParam, Experiment
 
 CPU_CHOICE = ("CPU", "cpu")
 
@@ -33,7 +33,7 @@ class RunForm(Vertical):
         for param in self.experiment.params:
             with Horizontal():
                 yield Label(param.label, classes="field-label")
-                if param.choices:
+                if isinstance(param, ChoiceParam):
                     yield Select(
                         [(c, c) for c in param.choices],
                         value=param.default,
@@ -89,7 +89,11 @@ class RunForm(Vertical):
         for param in self.experiment.params:
             if param.name in params:
                 widget = self.query_one(f"#field-{param.name}")
-                widget.value = params[param.name] if param.choices else str(params[param.name])
+                widget.value = (
+                    params[param.name]
+                    if isinstance(param, ChoiceParam)
+                    else str(params[param.name])
+                )
         if device:
             select = self.query_one("#field-device", Select)
             try:

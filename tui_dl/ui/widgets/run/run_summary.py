@@ -7,33 +7,28 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from tui_dl.engine.events import Event, Status
-from tui_dl.text import duration, percent
-
-METRIC_LABELS = {"test_accuracy": "Test accuracy", "accuracy_mean": "Mean fold accuracy"}
+from tui_dl.analysis.summary import has_started, outcome
+from tui_dl.engine.events import Status
+from tui_dl.text import duration, percent, sentence
 
 
 def describe_outcome(
     status: str, events: list[dict[str, Any]], spec: dict[str, Any], log_path: str = ""
 ) -> Text:
-    def last(name: str) -> dict[str, Any]:
-        return next((e for e in reversed(events) if e.get("event") == name), {})
-
-    started, finished = last(Event.STARTED), last(Event.FINISHED)
+    """The run's outcome (`tui_dl.analysis.summary`) in the lab's words and colours."""
+    run = outcome(status, events, spec)
     text = Text()
     if status == Status.FINISHED:
-        reference = started.get("reference") or {}
-        metric = reference.get("metric", "test_accuracy")
-        text.append(METRIC_LABELS.get(metric, metric) + " ", style="bold")
-        text.append(percent(finished.get("metrics", {}).get(metric)), style="bold green")
-        if reference and reference.get("value") is not None:
-            value = reference.get("value")
-            digits = 0 if value is None or round(value * 100, 1) == round(value * 100) else 1
-            text.append(f" (course: {percent(value, digits)})")
+        label = run.metric.label if run.metric else "result"
+        text.append(sentence(label) + " ", style="bold")
+        text.append(percent(run.value), style="bold green")
+        if run.course is not None:
+            whole = round(run.course * 100, 1) == round(run.course * 100)
+            text.append(f" (course: {percent(run.course, 0 if whole else 1)})")
         text.append("\n")
-        for line in finished.get("comparison", []):
+        for line in run.comparison:
             text.append(line + "\n", style="bold")
-        stop = last(Event.EARLY_STOP)
+        stop = run.early_stop
         if stop:
             text.append(
                 f"Stopped early at epoch {stop['stopped_epoch']}: no better validation "
@@ -41,43 +36,26 @@ def describe_outcome(
                 f"{stop['best_epoch']} were kept.\n",
                 style="yellow",
             )
-        text.append(f"Data: {finished.get('data_source') or started.get('data_source', '?')}\n")
-        folds = [e for e in events if e.get("event") == Event.FOLD_END]
-        if folds:
-            text.append(
-                "Folds: "
-                + " ".join(f"{f['accuracy'] * 100:.0f}" for f in folds)
-                + " (% accuracy)\n",
-                style="dim",
-            )
-        if started.get("note"):
-            text.append(started["note"] + "\n", style="dim")
-        if "offline sample" in (finished.get("data_source") or ""):
+        text.append(f"Data: {run.data_source}\n")
+        if run.folds:
+            folds = " ".join(f"{accuracy * 100:.0f}" for accuracy in run.folds)
+            text.append(f"Folds: {folds} (% accuracy)\n", style="dim")
+        if run.note:
+            text.append(run.note + "\n", style="dim")
+        if run.offline_sample:
             text.append("The course trained on 60,000 digits: expect a little less.\n", style="dim")
-        text.append(_device_line(spec, started) + f" · {duration(finished.get('duration_s'))}")
+        text.append(run.device_line + f" · {duration(run.duration_s)}")
     elif status == Status.FAILED:
-        failed = last(Event.FAILED)
         text.append("✗ ", style="bold red")
-        text.append(failed.get("message", "The run failed."), style="red")
+        text.append(run.message, style="red")
         if log_path:
             text.append(f"\nFull log: {log_path}", style="dim")
     elif status == Status.CANCELLED:
-        epochs = sum(1 for e in events if e.get("event") == Event.EPOCH_END)
-        text.append(f"Cancelled after {epochs} complete epoch(s).", style="yellow")
-    elif started:
-        text.append(f"Data: {started.get('data_source', '?')}\n")
-        text.append(_device_line(spec, started))
+        text.append(f"Cancelled after {run.epochs_done} complete epoch(s).", style="yellow")
+    elif has_started(events):
+        text.append(f"Data: {run.data_source}\n")
+        text.append(run.device_line)
     return text
-
-
-def _device_line(spec: dict[str, Any], started: dict[str, Any]) -> str:
-    seen = [
-        d.get("description") or d.get("name", "")
-        for d in started.get("devices", [])
-        if d.get("type") == "GPU"
-    ]
-    device = spec.get("device", "cpu")
-    return f"Device: {device}" + (f" ({', '.join(seen)})" if seen else "")
 
 
 class RunSummary(Static):

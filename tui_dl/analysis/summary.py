@@ -1,0 +1,80 @@
+"""A run's outcome in one place, from its events: what `tui-dl run` prints when it ends and
+what the lab's summary shows — the learner's figure beside the course's, and where it came
+from. Plain data; the command line and the widget only word it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui_dl.engine.events import Event
+from tui_dl.engine.experiments import Metric, metric
+
+
+@dataclass
+class Outcome:
+    status: str
+    """finished, failed, cancelled, or running (with what it has said so far)."""
+    metric: Metric | None = None
+    """The experiment's key result, as the course reported it."""
+    value: float | None = None
+    course: float | None = None
+    """The course's figure for the same metric, where it reported one."""
+    comparison: list[str] = field(default_factory=list)
+    """What else the run measured, in words (transfer-digits: from scratch)."""
+    top: list[dict[str, Any]] = field(default_factory=list)
+    """A classifier's guesses about one image."""
+    early_stop: dict[str, Any] = field(default_factory=dict)
+    data_source: str = "?"
+    folds: list[float] = field(default_factory=list)
+    """Accuracy per fold of a k-fold run."""
+    note: str = ""
+    device: str = "cpu"
+    gpus: list[str] = field(default_factory=list)
+    """The GPUs TensorFlow really saw."""
+    duration_s: float | None = None
+    message: str = ""
+    """Why it failed."""
+    epochs_done: int = 0
+
+    @property
+    def offline_sample(self) -> bool:
+        return "offline sample" in self.data_source
+
+    @property
+    def device_line(self) -> str:
+        return f"Device: {self.device}" + (f" ({', '.join(self.gpus)})" if self.gpus else "")
+
+
+def outcome(status: str, events: list[dict[str, Any]], spec: dict[str, Any]) -> Outcome:
+    def last(name: Event) -> dict[str, Any]:
+        return next((e for e in reversed(events) if e.get("event") == name), {})
+
+    started, finished = last(Event.STARTED), last(Event.FINISHED)
+    reference = started.get("reference") or {}
+    key = reference.get("metric", "test_accuracy")
+    return Outcome(
+        status=status,
+        metric=metric(key),
+        value=(finished.get("metrics") or {}).get(key),
+        course=reference.get("value"),
+        comparison=list(finished.get("comparison", [])),
+        top=list(finished.get("top", [])),
+        early_stop=last(Event.EARLY_STOP),
+        data_source=finished.get("data_source") or started.get("data_source", "?"),
+        folds=[e["accuracy"] for e in events if e.get("event") == Event.FOLD_END],
+        note=started.get("note", ""),
+        device=spec.get("device", "cpu"),
+        gpus=[
+            d.get("description") or d.get("name", "")
+            for d in started.get("devices", [])
+            if d.get("type") == "GPU"
+        ],
+        duration_s=finished.get("duration_s"),
+        message=last(Event.FAILED).get("message", "The run failed."),
+        epochs_done=sum(1 for e in events if e.get("event") == Event.EPOCH_END),
+    )
+
+
+def has_started(events: list[dict[str, Any]]) -> bool:
+    return any(e.get("event") == Event.STARTED for e in events)

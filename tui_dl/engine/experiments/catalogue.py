@@ -1,0 +1,406 @@
+"""The course's experiments as plain data: each one's settings, the figure the course
+reported, and what a finished run leaves in its folder. A new experiment is an entry here and
+a trainer in `tui_dl.engine.trainers`; nothing else needs to know its name."""
+
+from __future__ import annotations
+
+from tui_dl.engine import runfiles
+from tui_dl.engine.experiments.experiment import Experiment, Reference
+from tui_dl.engine.experiments.params import (
+    ChoiceParam,
+    FloatParam,
+    IntParam,
+    Param,
+    PathParam,
+    TextParam,
+    layer_sizes,
+)
+
+CLASSIFIER = (runfiles.MODEL, runfiles.PREDICTIONS)
+"""What an image classifier's run leaves: the model and its test-set predictions."""
+
+
+def fit_params(examples: str, everything: str) -> tuple[Param, ...]:
+    """Early stopping, a limit on the training examples, the seed: every `fit` experiment's."""
+    return (
+        IntParam(
+            "patience",
+            "Early stop",
+            0,
+            minimum=0,
+            maximum=1000,
+            help="stop after this many epochs without a better validation loss (0 = off)",
+        ),
+        IntParam(
+            "train_limit",
+            "Train limit",
+            0,
+            minimum=0,
+            help=f"use only the first N training {examples} (0 = {everything})",
+        ),
+        IntParam("seed", "Seed", 42, minimum=0),
+    )
+
+
+def image_params(
+    epochs: int, batch_size: int, learning_rate: float, optimizer: str, *extra: Param
+) -> tuple[Param, ...]:
+    """The settings every image classifier has, around the ones its architecture adds."""
+    return (
+        IntParam("epochs", "Epochs", epochs, minimum=1, maximum=1000),
+        IntParam("batch_size", "Batch size", batch_size, minimum=1, maximum=65536),
+        FloatParam(
+            "learning_rate",
+            "Learning rate",
+            learning_rate,
+            minimum=1e-12,
+            maximum=1e40,
+            help=f"{optimizer}'s default is 0.001",
+        ),
+        *extra,
+        ChoiceParam("optimizer", "Optimizer", optimizer, choices=("rmsprop", "adam", "sgd")),
+        ChoiceParam("dataset", "Dataset", "mnist", choices=("mnist", "fashion-mnist")),
+        *fit_params("images", "all"),
+    )
+
+
+def dropout_param(default: float) -> Param:
+    return FloatParam(
+        "dropout",
+        "Dropout",
+        default,
+        minimum=0.0,
+        maximum=0.95,
+        help="fraction of hidden units ignored each step (0 = off)",
+    )
+
+
+IMAGES = "tui_dl.engine.trainers.images:train"
+
+MNIST_MLP = Experiment(
+    name="mnist-mlp",
+    title="MNIST digits — Keras MLP",
+    summary="Dense 512 relu → Dense 10 softmax, RMSprop, categorical cross-entropy.",
+    dataset="mnist",
+    runner=IMAGES,
+    writes=CLASSIFIER,
+    reference=Reference(
+        metric="test_accuracy",
+        value=0.98,
+        text="98 % test accuracy (about 99 % on training) on the full 60,000/10,000 MNIST",
+    ),
+    params=image_params(
+        10,
+        100,
+        0.001,
+        "rmsprop",
+        IntParam("hidden_units", "Hidden units", 512, minimum=1, maximum=16384),
+        dropout_param(0.0),
+    ),
+)
+
+MNIST_MLP_DROPOUT = Experiment(
+    name="mnist-mlp-dropout",
+    title="MNIST digits — MLP with dropout",
+    summary="The Keras example: 512 relu → Dropout → 512 relu → Dropout → 10 softmax. Set "
+    "dropout to 0 and compare: training accuracy runs away from validation (overfitting).",
+    dataset="mnist",
+    runner=IMAGES,
+    writes=CLASSIFIER,
+    reference=Reference(
+        metric="test_accuracy",
+        value=0.98,
+        text="no figure of its own (an exercise); the plain MLP reached 98 % on full MNIST",
+    ),
+    params=image_params(10, 100, 0.001, "rmsprop", dropout_param(0.2)),
+)
+
+MNIST_CNN = Experiment(
+    name="mnist-cnn",
+    title="MNIST digits — convolutional network",
+    summary="Conv2D 32 → Conv2D 64 → MaxPool → Dropout 0.25 → Dense 128 → Dropout 0.5 → 10, "
+    "Adam, batch 32.",
+    dataset="mnist",
+    runner=IMAGES,
+    writes=CLASSIFIER,
+    reference=Reference(
+        metric="test_accuracy",
+        value=0.99,
+        text="over 99 % test accuracy on full MNIST, about 45 minutes on the author's CPU",
+    ),
+    params=image_params(10, 32, 0.001, "adam"),
+)
+
+
+def kfold_params(hidden: str, *extra: Param) -> tuple[Param, ...]:
+    """The settings of a small k-fold network; `hidden` is its default layer widths."""
+    return (
+        TextParam(
+            "hidden",
+            "Hidden layers",
+            hidden,
+            help=f"units per hidden layer, e.g. {hidden}",
+            shape=layer_sizes,
+        ),
+        ChoiceParam(
+            "activation",
+            "Activation",
+            "relu",
+            choices=("relu", "tanh", "sigmoid", "elu", "leaky_relu"),
+        ),
+        ChoiceParam("optimizer", "Optimizer", "adam", choices=("adam", "rmsprop", "sgd")),
+        FloatParam("learning_rate", "Learning rate", 0.001, minimum=1e-12, maximum=1e40),
+        IntParam("epochs", "Epochs", 100, minimum=1, maximum=10000),
+        IntParam("batch_size", "Batch size", 32, minimum=1, maximum=65536),
+        IntParam("k", "Folds (k)", 10, minimum=2, maximum=50),
+        IntParam("seed", "Seed", 42, minimum=0),
+        *extra,
+    )
+
+
+MAMMOGRAM = Experiment(
+    name="mammogram",
+    title="Mammogram masses — k-fold MLP",
+    summary="Age, shape, margin, density → Dense 6 relu → Dense 1 sigmoid, Adam, 10-fold CV.",
+    dataset="mammographic-masses",
+    runner="tui_dl.engine.trainers.mammogram:train",
+    writes=(runfiles.KFOLD_REPORT, runfiles.KFOLD_ARRAYS),
+    reference=Reference(
+        metric="accuracy_mean",
+        value=0.80,
+        text="about 80 % accuracy with 10-fold cross-validation",
+    ),
+    params=kfold_params(
+        "6",
+        PathParam(
+            "csv",
+            "Your CSV",
+            "",
+            optional=True,
+            help="a file with the same six columns; empty = the UCI data",
+        ),
+    ),
+)
+
+TF_LOWLEVEL = Experiment(
+    name="tf-lowlevel",
+    title="MNIST the hard way — raw TensorFlow",
+    summary="No Keras layers: tf.Variable weights, matmul + add, sigmoid 512, softmax 10, "
+    "cross-entropy with clipping, SGD through GradientTape, batches of 250.",
+    dataset="mnist",
+    runner="tui_dl.engine.trainers.tf_lowlevel:train",
+    writes=CLASSIFIER,
+    reference=Reference(
+        metric="test_accuracy",
+        value=0.93,
+        text="93 % test accuracy (about 92.8 % on a training batch) after 3,000 steps",
+    ),
+    params=(
+        IntParam("steps", "Steps", 3000, minimum=1, maximum=1_000_000),
+        IntParam(
+            "display_every",
+            "Show every",
+            100,
+            minimum=1,
+            maximum=100_000,
+            help="steps between points on the plot",
+        ),
+        IntParam("batch_size", "Batch size", 250, minimum=1, maximum=65536),
+        FloatParam("learning_rate", "Learning rate", 0.1, minimum=1e-12, maximum=1e40),
+        ChoiceParam("dataset", "Dataset", "mnist", choices=("mnist", "fashion-mnist")),
+        IntParam("seed", "Seed", 42, minimum=0),
+    ),
+    notes=(
+        "Each step, by hand:\n"
+        "  h = sigmoid(x · W1 + b1)\n"
+        "  p = softmax(h · W2 + b2)\n"
+        "  loss = mean(−Σ y · log clip(p, 1e-9, 1))\n"
+        "  g = ∂loss/∂(W1, b1, W2, b2)  (GradientTape)\n"
+        "  W ← W − rate · g  (SGD)"
+    ),
+)
+
+VOTES_KFOLD = Experiment(
+    name="votes-kfold",
+    title="House votes 1984 — party from 16 votes",
+    summary="16 yes/no votes → Dense 32 relu → 16 relu → 1 sigmoid, Adam, stratified "
+    "10-fold cross-validation; rows with a missing vote dropped (232 of 435).",
+    dataset="house-votes",
+    runner="tui_dl.engine.trainers.votes:train",
+    writes=(runfiles.KFOLD_REPORT,),
+    reference=Reference(
+        metric="accuracy_mean", value=0.939, text="93.9 % accuracy with 10-fold cross-validation"
+    ),
+    params=kfold_params("32,16"),
+)
+
+IMDB_LSTM = Experiment(
+    name="imdb-lstm",
+    title="IMDB reviews — LSTM sentiment",
+    summary="Word indices → Embedding 128 → LSTM 128 (dropout 0.2, recurrent dropout 0.2) → "
+    "Dense 1 sigmoid, Adam, binary cross-entropy, batch 32.",
+    dataset="imdb",
+    runner="tui_dl.engine.trainers.imdb:train",
+    writes=(runfiles.MODEL, runfiles.REVIEWS, runfiles.WORDS, runfiles.SENTIMENT),
+    reference=Reference(
+        metric="test_accuracy",
+        value=0.81,
+        text="81 % test accuracy on the 25,000 test reviews, about an hour on the author's CPU",
+    ),
+    params=(
+        IntParam("epochs", "Epochs", 15, minimum=1, maximum=1000),
+        IntParam("batch_size", "Batch size", 32, minimum=1, maximum=65536),
+        FloatParam("learning_rate", "Learning rate", 0.001, minimum=1e-12, maximum=1e40),
+        IntParam(
+            "vocabulary",
+            "Vocabulary",
+            20000,
+            minimum=10,
+            maximum=100_000,
+            help="keep this many most frequent words; rarer ones become <unk>",
+        ),
+        IntParam(
+            "maxlen",
+            "Words kept",
+            80,
+            minimum=1,
+            maximum=2500,
+            help="reviews are cut or zero-padded to this many words",
+        ),
+        ChoiceParam(
+            "truncate",
+            "Cut from",
+            "start",
+            choices=("start", "end"),
+            help="start: keep a long review's last words (Keras's default); end: its first",
+        ),
+        IntParam("embedding", "Embedding size", 128, minimum=1, maximum=4096),
+        IntParam("units", "LSTM units", 128, minimum=1, maximum=4096),
+        FloatParam("dropout", "Dropout", 0.2, minimum=0.0, maximum=0.95),
+        FloatParam("recurrent_dropout", "Recur. dropout", 0.2, minimum=0.0, maximum=0.95),
+        *fit_params("reviews", "all 25,000"),
+    ),
+    notes=(
+        "Each review is a list of word ranks (1 = the most frequent word), shifted by 3:\n"
+        "  0 padding · 1 start · 2 <unk> (rare word) · 3 unused\n"
+        "The LSTM reads one word vector at a time and keeps two states:\n"
+        "  c (long-term memory) and h (what it says now);\n"
+        "  gates decide what to forget, what to add and what to show.\n"
+        "Recurrent dropout rules out the fast cuDNN kernel on a GPU."
+    ),
+)
+
+TRANSFER_IMAGENET = Experiment(
+    name="transfer-imagenet",
+    title="Someone else's model — ImageNet classifier",
+    summary="A pretrained keras.applications network (ResNet50, VGG16 or MobileNetV2) names "
+    "what is in your photo: top-5 of 1,000 ImageNet classes, and where it looked.",
+    dataset="imagenet",
+    runner="tui_dl.engine.trainers.imagenet:train",
+    writes=(runfiles.IMAGENET_RESULT, runfiles.IMAGENET_MAPS),
+    reference=Reference(
+        metric="top1_probability",
+        value=0.91,
+        text="VGG16 called the elephant photo an African elephant at about 91 % (tusker 8 %); "
+        "ResNet50 named warplane, wood rabbit, fire engine, castle, radio telescope and "
+        "suspension bridge photos correctly",
+    ),
+    params=(
+        PathParam(
+            "image",
+            "Image file",
+            "",
+            must_exist=True,
+            help="a JPEG or PNG of your own; it is resized to 224×224",
+        ),
+        ChoiceParam("model", "Model", "resnet50", choices=("resnet50", "vgg16", "mobilenetv2")),
+        IntParam("top", "Top guesses", 5, minimum=1, maximum=20),
+        ChoiceParam(
+            "weights",
+            "Weights",
+            "imagenet",
+            choices=("imagenet", "none"),
+            help="none: the same network untrained, to see what learning bought",
+        ),
+    ),
+)
+
+TRANSFER_DIGITS = Experiment(
+    name="transfer-digits",
+    title="Transfer learning — digits 0–4 to 5–9",
+    summary="A CNN learns digits 0–4; its convolutional base is frozen and a new head learns "
+    "5–9 from a few hundred examples, against the same network trained from scratch on them.",
+    dataset="mnist",
+    runner="tui_dl.engine.trainers.transfer_digits:train",
+    writes=CLASSIFIER,
+    reference=Reference(
+        metric="test_accuracy",
+        value=None,
+        text="no figure of its own (the course's transfer-learning point, run offline): the "
+        "borrowed features should beat learning from the few examples alone",
+    ),
+    params=(
+        IntParam(
+            "base_epochs",
+            "Base epochs",
+            5,
+            minimum=1,
+            maximum=1000,
+            help="epochs on digits 0–4 for the base network",
+        ),
+        IntParam(
+            "epochs",
+            "Head epochs",
+            20,
+            minimum=1,
+            maximum=1000,
+            help="epochs on the few 5–9 examples, for both the transfer and from scratch",
+        ),
+        IntParam(
+            "few",
+            "Examples",
+            300,
+            minimum=5,
+            maximum=30000,
+            help="how many labelled 5–9 images the new head may learn from",
+        ),
+        IntParam("batch_size", "Batch size", 32, minimum=1, maximum=65536),
+        FloatParam("learning_rate", "Learning rate", 0.001, minimum=1e-12, maximum=1e40),
+        ChoiceParam(
+            "freeze",
+            "Freeze base",
+            "yes",
+            choices=("yes", "no"),
+            help="no: fine-tune the borrowed layers too",
+        ),
+        ChoiceParam("dataset", "Dataset", "mnist", choices=("mnist", "fashion-mnist")),
+        IntParam("seed", "Seed", 42, minimum=0),
+    ),
+    compare_stages=("transfer", "scratch"),
+    notes=(
+        "Three stages, one after the other:\n"
+        "  1 base: the CNN learns 0–4 from all their images\n"
+        "  2 transfer: its conv layers, frozen, under a new head that\n"
+        "    learns 5–9 from the few examples\n"
+        "  3 scratch: the same network, fresh, on the same few\n"
+        "The plots show 2 (▚ train, ⣿ test) against 3 (• train, ○ test).\n"
+        "The fewer the examples, the more the borrowed features are\n"
+        "worth: try 25. Then p: it still answers 5–9, and confidently,\n"
+        "when shown a 0–4 it was never taught."
+    ),
+)
+
+EXPERIMENTS: dict[str, Experiment] = {
+    e.name: e
+    for e in (
+        MNIST_MLP,
+        MNIST_MLP_DROPOUT,
+        MNIST_CNN,
+        TF_LOWLEVEL,
+        VOTES_KFOLD,
+        MAMMOGRAM,
+        IMDB_LSTM,
+        TRANSFER_DIGITS,
+        TRANSFER_IMAGENET,
+    )
+}

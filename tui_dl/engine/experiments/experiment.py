@@ -1,0 +1,94 @@
+"""What an experiment is: its settings, the course's figure, and what its runs leave behind.
+
+Plain data: the UI reads it to build its form and show the reference figure without
+importing TensorFlow; the training child imports `runner` (a "module:function" path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui_dl.engine.experiments.params import Param
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How a result is named where it is shown."""
+
+    label: str
+    """In a sentence: the CLI's summary, the lab's ("test accuracy")."""
+    short: str
+    """In a list beside the course's figure ("k-fold accuracy")."""
+
+
+METRICS = {
+    "test_accuracy": Metric("test accuracy", "test accuracy"),
+    "accuracy_mean": Metric("mean accuracy over the folds", "k-fold accuracy"),
+    "top1_probability": Metric("confidence in its first guess", "sure of its first guess"),
+}
+"""Every experiment's key result, by its name in the finished event's metrics."""
+
+
+def metric(name: str) -> Metric:
+    return METRICS.get(name) or Metric(name.replace("_", " "), name.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the course reported, to put beside the learner's own figure."""
+
+    metric: str
+    value: float | None
+    """None where the course reported no figure of its own."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    title: str
+    summary: str
+    dataset: str
+    runner: str
+    reference: Reference
+    params: tuple[Param, ...] = field(default_factory=tuple)
+    writes: tuple[str, ...] = ()
+    """The artifacts a finished run leaves in its folder (names from `runfiles`): what the
+    views of one run can show about it."""
+    notes: str = ""
+    """Shown beside the form: e.g. the maths each step of the hard way performs."""
+    compare_stages: tuple[str, str] | None = None
+    """A run in stages whose last two are plotted together (transfer against from scratch)."""
+
+    def reference_fields(self) -> dict[str, Any]:
+        """The course's figure, as the `started` event carries it to every screen and report."""
+        ref = self.reference
+        return {"metric": ref.metric, "value": ref.value, "text": ref.text}
+
+    @property
+    def data_needed(self) -> tuple[str, ...]:
+        """The data registry entries a run reads."""
+        return ("imdb", "imdb-word-index") if self.dataset == "imdb" else (self.dataset,)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def validate(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Full settings from partial ones; raises ValueError naming the first bad field."""
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            raise ValueError(f"unknown setting(s) for {self.name}: {', '.join(sorted(unknown))}")
+        merged = self.defaults()
+        for name, value in values.items():
+            merged[name] = self.param(name).parse(str(value))
+        for param in self.params:  # a setting with no default (a file) must be given
+            if param.name not in values and param.required:
+                param.parse("")
+        return merged

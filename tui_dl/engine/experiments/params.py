@@ -1,0 +1,175 @@
+"""The settings a learner may change before a run, one class per kind, each checking itself.
+
+The lab's form, the sweep's form and the command line all parse what was typed with the same
+`parse`, so a bad value gets the same message everywhere, before anything starts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Param:
+    """One setting: its key in the run spec, what the form calls it, and the course's value."""
+
+    name: str
+    """Key in the run spec (and `--name-with-dashes` on the command line)."""
+    label: str
+    """What the form calls it."""
+    default: Any
+    """The course's value."""
+    help: str = ""
+    """One line shown beside the field and in `tui-dl run NAME -h`."""
+
+    def parse(self, text: str) -> Any:
+        """What was typed, as a value; ValueError with a message for the form otherwise."""
+        text = str(text).strip()
+        return self.convert(text) if text else self.empty()
+
+    def convert(self, text: str) -> Any:
+        """A non-empty text as a value (each kind its own)."""
+        return text
+
+    def empty(self) -> Any:
+        if self.default == "":
+            raise ValueError(f"{self.label}: empty — enter a value")
+        raise ValueError(f"{self.label}: empty — enter a value (default {self.default})")
+
+    @property
+    def required(self) -> bool:
+        """A setting with no default of its own must be given (a file, say)."""
+        return self.default == ""
+
+    def describe(self) -> str:
+        """The allowed values and the default, for `-h`: 'a whole number 1–1000; default 10'."""
+        return f"default {self.default}" if self.default != "" else "required"
+
+    def fail(self, why: str) -> ValueError:
+        return ValueError(f"{self.label}: {why}")
+
+
+def _bounds(minimum: float | None, maximum: float | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f" {minimum:g}–{maximum:g}"
+    if minimum is not None:
+        return f" ≥ {minimum:g}"
+    return f" ≤ {maximum:g}" if maximum is not None else ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FloatParam(Param):
+    minimum: float | None = None
+    """Smallest sensible value (inclusive); checked before launch."""
+    maximum: float | None = None
+    """Largest sensible value (inclusive)."""
+
+    def convert(self, text: str) -> Any:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise self.fail(f"{text!r} is not a number")
+        return self.check_range(value)
+
+    def check_range(self, value: float) -> Any:
+        if self.minimum is not None and value < self.minimum:
+            raise self.fail(f"must be at least {self.minimum:g}")
+        if self.maximum is not None and value > self.maximum:
+            raise self.fail(f"must be at most {self.maximum:g}")
+        return value
+
+    def describe(self) -> str:
+        return f"a number{_bounds(self.minimum, self.maximum)}; {super().describe()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntParam(FloatParam):
+    def convert(self, text: str) -> Any:
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not number.is_integer():  # also NaN and infinity
+            raise self.fail(f"{text!r} is not a whole number")
+        return self.check_range(int(number))
+
+    def describe(self) -> str:
+        bounds = _bounds(self.minimum, self.maximum)
+        return f"a whole number{bounds}; {Param.describe(self)}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceParam(Param):
+    choices: tuple[str, ...]
+    """The allowed values; the form offers them in a list."""
+
+    def convert(self, text: str) -> Any:
+        if text not in self.choices:
+            raise self.fail(f"choose one of {', '.join(self.choices)}")
+        return text
+
+    def describe(self) -> str:
+        return f"{' | '.join(self.choices)}; {super().describe()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextParam(Param):
+    """Text with a shape of its own (hidden layer sizes): `shape` parses it or raises."""
+
+    shape: Callable[[str], Any]
+    example: str = ""
+
+    def convert(self, text: str) -> Any:
+        try:
+            return self.shape(text)
+        except ValueError as exc:
+            raise self.fail(str(exc)) from None
+
+    def describe(self) -> str:
+        return f"e.g. {self.example or self.default}; {super().describe()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PathParam(Param):
+    """A file name, made absolute where it is typed (the run's process works elsewhere)."""
+
+    optional: bool = False
+    """Empty is allowed and means "none" (the course's data instead of the learner's file)."""
+    must_exist: bool = False
+    """The file must be there when the run is set up (checked before launch)."""
+
+    def empty(self) -> Any:
+        if self.optional:
+            return ""
+        raise self.fail("empty — name a file")
+
+    @property
+    def required(self) -> bool:
+        return not self.optional
+
+    def convert(self, text: str) -> Any:
+        path = Path(text).expanduser().resolve()
+        if not self.must_exist:
+            return str(path)
+        if path.is_dir():
+            raise self.fail(f"{text} is a folder — name a file inside it")
+        if not path.is_file():
+            raise self.fail(f"there is no file {text}")
+        return str(path)
+
+    def describe(self) -> str:
+        return "a file; optional" if self.optional else "a file; required"
+
+
+def layer_sizes(text: str) -> str:
+    """'6' or '16, 8' → '16,8': hidden layer widths, first to last."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() and 0 < int(p) <= 4096 for p in parts):
+        raise ValueError(f"{text!r}: give hidden layer sizes as whole numbers, e.g. 6 or 16,8")
+    return ",".join(str(int(p)) for p in parts)

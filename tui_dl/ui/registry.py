@@ -1,0 +1,221 @@
+"""Every screen of the app by name, once: what `--screen` accepts, what the command palette
+lists, which keys open the views of a run, and which screen an experiment opens on.
+
+Like Textual's own `App.SCREENS`, a name maps to a factory — here a "module:Class" path, so
+a screen's module (and the widgets it needs) is imported when the screen is first opened,
+not before the home screen paints. `preload()` imports the rest in the background after the
+first frame, so opening one later costs no import.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from textual.binding import Binding
+
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import Status
+from tui_dl.engine.experiments import EXPERIMENTS
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from tui_dl.engine.store import RunInfo
+
+Kind = Literal["page", "run-view", "family"]
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    name: str
+    """What `--screen` takes; for a family, the part before the colon (`lesson:ID`)."""
+    factory: str
+    """"module:Class" of the screen, imported on first use."""
+    title: str = ""
+    """The command palette's entry ('' for none)."""
+    help: str = ""
+    """The palette's line under the title."""
+    kind: Kind = "page"
+    usage: str = ""
+    """How `--screen` help writes it, when not just the name (`lesson:ID`)."""
+    experiment: str = ""
+    """An experiment that opens on this screen instead of the lab (the project, the zoo)."""
+    key: str = ""
+    """A run view's key on the screens about a run."""
+    label: str = ""
+    """A run view's name in the footer."""
+    reads: str = ""
+    """The artifact a run view shows (a `runfiles` name): which runs have this view."""
+    while_running: bool = False
+    """A run view with something to show before the run has finished (the reviews)."""
+
+    def load(self) -> type[Screen[Any]]:
+        module, _, cls = self.factory.partition(":")
+        screen: type[Screen[Any]] = getattr(importlib.import_module(module), cls)
+        return screen
+
+    def ready(self, status: str | None) -> bool:
+        """Whether a run in this state has something for this view."""
+        return self.while_running or status == Status.FINISHED
+
+    @property
+    def cli_name(self) -> str:
+        return self.usage or self.name
+
+
+SCREENS: tuple[ScreenEntry, ...] = (
+    ScreenEntry(
+        "home",
+        "tui_dl.ui.screens.home:HomeScreen",
+        "Home",
+        "Lessons, experiments, runs and data",
+    ),
+    ScreenEntry("runs", "tui_dl.ui.screens.runs:RunsScreen", "Runs", "Every run on this machine"),
+    ScreenEntry(
+        "lab", "tui_dl.ui.screens.lab:LabScreen", "Lab: MNIST MLP", "Train the course's Keras MLP"
+    ),
+    ScreenEntry(
+        "sweep",
+        "tui_dl.ui.screens.sweep:SweepScreen",
+        "Sweep: learning rates × batch sizes",
+        "One run per pair, compared on one plot; the latest sweep if there is one",
+    ),
+    ScreenEntry("data", "tui_dl.ui.screens.data:DataScreen", "Data", "Which datasets are here"),
+    ScreenEntry("help", "tui_dl.ui.dialogs.help:HelpScreen", "Help", "Keys and how runs work"),
+    ScreenEntry(
+        "project:mammogram",
+        "tui_dl.ui.screens.project:ProjectScreen",
+        "Project: mammogram masses",
+        "The course's final project: clean, k-fold, and the radiologists as referee",
+        experiment="mammogram",
+    ),
+    ScreenEntry(
+        "imagenet",
+        "tui_dl.ui.screens.imagenet:ImageNetScreen",
+        "Model zoo: ImageNet classifier",
+        "A pretrained ResNet50, VGG16 or MobileNetV2 names your photo, and where it looked",
+        experiment="transfer-imagenet",
+        usage="imagenet (the model zoo)",
+    ),
+    ScreenEntry(
+        "confusion",
+        "tui_dl.ui.screens.run_views.confusion:ConfusionScreen",
+        "Confusion matrix",
+        kind="run-view",
+        key="m",
+        label="Matrix",
+        reads=runfiles.PREDICTIONS,
+    ),
+    ScreenEntry(
+        "misclassified",
+        "tui_dl.ui.screens.run_views.misclassified:MisclassifiedScreen",
+        "Wrong digits",
+        kind="run-view",
+        key="w",
+        label="Wrong",
+        reads=runfiles.PREDICTIONS,
+    ),
+    ScreenEntry(
+        "attention",
+        "tui_dl.ui.screens.run_views.attention:AttentionScreen",
+        "Where it looked",
+        kind="run-view",
+        key="a",
+        label="Looking",
+        reads=runfiles.PREDICTIONS,
+    ),
+    ScreenEntry(
+        "probe",
+        "tui_dl.ui.screens.run_views.probe:ProbeScreen",
+        "Confidence probe",
+        kind="run-view",
+        key="p",
+        label="Probe",
+        reads=runfiles.PREDICTIONS,
+    ),
+    ScreenEntry(
+        "reviews",
+        "tui_dl.ui.screens.run_views.reviews:ReviewsScreen",
+        "IMDB reviews",
+        kind="run-view",
+        key="r",
+        label="Reviews",
+        reads=runfiles.REVIEWS,
+        while_running=True,  # its reviews are written as soon as the data is loaded
+        usage="reviews (an imdb-lstm run)",
+    ),
+    ScreenEntry(
+        "lesson",
+        "tui_dl.ui.screens.lesson:LessonScreen",
+        kind="family",
+        usage="lesson:ID (see `tui-dl lessons`)",
+    ),
+    ScreenEntry(
+        "ethics",
+        "tui_dl.ui.screens.ethics:EthicsScreen",
+        kind="family",
+        usage="ethics or ethics:PROJECT",
+    ),
+)
+BY_NAME = {entry.name: entry for entry in SCREENS}
+RUN_VIEWS = tuple(entry for entry in SCREENS if entry.kind == "run-view")
+
+
+def entry(name: str) -> ScreenEntry:
+    """The screen called `name`, or the family of `lesson:ID` and `ethics:PROJECT`."""
+    found = BY_NAME.get(name)
+    if found is not None and found.kind != "family":
+        return found
+    family = BY_NAME.get(name.partition(":")[0])
+    if family is not None and family.kind == "family":
+        return family
+    raise KeyError(name)
+
+
+def screen_names() -> str:
+    """For `--screen` help and its error: every name, families with their argument."""
+    return ", ".join(entry.cli_name for entry in SCREENS)
+
+
+def for_experiment(experiment: str) -> ScreenEntry | None:
+    """The screen an experiment opens on when it is not the lab (the project, the zoo)."""
+    return next((e for e in SCREENS if e.experiment == experiment), None)
+
+
+def views_of(experiment: str) -> tuple[ScreenEntry, ...]:
+    """The run views that have something to show about this experiment's runs."""
+    exp = EXPERIMENTS.get(experiment)
+    writes = exp.writes if exp is not None else ()
+    return tuple(view for view in RUN_VIEWS if view.reads in writes)
+
+
+def latest_with_view(runs: Iterable[RunInfo], view: ScreenEntry) -> str | None:
+    """`latest` for a run view: the newest run that has it (finished, where it must be)."""
+    offered = [info for info in runs if view in views_of(info.experiment)]
+    ready = [info for info in offered if view.ready(info.status)]
+    chosen = (ready or offered or [None])[0]
+    return chosen.run_id if chosen is not None else None
+
+
+def view_keys(action: str, reads: str | None = None) -> list[Binding]:
+    """The keys of the run views (those showing `reads`, or all); `action` gets the name."""
+    return [
+        Binding(view.key, f"{action}('{view.name}')", view.label)
+        for view in RUN_VIEWS
+        if reads is None or view.reads == reads
+    ]
+
+
+def is_run_view(screen: object) -> bool:
+    """Whether this screen is one of the views of a run."""
+    kind = type(screen)
+    return f"{kind.__module__}:{kind.__qualname__}" in {view.factory for view in RUN_VIEWS}
+
+
+def preload() -> None:
+    """Import every screen's module (a worker calls this after the first frame)."""
+    for screen in SCREENS:
+        screen.load()
