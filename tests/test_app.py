@@ -179,3 +179,12 @@ async def test_command_palette_opens():
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
+
+
+async def test_a_data_folder_that_is_not_there_is_said_at_once(tmp_path):
+    missing = tmp_path / "nowhere"
+    app = app_with(data_dir=str(missing))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any(str(missing) in m and "does not exist" in m for m in said), said

@@ -95,3 +95,27 @@ def test_unknown_screen_is_refused():
 
 def test_version():
     assert tui_dl("--version").stdout.startswith("tui-dl ")
+
+
+def test_a_data_folder_that_is_not_there_is_said_naming_it(tmp_path):
+    missing = tmp_path / "no" / "such" / "folder"
+    done = tui_dl("run", "mnist-mlp", "--epochs", "ten", "--data-dir", str(missing))
+    assert "warning:" in done.stderr and str(missing) in done.stderr
+    assert "does not exist" in done.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = tui_dl("data", "status", "--data-dir", str(empty))
+    assert done.returncode == 0
+    assert str(empty) in done.stderr and "holds none of the files" in done.stderr
+
+
+def test_run_name_help_lists_only_that_experiments_settings():
+    done = tui_dl("run", "imdb-lstm", "-h")
+    assert done.returncode == 0
+    assert "--vocabulary" in done.stdout and "default 20000" in done.stdout
+    assert "--hidden-units" not in done.stdout and "--k " not in done.stdout
+    assert "a whole number 1–2500" in done.stdout  # the range of --maxlen
+    listing = tui_dl("run", "-h")
+    assert "imdb-lstm" in listing.stdout and "--vocabulary" not in listing.stdout
+    wrong = tui_dl("run", "mnist-mlp", "--vocabulary", "10")
+    assert wrong.returncode == 2 and "no setting --vocabulary" in wrong.stderr

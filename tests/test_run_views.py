@@ -177,3 +177,34 @@ def test_snapshot_probe(snap_compare, source, run_dir):
 def test_probe_group_mentions_its_examples(source, run_dir):
     write_probe(run_dir)
     assert np.load(run_dir / runfiles.PROBE_EXAMPLES)["images"].shape == (12, 28, 28)
+
+
+async def test_latest_means_the_newest_run_that_has_the_view(source):
+    """A mammogram run after the MNIST runs: `--screen misclassified` still opens an MNIST run
+    that finished, not the newest run of all (which has no predictions to show)."""
+    from tests.artifacts import kfold_events
+
+    newest = "20261123-090000-mammogram-9f9f"
+    source.runs[newest] = FakeRun(newest, kfold_events(), experiment="mammogram")
+    for view in ("misclassified", "confusion"):
+        app = make_app(source=source, screen=view)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.screen.run_id == FINISHED, view
+            assert app.screen.predictions is not None
+
+
+async def test_with_nothing_to_show_the_views_keys_do_nothing(source):
+    """The failed run has no predictions: its keys (all mistakes, first page, next page) must
+    not reach code that needs them; escape still goes back."""
+    failed = "20261122-103000-mnist-mlp-c3d4"
+    app = make_app(source=source, screen="misclassified", run=failed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Nothing to show" in str(app.screen.query_one("#view-message").render())
+        await pilot.press("x", "home", "right", "space", "left", "pageup")
+        await settle(pilot)
+        assert isinstance(app.screen, MisclassifiedScreen) and app.is_running
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, MisclassifiedScreen)

@@ -6,14 +6,22 @@ says what to do (no traceback), because it is an expected situation on an offlin
 
 from __future__ import annotations
 
+import argparse
 import os
 
 from rich.console import Console
 from rich.table import Table
 
+from tui_dl.cli.warnings import warn_about_data_folder
 from tui_dl.data.registry import DATASETS, MODEL_FILES, DatasetUnavailable
 from tui_dl.data.sources import fetch
 from tui_dl.data.status import status_rows
+
+
+def data_from_args(args: argparse.Namespace) -> int:
+    if args.data_command == "status":
+        return data_status_command(args.data_dir)
+    return data_fetch_command(args.name, args.data_dir)
 
 
 def data_status_command(
@@ -21,6 +29,7 @@ def data_status_command(
 ) -> int:
     """Print a table of every dataset: available, from where, and its size on disk."""
     console = console or Console()
+    warn_about_data_folder(Console(stderr=True), data_dir)
     table = Table(title="tui-dl datasets")
     table.add_column("dataset", style="bold")
     table.add_column("available")

@@ -7,17 +7,16 @@ the project) in its run folder.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
+from tui_dl.cli.parser import HEADLESS_PROJECTS, settings
 from tui_dl.cli.run import run_command
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.store import RunInfo
-
-HEADLESS_PROJECTS = ("mammogram",)
-"""The course projects `tui-dl project NAME` runs headless, with their report."""
 
 
 def check_data(params: dict[str, Any], data_dir: str | None) -> str | None:
@@ -43,6 +42,10 @@ def write_report(info: RunInfo, report: dict[str, Any], err: Console) -> None:
     path = save_project_report(info.run_dir, info.run_id, report["kfold"])
     report["report_md"] = str(path)
     err.print(f"report: {path}")
+
+
+def project_from_args(args: argparse.Namespace) -> int:
+    return project_command(args.name, settings(args), args.device, args.data_dir, args.json)
 
 
 def project_command(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from collections.abc import Callable
@@ -13,10 +14,20 @@ from rich.table import Table
 
 from tui_dl.analysis.report import run_report
 from tui_dl.analysis.summary import outcome
+from tui_dl.cli.parser import settings
+from tui_dl.cli.warnings import warn_about_data_folder
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
 from tui_dl.engine.jobs.launch import cancel_run, launch_run
 from tui_dl.engine.store import RunInfo, RunStore
 from tui_dl.text import ago, bar, percent
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    return run_command(args.experiment, settings(args), args.device, args.data_dir, args.json)
+
+
+def runs_from_args(args: argparse.Namespace) -> int:
+    return runs_command(args.json)
 
 
 def run_command(
@@ -29,6 +40,7 @@ def run_command(
 ) -> int:
     """Launch, follow with a progress bar, summarise; `on_finished` may add to the report."""
     err = Console(stderr=True)
+    warn_about_data_folder(err, data_dir)
     try:
         handle = launch_run(experiment, params, device=device, data_dir=data_dir)
     except ValueError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from tui_dl.cli.parser import settings
+from tui_dl.cli.warnings import warn_about_data_folder
 from tui_dl.engine.events import ENDED, Status
 from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep
 from tui_dl.engine.sweeps.lessons import LESSONS
@@ -16,6 +19,18 @@ from tui_dl.engine.sweeps.state import CellState, SweepState, track_sweep
 from tui_dl.text import percent
 
 POLL_S = 0.2
+
+
+def sweep_from_args(args: argparse.Namespace) -> int:
+    return sweep_command(
+        args.experiment,
+        settings(args),
+        args.lr,
+        args.batch_sizes,
+        args.device,
+        args.data_dir,
+        args.json,
+    )
 
 
 def sweep_command(
@@ -29,6 +44,7 @@ def sweep_command(
 ) -> int:
     """Exit 0 when at least one cell finished, 1 when none did, 2 for bad input, 130 on ctrl+c."""
     err = Console(stderr=True)
+    warn_about_data_folder(err, data_dir)
     try:
         handle = launch_sweep(experiment, params, learning_rates, batch_sizes, device, data_dir)
     except ValueError as exc:

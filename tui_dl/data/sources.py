@@ -43,6 +43,27 @@ def user_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path | None
     return Path(raw).expanduser().resolve()
 
 
+def folder_problem(data_dir: str | os.PathLike[str] | None = None) -> str | None:
+    """Why the learner's data folder (`--data-dir`, else `TUI_DL_DATA`) gives nothing, in
+    words that name it; None when it holds data or none was named. Stats files only."""
+    folder = user_data_dir(data_dir)
+    if folder is None:
+        return None
+    named = "--data-dir" if data_dir is not None and str(data_dir).strip() else "TUI_DL_DATA"
+    elsewhere = "datasets come from the Keras cache, a system copy or the offline sample instead"
+    if not folder.exists():
+        return f"the data folder {folder} ({named}) does not exist: {elsewhere}."
+    if not folder.is_dir():
+        return f"the data folder {folder} ({named}) is a file, not a folder: {elsewhere}."
+    if any(_present(folder, c) for d in DATASETS.values() for c in d.folder):
+        return None
+    examples = "mnist.npz, fashion-mnist/, uci/mammographic_masses.data, imdb.npz"
+    return (
+        f"the data folder {folder} ({named}) holds none of the files tui-dl looks for "
+        f"(such as {examples}): {elsewhere}."
+    )
+
+
 def system_data_dir() -> Path:
     """Debian's dataset folder; `TUI_DL_SYSTEM_DATA` overrides it (other distros, tests)."""
     return Path(os.environ.get("TUI_DL_SYSTEM_DATA") or DEFAULT_SYSTEM_DIR).expanduser()

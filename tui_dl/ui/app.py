@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -11,6 +12,7 @@ from textual.screen import Screen
 from tui_dl.engine.store import RunStore
 from tui_dl.lessons import LessonError, find_lesson, load_lessons
 from tui_dl.lessons.ethics import OFFERED_PROJECTS, EthicsError, validate_project
+from tui_dl.text import sentence
 from tui_dl.ui import registry
 from tui_dl.ui.screens.home import HomeScreen
 from tui_dl.ui.sources import LocalRunSource, RunSource
@@ -73,6 +75,22 @@ class TuiDlApp(App[int]):
             self.open_screen(screen, run, **filters)
         # The other screens' modules, imported while the learner reads the first one.
         self.set_timer(PRELOAD_AFTER_S, self.preload_screens)
+        self.call_after_refresh(self.check_data_folder)
+
+    @work(thread=True, group="data-folder")
+    def check_data_folder(self) -> None:
+        """A data folder that was named but gives nothing: said at once, not after a run."""
+        from tui_dl.data.sources import folder_problem
+
+        problem = folder_problem(self.data_dir)
+        if problem:
+            self.call_from_thread(
+                self.notify,
+                sentence(problem),
+                title="Data folder",
+                severity="warning",
+                timeout=12,
+            )
 
     def preload_screens(self) -> None:
         self.run_worker(registry.preload, thread=True, group="preload", exit_on_error=False)

@@ -43,6 +43,9 @@ class RunFollower:
             self._timer = self.screen.set_interval(POLL_S, self.poll)
 
     def poll(self) -> None:
+        if not self.screen.is_attached:  # the screen was closed: the run goes on without it
+            self.stop()
+            return
         events = self._reader.read_new()
         now = time.monotonic()
         if events:

@@ -14,13 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from textual.binding import Binding
-
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS
 
 if TYPE_CHECKING:
+    from textual.binding import Binding
     from textual.screen import Screen
 
     from tui_dl.engine.store import RunInfo
@@ -202,6 +201,8 @@ def latest_with_view(runs: Iterable[RunInfo], view: ScreenEntry) -> str | None:
 
 def view_keys(action: str, reads: str | None = None) -> list[Binding]:
     """The keys of the run views (those showing `reads`, or all); `action` gets the name."""
+    from textual.binding import Binding
+
     return [
         Binding(view.key, f"{action}('{view.name}')", view.label)
         for view in RUN_VIEWS

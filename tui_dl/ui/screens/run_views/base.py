@@ -67,6 +67,11 @@ class RunViewScreen(Screen):
     def show(self, predictions: Predictions, finished: dict) -> None:
         raise NotImplementedError
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Until the predictions are here (or when there are none to show), a view's own keys
+        do nothing: only escape, and the keys to the other views."""
+        return self.predictions is not None or action == "back"
+
     def say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#view-message", Static)
         message.update(f"[red]{text}[/]" if error else text)
@@ -87,6 +92,9 @@ class RunViewScreen(Screen):
         self.say("Starting TensorFlow in a child process (a few seconds)…")
 
         def poll() -> None:
+            if not self.is_attached:  # the learner has left this view; the job goes on
+                timer.stop()
+                return
             for event in reader.read_new():
                 if event["event"] == Event.PHASE:
                     self.say(sentence(event["phase"]) + "…")

@@ -1,0 +1,23 @@
+"""`tui-dl` with no command: the app, on the screen and run asked for. (A data folder that
+does not exist is said by the app itself: a line printed here would vanish under it.)"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def app_command(args: argparse.Namespace) -> int:
+    from tui_dl.ui.app import make_app, screen_problem
+
+    problem = screen_problem(args.screen)
+    if problem:
+        print(f"tui-dl: {problem}", file=sys.stderr)
+        return 2
+    filters = {k: v for k, v in (("true", args.true), ("pred", args.pred)) if v is not None}
+    if filters and args.screen != "misclassified":
+        print("tui-dl: --true and --pred go with --screen misclassified", file=sys.stderr)
+        return 2
+    app = make_app(screen=args.screen, run=args.run, data_dir=args.data_dir, filters=filters)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,167 @@
+"""The command line's grammar: every command, and each experiment's own settings.
+
+`tui-dl run NAME -h` lists NAME's settings only, with their defaults and ranges, because
+each experiment is a sub-command of `run` (and of `sweep`) built from its own parameter list.
+The options every run takes (`--device`, `--data-dir`, `--json`) are defined once and shared
+through argparse's `parents=`. Light on purpose: no textual, no TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+
+from tui_dl import __version__
+from tui_dl.engine.experiments import (
+    EXPERIMENTS,
+    ChoiceParam,
+    Experiment,
+    FloatParam,
+    IntParam,
+    Param,
+    PathParam,
+)
+from tui_dl.engine.sweeps.grid import SWEPT, sweepable
+from tui_dl.ui import registry
+
+HEADLESS_PROJECTS = ("mammogram",)
+"""The course projects `tui-dl project NAME` runs headless, with their report."""
+SETTING = "setting_"
+"""Prefix of the namespace entries that hold an experiment's settings."""
+
+
+def _data_dir(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given before the command (`tui-dl --data-dir X run ...`) it is kept.
+    parser.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="folder with the datasets (default: $TUI_DL_DATA)",
+    )
+
+
+def _run_options() -> argparse.ArgumentParser:
+    """What every command that launches a run takes."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--device", default="cpu", help="cpu, gpu or gpu:N (default cpu)")
+    _data_dir(common)
+    common.add_argument(
+        "--json",
+        action="store_true",
+        help="print the result as one JSON object on the last line of stdout",
+    )
+    return common
+
+
+def _metavar(param: Param) -> str:
+    kinds = ((IntParam, "N"), (FloatParam, "X"), (ChoiceParam, "NAME"), (PathParam, "FILE"))
+    return next((name for kind, name in kinds if isinstance(param, kind)), "VALUE")
+
+
+def _settings(parser: argparse.ArgumentParser, params: Iterable[Param]) -> None:
+    group = parser.add_argument_group("settings")
+    for param in params:
+        what = f"{param.label}: {param.help}; " if param.help else f"{param.label}: "
+        group.add_argument(
+            f"--{param.name.replace('_', '-')}",
+            dest=SETTING + param.name,
+            metavar=_metavar(param),
+            help=what + param.describe(),
+        )
+
+
+def _experiment(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    exp: Experiment,
+    parents: list[argparse.ArgumentParser],
+    skip: tuple[str, ...] = (),
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        exp.name,
+        parents=parents,
+        help=exp.title,
+        description=f"{exp.title}. {exp.summary} The course: {exp.reference.text}.",
+    )
+    _settings(parser, [p for p in exp.params if p.name not in skip])
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-dl", description="A terminal deep-learning classroom and lab."
+    )
+    parser.add_argument("--version", action="version", version=f"tui-dl {__version__}")
+    parser.add_argument(
+        "--screen", default="home", help=f"open on this screen: {registry.screen_names()}"
+    )
+    parser.add_argument(
+        "--run", metavar="ID", help="a run id (or `latest`) for the lab and the run screens"
+    )
+    parser.add_argument("--true", type=int, metavar="T", help="misclassified: only true class T")
+    parser.add_argument("--pred", type=int, metavar="P", help="misclassified: only predicted P")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="folder with the datasets (default: $TUI_DL_DATA)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run_options = _run_options()
+
+    run = commands.add_parser(
+        "run",
+        help="train an experiment in the foreground",
+        description="Train one experiment in the foreground. `tui-dl run NAME -h` lists its "
+        "settings.",
+    )
+    run_experiments = run.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
+    for exp in EXPERIMENTS.values():
+        _experiment(run_experiments, exp, [run_options])
+
+    project = commands.add_parser("project", help="run a course project headless (mammogram)")
+    projects = project.add_subparsers(dest="name", metavar="PROJECT", required=True)
+    for name in HEADLESS_PROJECTS:
+        _experiment(projects, EXPERIMENTS[name], [run_options])
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="train one experiment over learning rates × batch sizes, cell by cell",
+        description="One run per learning rate × batch size. `tui-dl sweep NAME -h` lists the "
+        "settings the cells share.",
+    )
+    sweep_experiments = sweep.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
+    lists = argparse.ArgumentParser(add_help=False)
+    grid = lists.add_argument_group("the grid")
+    grid.add_argument(
+        "--lr", required=True, metavar="LIST", help="learning rates, e.g. 0.1,0.01,0.001"
+    )
+    grid.add_argument(
+        "--batch-size", dest="batch_sizes", required=True, metavar="LIST", help="e.g. 32,128"
+    )
+    for exp in EXPERIMENTS.values():
+        if sweepable(exp):
+            _experiment(sweep_experiments, exp, [lists, run_options], skip=SWEPT)
+
+    runs = commands.add_parser("runs", help="list past runs")
+    runs.add_argument("--json", action="store_true")
+
+    data = commands.add_parser("data", help="dataset status and downloads")
+    data_commands = data.add_subparsers(dest="data_command", metavar="WHAT", required=True)
+    _data_dir(data_commands.add_parser("status", help="which datasets are here, and from where"))
+    fetch = data_commands.add_parser("fetch", help="download a dataset into the Keras cache")
+    fetch.add_argument("name", help="a dataset name, or `all`")
+    _data_dir(fetch)
+
+    commands.add_parser("lessons", help="list the lessons and how far you got in each")
+    ethics = commands.add_parser("ethics", help="the ethics checklist of a project")
+    ethics_commands = ethics.add_subparsers(dest="ethics_command", required=True)
+    export = ethics_commands.add_parser("export", help="write a project's checklist as Markdown")
+    export.add_argument("project", help="e.g. general or mammogram")
+    export.add_argument("--out", metavar="FILE", help="write here instead of to stdout")
+    return parser
+
+
+def settings(args: argparse.Namespace) -> dict[str, str]:
+    """The experiment settings given on the command line, as typed (the engine parses them)."""
+    return {
+        key.removeprefix(SETTING): value
+        for key, value in vars(args).items()
+        if key.startswith(SETTING) and value is not None
+    }
