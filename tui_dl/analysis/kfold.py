@@ -141,7 +141,7 @@ def summarise(
     y = data.y
     pooled = confusion(y, (probabilities >= THRESHOLD).astype(int))
     accuracies = [r["accuracy"] for r in results]
-    network = {
+    network: dict[str, Any] = {
         "per_fold": results,
         "accuracy_mean": round(float(np.mean(accuracies)), 4),
         "accuracy_std": round(float(np.std(accuracies)), 4),

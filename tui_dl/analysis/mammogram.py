@@ -55,17 +55,24 @@ class Prepared:
     kept: pd.DataFrame | None = None
 
     @property
+    def rows(self) -> pd.DataFrame:
+        """The rows kept for training (set by `prepare` once the data is cleaned)."""
+        if self.kept is None:
+            raise ProjectDataError(f"{self.source}: not cleaned yet")
+        return self.kept
+
+    @property
     def x(self) -> np.ndarray:
-        return self.kept[FEATURES].to_numpy(dtype=np.float32)
+        return self.rows[FEATURES].to_numpy(dtype=np.float32)
 
     @property
     def y(self) -> np.ndarray:
-        return self.kept["severity"].to_numpy(dtype=np.int64)
+        return self.rows["severity"].to_numpy(dtype=np.int64)
 
     @property
     def birads(self) -> np.ndarray:
         """The radiologists' assessment per kept row; NaN where it is no valid 1–5 grade."""
-        return self.kept["BI-RADS valid"].to_numpy(dtype=np.float64)
+        return self.rows["BI-RADS valid"].to_numpy(dtype=np.float64)
 
 
 def read_raw(path: Path) -> pd.DataFrame:

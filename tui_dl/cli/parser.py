@@ -71,7 +71,7 @@ def _settings(parser: argparse.ArgumentParser, params: Iterable[Param]) -> None:
 
 
 def _experiment(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    commands: argparse._SubParsersAction,
     exp: Experiment,
     parents: list[argparse.ArgumentParser],
     skip: tuple[str, ...] = (),

@@ -80,7 +80,8 @@ def run_command(
         on_finished(info, report, err)
     if as_json:
         print(json.dumps(report))
-    return {Status.FINISHED: 0, Status.CANCELLED: 130}.get(info.status, 1)
+    exit_codes: dict[str, int] = {Status.FINISHED: 0, Status.CANCELLED: 130}
+    return exit_codes.get(info.status, 1)
 
 
 def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:

@@ -68,7 +68,3 @@ def device_env(device: str) -> dict[str, str]:
         env["CUDA_VISIBLE_DEVICES"] = device.split(":", 1)[1]
         env["TF_FORCE_GPU_ALLOW_GROWTH"] = "true"
     return env
-
-
-def default_device(gpus: list[Gpu]) -> str:
-    return "gpu:0" if gpus else "cpu"

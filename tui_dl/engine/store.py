@@ -6,6 +6,7 @@ artifacts), so any process â€” the app that launched it, a later app, the CLI â€
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import secrets
@@ -131,7 +132,7 @@ class RunStore:
                 continue  # a half-created or hand-edited folder: not a run we can show
         return infos
 
-    def _status(self, run_dir: Path, events: list[dict[str, Any]]) -> str:
+    def _status(self, run_dir: Path, events: builtins.list[dict[str, Any]]) -> str:
         for event in reversed(events):
             if event.get("event") in TERMINAL_EVENTS:
                 return event["event"]

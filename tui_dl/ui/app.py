@@ -190,9 +190,9 @@ class TuiDlApp(App[int]):
         self.open_lab()
 
     def action_help(self) -> None:
-        help_screen = registry.entry("help").load()
-        if not isinstance(self.screen, help_screen):
-            self.push_screen(help_screen())
+        help_screen = registry.entry("help")
+        if not help_screen.shows(self.screen):
+            self.push_screen(help_screen.load()())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -10,7 +10,7 @@ first frame, so opening one later costs no import.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -51,14 +51,20 @@ class ScreenEntry:
     while_running: bool = False
     """A run view with something to show before the run has finished (the reviews)."""
 
-    def load(self) -> type[Screen[Any]]:
+    def load(self) -> Callable[..., Screen[Any]]:
+        """The screen's class (each takes its own arguments: a run, a lesson, a project)."""
         module, _, cls = self.factory.partition(":")
-        screen: type[Screen[Any]] = getattr(importlib.import_module(module), cls)
+        screen: Callable[..., Screen[Any]] = getattr(importlib.import_module(module), cls)
         return screen
 
     def ready(self, status: str | None) -> bool:
         """Whether a run in this state has something for this view."""
         return self.while_running or status == Status.FINISHED
+
+    def shows(self, screen: object) -> bool:
+        """Whether `screen` is this entry's screen."""
+        kind = type(screen)
+        return self.factory == f"{kind.__module__}:{kind.__qualname__}"
 
     @property
     def cli_name(self) -> str:
@@ -195,8 +201,8 @@ def latest_with_view(runs: Iterable[RunInfo], view: ScreenEntry) -> str | None:
     """`latest` for a run view: the newest run that has it (finished, where it must be)."""
     offered = [info for info in runs if view in views_of(info.experiment)]
     ready = [info for info in offered if view.ready(info.status)]
-    chosen = (ready or offered or [None])[0]
-    return chosen.run_id if chosen is not None else None
+    chosen = ready or offered
+    return chosen[0].run_id if chosen else None
 
 
 def view_keys(action: str, reads: str | None = None) -> list[Binding]:
@@ -212,8 +218,7 @@ def view_keys(action: str, reads: str | None = None) -> list[Binding]:
 
 def is_run_view(screen: object) -> bool:
     """Whether this screen is one of the views of a run."""
-    kind = type(screen)
-    return f"{kind.__module__}:{kind.__qualname__}" in {view.factory for view in RUN_VIEWS}
+    return any(view.shows(screen) for view in RUN_VIEWS)
 
 
 def preload() -> None:

@@ -76,11 +76,10 @@ class LocalRunSource:
 
     def is_active(self, run_id: str) -> bool:
         handle = self._handles.get(run_id)
-        if handle is not None and handle.process is not None:
+        if handle is not None:
             if handle.process.poll() is None:
                 return True
-            if handle.reaper is not None:
-                handle.reaper.join(1.0)  # let it write how the process ended
+            handle.reaper.join(1.0)  # let it write how the process ended
         return self.info(run_id).status in LIVE
 
     def cancel(self, run_id: str) -> None:

@@ -46,7 +46,8 @@ def probe_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -
     p = load_predictions(run_dir)
     trained_on = spec.get("params", {}).get("dataset", "mnist")
     emit(Event.PHASE, phase="loading pictures it never saw")
-    notes = []
+    notes: list[str] = []
+    unfamiliar: tuple[str, np.ndarray] | tuple[str, np.ndarray, str] | None
     try:
         if spec.get("experiment") == "transfer-digits":  # the course's egg rolls
             loader = load_mnist if trained_on == "mnist" else load_fashion_mnist

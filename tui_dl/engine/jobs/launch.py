@@ -29,20 +29,19 @@ EXIT_CANCELLED = 3
 
 @dataclass
 class RunHandle:
-    """A run this process launched (or re-attached to: then `process` is None)."""
+    """A child this process launched: a run, a sweep's driver or a job. (A run found again
+    later is followed through its folder, not a handle.)"""
 
     run_dir: Path
-    process: subprocess.Popen[bytes] | None = None
-    reaper: threading.Thread | None = None
+    process: subprocess.Popen[bytes]
+    reaper: threading.Thread
     """Waits for the process and records how it ended; join it before reading the outcome."""
 
     @property
     def run_id(self) -> str:
         return self.run_dir.name
 
-    def wait(self, timeout: float | None = None) -> int | None:
-        if self.process is None:
-            return None
+    def wait(self, timeout: float | None = None) -> int:
         return self.process.wait(timeout)
 
 
@@ -196,7 +195,7 @@ def cancel_run(run_dir: Path, grace: float = 0.6, handle: RunHandle | None = Non
 
 
 def _alive(pid: int, run_dir: Path, handle: RunHandle | None) -> bool:
-    if handle is not None and handle.process is not None:
+    if handle is not None:
         return handle.process.poll() is None
     return pid_alive(pid, run_dir)
 

@@ -7,6 +7,8 @@ convolutional layer (the MLP) get a gradient saliency map: how much each pixel m
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -147,7 +149,10 @@ def probe(
             labels[pick],
         ),
     ]
-    groups, examples, example_pred, example_conf = [], [], [], []
+    groups: list[dict[str, Any]] = []
+    examples: list[np.ndarray] = []
+    example_pred: list[int] = []
+    example_conf: list[float] = []
     for name, description, images, truth in cases:
         probs = model.predict(model_inputs(model, images), verbose=0, batch_size=512)
         conf, pred = probs.max(axis=1), probs.argmax(axis=1)

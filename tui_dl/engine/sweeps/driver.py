@@ -46,7 +46,7 @@ class Driver:
             self.cancel_requested = True
         return self.cancel_requested
 
-    def emit(self, event: str, **fields: Any) -> None:
+    def emit(self, event: Event, **fields: Any) -> None:
         append_event(self.sweep_dir, event, **fields)
 
     def run(self) -> int:
@@ -99,8 +99,7 @@ class Driver:
                 break
             time.sleep(POLL_S)
         handle.wait()
-        if handle.reaper is not None:
-            handle.reaper.join(5)  # it writes the last word of a cell that died
+        handle.reaper.join(5)  # it writes the last word of a cell that died
         info = self.store.info(handle.run_dir)
         status = info.status if info.status in ENDED else Status.FAILED
         finished = info.final(Event.FINISHED) or {}

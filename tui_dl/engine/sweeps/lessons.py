@@ -81,18 +81,26 @@ def _diverged(cell: CellResult) -> bool:
 
 def best_cell(cells: list[CellResult], higher_is_better: bool = True) -> int | None:
     """Index of the finished cell with the best metric; None until one has finished."""
-    scored = [(i, c.metric) for i, c in enumerate(cells) if c.status == Status.FINISHED]
-    scored = [(i, m) for i, m in scored if m is not None and math.isfinite(m)]
+    scored = [
+        (i, c.metric)
+        for i, c in enumerate(cells)
+        if c.status == Status.FINISHED and c.metric is not None and math.isfinite(c.metric)
+    ]
     if not scored:
         return None
     pick = max if higher_is_better else min
-    return pick(scored, key=lambda pair: pair[1])[0]
+    return pick(scored, key=lambda pair: pair[1] or 0.0)[0]
 
 
 def _lowest_loss(cells: list[CellResult], keep) -> CellResult | None:
     """The cell with the lowest final loss among those `keep` accepts (and that have one)."""
     candidates = [c for c in cells if keep(c) and not _diverged(c) and _final_loss(c) is not None]
-    return min(candidates, key=_final_loss, default=None)
+    return min(candidates, key=_loss_for_ranking, default=None)
+
+
+def _loss_for_ranking(cell: CellResult) -> float:
+    loss = _final_loss(cell)
+    return math.inf if loss is None else loss
 
 
 def verdict(cell: CellResult, cells: list[CellResult], best: int | None) -> Verdict:
@@ -110,15 +118,17 @@ def verdict(cell: CellResult, cells: list[CellResult], best: int | None) -> Verd
         return Verdict("best", "best")
     mine = _final_loss(cell)
     peer = _lowest_loss(cells, lambda c: c.batch_size == cell.batch_size)
-    if peer is not None and peer is not cell and mine is not None:
-        if mine >= CLEARLY_WORSE * _final_loss(peer):
+    theirs = _final_loss(peer) if peer is not None else None
+    if peer is not None and peer is not cell and mine is not None and theirs is not None:
+        if mine >= CLEARLY_WORSE * theirs:
             if cell.learning_rate > peer.learning_rate:
                 return Verdict("overshoots", "overshoots")
             if cell.learning_rate < peer.learning_rate:
                 return Verdict("crawls", "crawls")
     small = _lowest_batch(cells, cell)
-    if small is not None and mine is not None and _final_loss(small) is not None:
-        if mine >= SETTLED_HIGHER * _final_loss(small):
+    smallest = _final_loss(small) if small is not None else None
+    if mine is not None and smallest is not None:
+        if mine >= SETTLED_HIGHER * smallest:
             return Verdict("settled-higher", "settled higher")
     return Verdict("ok", "ok")
 

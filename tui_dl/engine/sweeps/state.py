@@ -88,10 +88,8 @@ def _mean_logs(logs: list[dict[str, Any]]) -> dict[str, float | None]:
     mean: dict[str, float | None] = {}
     for key in keys:
         values = [log.get(key) for log in logs]
-        if any(v is None or not math.isfinite(v) for v in values):
-            mean[key] = None
-        else:
-            mean[key] = sum(values) / len(values)
+        finite = [v for v in values if v is not None and math.isfinite(v)]
+        mean[key] = sum(finite) / len(finite) if len(finite) == len(values) else None
     return mean
 
 

@@ -68,8 +68,8 @@ def read_photo(path: str) -> Photo:
 
     name = Path(path).name
     try:
-        with Image.open(path) as image:
-            image = ImageOps.exif_transpose(image)  # phone photos: the right way up
+        with Image.open(path) as opened:
+            image = ImageOps.exif_transpose(opened)  # phone photos: the right way up
             width, height = image.size
             rgb = image.convert("RGB").resize((SIZE, SIZE), Image.Resampling.BILINEAR)
     except FileNotFoundError:

@@ -67,7 +67,10 @@ def write_reviews(
     probabilities: np.ndarray | None = None,
 ) -> None:
     """reviews.json: the sample (with verdicts once there are some) and the worst mistakes."""
-    prob = (lambda i: None) if probabilities is None else (lambda i: probabilities[i])
+
+    def prob(i: int) -> float | None:
+        return None if probabilities is None else float(probabilities[i])
+
     report: dict[str, Any] = {
         "vocabulary": p["vocabulary"],
         "maxlen": p["maxlen"],

@@ -7,10 +7,10 @@ import os
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui_dl.data.status import status_rows
+from tui_dl.ui.screens.app_screen import AppScreen
 
 HELP = (
     "Datasets are looked for, in order: the folder named by --data-dir or TUI_DL_DATA "
@@ -23,7 +23,7 @@ HELP = (
 )
 
 
-class DataScreen(Screen):
+class DataScreen(AppScreen):
     BINDINGS = [Binding("f5", "refresh", "Refresh"), Binding("escape", "back", "Back")]
 
     def compose(self) -> ComposeResult:

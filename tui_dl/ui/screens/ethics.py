@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.lesson.ethics_checklist import EthicsChecklist
 
 
-class EthicsScreen(Screen):
+class EthicsScreen(AppScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def __init__(self, project: str = "general") -> None:

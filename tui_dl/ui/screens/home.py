@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,11 +17,12 @@ from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS, metric
 from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
+from tui_dl.ui.screens.app_screen import AppScreen
 
 RECENT_RUNS = 8
 WIDE = 120
 """From this many columns on, lessons and experiments get a line saying what they are."""
-STATUS_MARKS = {
+STATUS_MARKS: dict[str, Text] = {
     Status.FINISHED: Text("✓", style="green"),
     Status.FAILED: Text("✗", style="red"),
     Status.CANCELLED: Text("■", style="yellow"),
@@ -29,7 +31,7 @@ STATUS_MARKS = {
 }
 
 
-class HomeScreen(Screen):
+class HomeScreen(AppScreen):
     BINDINGS = [
         Binding("l", "app.open_lab", "Lab"),
         Binding("r", "app.open_screen('runs')", "Runs"),
@@ -42,10 +44,12 @@ class HomeScreen(Screen):
         with Grid(id="home"):
             yield _titled(OptionList(id="lessons"), "Lessons")
             yield _titled(OptionList(id="experiments"), "Experiments")
-            runs = DataTable(id="recent-runs", cursor_type="row", zebra_stripes=False)
+            runs: DataTable[Any] = DataTable(
+                id="recent-runs", cursor_type="row", zebra_stripes=False
+            )
             runs.border_title = "Past runs"
             yield runs
-            data = DataTable(id="data-status", cursor_type="row")
+            data: DataTable[Any] = DataTable(id="data-status", cursor_type="row")
             data.border_title = "Data"
             yield data
         yield Static(
@@ -155,7 +159,8 @@ class HomeScreen(Screen):
 
     @on(OptionList.OptionSelected, "#experiments")
     def open_experiment(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_lab(experiment=event.option.id)
+        if event.option.id:
+            self.app.open_lab(experiment=event.option.id)
 
     @on(OptionList.OptionSelected, "#lessons")
     def open_lesson(self, event: OptionList.OptionSelected) -> None:

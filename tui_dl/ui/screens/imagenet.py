@@ -18,16 +18,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, OptionList, ProgressBar, Select, Static
+from textual.widgets import Button, Footer, Header, Input, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 
 from tui_dl.analysis.artifacts import load_imagenet
+from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.text import duration, sentence
 from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
+from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.screens.imagenet_text import guess_prompt, result_notes, strip
 from tui_dl.ui.widgets.run.photo_view import PhotoView
 from tui_dl.ui.widgets.run.run_form import RunForm
@@ -39,7 +40,7 @@ TALL = 44
 """From this many rows on (and wide), every guess's map is shown small beneath them."""
 
 
-class ImageNetScreen(Screen):
+class ImageNetScreen(FollowingScreen):
     CSS_PATH = "imagenet.tcss"
     BINDINGS = [
         Binding("ctrl+r", "start", "Name it", priority=True),
@@ -128,7 +129,7 @@ class ImageNetScreen(Screen):
         text = Text("")
         if self.query_one("#field-weights", Select).value != "none":
             absent = missing((f"{model}-weights",), self.app.data_dir)
-            size = absent[0].count.rpartition(", ")[2] if absent else ""
+            size = (absent[0].count or "").rpartition(", ")[2] if absent else ""
             text = Text(
                 f"{absent[0].title}: not here — a run downloads {size}, online only."
                 if absent
@@ -139,11 +140,9 @@ class ImageNetScreen(Screen):
         hint.update(text)
         hint.display = bool(text.plain) and self.result is None  # a result needs the room
 
-    @work(thread=True, exclusive=True, group="gpus")
-    def load_gpus(self) -> None:
-        gpus = self.app.source.gpus()
-        if gpus and self.run_id is None:
-            self.app.call_from_thread(self.query_one(RunForm).set_gpus, gpus)
+    def offer_gpus(self, gpus: list[Gpu]) -> None:
+        if self.run_id is None:
+            self.query_one(RunForm).set_gpus(gpus)
 
     # ----- actions -------------------------------------------------------------------------
     @property
@@ -184,7 +183,7 @@ class ImageNetScreen(Screen):
     def action_pick_image(self) -> None:
         def picked(path: Path | None) -> None:
             if path is not None:
-                self.query_one("#field-image").value = str(path)
+                self.query_one("#field-image", Input).value = str(path)
                 self.say_error("")
                 self.preview(path)
 
@@ -222,11 +221,7 @@ class ImageNetScreen(Screen):
 
     def action_cancel(self) -> None:
         if self.running:
-            self.cancel_run(self.run_id)
-
-    @work(thread=True, group="cancel")
-    def cancel_run(self, run_id: str) -> None:
-        self.app.source.cancel(run_id)
+            self.cancel_in_background(self.source.cancel, self.run_id)
 
     def action_toggle_heat(self) -> None:
         self.heat_on = not self.heat_on
@@ -241,21 +236,13 @@ class ImageNetScreen(Screen):
         self.chosen = event.option_index
         self.show_picture()
 
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.switch_to_home()
-
     # ----- following a run -----------------------------------------------------------------
     def attach(self, run_id: str) -> None:
         """Show a run from its first event: rebuilt from its files, then live if it still is."""
-        try:
-            run_id = self.app.source.resolve(run_id)
-            info = self.app.source.info(run_id)
-        except (LookupError, OSError, ValueError) as exc:
-            self.notify(str(exc), title="No such run", severity="error")
+        found = self.open_run(run_id)
+        if found is None:
             return
+        run_id, info = found
         self.run_id, self.status, self.result, self.image, self.maps = (
             run_id,
             None,
@@ -313,6 +300,8 @@ class ImageNetScreen(Screen):
 
     # ----- the result ----------------------------------------------------------------------
     def load_result(self) -> None:
+        if self.run_id is None:
+            return
         run_dir = self.app.source.info(self.run_id).run_dir
         try:
             found = load_imagenet(run_dir)
@@ -332,11 +321,14 @@ class ImageNetScreen(Screen):
         self.show_picture()
 
     def show_guesses(self) -> None:
+        if self.result is None:
+            return
+        top = self.result["top"]
         guesses = self.query_one("#zoo-guesses", OptionList)
         width = self.query_one("#zoo-side").content_size.width - 2
         guesses.clear_options()
-        guesses.add_options([Option(guess_prompt(g, max(20, width))) for g in self.result["top"]])
-        guesses.highlighted = min(self.chosen, len(self.result["top"]) - 1)
+        guesses.add_options([Option(guess_prompt(g, max(20, width))) for g in top])
+        guesses.highlighted = min(self.chosen, len(top) - 1)
 
     def show_picture(self) -> None:
         if self.result is None or self.image is None or self.maps is None:

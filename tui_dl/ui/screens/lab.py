@@ -13,14 +13,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from tui_dl.engine import runfiles
+from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
+from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
 from tui_dl.ui.widgets.run.run_form import RunForm
 from tui_dl.ui.widgets.run.run_progress import RunProgress
@@ -30,7 +31,7 @@ WIDE = 120
 """Below this many columns the two plots stack instead of standing side by side."""
 
 
-class LabScreen(Screen):
+class LabScreen(FollowingScreen):
     BINDINGS = [
         Binding("ctrl+r", "start", "Start run", priority=True),
         Binding("c", "cancel", "Cancel run"),
@@ -54,10 +55,6 @@ class LabScreen(Screen):
         self.companion: list[dict[str, Any]] = []
         """The compared stage's epochs (from scratch, against transfer)."""
         self.follower = RunFollower(self, self.apply)
-
-    @property
-    def source(self) -> Any:
-        return self.app.source
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,11 +114,9 @@ class LabScreen(Screen):
         warning.update(text)
         warning.display = True
 
-    @work(thread=True, exclusive=True, group="gpus")
-    def load_gpus(self) -> None:
-        gpus = self.source.gpus()
-        if gpus and self.status is None:
-            self.app.call_from_thread(self.query_one(RunForm).set_gpus, gpus)
+    def offer_gpus(self, gpus: list[Gpu]) -> None:
+        if self.run_id is None:  # a run's own device stays as it was
+            self.query_one(RunForm).set_gpus(gpus)
 
     # ----- actions -------------------------------------------------------------------------
     @property
@@ -184,8 +179,11 @@ class LabScreen(Screen):
         )
 
     def _params(self) -> dict[str, Any]:
+        if self.run_id is None:
+            return {}
         try:
-            return self.app.source.info(self.run_id).spec.get("params", {})
+            params: dict[str, Any] = self.app.source.info(self.run_id).spec.get("params", {})
+            return params
         except (LookupError, OSError, ValueError):
             return {}
 
@@ -213,16 +211,7 @@ class LabScreen(Screen):
     def action_cancel(self) -> None:
         if self.running:
             self.query_one(RunProgress).query_one("#phase", Static).update("Cancelling…")
-            self.cancel_run(self.run_id)
-
-    @work(thread=True, exclusive=True, group="cancel")
-    def cancel_run(self, run_id: str) -> None:
-        try:
-            self.source.cancel(run_id)
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Cancel failed", severity="error"
-            )
+            self.cancel_in_background(self.source.cancel, self.run_id)
 
     def action_new_run(self) -> None:
         """Back to the form, keeping the last run's settings for a tweak-and-rerun."""
@@ -241,21 +230,13 @@ class LabScreen(Screen):
         self.sub_title = self.experiment.title
         self.refresh_bindings()
 
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.switch_to_home()
-
     # ----- following a run -----------------------------------------------------------------
     def attach(self, run_id: str) -> None:
         """Show a run from its first event: rebuilt from the file, then live if it still is."""
-        try:
-            run_id = self.source.resolve(run_id)
-            info = self.source.info(run_id)
-        except (LookupError, OSError, ValueError) as exc:
-            self.notify(str(exc), title="No such run", severity="error")
+        found = self.open_run(run_id)
+        if found is None:
             return
+        run_id, info = found
         self.run_id, self.status, self.events, self.history = run_id, None, [], []
         self.series, self.companion = (None, None), []
         self.best_epoch = None
@@ -309,8 +290,9 @@ class LabScreen(Screen):
         info_spec: dict[str, Any] = {}
         log_path = ""
         try:
-            info = self.source.info(self.run_id)
-            info_spec, log_path = info.spec, str(info.run_dir / runfiles.LOG)
+            if self.run_id is not None:
+                info = self.source.info(self.run_id)
+                info_spec, log_path = info.spec, str(info.run_dir / runfiles.LOG)
         except (LookupError, OSError, ValueError):
             pass
         self.query_one(RunSummary).show(status or Status.RUNNING, self.events, info_spec, log_path)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Markdown, Static
 
 from tui_dl.lessons import Lesson, load_progress, mark_seen
+from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.lesson.activation_plot import ActivationPlot
 from tui_dl.ui.widgets.lesson.descent_bowl import DescentBowl
 from tui_dl.ui.widgets.lesson.descent_curve import DescentCurve
@@ -45,7 +45,7 @@ class LessonText(VerticalScroll, inherit_bindings=False):
     ]
 
 
-class LessonScreen(Screen):
+class LessonScreen(AppScreen):
     BINDINGS = [
         Binding("n,right", "page(1)", "Next page", key_display="n"),
         Binding("p,left", "page(-1)", "Previous", key_display="p"),

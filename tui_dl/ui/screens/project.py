@@ -13,16 +13,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Button, Footer, Header, Input, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from tui_dl.analysis.kfold import load_kfold_arrays, load_kfold_report
 from tui_dl.engine import runfiles
+from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
+from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.screens.project_text import (
     data_steps,
     fold_table,
@@ -36,7 +37,7 @@ STEPS = ("data", "odd", "features", "model", "report", "threshold", "referee")
 TITLES = ("1 Data", "2 Gaps", "3 Features", "4 Folds", "5 Report", "6 Threshold", "7 Referee")
 
 
-class ProjectScreen(Screen):
+class ProjectScreen(FollowingScreen):
     BINDINGS = [
         Binding("n", "step(1)", "Next step"),
         Binding("p", "step(-1)", "Previous"),
@@ -86,8 +87,13 @@ class ProjectScreen(Screen):
         self.sub_title = self.experiment.title
         self.query_one("#project-roc").display = False
         self.load_data("")
+        self.load_gpus()
         if self.run_id:
             self.attach(self.run_id)
+
+    def offer_gpus(self, gpus: list[Gpu]) -> None:
+        if self.run_id is None:
+            self.query_one(RunForm).set_gpus(gpus)
 
     # ----- the data steps -------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="data")
@@ -120,7 +126,7 @@ class ProjectScreen(Screen):
     def action_pick_file(self) -> None:
         def picked(path: Path | None) -> None:
             if path is not None:
-                self.query_one("#field-csv").value = str(path)
+                self.query_one("#field-csv", Input).value = str(path)
                 self.query_one("#project-error", Static).update("")
                 self.load_data(str(path))
 
@@ -138,9 +144,6 @@ class ProjectScreen(Screen):
         tabs = self.query_one(TabbedContent)
         current = STEPS.index(tabs.active.removeprefix("step-"))
         tabs.active = f"step-{STEPS[(current + move) % len(STEPS)]}"
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     # ----- running the folds ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -185,19 +188,13 @@ class ProjectScreen(Screen):
 
     def action_cancel(self) -> None:
         if self.run_id and self.status is None:
-            self.cancel_run(self.run_id)
-
-    @work(thread=True, group="cancel")
-    def cancel_run(self, run_id: str) -> None:
-        self.app.source.cancel(run_id)
+            self.cancel_in_background(self.source.cancel, self.run_id)
 
     def attach(self, run_id: str) -> None:
-        try:
-            run_id = self.app.source.resolve(run_id)
-            info = self.app.source.info(run_id)
-        except (LookupError, OSError, ValueError) as exc:
-            self.notify(str(exc), title="No such run", severity="error")
+        found = self.open_run(run_id)
+        if found is None:
             return
+        run_id, info = found
         self.run_id, self.status, self.report, self._folds, self._live = run_id, None, None, [], {}
         self.sub_title = f"run {run_id}"
         form = self.query_one(RunForm)
@@ -227,6 +224,8 @@ class ProjectScreen(Screen):
 
     # ----- the report -----------------------------------------------------------------------
     def load_report(self) -> None:
+        if self.run_id is None:
+            return
         run_dir = self.app.source.info(self.run_id).run_dir
         try:
             self.report = load_kfold_report(run_dir)
@@ -235,7 +234,7 @@ class ProjectScreen(Screen):
             self.notify(f"The run's report cannot be read: {exc}", severity="error")
             return
         self.query_one("#project-report", Static).update(report_summary(self.report))
-        self.plot_roc()
+        self.plot_roc(self.report)
         intro = self.query_one("#threshold-intro", Static)
         intro.update(
             "Where should the network's probability count as 'malignant'? Lower the threshold "
@@ -251,12 +250,12 @@ class ProjectScreen(Screen):
         self.query_one("#project-referee", Static).update(referee_tables(self.report))
         self.refresh_bindings()
 
-    def plot_roc(self) -> None:
+    def plot_roc(self, report: dict[str, Any]) -> None:
         plot = self.query_one("#project-roc", PlotextPlot)
         plot.display = True
         plt = plot.plt
         plt.clear_data()
-        net, refs = self.report["network"], self.report["radiologists"]
+        net, refs = report["network"], report["radiologists"]
         plt.plot(net["roc"]["fpr"], net["roc"]["tpr"], marker="braille")
         plt.plot(refs["roc"]["fpr"], refs["roc"]["tpr"], marker="braille")
         for rule, cut in refs["cutoffs"].items():
@@ -278,6 +277,8 @@ class ProjectScreen(Screen):
     def action_export(self) -> None:
         from tui_dl.analysis.mammogram_report import save_project_report
 
+        if self.run_id is None or self.report is None:
+            return
         run_dir = self.app.source.info(self.run_id).run_dir
         try:
             path = save_project_report(run_dir, self.run_id, self.report)

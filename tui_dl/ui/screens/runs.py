@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui_dl.engine import runfiles
@@ -13,11 +12,12 @@ from tui_dl.engine.events import LIVE, Event
 from tui_dl.engine.store import RunInfo
 from tui_dl.text import percent
 from tui_dl.ui import registry
+from tui_dl.ui.screens.app_screen import AppScreen
 
 REFRESH_S = 2.0
 
 
-class RunsScreen(Screen):
+class RunsScreen(AppScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", show=True),
         Binding("c", "cancel", "Cancel run"),

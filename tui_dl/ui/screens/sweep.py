@@ -11,27 +11,26 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
+from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import ENDED, LIVE, Status
 from tui_dl.engine.experiments import EXPERIMENTS, Param, get_experiment
 from tui_dl.engine.sweeps.grid import MAX_CELLS, parse_values, sweepable
 from tui_dl.engine.sweeps.lessons import LESSONS
 from tui_dl.engine.sweeps.state import SweepState
 from tui_dl.text import percent
+from tui_dl.ui.follow import SweepFollower
+from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.run.run_form import CPU_CHOICE
 from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour, cell_label
 
-POLL_S = 0.25
 DEFAULT_RATES = "0.1, 0.01, 0.001"
 DEFAULT_BATCHES = "32, 256"
-STATUS = {
+STATUS: dict[str, tuple[str, str]] = {
     Status.PENDING: ("·", "dim"),
     Status.SKIPPED: ("–", "dim"),
     Status.STARTING: ("…", "yellow"),
@@ -62,7 +61,7 @@ def length_param(experiment: str) -> Param | None:
     return next((names[n] for n in LENGTH_PARAMS if n in names), None)
 
 
-class SweepScreen(Screen):
+class SweepScreen(FollowingScreen):
     BINDINGS = [
         Binding("ctrl+r", "start", "Start sweep", priority=True),
         Binding("c", "cancel", "Cancel sweep"),
@@ -75,13 +74,8 @@ class SweepScreen(Screen):
         super().__init__()
         self.sweep_id = sweep_id
         self.state: SweepState | None = None
-        self._tracker: Any = None
-        self._timer: Timer | None = None
         self._epochs_seen = -1
-
-    @property
-    def source(self) -> Any:
-        return self.app.source
+        self.follower = SweepFollower(self, self.show_state)
 
     def compose(self) -> ComposeResult:
         names = sweep_experiments()
@@ -158,12 +152,9 @@ class SweepScreen(Screen):
             "large batches can settle in a worse minimum."
         )
 
-    @work(thread=True, exclusive=True, group="gpus")
-    def load_gpus(self) -> None:
-        gpus = self.source.gpus()
-        if gpus:
-            options = [CPU_CHOICE] + [(g.label, f"gpu:{g.index}") for g in gpus]
-            self.app.call_from_thread(self.query_one("#sweep-device", Select).set_options, options)
+    def offer_gpus(self, gpus: list[Gpu]) -> None:
+        options = [CPU_CHOICE] + [(g.label, f"gpu:{g.index}") for g in gpus]
+        self.query_one("#sweep-device", Select).set_options(options)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "sweep-experiment" and self.state is None:
@@ -240,21 +231,12 @@ class SweepScreen(Screen):
     def action_cancel(self) -> None:
         if self.running and self.sweep_id:
             self.query_one("#sweep-status", Static).update("Cancelling the sweep…")
-            self.cancel_sweep(self.sweep_id)
-
-    @work(thread=True, exclusive=True, group="cancel")
-    def cancel_sweep(self, sweep_id: str) -> None:
-        try:
-            self.source.cancel_sweep(sweep_id)
-        except OSError as exc:
-            self.app.call_from_thread(
-                self.notify, str(exc), title="Cancel failed", severity="error"
-            )
+            self.cancel_in_background(self.source.cancel_sweep, self.sweep_id)
 
     def action_new_sweep(self) -> None:
         """Back to the form, keeping the last sweep's lists for a tweak-and-rerun."""
-        self._stop_polling()
-        self.sweep_id, self.state, self._tracker = None, None, None
+        self.follower.stop()
+        self.sweep_id, self.state = None, None
         self._set_editable(True)
         self.query_one(DataTable).clear()
         self.query_one(SweepPlot).show([], None)
@@ -267,37 +249,21 @@ class SweepScreen(Screen):
     def action_toggle_plot(self) -> None:
         self.query_one(SweepPlot).toggle()
 
-    def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.switch_to_home()
-
     # ----- following a sweep ---------------------------------------------------------------
     def attach(self, sweep_id: str) -> None:
-        self._stop_polling()
+        self.follower.stop()
         try:
             tracker = self.source.sweep_tracker(sweep_id)
         except (KeyError, OSError, ValueError) as exc:
             self.notify(str(exc), title="Cannot open that sweep", severity="error")
             return
-        self.sweep_id, self._tracker, self.state = sweep_id, tracker, tracker.state
+        self.sweep_id, self.state = sweep_id, tracker.state
         self._epochs_seen = -1
         self.sub_title = f"sweep {sweep_id}"
         self._fill_form(tracker.state.spec)
         self._set_editable(False)
-        tracker.update()
-        self.show_state()
-        if not tracker.state.done:
-            self._timer = self.set_interval(POLL_S, self.poll)
+        self.follower.follow(tracker)
         self.refresh_bindings()
-
-    def poll(self) -> None:
-        if self._tracker is not None and self._tracker.update():
-            self.show_state()
-        if self.state is not None and self.state.done:
-            self._stop_polling()
-            self.refresh_bindings()
 
     def _fill_form(self, spec: dict[str, Any]) -> None:
         experiment = self.query_one("#sweep-experiment", Select)
@@ -317,10 +283,10 @@ class SweepScreen(Screen):
             widget.disabled = not editable
         self.query_one("#sweep-start", Button).disabled = not editable
 
-    def show_state(self) -> None:
-        state = self.state
-        if state is None:
-            return
+    def show_state(self, state: SweepState) -> None:
+        self.state = state
+        if state.done:
+            self.refresh_bindings()
         self._fill_table(state)
         self.query_one("#sweep-status", Static).update(status_line(state))
         self.query_one("#sweep-summary", Static).update(summary_text(state))
@@ -356,11 +322,6 @@ class SweepScreen(Screen):
                     table.update_cell(key, column, value)
             else:
                 table.add_row(*row, key=key)
-
-    def _stop_polling(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
 
 
 def _metric_text(metric: str, value: float | None) -> str:

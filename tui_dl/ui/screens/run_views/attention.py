@@ -67,7 +67,7 @@ class AttentionScreen(RunViewScreen):
 
     def load_maps(self) -> bool:
         """Every map this run already has (the first job's and any asked for since)."""
-        found = load_attention(self.run_dir, self.found)
+        found = load_attention(self.folder, self.found)
         self.method, self.conv_layer = found.method, found.layer
         return bool(self.maps)
 
@@ -84,7 +84,7 @@ class AttentionScreen(RunViewScreen):
         self.display_image()
 
     def display_image(self) -> None:
-        p = self.predictions
+        p = self.shown
         index = self.order[self.pos]
         cls = int(p.y_pred[index]) if self.cls is None else self.cls
         names = p.class_names
@@ -123,13 +123,13 @@ class AttentionScreen(RunViewScreen):
             self.display_image()
 
     def action_show_class(self, cls: int) -> None:
-        if self._ready() and cls < self.predictions.n_classes:
+        if self._ready() and cls < self.shown.n_classes:
             self.cls = cls
             self.display_image()
 
     def action_true_class(self) -> None:
         if self._ready():
-            self.cls = int(self.predictions.y_true[self.order[self.pos]])
+            self.cls = int(self.shown.y_true[self.order[self.pos]])
             self.display_image()
 
     def action_predicted_class(self) -> None:

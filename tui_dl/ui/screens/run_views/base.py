@@ -9,7 +9,6 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tui_dl.analysis.predictions import NoPredictions, Predictions, load_predictions
@@ -17,9 +16,10 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
 from tui_dl.text import sentence
 from tui_dl.ui import registry
+from tui_dl.ui.screens.app_screen import AppScreen
 
 
-class RunViewScreen(Screen):
+class RunViewScreen(AppScreen):
     """Subclasses compose their body in `compose_body` and fill it in `show`."""
 
     BINDINGS = [
@@ -66,6 +66,20 @@ class RunViewScreen(Screen):
 
     def show(self, predictions: Predictions, finished: dict) -> None:
         raise NotImplementedError
+
+    @property
+    def shown(self) -> Predictions:
+        """The predictions on screen; a view's own code runs only once they are here."""
+        if self.predictions is None:
+            raise LookupError(f"run {self.run_id}: its predictions are not loaded")
+        return self.predictions
+
+    @property
+    def folder(self) -> Path:
+        """The run's folder, once the run was found."""
+        if self.run_dir is None:
+            raise LookupError(f"run {self.run_id}: not found")
+        return self.run_dir
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Until the predictions are here (or when there are none to show), a view's own keys

@@ -40,7 +40,7 @@ class ConfusionScreen(RunViewScreen):
         true, pred = event.true, event.pred
         count = int(self.report.matrix[true, pred])
         share = self.report.rates[true, pred]
-        names = self.predictions.class_names
+        names = self.shown.class_names
         if true == pred:
             text = (
                 f"{count} of the {names[true]}s were read correctly "

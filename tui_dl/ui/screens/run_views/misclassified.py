@@ -47,7 +47,7 @@ class MisclassifiedScreen(RunViewScreen):
         return max(1, width // CARD_WIDTH) * max(1, (height - 4) // CARD_HEIGHT)
 
     def layout_page(self) -> None:
-        p = self.predictions
+        p = self.shown
         gallery = self.query_one("#gallery", Grid)
         gallery.styles.grid_size_columns = max(1, self.size.width // CARD_WIDTH)
         gallery.remove_children()
@@ -56,7 +56,7 @@ class MisclassifiedScreen(RunViewScreen):
         self.query_one("#gallery-title", Static).update(self._title(len(shown)))
 
     def _title(self, shown: int) -> str:
-        names = self.predictions.class_names
+        names = self.shown.class_names
         what = "mistakes"
         if self.true is not None and self.true == self.pred:
             what = f"{names[self.true]}s read correctly, least sure first"
@@ -87,4 +87,4 @@ class MisclassifiedScreen(RunViewScreen):
 
     def action_clear_filter(self) -> None:
         self.true = self.pred = None
-        self.show(self.predictions, {})
+        self.show(self.shown, {})

@@ -56,7 +56,7 @@ class ProbeScreen(RunViewScreen):
                 yield Static("", id="probe-example-text")
 
     def show(self, predictions: Predictions, finished: dict) -> None:
-        if has_probe(self.run_dir):
+        if has_probe(self.folder):
             self.load_probe()
         else:
             self.run_job("probe", {}, self.job_done)
@@ -68,7 +68,7 @@ class ProbeScreen(RunViewScreen):
             self.load_probe()
 
     def load_probe(self) -> None:
-        probe = load_probe(self.run_dir)
+        probe = load_probe(self.folder)
         self.summary = probe.summary
         self.examples = {"images": probe.images, "pred": probe.pred, "conf": probe.conf}
         self.refresh_view()

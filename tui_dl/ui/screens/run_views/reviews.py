@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from tui_dl.analysis.sentiment import (
@@ -29,6 +28,7 @@ from tui_dl.analysis.sentiment import (
 )
 from tui_dl.data.reviews import Vocabulary, window
 from tui_dl.text import percent
+from tui_dl.ui.screens.app_screen import AppScreen
 
 EXPERIMENT = "imdb-lstm"
 SHOWN_INDICES = 24
@@ -86,7 +86,7 @@ def reading_text(reading: Reading) -> Text:
     return text
 
 
-class ReviewsScreen(Screen):
+class ReviewsScreen(AppScreen):
     BINDINGS = [
         Binding("right,n", "step(1)", "Next review"),
         Binding("left,b", "step(-1)", "Previous", show=False),

@@ -91,7 +91,7 @@ class DescentBowl(DescentControls):
     """The same keys as the curve; the bowl's stability bound is 2 / 8 = 0.25."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(Descent(bowl_loss, bowl_gradient, START, rate=0.1), id=id)
+        super().__init__(Descent(bowl_loss, bowl_gradient, np.array(START), rate=0.1), id=id)
 
     def make_view(self) -> Widget:
         return BowlView(self.run, id="bowl-view")

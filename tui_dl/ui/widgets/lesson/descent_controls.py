@@ -116,6 +116,10 @@ class DescentControls(Widget, can_focus=True):
     def random_start(self, rng: np.random.Generator) -> np.ndarray:
         raise NotImplementedError
 
+    def describe_position(self) -> str:
+        """Where the ball is, in the surface's own words ("x = 1.20")."""
+        raise NotImplementedError
+
     def readout(self) -> Text:
         run = self.run
         text = Text()

@@ -21,7 +21,7 @@ class DescentCurve(DescentControls):
     """A ball on a loss curve: the learner steps it, plays it, changes its learning rate."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(Descent(curve_loss, curve_gradient, [START], rate=0.1), id=id)
+        super().__init__(Descent(curve_loss, curve_gradient, np.array([START]), rate=0.1), id=id)
 
     def make_view(self) -> Widget:
         return PlotextPlot(id="descent-plot")

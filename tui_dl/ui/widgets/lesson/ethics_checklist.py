@@ -31,7 +31,7 @@ KEYS = "space tick · enter note · o project · e export"
 
 class EthicsChecklist(Vertical):
     BINDINGS = [
-        Binding("space", "toggle", "Tick"),
+        Binding("space", "tick", "Tick"),
         Binding("o", "other_project", "Project"),
         Binding("e", "export", "Export"),
         Binding("escape", "leave_note", "Back to list", show=False),
@@ -115,11 +115,11 @@ class EthicsChecklist(Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_note":
             return self.note.has_focus
-        if action == "toggle":
+        if action == "tick":
             return not self.note.has_focus
         return True
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         if self.error:
             self.notify(self.error, severity="error")
             return

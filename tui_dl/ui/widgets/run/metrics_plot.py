@@ -83,21 +83,13 @@ class MetricsPlot(PlotextPlot):
             points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
             plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
         for key, marker in ((self.metric, "•"), (f"val_{self.metric}", "○")):
-            points = [
-                (i, h.get(key))
-                for i, h in enumerate(self.companion, start=1)
-                if h.get(key) is not None
-            ]
+            points = _points(self.companion, key)
             if points:
                 plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
         for key, marker in (
             ((self.metric, "×"), (f"val_{self.metric}", "○")) if self.overlay else ()
         ):
-            points = [
-                (i, h.get(key))
-                for i, h in enumerate(self.overlay, start=1)
-                if h.get(key) is not None
-            ]
+            points = _points(self.overlay or [], key)
             if points:  # one mark per epoch, no line: the other run stays in the background
                 plt.scatter([p[0] for p in points], [p[1] for p in points], marker=marker)
         if self.mark is not None:
@@ -107,7 +99,12 @@ class MetricsPlot(PlotextPlot):
         self.refresh()
 
 
-def _ticks(epochs: int) -> list[int]:
+def _points(history: list[dict[str, Any]], key: str) -> list[tuple[int, float]]:
+    """(epoch, value) where the epoch has a value for `key`."""
+    return [(i, h[key]) for i, h in enumerate(history, start=1) if h.get(key) is not None]
+
+
+def _ticks(epochs: int) -> list[float]:
     if epochs <= 10:
         return list(range(1, epochs + 1))
     step = max(1, epochs // 8)

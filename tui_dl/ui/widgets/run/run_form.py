@@ -60,10 +60,17 @@ class RunForm(Vertical):
         select.set_options([CPU_CHOICE] + [(g.label, f"gpu:{g.index}") for g in gpus])
         select.value = f"gpu:{gpus[0].index}" if gpus else "cpu"
 
+    def field(self, name: str) -> Input | Select[Any]:
+        """The input of one setting: a text box, or a list for a setting with choices."""
+        widget = self.query_one(f"#field-{name}")
+        if not isinstance(widget, (Input, Select)):
+            raise TypeError(f"#field-{name} is a {type(widget).__name__}")
+        return widget
+
     def raw_values(self) -> dict[str, str]:
         values = {}
         for param in self.experiment.params:
-            widget = self.query_one(f"#field-{param.name}")
+            widget = self.field(param.name)
             values[param.name] = str(widget.value)
         return values
 
@@ -71,7 +78,7 @@ class RunForm(Vertical):
         """(validated settings, device); raises ValueError naming the first bad field."""
         errors = []
         for param in self.experiment.params:
-            widget = self.query_one(f"#field-{param.name}")
+            widget = self.field(param.name)
             try:
                 param.parse(str(widget.value))
                 widget.remove_class("-invalid")
@@ -88,7 +95,7 @@ class RunForm(Vertical):
         """Show a past run's settings (for a re-run with the same values)."""
         for param in self.experiment.params:
             if param.name in params:
-                widget = self.query_one(f"#field-{param.name}")
+                widget = self.field(param.name)
                 widget.value = (
                     params[param.name]
                     if isinstance(param, ChoiceParam)
