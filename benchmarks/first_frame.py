@@ -11,23 +11,19 @@ temporary folder), reads what it paints, and stops the clock when the home scree
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
-import re
 import select
 import signal
 import statistics
-import struct
 import subprocess
-import sys
 import tempfile
-import termios
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-TARGET_S = 0.5
-ANSI = re.compile(rb"\x1b(\[[0-9;?<>=!]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|.)")
+from terminal import ANSI, open_pty, spawn, terminal_env
+
+TARGET_S = 0.4
 
 
 @dataclass
@@ -38,12 +34,6 @@ class Launch:
     """Whether any TensorFlow shared library was in the app's memory map (it must not be)."""
     exit_code: int | None
     quit_s: float
-
-
-def open_pty(columns: int, lines: int) -> tuple[int, int]:
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-    return master, slave
 
 
 def read_until(master: int, needle: bytes, timeout: float) -> tuple[bool, bytes]:
@@ -88,18 +78,8 @@ def tensorflow_mapped(pid: int) -> bool:
 
 def launch_once(home: str, needle: str, timeout: float) -> Launch:
     master, slave = open_pty(80, 24)
-    env = {**os.environ, "TUI_DL_HOME": home, "TERM": "xterm-256color", "COLUMNS": "80"}
-    env["LINES"] = "24"
     start = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui_dl"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-        close_fds=True,
-    )
+    process = spawn([], terminal_env(home, 80, 24), stdin=slave, stdout=slave, stderr=slave)
     os.close(slave)
     try:
         found, _ = read_until(master, needle.encode(), timeout)

@@ -101,6 +101,25 @@ def write_kfold(run_dir: Path, uci: Path, k: int = 10) -> None:
     )
 
 
+def fold_progress(fold: int, k: int, epoch: int, eta_s: float, t: float, loss: float) -> dict:
+    """A mammogram fold's progress event, at the end of `epoch` of 100."""
+    return make_event(
+        Event.PROGRESS,
+        fold=fold,
+        folds=k,
+        epoch=epoch,
+        epochs=100,
+        batch=24,
+        steps=24,
+        samples=747,
+        eta_s=eta_s,
+        t=t,
+        samples_per_s=9000.0,
+        elapsed_s=3.0 if epoch == 100 else 1.0,
+        loss=loss,
+    )
+
+
 def kfold_events(k: int = 10, done: int = 10, end: str | None = "finished") -> list[dict]:
     """What a mammogram run writes: started, per-fold progress and fold_end, finished."""
     events = [
@@ -118,23 +137,7 @@ def kfold_events(k: int = 10, done: int = 10, end: str | None = "finished") -> l
         ),
     ]
     for fold in range(1, done + 1):
-        events.append(
-            make_event(
-                Event.PROGRESS,
-                fold=fold,
-                folds=k,
-                epoch=100,
-                epochs=100,
-                batch=24,
-                steps=24,
-                samples=747,
-                eta_s=0.0,
-                t=2.0 + fold,
-                samples_per_s=9000.0,
-                elapsed_s=3.0,
-                loss=0.45,
-            )
-        )
+        events.append(fold_progress(fold, k, epoch=100, eta_s=0.0, t=2.0 + fold, loss=0.45))
         events.append(
             make_event(
                 Event.FOLD_END,
@@ -149,23 +152,7 @@ def kfold_events(k: int = 10, done: int = 10, end: str | None = "finished") -> l
             )
         )
     if done < k and end is None:
-        events.append(
-            make_event(
-                Event.PROGRESS,
-                fold=done + 1,
-                folds=k,
-                epoch=37,
-                epochs=100,
-                batch=24,
-                steps=24,
-                samples=747,
-                eta_s=2.0,
-                t=20.0,
-                samples_per_s=9000.0,
-                elapsed_s=1.0,
-                loss=0.5,
-            )
-        )
+        events.append(fold_progress(done + 1, k, epoch=37, eta_s=2.0, t=20.0, loss=0.5))
     if end == "finished":
         events.append(
             make_event(

@@ -5,8 +5,7 @@ LabScreen`)."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from tui_dl.ui.lazy import lazy_names
 
 _HOMES = {
     "DataScreen": "data",
@@ -29,7 +28,4 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+__getattr__ = lazy_names(__name__, _HOMES)

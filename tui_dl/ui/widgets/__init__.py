@@ -4,8 +4,7 @@ a screen loads only the widgets it uses."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from tui_dl.ui.lazy import lazy_names
 
 _HOMES = {
     "ActivationPlot": "lesson.activation_plot",
@@ -27,7 +26,4 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+__getattr__ = lazy_names(__name__, _HOMES)
