@@ -62,6 +62,25 @@ async def test_enter_on_experiment_opens_lab():
         assert app.screen.run_id is None
 
 
+async def test_the_lab_is_as_the_learner_left_it():
+    app = app_with()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l")
+        await settle(pilot)
+        lab = app.screen
+        epochs = lab.query_one("#field-epochs", Input)
+        epochs.value = "7"
+        lab.set_focus(None)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.open_screen("lab")  # the palette's way in
+        await settle(pilot)
+        assert app.screen is lab and lab.query_one("#field-epochs", Input).value == "7"
+        app.open_lab("mnist-cnn")  # another experiment: a lab of its own
+        await settle(pilot)
+        assert app.screen is not lab and app.screen.experiment.name == "mnist-cnn"
+
+
 async def test_bad_setting_is_named_and_nothing_launches():
     source = FakeRunSource()
     app = app_with(source, screen="lab")
@@ -188,3 +207,50 @@ async def test_a_data_folder_that_is_not_there_is_said_at_once(tmp_path):
         await settle(pilot)
         said = [n.message for n in app._notifications]
         assert any(str(missing) in m and "does not exist" in m for m in said), said
+
+
+async def test_a_thread_that_finishes_after_its_screen_closed_changes_nothing():
+    # Found by the random keys: the data screen's table filled after escape had closed it.
+    import asyncio
+
+    app = app_with()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        await settle(pilot)
+        data, calls = app.screen, []
+        await pilot.press("escape")
+        await settle(pilot)
+        await asyncio.to_thread(data.from_thread, calls.append, "left")
+        await asyncio.to_thread(app.screen.from_thread, calls.append, "shown")
+        await settle(pilot)
+        assert calls == ["shown"] and app.is_running
+
+
+def test_full_collections_wait_for_a_pause_in_the_keys():
+    import gc
+
+    from tui_dl.ui import idle_gc
+
+    class Clock:
+        def set_interval(self, seconds, callback):
+            self.every, self.callback = seconds, callback
+
+    app = Clock()
+    collector = idle_gc.IdleCollector(app)  # type: ignore[arg-type]
+    before = gc.get_threshold()
+    try:
+        collector.start()
+        assert gc.get_threshold()[2] == idle_gc.NO_AUTOMATIC_FULL and gc.get_freeze_count() > 0
+        collector.pressed()
+        app.callback()  # a key just now: not the moment
+        assert collector.collections == 0
+        collector.last_key -= idle_gc.QUIET_S
+        app.callback()  # the learner is reading
+        assert collector.collections == 1
+        collector.pressed()
+        collector.last_collection -= idle_gc.AT_LEAST_S
+        app.callback()  # no pause for a minute: collected anyway
+        assert collector.collections == 2
+    finally:
+        collector.stop()
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,6 +14,7 @@ from tui_dl.lessons import LessonError, find_lesson, load_lessons
 from tui_dl.lessons.ethics import OFFERED_PROJECTS, EthicsError, validate_project
 from tui_dl.text import sentence
 from tui_dl.ui import registry
+from tui_dl.ui.idle_gc import IdleCollector
 from tui_dl.ui.screens.home import HomeScreen
 from tui_dl.ui.sources import LocalRunSource, RunSource
 
@@ -65,6 +66,7 @@ class TuiDlApp(App[int]):
         self.source = source
         self.data_dir = data_dir
         self._start = (screen, run, filters or {})
+        self.collector = IdleCollector(self)
 
     def get_default_screen(self) -> Screen:
         return HomeScreen()
@@ -93,7 +95,19 @@ class TuiDlApp(App[int]):
             )
 
     def preload_screens(self) -> None:
-        self.run_worker(registry.preload, thread=True, group="preload", exit_on_error=False)
+        self.run_worker(self._preload, thread=True, group="preload", exit_on_error=False)
+
+    def _preload(self) -> None:
+        registry.preload()
+        self.call_from_thread(self.collector.start)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.collector.pressed()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
 
     # ----- navigation (also the command palette's entries) ----------------------------------
     def open_screen(self, name: str, run: str | None = None, **filters: int) -> None:
@@ -110,6 +124,8 @@ class TuiDlApp(App[int]):
             self.open_project(entry.experiment, run)
         elif entry.name == "lab" and run:
             self.open_run(run)
+        elif entry.name == "lab":
+            self.open_lab()
         elif entry.name == "help":
             self.action_help()
         elif entry.name != "home":
@@ -120,10 +136,18 @@ class TuiDlApp(App[int]):
             self.pop_screen()
 
     def open_lab(self, experiment: str = "mnist-mlp") -> None:
+        """The experiment's lab as the learner left it: one lab per experiment is kept once
+        opened (its settings, its run), so coming back costs no rebuild of its form."""
         if registry.for_experiment(experiment) is not None:
             self.open_project(experiment)
-        else:
+            return
+        name = f"lab:{experiment}"
+        if not self.is_screen_installed(name):
+            self.install_screen(registry.entry("lab").load()(experiment), name)
+        if self.get_screen(name) in self.screen_stack:  # already open further down
             self.push_screen(registry.entry("lab").load()(experiment))
+        else:
+            self.push_screen(name)
 
     def open_project(self, experiment: str, run_id: str | None = None) -> None:
         """An experiment with a screen of its own: the mammogram project, the model zoo."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event, append_event
 from tui_dl.engine.failures import report_failure
-from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, EXIT_CANCELLED
+from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, EXIT_CANCELLED, lower_priority
 from tui_dl.engine.store import read_spec
 
 
@@ -54,6 +54,7 @@ class CancelFlag:
 
 def main(argv: list[str]) -> int:
     run_dir = Path(argv[0]).resolve()
+    lower_priority()
     cancel = CancelFlag(run_dir)
     signal.signal(CANCEL_SIGNAL, cancel.handle)
     started = time.monotonic()

@@ -13,11 +13,13 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event, append_event
 from tui_dl.engine.failures import report_failure
 from tui_dl.engine.jobs.insights import JOBS
+from tui_dl.engine.jobs.launch import lower_priority
 from tui_dl.engine.store import read_spec
 
 
 def main(argv: list[str]) -> int:
     run_dir, job_dir = Path(argv[0]).resolve(), Path(argv[1]).resolve()
+    lower_priority()
     started = time.monotonic()
     spec: dict = {}
 

@@ -7,6 +7,7 @@ app quitting or the SSH link dropping), with stdout/stderr going to the run's `l
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -24,6 +25,10 @@ from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.store import RunStore, pid_alive, read_pid
 
 CANCEL_SIGNAL = signal.SIGUSR1
+NICENESS = 10
+"""How far below the app a run's or a job's CPU priority is (`TUI_DL_NICE`; 0 = the same).
+Training takes every core it is given; niced, it takes what the screens leave, and a key
+pressed while a CNN trains is answered at once. Alone on the machine it trains as fast."""
 EXIT_CANCELLED = 3
 
 
@@ -63,6 +68,25 @@ def launch_run(
     if data_dir:
         env["TUI_DL_DATA"] = data_dir
     return spawn_child("tui_dl.engine.jobs.child", [str(run_dir)], run_dir, env)
+
+
+def lower_priority() -> None:
+    """The first thing a run's or a job's child does: step back behind the app (see NICENESS).
+
+    Linux shares the CPU between sessions first when autogroup scheduling is on (the default
+    on most distributions), and a child is a session of its own: so its session's niceness is
+    lowered too, or its own would count only against itself.
+    """
+    try:
+        niceness = max(0, min(19, int(os.environ.get("TUI_DL_NICE", NICENESS))))
+    except ValueError:
+        niceness = NICENESS
+    if not niceness:
+        return
+    with contextlib.suppress(OSError, AttributeError):  # no nice here: the same priority
+        os.nice(niceness)
+    with contextlib.suppress(OSError):  # not Linux, or no autogroups: the niceness above
+        Path("/proc/self/autogroup").write_text(f"{niceness}\n")
 
 
 def spawn_child(module: str, args: list[str], folder: Path, env: dict[str, str]) -> RunHandle:

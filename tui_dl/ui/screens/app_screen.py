@@ -3,7 +3,8 @@ data folder and its ways of opening screens (Textual types it as any App)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
@@ -16,3 +17,14 @@ if TYPE_CHECKING:
 class AppScreen(Screen[None]):
     if TYPE_CHECKING:  # Textual's own typed getter; at run time the app is the same object
         app = getters.app(TuiDlApp)
+
+    def from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """From a thread worker: `callback(*args)` on the app's thread, if this screen is still
+        shown or kept. A thread cannot be stopped, so one started here may finish after the
+        learner has left; what it found then has nowhere to go and is dropped."""
+
+        def guarded() -> None:
+            if self.is_attached:
+                callback(*args, **kwargs)
+
+        self.app.call_from_thread(guarded)

@@ -42,7 +42,7 @@ class DataScreen(AppScreen):
     @work(thread=True, exclusive=True)
     def action_refresh(self) -> None:
         rows = status_rows(self.app.data_dir)
-        self.app.call_from_thread(self._fill, rows)
+        self.from_thread(self._fill, rows)
 
     def _fill(self, rows: list) -> None:
         table = self.query_one(DataTable)

@@ -42,7 +42,7 @@ class FollowingScreen(AppScreen):
     def load_gpus(self) -> None:
         gpus = self.source.gpus()
         if gpus:
-            self.app.call_from_thread(self.offer_gpus, gpus)
+            self.from_thread(self.offer_gpus, gpus)
 
     def offer_gpus(self, gpus: list[Gpu]) -> None:
         """Put the GPUs nvidia-smi reported in the device choice (each screen its own)."""
@@ -54,5 +54,5 @@ class FollowingScreen(AppScreen):
             cancel(what)
         except OSError as exc:
             self.app.call_from_thread(
-                self.notify, str(exc), title="Cancel failed", severity="error"
+                self.app.notify, str(exc), title="Cancel failed", severity="error"
             )

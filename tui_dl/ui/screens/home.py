@@ -12,7 +12,7 @@ from textual.containers import Grid
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_dl.data.status import status_rows
+from tui_dl.data.status import StatusRow, status_rows
 from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS, metric
 from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
@@ -64,6 +64,9 @@ class HomeScreen(AppScreen):
         runs = self.query_one("#recent-runs", DataTable)
         runs.add_columns("run", "", "test acc")
         self._wide: bool | None = None
+        self._shown: dict[str, object] = {}
+        """What each panel shows now: coming back to the home screen rebuilds only a panel
+        whose content changed (a rebuild restyles it, and returning must stay quick)."""
         self.fill_lists()
         self.query_one("#experiments", OptionList).focus()
         # The runs and the data are read in threads: started once the first frame is out,
@@ -102,6 +105,25 @@ class HomeScreen(AppScreen):
         wide = bool(self._wide)
         lessons, problems = load_lessons()
         progress, trouble = load_progress()
+        seen = (wide, [(item, progress.get(item.id)) for item in lessons], problems)
+        if self._changed("lessons", seen):
+            self._show_lessons(lessons, problems, progress, wide)
+        if trouble:
+            self.notify(trouble, title="Lesson progress", severity="warning", timeout=10)
+
+    def _changed(self, panel: str, content: object) -> bool:
+        if self._shown.get(panel) == content:
+            return False
+        self._shown[panel] = content
+        return True
+
+    def _show_lessons(
+        self,
+        lessons: list[Lesson],
+        problems: list[str],
+        progress: dict[str, LessonProgress],
+        wide: bool,
+    ) -> None:
         lesson_list = self.query_one("#lessons", OptionList)
         highlighted = lesson_list.highlighted
         lesson_list.clear_options()
@@ -117,8 +139,6 @@ class HomeScreen(AppScreen):
         )
         if lessons:
             lesson_list.highlighted = min(highlighted or 0, len(lessons) - 1)
-        if trouble:
-            self.notify(trouble, title="Lesson progress", severity="warning", timeout=10)
 
     def on_screen_resume(self) -> None:
         if self._wide is not None:
@@ -133,9 +153,11 @@ class HomeScreen(AppScreen):
     def load_runs(self) -> None:
         infos = self.app.source.list_runs(RECENT_RUNS)
         rows = [(i.run_id, i.status, percent(i.test_accuracy)) for i in infos]
-        self.app.call_from_thread(self._fill_runs, rows)
+        self.from_thread(self._fill_runs, rows)
 
     def _fill_runs(self, rows: list[tuple[str, str, str]]) -> None:
+        if not self._changed("runs", rows):
+            return
         table = self.query_one("#recent-runs", DataTable)
         table.clear()
         for run_id, status, accuracy in rows:
@@ -146,11 +168,13 @@ class HomeScreen(AppScreen):
     @work(thread=True, exclusive=True, group="home-data")
     def load_data_status(self) -> None:
         rows = status_rows(self.app.data_dir)
-        self.app.call_from_thread(self._fill_data, rows)
+        self.from_thread(self._fill_data, rows)
 
-    def _fill_data(self, rows: list) -> None:
-        table = self.query_one("#data-status", DataTable)
+    def _fill_data(self, rows: list[StatusRow]) -> None:
         wide = self.app.size.width >= WIDE
+        if not self._changed("data", (wide, rows)):
+            return
+        table = self.query_one("#data-status", DataTable)
         table.clear(columns=True)
         table.add_columns("dataset", "source", *(("size",) if wide else ()))
         for row in rows:

@@ -201,9 +201,9 @@ class ImageNetScreen(FollowingScreen):
                     ImageOps.exif_transpose(image).convert("RGB").resize((224, 224)), np.uint8
                 )
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
-            self.app.call_from_thread(self.say_error, f"{path.name}: not a picture ({exc})")
+            self.from_thread(self.say_error, f"{path.name}: not a picture ({exc})")
             return
-        self.app.call_from_thread(self._show_preview, pixels, f"{path.name} ({size[0]}×{size[1]})")
+        self.from_thread(self._show_preview, pixels, f"{path.name} ({size[0]}×{size[1]})")
 
     def _show_preview(self, pixels: np.ndarray, name: str) -> None:
         if self.running:

@@ -90,7 +90,8 @@ class LabScreen(FollowingScreen):
             self.query_one(RunForm).focus_first()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < WIDE, "-narrow")
+        # On the plots, not the screen: a class on the screen restyles every widget in it.
+        self.query_one("#plots").set_class(self.size.width < WIDE, "-narrow")
 
     @work(thread=True, exclusive=True, group="data")
     def check_data(self) -> None:
@@ -101,7 +102,7 @@ class LabScreen(FollowingScreen):
         if absent:
             names = " and ".join(d.title for d in absent)
             fetch = absent[0].name
-            self.app.call_from_thread(
+            self.from_thread(
                 self._warn_data,
                 f"{names}: not on this machine. A run downloads them first, which needs the "
                 f"internet; without it, run `tui-dl data fetch {fetch}` on a machine that has "

@@ -109,9 +109,9 @@ class ProjectScreen(FollowingScreen):
                 where = locate("mammographic-masses", self.app.data_dir, allow_download=False)
                 data = prepare(where.path, where.label)
         except (ProjectDataError, DatasetUnavailable) as exc:
-            self.app.call_from_thread(self._data_failed, str(exc))
+            self.from_thread(self._data_failed, str(exc))
             return
-        self.app.call_from_thread(self._show_data, data_steps(data))
+        self.from_thread(self._show_data, data_steps(data))
 
     def _show_data(self, steps: dict[str, Any]) -> None:
         for step in ("data", "odd", "features"):
@@ -177,14 +177,14 @@ class ProjectScreen(FollowingScreen):
             try:
                 prepare(Path(params["csv"]), params["csv"], params["k"])
             except ProjectDataError as exc:
-                self.app.call_from_thread(self._data_failed, str(exc))
+                self.from_thread(self._data_failed, str(exc))
                 return
         try:
             run_id = self.app.source.launch(self.experiment.name, params, device)
         except (OSError, ValueError) as exc:
-            self.app.call_from_thread(self._data_failed, f"Could not start: {exc}")
+            self.from_thread(self._data_failed, f"Could not start: {exc}")
             return
-        self.app.call_from_thread(self.attach, run_id)
+        self.from_thread(self.attach, run_id)
 
     def action_cancel(self) -> None:
         if self.run_id and self.status is None:

@@ -55,7 +55,7 @@ class RunsScreen(AppScreen):
             )
             for i in infos
         ]
-        self.app.call_from_thread(self._fill, rows)
+        self.from_thread(self._fill, rows)
 
     def _fill(self, rows: list[tuple[str, ...]]) -> None:
         table = self.query_one(DataTable)
@@ -104,11 +104,13 @@ class RunsScreen(AppScreen):
     def cancel(self, run_id: str) -> None:
         source = self.app.source
         if not source.is_active(run_id):
-            self.app.call_from_thread(self.notify, "That run is not running.", severity="warning")
+            self.app.call_from_thread(
+                self.app.notify, "That run is not running.", severity="warning"
+            )
             return
         source.cancel(run_id)
-        self.app.call_from_thread(self.notify, f"Cancelled {run_id}.")
-        self.app.call_from_thread(self.action_refresh)
+        self.app.call_from_thread(self.app.notify, f"Cancelled {run_id}.")
+        self.from_thread(self.action_refresh)
 
     def action_back(self) -> None:
         self.app.switch_to_home()

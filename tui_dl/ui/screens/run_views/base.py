@@ -54,10 +54,10 @@ class RunViewScreen(AppScreen):
             info = self.app.source.info(self.run_id)
             predictions = load_predictions(info.run_dir)
         except (NoPredictions, LookupError, OSError, ValueError, KeyError) as exc:
-            self.app.call_from_thread(self.say, f"Nothing to show: {exc}", True)
+            self.from_thread(self.say, f"Nothing to show: {exc}", True)
             return
         self.run_dir = info.run_dir
-        self.app.call_from_thread(self._loaded, predictions, info.final(Event.FINISHED) or {})
+        self.from_thread(self._loaded, predictions, info.final(Event.FINISHED) or {})
 
     def _loaded(self, predictions: Predictions, finished: dict) -> None:
         self.predictions = predictions

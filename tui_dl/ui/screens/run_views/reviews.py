@@ -147,19 +147,19 @@ class ReviewsScreen(AppScreen):
             report = load_reviews(info.run_dir)
             vocabulary = load_vocabulary(info.run_dir)
         except FileNotFoundError:
-            self.app.call_from_thread(
+            self.from_thread(
                 self.say, "No reviews yet: the run writes them once it has loaded the data."
             )
             return
         except (LookupError, OSError, ValueError, KeyError, NoSentimentModel) as exc:
-            self.app.call_from_thread(self.say, f"Nothing to show: {exc}", True)
+            self.from_thread(self.say, f"Nothing to show: {exc}", True)
             return
         try:
             model: SentimentModel | None = SentimentModel.load(info.run_dir)
             problem = ""
         except NoSentimentModel as exc:
             model, problem = None, str(exc)
-        self.app.call_from_thread(self.loaded, report, vocabulary, model, problem)
+        self.from_thread(self.loaded, report, vocabulary, model, problem)
 
     def say(self, text: str, error: bool = False) -> None:
         self.query_one("#reviews-stats", Static).update(Text(text, style="red" if error else ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Grid
 from textual.widgets import Input, Label, Select
 
 from tui_dl.engine.devices import Gpu
@@ -14,12 +14,15 @@ from tui_dl.engine.experiments import ChoiceParam, Experiment
 CPU_CHOICE = ("CPU", "cpu")
 
 
-class RunForm(Vertical):
-    """Reads as a form, validates as the engine does (the same `Param.parse`)."""
+class RunForm(Grid):
+    """Reads as a form, validates as the engine does (the same `Param.parse`).
+
+    A grid of label and field, not a row container per setting: each container is one more
+    widget to style, and a form of a dozen settings opened half as fast with one per row.
+    """
 
     DEFAULT_CSS = """
-    RunForm { height: auto; }
-    RunForm > Horizontal { height: 1; margin: 0 0 0 0; }
+    RunForm { height: auto; grid-size: 2; grid-columns: 15 1fr; grid-rows: 1; }
     RunForm Label { width: 15; color: $text-muted; }
     RunForm Input, RunForm Select { width: 1fr; }
     RunForm Input.-invalid { color: $error; }
@@ -31,28 +34,24 @@ class RunForm(Vertical):
 
     def compose(self) -> ComposeResult:
         for param in self.experiment.params:
-            with Horizontal():
-                yield Label(param.label, classes="field-label")
-                if isinstance(param, ChoiceParam):
-                    yield Select(
-                        [(c, c) for c in param.choices],
-                        value=param.default,
-                        allow_blank=False,
-                        compact=True,
-                        id=f"field-{param.name}",
-                    )
-                else:
-                    yield Input(
-                        str(param.default),
-                        compact=True,
-                        id=f"field-{param.name}",
-                        select_on_focus=False,
-                    )
-        with Horizontal():
-            yield Label("Device", classes="field-label")
-            yield Select(
-                [CPU_CHOICE], value="cpu", allow_blank=False, compact=True, id="field-device"
-            )
+            yield Label(param.label, classes="field-label")
+            if isinstance(param, ChoiceParam):
+                yield Select(
+                    [(c, c) for c in param.choices],
+                    value=param.default,
+                    allow_blank=False,
+                    compact=True,
+                    id=f"field-{param.name}",
+                )
+            else:
+                yield Input(
+                    str(param.default),
+                    compact=True,
+                    id=f"field-{param.name}",
+                    select_on_focus=False,
+                )
+        yield Label("Device", classes="field-label")
+        yield Select([CPU_CHOICE], value="cpu", allow_blank=False, compact=True, id="field-device")
 
     def set_gpus(self, gpus: list[Gpu]) -> None:
         """Offer each GPU nvidia-smi reported; default to the first one when there is one."""

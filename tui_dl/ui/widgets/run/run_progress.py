@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
+from tui_dl.engine.events import Event
 from tui_dl.text import duration, sentence
 
 
@@ -39,11 +40,11 @@ class RunProgress(Vertical):
         kind = event.get("event")
         phase = self.query_one("#phase", Static)
         bar = self.query_one("#bar", ProgressBar)
-        if kind == "phase":
+        if kind == Event.PHASE:
             phase.update(sentence(event["phase"]) + "…")
             if event["phase"] == "training":
                 bar.update(total=event["epochs"] * event["steps"], progress=0)
-        elif kind == "progress":
+        elif kind == Event.PROGRESS:
             done = (event["epoch"] - 1) * event["steps"] + event["batch"]
             if bar.total is None:
                 bar.update(total=event["epochs"] * event["steps"])
@@ -57,11 +58,11 @@ class RunProgress(Vertical):
                 f"ETA {duration(event.get('eta_s'))} · "
                 f"{duration(event.get('elapsed_s'))} so far"
             )
-        elif kind == "finished":
+        elif kind == Event.FINISHED:
             if bar.total is not None:
                 bar.update(progress=bar.total)
             phase.update("Finished.")
-        elif kind == "failed":
+        elif kind == Event.FAILED:
             phase.update("Failed.")
-        elif kind == "cancelled":
+        elif kind == Event.CANCELLED:
             phase.update("Cancelled.")
