@@ -26,8 +26,13 @@ def open_pty(columns: int, lines: int) -> tuple[int, int]:
 
 
 def terminal_env(home: str, columns: int, lines: int) -> dict[str, str]:
-    """The app's environment: its own tui-dl folder, a colour terminal of this size."""
+    """The app's environment: its own tui-dl folder, a colour terminal of this size.
+
+    Python may write its bytecode cache, as it does for a learner: a shell that forbids it
+    (PYTHONDONTWRITEBYTECODE, set on some build machines) would have every launch compile
+    tui-dl's modules from source again, 20–30 ms that no learner's second start pays."""
     env = {**os.environ, "TUI_DL_HOME": home, "TERM": "xterm-256color"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(COLUMNS=str(columns), LINES=str(lines))
     return env
 

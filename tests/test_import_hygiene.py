@@ -61,3 +61,18 @@ def test_no_engine_module_mentions_textual():
     engine_side = ("engine", "data", "analysis")
     for path in [p for folder in engine_side for p in (PACKAGE / folder).rglob("*.py")]:
         assert "textual" not in imports_of(path), path
+
+
+def test_the_first_frame_imports_only_the_home_screen():
+    # What the home screen paints from; the rest is imported after it (registry.preload).
+    loaded = modules_after("import tui_dl.ui.app")
+    ours = {m for m in loaded if m.startswith("tui_dl.")}
+    other_screens = {m for m in ours if m.startswith("tui_dl.ui.screens.")} - {
+        "tui_dl.ui.screens.home",
+        "tui_dl.ui.screens.app_screen",
+    }
+    assert other_screens == set()
+    assert not {m for m in ours if m.startswith(("tui_dl.ui.widgets", "tui_dl.ui.dialogs"))}
+    assert not {m for m in ours if m.startswith(("tui_dl.engine.jobs", "tui_dl.engine.sweeps"))}
+    assert heavy(loaded, ("numpy", "pandas", "sklearn", "plotext", "PIL")) == []
+    assert "tui_dl.data.status" not in ours

@@ -11,9 +11,8 @@ from textual.screen import Screen
 
 from tui_dl.engine.store import RunStore
 from tui_dl.lessons import LessonError, find_lesson, load_lessons
-from tui_dl.lessons.ethics import OFFERED_PROJECTS, EthicsError, validate_project
 from tui_dl.text import sentence
-from tui_dl.ui import registry
+from tui_dl.ui import registry, sources
 from tui_dl.ui.idle_gc import IdleCollector
 from tui_dl.ui.screens.home import HomeScreen
 from tui_dl.ui.sources import LocalRunSource, RunSource
@@ -30,6 +29,8 @@ def screen_problem(name: str) -> str | None:
             return f"unknown project {wanted!r}; the projects: {', '.join(projects)}"
         return f"unknown screen {name!r}; choose from {registry.screen_names()}"
     argument = name.partition(":")[2]
+    from tui_dl.lessons.ethics import EthicsError, validate_project
+
     try:
         if entry.name == "lesson":
             find_lesson(argument)
@@ -99,6 +100,7 @@ class TuiDlApp(App[int]):
 
     def _preload(self) -> None:
         registry.preload()
+        sources.preload()
         self.call_from_thread(self.collector.start)
 
     async def on_event(self, event: events.Event) -> None:
@@ -197,6 +199,8 @@ class TuiDlApp(App[int]):
         self.push_screen(registry.entry("lesson").load()(lesson, page))
 
     def open_ethics(self, project: str = "general") -> None:
+        from tui_dl.lessons.ethics import EthicsError, validate_project
+
         try:
             validate_project(project)
         except EthicsError as exc:
@@ -215,8 +219,13 @@ class TuiDlApp(App[int]):
 
     def action_help(self) -> None:
         help_screen = registry.entry("help")
-        if not help_screen.shows(self.screen):
-            self.push_screen(help_screen.load()())
+        if help_screen.shows(self.screen):
+            return
+        if not self.is_screen_installed("help"):  # built once: its table is the same each time
+            self.install_screen(help_screen.load()(), "help")
+        if self.get_screen("help") in self.screen_stack:  # under another screen already
+            return
+        self.push_screen("help")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -246,6 +255,8 @@ class TuiDlApp(App[int]):
                 lesson.summary or "Open this lesson",
                 lambda lesson_id=lesson.id: self.open_lesson(lesson_id),
             )
+        from tui_dl.lessons.ethics import OFFERED_PROJECTS
+
         for project in OFFERED_PROJECTS:
             yield SystemCommand(
                 f"Ethics checklist: {project}",

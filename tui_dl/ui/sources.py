@@ -6,17 +6,33 @@ STYLE.md asks for. Every method is quick except `cancel` (up to ~1 s: call it in
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tui_dl.engine.devices import Gpu, list_gpus
 from tui_dl.engine.events import LIVE, EventLog
-from tui_dl.engine.jobs.insights import launch_job
-from tui_dl.engine.jobs.launch import RunHandle, cancel_run, launch_run
 from tui_dl.engine.store import RunInfo, RunStore
-from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep, list_sweeps
-from tui_dl.engine.sweeps.state import SweepTracker, track_sweep
 from tui_dl.paths import sweeps_dir
+
+if TYPE_CHECKING:
+    from tui_dl.engine.devices import Gpu
+    from tui_dl.engine.jobs.launch import RunHandle
+    from tui_dl.engine.sweeps.state import SweepTracker
+
+BEHIND_THE_FIRST_FRAME = (
+    "tui_dl.engine.devices",
+    "tui_dl.engine.jobs.insights",
+    "tui_dl.engine.jobs.launch",
+    "tui_dl.engine.sweeps.launch",
+    "tui_dl.engine.sweeps.state",
+)
+"""What launching, following and sweeping need and listing runs does not: imported where
+used (the home screen paints without them) and, after the first frame, by `preload`."""
+
+
+def preload() -> None:
+    for module in BEHIND_THE_FIRST_FRAME:
+        importlib.import_module(module)
 
 
 class EventReader(Protocol):
@@ -65,6 +81,8 @@ class LocalRunSource:
         return self.store.resolve(run_id).name
 
     def launch(self, experiment: str, params: dict[str, Any], device: str) -> str:
+        from tui_dl.engine.jobs.launch import launch_run
+
         handle = launch_run(
             experiment, params, device=device, data_dir=self.data_dir, store=self.store
         )
@@ -83,12 +101,18 @@ class LocalRunSource:
         return self.info(run_id).status in LIVE
 
     def cancel(self, run_id: str) -> None:
+        from tui_dl.engine.jobs.launch import cancel_run
+
         cancel_run(Path(self.store.root / run_id), handle=self._handles.get(run_id))
 
     def gpus(self) -> list[Gpu]:
+        from tui_dl.engine.devices import list_gpus
+
         return list_gpus()
 
     def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path:
+        from tui_dl.engine.jobs.insights import launch_job
+
         handle = launch_job(self.store.root / run_id, kind, args)
         self._handles[f"{run_id}/{handle.run_id}"] = handle
         return handle.run_dir
@@ -98,6 +122,8 @@ class LocalRunSource:
 
     # ----- sweeps: a grid of runs under one driver process ----------------------------------
     def latest_sweep(self) -> str | None:
+        from tui_dl.engine.sweeps.launch import list_sweeps
+
         found = list_sweeps()
         return found[0].name if found else None
 
@@ -109,6 +135,8 @@ class LocalRunSource:
         batch_sizes: list[int],
         device: str,
     ) -> str:
+        from tui_dl.engine.sweeps.launch import launch_sweep
+
         handle = launch_sweep(
             experiment, params, learning_rates, batch_sizes, device, data_dir=self.data_dir
         )
@@ -116,7 +144,11 @@ class LocalRunSource:
         return handle.run_id
 
     def sweep_tracker(self, sweep_id: str) -> SweepTracker:
+        from tui_dl.engine.sweeps.state import track_sweep
+
         return track_sweep(sweeps_dir() / sweep_id, self.store.root)
 
     def cancel_sweep(self, sweep_id: str) -> None:
+        from tui_dl.engine.sweeps.launch import cancel_sweep
+
         cancel_sweep(sweeps_dir() / sweep_id)

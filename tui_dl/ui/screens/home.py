@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -12,12 +12,14 @@ from textual.containers import Grid
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_dl.data.status import StatusRow, status_rows
 from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS, metric
 from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
 from tui_dl.ui.screens.app_screen import AppScreen
+
+if TYPE_CHECKING:
+    from tui_dl.data.status import StatusRow
 
 RECENT_RUNS = 8
 WIDE = 120
@@ -167,6 +169,8 @@ class HomeScreen(AppScreen):
 
     @work(thread=True, exclusive=True, group="home-data")
     def load_data_status(self) -> None:
+        from tui_dl.data.status import status_rows  # behind the first frame, like its rows
+
         rows = status_rows(self.app.data_dir)
         self.from_thread(self._fill_data, rows)
 
