@@ -6,10 +6,10 @@ temporary folder), reads what it paints, and stops the clock when the home scree
 (VmHWM in /proc/PID/status), sends "q", and waits for a clean exit. Median of N runs.
 
 Each run of the app is followed by one of benchmarks/bare_textual.py, the least a Textual app
-paints, in the same terminal (`--no-anchor` leaves it out). One untimed launch comes first,
-so that Python's bytecode cache is written as on any start after a learner's first: the machine's speed changes from
+paints, in the same terminal (`--no-anchor` leaves it out): the machine's speed changes from
 day to day (a bare Textual app took 0.38 s one day on this 2-core machine), and what the app
-adds to Textual's own start-up is the figure its code decides.
+adds to Textual's own start-up is the figure its code decides. One untimed launch comes first,
+so that Python's bytecode cache is written, as on any start after a learner's first.
 
     .venv/bin/python benchmarks/first_frame.py [--runs 5] [--no-anchor]
 """
