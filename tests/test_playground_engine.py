@@ -167,6 +167,23 @@ def test_gradients_match_finite_differences(activation, output):
         assert analytic == pytest.approx(expected, rel=1e-4, abs=1e-7)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_gradients_through_dropout_match_finite_differences_with_the_same_masks(activation):
+    net = Network.build(
+        2, [4, 3], [activation] * 2, 1, "tanh", SeededRandom("d"), dropout=[0.5, 0.3]
+    )
+    data = np.random.default_rng(1)
+    x, t = data.normal(size=(6, 2)), data.uniform(-1, 1, size=(6, 1))
+    net.accumulate(x, t, np.random.default_rng(5))
+    analytic = [g.copy() for pair in zip(net._acc_w, net._acc_b, strict=True) for g in pair]
+
+    def loss():  # the same masks every time: the same seed
+        return float((0.5 * (net.forward(x, np.random.default_rng(5)).output - t) ** 2).sum())
+
+    for got, expected in zip(analytic, numeric_gradients(net, x, t, loss), strict=True):
+        assert got == pytest.approx(expected, rel=1e-4, abs=1e-7)
+
+
 def test_the_update_is_the_web_playgrounds_rule_with_regularisation():
     net = Network.build(2, [3], ["tanh"], 1, "tanh", SeededRandom("u"), regularization="L1")
     x = np.array([[1.0, -2.0], [0.5, 0.5], [-1.0, 3.0]])

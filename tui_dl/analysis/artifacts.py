@@ -150,3 +150,60 @@ def load_imagenet(run_dir: Path) -> ImageNetResult:
     result = load_json(run_dir / runfiles.IMAGENET_RESULT)
     with np.load(run_dir / runfiles.IMAGENET_MAPS) as saved:
         return ImageNetResult(result, saved["image"], saved["maps"])
+
+
+# ----- the Playground's network in Keras ---------------------------------------------------
+@dataclass
+class PlaygroundBoundary:
+    """The Keras twin of a Playground as far as it has trained: what a screen draws of it."""
+
+    state: str
+    """The Playground state string it was built from."""
+    epoch: int
+    """Epochs trained when this was written."""
+    epochs: int
+    """Epochs the run was asked for."""
+    value: np.ndarray
+    """(rows, columns): the output as one number in [−1, 1] over [−6, 6]², row 0 at y = +6,
+    column 0 at x = −6 (the numpy Playground's `value` of its `grid`)."""
+    outputs: np.ndarray
+    """(rows, columns, outputs): every output there (the class probabilities of softmax)."""
+    losses: np.ndarray
+    """(epoch + 1, 2): train and test loss, the Playground's way, before training and after
+    each epoch."""
+    accuracy: np.ndarray
+    """(epoch + 1, 2): train and test accuracy beside them (NaN for regression)."""
+    parameters: list[np.ndarray] = field(default_factory=list)
+    """The Keras network's weights now: kernel (fan_in, fan_out) then bias, layer by layer."""
+
+
+def save_playground_boundary(run_dir: Path, boundary: PlaygroundBoundary) -> str:
+    """Written whole, then renamed into place (a screen may read it while training goes on)."""
+    save_npz(
+        Path(run_dir) / runfiles.PLAYGROUND,
+        state=np.array(boundary.state),
+        epoch=np.array(boundary.epoch),
+        epochs=np.array(boundary.epochs),
+        value=boundary.value.astype(np.float32),
+        outputs=boundary.outputs.astype(np.float32),
+        losses=np.asarray(boundary.losses, dtype=np.float64).reshape(-1, 2),
+        accuracy=np.asarray(boundary.accuracy, dtype=np.float64).reshape(-1, 2),
+        **{f"parameter_{i}": p for i, p in enumerate(boundary.parameters)},
+    )
+    return runfiles.PLAYGROUND
+
+
+def load_playground_boundary(run_dir: Path) -> PlaygroundBoundary:
+    """The latest boundary a playground run wrote (FileNotFoundError before its first)."""
+    with np.load(Path(run_dir) / runfiles.PLAYGROUND) as saved:
+        count = sum(1 for key in saved.files if key.startswith("parameter_"))
+        return PlaygroundBoundary(
+            state=str(saved["state"]),
+            epoch=int(saved["epoch"]),
+            epochs=int(saved["epochs"]),
+            value=saved["value"],
+            outputs=saved["outputs"],
+            losses=saved["losses"],
+            accuracy=saved["accuracy"],
+            parameters=[saved[f"parameter_{i}"] for i in range(count)],
+        )

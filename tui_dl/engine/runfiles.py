@@ -46,6 +46,9 @@ WORDS = "words.json"
 """imdb-lstm: the vocabulary the model was trained with."""
 SENTIMENT = "sentiment.npz"
 """imdb-lstm: the trained weights as plain arrays, to score a sentence in numpy."""
+PLAYGROUND = "playground.npz"
+"""playground: the Keras network's boundary over [−6, 6]², its losses and weights so far;
+rewritten every few epochs while it trains, so a screen can watch the boundary form."""
 
 # ----- written by the jobs on a finished run -----------------------------------------------
 ATTENTION = "attention.npz"

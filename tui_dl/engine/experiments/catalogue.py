@@ -14,6 +14,7 @@ from tui_dl.engine.experiments.params import (
     PathParam,
     TextParam,
     layer_sizes,
+    playground_state,
 )
 
 CLASSIFIER = (runfiles.MODEL, runfiles.PREDICTIONS)
@@ -390,6 +391,70 @@ TRANSFER_DIGITS = Experiment(
     ),
 )
 
+PLAYGROUND_DEFAULT = (
+    "activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
+    "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.55534&showTestData=false"
+    "&discretize=false&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false"
+    "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
+    "&problem=classification&initZero=false&hideText=false"
+)
+"""The Playground's default state as its string (`PlaygroundState().to_string()`; written
+out so the catalogue loads without numpy; a test keeps the two the same)."""
+
+PLAYGROUND = Experiment(
+    name="playground",
+    title="Playground network in Keras",
+    summary="A Playground network as Keras layers: the same points, features, first weights, "
+    "loss and SGD steps as the numpy Playground, trained by model.fit; its boundary is "
+    "redrawn every few epochs.",
+    dataset="playground",
+    runner="tui_dl.engine.trainers.playground:train",
+    writes=(runfiles.PLAYGROUND,),
+    reference=Reference(
+        metric="test_accuracy",
+        value=None,
+        text="no figure of its own (the course reads the Playground off its web page): the "
+        "numpy Playground, trained as long from the same state, is the figure to compare",
+    ),
+    params=(
+        TextParam(
+            "state",
+            "State",
+            PLAYGROUND_DEFAULT,
+            help="a Playground state string or playground.tensorflow.org URL",
+            example="networkShape=3&dataset=circle",
+            shape=playground_state,
+        ),
+        IntParam("epochs", "Epochs", 300, minimum=1, maximum=100_000),
+        IntParam(
+            "every",
+            "Redraw every",
+            10,
+            minimum=1,
+            maximum=100_000,
+            help="epochs between boundary pictures written to the run folder",
+        ),
+        IntParam("columns", "Columns", 60, minimum=2, maximum=400, help="of the boundary"),
+        IntParam("rows", "Rows", 30, minimum=2, maximum=200, help="of the boundary"),
+        IntParam(
+            "seed",
+            "Seed",
+            42,
+            minimum=0,
+            help="Keras's dropout masks (the points and first weights come from the state)",
+        ),
+    ),
+    notes=(
+        "The numpy Playground, layer for layer in Keras:\n"
+        "  Dense per layer, Dropout where a rate is above 0\n"
+        "  loss ½·Σ(out − target)² (Keras's MSE is twice it), or cross-entropy\n"
+        "  SGD, batch = batchSize, shuffle=False, float64\n"
+        "  L2 → keras L2(rate / 2·batch), L1 → L1(rate / batch)\n"
+        "One difference: Keras steps on a short last batch each epoch;\n"
+        "the Playground carries those points into the next epoch."
+    ),
+)
+
 EXPERIMENTS: dict[str, Experiment] = {
     e.name: e
     for e in (
@@ -402,5 +467,6 @@ EXPERIMENTS: dict[str, Experiment] = {
         IMDB_LSTM,
         TRANSFER_DIGITS,
         TRANSFER_IMAGENET,
+        PLAYGROUND,
     )
 }

@@ -173,3 +173,17 @@ def layer_sizes(text: str) -> str:
     if not all(p.isdigit() and 0 < int(p) <= 4096 for p in parts):
         raise ValueError(f"{text!r}: give hidden layer sizes as whole numbers, e.g. 6 or 16,8")
     return ",".join(str(int(p)) for p in parts)
+
+
+def playground_state(text: str) -> str:
+    """A Playground state string (or a whole playground.tensorflow.org URL) → the string, checked
+    and written out in full, a CSV's path made absolute (the run's process works elsewhere)."""
+    from tui_dl.engine.playground.state import parse_state  # numpy: not before it is needed
+
+    state = parse_state(text)
+    if state.csv:
+        path = Path(state.csv).expanduser().resolve()
+        if not path.is_file():
+            raise ValueError(f"csv={state.csv}: there is no such file")
+        state = state.with_(csv=str(path))
+    return state.to_string()

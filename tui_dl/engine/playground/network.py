@@ -165,10 +165,11 @@ class Network:
             if layer:
                 back = delta @ self.weights[layer].T
                 mask = fwd.masks[layer - 1]
-                if mask is not None:
+                name, z, a = self.activations[layer - 1], fwd.z[layer - 1], fwd.a[layer]
+                if mask is not None:  # the derivative is the activation's, before the mask
                     back = back * mask
-                name = self.activations[layer - 1]
-                delta = back * _derivative(name, fwd.z[layer - 1], fwd.a[layer])
+                    a = _activate(name, z)
+                delta = back * _derivative(name, z, a)
         self._acc_n += len(x)
 
     def update(self, learning_rate: float, regularization_rate: float) -> None:

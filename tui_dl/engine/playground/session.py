@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,13 @@ FEATURE_FUNCTIONS = {
 def features(state: PlaygroundState, xy: np.ndarray) -> np.ndarray:
     x, y = xy[:, 0], xy[:, 1]
     return np.stack([FEATURE_FUNCTIONS[name](x, y) for name in state.features], axis=1)
+
+
+def grid_points(columns: int, rows: int) -> np.ndarray:
+    """The (x, y) of each cell of a picture over [−6, 6]², row by row from the top (y = +6),
+    left (x = −6) to right: (rows × columns, 2)."""
+    gx, gy = np.meshgrid(np.linspace(-DOMAIN, DOMAIN, columns), np.linspace(DOMAIN, -DOMAIN, rows))
+    return np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
 def load_points(state: PlaygroundState) -> tuple[Points, SeededRandom]:
@@ -110,7 +118,7 @@ class Playground:
             dropout=state.layer_dropout(),
             init_zero=state.initZero,
         )
-        self.dropout_rng = np.random.default_rng(abs(hash(state.seed)) % 2**32)
+        self.dropout_rng = np.random.default_rng(zlib.crc32(state.seed.encode()))
         self.epoch = 0
         self.stopped = ""
         self.train_x = features(state, self.points.train_xy)
@@ -196,11 +204,7 @@ class Playground:
     def grid(self, columns: int, rows: int) -> list[np.ndarray]:
         """Every neuron's output over [−6, 6]² (row 0 at the top, y = +6): inputs first, one
         array (rows, columns, neurons) per layer."""
-        xs = np.linspace(-DOMAIN, DOMAIN, columns)
-        ys = np.linspace(DOMAIN, -DOMAIN, rows)
-        gx, gy = np.meshgrid(xs, ys)
-        xy = np.stack([gx.ravel(), gy.ravel()], axis=1)
-        inputs = features(self.state, xy)
+        inputs = features(self.state, grid_points(columns, rows))
         with np.errstate(all="ignore"):
             fwd = self.network.forward(inputs)
         return [a.reshape(rows, columns, -1) for a in fwd.a]

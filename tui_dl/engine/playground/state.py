@@ -171,9 +171,8 @@ class PlaygroundState:
     def check(self) -> None:
         def within(key: str, value: float, bounds: tuple[float, float]) -> None:
             if not (bounds[0] <= value <= bounds[1]) or math.isnan(value):
-                raise StateError(
-                    f"{key}={_number(value)}: must be {_number(bounds[0])} to {_number(bounds[1])}"
-                )
+                low, high = js_number(bounds[0]), js_number(bounds[1])
+                raise StateError(f"{key}={js_number(value)}: must be {low} to {high}")
 
         _choice("activation", self.activation, ACTIVATIONS)
         _choice("regularization", self.regularization, REGULARIZATIONS)
@@ -186,7 +185,7 @@ class PlaygroundState:
         within("noise", self.noise, NOISE)
         within("percTrainData", self.percTrainData, TRAIN_PERCENT)
         if not (0 <= self.regularizationRate <= 10) or math.isnan(self.regularizationRate):
-            raise StateError(f"regularizationRate={_number(self.regularizationRate)}: 0 to 10")
+            raise StateError(f"regularizationRate={js_number(self.regularizationRate)}: 0 to 10")
         if len(self.networkShape) > MAX_LAYERS:
             raise StateError(
                 f"networkShape={_join(self.networkShape)}: at most {MAX_LAYERS} hidden layers"
@@ -224,7 +223,7 @@ class PlaygroundState:
                 if not 0 <= rate < 1:
                     raise StateError(f"dropout={_join(self.dropout)}: each rate 0 to 0.9")
         if self.stopLoss < 0 or math.isnan(self.stopLoss):
-            raise StateError(f"stopLoss={_number(self.stopLoss)}: a loss, 0 or more")
+            raise StateError(f"stopLoss={js_number(self.stopLoss)}: a loss, 0 or more")
         if self.stopEpochs < 0:
             raise StateError(f"stopEpochs={self.stopEpochs}: a number of epochs, 0 or more")
 
@@ -321,7 +320,7 @@ def _choice(key: str, value: str, allowed: tuple[str, ...]) -> None:
         raise StateError(f"{key}={value}: one of {', '.join(allowed)}")
 
 
-def _number(value: float) -> str:
+def js_number(value: float) -> str:
     """As JavaScript writes a number (what the web Playground puts in its URL): 10, 0.03,
     0.00001 — no exponent, no trailing zeros."""
     if value == int(value) and abs(value) < 1e21:
@@ -333,7 +332,7 @@ def _format(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return _number(value)
+        return js_number(value)
     if isinstance(value, list):
         return _join(value)
     return str(value)

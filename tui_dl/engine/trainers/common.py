@@ -116,11 +116,14 @@ def fit_reported(
     cancel,
     epochs: int | None = None,
     extra: dict[str, Any] | None = None,
+    callbacks: list[keras.callbacks.Callback] | None = None,
+    shuffle: bool = True,
 ) -> tuple[EventReporter, float]:
     """`model.fit` as every Keras trainer runs it: progress and epoch events (with `extra`
     fields), a clean stop at the next batch on cancel, early stopping when `p["patience"]` asks,
-    a NaN loss turned into a failure. Returns the reporter (evaluate can report through it)
-    and the seconds spent fitting."""
+    a NaN loss turned into a failure. `callbacks` run after the reporter; `shuffle=False` keeps
+    the examples in their order every epoch. Returns the reporter (evaluate can report through
+    it) and the seconds spent fitting."""
     reporter = EventReporter(emit, cancel, samples=len(x), batch_size=p["batch_size"], extra=extra)
     stopper = EarlyStop(p.get("patience", 0))
     cancel.interruptible = False  # from here on Keras stops cleanly at the next batch
@@ -132,7 +135,8 @@ def fit_reported(
         epochs=epochs or p["epochs"],
         verbose=0,
         validation_data=validation,
-        callbacks=[reporter, *stopper.callbacks],
+        shuffle=shuffle,
+        callbacks=[reporter, *stopper.callbacks, *(callbacks or [])],
     )
     seconds = time.monotonic() - start
     stopper.report(emit)
