@@ -19,6 +19,7 @@ COMMANDS = {
     "project": "tui_dl.cli.project:project_from_args",
     "sweep": "tui_dl.cli.sweep:sweep_from_args",
     "data": "tui_dl.cli.data:data_from_args",
+    "playground": "tui_dl.cli.playground:playground_command",
     "lessons": "tui_dl.cli.lessons:lessons_command",
     "ethics": "tui_dl.cli.lessons:ethics_export_command",
 }

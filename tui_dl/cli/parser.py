@@ -149,6 +149,18 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("name", help="a dataset name, or `all`")
     _data_dir(fetch)
 
+    playground = commands.add_parser(
+        "playground",
+        help="the Playground: open a setup in the app, or train it headless with --epochs",
+        description="STATE is a state string in the web Playground's format "
+        "(activation=tanh&networkShape=4,2&...) or a whole playground.tensorflow.org URL; "
+        "without one, the Playground's defaults. With --epochs (or --json) it trains "
+        "headless and reports; without, it opens the app on that setup.",
+    )
+    playground.add_argument("state", nargs="?", default="", metavar="STATE")
+    playground.add_argument("--epochs", type=int, metavar="N", help="train N epochs headless")
+    playground.add_argument("--json", action="store_true", help="one JSON object on stdout")
+
     commands.add_parser("lessons", help="list the lessons and how far you got in each")
     ethics = commands.add_parser("ethics", help="the ethics checklist of a project")
     ethics_commands = ethics.add_subparsers(dest="ethics_command", required=True)

@@ -62,10 +62,13 @@ class TuiDlApp(App[int]):
         run: str | None = None,
         data_dir: str | None = None,
         filters: dict[str, int] | None = None,
+        playground: str = "",
     ) -> None:
         super().__init__()
         self.source = source
         self.data_dir = data_dir
+        self.playground_state = playground
+        """The state string the Playground opens with (`tui-dl playground STATE`)."""
         self._start = (screen, run, filters or {})
         self.collector = IdleCollector(self)
 
@@ -155,6 +158,13 @@ class TuiDlApp(App[int]):
         """An experiment with a screen of its own: the mammogram project, the model zoo."""
         entry = registry.for_experiment(experiment)
         assert entry is not None, experiment
+        if entry.name == "playground":  # kept once opened, as the learner left it
+            if not self.is_screen_installed("playground"):
+                screen = entry.load()(experiment, run_id=run_id, state=self.playground_state)
+                self.install_screen(screen, "playground")
+            if self.get_screen("playground") not in self.screen_stack:
+                self.push_screen("playground")
+            return
         self.push_screen(entry.load()(experiment, run_id=run_id))
 
     def open_run(self, run_id: str) -> None:
@@ -271,8 +281,11 @@ def make_app(
     data_dir: str | None = None,
     source: RunSource | None = None,
     filters: dict[str, int] | None = None,
+    playground: str = "",
 ) -> TuiDlApp:
     """The app factory: the CLI passes the real engine; tests pass a fake source."""
     if source is None:
         source = LocalRunSource(RunStore(), data_dir=data_dir)
-    return TuiDlApp(source, screen=screen, run=run, data_dir=data_dir, filters=filters)
+    return TuiDlApp(
+        source, screen=screen, run=run, data_dir=data_dir, filters=filters, playground=playground
+    )

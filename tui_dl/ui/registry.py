@@ -106,6 +106,13 @@ SCREENS: tuple[ScreenEntry, ...] = (
         usage="imagenet (the model zoo)",
     ),
     ScreenEntry(
+        "playground",
+        "tui_dl.ui.screens.playground:PlaygroundScreen",
+        "Playground",
+        "The course's first hands-on: points, layers, neurons and the boundary they draw",
+        experiment="playground",
+    ),
+    ScreenEntry(
         "confusion",
         "tui_dl.ui.screens.run_views.confusion:ConfusionScreen",
         "Confusion matrix",

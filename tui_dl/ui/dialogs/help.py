@@ -41,6 +41,13 @@ KEYS = (
     ("↑↓  ←→  o", "softmax", "class, its logit, make it the target"),
     ("a z L t T", "softmax", "shift all, ×500, temperature"),
     ("↑↓  ←→  d", "activations", "function (or 1–6), cursor, derivative"),
+    ("space  .  r  g", "playground", "play/pause, one epoch, reset the network, new points"),
+    ("↑↓  ←→", "playground", "choose a setting, change it"),
+    ("t  d  c", "playground", "test points, discretised output, the state as a web URL"),
+    ("tab  ←→↑↓", "playground", "to the network; focus a neuron (its picture fills the map)"),
+    ("+ −  a  o", "playground", "neurons in its layer, the layer's activation, its dropout"),
+    ("w  e", "playground", "pick one of its incoming weights, edit it"),
+    ("x  ctrl+o", "playground", "write the network as a Keras script; your own CSV"),
     ("space enter", "ethics", "tick; write a note (enter or esc: back)"),
     ("o  e", "ethics", "other project, export Markdown"),
 )

@@ -1,0 +1,1 @@
+"""The Playground screen's widgets: its settings list, its network, its losses."""

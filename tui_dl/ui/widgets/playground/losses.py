@@ -1,0 +1,64 @@
+"""The Playground's numbers: epoch, training and test loss, a small running chart of both,
+accuracy and the test points' confusion matrix (what the web Playground never showed)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from rich.text import Text
+
+from tui_dl.engine.playground.session import Snapshot
+
+BARS = " ▁▂▃▄▅▆▇█"
+
+
+def spark(values: list[float], width: int, top: float) -> str:
+    """`values` squeezed (or stretched) into `width` bars, 0 to `top`."""
+    if not values or width <= 0:
+        return ""
+    index = np.linspace(0, len(values) - 1, num=min(width, len(values))).round().astype(int)
+    picked = [values[i] for i in index]
+    out = []
+    for v in picked:
+        level = 0.0 if not math.isfinite(v) or top <= 0 else min(1.0, v / top)
+        bar = int(round(level * (len(BARS) - 1)))
+        out.append(BARS[max(bar, 1) if v > 0 else bar])  # a loss above 0 is never blank
+    return "".join(out)
+
+
+def losses_text(snap: Snapshot, regression: bool, confusion: bool) -> Text:
+    m = snap.metrics
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"Epoch {snap.epoch:07,d}", "bold")
+    text.append("  train loss ")
+    text.append(f"{m.train_loss:.3f}", "bold")
+    text.append("  test loss ")
+    text.append(f"{m.test_loss:.3f}", "bold")
+    if not regression and m.test_accuracy is not None and m.train_accuracy is not None:
+        text.append(f"  accuracy {100 * m.train_accuracy:.1f}/")
+        text.append(f"{100 * m.test_accuracy:.1f}", "bold")
+        text.append(" % train/test")
+    if confusion and m.confusion is not None:
+        text.append("\n" + confusion_line(m.confusion))
+    return text
+
+
+def chart_text(snap: Snapshot, width: int) -> Text:
+    """Both losses so far, one line each, on one scale (the largest loss seen)."""
+    train = [h[0] for h in snap.history]
+    test = [h[1] for h in snap.history]
+    finite = [v for v in train + test if math.isfinite(v)]
+    top = max(finite) if finite else 1.0
+    text = Text(no_wrap=True, overflow="crop")
+    text.append("train ", "dim")
+    text.append(spark(train, width - 6, top), "grey62")
+    text.append("\ntest  ", "dim")
+    text.append(spark(test, width - 6, top), "bold")
+    return text
+
+
+def confusion_line(confusion: np.ndarray) -> str:
+    """The test points' confusion matrix on one line a row: `true 0: 120 3 | true 1: 4 123`."""
+    rows = [f"true {k}: " + " ".join(f"{int(v)}" for v in row) for k, row in enumerate(confusion)]
+    return "Test confusion (columns: predicted) " + " | ".join(rows)
