@@ -140,7 +140,7 @@ async def test_the_map_is_square_and_the_playground_is_kept():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
-        columns, rows = screen.query_one(BoundaryMap).pixel_size()
+        columns, rows = screen.query_one("#pg-map", BoundaryMap).pixel_size()
         assert abs(columns - rows) <= 4
         await pilot.press("full_stop", "full_stop")
         await pilot.press("escape")
@@ -165,7 +165,8 @@ def test_snapshot(snap_compare, size):
     assert snap_compare(app, terminal_size=size, run_before=trained)
 
 
-async def test_train_in_keras_launches_the_experiment_and_shows_its_boundary(tmp_path):
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
+async def test_train_in_keras_launches_the_experiment_and_shows_its_boundary(tmp_path, size):
     import numpy as np
 
     from tui_dl.analysis.artifacts import PlaygroundBoundary, save_playground_boundary
@@ -181,7 +182,7 @@ async def test_train_in_keras_launches_the_experiment_and_shows_its_boundary(tmp
 
     source.launch = launched  # type: ignore[method-assign]
     app = make_app(source=source, screen="playground", playground="networkShape=3&stopEpochs=40")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         screen = app.screen
         await pilot.press("k")
@@ -205,10 +206,18 @@ async def test_train_in_keras_launches_the_experiment_and_shows_its_boundary(tmp
         await pilot.pause(1.3)
         await settle(pilot)
         assert screen.keras is not None and screen.keras.epoch == 10
-        assert "Keras, epoch 10/40" in screen.query_one("#pg-middle").border_title
+        title = screen.query_one("#pg-middle").border_title
+        keras_map = screen.query_one("#pg-keras-map", BoundaryMap)
+        if size[0] >= 150:  # room for both: Keras beside the Playground
+            assert title.startswith("Boundary | Keras, epoch 10/40") and keras_map.display
+            assert keras_map.text().strip()
+        else:  # instead of it, v switching
+            assert title.startswith("Keras, epoch 10/40") and not keras_map.display
         assert "Keras epoch 10" in str(screen.query_one("#pg-losses").render())
         await pilot.press("v")
-        assert "Boundary" in screen.query_one("#pg-middle").border_title
+        await settle(pilot)
+        assert screen.query_one("#pg-middle").border_title.startswith("Boundary ·")
+        assert not keras_map.display
         await pilot.press("k")  # still training: said, not launched twice
         assert len(source.launched) == 1
 
@@ -247,5 +256,30 @@ async def test_no_color_draws_the_playground(monkeypatch):
         await settle(pilot)
         await pilot.press("full_stop")
         await settle(pilot)
-        drawn = app.screen.query_one(BoundaryMap).text()
+        drawn = app.screen.query_one("#pg-map", BoundaryMap).text()
         assert "o" in drawn and "O" in drawn and app.is_running
+
+
+async def test_new_points_and_a_csv_and_a_bad_one(tmp_path):
+    good = tmp_path / "mine.csv"
+    good.write_text(
+        "x1,x2,label\n" + "".join(f"{i % 7},{i % 5},{'a' if i % 2 else 'b'}\n" for i in range(40))
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("1,2\n" * 20)
+    app = playground_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        seed = screen.state.seed
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.state.seed != seed and len(screen.state.seed) == 7  # "0.12345"
+        screen.change(csv=str(good))
+        await settle(pilot)
+        assert screen.state.csv == str(good) and len(screen.playground.points.train_xy) == 20
+        assert str(good) in screen.query_one("#pg-middle").border_title
+        screen.change(csv=str(bad))
+        await settle(pilot)
+        assert screen.state.csv == str(good)  # refused: the last good points stay
+        assert any("has 2 columns" in n.message for n in app._notifications)

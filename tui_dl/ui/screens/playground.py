@@ -43,7 +43,13 @@ from tui_dl.engine.playground.state import (
     StateError,
     parse_state,
 )
-from tui_dl.ui.render.boundary import Run, boundary_rows, downsample
+from tui_dl.ui.render.boundary import (
+    TEST_MARKS,
+    TRAIN_MARKS,
+    Run,
+    boundary_rows,
+    downsample,
+)
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.playground.controls import Controls
 from tui_dl.ui.widgets.playground.losses import chart_text, losses_text
@@ -51,6 +57,8 @@ from tui_dl.ui.widgets.playground.network_view import NetworkView
 
 FRAME_S = 1 / 15
 SWITCH_S = 0.0005
+SIDE_BY_SIDE = 150
+"""From this many columns the Keras boundary is drawn beside the Playground's, not instead."""
 KEY_HOLD_S = 0.06
 """Training waits this long after a key, so that answering it has the interpreter to itself."""
 """How often a playing network is redrawn."""
@@ -64,6 +72,13 @@ HINT = (
     "tab network: ←→↑↓ neuron, +/− neurons, a activation, o dropout, w weight, e edit it · "
     "k train in Keras, v its boundary"
 )
+
+
+def legend(classes: int, test: bool) -> str:
+    """The points' marks, by class: `o/+ train · O/⊕ test`."""
+    k = max(2, classes)
+    line = "/".join(TRAIN_MARKS[:k]) + " train"
+    return line + (" · " + "/".join(TEST_MARKS[:k]) + " test" if test else "")
 
 
 class BoundaryMap(Widget):
@@ -137,6 +152,8 @@ class PlaygroundScreen(AppScreen):
     #pg-middle { width: 34; border: round $panel-lighten-2; border-title-color: $text-accent; }
     #pg-network { border: round $panel-lighten-2; padding: 0; }
     #pg-chart { height: 2; }
+    #pg-maps { height: 1fr; }
+    #pg-keras-map { display: none; margin-left: 1; }
     #pg-losses { height: auto; max-height: 4; padding: 0 1; text-wrap: nowrap;
                  text-overflow: ellipsis; }
     #pg-hint { height: auto; max-height: 3; padding: 0 1; }
@@ -196,7 +213,9 @@ class PlaygroundScreen(AppScreen):
         with Horizontal(id="playground"):
             yield Controls(self.state, id="pg-controls")
             with Vertical(id="pg-middle"):
-                yield BoundaryMap(id="pg-map")
+                with Horizontal(id="pg-maps"):
+                    yield BoundaryMap(id="pg-map")
+                    yield BoundaryMap(id="pg-keras-map")
                 yield Static(id="pg-chart")
             yield NetworkView(self.state, id="pg-network")
         yield Static(id="pg-losses")
@@ -215,8 +234,15 @@ class PlaygroundScreen(AppScreen):
         # A square map: two pixels a character row, so as many columns as pixel rows.
         middle = self.query_one("#pg-middle")
         rows = max(8, self.size.height - 9)
-        middle.styles.width = min(2 * rows + 2, max(20, self.size.width - 24 - 22))
+        maps = 2 if self.side_by_side else 1
+        middle.styles.width = min(maps * 2 * rows + maps + 1, max(20, self.size.width - 24 - 22))
+        self.query_one("#pg-keras-map").display = self.side_by_side
         self.call_after_refresh(self.redraw)
+
+    @property
+    def side_by_side(self) -> bool:
+        """Keras's boundary beside the Playground's: when there is one and room for both."""
+        return self.keras is not None and self.keras_view and self.size.width >= SIDE_BY_SIDE
 
     def on_screen_suspend(self) -> None:
         self.playing = False  # not shown: not training (as a hidden browser tab)
@@ -490,6 +516,13 @@ class PlaygroundScreen(AppScreen):
         if self.keras_view:
             self.redraw(keep_snapshot=True)
 
+    def keras_pixels(self, where: BoundaryMap) -> Any:
+        """The Keras boundary at `where`'s size (it was written at the run's own)."""
+        assert self.keras is not None
+        columns, rows = where.pixel_size()
+        out = self.keras.outputs
+        return downsample(out if out.shape[-1] > 2 else self.keras.value, rows, columns)
+
     def action_keras_view(self) -> None:
         if self.keras is None:
             self.say("No Keras run yet: k trains this network in Keras.")
@@ -516,12 +549,12 @@ class PlaygroundScreen(AppScreen):
         self.redraw(keep_snapshot=True)
 
     def take_snapshot(self) -> Snapshot:
-        columns, rows = self.query_one(BoundaryMap).pixel_size()
+        columns, rows = self.query_one("#pg-map", BoundaryMap).pixel_size()
         with self.engine_lock:
             return self.playground.snapshot(columns, rows)
 
     def redraw(self, keep_snapshot: bool = False) -> None:
-        if not self.is_attached or not self.query(BoundaryMap):
+        if not self.is_attached or not self.query("#pg-map"):
             return
         if keep_snapshot and self.snapshot is not None:
             self.show(self.snapshot)
@@ -540,10 +573,11 @@ class PlaygroundScreen(AppScreen):
         network.show(state, snap)
         neuron = network.neuron_grid()
         keras = self.keras if self.keras_view else None
-        if keras is not None and neuron is None:
-            columns, rows = self.query_one(BoundaryMap).pixel_size()
-            out = keras.outputs
-            pixels = downsample(out if out.shape[-1] > 2 else keras.value, rows, columns)
+        beside = self.side_by_side
+        if self.query_one("#pg-keras-map").display != beside:
+            self.on_resize()  # one map or two: the middle's width changes
+        if keras is not None and neuron is None and not beside:
+            pixels = self.keras_pixels(self.query_one("#pg-map", BoundaryMap))
             title = f"Keras, epoch {keras.epoch}/{keras.epochs}"
         elif neuron is not None:
             pixels = neuron
@@ -555,13 +589,24 @@ class PlaygroundScreen(AppScreen):
         groups = [(points.train_xy, points.train_y, False)]
         if state.showTestData:
             groups.append((points.test_xy, points.test_y, True))
-        self.query_one(BoundaryMap).show_rows(
+        self.query_one("#pg-map", BoundaryMap).show_rows(
             boundary_rows(pixels, groups, classes=points.classes, discretize=state.discretize)
         )
+        if beside and keras is not None:
+            keras_map = self.query_one("#pg-keras-map", BoundaryMap)
+            keras_map.show_rows(
+                boundary_rows(
+                    self.keras_pixels(keras_map),
+                    groups,
+                    classes=points.classes,
+                    discretize=state.discretize,
+                )
+            )
+            title += f" | Keras, epoch {keras.epoch}/{keras.epochs}"
         middle = self.query_one("#pg-middle")
         titles = (
             f"{title} · {state.data_name}",
-            "o/+ train" + (" · O/⊕ test" if state.showTestData else ""),
+            legend(points.classes, state.showTestData),
         )
         if (middle.border_title, middle.border_subtitle) != titles:  # else a whole repaint
             middle.border_title, middle.border_subtitle = titles

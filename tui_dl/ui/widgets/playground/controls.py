@@ -71,7 +71,11 @@ def settings_for(state: PlaygroundState) -> list[Setting]:
 
 
 def current(state: PlaygroundState, key: str) -> Any:
-    return len(state.networkShape) if key == "layers" else getattr(state, key)
+    if key == "layers":
+        return len(state.networkShape)
+    if key == "loss":  # what the network uses: more than two classes take cross-entropy
+        return state.output_loss
+    return getattr(state, key)
 
 
 SHORT = {

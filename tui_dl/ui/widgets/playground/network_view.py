@@ -176,6 +176,11 @@ class NetworkView(Widget, can_focus=True):
             text.append(f"{source:<7} ")
             text.append(f"{value:+7.3f} ", weight_style(value))
             text.append("█" * min(12, int(round(abs(value) * 4))), weight_style(value))
+        confusion = snap.metrics.confusion
+        if not wide and confusion is not None:  # wide, it is under the losses
+            text.append("\n\ntest points: true ↓ predicted →", "dim")
+            for k, row in enumerate(confusion):
+                text.append(f"\n {k}: " + " ".join(f"{int(v):>4}" for v in row))
         if wide:
             text.append("\n\nevery weight (rows: from, columns: to)", "dim")
             for index, matrix in enumerate(snap.weights, start=1):
