@@ -150,10 +150,11 @@ def keras_model():
 
     from tui_dl.engine.playground import keras_model
 
-    before = keras.config.floatx()
+    before, policy = keras.config.floatx(), keras.config.dtype_policy()
     keras_model.use_float64()
     yield keras_model
     keras.config.set_floatx(before)
+    keras.config.set_dtype_policy(policy)
 
 
 @pytest.mark.slow

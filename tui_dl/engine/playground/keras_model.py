@@ -49,6 +49,9 @@ def use_float64():
     """Keras computes in float32 unless told otherwise; the Playground (JavaScript's numbers)
     in float64. Every layer, loss and optimizer made after this uses float64."""
     keras.config.set_floatx("float64")
+    # A process that built a model before has its global dtype policy fixed already, and
+    # floatx alone no longer reaches new layers: set the policy too.
+    keras.config.set_dtype_policy("float64")
 
 
 def features(names, xy):
