@@ -207,3 +207,61 @@ def load_playground_boundary(run_dir: Path) -> PlaygroundBoundary:
             accuracy=saved["accuracy"],
             parameters=[saved[f"parameter_{i}"] for i in range(count)],
         )
+
+
+# ----- generative models: samples as they form, a VAE's latent space ----------------------
+@dataclass
+class GenerativeSamples:
+    grids: np.ndarray
+    """(epochs + 1, n, 28, 28) uint8: the samples from the same noise before training and after
+    each epoch."""
+    noise: np.ndarray
+    """(n, latent) the fixed noise they were decoded from."""
+
+
+def save_samples(run_dir: Path, samples: GenerativeSamples) -> str:
+    save_npz(Path(run_dir) / runfiles.SAMPLES, grids=samples.grids, noise=samples.noise)
+    return runfiles.SAMPLES
+
+
+def load_samples(run_dir: Path) -> GenerativeSamples:
+    with np.load(Path(run_dir) / runfiles.SAMPLES) as saved:
+        return GenerativeSamples(saved["grids"], saved["noise"])
+
+
+@dataclass
+class LatentSpace:
+    means: np.ndarray
+    """(n, latent) float32: test images' latent means (the encoder's z_mean)."""
+    labels: np.ndarray
+    """(n,) their classes."""
+    manifold: np.ndarray
+    """(rows, columns, 28, 28) uint8: the decoder's image at each point of a grid over the
+    first two latent dimensions (the others 0), row 0 at the top (second dimension high)."""
+    span: float
+    """The grid covers [−span, span]²."""
+    epoch: int
+    """Epochs trained when this was written."""
+
+
+def save_latent(run_dir: Path, latent: LatentSpace) -> str:
+    save_npz(
+        Path(run_dir) / runfiles.LATENT,
+        means=latent.means,
+        labels=np.asarray(latent.labels),
+        manifold=latent.manifold,
+        span=np.array(latent.span),
+        epoch=np.array(latent.epoch),
+    )
+    return runfiles.LATENT
+
+
+def load_latent(run_dir: Path) -> LatentSpace:
+    with np.load(Path(run_dir) / runfiles.LATENT) as saved:
+        return LatentSpace(
+            saved["means"],
+            saved["labels"],
+            saved["manifold"],
+            float(saved["span"]),
+            int(saved["epoch"]),
+        )

@@ -34,6 +34,10 @@ def run_report(info: RunInfo) -> dict[str, Any]:
         "history": [_logs(e) for e in epochs],
         "run_dir": str(info.run_dir),
     }
+    if finished.get("artifacts"):  # what the run left, by role, where it is
+        report["artifacts"] = {
+            role: str(info.run_dir / name) for role, name in finished["artifacts"].items()
+        }
     if failed:
         report["error"] = {"type": failed.get("error_type"), "message": failed.get("message")}
     if "top" in finished:  # a classifier's guesses about one image (transfer-imagenet)

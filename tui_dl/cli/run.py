@@ -17,6 +17,7 @@ from tui_dl.analysis.summary import outcome
 from tui_dl.cli.parser import settings
 from tui_dl.cli.warnings import warn_about_data_folder
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
+from tui_dl.engine.experiments import metric
 from tui_dl.engine.jobs.launch import cancel_run, launch_run
 from tui_dl.engine.store import RunInfo, RunStore
 from tui_dl.text import ago, bar, percent
@@ -120,10 +121,11 @@ def _summary(err: Console, info: RunInfo) -> None:
     """The run's outcome (`tui_dl.analysis.summary`) as the command line says it."""
     run = outcome(info.status, info.events, info.spec)
     if info.status == Status.FINISHED:
+        shown = run.metric or metric("test_accuracy")
         label = run.metric.label if run.metric else "result"
-        course = f" (the course: {percent(run.course)})" if run.course is not None else ""
+        course = f" (the course: {shown.format(run.course)})" if run.course is not None else ""
         err.print(
-            f"[green]finished[/]: {label} {percent(run.value)}{course} "
+            f"[green]finished[/]: {label} {shown.format(run.value)}{course} "
             f"on {run.data_source}, device {run.device}, {run.duration_s or 0:.1f} s"
         )
         for line in run.comparison:

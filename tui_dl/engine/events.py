@@ -164,6 +164,9 @@ class Finished(_Header):
     """What else the run measured, in words (transfer-digits: from scratch)."""
     top: NotRequired[list[dict[str, Any]]]
     """A classifier's guesses about one image (transfer-imagenet)."""
+    watch_s: NotRequired[float]
+    """Seconds spent after the epochs drawing what the run shows (a generative model's
+    samples and latent space), to set against `train_s`."""
 
 
 class Failed(_Header):

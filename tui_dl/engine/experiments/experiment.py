@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui_dl.engine.experiments.params import Param
+from tui_dl.text import percent
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,20 @@ class Metric:
     """In a sentence: the CLI's summary, the lab's ("test accuracy")."""
     short: str
     """In a list beside the course's figure ("k-fold accuracy")."""
+    share: bool = True
+    """A share of 1, written as a percentage; otherwise a number (a loss)."""
+
+    def format(self, value: float | None, digits: int = 1) -> str:
+        if value is None or self.share:
+            return percent(value, digits)
+        return f"{value:.{digits}f}"
 
 
 METRICS = {
     "test_accuracy": Metric("test accuracy", "test accuracy"),
     "accuracy_mean": Metric("mean accuracy over the folds", "k-fold accuracy"),
     "top1_probability": Metric("confidence in its first guess", "sure of its first guess"),
+    "loss": Metric("total loss", "loss", share=False),
 }
 """Every experiment's key result, by its name in the finished event's metrics."""
 

@@ -110,7 +110,7 @@ def fit_reported(
     model: keras.Model,
     x: Any,
     y: Any,
-    validation: tuple[Any, Any],
+    validation: tuple[Any, Any] | None,
     p: dict[str, Any],
     emit,
     cancel,

@@ -9,7 +9,8 @@ from textual.widgets import Static
 
 from tui_dl.analysis.summary import has_started, outcome
 from tui_dl.engine.events import Status
-from tui_dl.text import duration, percent, sentence
+from tui_dl.engine.experiments import metric
+from tui_dl.text import duration, sentence
 
 
 def describe_outcome(
@@ -21,10 +22,11 @@ def describe_outcome(
     if status == Status.FINISHED:
         label = run.metric.label if run.metric else "result"
         text.append(sentence(label) + " ", style="bold")
-        text.append(percent(run.value), style="bold green")
+        shown = run.metric or metric("test_accuracy")
+        text.append(shown.format(run.value), style="bold green")
         if run.course is not None:
             whole = round(run.course * 100, 1) == round(run.course * 100)
-            text.append(f" (course: {percent(run.course, 0 if whole else 1)})")
+            text.append(f" (course: {shown.format(run.course, 0 if whole else 1)})")
         text.append("\n")
         for line in run.comparison:
             text.append(line + "\n", style="bold")

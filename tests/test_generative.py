@@ -1,0 +1,68 @@
+"""The generative models through the real child process, on a few hundred Fashion-MNIST images.
+
+Slow (each pays a TensorFlow start); skipped where Fashion-MNIST cannot be found (CI has it in
+TUI_DL_DATA)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import SHARED_DATA
+from tests.test_engine import ended, wait_for
+from tui_dl.analysis.artifacts import load_latent, load_samples
+from tui_dl.data.sources import locate
+from tui_dl.engine.jobs.launch import launch_run
+
+pytestmark = pytest.mark.slow
+
+
+def fashion_here() -> bool:
+    try:
+        return locate("fashion-mnist", SHARED_DATA).kind != "missing"
+    except Exception:  # noqa: BLE001 - any failure to look means: not here
+        return False
+
+
+needs_fashion = pytest.mark.skipif(not fashion_here(), reason="Fashion-MNIST is not here")
+
+
+@needs_fashion
+def test_a_tiny_vae_reports_its_losses_apart_and_leaves_samples_and_latent_space():
+    params = {"epochs": 2, "batch_size": 64, "train_limit": 320}
+    handle = launch_run("fashion-vae", params, device="cpu", data_dir=SHARED_DATA)
+    events = wait_for(handle.run_dir, ended, timeout=240)
+    assert events[-1]["event"] == "finished", events[-1]
+    epochs = [e for e in events if e["event"] == "epoch_end"]
+    assert len(epochs) == 2
+    for epoch in epochs:
+        logs = epoch["logs"]
+        assert {"loss", "reconstruction_loss", "kl_loss"} <= set(logs)
+        assert logs["loss"] == pytest.approx(
+            logs["reconstruction_loss"] + 3 * logs["kl_loss"], rel=0.05
+        )
+    samples = load_samples(handle.run_dir)
+    assert samples.grids.shape == (3, 16, 28, 28) and samples.grids.dtype == np.uint8
+    assert samples.noise.shape == (16, 2)
+    assert not np.array_equal(samples.grids[0], samples.grids[-1])  # it learned something
+    latent = load_latent(handle.run_dir)
+    assert latent.means.shape[1] == 2 and len(latent.labels) == len(latent.means)
+    assert latent.manifold.shape == (24, 24, 28, 28) and latent.epoch == 3
+    finished = events[-1]
+    assert set(finished["artifacts"]) >= {"samples", "latent"}
+    from tui_dl.analysis.report import run_report
+    from tui_dl.engine.store import RunStore
+
+    report = run_report(RunStore(handle.run_dir.parent).info(handle.run_dir))
+    assert report["artifacts"]["samples"] == str(handle.run_dir / "samples.npz")
+    assert {"reconstruction_loss", "kl_loss"} <= set(report["history"][0])
+    assert finished["watch_s"] < finished["train_s"]
+
+
+@pytest.mark.parametrize("latent", [0, 500])
+def test_a_latent_dimension_out_of_range_is_refused_by_name(latent):
+    from tui_dl.engine.experiments import get_experiment
+
+    param = next(p for p in get_experiment("fashion-vae").params if p.name == "latent_dim")
+    with pytest.raises(ValueError, match="Latent dims"):
+        param.parse(str(latent))
