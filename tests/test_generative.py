@@ -66,3 +66,21 @@ def test_a_latent_dimension_out_of_range_is_refused_by_name(latent):
     param = next(p for p in get_experiment("fashion-vae").params if p.name == "latent_dim")
     with pytest.raises(ValueError, match="Latent dims"):
         param.parse(str(latent))
+
+
+@needs_fashion
+def test_a_tiny_gan_reports_both_players_and_leaves_its_samples():
+    params = {"epochs": 2, "batch_size": 64, "train_limit": 256, "d_steps": 2, "noise_dim": 32}
+    handle = launch_run("fashion-gan", params, device="cpu", data_dir=SHARED_DATA)
+    events = wait_for(handle.run_dir, ended, timeout=240)
+    assert events[-1]["event"] == "finished", events[-1]
+    epochs = [e for e in events if e["event"] == "epoch_end"]
+    assert len(epochs) == 2
+    for epoch in epochs:
+        logs = epoch["logs"]
+        assert {"d_loss", "g_loss", "d_acc_real", "d_acc_fake"} <= set(logs)
+        assert 0 <= logs["d_acc_real"] <= 1 and 0 <= logs["d_acc_fake"] <= 1
+    samples = load_samples(handle.run_dir)
+    assert samples.grids.shape == (3, 16, 28, 28) and samples.noise.shape == (16, 32)
+    assert not np.array_equal(samples.grids[0], samples.grids[-1])
+    assert "d_acc_real" in events[-1]["metrics"]

@@ -35,6 +35,7 @@ METRICS = {
     "accuracy_mean": Metric("mean accuracy over the folds", "k-fold accuracy"),
     "top1_probability": Metric("confidence in its first guess", "sure of its first guess"),
     "loss": Metric("total loss", "loss", share=False),
+    "d_acc_real": Metric("the discriminator's accuracy on real images", "D accuracy on real"),
 }
 """Every experiment's key result, by its name in the finished event's metrics."""
 
