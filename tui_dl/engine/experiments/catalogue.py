@@ -403,7 +403,7 @@ out so the catalogue loads without numpy; a test keeps the two the same)."""
 
 PLAYGROUND = Experiment(
     name="playground",
-    title="Playground network in Keras",
+    title="TensorFlow Playground (and its network in Keras)",
     summary="A Playground network as Keras layers: the same points, features, first weights, "
     "loss and SGD steps as the numpy Playground, trained by model.fit; its boundary is "
     "redrawn every few epochs.",

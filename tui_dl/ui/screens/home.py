@@ -245,4 +245,5 @@ def _course(experiment) -> str:
     ref = experiment.reference
     if ref.value is None:
         return "The course: no figure of its own."
-    return f"The course: {percent(ref.value, 0)} {metric(ref.metric).short}."
+    shown = metric(ref.metric)
+    return f"The course: {shown.format(ref.value, 0)} {shown.short}."
