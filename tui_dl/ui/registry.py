@@ -160,6 +160,17 @@ SCREENS: tuple[ScreenEntry, ...] = (
         usage="reviews (an imdb-lstm run)",
     ),
     ScreenEntry(
+        "samples",
+        "tui_dl.ui.screens.run_views.samples:SamplesScreen",
+        "Generated samples",
+        kind="run-view",
+        key="g",
+        label="Samples",
+        reads=runfiles.SAMPLES,
+        while_running=True,  # a grid after every epoch
+        usage="samples (a fashion-vae or fashion-gan run)",
+    ),
+    ScreenEntry(
         "lesson",
         "tui_dl.ui.screens.lesson:LessonScreen",
         kind="family",

@@ -26,6 +26,7 @@ KEYS = (
     ("ctrl+r  c  n", "sweep", "start the grid, cancel it, a new sweep with the same lists"),
     ("v", "sweep", "plot validation loss or validation accuracy"),
     ("m  w  a  p", "finished run", "confusion matrix, wrong digits, where it looked, probe"),
+    ("g  ←→  home end", "vae, gan", "the samples as they form; earlier and later epochs"),
     ("o", "lab", "lay another finished run of this experiment over the curves"),
     ("r", "imdb-lstm", "the reviews: numbers, words, mistakes, your own sentence"),
     ("→ ←  w  tab", "reviews", "next review, the worst mistakes, type a sentence"),

@@ -1,0 +1,73 @@
+"""The samples of a generative run, from a pre-written run folder: the latest epoch's grid,
+the earlier ones with ←→, the epoch's separate losses; at 80×24 and 200×60."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.fakes import FakeRun, FakeRunSource, settle
+from tests.test_snapshots import settle as snapshot_settle
+from tui_dl.analysis.artifacts import GenerativeSamples, save_samples
+from tui_dl.engine.events import Event, make_event
+from tui_dl.ui.app import make_app
+from tui_dl.ui.screens.run_views.samples import SamplesScreen
+
+RUN = "20261202-040000-fashion-vae-5a5a"
+
+
+def vae_run(tmp_path) -> FakeRunSource:
+    rng = np.random.default_rng(0)
+    epochs = 3
+    grids = []
+    for epoch in range(epochs + 1):  # blobs sharpening into one striped shape
+        base = np.zeros((28, 28))
+        base[6:22, 8:20] = 200 * epoch / epochs
+        grids.append(np.clip(base + rng.normal(0, 40 * (epochs - epoch + 1), (16, 28, 28)), 0, 255))
+    save_samples(tmp_path, GenerativeSamples(np.stack(grids).astype(np.uint8), np.zeros((16, 2))))
+    events = [
+        make_event(
+            Event.EPOCH_END,
+            t=i,
+            epoch=i,
+            epochs=epochs,
+            logs={
+                "loss": 300 - 10 * i,
+                "reconstruction_loss": 290 - 10 * i,
+                "kl_loss": 3.0 + i,
+            },
+        )
+        for i in range(1, epochs + 1)
+    ]
+    run = FakeRun(RUN, events, experiment="fashion-vae", run_dir=tmp_path, active=False)
+    return FakeRunSource([run])
+
+
+async def test_the_latest_grid_then_earlier_epochs(tmp_path):
+    app = make_app(source=vae_run(tmp_path), screen="samples", run=RUN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SamplesScreen)
+        info = str(screen.query_one("#samples-info").render())
+        assert "Epoch 3 of 3" in info and "reconstruction 260" in info and "KL 6" in info
+        await pilot.press("left", "left")
+        info = str(screen.query_one("#samples-info").render())
+        assert "Epoch 1 of 3" in info and "total 290" in info
+        await pilot.press("home")
+        assert "Epoch 0 of 3" in str(screen.query_one("#samples-info").render())
+        await pilot.press("end")
+        assert screen.epoch is None and screen.shown_epoch() == 3
+
+
+async def test_latest_samples_means_a_run_that_has_them(tmp_path):
+    app = make_app(source=vae_run(tmp_path), screen="samples")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SamplesScreen) and app.screen.run_id == RUN
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
+def test_snapshot(snap_compare, tmp_path, size):
+    app = make_app(source=vae_run(tmp_path), screen="samples", run=RUN)
+    assert snap_compare(app, terminal_size=size, run_before=snapshot_settle)
