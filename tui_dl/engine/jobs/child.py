@@ -14,11 +14,17 @@ import sys
 import time
 from pathlib import Path
 
-from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event, append_event
-from tui_dl.engine.failures import report_failure
-from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, EXIT_CANCELLED, lower_priority
-from tui_dl.engine.store import read_spec
+EARLY_CANCEL: list[int] = []
+"""A cancel that came while this module's imports ran (before `main` could take it): the
+signal's default would have killed the child and left the run "failed". The signal is
+`launch.CANCEL_SIGNAL` (SIGUSR1); launch is one of the imports it must not wait for."""
+signal.signal(signal.SIGUSR1, lambda signum, _frame: EARLY_CANCEL.append(signum))
+
+from tui_dl.engine import runfiles  # noqa: E402 - after the early cancel handler
+from tui_dl.engine.events import Event, append_event  # noqa: E402
+from tui_dl.engine.failures import report_failure  # noqa: E402
+from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, EXIT_CANCELLED, lower_priority  # noqa: E402
+from tui_dl.engine.store import read_spec  # noqa: E402
 
 
 class Cancelled(Exception):
@@ -54,9 +60,10 @@ class CancelFlag:
 
 def main(argv: list[str]) -> int:
     run_dir = Path(argv[0]).resolve()
-    lower_priority()
     cancel = CancelFlag(run_dir)
     signal.signal(CANCEL_SIGNAL, cancel.handle)
+    cancel.requested = bool(EARLY_CANCEL)
+    lower_priority()  # after the handler: a niced start on a busy machine is slow
     started = time.monotonic()
     spec: dict = {}
 
@@ -64,6 +71,7 @@ def main(argv: list[str]) -> int:
         append_event(run_dir, event, **fields)
 
     try:
+        cancel.raise_if_requested()  # cancelled while it started: before TensorFlow's import
         spec = read_spec(run_dir)
         spec["run_dir"] = str(run_dir)
         module_name, func_name = _runner(spec["experiment"]).split(":")
