@@ -16,15 +16,17 @@ from tui_dl.ui.screens.run_views.samples import SamplesScreen
 RUN = "20261202-040000-fashion-vae-5a5a"
 
 
-def vae_run(tmp_path) -> FakeRunSource:
-    rng = np.random.default_rng(0)
+def vae_run(tmp_path, samples: int = 16) -> FakeRunSource:
     epochs = 3
     grids = []
-    for epoch in range(epochs + 1):  # blobs sharpening into one striped shape
-        base = np.zeros((28, 28))
-        base[6:22, 8:20] = 200 * epoch / epochs
-        grids.append(np.clip(base + rng.normal(0, 40 * (epochs - epoch + 1), (16, 28, 28)), 0, 255))
-    save_samples(tmp_path, GenerativeSamples(np.stack(grids).astype(np.uint8), np.zeros((16, 2))))
+    for epoch in range(epochs + 1):  # flat shapes brightening: few colours, a small snapshot
+        images = np.zeros((samples, 28, 28))
+        for k in range(samples):
+            images[k, 4 + k % 4 : 24, 6 : 22 - k % 5] = 60 + 60 * epoch
+        grids.append(images)
+    save_samples(
+        tmp_path, GenerativeSamples(np.stack(grids).astype(np.uint8), np.zeros((samples, 2)))
+    )
     events = [
         make_event(
             Event.EPOCH_END,
@@ -69,5 +71,6 @@ async def test_latest_samples_means_a_run_that_has_them(tmp_path):
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=["80x24", "200x60"])
 def test_snapshot(snap_compare, tmp_path, size):
-    app = make_app(source=vae_run(tmp_path), screen="samples", run=RUN)
+    # Four samples: sixteen full-size ones made a 1.4 MB SVG at 200×60.
+    app = make_app(source=vae_run(tmp_path, samples=4), screen="samples", run=RUN)
     assert snap_compare(app, terminal_size=size, run_before=snapshot_settle)
