@@ -47,7 +47,9 @@ def test_a_tiny_vae_reports_its_losses_apart_and_leaves_samples_and_latent_space
     assert not np.array_equal(samples.grids[0], samples.grids[-1])  # it learned something
     latent = load_latent(handle.run_dir)
     assert latent.means.shape[1] == 2 and len(latent.labels) == len(latent.means)
-    assert latent.manifold.shape == (24, 24, 28, 28) and latent.epoch == 3
+    assert latent.manifold.shape == (32, 32, 28, 28) and latent.epoch == 2
+    assert latent.images.shape == latent.reconstructions.shape == (64, 28, 28)
+    assert latent.cell(0, 0) == (-3.0, 3.0) and latent.cell(31, 31) == (3.0, -3.0)
     finished = events[-1]
     assert set(finished["artifacts"]) >= {"samples", "latent"}
     from tui_dl.analysis.report import run_report
@@ -80,7 +82,23 @@ def test_a_tiny_gan_reports_both_players_and_leaves_its_samples():
         logs = epoch["logs"]
         assert {"d_loss", "g_loss", "d_acc_real", "d_acc_fake"} <= set(logs)
         assert 0 <= logs["d_acc_real"] <= 1 and 0 <= logs["d_acc_fake"] <= 1
+        assert 1 <= logs["classes"] <= 10 and logs["spread"] > 0  # the variety measure
     samples = load_samples(handle.run_dir)
     assert samples.grids.shape == (3, 16, 28, 28) and samples.noise.shape == (16, 32)
     assert not np.array_equal(samples.grids[0], samples.grids[-1])
-    assert "d_acc_real" in events[-1]["metrics"]
+    metrics = events[-1]["metrics"]
+    assert "d_acc_real" in metrics and metrics["classifier_accuracy"] > 0.7
+    assert events[-1]["watch_s"] < events[-1]["train_s"]
+
+
+def test_variety_is_ten_classes_for_an_even_mix_and_one_for_a_collapse():
+    from tui_dl.engine.trainers.gan import class_variety, pixel_spread
+
+    even = np.eye(10)[np.arange(1000) % 10]
+    assert class_variety(even)[0] == pytest.approx(10)
+    collapsed = np.eye(10)[np.zeros(1000, dtype=int)]
+    classes, shares = class_variety(collapsed)
+    assert classes == pytest.approx(1) and shares[0] == 1.0
+    same = np.ones((5, 28, 28, 1))
+    assert pixel_spread(same) == 0.0
+    assert pixel_spread(np.stack([np.zeros((28, 28)), np.ones((28, 28))])) == pytest.approx(28)

@@ -242,6 +242,18 @@ class LatentSpace:
     """The grid covers [−span, span]²."""
     epoch: int
     """Epochs trained when this was written."""
+    images: np.ndarray
+    """(k, 28, 28) uint8: the first k of the encoded test images, to pick one and see its
+    encoding's place (`means[:k]`) beside its reconstruction."""
+    reconstructions: np.ndarray
+    """(k, 28, 28) uint8: the decoder's image of each one's latent mean."""
+
+    def cell(self, row: int, column: int) -> tuple[float, float]:
+        """The latent point (first two dimensions) of a manifold cell."""
+        rows, columns = self.manifold.shape[:2]
+        x = -self.span + 2 * self.span * column / max(1, columns - 1)
+        y = self.span - 2 * self.span * row / max(1, rows - 1)
+        return x, y
 
 
 def save_latent(run_dir: Path, latent: LatentSpace) -> str:
@@ -252,6 +264,8 @@ def save_latent(run_dir: Path, latent: LatentSpace) -> str:
         manifold=latent.manifold,
         span=np.array(latent.span),
         epoch=np.array(latent.epoch),
+        images=latent.images,
+        reconstructions=latent.reconstructions,
     )
     return runfiles.LATENT
 
@@ -264,4 +278,6 @@ def load_latent(run_dir: Path) -> LatentSpace:
             saved["manifold"],
             float(saved["span"]),
             int(saved["epoch"]),
+            saved["images"],
+            saved["reconstructions"],
         )

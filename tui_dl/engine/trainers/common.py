@@ -118,11 +118,14 @@ def fit_reported(
     extra: dict[str, Any] | None = None,
     callbacks: list[keras.callbacks.Callback] | None = None,
     shuffle: bool = True,
+    before: list[keras.callbacks.Callback] | None = None,
 ) -> tuple[EventReporter, float]:
     """`model.fit` as every Keras trainer runs it: progress and epoch events (with `extra`
     fields), a clean stop at the next batch on cancel, early stopping when `p["patience"]` asks,
-    a NaN loss turned into a failure. `callbacks` run after the reporter; `shuffle=False` keeps
-    the examples in their order every epoch. Returns the reporter (evaluate can report through
+    a NaN loss turned into a failure. `callbacks` run after the reporter; `before` run ahead of
+    it, so what they write is there when the epoch's event announces it and what they add to
+    the epoch's logs goes out with it; `shuffle=False` keeps the examples in their order every
+    epoch. Returns the reporter (evaluate can report through
     it) and the seconds spent fitting."""
     reporter = EventReporter(emit, cancel, samples=len(x), batch_size=p["batch_size"], extra=extra)
     stopper = EarlyStop(p.get("patience", 0))
@@ -136,7 +139,7 @@ def fit_reported(
         verbose=0,
         validation_data=validation,
         shuffle=shuffle,
-        callbacks=[reporter, *stopper.callbacks, *(callbacks or [])],
+        callbacks=[*(before or []), reporter, *stopper.callbacks, *(callbacks or [])],
     )
     seconds = time.monotonic() - start
     stopper.report(emit)

@@ -23,17 +23,24 @@ import numpy as np
 import tensorflow as tf
 
 from tui_dl.analysis.artifacts import GenerativeSamples, LatentSpace, save_latent, save_samples
-from tui_dl.data.images import load_fashion_mnist
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
-from tui_dl.engine.trainers.common import begin, fit_reported, summary_params
+from tui_dl.engine.trainers.common import begin, fit_reported
+from tui_dl.engine.trainers.generative import (
+    as_pixels,
+    emit_started,
+    fixed_noise,
+    load_images,
+    scaled,
+)
 
-SAMPLES = 16
-"""Images in each epoch's grid: the same noise every epoch."""
 LATENT_POINTS = 2000
 """Test images encoded for the latent scatter."""
-MANIFOLD = 24
-"""The decoded grid over the latent plane: MANIFOLD × MANIFOLD images."""
+REAL_IMAGES = 64
+"""Of those, the first ones kept with their reconstructions, to pick from."""
+MANIFOLD = 32
+"""The decoded grid over the latent plane: MANIFOLD × MANIFOLD images, fine enough for the
+latent screen's cursor to show an image wherever it stands, with no TensorFlow in the UI."""
 SPAN = 3.0
 """The latent plane drawn: [−SPAN, SPAN]² (the prior's ±3σ)."""
 
@@ -104,40 +111,45 @@ class VAE(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
 
-def as_pixels(images: np.ndarray) -> np.ndarray:
-    """Decoder outputs (…, 28, 28, 1) in [0, 1] as uint8 (…, 28, 28): small to keep."""
-    return np.clip(np.asarray(images)[..., 0] * 255 + 0.5, 0, 255).astype(np.uint8)
-
-
 class Watch(keras.callbacks.Callback):
-    """After every epoch: the fixed noise's samples and the latent space, written at once."""
+    """After every epoch: the fixed noise's samples and the latent space, written before the
+    epoch's event announces them."""
 
     def __init__(
-        self, run_dir: Path, vae: VAE, noise: np.ndarray, probe: np.ndarray, labels: np.ndarray
+        self,
+        run_dir: Path,
+        vae: VAE,
+        noise: np.ndarray,
+        probe: np.ndarray,
+        labels: np.ndarray,
+        cancel,
     ) -> None:
         super().__init__()
-        self.run_dir, self.vae, self.noise = run_dir, vae, noise
+        self.run_dir, self.vae, self.noise, self.cancel = run_dir, vae, noise, cancel
         self.probe, self.labels = probe, labels
         self.grids: list[np.ndarray] = []
         self.seconds = 0.0
         """Time spent here, to report against the epochs' own."""
+        axis = np.linspace(-SPAN, SPAN, MANIFOLD)
+        self.plane = np.zeros((MANIFOLD * MANIFOLD, noise.shape[1]), dtype=np.float32)
+        self.plane[:, 0] = np.tile(axis, MANIFOLD)  # row by row from the top: y high first
+        if noise.shape[1] > 1:
+            self.plane[:, 1] = np.repeat(axis[::-1], MANIFOLD)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.cancel.check():  # stopping: the epoch is not whole
+            return
         started = time.monotonic()
         self.record()
         self.seconds += time.monotonic() - started
 
     def record(self) -> None:
         decoder, encoder = self.vae.decoder, self.vae.encoder
-        self.grids.append(as_pixels(decoder.predict(self.noise, verbose=0)))
+        self.grids.append(as_pixels(decoder(self.noise, training=False)))
         save_samples(self.run_dir, GenerativeSamples(np.stack(self.grids), self.noise))
         means = encoder.predict(self.probe, verbose=0, batch_size=512)[0]
-        axis = np.linspace(SPAN, -SPAN, MANIFOLD)  # rows from the top: the second latent high
-        plane = np.zeros((MANIFOLD * MANIFOLD, self.noise.shape[1]), dtype=np.float32)
-        plane[:, 0] = np.tile(axis[::-1], MANIFOLD)
-        if plane.shape[1] > 1:
-            plane[:, 1] = np.repeat(axis, MANIFOLD)
-        decoded = as_pixels(decoder.predict(plane, verbose=0, batch_size=512))
+        decoded = as_pixels(decoder.predict(self.plane, verbose=0, batch_size=512))
+        real = self.probe[:REAL_IMAGES]
         save_latent(
             self.run_dir,
             LatentSpace(
@@ -145,7 +157,9 @@ class Watch(keras.callbacks.Callback):
                 self.labels,
                 decoded.reshape(MANIFOLD, MANIFOLD, 28, 28),
                 SPAN,
-                len(self.grids),
+                len(self.grids) - 1,
+                as_pixels(real),
+                as_pixels(decoder(means[: len(real)], training=False)),
             ),
         )
 
@@ -153,40 +167,19 @@ class Watch(keras.callbacks.Callback):
 def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     start = begin(spec)
     run_dir, p = start.run_dir, start.params
-
-    emit(Event.PHASE, phase="loading data")
-    data = load_fashion_mnist(spec.get("data_dir"), allow_download=True)
-    images = np.concatenate([data.x_train, data.x_test])  # the course trains on all 70,000
-    if p["train_limit"]:
-        images = images[: p["train_limit"]]
-    x = (images.astype("float32") / 255.0)[..., None]
-    probe_count = min(LATENT_POINTS, len(data.x_test))
-    probe = (data.x_test[:probe_count].astype("float32") / 255.0)[..., None]
-    cancel.raise_if_requested()
+    images = load_images(spec, p, emit, cancel)
+    test = images.data
+    probe_count = min(LATENT_POINTS, len(test.x_test))
+    probe = scaled(test.x_test[:probe_count])
 
     encoder, decoder = build_encoder(p["latent_dim"]), build_decoder(p["latent_dim"])
     vae = VAE(encoder, decoder, p["kl_weight"])
     vae.compile(optimizer=keras.optimizers.Adam(learning_rate=p["learning_rate"]))
-    noise = np.random.default_rng(p["seed"]).normal(size=(SAMPLES, p["latent_dim"]))
-    watch = Watch(run_dir, vae, noise.astype(np.float32), probe, data.y_test[:probe_count])
-    emit(
-        Event.STARTED,
-        devices=start.devices,
-        device=spec["device"],
-        dataset="fashion-mnist",
-        data_source=data.describe(),
-        n_train=int(len(x)),
-        n_test=0,
-        tf_version=keras.version(),
-        model={
-            "encoder": summary_params(encoder),
-            "decoder": summary_params(decoder),
-            "parameters": int(encoder.count_params() + decoder.count_params()),
-        },
-        reference=start.experiment.reference_fields(),
-    )
+    noise = fixed_noise(p["seed"], p["latent_dim"])
+    watch = Watch(run_dir, vae, noise, probe, test.y_test[:probe_count], cancel)
+    emit_started(emit, spec, start, images, {"encoder": encoder, "decoder": decoder})
     watch.record()  # epoch 0: what the untrained decoder makes of the noise
-    _, train_s = fit_reported(vae, x, None, None, p, emit, cancel, callbacks=[watch])
+    _, train_s = fit_reported(vae, images.x, None, None, p, emit, cancel, before=[watch])
 
     emit(Event.PHASE, phase="measuring")
     total, reconstruction, kl = (float(v) for v in vae.losses_of(tf.constant(probe[:512])))
@@ -201,6 +194,6 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         train_s=round(train_s, 2),
         watch_s=round(watch.seconds, 2),
         artifacts={"samples": runfiles.SAMPLES, "latent": runfiles.LATENT, "log": runfiles.LOG},
-        data_source=data.describe(),
+        data_source=test.describe(),
         device=spec["device"],
     )
