@@ -47,9 +47,9 @@ def test_a_tiny_vae_reports_its_losses_apart_and_leaves_samples_and_latent_space
     assert not np.array_equal(samples.grids[0], samples.grids[-1])  # it learned something
     latent = load_latent(handle.run_dir)
     assert latent.means.shape[1] == 2 and len(latent.labels) == len(latent.means)
-    assert latent.manifold.shape == (32, 32, 28, 28) and latent.epoch == 2
+    assert latent.manifold.shape == (31, 31, 28, 28) and latent.epoch == 2
     assert latent.images.shape == latent.reconstructions.shape == (64, 28, 28)
-    assert latent.cell(0, 0) == (-3.0, 3.0) and latent.cell(31, 31) == (3.0, -3.0)
+    assert latent.cell(0, 0) == (-3.0, 3.0) and latent.cell(30, 30) == (3.0, -3.0)
     finished = events[-1]
     assert set(finished["artifacts"]) >= {"samples", "latent"}
     from tui_dl.analysis.report import run_report

@@ -171,6 +171,17 @@ SCREENS: tuple[ScreenEntry, ...] = (
         usage="samples (a fashion-vae or fashion-gan run)",
     ),
     ScreenEntry(
+        "latent",
+        "tui_dl.ui.screens.run_views.latent:LatentScreen",
+        "Latent space",
+        kind="run-view",
+        key="z",
+        label="Latent",
+        reads=runfiles.LATENT,
+        while_running=True,  # rewritten after every epoch
+        usage="latent (a fashion-vae run)",
+    ),
+    ScreenEntry(
         "lesson",
         "tui_dl.ui.screens.lesson:LessonScreen",
         kind="family",

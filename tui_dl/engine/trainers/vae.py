@@ -38,9 +38,10 @@ LATENT_POINTS = 2000
 """Test images encoded for the latent scatter."""
 REAL_IMAGES = 64
 """Of those, the first ones kept with their reconstructions, to pick from."""
-MANIFOLD = 32
-"""The decoded grid over the latent plane: MANIFOLD × MANIFOLD images, fine enough for the
-latent screen's cursor to show an image wherever it stands, with no TensorFlow in the UI."""
+MANIFOLD = 31
+"""The decoded grid over the latent plane: MANIFOLD × MANIFOLD images, 0.2 apart, fine enough
+for the latent screen's cursor to show an image wherever it stands (from the centre, 0, 0),
+with no TensorFlow in the UI."""
 SPAN = 3.0
 """The latent plane drawn: [−SPAN, SPAN]² (the prior's ±3σ)."""
 

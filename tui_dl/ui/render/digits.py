@@ -86,10 +86,22 @@ def render_digit(
             heat = np.vstack([heat, np.zeros((1, heat.shape[1]), heat.dtype)])
     text = Text()
     for top in range(0, pixels.shape[0], 2):
+        row = []
         for col in range(pixels.shape[1]):
             upper = _rgb(pixels[top, col], None if heat is None else heat[top, col], alpha)
             lower = _rgb(pixels[top + 1, col], None if heat is None else heat[top + 1, col], alpha)
-            text.append(UPPER_HALF, Style(color=upper, bgcolor=lower))
+            row.append((UPPER_HALF, Style(color=upper, bgcolor=lower)))
+        append_runs(text, row)
         if top + 2 < pixels.shape[0]:
             text.append("\n")
     return text
+
+
+def append_runs(text: Text, cells: list[tuple[str, Style]]) -> None:
+    """Characters with their styles, appended a run of equal styles at a time: the same
+    picture, but one span (and one element of an SVG screenshot) per run, not per character."""
+    start = 0
+    for end in range(1, len(cells) + 1):
+        if end == len(cells) or cells[end][1] != cells[start][1]:
+            text.append("".join(char for char, _ in cells[start:end]), cells[start][1])
+            start = end

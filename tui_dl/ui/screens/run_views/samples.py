@@ -2,12 +2,15 @@
 
 The grid of the latest epoch (live while the run trains: it is re-read every two seconds);
 ←→ step back through the earlier epochs — the course's "blobs at epoch 0, shirts by epoch
-8" — and the epoch's losses beside it (VAE: total, reconstruction, KL; GAN: D loss, D
-accuracy on real and on fake, G loss).
+8" — and the epoch's losses above it (VAE: total, reconstruction, KL; GAN: D loss, D
+accuracy on real and on fake, G loss, and how varied its samples are). The curves of those
+figures stand beside the grid on a wide terminal; on a small one `c` swaps grid and curves.
+When a GAN's variety falls well below its best, the screen says what mode collapse is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,15 +18,31 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
 from tui_dl.analysis.artifacts import GenerativeSamples, load_samples
 from tui_dl.engine.events import LIVE, Event
 from tui_dl.ui.render.digits import render_digit, resize_nearest
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.run.series_plot import Series, SeriesPlot
 
 POLL_S = 2.0
+SIDE_BY_SIDE = 150
+"""From this many columns on, the curves stand beside the grid; below, `c` swaps them."""
+PLOTS: dict[str, tuple[tuple[str, tuple[Series, ...]], ...]] = {
+    "vae": (
+        ("Loss", (Series("loss", "total"), Series("reconstruction_loss", "reconstruction"))),
+        ("KL divergence", (Series("kl_loss", "KL"),)),
+    ),
+    "gan": (
+        ("Losses", (Series("d_loss", "D"), Series("g_loss", "G"))),
+        ("D right", (Series("d_acc_real", "on real"), Series("d_acc_fake", "on fake"))),
+        ("Variety", (Series("classes", "classes ÷ 10", 0.1), Series("spread", "pixel spread"))),
+    ),
+}
+COLLAPSE = 0.6
+"""A GAN's variety below this share of its best so far reads as mode collapse."""
 LOSS_NAMES = {
     "loss": "total",
     "reconstruction_loss": "reconstruction",
@@ -32,7 +51,27 @@ LOSS_NAMES = {
     "d_acc_real": "D right on real",
     "d_acc_fake": "D right on fake",
     "g_loss": "G loss",
+    "classes": "classes",
+    "spread": "spread",
 }
+
+
+def collapse_note(logs: Sequence[Mapping[str, object]], upto: int) -> str:
+    """The course's warning, when the samples of epochs 1..upto have lost their variety."""
+    classes = [v for log in logs[:upto] if isinstance(v := log.get("classes"), int | float)]
+    if len(classes) < 2:
+        return ""
+    best = max(classes)
+    peak = classes.index(best) + 1
+    if classes[-1] >= COLLAPSE * best:
+        return ""
+    return (
+        f"Mode collapse? The samples now span {classes[-1]:.1f} classes' worth of the ten "
+        f"(they spanned {best:.1f} at epoch {peak}): the generator has found a few kinds of "
+        "image that fool the discriminator and makes mostly those — the course's GAN made "
+        "mostly dresses and shirts. GANs are unstable; a lower generator learning rate, more "
+        "discriminator steps or another seed may bring the variety back."
+    )
 
 
 def grid_text(images: np.ndarray, width: int, height: int) -> Text:
@@ -66,10 +105,17 @@ class SamplesScreen(AppScreen):
         Binding("right", "epoch(1)", "Later"),
         Binding("home", "first", "Epoch 0"),
         Binding("end", "last", "Latest"),
+        Binding("c", "swap", "Curves"),
     ]
     CSS = """
     #samples-info { height: auto; padding: 0 1; }
     #samples-grid { padding: 0 1; }
+    #samples-grid-box { width: 1fr; }
+    #samples-curves { width: 60; }
+    #samples-curves SeriesPlot { height: 1fr; }
+    #samples-body.-narrow #samples-curves { display: none; }
+    #samples-body.-narrow.-curves #samples-curves { display: block; width: 1fr; }
+    #samples-body.-narrow.-curves #samples-grid-box { display: none; }
     """
 
     def __init__(self, run_id: str) -> None:
@@ -79,17 +125,23 @@ class SamplesScreen(AppScreen):
         self.epoch: int | None = None  # None: follow the latest
         self.epoch_logs: list[dict[str, float | None]] = []
         self.run_dir: Path | None = None
+        self.kind = "gan" if "gan" in run_id else "vae"
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the run's samples…", id="samples-info")
-        with Vertical():
-            yield Static(id="samples-grid")
+        with Horizontal(id="samples-body"):
+            with Vertical(id="samples-grid-box"):
+                yield Static(id="samples-grid")
+            with Vertical(id="samples-curves"):
+                for index, (title, series) in enumerate(PLOTS[self.kind]):
+                    yield SeriesPlot(title, series, id=f"samples-plot-{index}")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Samples as they form"
         self.sub_title = f"run {self.run_id}"
+        self.query_one("#samples-body").set_class(self.app.size.width < SIDE_BY_SIDE, "-narrow")
         self.load()
         self.set_interval(POLL_S, self.load)
 
@@ -102,9 +154,17 @@ class SamplesScreen(AppScreen):
             self.from_thread(self.say, f"Nothing to show yet: {exc}")
             return
         logs = [e.get("logs", {}) for e in info.events if e.get("event") == Event.EPOCH_END]
-        self.from_thread(self.loaded, samples, logs, info.status in LIVE)
+        kind = "gan" if info.experiment.endswith("gan") else "vae"
+        self.from_thread(self.loaded, samples, logs, info.status in LIVE, kind)
 
-    def loaded(self, samples: GenerativeSamples, logs: list[dict], live: bool) -> None:
+    def loaded(self, samples: GenerativeSamples, logs: list[dict], live: bool, kind: str) -> None:
+        if kind != self.kind:  # named unlike its experiment: the other model's plots
+            self.kind = kind
+            for index, (title, series) in enumerate(PLOTS[kind]):
+                plot = self.query(f"#samples-plot-{index}")
+                if plot:
+                    plot.first(SeriesPlot).title = title
+                    plot.first(SeriesPlot).series = series
         self.samples, self.epoch_logs = samples, logs
         self.sub_title = f"run {self.run_id}" + (" · training" if live else "")
         self.redraw()
@@ -129,14 +189,24 @@ class SamplesScreen(AppScreen):
                 if isinstance(logs.get(key), int | float)
             ]
             info.append("\n" + " · ".join(parts))
+        note = collapse_note(self.epoch_logs, epoch) if self.kind == "gan" else ""
+        if note:
+            info.append("\n" + note, "yellow")
         self.query_one("#samples-info", Static).update(info)
-        width = max(20, self.size.width - 2)
-        height = max(8, self.size.height - 6)
+        narrow = self.app.size.width < SIDE_BY_SIDE
+        width = max(20, self.app.size.width - (2 if narrow else 64))
+        height = max(8, self.app.size.height - 5 - info.plain.count("\n"))
         grid = grid_text(self.samples.grids[epoch], width, height)
         self.query_one("#samples-grid", Static).update(grid)
+        for plot in self.query(SeriesPlot):
+            plot.set_history(self.epoch_logs, mark=epoch or None)
 
     def on_resize(self) -> None:
+        self.query_one("#samples-body").set_class(self.app.size.width < SIDE_BY_SIDE, "-narrow")
         self.redraw()
+
+    def action_swap(self) -> None:
+        self.query_one("#samples-body").toggle_class("-curves")
 
     def action_epoch(self, step: int) -> None:
         if self.samples is None:

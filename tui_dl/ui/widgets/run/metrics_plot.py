@@ -95,7 +95,7 @@ class MetricsPlot(PlotextPlot):
         if self.mark is not None:
             plt.vertical_line(self.mark, color="yellow")
         if not by_step:
-            plt.xticks(_ticks(len(epochs)))
+            plt.xticks(epoch_ticks(len(epochs)))
         self.refresh()
 
 
@@ -104,7 +104,7 @@ def _points(history: list[dict[str, Any]], key: str) -> list[tuple[int, float]]:
     return [(i, h[key]) for i, h in enumerate(history, start=1) if h.get(key) is not None]
 
 
-def _ticks(epochs: int) -> list[float]:
+def epoch_ticks(epochs: int) -> list[float]:
     if epochs <= 10:
         return list(range(1, epochs + 1))
     step = max(1, epochs // 8)
