@@ -6,6 +6,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -48,6 +49,7 @@ def run_command(
         err.print(f"[red]error:[/] {exc}")
         return 2
     err.print(f"run [bold]{handle.run_id}[/] — {handle.run_dir}")
+    _say_cost(err, handle.run_dir.parent, experiment, params, device)
     log = EventLog(handle.run_dir)
     status = None
     progress = Progress(
@@ -83,6 +85,33 @@ def run_command(
         print(json.dumps(report))
     exit_codes: dict[str, int] = {Status.FINISHED: 0, Status.CANCELLED: 130}
     return exit_codes.get(info.status, 1)
+
+
+def _say_cost(err: Console, runs: Path, name: str, params: dict[str, Any], device: str) -> None:
+    """Before a long CPU run of an experiment the course ran on a GPU: what it will cost."""
+    from tui_dl.engine.experiments import get_experiment
+    from tui_dl.engine.experiments.cost import duration, estimate
+
+    experiment = get_experiment(name)
+    cost = experiment.cost
+    if cost is None or device != "cpu":
+        return
+    params = experiment.validate(params)
+    past = [
+        (info.spec, info.events)
+        for info in RunStore(runs).list(limit=50)
+        if info.experiment == name and info.status == Status.FINISHED
+    ][:3]
+    guess = estimate(cost, params, past)
+    err.print(f"this run: {guess.sentence()}")
+    if guess.long:
+        smaller = guess.smaller(cost, params)
+        small = estimate(cost, {**params, **smaller}, past)
+        err.print(
+            f"[dim]the course ran it on a GPU (--device gpu); the same model on fewer images: "
+            f"--train-limit {smaller['train_limit']} --epochs {smaller['epochs']} "
+            f"(about {duration(small.seconds)}); ctrl+c cancels[/]"
+        )
 
 
 def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:

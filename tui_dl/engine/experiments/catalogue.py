@@ -5,6 +5,7 @@ a trainer in `tui_dl.engine.trainers`; nothing else needs to know its name."""
 from __future__ import annotations
 
 from tui_dl.engine import runfiles
+from tui_dl.engine.experiments.cost import Cost
 from tui_dl.engine.experiments.experiment import Experiment, Reference
 from tui_dl.engine.experiments.params import (
     ChoiceParam,
@@ -513,6 +514,8 @@ FASHION_VAE = Experiment(
         "  KL = −½ Σ (1 + log σ² − μ² − σ²)\n"
         "  loss = reconstruction + weight × KL  (Adam)"
     ),
+    plots=(("loss", "Loss"), ("kl_loss", "KL divergence")),
+    cost=Cost(cpu_s_per_image=0.0011, images=70_000),
 )
 
 FASHION_GAN = Experiment(
@@ -573,6 +576,8 @@ FASHION_GAN = Experiment(
         "  G: make D say 1 on G(noise)\n"
         "Reported: D loss, D accuracy on real and on fake, G loss"
     ),
+    plots=(("d_loss", "Discriminator loss"), ("g_loss", "Generator loss")),
+    cost=Cost(cpu_s_per_image=0.005, images=70_000, steps_param="d_steps"),
 )
 
 EXPERIMENTS: dict[str, Experiment] = {

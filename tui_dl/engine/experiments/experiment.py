@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui_dl.engine.experiments.cost import Cost
 from tui_dl.engine.experiments.params import Param
 from tui_dl.text import percent
 
@@ -70,6 +71,10 @@ class Experiment:
     """Shown beside the form: e.g. the maths each step of the hard way performs."""
     compare_stages: tuple[str, str] | None = None
     """A run in stages whose last two are plotted together (transfer against from scratch)."""
+    plots: tuple[tuple[str, str], tuple[str, str]] = (("loss", "Loss"), ("accuracy", "Accuracy"))
+    """The lab's two live plots: (epoch logs' name, title) each."""
+    cost: Cost | None = None
+    """Its training time per image on a CPU: the lab says what a long run costs before it."""
 
     def reference_fields(self) -> dict[str, Any]:
         """The course's figure, as the `started` event carries it to every screen and report."""

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Header, Input, Select, Static
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.experiments.cost import Estimate, duration, estimate
 from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.screens.following import FollowingScreen
@@ -38,6 +39,7 @@ class LabScreen(FollowingScreen):
         Binding("n", "new_run", "New run"),
         Binding("escape", "back", "Back"),
         Binding("o", "overlay", "Compare"),
+        Binding("ctrl+t", "smaller", "Smaller setup", priority=True),
         *registry.view_keys("insight"),
     ]
 
@@ -55,6 +57,10 @@ class LabScreen(FollowingScreen):
         self.companion: list[dict[str, Any]] = []
         """The compared stage's epochs (from scratch, against transfer)."""
         self.follower = RunFollower(self, self.apply)
+        self.cost_estimate: Estimate | None = None
+        """A long CPU run's estimate, while the form would start one (ctrl+t: smaller)."""
+        self.past: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+        """This experiment's finished runs here (spec, events), newest first: their rate."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,14 +71,16 @@ class LabScreen(FollowingScreen):
                 yield Button("Start  ctrl+r", id="start", variant="primary", compact=True)
                 yield Static("", id="form-error")
                 yield Static("", id="data-warning")
+                yield Static("", id="cost")
                 yield RunSummary("", id="summary")
                 if self.experiment.notes:
                     yield Static(self.experiment.notes, id="lab-notes")
             with Vertical(id="lab-run"):
                 yield RunProgress(id="progress")
                 with Horizontal(id="plots"):
-                    yield MetricsPlot("loss", "Loss", id="loss-plot")
-                    yield MetricsPlot("accuracy", "Accuracy", id="accuracy-plot")
+                    (first, first_title), (second, second_title) = self.experiment.plots
+                    yield MetricsPlot(first, first_title, id="loss-plot")
+                    yield MetricsPlot(second, second_title, id="accuracy-plot")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -84,6 +92,8 @@ class LabScreen(FollowingScreen):
         )
         self.load_gpus()
         self.check_data()
+        if self.experiment.cost is not None:
+            self.read_past_runs()
         if self.run_id:
             self.attach(self.run_id)
         else:
@@ -110,6 +120,69 @@ class LabScreen(FollowingScreen):
                 "the files.",
             )
 
+    @work(thread=True, exclusive=True, group="cost")
+    def read_past_runs(self) -> None:
+        """This experiment's last finished runs, for the rate its cost estimate starts from."""
+        past = [
+            (info.spec, info.events)
+            for info in self.app.source.list_runs(limit=50)
+            if info.experiment == self.experiment.name and info.status == Status.FINISHED
+        ]
+        self.from_thread(self._got_past, past[:3])
+
+    def _got_past(self, past: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+        self.past = past
+        self.show_cost()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def form_changed(self) -> None:
+        if self.experiment.cost is not None:
+            self.show_cost()
+
+    def show_cost(self) -> None:
+        """Before a CPU run that would take long: what it costs, and the smaller setup."""
+        cost, line = self.experiment.cost, self.query_one("#cost", Static)
+        self.cost_estimate = None
+        if cost is None or self.run_id is not None:
+            line.update("")
+            line.display = False
+            self.refresh_bindings()
+            return
+        form = self.query_one(RunForm)
+        try:
+            params, device = form.read(quiet=True)
+        except ValueError:
+            line.update("")  # the form says what is wrong when ctrl+r is pressed
+            line.display = False
+            self.refresh_bindings()
+            return
+        guess = estimate(cost, params, self.past)
+        line.display = device == "cpu"
+        if device != "cpu":
+            line.update("")
+        elif guess.long:
+            self.cost_estimate = guess
+            smaller = guess.smaller(cost, params)
+            small = estimate(cost, {**params, **smaller}, self.past)
+            line.update(
+                f"A full run: {guess.sentence()}. The course ran it on a GPU. ctrl+t: the same "
+                f"model on {smaller['train_limit']:,} images × {smaller['epochs']} epochs, "
+                f"{duration(small.seconds)}."
+            )
+        else:
+            line.update(f"This run: {guess.sentence()}.")
+        self.refresh_bindings()
+
+    def action_smaller(self) -> None:
+        cost, guess = self.experiment.cost, self.cost_estimate
+        if cost is None or guess is None:
+            return
+        form = self.query_one(RunForm)
+        params, _ = form.read(quiet=True)
+        form.fill(guess.smaller(cost, params))
+        self.notify("Fewer images and epochs; ctrl+r to train.", title="Smaller setup")
+
     def _warn_data(self, text: str) -> None:
         warning = self.query_one("#data-warning", Static)
         warning.update(text)
@@ -133,6 +206,8 @@ class LabScreen(FollowingScreen):
             return self.run_id is not None and not self.running
         if action == "overlay":
             return self.status is not None
+        if action == "smaller":
+            return self.run_id is None and self.cost_estimate is not None
         if action == "insight":
             view = registry.entry(str(parameters[0]))
             if view not in registry.views_of(self.experiment.name):
@@ -228,6 +303,7 @@ class LabScreen(FollowingScreen):
         for plot in self.query(MetricsPlot):
             plot.set_history([])
         self.query_one(RunSummary).update("Settings kept from the last run. ctrl+r to train.")
+        self.show_cost()
         self.sub_title = self.experiment.title
         self.refresh_bindings()
 

@@ -73,19 +73,23 @@ class RunForm(Grid):
             values[param.name] = str(widget.value)
         return values
 
-    def read(self) -> tuple[dict[str, Any], str]:
-        """(validated settings, device); raises ValueError naming the first bad field."""
+    def read(self, quiet: bool = False) -> tuple[dict[str, Any], str]:
+        """(validated settings, device); raises ValueError naming the first bad field. Not
+        `quiet`: bad fields are marked and the first is focused."""
         errors = []
         for param in self.experiment.params:
             widget = self.field(param.name)
             try:
                 param.parse(str(widget.value))
-                widget.remove_class("-invalid")
+                if not quiet:
+                    widget.remove_class("-invalid")
             except ValueError as exc:
-                widget.add_class("-invalid")
+                if not quiet:
+                    widget.add_class("-invalid")
                 errors.append((widget, str(exc)))
         if errors:
-            errors[0][0].focus()
+            if not quiet:
+                errors[0][0].focus()
             raise ValueError("; ".join(message for _, message in errors))
         device = str(self.query_one("#field-device", Select).value)
         return self.experiment.validate(self.raw_values()), device
