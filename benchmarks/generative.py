@@ -58,7 +58,9 @@ def engine(model: str, images: int, epochs: int, store) -> tuple[list[float], fl
     from tui_dl.engine.events import EventLog
     from tui_dl.engine.jobs.launch import launch_run
 
-    os.environ.update(child_env())
+    # The same CPU priority as the plain script: a run steps back behind the app by default
+    # (TUI_DL_NICE), which on a busy machine would measure the priority, not the engine.
+    os.environ.update(child_env(), TUI_DL_NICE="0")
     params = {"epochs": epochs, "train_limit": images}
     handle = launch_run(EXPERIMENT[model], params, device="cpu", store=store)
     handle.wait()

@@ -60,7 +60,14 @@ def test_this_machines_last_finished_cpu_run_gives_the_rate():
 
 
 @pytest.mark.parametrize(
-    "seconds, said", [(40, "40 s"), (720, "12 min"), (3 * 3600 + 600, "3 h 10 min"), (7200, "2 h")]
+    "seconds, said",
+    [
+        (0.4, "a few seconds"),
+        (40, "40 s"),
+        (720, "12 min"),
+        (3 * 3600 + 600, "3 h 10 min"),
+        (7200, "2 h"),
+    ],
 )
 def test_durations_read_as_people_say_them(seconds, said):
     assert duration(seconds) == said

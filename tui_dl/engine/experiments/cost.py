@@ -67,7 +67,8 @@ class Estimate:
         return {"epochs": epochs, "train_limit": min(images, self.images)}
 
     def sentence(self) -> str:
-        work = f"{self.images:,} images × {self.epochs} epochs at {1000 * self.per_image:.2f} ms"
+        epochs = f"{self.epochs} epoch" + ("s" if self.epochs != 1 else "")
+        work = f"{self.images:,} images × {epochs} at {1000 * self.per_image:.2f} ms"
         if self.measured_here:
             return f"about {duration(self.seconds)} on this CPU ({work} per image, its last run)"
         return (
@@ -110,7 +111,9 @@ def measured_rate(cost: Cost, spec: dict[str, Any], events: list[dict]) -> float
 
 
 def duration(seconds: float) -> str:
-    """'40 s', '12 min', '3 h 10 min'."""
+    """'a few seconds', '40 s', '12 min', '3 h 10 min'."""
+    if seconds < 10:
+        return "a few seconds"
     if seconds < 90:
         return f"{seconds:.0f} s"
     minutes = round(seconds / 60)
