@@ -5,6 +5,8 @@ TUI_DL_DATA)."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -102,3 +104,34 @@ def test_variety_is_ten_classes_for_an_even_mix_and_one_for_a_collapse():
     same = np.ones((5, 28, 28, 1))
     assert pixel_spread(same) == 0.0
     assert pixel_spread(np.stack([np.zeros((28, 28)), np.ones((28, 28))])) == pytest.approx(28)
+
+
+@needs_fashion
+def test_a_gan_cancelled_mid_epoch_stops_at_the_next_batch():
+    from tui_dl.engine.events import EventLog
+    from tui_dl.engine.jobs.launch import cancel_run
+
+    params = {"epochs": 5, "batch_size": 64, "train_limit": 4000, "noise_dim": 32}
+    handle = launch_run("fashion-gan", params, device="cpu", data_dir=SHARED_DATA)
+    wait_for(
+        handle.run_dir,
+        lambda ev: (
+            any(e["event"] == "progress" and e.get("batch", 0) >= 2 for e in ev) or ended(ev)
+        ),
+        timeout=240,
+    )
+    start = time.monotonic()
+    cancel_run(handle.run_dir, handle=handle)
+    assert time.monotonic() - start < 3.0
+    events = EventLog(handle.run_dir).read_all()
+    assert events[-1]["event"] == "cancelled" and events[-1]["by"] == "request"
+    assert not [e for e in events if e["event"] == "epoch_end"]  # stopped inside epoch 1
+
+
+@needs_fashion
+def test_a_vae_whose_loss_blows_up_fails_with_the_reason():
+    params = {"epochs": 2, "batch_size": 64, "train_limit": 512, "learning_rate": 10.0}
+    handle = launch_run("fashion-vae", params, device="cpu", data_dir=SHARED_DATA)
+    events = wait_for(handle.run_dir, ended, timeout=240)
+    assert events[-1]["event"] == "failed" and events[-1]["error_type"] == "NaNLoss"
+    assert "learning rate" in events[-1]["message"]
