@@ -515,7 +515,7 @@ FASHION_VAE = Experiment(
         "  loss = reconstruction + weight × KL  (Adam)"
     ),
     plots=(("loss", "Loss"), ("kl_loss", "KL divergence")),
-    cost=Cost(cpu_s_per_image=0.0011, images=70_000),
+    cost=Cost(cpu_s_per_image=0.0009, images=70_000),
 )
 
 FASHION_GAN = Experiment(
@@ -577,7 +577,7 @@ FASHION_GAN = Experiment(
         "Reported: D loss, D accuracy on real and on fake, G loss"
     ),
     plots=(("d_loss", "Discriminator loss"), ("g_loss", "Generator loss")),
-    cost=Cost(cpu_s_per_image=0.005, images=70_000, steps_param="d_steps"),
+    cost=Cost(cpu_s_per_image=0.0045, images=70_000, steps_param="d_steps"),
 )
 
 EXPERIMENTS: dict[str, Experiment] = {
