@@ -14,6 +14,10 @@ each neuron of the layer before), biases at 0.1; `initZero` starts everything at
 Outputs: tanh and the square loss for two classes (targets −1 and +1), linear for regression,
 softmax with cross-entropy for more classes (or when chosen). Dropout (ours) drops hidden
 outputs in training only, scaling the kept ones up.
+
+`backward` is the chain rule on its own, from any output derivative: it returns the
+parameters' derivatives and the inputs' too, so that a loss computed past this network (a
+GAN's generator judged by its discriminator) can flow back into the network before it.
 """
 
 from __future__ import annotations
@@ -62,6 +66,20 @@ class Forward:
     @property
     def output(self) -> np.ndarray:
         return self.a[-1]
+
+
+@dataclass
+class Gradients:
+    """One backward pass: the derivatives summed over the batch, per layer, and each
+    example's derivative with respect to its input (batch, inputs)."""
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    inputs: np.ndarray
+
+    def parameters(self) -> list[np.ndarray]:
+        """As `Network.parameters()` orders them."""
+        return [g for pair in zip(self.weights, self.biases, strict=True) for g in pair]
 
 
 @dataclass
@@ -114,6 +132,28 @@ class Network:
         net.clear_gradients()
         return net
 
+    @classmethod
+    def scaled_normal(
+        cls,
+        inputs: int,
+        shape: list[int],
+        activations: list[str],
+        outputs: int,
+        output_activation: str,
+        rng: np.random.Generator,
+    ) -> Network:
+        """Weights normal with a standard deviation of 1/√fan_in, biases 0: how a network
+        trained by an optimiser of its own usually starts (GAN Lab starts its two so), each
+        layer's sums then about as large as its inputs, whatever the layer's width."""
+        net = cls(inputs, list(shape), list(activations), outputs, output_activation)
+        net.dropout = [0.0] * len(shape)
+        sizes = net.sizes
+        for fan_in, fan_out in zip(sizes, sizes[1:], strict=False):
+            net.weights.append(rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(fan_in, fan_out)))
+            net.biases.append(np.zeros(fan_out))
+        net.clear_gradients()
+        return net
+
     @property
     def sizes(self) -> list[int]:
         return [self.inputs, *self.shape, self.outputs]
@@ -155,21 +195,33 @@ class Network:
             return out - target
         return (out - target) * _derivative(self.output_activation, z, out)
 
-    def accumulate(self, x: np.ndarray, target: np.ndarray, rng: np.random.Generator) -> None:
-        """Add one batch's summed derivatives to what waits for the next update."""
-        fwd = self.forward(x, rng)
-        delta = self.output_delta(fwd.output, fwd.z[-1], target)
-        for layer in range(len(self.weights) - 1, -1, -1):
-            self._acc_w[layer] += fwd.a[layer].T @ delta
-            self._acc_b[layer] += delta.sum(axis=0)
+    def backward(self, fwd: Forward, delta: np.ndarray) -> Gradients:
+        """The derivatives of a loss whose derivative with respect to the output layer's
+        input sums is `delta` (batch, outputs), through the pass `fwd` (its dropout masks
+        too)."""
+        layers = len(self.weights)
+        grad_w: list[np.ndarray] = [np.empty(0)] * layers
+        grad_b: list[np.ndarray] = [np.empty(0)] * layers
+        for layer in range(layers - 1, -1, -1):
+            grad_w[layer] = fwd.a[layer].T @ delta
+            grad_b[layer] = delta.sum(axis=0)
+            back = delta @ self.weights[layer].T
             if layer:
-                back = delta @ self.weights[layer].T
                 mask = fwd.masks[layer - 1]
                 name, z, a = self.activations[layer - 1], fwd.z[layer - 1], fwd.a[layer]
                 if mask is not None:  # the derivative is the activation's, before the mask
                     back = back * mask
                     a = _activate(name, z)
                 delta = back * _derivative(name, z, a)
+        return Gradients(grad_w, grad_b, back)
+
+    def accumulate(self, x: np.ndarray, target: np.ndarray, rng: np.random.Generator) -> None:
+        """Add one batch's summed derivatives to what waits for the next update."""
+        fwd = self.forward(x, rng)
+        grads = self.backward(fwd, self.output_delta(fwd.output, fwd.z[-1], target))
+        for layer in range(len(self.weights)):
+            self._acc_w[layer] += grads.weights[layer]
+            self._acc_b[layer] += grads.biases[layer]
         self._acc_n += len(x)
 
     def update(self, learning_rate: float, regularization_rate: float) -> None:
