@@ -1,5 +1,5 @@
-"""Command line: `tui-dl` opens the app; `run`, `sweep`, `project`, `runs`, `data`, `lessons`
-and `ethics` work without it.
+"""Command line: `tui-dl` opens the app; `run`, `sweep`, `project`, `runs`, `data`,
+`playground`, `ganlab`, `lessons` and `ethics` work without it.
 
 Each command lives in a module of its own here and is imported only when it runs, so
 `tui-dl runs` answers at once and the app paints fast (neither textual nor tensorflow is
@@ -20,6 +20,7 @@ COMMANDS = {
     "sweep": "tui_dl.cli.sweep:sweep_from_args",
     "data": "tui_dl.cli.data:data_from_args",
     "playground": "tui_dl.cli.playground:playground_command",
+    "ganlab": "tui_dl.cli.ganlab:ganlab_command",
     "lessons": "tui_dl.cli.lessons:lessons_command",
     "ethics": "tui_dl.cli.lessons:ethics_export_command",
 }

@@ -161,6 +161,26 @@ def build_parser() -> argparse.ArgumentParser:
     playground.add_argument("--epochs", type=int, metavar="N", help="train N epochs headless")
     playground.add_argument("--json", action="store_true", help="one JSON object on stdout")
 
+    ganlab = commands.add_parser(
+        "ganlab",
+        help="the GAN Lab's 2-D GAN trained headless, and how close its fakes came",
+        description="Train the GAN Lab's numpy GAN (no TensorFlow) on a ring, a line, two "
+        "blobs or your own CSV of x,y rows, and report both losses, D's verdicts, the fakes' "
+        "mean distance to the nearest real point and a KL divergence. `tui-dl --screen "
+        "ganlab` opens it in the app.",
+    )
+    ganlab.add_argument(
+        "--dataset", default="ring", metavar="NAME", help="ring, line, blobs or FILE.csv"
+    )
+    ganlab.add_argument("--iterations", type=int, metavar="N", help="how long (default 3000)")
+    ganlab.add_argument("--seed", type=int, metavar="N")
+    ganlab.add_argument("--optimizer", metavar="NAME", help="sgd or adam (default sgd)")
+    ganlab.add_argument("--d-rate", type=float, metavar="X", help="D's learning rate")
+    ganlab.add_argument("--g-rate", type=float, metavar="X", help="G's learning rate")
+    ganlab.add_argument("--d-steps", type=int, metavar="N", help="D updates an iteration")
+    ganlab.add_argument("--g-steps", type=int, metavar="N", help="G updates an iteration")
+    ganlab.add_argument("--json", action="store_true", help="one JSON object on stdout")
+
     commands.add_parser("lessons", help="list the lessons and how far you got in each")
     ethics = commands.add_parser("ethics", help="the ethics checklist of a project")
     ethics_commands = ethics.add_subparsers(dest="ethics_command", required=True)

@@ -133,8 +133,17 @@ class TuiDlApp(App[int]):
             self.open_lab()
         elif entry.name == "help":
             self.action_help()
+        elif entry.kept:
+            self.open_kept(entry)
         elif entry.name != "home":
             self.push_screen(entry.load()())
+
+    def open_kept(self, entry: registry.ScreenEntry) -> None:
+        """A page kept once built (the GAN Lab): the same screen, as the learner left it."""
+        if not self.is_screen_installed(entry.name):
+            self.install_screen(entry.load()(), entry.name)
+        if self.get_screen(entry.name) not in self.screen_stack:
+            self.push_screen(entry.name)
 
     def switch_to_home(self) -> None:
         while len(self.screen_stack) > 1:

@@ -50,6 +50,11 @@ class ScreenEntry:
     """The artifact a run view shows (a `runfiles` name): which runs have this view."""
     while_running: bool = False
     """A run view with something to show before the run has finished (the reviews)."""
+    among_experiments: bool = False
+    """A page the home screen lists after the experiments (one that trains in the app's own
+    process, not as a run: the GAN Lab)."""
+    kept: bool = False
+    """Built once and kept when left: opened again, it is as the learner left it."""
 
     def load(self) -> Callable[..., Screen[Any]]:
         """The screen's class (each takes its own arguments: a run, a lesson, a project)."""
@@ -111,6 +116,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Playground",
         "The course's first hands-on: points, layers, neurons and the boundary they draw",
         experiment="playground",
+    ),
+    ScreenEntry(
+        "ganlab",
+        "tui_dl.ui.screens.ganlab:GanLabScreen",
+        "GAN Lab",
+        "A 2-D GAN trained live: a ring is hard, a line easy",
+        among_experiments=True,
+        kept=True,
     ),
     ScreenEntry(
         "confusion",
@@ -196,6 +209,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
 )
 BY_NAME = {entry.name: entry for entry in SCREENS}
 RUN_VIEWS = tuple(entry for entry in SCREENS if entry.kind == "run-view")
+AMONG_EXPERIMENTS = tuple(entry for entry in SCREENS if entry.among_experiments)
 
 
 def entry(name: str) -> ScreenEntry:

@@ -53,6 +53,10 @@ KEYS = (
     ("+ −  a  o", "playground", "neurons in its layer, the layer's activation, its dropout"),
     ("w  e", "playground", "pick one of its incoming weights, edit it"),
     ("x  ctrl+o", "playground", "write the network as a Keras script; your own CSV"),
+    ("space  d  g  .", "gan lab", "play/pause, one D step, one G step, one iteration"),
+    ("s  r", "gan lab", "slow motion (one step at a time), reset both networks"),
+    ("a  m", "gan lab", "gradient arrows on the fakes, the generator's manifold"),
+    ("↑↓  ←→  ctrl+o", "gan lab", "choose a setting, change it; your own CSV of x,y"),
     ("space enter", "ethics", "tick; write a note (enter or esc: back)"),
     ("o  e", "ethics", "other project, export Markdown"),
 )

@@ -59,17 +59,17 @@ def class_colours(probabilities: np.ndarray, discretize: bool = False) -> np.nda
 
 
 @lru_cache(maxsize=4096)
-def _style(fg: tuple[int, int, int], bg: tuple[int, int, int], bold: bool = False) -> Style:
+def styled(fg: tuple[int, int, int], bg: tuple[int, int, int], bold: bool = False) -> Style:
     return Style(color=Color.from_rgb(*fg), bgcolor=Color.from_rgb(*bg), bold=bold or None)
 
 
-def _rgb(colour: np.ndarray) -> tuple[int, int, int]:
+def rgb_tuple(colour: np.ndarray) -> tuple[int, int, int]:
     r, g, b = (int(c) for c in colour)
     return (r, g, b)
 
 
 def _mark_colour(label: int) -> tuple[int, int, int]:
-    return _rgb(CLASS_COLOURS[label] * 0.55)  # darker than its region, so it stands out
+    return rgb_tuple(CLASS_COLOURS[label] * 0.55)  # darker than its region, so it stands out
 
 
 def place_points(
@@ -177,12 +177,12 @@ def _colour_rows(
             if key < 0:
                 kind, test = divmod(-1 - key, 2)
                 glyph = (TEST_MARKS if test else TRAIN_MARKS)[kind]
-                middle = _rgb((rgb[2 * r, begin] + rgb[2 * r + 1, begin]) / 2)
-                line.append((glyph * (stop - begin), _style(_mark_colour(kind), middle, True)))
+                middle = rgb_tuple((rgb[2 * r, begin] + rgb[2 * r + 1, begin]) / 2)
+                line.append((glyph * (stop - begin), styled(_mark_colour(kind), middle, True)))
             else:
-                upper = _rgb(rgb[2 * r, begin])
-                lower = _rgb(rgb[2 * r + 1, begin])
-                line.append((UPPER_HALF * (stop - begin), _style(upper, lower)))
+                upper = rgb_tuple(rgb[2 * r, begin])
+                lower = rgb_tuple(rgb[2 * r + 1, begin])
+                line.append((UPPER_HALF * (stop - begin), styled(upper, lower)))
     return lines
 
 
@@ -197,7 +197,9 @@ def thumbnail_text(pixels: np.ndarray, colour: bool | None = None) -> Text:
             text.append("\n")
         for c in range(pixels.shape[1]):
             if colour:
-                text.append(UPPER_HALF, _style(_rgb(rgb[2 * r, c]), _rgb(rgb[2 * r + 1, c])))
+                text.append(
+                    UPPER_HALF, styled(rgb_tuple(rgb[2 * r, c]), rgb_tuple(rgb[2 * r + 1, c]))
+                )
             else:
                 mean = float(np.clip((pixels[2 * r, c] + pixels[2 * r + 1, c]) / 2, -1, 1))
                 text.append(RAMP[int(round((mean + 1) / 2 * (len(RAMP) - 1)))])
@@ -208,7 +210,9 @@ def weight_style(weight: float, strongest: float = 2.0) -> Style:
     """A weight as the web draws a link: orange negative, blue positive, deeper when larger."""
     share = min(1.0, abs(weight) / strongest)
     hue = CLASS_COLOURS[1] if weight >= 0 else CLASS_COLOURS[0]
-    return Style(color=Color.from_rgb(*_rgb(NEUTRAL + (hue - NEUTRAL) * (0.25 + 0.75 * share))))
+    return Style(
+        color=Color.from_rgb(*rgb_tuple(NEUTRAL + (hue - NEUTRAL) * (0.25 + 0.75 * share)))
+    )
 
 
 def downsample(grid: np.ndarray, rows: int, columns: int) -> np.ndarray:

@@ -16,12 +16,15 @@ from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS, metric
 from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
+from tui_dl.ui import registry
 from tui_dl.ui.screens.app_screen import AppScreen
 
 if TYPE_CHECKING:
     from tui_dl.data.status import StatusRow
 
 RECENT_RUNS = 8
+PAGE = "page:"
+"""The option id of a page listed among the experiments (`page:ganlab`)."""
 WIDE = 120
 """From this many columns on, lessons and experiments get a line saying what they are."""
 STATUS_MARKS: dict[str, Text] = {
@@ -98,6 +101,10 @@ class HomeScreen(AppScreen):
                     id=e.name,
                 )
                 for e in EXPERIMENTS.values()
+            ]
+            + [
+                Option(_two_lines(page.title, page.help), id=PAGE + page.name)
+                for page in registry.AMONG_EXPERIMENTS
             ]
         )
         experiments.highlighted = highlighted if highlighted is not None else 0
@@ -187,8 +194,11 @@ class HomeScreen(AppScreen):
 
     @on(OptionList.OptionSelected, "#experiments")
     def open_experiment(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.open_lab(experiment=event.option.id)
+        option = event.option.id
+        if option and option.startswith(PAGE):
+            self.app.open_screen(option.removeprefix(PAGE))
+        elif option:
+            self.app.open_lab(experiment=option)
 
     @on(OptionList.OptionSelected, "#lessons")
     def open_lesson(self, event: OptionList.OptionSelected) -> None:

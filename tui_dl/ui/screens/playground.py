@@ -18,17 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.strip import Strip
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
@@ -46,11 +42,11 @@ from tui_dl.engine.playground.state import (
 from tui_dl.ui.render.boundary import (
     TEST_MARKS,
     TRAIN_MARKS,
-    Run,
     boundary_rows,
     downsample,
 )
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.boundary_map import BoundaryMap
 from tui_dl.ui.widgets.playground.controls import Controls
 from tui_dl.ui.widgets.playground.losses import chart_text, losses_text
 from tui_dl.ui.widgets.playground.network_view import NetworkView
@@ -79,41 +75,6 @@ def legend(classes: int, test: bool) -> str:
     k = max(2, classes)
     line = "/".join(TRAIN_MARKS[:k]) + " train"
     return line + (" · " + "/".join(TEST_MARKS[:k]) + " test" if test else "")
-
-
-class BoundaryMap(Widget):
-    """The big picture: the output's boundary, or the focused neuron's output. Drawn line by
-    line from ready-made strips (Textual's line API): a 100×100-pixel picture a frame costs
-    no text layout."""
-
-    DEFAULT_CSS = "BoundaryMap { width: 1fr; height: 1fr; }"
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.strips: list[Strip] = []
-
-    def show_rows(self, rows: list[list[Run]]) -> None:
-        # No style is the null style: Textual's NO_COLOR filter reads every segment's colours.
-        plain = Style()
-        self.strips = [
-            Strip([Segment(chunk, style or plain) for chunk, style in row]) for row in rows
-        ]
-        self.refresh()
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        if y < len(self.strips):
-            return self.strips[y].crop_extend(0, width, Style())
-        return Strip.blank(width, Style())
-
-    def text(self) -> str:
-        """What it shows, as plain text (for tests)."""
-        return "\n".join(strip.text for strip in self.strips)
-
-    def pixel_size(self) -> tuple[int, int]:
-        """Columns and pixel rows (two a character) that fill the widget."""
-        width, height = self.content_size
-        return max(8, width), max(8, 2 * height)
 
 
 class TextDialog(ModalScreen[str | None]):

@@ -9,22 +9,7 @@ import numpy as np
 from rich.text import Text
 
 from tui_dl.engine.playground.session import Snapshot
-
-BARS = " ▁▂▃▄▅▆▇█"
-
-
-def spark(values: list[float], width: int, top: float) -> str:
-    """`values` squeezed (or stretched) into `width` bars, 0 to `top`."""
-    if not values or width <= 0:
-        return ""
-    index = np.linspace(0, len(values) - 1, num=min(width, len(values))).round().astype(int)
-    picked = [values[i] for i in index]
-    out = []
-    for v in picked:
-        level = 0.0 if not math.isfinite(v) or top <= 0 else min(1.0, v / top)
-        bar = int(round(level * (len(BARS) - 1)))
-        out.append(BARS[max(bar, 1) if v > 0 else bar])  # a loss above 0 is never blank
-    return "".join(out)
+from tui_dl.ui.render.sparkline import spark
 
 
 def losses_text(snap: Snapshot, regression: bool, confusion: bool) -> Text:

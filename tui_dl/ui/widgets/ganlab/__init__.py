@@ -1,0 +1,1 @@
+"""The GAN Lab screen's widgets: its settings list and its numbers."""
