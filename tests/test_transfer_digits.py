@@ -29,7 +29,7 @@ SIZE = (80, 24)
 def test_the_experiment_compares_transfer_with_from_scratch():
     exp = get_experiment("transfer-digits")
     assert exp.compare_stages == ("transfer", "scratch")
-    assert exp.defaults()["few"] == 300 and exp.defaults()["freeze"] == "yes"
+    assert exp.defaults()["few"] == 50 and exp.defaults()["freeze"] == "yes"
     views = tuple(view.name for view in registry.views_of(exp.name))
     assert views == ("confusion", "misclassified", "attention", "probe")
     assert exp.reference.value is None
@@ -52,7 +52,10 @@ def test_three_stages_through_the_engine_then_the_probe_shows_it_digits_it_never
     metrics = events[-1]["metrics"]
     assert {"test_accuracy", "scratch_accuracy", "base_accuracy"} <= set(metrics)
     assert metrics["base_accuracy"] > 0.5  # 0–4 after one epoch on ~2,000 digits
-    assert len(events[-1]["comparison"]) == 2
+    comparison = events[-1]["comparison"]
+    assert len(comparison) == 3 and comparison[1].startswith("After 2 epochs: transferred ")
+    # two epochs of two: the early figures are the final fit's last epoch
+    assert 0 <= metrics["transfer_accuracy_early"] <= 1
 
     predictions = np.load(handle.run_dir / runfiles.PREDICTIONS)
     assert predictions["class_names"].tolist() == ["5", "6", "7", "8", "9"]
@@ -73,7 +76,8 @@ def test_three_stages_through_the_engine_then_the_probe_shows_it_digits_it_never
 
 
 def source_with(end: str | None = "finished") -> FakeRunSource:
-    return FakeRunSource([FakeRun(RUN, transfer_events(end), experiment="transfer-digits")])
+    run = FakeRun(RUN, transfer_events(end), params={"few": 300}, experiment="transfer-digits")
+    return FakeRunSource([run])
 
 
 async def test_the_lab_plots_transfer_against_from_scratch_and_reports_both():
