@@ -35,9 +35,9 @@ async def test_enter_on_a_lesson_opens_it_and_home_shows_the_progress():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         lessons = app.screen.query_one("#lessons", OptionList)
-        assert "0/5" in str(lessons.get_option_at_index(0).prompt)
+        assert str(lessons.get_option_at_index(1).prompt).endswith("  0/5")  # after the map
         lessons.focus()
-        await pilot.press("enter")
+        await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, LessonScreen)
         assert app.screen.lesson.id == "gradient-descent" and app.screen.page == 0
@@ -46,7 +46,7 @@ async def test_enter_on_a_lesson_opens_it_and_home_shows_the_progress():
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "2/5" in str(lessons.get_option_at_index(0).prompt)
+        assert str(lessons.get_option_at_index(1).prompt).endswith("  2/5")
 
 
 async def test_pages_turn_with_n_p_and_arrows_and_the_lesson_resumes_where_left():
@@ -59,11 +59,15 @@ async def test_pages_turn_with_n_p_and_arrows_and_the_lesson_resumes_where_left(
         assert screen.page == 1
         await pilot.press("p")
         assert screen.page == 0
-        await pilot.press("n", "n", "n")  # stops at the last page
+        await pilot.press("n", "n", "n")  # the last page, then its questions
+        assert screen.page == 3 and screen.on_questions
+        await pilot.press("n", "p")  # there, n and p move between the questions
+        assert screen.on_questions
+        await pilot.press("left")  # before the first question: back to the last page
         assert screen.page == 2
         await pilot.press("left")
         assert screen.page == 1
-    assert load_progress()[0]["activation-functions"].seen == {0, 1, 2}
+    assert load_progress()[0]["activation-functions"].seen == {0, 1, 2, 3}
     again = app_on("lesson:activation-functions")
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -241,9 +245,9 @@ async def test_a_broken_lesson_is_listed_with_its_file_and_line(tmp_path, monkey
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         lessons = app.screen.query_one("#lessons", OptionList)
-        assert lessons.option_count == 2
+        assert lessons.option_count == 3  # the course map, a, and b's problem
         assert f"{tmp_path / 'b.md'}:5: unknown widget 'nope'" in str(
-            lessons.get_option_at_index(1).prompt
+            lessons.get_option_at_index(2).prompt
         )
         app.open_lesson("b")
         await settle(pilot)
@@ -256,7 +260,8 @@ async def test_palette_lists_lessons_and_checklists():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert "Lesson 2: Softmax and cross-entropy" in titles
+        assert any(title.endswith(": Softmax and cross-entropy") for title in titles)
+        assert "Course map" in titles
         assert "Ethics checklist: mammogram" in titles
 
 

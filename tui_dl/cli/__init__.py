@@ -1,5 +1,5 @@
 """Command line: `tui-dl` opens the app; `run`, `sweep`, `project`, `runs`, `data`,
-`playground`, `ganlab`, `lessons` and `ethics` work without it.
+`playground`, `ganlab`, `lessons`, `course` and `ethics` work without it.
 
 Each command lives in a module of its own here and is imported only when it runs, so
 `tui-dl runs` answers at once and the app paints fast (neither textual nor tensorflow is
@@ -22,6 +22,7 @@ COMMANDS = {
     "playground": "tui_dl.cli.playground:playground_command",
     "ganlab": "tui_dl.cli.ganlab:ganlab_command",
     "lessons": "tui_dl.cli.lessons:lessons_command",
+    "course": "tui_dl.cli.lessons:course_command",
     "ethics": "tui_dl.cli.lessons:ethics_export_command",
 }
 """Each command → "module:function" taking the parsed arguments and returning an exit code."""

@@ -1,29 +1,67 @@
-"""`tui-dl lessons` and `tui-dl ethics export`: the classroom's content on the command line."""
+"""`tui-dl lessons`, `tui-dl course` and `tui-dl ethics export`: the classroom's content on
+the command line."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 
 def lessons_command(args: argparse.Namespace | None = None) -> int:
-    """One line per lesson with its progress; broken lesson files on stderr (exit 1)."""
-    from tui_dl.lessons import load_lessons, load_progress
+    """One line per lesson with its progress; broken lesson files on stderr (exit 1).
 
-    lessons, problems = load_lessons()
+    Every check the app makes, and the UI layer's too (try targets: a Playground state, a
+    sweep's grid, a screen's name), so an instructor sees every mistake here first.
+    """
+    from tui_dl.lessons import LessonProgress, load_lessons, load_progress
+    from tui_dl.ui.tries import check_target
+
+    lessons, problems = load_lessons(check=check_target)
     progress, trouble = load_progress()
     if trouble:
         print(f"tui-dl: {trouble}", file=sys.stderr)
-    for lesson in lessons:
-        done = progress.get(lesson.id)
-        label = done.label(len(lesson.pages)) if done else f"0/{len(lesson.pages)} pages"
-        print(
-            f"{lesson.order:>2}. {lesson.title:<30} {label:<11} tui-dl --screen lesson:{lesson.id}"
-        )
+    for number, lesson in enumerate(lessons, start=1):
+        entry = progress.get(lesson.id) or LessonProgress()
+        label = entry.label(len(lesson.pages), lesson.question_keys)
+        print(f"{number:>2}. {lesson.title:<30} {label:<22} tui-dl --screen lesson:{lesson.id}")
     for problem in problems:
         print(f"tui-dl: {problem}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def course_command(args: argparse.Namespace) -> int:
+    """The course map as text, or with --json one object: the steps and the next one."""
+    from tui_dl.engine.events import Status
+    from tui_dl.engine.store import RunStore
+    from tui_dl.lessons import load_lessons, load_progress
+    from tui_dl.lessons.course import course_lines, course_map
+    from tui_dl.lessons.progress import load_visited
+
+    lessons, problems = load_lessons()
+    progress, trouble = load_progress()
+    visited, lost = load_visited()
+    finished = {info.experiment for info in RunStore().list() if info.status == Status.FINISHED}
+    course = course_map(lessons, progress, finished, visited)
+    for problem in (trouble, lost, *problems):
+        if problem:
+            print(f"tui-dl: {problem}", file=sys.stderr)
+    if args.json:
+        upcoming = course.next
+        print(
+            json.dumps(
+                {
+                    "steps": [step.as_dict() for step in course.steps],
+                    "done": course.done,
+                    "next": None if upcoming is None else course.steps[upcoming].as_dict(),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    print("\n".join(course_lines(course)))
+    return 0
 
 
 def ethics_export_command(args: argparse.Namespace) -> int:

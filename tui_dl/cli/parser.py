@@ -181,7 +181,22 @@ def build_parser() -> argparse.ArgumentParser:
     ganlab.add_argument("--g-steps", type=int, metavar="N", help="G updates an iteration")
     ganlab.add_argument("--json", action="store_true", help="one JSON object on stdout")
 
-    commands.add_parser("lessons", help="list the lessons and how far you got in each")
+    commands.add_parser(
+        "lessons",
+        help="list the lessons and how far you got; check every lesson file",
+        description="One line per lesson: pages read and check questions right. Every "
+        "lesson file is checked (pages, widgets, questions, try entries): a mistake is "
+        "printed with its file and line, and the exit code is 1.",
+    )
+    course = commands.add_parser(
+        "course",
+        help="the course map: every step in order, what you have done, what is next",
+        description="The course in order: lessons, the Playground, the experiments, the "
+        "mammogram project and the GAN Lab, each with what you have done (pages read and "
+        "questions right; a finished run) and the next step. `tui-dl --screen course` opens it "
+        "in the app.",
+    )
+    course.add_argument("--json", action="store_true", help="one JSON object on stdout")
     ethics = commands.add_parser("ethics", help="the ethics checklist of a project")
     ethics_commands = ethics.add_subparsers(dest="ethics_command", required=True)
     export = ethics_commands.add_parser("export", help="write a project's checklist as Markdown")

@@ -5,10 +5,14 @@ An instructor edits the Markdown; this module finds the files, reads their front
 spot is a `LessonError` naming the file and the line, so a typo shows up as a message in the
 app and in `tui-dl lessons`, never as a crash.
 
-The conventions, also written at the top of every lesson file:
+The conventions, also written at the top of the first lesson file:
 - a line holding only `---page---` starts a new page;
 - a line holding only `@widget NAME` puts that live widget beside the page's text; the name
-  must be one of `WIDGETS` and be listed in the front matter's `widgets: [...]`.
+  must be one of `WIDGETS` and be listed in the front matter's `widgets: [...]`;
+- a line holding only `---questions---` ends the pages and starts the check questions
+  (`tui_dl.lessons.questions`);
+- the front matter's `try:` lists, one `- LABEL => TARGET` per indented line, what the
+  lesson's `t` and `1`…`9` keys open (`tui_dl.lessons.tries`).
 """
 
 from __future__ import annotations
@@ -18,12 +22,22 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_dl.lessons.questions import (
+    Question,
+    QuestionError,
+    parse_questions,
+    split_questions,
+)
+from tui_dl.lessons.tries import MAX_TRIES, TargetCheck, Try, parse_try
+
 REQUIRED = ("id", "title", "order")
 PAGE_BREAK = "---page---"
 WIDGET_LINE = re.compile(r"^@widget\s+(\S+)\s*$")
 WIDGETS = ("descent-1d", "descent-2d", "softmax", "activations", "ethics-checklist")
 """The live widgets a page may embed; the app maps each name to a Textual widget."""
 LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LIST_KEYS = ("try",)
+"""Front-matter keys whose value is a list of indented `- item` lines."""
 
 
 class LessonError(ValueError):
@@ -48,6 +62,27 @@ class Lesson:
     path: Path
     widgets: tuple[str, ...] = field(default_factory=tuple)
     pages: tuple[Page, ...] = field(default_factory=tuple)
+    questions: tuple[Question, ...] = field(default_factory=tuple)
+    """The check questions after `---questions---` (none if it has no such line)."""
+    tries: tuple[Try, ...] = field(default_factory=tuple)
+    """What `t` (one) or `1`…`9` open: the front matter's `try:` entries."""
+
+    @property
+    def question_keys(self) -> tuple[str, ...]:
+        return tuple(question.key for question in self.questions)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    fields: dict[str, str]
+    where: dict[str, int]
+    """The line of each field."""
+    items: dict[str, list[tuple[int, str]]]
+    """A list key's items (`try:`), each with its line."""
+    lines: list[str]
+    """Every line of the file."""
+    body_start: int
+    """The 1-based line after the closing `---`."""
 
 
 def lessons_dir() -> Path:
@@ -61,29 +96,50 @@ def lessons_dir() -> Path:
     return repo if repo.is_dir() else package / "_lessons"
 
 
-def parse_front_matter(path: Path) -> tuple[dict[str, str], dict[str, int], list[str], int]:
-    """(fields, line of each field, all lines, index where the body starts).
+def parse_front_matter(path: Path) -> FrontMatter:
+    """The front matter between the first two `---` lines.
 
-    Only `key: value` lines; lists as [a, b]; lines starting with `#` are comments.
+    `key: value` lines; lists as [a, b], or for a list key (`try:`) one indented `- item`
+    line each under it; lines starting with `#` are comments.
     """
     lines = path.read_text(encoding="utf-8").splitlines()
     if not lines or lines[0].strip() != "---":
         raise LessonError(f"{path}:1: a lesson starts with a '---' front matter line")
     fields: dict[str, str] = {}
     where: dict[str, int] = {}
+    items: dict[str, list[tuple[int, str]]] = {}
+    current: str | None = None
+    """The list key whose items the indented lines are."""
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == "---":
             missing = [key for key in REQUIRED if key not in fields]
             if missing:
                 raise LessonError(f"{path}:1: front matter lacks {', '.join(missing)}")
-            return fields, where, lines, number + 1
+            return FrontMatter(fields, where, items, lines, number + 1)
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        if line[0].isspace() and line.lstrip().startswith("- "):
+            if current is None:
+                raise LessonError(
+                    f"{path}:{number}: a '- ' item belongs under a list key with nothing after "
+                    f"its colon ({', '.join(key + ':' for key in LIST_KEYS)})"
+                )
+            items[current].append((number, line.lstrip()[2:].strip()))
+            continue
         key, sep, value = line.partition(":")
-        if not sep or not key.strip():
+        if not sep or not key.strip() or line[0].isspace():
             raise LessonError(f"{path}:{number}: expected 'key: value', got {line.strip()!r}")
-        fields[key.strip()] = value.strip()
-        where[key.strip()] = number
+        key, value = key.strip(), value.strip()
+        fields[key], where[key] = value, number
+        current = None
+        if key in LIST_KEYS:
+            if value:
+                raise LessonError(
+                    f"{path}:{number}: {key} entries go one per line under '{key}:', "
+                    "indented: '  - LABEL => TARGET'"
+                )
+            current = key
+            items[key] = []
     raise LessonError(f"{path}:{len(lines)}: the front matter is never closed with '---'")
 
 
@@ -99,8 +155,10 @@ def _widget_list(path: Path, value: str, line: int) -> tuple[str, ...]:
     return names
 
 
-def split_pages(path: Path, lines: list[str], body_start: int, widgets: tuple[str, ...]):
-    """The body's pages; `body_start` is the 1-based line after the front matter."""
+def split_pages(
+    path: Path, lines: list[str], body_start: int, widgets: tuple[str, ...], last: int
+) -> tuple[Page, ...]:
+    """The body's pages: 1-based lines `body_start` to `last` (where the questions begin)."""
     pages: list[Page] = []
     chunk: list[str] = []
     start, widget = body_start, None
@@ -111,7 +169,7 @@ def split_pages(path: Path, lines: list[str], body_start: int, widgets: tuple[st
             raise LessonError(f"{path}:{end}: page {len(pages) + 1} is empty")
         pages.append(Page(text, widget, start))
 
-    for number, line in enumerate(lines[body_start - 1 :], start=body_start):
+    for number, line in enumerate(lines[body_start - 1 : last], start=body_start):
         if line.strip() == PAGE_BREAK:
             close(number)
             chunk, start, widget = [], number + 1, None
@@ -130,12 +188,16 @@ def split_pages(path: Path, lines: list[str], body_start: int, widgets: tuple[st
             widget = name
             continue
         chunk.append(line)
-    close(len(lines))
+    close(last)
     return tuple(pages)
 
 
-def read_lesson(path: Path) -> Lesson:
-    fields, where, lines, body_start = parse_front_matter(path)
+def read_lesson(path: Path, check: TargetCheck | None = None) -> Lesson:
+    """One lesson file. `check` is the UI layer's deeper look at each try target (a
+    Playground state, a sweep's grid, a screen's name): without it, only what this layer
+    knows is checked."""
+    front = parse_front_matter(path)
+    fields, where = front.fields, front.where
     try:
         order = int(fields["order"])
     except ValueError:
@@ -147,20 +209,56 @@ def read_lesson(path: Path) -> Lesson:
             f"{path}:{where['id']}: id {fields['id']!r} may hold only a-z, 0-9 and '-'"
         )
     widgets = _widget_list(path, fields.get("widgets", ""), where.get("widgets", 1))
-    pages = split_pages(path, lines, body_start, widgets)
+    pages_end, questions_line = split_questions(front.lines, front.body_start)
+    pages = split_pages(path, front.lines, front.body_start, widgets, pages_end)
+    questions: tuple[Question, ...] = ()
+    if questions_line is not None:
+        try:
+            questions = parse_questions(front.lines, questions_line + 1)
+        except QuestionError as exc:
+            raise LessonError(f"{path}:{exc.line}: {exc.message}") from None
+    tries = _tries(path, front.items.get("try", []), where.get("try", 1), check)
     return Lesson(
-        fields["id"], fields["title"], order, fields.get("summary", ""), path, widgets, pages
+        fields["id"],
+        fields["title"],
+        order,
+        fields.get("summary", ""),
+        path,
+        widgets,
+        pages,
+        questions,
+        tries,
     )
 
 
-def load_lessons(folder: Path | None = None) -> tuple[list[Lesson], list[str]]:
-    """(lessons in order, problems): a broken file is reported, never fatal."""
+def _tries(
+    path: Path, items: list[tuple[int, str]], line: int, check: TargetCheck | None
+) -> tuple[Try, ...]:
+    if len(items) > MAX_TRIES:
+        raise LessonError(f"{path}:{line}: at most {MAX_TRIES} try entries (keys 1–9)")
+    tries = []
+    for number, text in items:
+        try:
+            label, target = parse_try(text)
+            if check is not None:
+                check(target)
+        except ValueError as exc:
+            raise LessonError(f"{path}:{number}: try: {exc}") from None
+        tries.append(Try(label, target, number))
+    return tuple(tries)
+
+
+def load_lessons(
+    folder: Path | None = None, check: TargetCheck | None = None
+) -> tuple[list[Lesson], list[str]]:
+    """(lessons in order, problems): a broken file is reported, never fatal. `check`: see
+    `read_lesson`."""
     lessons: list[Lesson] = []
     problems: list[str] = []
     seen: dict[str, Path] = {}
     for path in sorted((folder or lessons_dir()).glob("*.md")):
         try:
-            lesson = read_lesson(path)
+            lesson = read_lesson(path, check)
         except (LessonError, OSError, UnicodeDecodeError) as exc:
             problems.append(str(exc))
             continue
@@ -172,9 +270,11 @@ def load_lessons(folder: Path | None = None) -> tuple[list[Lesson], list[str]]:
     return sorted(lessons, key=lambda lesson: (lesson.order, lesson.id)), problems
 
 
-def find_lesson(lesson_id: str, folder: Path | None = None) -> Lesson:
+def find_lesson(
+    lesson_id: str, folder: Path | None = None, check: TargetCheck | None = None
+) -> Lesson:
     """The lesson with this id, or a LessonError that says what went wrong with it."""
-    lessons, problems = load_lessons(folder)
+    lessons, problems = load_lessons(folder, check)
     for lesson in lessons:
         if lesson.id == lesson_id:
             return lesson

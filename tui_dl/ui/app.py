@@ -268,9 +268,9 @@ class TuiDlApp(App[int]):
                     "Latest run", "Open the newest run in the lab", lambda: self.open_run("latest")
                 )
         lessons, _ = load_lessons()
-        for lesson in lessons:
+        for number, lesson in enumerate(lessons, start=1):  # in the course's order
             yield SystemCommand(
-                f"Lesson {lesson.order}: {lesson.title}",
+                f"Lesson {number}: {lesson.title}",
                 lesson.summary or "Open this lesson",
                 lambda lesson_id=lesson.id: self.open_lesson(lesson_id),
             )

@@ -83,6 +83,12 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Home",
         "Lessons, experiments, runs and data",
     ),
+    ScreenEntry(
+        "course",
+        "tui_dl.ui.screens.course:CourseScreen",
+        "Course map",
+        "The whole course in order: what you have done, and what is next",
+    ),
     ScreenEntry("runs", "tui_dl.ui.screens.runs:RunsScreen", "Runs", "Every run on this machine"),
     ScreenEntry(
         "lab", "tui_dl.ui.screens.lab:LabScreen", "Lab: MNIST MLP", "Train the course's Keras MLP"

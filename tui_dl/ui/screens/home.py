@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 RECENT_RUNS = 8
 PAGE = "page:"
 """The option id of a page listed among the experiments (`page:ganlab`)."""
+COURSE_MAP = "@course"
+"""The Lessons panel's first option: the course map (no lesson id starts with '@')."""
 WIDE = 120
 """From this many columns on, lessons and experiments get a line saying what they are."""
 STATUS_MARKS: dict[str, Text] = {
@@ -39,6 +41,7 @@ STATUS_MARKS: dict[str, Text] = {
 class HomeScreen(AppScreen):
     BINDINGS = [
         Binding("l", "app.open_lab", "Lab"),
+        Binding("c", "app.open_screen('course')", "Course"),
         Binding("r", "app.open_screen('runs')", "Runs"),
         Binding("d", "app.open_screen('data')", "Data"),
         Binding("f5", "refresh", "Refresh", show=False),
@@ -58,7 +61,7 @@ class HomeScreen(AppScreen):
             data.border_title = "Data"
             yield data
         yield Static(
-            "tab moves between panels · enter opens · l lab · r runs · d data · ? help",
+            "tab next panel · enter opens · c course · l lab · r runs · d data · ? help",
             id="home-hint",
         )
         yield Footer()
@@ -110,7 +113,8 @@ class HomeScreen(AppScreen):
         experiments.highlighted = highlighted if highlighted is not None else 0
 
     def fill_lessons(self) -> None:
-        """Each lesson with how far the learner got: '2/5 pages' or ✓ when all were read."""
+        """The course map, then each lesson in the course's order with how far the learner
+        got: '2/5 pages', '5/5 pages · 3/4 right', ✓ when all is read and answered."""
         wide = bool(self._wide)
         lessons, problems = load_lessons()
         progress, trouble = load_progress()
@@ -139,15 +143,22 @@ class HomeScreen(AppScreen):
         lesson_list.add_options(
             [
                 Option(
-                    _lesson_line(item, progress.get(item.id), wide),
+                    _two_lines(
+                        "Course map", "Every step in order, and the next one" if wide else ""
+                    ),
+                    id=COURSE_MAP,
+                )
+            ]
+            + [
+                Option(
+                    _lesson_line(number, item, progress.get(item.id), wide),
                     id=item.id,
                 )
-                for item in lessons
+                for number, item in enumerate(lessons, start=1)
             ]
             + [Option(f"⚠ {problem}", disabled=True) for problem in problems]
         )
-        if lessons:
-            lesson_list.highlighted = min(highlighted or 0, len(lessons) - 1)
+        lesson_list.highlighted = min(highlighted or 0, len(lessons))
 
     def on_screen_resume(self) -> None:
         if self._wide is not None:
@@ -202,7 +213,9 @@ class HomeScreen(AppScreen):
 
     @on(OptionList.OptionSelected, "#lessons")
     def open_lesson(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
+        if event.option.id == COURSE_MAP:
+            self.app.open_screen("course")
+        elif event.option.id:
             self.app.open_lesson(event.option.id)
 
     @on(DataTable.RowSelected, "#recent-runs")
@@ -224,15 +237,22 @@ def _short_id(run_id: str) -> str:
     return run_id
 
 
-def _lesson_line(lesson: Lesson, progress: LessonProgress | None, wide: bool) -> Text:
-    """'1. Gradient descent  2/5' — the count dim until every page was read, then a green ✓."""
-    pages = len(lesson.pages)
-    label = progress.label(pages) if progress else f"0/{pages} pages"
-    text = Text(f"{lesson.order}. {lesson.title}", style="bold")
-    if label == "✓":
+def _lesson_line(number: int, lesson: Lesson, progress: LessonProgress | None, wide: bool) -> Text:
+    """'1. Gradient descent  2/5 pages · 1/5 right' (narrow: '2/5 · 1/5 right', the
+    questions once one is answered), dim; a green ✓ once every page was read and every
+    question answered."""
+    entry = progress or LessonProgress()
+    pages, keys = len(lesson.pages), lesson.question_keys
+    text = Text(f"{number}. {lesson.title}", style="bold")
+    if entry.done(pages, keys):
         text.append("  ✓", style="bold green")
+    if wide:
+        label = entry.label(pages, keys)
     else:
-        text.append(f"  {label.removesuffix(' pages')}", style="dim")
+        label = f"{entry.pages_read(pages)}/{pages}"
+        if entry.answered(keys):
+            label += f" · {entry.right(keys)}/{len(keys)} right"
+    text.append(f"  {label}", style="dim")
     if wide and lesson.summary:
         text.append("\n  " + lesson.summary, style="dim")
     return text

@@ -1,24 +1,33 @@
-"""One lesson: its Markdown pages, and beside them the live widget a page asks for.
+"""One lesson: its Markdown pages, beside them the live widget a page asks for, its check
+questions as a last page, and its "try it" keys.
 
 Page keys live on the screen; a widget's own keys win because Textual asks the focused widget
 first. So `n`/`p` always turn the page, and the arrows do too unless the focused widget uses
-them (the softmax and activation widgets do; gradient descent leaves left/right free).
+them (the softmax and activation widgets do; gradient descent leaves left/right free). On the
+questions page they move between questions, and past the first one back to the pages.
+
+`t` opens the lesson's one "try it" entry (a menu when it has several), `1`…`9` each entry
+directly — unless the focused widget uses the key (the softmax's `t`, the activations' digits,
+a number being typed): `tab` to the text first. What it opens is pushed over the lesson, so
+escape comes back here.
 """
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Markdown, Static
 
-from tui_dl.lessons import Lesson, load_progress, mark_seen
+from tui_dl.lessons import Lesson, load_progress, mark_seen, record_answer
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.lesson.activation_plot import ActivationPlot
 from tui_dl.ui.widgets.lesson.descent_bowl import DescentBowl
 from tui_dl.ui.widgets.lesson.descent_curve import DescentCurve
 from tui_dl.ui.widgets.lesson.ethics_checklist import EthicsChecklist
+from tui_dl.ui.widgets.lesson.questions import QuestionsPanel
 from tui_dl.ui.widgets.lesson.softmax_bars import SoftmaxBars
 
 WIDGETS: dict[str, type[Widget]] = {
@@ -49,9 +58,11 @@ class LessonScreen(AppScreen):
     BINDINGS = [
         Binding("n,right", "page(1)", "Next page", key_display="n"),
         Binding("p,left", "page(-1)", "Previous", key_display="p"),
+        Binding("t", "try_it", "Try it"),
+        *(Binding(str(i), f"try_it({i - 1})", show=False) for i in range(1, 10)),
         Binding("pagedown", "scroll_text(1)", "Scroll text", show=False),
         Binding("pageup", "scroll_text(-1)", "Scroll text", show=False),
-        Binding("escape", "app.pop_screen", "Lessons"),
+        Binding("escape", "app.pop_screen", "Back"),
     ]
 
     def __init__(self, lesson: Lesson, page: int | None = None) -> None:
@@ -59,6 +70,16 @@ class LessonScreen(AppScreen):
         self.lesson = lesson
         self._start_page = page
         self.page = 0
+        self.progress, self._progress_problem = load_progress()
+
+    @property
+    def pages(self) -> int:
+        """The text pages, and one more for the questions if the lesson has any."""
+        return len(self.lesson.pages) + bool(self.lesson.questions)
+
+    @property
+    def on_questions(self) -> bool:
+        return bool(self.lesson.questions) and self.page == len(self.lesson.pages)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,18 +89,28 @@ class LessonScreen(AppScreen):
             with ContentSwitcher(id="lesson-widget"):
                 for name in self.lesson.widgets:
                     yield WIDGETS[name](id=f"widget-{name}")
+        if self.lesson.questions:
+            entry = self.progress.get(self.lesson.id)
+            yield QuestionsPanel(
+                self.lesson.questions, entry.answers if entry else {}, id="lesson-questions"
+            )
         yield Static(id="lesson-pager")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = self.lesson.title
-        self.sub_title = f"lesson {self.lesson.order}"
-        progress, problem = load_progress()
-        if problem:
-            self.notify(problem, title="Lesson progress", severity="warning", timeout=10)
+        questions = len(self.lesson.questions)
+        self.sub_title = f"{len(self.lesson.pages)} pages" + (
+            f" · {questions} check questions" if questions else ""
+        )
+        if self._progress_problem:
+            self.notify(
+                self._progress_problem, title="Lesson progress", severity="warning", timeout=10
+            )
         start = self._start_page
         if start is None:
-            start = progress[self.lesson.id].last if self.lesson.id in progress else 0
+            entry = self.progress.get(self.lesson.id)
+            start = entry.last if entry else 0
         self.on_resize()
         self.show_page(start)
 
@@ -89,17 +120,30 @@ class LessonScreen(AppScreen):
     @property
     def widget(self) -> Widget | None:
         """The live widget of the current page, if it has one."""
+        if self.on_questions:
+            return None
         name = self.lesson.pages[self.page].widget
         return self.query_one(f"#widget-{name}") if name else None
 
     def show_page(self, index: int) -> None:
-        pages = self.lesson.pages
-        self.page = max(0, min(len(pages) - 1, index))
+        self.page = max(0, min(self.pages - 1, index))
         for widget in self.query_one("#lesson-widget", ContentSwitcher).children:
             pause = getattr(widget, "pause", None)
             if pause:
                 pause()
-        page = pages[self.page]
+        questions = self.on_questions
+        self.query_one("#lesson-body").display = not questions
+        if self.lesson.questions:
+            self.query_one(QuestionsPanel).display = questions
+        if questions:
+            self.query_one(QuestionsPanel).focus()
+        else:
+            self._show_text_page()
+        mark_seen(self.lesson.id, self.page)
+        self._show_pager()
+
+    def _show_text_page(self) -> None:
+        page = self.lesson.pages[self.page]
         self.query_one("#lesson-md", Markdown).update(page.text)
         self.query_one("#lesson-text", LessonText).scroll_home(animate=False)
         switcher = self.query_one("#lesson-widget", ContentSwitcher)
@@ -110,23 +154,102 @@ class LessonScreen(AppScreen):
         if isinstance(focus, EthicsChecklist):
             focus = focus.items
         focus.focus()
-        mark_seen(self.lesson.id, self.page)
-        self._show_pager()
+
+    def on_descendant_focus(self) -> None:
+        self._show_pager()  # whether `t` is the widget's or the lesson's changes with focus
 
     def _show_pager(self) -> None:
-        total = len(self.lesson.pages)
-        dots = "".join("●" if i == self.page else "○" for i in range(total))
-        last = " (the last)" if self.page == total - 1 else ""
-        hint = " · tab text/widget" if self.widget else ""
+        if not self.is_mounted:
+            return
+        total, text_pages = self.pages, len(self.lesson.pages)
+        dots = "".join("●" if i == self.page else "○" for i in range(text_pages))
+        if self.lesson.questions:
+            dots += " " + ("◆" if self.on_questions else "◇")
+        if self.on_questions:
+            right = self.query_one(QuestionsPanel).right
+            where = f"questions · {right} of {len(self.lesson.questions)} right · p pages"
+        else:
+            last = " (last)" if self.page == total - 1 else ""
+            ahead = " · n questions" if self.page == text_pages - 1 and total > text_pages else ""
+            where = f"page {self.page + 1}/{text_pages}{last}{ahead or ' · n p pages'}"
+            where += " · tab text/widget" if self.widget else ""
         self.query_one("#lesson-pager", Static).update(
-            f"{dots}  page {self.page + 1}/{total}{last} · n next · p previous{hint} · esc lessons"
+            f"{dots}  {where}{self._try_hint()} · esc back"
         )
+
+    def _try_hint(self) -> str:
+        """' · t try: LABEL', ' · t or 1–3 try it'; keys the focused widget takes are left
+        out ('tab, t' when it takes t: the text's focus gives it back)."""
+        tries = self.lesson.tries
+        if not tries:
+            return ""
+        keys = ["t"] if self._free("t") else []
+        if len(tries) > 1 and self._free("1"):
+            keys.append(f"1–{len(tries)}")
+        shown = " or ".join(keys) if keys else "tab, t"
+        if len(tries) == 1:
+            return f" · {shown} try: {tries[0].label}"
+        return f" · {shown} try it"
+
+    def _free(self, key: str) -> bool:
+        """Whether `key` reaches this screen's binding (not the focused widget's)."""
+        if key.isdigit() and self.on_questions:
+            return not self.query_one(QuestionsPanel).typing
+        owner = self.active_bindings.get(key)
+        return owner is None or owner.node is self
+
+    # ----- keys ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "try_it":
+            if parameters:
+                return int(str(parameters[0])) < len(self.lesson.tries)
+            return bool(self.lesson.tries)
+        return True
 
     def action_page(self, step: int) -> None:
         target = self.page + step
-        if 0 <= target < len(self.lesson.pages):
+        if 0 <= target < self.pages:
             self.show_page(target)
 
     def action_scroll_text(self, direction: int) -> None:
+        if self.on_questions:
+            panel = self.query_one(QuestionsPanel)
+            panel.scroll_page_down() if direction > 0 else panel.scroll_page_up()
+            return
         text = self.query_one("#lesson-text", LessonText)
         text.scroll_page_down() if direction > 0 else text.scroll_page_up()
+
+    async def action_try_it(self, index: int | None = None) -> None:
+        """`t`: the one entry, or a menu of them; `1`…`9`: that entry."""
+        tries = self.lesson.tries
+        if index is None and len(tries) > 1:
+            from tui_dl.ui.dialogs.try_menu import TryMenu
+
+            self.app.push_screen(TryMenu(tries), self._tried)
+            return
+        await self._tried(index or 0)
+
+    async def _tried(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self.lesson.tries):
+            return
+        from tui_dl.ui.tries import open_target
+
+        await open_target(self.app, self.lesson.tries[index].target)
+
+    @on(QuestionsPanel.Moved)
+    def question_moved(self) -> None:
+        self._show_pager()
+
+    @on(QuestionsPanel.Answered)
+    def save_answer(self, event: QuestionsPanel.Answered) -> None:
+        try:
+            entry = record_answer(
+                self.lesson.id, event.key, event.answer, self.lesson.question_keys
+            )
+        except OSError as exc:
+            self.notify(
+                f"The answer is not saved: {exc}", title="Lesson progress", severity="warning"
+            )
+            return
+        self.progress[self.lesson.id] = entry
+        self._show_pager()

@@ -158,13 +158,18 @@ class SweepScreen(FollowingScreen):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "sweep-experiment" and self.state is None:
-            length = length_param(str(event.value))
-            field = self.query_one("#sweep-length", Input)
-            field.display = length is not None
-            self.query_one("#sweep-length-label", Label).display = length is not None
-            if length is not None:
-                self.query_one("#sweep-length-label", Label).update(length.label)
-                field.value = str(length.default)
+            self.show_length(str(event.value))
+
+    def show_length(self, experiment: str, value: Any = None) -> None:
+        """The run-length field of this experiment (epochs, steps), at `value` or its
+        default; hidden for one without."""
+        length = length_param(experiment) if experiment in EXPERIMENTS else None
+        field = self.query_one("#sweep-length", Input)
+        field.display = length is not None
+        self.query_one("#sweep-length-label", Label).display = length is not None
+        if length is not None:
+            self.query_one("#sweep-length-label", Label).update(length.label)
+            field.value = str(length.default if value is None else value)
 
     # ----- actions -------------------------------------------------------------------------
     @property
@@ -260,23 +265,26 @@ class SweepScreen(FollowingScreen):
         self.sweep_id, self.state = sweep_id, tracker.state
         self._epochs_seen = -1
         self.sub_title = f"sweep {sweep_id}"
-        self._fill_form(tracker.state.spec)
+        self.fill_form(tracker.state.spec)
         self._set_editable(False)
         self.follower.follow(tracker)
         self.refresh_bindings()
 
-    def _fill_form(self, spec: dict[str, Any]) -> None:
+    def fill_form(self, spec: dict[str, Any]) -> None:
+        """Show a sweep's spec in the form (a past sweep's, or a lesson's grid): experiment,
+        lists and run length, without the experiment's change resetting the length."""
         experiment = self.query_one("#sweep-experiment", Select)
-        if spec.get("experiment") in sweep_experiments():
-            experiment.value = spec["experiment"]
+        name = str(spec.get("experiment", ""))
+        if name in sweep_experiments():
+            with self.prevent(Select.Changed):
+                experiment.value = name
         rates = ", ".join(f"{v:g}" for v in spec.get("learning_rates", []))
         self.query_one("#sweep-rates", Input).value = rates
         batches = ", ".join(str(v) for v in spec.get("batch_sizes", []))
         self.query_one("#sweep-batches", Input).value = batches
-        length = length_param(spec["experiment"]) if spec.get("experiment") in EXPERIMENTS else None
-        if length is not None and length.name in spec.get("params", {}):
-            self.query_one("#sweep-length-label", Label).update(length.label)
-            self.query_one("#sweep-length", Input).value = str(spec["params"][length.name])
+        length = length_param(name) if name in EXPERIMENTS else None
+        if length is not None:
+            self.show_length(name, spec.get("params", {}).get(length.name))
 
     def _set_editable(self, editable: bool) -> None:
         for widget in self.query("#sweep-form Input, #sweep-form Select"):

@@ -1,0 +1,145 @@
+"""The course map: every step of the course in order, what the learner has done, and the
+next thing to do. Enter opens a step; escape there comes back here.
+
+The steps and what counts as done are `tui_dl.lessons.course`'s; this screen hands it the
+lessons, the progress, the experiments with a finished run (from the app's run source, read
+in a thread) and the targets opened, and shows the result.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui_dl.engine.events import Status
+from tui_dl.lessons import load_lessons, load_progress
+from tui_dl.lessons.course import CourseMap, MapStep, course_map
+from tui_dl.lessons.progress import load_visited
+from tui_dl.ui.screens.app_screen import AppScreen
+
+KEYS = "enter opens a step · n the next one · escape back"
+
+
+class CourseScreen(AppScreen):
+    DEFAULT_CSS = """
+    CourseScreen #course-summary { height: auto; padding: 0 1; }
+    CourseScreen #course-steps { height: 1fr; border: round $panel-lighten-2; }
+    CourseScreen #course-steps:focus { border: round $accent; }
+    CourseScreen #course-hint { height: auto; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("n", "open_next", "Next step"),
+        Binding("f5", "refresh", "Refresh", show=False),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finished: set[str] = set()
+        """The experiments with a finished run here (read from the run source)."""
+        self.map = CourseMap(())
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="course-summary")
+        yield OptionList(id="course-steps")
+        yield Static(KEYS, id="course-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "tui-dl — the course"
+        self.sub_title = "from gradient descent to GANs"
+        self.show_map(highlight_next=True)
+        self.query_one(OptionList).focus()
+        self.load_runs()
+
+    def on_screen_resume(self) -> None:
+        self.show_map()
+        self.load_runs()
+
+    def action_refresh(self) -> None:
+        self.show_map()
+        self.load_runs()
+
+    @work(thread=True, exclusive=True, group="course-runs")
+    def load_runs(self) -> None:
+        finished = {
+            info.experiment
+            for info in self.app.source.list_runs()
+            if info.status == Status.FINISHED
+        }
+        self.from_thread(self._got_runs, finished)
+
+    def _got_runs(self, finished: set[str]) -> None:
+        if finished != self.finished:
+            self.finished = finished
+            self.show_map(highlight_next=True)
+
+    def show_map(self, highlight_next: bool = False) -> None:
+        lessons, problems = load_lessons()
+        progress, trouble = load_progress()
+        visited, lost = load_visited()
+        for problem in (trouble, lost):
+            if problem:
+                self.notify(problem, title="Progress", severity="warning", timeout=10)
+        self.map = course_map(lessons, progress, self.finished, visited)
+        steps = self.query_one(OptionList)
+        highlighted = steps.highlighted
+        steps.clear_options()
+        upcoming = self.map.next
+        steps.add_options(
+            [
+                Option(_line(i, step, i == upcoming), id=str(i))
+                for i, step in enumerate(self.map.steps)
+            ]
+            + [Option(f"⚠ {problem}", disabled=True) for problem in problems]
+        )
+        if highlight_next or highlighted is None:
+            highlighted = upcoming if upcoming is not None else 0
+        if self.map.steps:
+            steps.highlighted = min(highlighted, len(self.map.steps) - 1)
+        self.query_one("#course-summary", Static).update(_summary(self.map))
+
+    @on(OptionList.OptionSelected, "#course-steps")
+    async def open_step(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            await self.open(int(event.option.id))
+
+    async def action_open_next(self) -> None:
+        if self.map.next is not None:
+            self.query_one(OptionList).highlighted = self.map.next
+            await self.open(self.map.next)
+
+    async def open(self, index: int) -> None:
+        from tui_dl.ui.tries import open_target
+
+        await open_target(self.app, self.map.steps[index].target)
+
+
+def _line(index: int, step: MapStep, upcoming: bool) -> Text:
+    """'✓  1. Gradient descent  lesson · 5/5 pages · 4/5 right'; ▶ marks the next step."""
+    mark = "✓" if step.done else ("▶" if upcoming else "·")
+    text = Text()
+    text.append(f"{mark} ", "bold green" if step.done else ("bold yellow" if upcoming else "dim"))
+    text.append(f"{index + 1:>2}. ", "dim")
+    text.append(step.title, "bold" if upcoming else "")
+    text.append(f"  {step.kind} · {step.detail}", "dim")
+    if upcoming:
+        text.append("  ← next", "bold yellow")
+    return text
+
+
+def _summary(course: CourseMap) -> Text:
+    total = len(course.steps)
+    text = Text(f"{course.done} of {total} steps done", "bold")
+    if course.next is None:
+        text.append(" — the whole course. Well done.")
+    else:
+        text.append(" · next: ")
+        text.append(course.steps[course.next].title, "bold yellow")
+        text.append(" (n)")
+    return text

@@ -1,0 +1,152 @@
+"""Where a lesson's "try it" keys and the course map's steps go: checked, then opened.
+
+`tui_dl.lessons.tries` reads a target and checks what needs no UI; what only this layer
+knows is checked here (`check_target`: a Playground state, a sweep's grid by the sweep's own
+rules, a screen's name in the registry) and handed to `load_lessons(check=...)`. Opening
+(`open_target`) pushes the screen on top of the one asking, so escape comes back to it: the
+lab with a lesson's settings filled in, the Playground on a state, the sweep with its lists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tui_dl.lessons.progress import mark_visited
+from tui_dl.lessons.tries import SWEEP_LISTS, Target
+from tui_dl.ui import registry
+
+if TYPE_CHECKING:
+    from tui_dl.engine.experiments import Experiment
+    from tui_dl.ui.app import TuiDlApp
+
+NOT_A_TARGET = ("home",)
+"""Screens a lesson cannot send the learner to: home is where escape goes anyway."""
+
+
+def check_target(target: Target) -> None:
+    """ValueError saying what is wrong with `target` (beyond what the lessons layer saw)."""
+    if target.kind == "playground":
+        from tui_dl.engine.playground.state import parse_state
+
+        parse_state(target.state)  # StateError is a ValueError naming the key
+    elif target.kind == "screen":
+        from tui_dl.ui.app import screen_problem
+
+        if target.name in NOT_A_TARGET:
+            raise ValueError(f"{target.name} is where escape goes: name another screen")
+        problem = screen_problem(target.name)
+        if problem:
+            raise ValueError(problem)
+    elif target.kind == "lab":
+        own = registry.for_experiment(target.name)
+        if own is not None and target.settings:
+            raise ValueError(
+                f"{target.name} opens on a screen of its own, which takes no preset settings: "
+                f"write `lab {target.name}` alone, or `screen {own.name}`"
+            )
+    elif target.kind == "sweep":
+        sweep_spec(target)
+
+
+def sweep_spec(target: Target) -> dict[str, Any]:
+    """A sweep target as the sweep screen's spec (experiment, lists, its length setting),
+    checked by the sweep's own rules; ValueError otherwise."""
+    from tui_dl.engine.experiments import get_experiment
+    from tui_dl.engine.sweeps.grid import validate_sweep
+    from tui_dl.ui.screens.sweep import DEFAULT_BATCHES, DEFAULT_RATES, length_param
+
+    settings = target.params
+    rates = settings.pop("learning_rates", DEFAULT_RATES)
+    batches = settings.pop("batch_sizes", DEFAULT_BATCHES)
+    experiment = get_experiment(target.name)
+    length = length_param(experiment.name)
+    shown = {length.name} if length is not None else set()
+    extra = sorted(set(settings) - shown)
+    if extra:
+        allowed = ", ".join([*SWEEP_LISTS, *sorted(shown)])
+        raise ValueError(f"the sweep's form has no {', '.join(extra)}; it takes {allowed}")
+    _, params, rates_list, batches_list = validate_sweep(experiment.name, settings, rates, batches)
+    spec: dict[str, Any] = {
+        "experiment": experiment.name,
+        "learning_rates": rates_list,
+        "batch_sizes": batches_list,
+        "params": {},
+    }
+    if length is not None:
+        spec["params"] = {length.name: params[length.name]}
+    return spec
+
+
+async def open_target(app: TuiDlApp, target: Target) -> None:
+    """Open `target` over the current screen; a problem is a notice, never a crash."""
+    try:
+        check_target(target)
+    except ValueError as exc:
+        app.notify(str(exc), title="Cannot open that", severity="error", timeout=10)
+        return
+    if target.kind == "lesson":
+        app.open_lesson(target.name)
+    elif target.kind == "screen":
+        app.open_screen(target.name)
+    elif target.kind == "lab":
+        await _open_lab(app, target)
+    elif target.kind == "playground":
+        await _open_playground(app, target)
+    elif target.kind == "sweep":
+        await _open_sweep(app, target)
+    if target.kind in ("screen", "playground", "sweep"):
+        try:
+            mark_visited(target.text)  # the course map's "opened"
+        except OSError:
+            pass  # a convenience: the step just stays unmarked
+
+
+async def _open_lab(app: TuiDlApp, target: Target) -> None:
+    """No settings: the experiment's lab as the learner left it. Settings: a fresh lab with
+    them filled in (the learner's own lab keeps its run)."""
+    if not target.settings or registry.for_experiment(target.name) is not None:
+        app.open_lab(target.name)
+        return
+    from tui_dl.engine.experiments import get_experiment
+    from tui_dl.ui.screens.lab import LabScreen
+    from tui_dl.ui.widgets.run.run_form import RunForm
+
+    experiment: Experiment = get_experiment(target.name)
+    lab = LabScreen(experiment.name)
+    await app.push_screen(lab)
+    values = {name: experiment.param(name).parse(value) for name, value in target.settings}
+    lab.query_one(RunForm).fill(values)
+    written = ", ".join(f"{name} {value}" for name, value in target.settings)
+    app.notify(f"From the lesson: {written}. ctrl+r trains.", title=experiment.title)
+
+
+async def _open_playground(app: TuiDlApp, target: Target) -> None:
+    """A Playground on the target's state, kept once built (as the app keeps its own): the
+    same entry opens it again as the learner left it, and a screen that trains in threads is
+    never torn down under them."""
+    name = f"playground:{target.state}"
+    factory = registry.entry("playground").load()
+    if not app.is_screen_installed(name):
+        app.install_screen(factory("playground", state=target.state), name)
+    if app.get_screen(name) in app.screen_stack:  # already open further down
+        await app.push_screen(factory("playground", state=target.state))
+    else:
+        await app.push_screen(name)
+
+
+async def _open_sweep(app: TuiDlApp, target: Target) -> None:
+    """The sweep screen with the lesson's lists, unless a sweep is running (then that one)."""
+    from tui_dl.ui.screens.sweep import SweepScreen
+
+    spec = sweep_spec(target)
+    screen = SweepScreen()
+    await app.push_screen(screen)
+    if screen.running:
+        app.notify("A sweep is running: here it is. n, once it ends, for the lesson's grid.")
+        return
+    if screen.state is not None:  # the last sweep is shown: a new one, with these lists
+        screen.action_new_sweep()
+    screen.fill_form(spec)
+    rates = ", ".join(f"{rate:g}" for rate in spec["learning_rates"])
+    batches = ", ".join(str(batch) for batch in spec["batch_sizes"])
+    app.notify(f"From the lesson: rates {rates} × batches {batches}. ctrl+r starts.")
