@@ -26,8 +26,11 @@ async def test_home_lists_lessons_experiments_runs_and_data():
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         lessons = app.screen.query_one("#lessons", OptionList)
-        assert lessons.option_count == 4
-        assert "Gradient descent" in str(lessons.get_option_at_index(0).prompt)
+        from tui_dl.lessons import load_lessons
+
+        assert lessons.option_count == 1 + len(load_lessons()[0])  # the map, then each lesson
+        assert "Course map" in str(lessons.get_option_at_index(0).prompt)
+        assert "Gradient descent" in str(lessons.get_option_at_index(1).prompt)
         runs = app.screen.query_one("#recent-runs", DataTable)
         assert runs.row_count == 3
         data = app.screen.query_one("#data-status", DataTable)

@@ -30,8 +30,9 @@ def test_first_page(snap_compare, lesson_id):
         ("softmax", ["n", "down", "o"]),
         ("activation-functions", ["n", "4"]),
         ("ethics", ["n", "n", "space"]),
+        ("normalising", ["n"]),  # the age-and-income example: tests hold no data folder
     ],
-    ids=["descent-1d", "descent-2d", "softmax", "activations", "ethics-checklist"],
+    ids=["descent-1d", "descent-2d", "softmax", "activations", "ethics-checklist", "scaling"],
 )
 def test_widget_page(snap_compare, lesson_id, keys):
     app = lesson_app(lesson_id)

@@ -33,7 +33,21 @@ from tui_dl.lessons.tries import MAX_TRIES, TargetCheck, Try, parse_try
 REQUIRED = ("id", "title", "order")
 PAGE_BREAK = "---page---"
 WIDGET_LINE = re.compile(r"^@widget\s+(\S+)\s*$")
-WIDGETS = ("descent-1d", "descent-2d", "softmax", "activations", "ethics-checklist")
+WIDGETS = (
+    "descent-1d",
+    "descent-2d",
+    "softmax",
+    "activations",
+    "ethics-checklist",
+    "perceptron",
+    "backprop",
+    "optimizers",
+    "overfitting",
+    "scaling",
+    "convolution",
+    "recurrent",
+    "vae-sampling",
+)
 """The live widgets a page may embed; the app maps each name to a Textual widget."""
 LESSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LIST_KEYS = ("try",)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -24,7 +25,14 @@ class AppScreen(Screen[None]):
         learner has left; what it found then has nowhere to go and is dropped."""
 
         def guarded() -> None:
-            if self.is_attached:
+            if not self.is_attached:
+                return
+            try:
                 callback(*args, **kwargs)
+            except NoMatches:
+                # Left while the callback waited: the screen is still attached while Textual
+                # takes its widgets down, so what it looks for may be gone already.
+                if self in self.app.screen_stack:
+                    raise
 
         self.app.call_from_thread(guarded)

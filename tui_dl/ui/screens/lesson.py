@@ -24,11 +24,19 @@ from textual.widgets import ContentSwitcher, Footer, Header, Markdown, Static
 from tui_dl.lessons import Lesson, load_progress, mark_seen, record_answer
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.lesson.activation_plot import ActivationPlot
+from tui_dl.ui.widgets.lesson.backprop_steps import BackpropSteps
+from tui_dl.ui.widgets.lesson.convolution_filter import ConvolutionFilter
 from tui_dl.ui.widgets.lesson.descent_bowl import DescentBowl
 from tui_dl.ui.widgets.lesson.descent_curve import DescentCurve
 from tui_dl.ui.widgets.lesson.ethics_checklist import EthicsChecklist
+from tui_dl.ui.widgets.lesson.optimizers_race import OptimizerRace
+from tui_dl.ui.widgets.lesson.overfitting_curves import OverfittingCurves
+from tui_dl.ui.widgets.lesson.perceptron_trainer import PerceptronTrainer
 from tui_dl.ui.widgets.lesson.questions import QuestionsPanel
+from tui_dl.ui.widgets.lesson.recurrent_gradients import RecurrentGradients
+from tui_dl.ui.widgets.lesson.scaling_race import ScalingRace
 from tui_dl.ui.widgets.lesson.softmax_bars import SoftmaxBars
+from tui_dl.ui.widgets.lesson.vae_sampling import VaeSampling
 
 WIDGETS: dict[str, type[Widget]] = {
     "descent-1d": DescentCurve,
@@ -36,6 +44,14 @@ WIDGETS: dict[str, type[Widget]] = {
     "softmax": SoftmaxBars,
     "activations": ActivationPlot,
     "ethics-checklist": EthicsChecklist,
+    "perceptron": PerceptronTrainer,
+    "backprop": BackpropSteps,
+    "optimizers": OptimizerRace,
+    "overfitting": OverfittingCurves,
+    "scaling": ScalingRace,
+    "convolution": ConvolutionFilter,
+    "recurrent": RecurrentGradients,
+    "vae-sampling": VaeSampling,
 }
 """A front matter's widget names → the widget the page embeds (one instance per lesson, so
 its state survives turning the page and coming back)."""

@@ -1,0 +1,168 @@
+"""Normalising inputs, live: the features before and after standardising, and the same
+logistic regression trained by gradient descent on raw and on standardised inputs, each at the
+largest learning rate it survives.
+
+The data is the mammogram project's (age, shape, margin, density → malignant), read from the
+learner's data folder; without it, or with `d`, the course's age-and-income example. Space
+plays, `s` takes ten steps, `r` starts again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.widget import Widget
+
+from tui_dl.lessons.widgets.scaling import (
+    Column,
+    Descent,
+    age_and_income,
+    describe,
+    largest_stable_rate,
+    standardise,
+)
+from tui_dl.ui.render.sparkline import spark
+
+KEYS = "space play · s 10 steps · r reset · d data"
+PLAY_S = 0.1
+STEPS_PER_TICK = 5
+MAX_STEPS = 2000
+
+
+def _number(value: float) -> str:
+    if abs(value) >= 10_000:
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    return f"{value:.2f}"
+
+
+class ScalingRace(Widget, can_focus=True):
+    DEFAULT_CSS = "ScalingRace { height: auto; padding: 0 1; }"
+    BINDINGS = [
+        Binding("space", "play", "Play"),
+        Binding("s", "steps", "10 steps"),
+        Binding("r", "reset", "Reset"),
+        Binding("d", "switch_data", "Data"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.mammogram: tuple[np.ndarray, np.ndarray, list[str], str] | None = None
+        self.use_mammogram = True
+        self.note = "reading the mammogram file…"
+        self.playing = False
+        self.raw: Descent | None = None
+        self.scaled: Descent | None = None
+        self.columns: list[Column] = []
+        self.names: list[str] = []
+        self.source = ""
+
+    def on_mount(self) -> None:
+        self.read_mammogram()
+        self.set_interval(PLAY_S, self.tick)
+
+    @work(thread=True, exclusive=True, group="scaling")
+    def read_mammogram(self) -> None:
+        from tui_dl.analysis.mammogram import FEATURES, ProjectDataError, prepare
+        from tui_dl.data.registry import DatasetUnavailable
+        from tui_dl.data.sources import locate
+
+        data_dir = getattr(self.app, "data_dir", None)
+        try:
+            where = locate("mammographic-masses", data_dir, allow_download=False)
+            kept = prepare(where.path, where.label).kept
+            assert kept is not None  # prepare() keeps the complete rows or raises
+        except (DatasetUnavailable, ProjectDataError, OSError, ValueError) as exc:
+            self.app.call_from_thread(self._no_mammogram, str(exc))
+            return
+        x = kept[FEATURES].to_numpy(dtype=float)
+        y = kept["severity"].to_numpy(dtype=float)
+        found = (x, y, list(FEATURES), f"the mammogram masses, {len(y)} complete rows")
+        self.app.call_from_thread(self._got_mammogram, found)
+
+    def _got_mammogram(self, found: tuple[np.ndarray, np.ndarray, list[str], str]) -> None:
+        self.mammogram, self.note = found, ""
+        self.action_reset()
+
+    def _no_mammogram(self, reason: str) -> None:
+        self.note = f"No mammogram file here ({reason}); the course's age-and-income example."
+        self.use_mammogram = False
+        self.action_reset()
+
+    # ----- keys ---------------------------------------------------------------------------
+    def action_reset(self) -> None:
+        if self.use_mammogram and self.mammogram is not None:
+            x, y, names, source = self.mammogram
+        else:
+            x, y, names = age_and_income()
+            source = "age and income of 200 made-up borrowers"
+        self.names, self.source = names, source
+        self.columns = describe(x, names)
+        z = standardise(x)
+        self.raw = Descent(x, y, largest_stable_rate(x, y))
+        self.scaled = Descent(z, y, largest_stable_rate(z, y))
+        self.playing = False
+        self.refresh(layout=True)
+
+    def action_play(self) -> None:
+        self.playing = not self.playing and self.raw is not None
+        self.refresh()
+
+    def action_steps(self) -> None:
+        self._advance(10)
+
+    def action_switch_data(self) -> None:
+        if self.mammogram is None:
+            self.app.bell()
+            return
+        self.use_mammogram = not self.use_mammogram
+        self.action_reset()
+
+    def tick(self) -> None:
+        if self.playing:
+            self._advance(STEPS_PER_TICK)
+
+    def _advance(self, steps: int) -> None:
+        if self.raw is None or self.scaled is None:
+            return
+        if len(self.raw.losses) > MAX_STEPS:
+            self.playing = False
+        else:
+            self.raw.step(steps)
+            self.scaled.step(steps)
+        self.refresh()
+
+    # ----- drawing ------------------------------------------------------------------------
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if self.raw is None or self.scaled is None:
+            text.append(self.note or "…", "dim")
+            return text
+        text.append(f"Data: {self.source}\n", "bold")
+        if self.note:
+            text.append(self.note + "\n", "dim")
+        text.append(f"{'feature':<9}{'mean':>9}{'std':>9}{'min':>8}{'max':>10}   scaled\n", "dim")
+        for column in self.columns:
+            text.append(
+                f"{column.name:<9}{_number(column.mean):>9}{_number(column.std):>9}"
+                f"{_number(column.low):>8}{_number(column.high):>10}   0 ± 1\n"
+            )
+        text.append("\nGradient descent, logistic regression, each side at the\n", "dim")
+        text.append("largest learning rate it survives:\n", "dim")
+        width = max(8, self.size.width - 44)
+        # Drawn from just under the lowest loss either side reached: the fall is what shows.
+        floor = 0.9 * min(min(self.raw.losses), min(self.scaled.losses))
+        top = max(self.raw.losses[0], self.scaled.losses[0]) - floor
+        for label, run, style in (("raw", self.raw, "yellow"), ("scaled", self.scaled, "cyan")):
+            text.append(f"{label:<7} rate {run.rate:<8.3g} loss ")
+            text.append(f"{run.losses[-1]:.3f}", "bold")
+            text.append("  ")
+            text.append(spark([v - floor for v in run.losses], width, top), style)
+            text.append("\n")
+        text.append(f"step {len(self.raw.losses) - 1}", "bold")
+        text.append("  (▶ playing)" if self.playing else "", "green")
+        text.append(f"\n{KEYS}", "dim")
+        return text
