@@ -42,7 +42,7 @@ KEYS = [
     *("ctrl+o", "f5", "ctrl+a", "ctrl+e"),
 ]
 """Never q (quit), ctrl+q, ctrl+c, ctrl+r (launch) or ctrl+p (the palette can quit)."""
-PRESSES = 200
+PRESSES = 120
 """Keys per screen and size; in chunks, each followed by a check that the app still runs."""
 CHUNK = 20
 SIZES = ((80, 24), (200, 60))
