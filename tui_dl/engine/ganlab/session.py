@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from scipy.spatial import KDTree
 
 from tui_dl.engine.ganlab.datasets import RealPoints, generate, load_csv
 from tui_dl.engine.ganlab.model import Gan
@@ -107,6 +107,8 @@ class GanLab:
 
     def __post_init__(self) -> None:
         self.real = load_real(self.settings, self._stream(0))
+        from scipy.spatial import KDTree  # here: the app preloads this module after its first frame
+
         self.real_tree = KDTree(self.real.xy)
         self.reset()
 
@@ -287,7 +289,7 @@ class GanLab:
         )
 
 
-def nearest_distance(points: np.ndarray, to: KDTree) -> float:
+def nearest_distance(points: np.ndarray, to: Any) -> float:
     """Mean over `points` of the distance to the nearest point of `to` (inf if one is not a
     number: the generator has blown up)."""
     if not np.isfinite(points).all():
