@@ -49,6 +49,15 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TUI_DL_OFFLINE", "1")
     monkeypatch.delenv("TUI_DL_DATA", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    for name in (
+        "TUI_DL_WORKSHOP",
+        "TUI_DL_SEAT",
+        "TUI_DL_CPU_SLOTS",
+        "TUI_DL_GPU_SLOTS",
+        "TUI_DL_GPU_MEMORY_MB",
+        "TUI_DL_TEST_TRAINER",
+    ):
+        monkeypatch.delenv(name, raising=False)
     yield tmp_path
     problems = vocabulary_problems(tmp_path / "home")
     assert not problems, "events outside the vocabulary:\n" + "\n".join(problems[:20])

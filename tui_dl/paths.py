@@ -19,18 +19,49 @@ def home() -> Path:
     return path
 
 
-def runs_dir() -> Path:
-    """One sub-folder per run, named by its run id."""
-    path = home() / "runs"
+WORKSHOP_ENV = "TUI_DL_WORKSHOP"
+
+
+def workshop() -> Path | None:
+    """The workshop folder every seat shares (`TUI_DL_WORKSHOP`), or None for a single user."""
+    override = os.environ.get(WORKSHOP_ENV, "").strip()
+    return Path(override).expanduser().resolve() if override else None
+
+
+def shared() -> Path:
+    """Where runs, sweeps, the run queue and the seats live: the workshop folder when there
+    is one, else the user's own tui-dl folder. (Lesson progress stays the user's own.)"""
+    folder = workshop()
+    if folder is None:
+        return home()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sub(name: str) -> Path:
+    path = shared() / name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def runs_dir() -> Path:
+    """One sub-folder per run, named by its run id."""
+    return _sub("runs")
 
 
 def sweeps_dir() -> Path:
     """One sub-folder per sweep, beside the runs."""
-    path = home() / "sweeps"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _sub("sweeps")
+
+
+def queue_dir() -> Path:
+    """The run queue's slots and tickets (tui_dl.engine.queue)."""
+    return _sub("queue")
+
+
+def seats_dir() -> Path:
+    """One sub-folder per seat of a workshop (tui_dl.engine.workshop.seats)."""
+    return _sub("seats")
 
 
 def keras_cache_dir() -> Path:

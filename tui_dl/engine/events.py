@@ -55,6 +55,8 @@ class Status(StrEnum):
     """A sweep cell never started: the sweep ended first."""
     STARTING = "starting"
     """Launched, nothing reported yet."""
+    QUEUED = "queued"
+    """Waiting in the run queue for a slot of its device."""
     RUNNING = "running"
     FINISHED = Event.FINISHED.value
     FAILED = Event.FAILED.value
@@ -62,7 +64,7 @@ class Status(StrEnum):
 
 
 ENDED = frozenset({Status.FINISHED, Status.FAILED, Status.CANCELLED})
-LIVE = frozenset({Status.STARTING, Status.RUNNING})
+LIVE = frozenset({Status.STARTING, Status.QUEUED, Status.RUNNING})
 
 
 # ----- the fields each event carries -------------------------------------------------------
@@ -80,6 +82,10 @@ class Phase(_Header):
     """The training phase says how long it will be: epochs × steps per epoch."""
     fold: NotRequired[int]
     folds: NotRequired[int]
+    queue: NotRequired[dict[str, Any]]
+    """While the run waits for a slot: device, position (1 = next), slots, busy, eta_s."""
+    waited_s: NotRequired[float]
+    """How long the run waited in the queue before it started (when it did)."""
 
 
 class Started(_Header):

@@ -138,6 +138,8 @@ class RunStore:
                 return event["event"]
         pid = read_pid(run_dir)
         if pid is not None and pid_alive(pid, run_dir):
+            if events and events[-1].get("event") == Event.PHASE and "queue" in events[-1]:
+                return Status.QUEUED
             return Status.RUNNING if events else Status.STARTING
         if pid is None and time.time() - _created(run_dir) < 10:
             return Status.STARTING

@@ -24,6 +24,7 @@ from tui_dl.engine import runfiles  # noqa: E402 - after the early cancel handle
 from tui_dl.engine.events import Event, append_event  # noqa: E402
 from tui_dl.engine.failures import report_failure  # noqa: E402
 from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, EXIT_CANCELLED, lower_priority  # noqa: E402
+from tui_dl.engine.queue.place import take_place  # noqa: E402
 from tui_dl.engine.store import read_spec  # noqa: E402
 
 
@@ -75,7 +76,10 @@ def main(argv: list[str]) -> int:
         spec = read_spec(run_dir)
         spec["run_dir"] = str(run_dir)
         module_name, func_name = _runner(spec["experiment"]).split(":")
-        emit(Event.PHASE, phase="starting TensorFlow")
+        # A place in the queue before TensorFlow: a waiting run costs a small process only.
+        held = take_place(spec, run_dir, emit, cancel.raise_if_requested)
+        waited = {"waited_s": round(held.waited_s, 1)} if held.waited_s >= 1 else {}
+        emit(Event.PHASE, phase="starting TensorFlow", **waited)
         trainer = getattr(importlib.import_module(module_name), func_name)
         cancel.raise_if_requested()
         trainer(spec, emit=emit, cancel=cancel, started=started)
@@ -88,10 +92,18 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+TEST_TRAINER = "TUI_DL_TEST_TRAINER"
+"""For the queue's tests only: "module:function" to run instead of the experiment's trainer
+(thirty TensorFlow processes would take minutes; the queue is the same either way)."""
+
+
 def _runner(experiment: str) -> str:
+    import os
+
     from tui_dl.engine.experiments import get_experiment
 
-    return get_experiment(experiment).runner
+    runner = get_experiment(experiment).runner
+    return os.environ.get(TEST_TRAINER) or runner
 
 
 if __name__ == "__main__":

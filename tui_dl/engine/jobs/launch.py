@@ -23,6 +23,7 @@ from tui_dl.engine.devices import device_env, normalise_device
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, append_event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.store import RunStore, pid_alive, read_pid
+from tui_dl.engine.workshop.seats import identity
 
 CANCEL_SIGNAL = signal.SIGUSR1
 NICENESS = 10
@@ -62,7 +63,13 @@ def launch_run(
     device = normalise_device(device)
     store = store or RunStore()
     data_dir = str(Path(data_dir).expanduser().resolve()) if data_dir else None
-    spec = {"experiment": experiment, "params": spec_params, "device": device, "data_dir": data_dir}
+    spec = {
+        "experiment": experiment,
+        "params": spec_params,
+        "device": device,
+        "data_dir": data_dir,
+        "owner": identity(),
+    }
     run_dir = store.create(spec)
     env = {**os.environ, **device_env(device), "PYTHONUNBUFFERED": "1"}
     if data_dir:
