@@ -84,6 +84,15 @@ def test_a_run_reports_its_whole_life_and_leaves_its_artifacts():
     # TensorFlow's own chatter went to log.txt, before TF was imported.
     assert (run_dir / runfiles.LOG).exists()
     assert RunStore().info(run_dir).status == "finished"
+    # For TensorBoard and spreadsheets: Keras's own event files and CSV, every epoch.
+    history = (run_dir / runfiles.HISTORY_CSV).read_text().splitlines()
+    assert history[0].split(",") == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
+    assert len(history) == 1 + 2
+    boards = {p.parent.name for p in (run_dir / runfiles.TENSORBOARD).rglob("events.out.*")}
+    assert boards == {"train", "validation"}
+    # It went through the queue (a free slot: no wait) and says whose it is.
+    assert RunStore().info(run_dir).spec["owner"]["user"]
+    assert not any("queue" in e for e in events)
 
 
 def test_cancel_stops_a_run_within_a_second_and_leaves_nothing_behind():

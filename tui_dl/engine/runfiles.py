@@ -54,6 +54,16 @@ PLAYGROUND = "playground.npz"
 """playground: the Keras network's boundary over [−6, 6]², its losses and weights so far;
 rewritten every few epochs while it trains, so a screen can watch the boundary form."""
 
+TENSORBOARD = "tensorboard"
+"""Keras's TensorBoard event files, as the run trains (`tensorboard --logdir` on the runs)."""
+HISTORY_CSV = "history.csv"
+"""Keras's CSVLogger: one row per epoch, every log (a run of parts: history-PART.csv)."""
+
+
+def history_csv(part: str) -> str:
+    return f"history-{part}.csv" if part else HISTORY_CSV
+
+
 # ----- written by the jobs on a finished run -----------------------------------------------
 ATTENTION = "attention.npz"
 """Grad-CAM or saliency maps for the most confident mistakes."""

@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from tui_dl.engine.events import Event
 from tui_dl.engine.failures import RunFailure
+from tui_dl.engine.trainers.logs import keras_logs, part_name
 from tui_dl.engine.trainers.reporter import EventReporter
 
 
@@ -124,9 +125,10 @@ def fit_reported(
     fields), a clean stop at the next batch on cancel, early stopping when `p["patience"]` asks,
     a NaN loss turned into a failure. `callbacks` run after the reporter; `before` run ahead of
     it, so what they write is there when the epoch's event announces it and what they add to
-    the epoch's logs goes out with it; `shuffle=False` keeps the examples in their order every
-    epoch. Returns the reporter (evaluate can report through
-    it) and the seconds spent fitting."""
+    the epoch's logs goes out with it; TensorBoard and CSV logs go to the run's folder (the
+    cancel flag's) after them all (trainers/logs.py); `shuffle=False` keeps the examples in
+    their order every epoch. Returns the reporter (evaluate can report through it) and the
+    seconds spent fitting."""
     reporter = EventReporter(emit, cancel, samples=len(x), batch_size=p["batch_size"], extra=extra)
     stopper = EarlyStop(p.get("patience", 0))
     cancel.interruptible = False  # from here on Keras stops cleanly at the next batch
@@ -139,7 +141,13 @@ def fit_reported(
         verbose=0,
         validation_data=validation,
         shuffle=shuffle,
-        callbacks=[*(before or []), reporter, *stopper.callbacks, *(callbacks or [])],
+        callbacks=[
+            *(before or []),
+            reporter,
+            *stopper.callbacks,
+            *(callbacks or []),
+            *keras_logs(getattr(cancel, "run_dir", None), part_name(extra)),
+        ],
     )
     seconds = time.monotonic() - start
     stopper.report(emit)

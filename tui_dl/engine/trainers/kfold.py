@@ -22,6 +22,7 @@ from sklearn.model_selection import StratifiedKFold
 from tui_dl.analysis.kfold import fold_metrics, scaled_fold
 from tui_dl.engine.events import Event
 from tui_dl.engine.trainers.common import make_optimizer
+from tui_dl.engine.trainers.logs import keras_logs
 from tui_dl.engine.trainers.reporter import EventReporter
 
 
@@ -108,7 +109,7 @@ def run_folds(x: np.ndarray, y: np.ndarray, p: dict[str, Any], emit, cancel) -> 
             shuffled_batches(x_train, y[train_rows], p["batch_size"], p["seed"] + number),
             epochs=p["epochs"],
             verbose=0,
-            callbacks=[reporter],
+            callbacks=[reporter, *keras_logs(getattr(cancel, "run_dir", None), f"fold-{number}")],
         )
         reporter.raise_if_nan(p["learning_rate"])
         cancel.interruptible = True

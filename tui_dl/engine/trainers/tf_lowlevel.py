@@ -24,6 +24,7 @@ from tui_dl.engine.events import Event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.failures import RunFailure
 from tui_dl.engine.trainers.common import visible_devices
+from tui_dl.engine.trainers.logs import StepLog
 
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
 HIDDEN = 512
@@ -119,6 +120,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     emit(Event.PHASE, phase="training", epochs=1, steps=p["steps"])
     cancel.interruptible = False
     train_start = time.monotonic()
+    history = StepLog(run_dir)
     for number in range(1, p["steps"] + 1):
         x, y = next(batches)
         loss, batch_accuracy = step(x, y)
@@ -148,18 +150,21 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
             elapsed_s=round(elapsed, 2),
             loss=loss,
         )
+        logs = {
+            "loss": loss,
+            "accuracy": float(batch_accuracy),
+            "val_loss": float(cross_entropy(test_probabilities, y_test)),
+            "val_accuracy": float(accuracy(test_probabilities, y_test)),
+        }
+        history.write(number, logs)
         emit(
             Event.EPOCH_END,
             epoch=min(number // p["display_every"], displays),
             epochs=displays,
             step=number,
-            logs={
-                "loss": loss,
-                "accuracy": float(batch_accuracy),
-                "val_loss": float(cross_entropy(test_probabilities, y_test)),
-                "val_accuracy": float(accuracy(test_probabilities, y_test)),
-            },
+            logs=logs,
         )
+    history.close()
     train_s = time.monotonic() - train_start
     cancel.interruptible = True
     probabilities = network(x_test).numpy()
