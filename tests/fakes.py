@@ -222,6 +222,14 @@ class FakeRunSource:
     def gpus(self) -> list[Gpu]:
         return self._gpus
 
+    def gpu_line(self, device: str, run_id: str | None) -> tuple[str, bool]:
+        if self._gpus:
+            return (
+                f"GPU {self._gpus[0].index} {self._gpus[0].name}: 1.0 of 16 GiB · 5 % busy",
+                False,
+            )
+        return "No GPU here: no NVIDIA driver", False
+
     def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path:
         """Record the request; tests put the job's events in `job_events` beforehand."""
         self.jobs.append((run_id, kind, args))

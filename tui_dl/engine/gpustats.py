@@ -42,16 +42,29 @@ def _init() -> Any:
         try:
             import pynvml
         except ImportError:
-            _STATE["problem"] = "GPU stats need nvidia-ml-py (pip install nvidia-ml-py)"
+            _STATE["problem"] = "No GPU stats: nvidia-ml-py is not installed"
             raise RuntimeError(_STATE["problem"]) from None
         if not _STATE["ready"]:
             try:
                 pynvml.nvmlInit()
             except pynvml.NVMLError as exc:
-                _STATE["problem"] = f"no NVIDIA driver here ({_reason(exc)}): runs use the CPU"
+                _STATE["problem"] = f"No GPU here: {_init_problem(pynvml, exc)}"
                 raise RuntimeError(_STATE["problem"]) from None
             _STATE["ready"] = True
         return pynvml
+
+
+def _init_problem(nvml: Any, exc: Exception) -> str:
+    known = {
+        "NVML_ERROR_LIBRARY_NOT_FOUND": "no NVIDIA driver",
+        "NVML_ERROR_DRIVER_NOT_LOADED": "the NVIDIA driver is not loaded",
+        "NVML_ERROR_NO_PERMISSION": "no permission to read the GPUs",
+    }
+    code = getattr(exc, "value", None)
+    for name, words in known.items():
+        if code is not None and code == getattr(nvml, name, object()):
+            return words
+    return _reason(exc)
 
 
 def _reason(exc: BaseException) -> str:
@@ -66,9 +79,9 @@ def read_gpus() -> list[GpuStats] | str:
     except RuntimeError as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 — NVML errors are many; each is a sentence
-        return f"the GPUs could not be read: {_reason(exc)}"
+        return f"The GPUs could not be read: {_reason(exc)}"
     if not count:
-        return "no GPU on this machine: runs use the CPU"
+        return "No GPU here: the driver sees none"
     stats = []
     for index in range(count):
         try:
@@ -117,7 +130,7 @@ def run_line(device: str, pids: set[int] | None = None) -> str:
     there is nothing to show."""
     stats = read_gpus()
     if isinstance(stats, str):
-        return f"GPU: {stats}"
+        return stats
     if device == "cpu":
         busy = " · ".join(f"GPU {g.index} {g.utilisation} %" for g in stats)
         return f"this run is on the CPU ({busy})"

@@ -48,6 +48,7 @@ class RunSource(Protocol):
     def is_active(self, run_id: str) -> bool: ...
     def cancel(self, run_id: str) -> None: ...
     def gpus(self) -> list[Gpu]: ...
+    def gpu_line(self, device: str, run_id: str | None) -> tuple[str, bool]: ...
     def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path: ...
     def job_reader(self, job_dir: Path) -> EventReader: ...
     def latest_sweep(self) -> str | None: ...
@@ -101,14 +102,27 @@ class LocalRunSource:
         return self.info(run_id).status in LIVE
 
     def cancel(self, run_id: str) -> None:
+        """Cancel a run; PermissionError (saying whose it is) for another learner's run."""
         from tui_dl.engine.jobs.launch import cancel_run
+        from tui_dl.engine.workshop.folder import cancel_refusal
 
+        refusal = cancel_refusal(self.info(run_id).spec)
+        if refusal:
+            raise PermissionError(refusal)
         cancel_run(Path(self.store.root / run_id), handle=self._handles.get(run_id))
 
     def gpus(self) -> list[Gpu]:
         from tui_dl.engine.devices import list_gpus
 
         return list_gpus()
+
+    def gpu_line(self, device: str, run_id: str | None) -> tuple[str, bool]:
+        """One line on the GPU a run uses (NVML), and whether it is worth reading again."""
+        from tui_dl.engine.gpustats import read_gpus, run_line
+        from tui_dl.engine.store import read_pid
+
+        pid = read_pid(self.store.root / run_id) if run_id else None
+        return run_line(device, {pid} if pid else None), not isinstance(read_gpus(), str)
 
     def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path:
         from tui_dl.engine.jobs.insights import launch_job

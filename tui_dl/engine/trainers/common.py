@@ -16,8 +16,21 @@ from tui_dl.engine.trainers.logs import keras_logs, part_name
 from tui_dl.engine.trainers.reporter import EventReporter
 
 
-def visible_devices(requested: str) -> list[dict[str, str]]:
-    """The devices TensorFlow actually sees; fails clearly if a GPU was asked for in vain."""
+def limit_gpu_memory(requested: str, memory_mb: int | None) -> None:
+    """Hold a GPU run to its share of the GPU (the queue's per-run limit), through
+    TensorFlow's own logical-device memory limit: set before the runtime starts."""
+    if not requested.startswith("gpu") or not memory_mb:
+        return
+    for gpu in tf.config.list_physical_devices("GPU"):
+        tf.config.set_logical_device_configuration(
+            gpu, [tf.config.LogicalDeviceConfiguration(memory_limit=int(memory_mb))]
+        )
+
+
+def visible_devices(requested: str, memory_mb: int | None = None) -> list[dict[str, str]]:
+    """The devices TensorFlow actually sees (a GPU held to `memory_mb`); fails clearly if a
+    GPU was asked for in vain."""
+    limit_gpu_memory(requested, memory_mb)
     devices = []
     for device in tf.config.list_logical_devices():
         entry = {"name": device.name, "type": device.device_type}
@@ -26,6 +39,8 @@ def visible_devices(requested: str) -> list[dict[str, str]]:
             if physical:
                 details = tf.config.experimental.get_device_details(physical[0])
                 entry["description"] = details.get("device_name", "")
+            if requested.startswith("gpu") and memory_mb:
+                entry["memory_limit"] = f"{int(memory_mb)} MB"
         devices.append(entry)
     if requested.startswith("gpu") and not any(d["type"] == "GPU" for d in devices):
         raise RunFailure(
@@ -71,7 +86,7 @@ def begin(spec: dict[str, Any]) -> Start:
         run_dir=Path(spec.get("run_dir") or ".").resolve(),
         params=spec["params"],
         experiment=get_experiment(spec["experiment"]),
-        devices=visible_devices(spec["device"]),
+        devices=visible_devices(spec["device"], spec.get("gpu_memory_mb")),
     )
     if "seed" in start.params:
         keras.utils.set_random_seed(start.params["seed"])

@@ -90,7 +90,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     run_dir = Path(spec.get("run_dir") or ".").resolve()
     p = spec["params"]
     experiment = get_experiment(spec["experiment"])
-    devices = visible_devices(spec["device"])
+    devices = visible_devices(spec["device"], spec.get("gpu_memory_mb"))
     emit(Event.PHASE, phase="loading data")
     data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
     x_train = data.x_train.reshape(-1, 784).astype(np.float32) / 255.0

@@ -35,6 +35,7 @@ STATUS_MARKS: dict[str, Text] = {
     Status.CANCELLED: Text("■", style="yellow"),
     Status.RUNNING: Text("▶", style="cyan"),
     Status.STARTING: Text("…", style="cyan"),
+    Status.QUEUED: Text("⧗", style="cyan"),
 }
 
 

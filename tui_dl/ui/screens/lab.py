@@ -23,6 +23,7 @@ from tui_dl.engine.experiments.cost import Estimate, duration, estimate
 from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.screens.following import FollowingScreen
+from tui_dl.ui.widgets.run.gpu_line import GpuLine
 from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
 from tui_dl.ui.widgets.run.run_form import RunForm
 from tui_dl.ui.widgets.run.run_progress import RunProgress
@@ -47,6 +48,8 @@ class LabScreen(FollowingScreen):
         super().__init__()
         self.experiment = get_experiment(experiment)
         self.run_id = run_id
+        self.run_spec: dict[str, Any] = {}
+        """The attached run's spec (its owner decides who may cancel it)."""
         self.status: str | None = None
         self.events: list[dict[str, Any]] = []
         self.history: list[dict[str, Any]] = []
@@ -77,6 +80,7 @@ class LabScreen(FollowingScreen):
                     yield Static(self.experiment.notes, id="lab-notes")
             with Vertical(id="lab-run"):
                 yield RunProgress(id="progress")
+                yield GpuLine(id="gpu")
                 with Horizontal(id="plots"):
                     (first, first_title), (second, second_title) = self.experiment.plots
                     yield MetricsPlot(first, first_title, id="loss-plot")
@@ -139,6 +143,12 @@ class LabScreen(FollowingScreen):
     def form_changed(self) -> None:
         if self.experiment.cost is not None:
             self.show_cost()
+        if self.run_id is None:
+            try:
+                _, device = self.query_one(RunForm).read(quiet=True)
+            except ValueError:
+                return
+            self.query_one(GpuLine).follow(device, None)
 
     def show_cost(self) -> None:
         """Before a CPU run that would take long: what it costs, and the smaller setup."""
@@ -285,7 +295,12 @@ class LabScreen(FollowingScreen):
         self.attach(run_id)
 
     def action_cancel(self) -> None:
-        if self.running:
+        from tui_dl.engine.workshop.folder import cancel_refusal
+
+        refusal = cancel_refusal(self.run_spec)
+        if self.running and refusal:
+            self.notify(refusal, title="Not your run", severity="warning")
+        elif self.running:
             self.query_one(RunProgress).query_one("#phase", Static).update("Cancelling…")
             self.cancel_in_background(self.source.cancel, self.run_id)
 
@@ -314,6 +329,8 @@ class LabScreen(FollowingScreen):
         if found is None:
             return
         run_id, info = found
+        self.run_spec = info.spec
+        self.query_one(GpuLine).follow(info.spec.get("device", "cpu"), run_id)
         self.run_id, self.status, self.events, self.history = run_id, None, [], []
         self.series, self.companion = (None, None), []
         self.best_epoch = None

@@ -34,6 +34,7 @@ STATUS: dict[str, tuple[str, str]] = {
     Status.PENDING: ("·", "dim"),
     Status.SKIPPED: ("–", "dim"),
     Status.STARTING: ("…", "yellow"),
+    Status.QUEUED: ("⧗", "yellow"),
     Status.RUNNING: ("▶", "yellow"),
     Status.FINISHED: ("✓", "green"),
     Status.FAILED: ("✗", "red"),

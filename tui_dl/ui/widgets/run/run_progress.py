@@ -15,7 +15,7 @@ from tui_dl.text import duration, sentence
 class RunProgress(Vertical):
     DEFAULT_CSS = """
     RunProgress { height: auto; }
-    RunProgress #phase { height: 1; }
+    RunProgress #phase { height: auto; max-height: 2; }
     RunProgress ProgressBar { height: 1; }
     RunProgress #stats { height: 1; color: $text-muted; }
     """
