@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui_dl.analysis.classroom.state import ClassState
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import SWEEP_EVENTS, TERMINAL_EVENTS, Event, make_event
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.queue import QueueState
 from tui_dl.engine.store import RunInfo
 from tui_dl.engine.sweeps.state import SweepTracker
+from tui_dl.engine.workshop.seats import Seat
 
 T0 = 1_795_350_000.0
 ARTIFACTS = {
@@ -122,6 +125,8 @@ class FakeRun:
     delivered: int | None = None
     """How many events the app may see so far (tests raise it to play the run forward)."""
     active: bool = True
+    owner: dict[str, Any] = field(default_factory=dict)
+    """Whose run it is (a workshop's seat or user); empty: an old run without one."""
 
     def __post_init__(self) -> None:
         if self.delivered is None:
@@ -155,6 +160,9 @@ class FakeRunSource:
         self.sweeps_started: list[tuple[str, dict[str, Any], list, list, str]] = []
         self.sweeps_cancelled: list[str] = []
         self._gpus = gpus or []
+        self.seats: list[Seat] = []
+        self.queue = QueueState({})
+        self.gpu_state: list[Any] | str = "No GPU here: no NVIDIA driver"
         self.launch_events = launch_events if launch_events is not None else mnist_events(0)
         self.launch_delivered = launch_delivered
         self.launched: list[tuple[str, dict[str, Any], str]] = []
@@ -175,6 +183,8 @@ class FakeRunSource:
             "params": {**experiment.defaults(), **run.params},
             "device": run.device,
         }
+        if run.owner:
+            spec["owner"] = run.owner
         created = time.time() - 7200
         run_dir = run.run_dir or Path("/runs") / run.run_id
         return RunInfo(run.run_id, run_dir, spec, status, created, visible)
@@ -221,6 +231,12 @@ class FakeRunSource:
 
     def gpus(self) -> list[Gpu]:
         return self._gpus
+
+    def class_state(self) -> ClassState:
+        """The room from these runs, with the seats and queue a test gives."""
+        from tui_dl.analysis.classroom.state import build_class
+
+        return build_class(self.list_runs(), self.seats, self.queue, self.gpu_state)
 
     def gpu_line(self, device: str, run_id: str | None) -> tuple[str, bool]:
         if self._gpus:

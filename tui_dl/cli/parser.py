@@ -197,6 +197,36 @@ def build_parser() -> argparse.ArgumentParser:
         "in the app.",
     )
     course.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    classroom = commands.add_parser(
+        "class",
+        help="the instructor's view of a workshop: every seat, its runs, leaderboards, queue",
+        description="Every seat and user of the workshop (TUI_DL_WORKSHOP, or --workshop), "
+        "what each runs or last ran, how far, the result beside the course's figure; a "
+        "leaderboard per experiment; the run queue and the GPUs. `tui-dl --screen class` "
+        "opens it in the app, live.",
+    )
+    classroom.add_argument("--workshop", metavar="DIR", help="the workshop folder")
+    classroom.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    queue = commands.add_parser(
+        "queue",
+        help="the run queue: who holds which slot and who waits; `queue set` changes the limits",
+        description="Every run trains only once it holds a slot of its device: at most K per "
+        "GPU and N on the CPU. Without arguments, the slots and the line; `tui-dl queue set "
+        "--cpu-slots N --gpu-slots K --gpu-memory-mb M` keeps limits for every seat.",
+    )
+    queue.add_argument("--workshop", metavar="DIR", help="the workshop folder")
+    queue.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    queue_commands = queue.add_subparsers(dest="queue_command", metavar="WHAT")
+    queue_set = queue_commands.add_parser("set", help="keep the queue's limits in its folder")
+    for flag, what in (
+        ("--cpu-slots", "runs on the CPU at once (default: its cores)"),
+        ("--gpu-slots", "runs on each GPU at once (default: its memory / the per-run limit)"),
+        ("--gpu-memory-mb", "TensorFlow's memory limit for each GPU run (default 4096)"),
+    ):
+        queue_set.add_argument(flag, metavar="N", help=what + "; 'auto' for the default")
+    queue_set.add_argument(
+        "--workshop", metavar="DIR", default=argparse.SUPPRESS, help="the workshop folder"
+    )
     ethics = commands.add_parser("ethics", help="the ethics checklist of a project")
     ethics_commands = ethics.add_subparsers(dest="ethics_command", required=True)
     export = ethics_commands.add_parser("export", help="write a project's checklist as Markdown")

@@ -100,6 +100,12 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "One run per pair, compared on one plot; the latest sweep if there is one",
     ),
     ScreenEntry("data", "tui_dl.ui.screens.data:DataScreen", "Data", "Which datasets are here"),
+    ScreenEntry(
+        "class",
+        "tui_dl.ui.screens.classroom:ClassScreen",
+        "The class",
+        "Every seat of the workshop: its runs, live; leaderboards; the queue and the GPUs",
+    ),
     ScreenEntry("help", "tui_dl.ui.dialogs.help:HelpScreen", "Help", "Keys and how runs work"),
     ScreenEntry(
         "project:mammogram",

@@ -15,6 +15,7 @@ from tui_dl.engine.store import RunInfo, RunStore
 from tui_dl.paths import sweeps_dir
 
 if TYPE_CHECKING:
+    from tui_dl.analysis.classroom.state import ClassReader, ClassState
     from tui_dl.engine.devices import Gpu
     from tui_dl.engine.jobs.launch import RunHandle
     from tui_dl.engine.sweeps.state import SweepTracker
@@ -49,6 +50,7 @@ class RunSource(Protocol):
     def cancel(self, run_id: str) -> None: ...
     def gpus(self) -> list[Gpu]: ...
     def gpu_line(self, device: str, run_id: str | None) -> tuple[str, bool]: ...
+    def class_state(self) -> ClassState: ...
     def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path: ...
     def job_reader(self, job_dir: Path) -> EventReader: ...
     def latest_sweep(self) -> str | None: ...
@@ -71,6 +73,7 @@ class LocalRunSource:
         self.store = store or RunStore()
         self.data_dir = data_dir
         self._handles: dict[str, RunHandle] = {}
+        self._class: ClassReader | None = None
 
     def list_runs(self, limit: int | None = None) -> list[RunInfo]:
         return self.store.list(limit)
@@ -123,6 +126,15 @@ class LocalRunSource:
 
         pid = read_pid(self.store.root / run_id) if run_id else None
         return run_line(device, {pid} if pid else None), not isinstance(read_gpus(), str)
+
+    def class_state(self) -> ClassState:
+        """The room: every seat's runs, the leaderboards, the queue, the GPUs (reads the
+        shared folders; ended runs are read once)."""
+        from tui_dl.analysis.classroom.state import ClassReader
+
+        if self._class is None:
+            self._class = ClassReader(self.store)
+        return self._class.read()
 
     def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path:
         from tui_dl.engine.jobs.insights import launch_job

@@ -76,7 +76,7 @@ def seat_name(seat: str | None = None) -> str | None:
     if seat is None:
         return None
     try:
-        text = (seat_folder(seat) / NAME_FILE).read_text(encoding="utf-8")
+        text = (seat_folder(seat) / NAME_FILE).read_text(encoding="utf-8").strip()
         return validate_seat_name(text)
     except (OSError, ValueError):
         return None

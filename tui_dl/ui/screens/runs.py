@@ -108,7 +108,13 @@ class RunsScreen(AppScreen):
                 self.app.notify, "That run is not running.", severity="warning"
             )
             return
-        source.cancel(run_id)
+        try:
+            source.cancel(run_id)
+        except OSError as exc:  # another learner's run: says whose
+            self.app.call_from_thread(
+                self.app.notify, str(exc), title="Not cancelled", severity="warning"
+            )
+            return
         self.app.call_from_thread(self.app.notify, f"Cancelled {run_id}.")
         self.from_thread(self.action_refresh)
 

@@ -1,0 +1,188 @@
+"""The class view: the room built from runs and seats, the screen (keys, opening a learner's
+run, refusing to cancel another's), `tui-dl class` and `tui-dl queue` on real folders."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.fakes import FakeRun, FakeRunSource, mnist_events, settle
+from tui_dl.analysis.classroom.state import as_json, build_class, progress_words, read_class
+from tui_dl.cli import main
+from tui_dl.engine.events import Event, append_event, make_event
+from tui_dl.engine.queue import QueueState
+from tui_dl.engine.store import RunStore
+from tui_dl.engine.workshop import seats
+from tui_dl.engine.workshop.folder import cancel_refusal, is_instructor, open_workshop
+from tui_dl.ui.app import make_app
+
+ANA = {"user": "class", "name": "Ana", "seat": "aaaaaa01"}
+BO = {"user": "class", "name": "Bo", "seat": "bbbbbb02"}
+CY = {"user": "cy", "name": "cy"}
+
+
+def room() -> list[FakeRun]:
+    return [
+        FakeRun("20261202-100000-mnist-mlp-a001", mnist_events(10, end="finished"), owner=ANA),
+        FakeRun("20261202-100500-mnist-mlp-b001", mnist_events(10, end="finished"), owner=BO),
+        FakeRun("20261202-101000-mnist-mlp-b002", mnist_events(3), owner=BO),
+        FakeRun("20261202-100700-mnist-mlp-c001", mnist_events(2, end="failed"), owner=CY),
+    ]
+
+
+def better(run: FakeRun, accuracy: float) -> FakeRun:
+    finished = next(e for e in run.events if e["event"] == Event.FINISHED)
+    finished["metrics"] = {**finished["metrics"], "test_accuracy": accuracy}
+    return run
+
+
+def test_the_room_groups_runs_by_seat_and_user_running_first():
+    runs = room()
+    better(runs[1], 0.951)
+    source = FakeRunSource(runs)
+    state = build_class(source.list_runs(), [], QueueState({}), "No GPU here")
+    assert [p.label for p in state.people] == ["Bo", "cy", "Ana"]  # Bo runs; then newest
+    bo = state.people[0]
+    assert bo.where == "seat"  # a browser seat whose record is not here
+    assert bo.live is not None and progress_words(bo.live) == "epoch 3/10 · 30%"
+    assert [r.run_id for r in bo.runs] == [
+        "20261202-101000-mnist-mlp-b002",
+        "20261202-100500-mnist-mlp-b001",
+    ]
+    assert state.people[1].where == "ssh"
+    board = state.leaderboards["mnist-mlp"]
+    assert [(e.label, e.text) for e in board] == [("Bo", "95.1 %"), ("Ana", "93.3 %")]
+    data = as_json(state)
+    assert data["people"][0]["run"]["progress"] == "epoch 3/10 · 30%"
+    assert data["people"][2]["run"] == {
+        "id": "20261202-100000-mnist-mlp-a001",
+        "experiment": "mnist-mlp",
+        "status": "finished",
+        "progress": "finished",
+        "result": "93.3 %",
+        "course": "98.0 %",
+    }
+    assert data["gpus"] == "No GPU here"
+
+
+def test_a_named_seat_without_runs_is_in_the_room(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
+    seats.set_seat_name("Dee", seat="dddddd04")
+    seats.write_seat_state("dddddd04", connected=True)
+    state = read_class()
+    assert [(p.label, p.where, p.current) for p in state.people] == [("Dee", "browser", None)]
+
+
+async def test_the_screen_lists_the_room_and_opens_a_learners_run():
+    runs = room()
+    better(runs[0], 0.971)
+    source = FakeRunSource(runs)
+    app = make_app(source=source, screen="class")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        from textual.widgets import DataTable, Static
+
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 3
+        board = str(app.screen.query_one("#class-board", Static).render())
+        assert "1. Ana" in board and "97.1 %" in board
+        room_text = str(app.screen.query_one("#class-room", Static).render())
+        assert "No GPU here" in room_text
+        await pilot.press("enter")  # Bo's running run, in the lab
+        await settle(pilot)
+        assert type(app.screen).__name__ == "LabScreen"
+        assert app.screen.run_id == "20261202-101000-mnist-mlp-b002"
+
+
+async def test_another_learners_run_is_not_cancelled(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
+    open_workshop(tmp_path / "ws")  # this user is the instructor...
+    monkeypatch.setenv("TUI_DL_SEAT", "eeeeee05")  # ...but sits at a seat: a learner here
+    assert not is_instructor()
+    source = FakeRunSource(room())
+    app = make_app(source=source, screen="lab", run="20261202-101000-mnist-mlp-b002")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert source.cancelled == []
+        notes = [n.message for n in app._notifications]
+        assert any("This run is Bo's" in m for m in notes), notes
+
+
+def test_who_may_cancel(tmp_path, monkeypatch):
+    spec = {"owner": BO}
+    assert cancel_refusal(spec) is None  # no workshop: a single user's own runs
+    monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
+    open_workshop(tmp_path / "ws")
+    assert is_instructor() and cancel_refusal(spec) is None  # the instructor may
+    monkeypatch.setenv("TUI_DL_SEAT", BO["seat"])
+    monkeypatch.setattr(seats, "unix_user", lambda: "class")
+    assert cancel_refusal(spec) is None  # its owner may
+    monkeypatch.setenv("TUI_DL_SEAT", ANA["seat"])
+    assert "only they or the instructor" in cancel_refusal(spec)
+    assert cancel_refusal({}) is None  # a run from before owners
+
+
+def test_tui_dl_class_and_queue_on_a_workshop_folder(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "ws"
+    assert main(["class", "--workshop", str(folder)]) == 0
+    assert "Nobody has sat down" in capsys.readouterr().out
+    assert json.loads((folder / "workshop.json").read_text())["instructor"]
+    monkeypatch.setenv("TUI_DL_WORKSHOP", str(folder))
+    store = RunStore()
+    run_dir = store.create({"experiment": "mnist-mlp", "params": {"epochs": 1}, "owner": ANA})
+    for event in mnist_events(1, epochs=1, end="finished"):
+        fields = {k: v for k, v in event.items() if k not in ("event", "t")}
+        append_event(run_dir, Event(event["event"]), **fields)
+    assert main(["class", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert data["people"][0]["name"] == "Ana"
+    assert data["leaderboards"]["mnist-mlp"][0]["value"] == pytest.approx(0.933)
+    assert main(["class"]) == 0
+    out = capsys.readouterr().out
+    assert "Ana" in out and "93.3 %" in out and "98.0 %" in out
+    assert main(["queue", "set", "--cpu-slots", "3"]) == 0
+    assert "Limits: 3 on the CPU" in capsys.readouterr().out
+    assert json.loads((folder / "queue" / "config.json").read_text()) == {"cpu_slots": 3}
+    assert main(["queue", "set", "--cpu-slots", "none"]) == 2
+    assert "'none' is not a whole number" in capsys.readouterr().err
+    assert main(["queue", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["limits"]["cpu_slots"] == 3
+    assert os.environ["TUI_DL_WORKSHOP"] == str(folder)
+
+
+def test_an_unwritable_workshop_folder_is_said(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["class", "--workshop", str(blocker / "ws")]) == 2
+    assert "the workshop folder" in capsys.readouterr().err
+
+
+def test_progress_of_a_queued_run_reads_its_place():
+    events = [
+        make_event(
+            Event.PHASE,
+            phase="waiting for a CPU slot: 2nd in line (2 of 2 slots busy)",
+            queue={"device": "cpu", "position": 2, "slots": 2, "busy": 2, "eta_s": None},
+        )
+    ]
+    from tui_dl.engine.store import RunInfo
+
+    info = RunInfo("x", tmp_path_free(), {}, "queued", 0.0, events)
+    assert progress_words(info) == "queued: 2nd in line"
+
+
+def tmp_path_free():
+    from pathlib import Path
+
+    return Path("/nonexistent")
+
+
+def test_the_class_view_at_80x24(snap_compare):
+    runs = room()
+    better(runs[0], 0.971)
+    app = make_app(source=FakeRunSource(runs), screen="class")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)

@@ -1,0 +1,1 @@
+"""The instructor's view of the room, read from the shared folders (state.py)."""
