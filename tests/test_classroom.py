@@ -23,6 +23,16 @@ BO = {"user": "class", "name": "Bo", "seat": "bbbbbb02"}
 CY = {"user": "cy", "name": "cy"}
 
 
+@pytest.fixture(autouse=True)
+def keep_umask():
+    """`tui-dl class --workshop` sets a group-writable umask for the process: not for the
+    rest of the tests."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    yield
+    os.umask(mask)
+
+
 def room() -> list[FakeRun]:
     return [
         FakeRun("20261202-100000-mnist-mlp-a001", mnist_events(10, end="finished"), owner=ANA),

@@ -23,6 +23,9 @@ def use_workshop(folder: str | None, instructor: bool) -> str | None:
     except OSError as exc:
         return f"the workshop folder {folder}: {exc.strerror or exc}"
     os.environ[paths.WORKSHOP_ENV] = str(paths.Path(folder).expanduser().resolve())
+    from tui_dl.engine.workshop.folder import enter_workshop
+
+    enter_workshop()
     return None
 
 
