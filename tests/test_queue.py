@@ -225,8 +225,10 @@ def test_thirty_queued_runs_with_two_slots_never_overlap_more_and_all_finish(
     wait_until(all_ended, timeout=150, what="thirty runs to end")
     for handle in handles:
         handle.reaper.join(5)
-    statuses = [store.info(h.run_dir).status for h in handles]
-    assert statuses == [Status.FINISHED] * 30
+    infos = [store.info(h.run_dir) for h in handles]
+    assert [i.status for i in infos] == [Status.FINISHED] * 30, [
+        (i.run_id, i.message) for i in infos if i.status != Status.FINISHED
+    ]
     starts = [ln for ln in fake_trainer.read_text().splitlines() if ln.startswith("start")]
     assert len(starts) == 30 and len({ln.split()[1] for ln in starts}) == 30
     assert overlap(fake_trainer) == 2

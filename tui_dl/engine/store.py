@@ -143,6 +143,13 @@ class RunStore:
             return Status.RUNNING if events else Status.STARTING
         if pid is None and time.time() - _created(run_dir) < 10:
             return Status.STARTING
+        # The events were read before the pid was checked: a run that ended in between wrote
+        # its last word after that read. Look again before calling it lost.
+        again = EventLog(run_dir).read_all()
+        ended = next((e for e in reversed(again) if e.get("event") in TERMINAL_EVENTS), None)
+        if ended is not None:
+            events[:] = again
+            return ended["event"]
         # The process is gone without a last word: killed, out of memory, or machine restart.
         record = append_event(
             run_dir,
