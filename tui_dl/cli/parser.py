@@ -197,6 +197,24 @@ def build_parser() -> argparse.ArgumentParser:
         "in the app.",
     )
     course.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the app to browsers for a workshop: a token, seats, idle seats closed",
+        description="Every browser tab gets its own tui-dl, the same app as over SSH "
+        "(textual-serve). On 127.0.0.1 (the default) no token is needed unless --token is "
+        "given; on any other --host a token is required (generated and printed with the link "
+        "when not given).",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--token", metavar="TOKEN", help="the workshop's token (default: new)")
+    serve.add_argument("--seats", type=int, metavar="N", help="at most N tabs open at once")
+    serve.add_argument(
+        "--idle-minutes", type=float, metavar="M", help="close a seat after M idle minutes "
+        "(default 30; 0 never)",
+    )  # fmt: skip
+    serve.add_argument("--workshop", metavar="DIR", help="the workshop folder every seat shares")
+    _data_dir(serve)
     classroom = commands.add_parser(
         "class",
         help="the instructor's view of a workshop: every seat, its runs, leaderboards, queue",

@@ -82,6 +82,29 @@ class TuiDlApp(App[int]):
         # The other screens' modules, imported while the learner reads the first one.
         self.set_timer(PRELOAD_AFTER_S, self.preload_screens)
         self.call_after_refresh(self.check_data_folder)
+        self.call_after_refresh(self.ask_seat_name)
+
+    def ask_seat_name(self) -> None:
+        """A browser seat of `tui-dl serve` without a name asks for one first."""
+        from tui_dl.engine.workshop.seats import current_seat, seat_name
+
+        if current_seat() is None:
+            return
+        name = seat_name()
+        if name:
+            self.seated(name, welcome=False)
+            return
+        from tui_dl.ui.dialogs.seat_name import SeatName
+
+        self.push_screen(SeatName(), self.seated)
+
+    def seated(self, name: str | None, welcome: bool = True) -> None:
+        if not name:
+            return
+        self.sub_title = name
+        self.title = f"tui-dl · {name}"
+        if welcome:
+            self.notify(f"Welcome, {name}: your runs carry your name.", title="Seated")
 
     @work(thread=True, group="data-folder")
     def check_data_folder(self) -> None:
