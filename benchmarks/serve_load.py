@@ -7,8 +7,8 @@ its app's first frame (each seat is its own tui-dl process; a seat's name is wri
 so the apps open on the home screen). Then, round-robin over the seats, a key goes in (down
 and up on the home screen's lists, each of which repaints) and the time to the first bytes
 of output after it is taken: key → repaint, as the browser sees it, with every other seat
-open (one key in flight at a time, 0.15 s apart: the others sit open, painted, idle). Memory: PSS (shared pages split fairly)
-and RSS of each seat's app process, and of the server.
+open (one key in flight at a time, 0.15 s apart: the others sit open, painted, idle).
+Memory: PSS (shared pages split fairly) and RSS of each seat's processes, and the server's.
 
     env -u PYTHONDONTWRITEBYTECODE .venv/bin/python benchmarks/serve_load.py \
         [--seats 30] [--keys 300]

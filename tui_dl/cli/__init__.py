@@ -26,6 +26,7 @@ COMMANDS = {
     "ethics": "tui_dl.cli.lessons:ethics_export_command",
     "class": "tui_dl.cli.classroom:class_command",
     "serve": "tui_dl.cli.serve:serve_command",
+    "open": "tui_dl.cli.open:open_command",
     "queue": "tui_dl.cli.classroom:queue_command",
 }
 """Each command → "module:function" taking the parsed arguments and returning an exit code."""

@@ -197,6 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
         "in the app.",
     )
     course.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    opener = commands.add_parser(
+        "open",
+        help="open the app on what a share code names (a lab setup, a lesson page, …)",
+        description="A share code (TD1-…, shown by ctrl+s on a screen) holds a setup: an "
+        "experiment and its settings, a lesson page, a Playground state, a sweep grid or a "
+        "screen. Case, spaces and dashes do not matter.",
+    )
+    opener.add_argument("code", nargs="+", metavar="CODE")
+    opener.add_argument("--print", action="store_true", help="say what it opens, and exit")
     serve = commands.add_parser(
         "serve",
         help="serve the app to browsers for a workshop: a token, seats, idle seats closed",

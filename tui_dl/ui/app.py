@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -16,6 +17,9 @@ from tui_dl.ui import registry, sources
 from tui_dl.ui.idle_gc import IdleCollector
 from tui_dl.ui.screens.home import HomeScreen
 from tui_dl.ui.sources import LocalRunSource, RunSource
+
+if TYPE_CHECKING:
+    from tui_dl.lessons.share.codes import Shared
 
 
 def screen_problem(name: str) -> str | None:
@@ -41,6 +45,16 @@ def screen_problem(name: str) -> str | None:
     return None
 
 
+BOARD_EVERY_S = 3.0
+"""How often a workshop seat looks at the board (a stat of one file)."""
+
+
+def _in_workshop() -> bool:
+    from tui_dl import paths
+
+    return paths.workshop() is not None
+
+
 PRELOAD_AFTER_S = 0.5
 """When the other screens' modules are imported in the background: after the first frame
 (which must not wait for them), before the learner's first key is likely."""
@@ -53,6 +67,8 @@ class TuiDlApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+s", "share", "Share code", show=False),
+        Binding("ctrl+b", "open_board", "The instructor's code", show=False),
     ]
 
     def __init__(
@@ -63,8 +79,13 @@ class TuiDlApp(App[int]):
         data_dir: str | None = None,
         filters: dict[str, int] | None = None,
         playground: str = "",
+        share: Shared | None = None,
     ) -> None:
         super().__init__()
+        self.share = share
+        """What `tui-dl open CODE` asked to open once the app is up."""
+        self.board_seen = 0.0
+        """When the workshop's board last changed, as this seat last saw it."""
         self.source = source
         self.data_dir = data_dir
         self.playground_state = playground
@@ -83,6 +104,9 @@ class TuiDlApp(App[int]):
         self.set_timer(PRELOAD_AFTER_S, self.preload_screens)
         self.call_after_refresh(self.check_data_folder)
         self.call_after_refresh(self.ask_seat_name)
+        if self.share is not None:
+            self.call_after_refresh(self.open_shared, self.share)
+        self.call_after_refresh(self.watch_board)
 
     def ask_seat_name(self) -> None:
         """A browser seat of `tui-dl serve` without a name asks for one first."""
@@ -97,6 +121,92 @@ class TuiDlApp(App[int]):
         from tui_dl.ui.dialogs.seat_name import SeatName
 
         self.push_screen(SeatName(), self.seated)
+
+    # ----- share codes ----------------------------------------------------------------------
+    def action_share(self) -> None:
+        """ctrl+s: the code for what this screen shows (its screen's `share_target`)."""
+        from tui_dl.lessons.share.codes import encode
+        from tui_dl.lessons.tries import Target
+        from tui_dl.ui.dialogs.share_code import ShareCode
+
+        screen = self.screen
+        hook = getattr(screen, "share_target", None)
+        shared = hook() if hook is not None else None
+        if shared is None and hook is None:
+            entry = next((e for e in registry.SCREENS if e.shows(screen)), None)
+            if entry is not None and entry.kind == "page" and entry.name != "home":
+                from tui_dl.lessons.share.codes import Shared
+
+                shared = Shared(Target("screen", entry.name))
+        if shared is None:
+            self.notify(
+                "Nothing to share here: open the lab, a lesson, the Playground or the sweep, "
+                "then ctrl+s.",
+                title="Share code",
+            )
+            return
+        self.push_screen(ShareCode(encode(shared), shared))
+
+    def action_open_code(self, code: str = "") -> None:
+        from tui_dl.ui.dialogs.share_code import OpenCode
+
+        self.push_screen(OpenCode(code=code), self._opened_code)
+
+    def _opened_code(self, shared: Shared | None) -> None:
+        if shared is not None:
+            self.call_later(self.open_shared, shared)
+
+    async def open_shared(self, shared: Shared) -> None:
+        """Open what a share code names; a problem is a notice, never a crash."""
+        from tui_dl.ui.tries import open_target
+
+        if shared.target.kind == "lesson":
+            self.open_lesson(shared.target.name, shared.page)
+        else:
+            await open_target(self, shared.target)
+
+    def watch_board(self) -> None:
+        """In a workshop, every few seconds: has the instructor put a code on every seat?"""
+        from tui_dl import paths
+
+        if paths.workshop() is None:
+            return
+        from tui_dl.engine.workshop.board import board_time
+
+        self.board_seen = board_time()  # what was there before this seat sat down is old
+        self.set_interval(BOARD_EVERY_S, self.check_board)
+
+    def check_board(self) -> None:
+        from tui_dl.engine.workshop.board import board_time, pushed
+
+        changed = board_time()
+        if not changed or changed == self.board_seen:
+            return
+        self.board_seen = changed
+        board = pushed()
+        if board is None:
+            return
+        from tui_dl.lessons.share.codes import decode, describe
+
+        try:
+            what = describe(decode(board.code))
+        except ValueError:
+            return  # not a code this tui-dl reads: the instructor's view said so when put
+        label = f"{board.label}: " if board.label else ""
+        self.notify(
+            f"{label}{what}. ctrl+b opens it.",
+            title="The instructor shared a code",
+            timeout=30,
+        )
+
+    def action_open_board(self) -> None:
+        from tui_dl.engine.workshop.board import pushed
+
+        board = pushed() if _in_workshop() else None
+        if board is None:
+            self.notify("The instructor has not shared a code.", title="Share code")
+            return
+        self.action_open_code(board.code)
 
     def seated(self, name: str | None, welcome: bool = True) -> None:
         if not name:
@@ -290,6 +400,12 @@ class TuiDlApp(App[int]):
                 yield SystemCommand(
                     "Latest run", "Open the newest run in the lab", lambda: self.open_run("latest")
                 )
+        yield SystemCommand(
+            "Open a share code", "A setup someone shared: TD1-…", self.action_open_code
+        )
+        yield SystemCommand(
+            "Share code", "The code for what this screen shows (ctrl+s)", self.action_share
+        )
         lessons, _ = load_lessons()
         for number, lesson in enumerate(lessons, start=1):  # in the course's order
             yield SystemCommand(
@@ -314,10 +430,17 @@ def make_app(
     source: RunSource | None = None,
     filters: dict[str, int] | None = None,
     playground: str = "",
+    share: Shared | None = None,
 ) -> TuiDlApp:
     """The app factory: the CLI passes the real engine; tests pass a fake source."""
     if source is None:
         source = LocalRunSource(RunStore(), data_dir=data_dir)
     return TuiDlApp(
-        source, screen=screen, run=run, data_dir=data_dir, filters=filters, playground=playground
+        source,
+        screen=screen,
+        run=run,
+        data_dir=data_dir,
+        filters=filters,
+        playground=playground,
+        share=share,
     )

@@ -19,6 +19,7 @@ from tui_dl.ui.screens.app_screen import AppScreen
 
 if TYPE_CHECKING:
     from tui_dl.analysis.classroom.state import ClassState, Person
+    from tui_dl.lessons.share.codes import Shared
 
 REFRESH_S = 2.0
 MARKS: dict[str, tuple[str, str]] = {
@@ -37,6 +38,7 @@ class ClassScreen(AppScreen):
         Binding("left_square_bracket", "board(-1)", "Prev board", key_display="["),
         Binding("right_square_bracket", "board(1)", "Next board", key_display="]"),
         Binding("c", "cancel", "Cancel run"),
+        Binding("b", "push", "Code to all"),
         Binding("f5", "refresh", "Refresh"),
         Binding("escape", "back", "Back"),
     ]
@@ -125,7 +127,8 @@ class ClassScreen(AppScreen):
             "Nobody has sat down or run anything yet. Seats appear as learners open the "
             "served link or run something over SSH."
             if not state.people
-            else "enter opens the selected person's run · [ ] another experiment's board"
+            else "enter opens the selected person's run · [ ] another experiment's board · "
+            "b puts a share code on every seat"
         )
 
     def show_board(self) -> None:
@@ -204,6 +207,27 @@ class ClassScreen(AppScreen):
             return
         self.app.call_from_thread(self.app.notify, f"Cancelled {run_id}.")
         self.from_thread(self.action_refresh)
+
+    def action_push(self) -> None:
+        """b: put a share code on every seat (each seat's app offers it at once)."""
+        from tui_dl.ui.dialogs.share_code import OpenCode
+
+        self.app.push_screen(
+            OpenCode("Put a code on every seat", go="put it on every seat"), self.pushed
+        )
+
+    def pushed(self, shared: Shared | None) -> None:
+        if shared is None:
+            return
+        from tui_dl.engine.workshop.board import push_code
+        from tui_dl.lessons.share.codes import describe, encode
+
+        try:
+            push_code(encode(shared))
+        except OSError as exc:
+            self.notify(f"Could not write the board: {exc}", severity="error")
+            return
+        self.notify(f"Every seat is offered {describe(shared)}.", title="Shared")
 
     def action_back(self) -> None:
         self.app.switch_to_home()

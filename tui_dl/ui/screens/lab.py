@@ -7,7 +7,7 @@ redrawn once per epoch, progress text on every event — the keyboard never stal
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +28,9 @@ from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
 from tui_dl.ui.widgets.run.run_form import RunForm
 from tui_dl.ui.widgets.run.run_progress import RunProgress
 from tui_dl.ui.widgets.run.run_summary import RunSummary
+
+if TYPE_CHECKING:
+    from tui_dl.lessons.share.codes import Shared
 
 WIDE = 120
 """Below this many columns the two plots stack instead of standing side by side."""
@@ -224,6 +227,25 @@ class LabScreen(FollowingScreen):
                 return False
             return self.run_id is not None and view.ready(self.status)
         return True
+
+    def share_target(self) -> Shared | None:
+        """ctrl+s: this experiment with the form's settings (only those changed from the
+        defaults, so the code stays short); the attached run's, when there is one."""
+        from tui_dl.lessons.share.codes import Shared
+        from tui_dl.lessons.tries import Target
+
+        try:
+            params, _ = self.query_one(RunForm).read(quiet=True)
+        except ValueError:
+            self.notify("Fix the settings first: a code carries valid settings only.")
+            return None
+        defaults = self.experiment.defaults()
+        settings = tuple(
+            (name, f"{value:g}" if isinstance(value, float) else str(value))
+            for name, value in params.items()
+            if value != defaults.get(name) and value not in (None, "")
+        )
+        return Shared(Target("lab", self.experiment.name, settings))
 
     def action_insight(self, kind: str) -> None:
         self.app.open_insight(kind, self.run_id)

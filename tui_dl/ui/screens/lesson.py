@@ -14,6 +14,8 @@ escape comes back here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,6 +39,9 @@ from tui_dl.ui.widgets.lesson.recurrent_gradients import RecurrentGradients
 from tui_dl.ui.widgets.lesson.scaling_race import ScalingRace
 from tui_dl.ui.widgets.lesson.softmax_bars import SoftmaxBars
 from tui_dl.ui.widgets.lesson.vae_sampling import VaeSampling
+
+if TYPE_CHECKING:
+    from tui_dl.lessons.share.codes import Shared
 
 WIDGETS: dict[str, type[Widget]] = {
     "descent-1d": DescentCurve,
@@ -221,6 +226,14 @@ class LessonScreen(AppScreen):
                 return int(str(parameters[0])) < len(self.lesson.tries)
             return bool(self.lesson.tries)
         return True
+
+    def share_target(self) -> Shared | None:
+        """ctrl+s: this lesson, on this page."""
+        from tui_dl.lessons.share.codes import Shared
+        from tui_dl.lessons.tries import Target
+
+        page = min(self.page, len(self.lesson.pages) - 1) if self.lesson.pages else None
+        return Shared(Target("lesson", self.lesson.id), page)
 
     def action_page(self, step: int) -> None:
         target = self.page + step

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -50,6 +50,9 @@ from tui_dl.ui.widgets.boundary_map import BoundaryMap
 from tui_dl.ui.widgets.playground.controls import Controls
 from tui_dl.ui.widgets.playground.losses import chart_text, losses_text
 from tui_dl.ui.widgets.playground.network_view import NetworkView
+
+if TYPE_CHECKING:
+    from tui_dl.lessons.share.codes import Shared
 
 FRAME_S = 1 / 15
 SWITCH_S = 0.0005
@@ -209,6 +212,13 @@ class PlaygroundScreen(AppScreen):
         self.playing = False  # not shown: not training (as a hidden browser tab)
 
     # ----- training -------------------------------------------------------------------------
+    def share_target(self) -> Shared | None:
+        """ctrl+s: the Playground on this setup (its state string)."""
+        from tui_dl.lessons.share.codes import Shared
+        from tui_dl.lessons.tries import Target
+
+        return Shared(Target("playground", state=self.state.to_string()))
+
     def action_play(self) -> None:
         if self.playing:
             self.playing = False

@@ -8,7 +8,7 @@ running or done, rebuilt from its files.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,6 +27,9 @@ from tui_dl.ui.follow import SweepFollower
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.run.run_form import CPU_CHOICE
 from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour, cell_label
+
+if TYPE_CHECKING:
+    from tui_dl.lessons.share.codes import Shared
 
 DEFAULT_RATES = "0.1, 0.01, 0.001"
 DEFAULT_BATCHES = "32, 256"
@@ -221,6 +224,23 @@ class SweepScreen(FollowingScreen):
         device = str(self.query_one("#sweep-device", Select).value)
         params = {length.name: values["sweep-length"]} if length is not None else {}
         return experiment.name, params, rates, batches, device
+
+    def share_target(self) -> Shared | None:
+        """ctrl+s: this grid (experiment, both lists, its length setting)."""
+        from tui_dl.lessons.share.codes import Shared
+        from tui_dl.lessons.tries import Target
+
+        try:
+            experiment, params, rates, batches, _ = self.read_form()
+        except ValueError as exc:
+            self.notify(f"Fix the grid first: {exc}")
+            return None
+        settings = [
+            ("learning_rates", ",".join(f"{r:g}" for r in rates)),
+            ("batch_sizes", ",".join(str(b) for b in batches)),
+            *((k, str(v)) for k, v in params.items()),
+        ]
+        return Shared(Target("sweep", experiment, tuple(settings)))
 
     def action_start(self) -> None:
         error = self.query_one("#sweep-error", Static)

@@ -1,0 +1,1 @@
+"""Share codes: a setup as a short, self-contained text (codes.py)."""
