@@ -110,6 +110,7 @@ async def test_another_learners_run_is_not_cancelled(tmp_path, monkeypatch):
     monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
     open_workshop(tmp_path / "ws")  # this user is the instructor...
     monkeypatch.setenv("TUI_DL_SEAT", "eeeeee05")  # ...but sits at a seat: a learner here
+    seats.set_seat_name("Eve")  # named already: the app opens without asking
     assert not is_instructor()
     source = FakeRunSource(room())
     app = make_app(source=source, screen="lab", run="20261202-101000-mnist-mlp-b002")
