@@ -27,6 +27,7 @@ COMMANDS = {
     "class": "tui_dl.cli.classroom:class_command",
     "serve": "tui_dl.cli.serve:serve_command",
     "open": "tui_dl.cli.open:open_command",
+    "cluster": "tui_dl.cli.cluster:cluster_command",
     "queue": "tui_dl.cli.classroom:queue_command",
 }
 """Each command → "module:function" taking the parsed arguments and returning an exit code."""

@@ -44,6 +44,15 @@ def _run_options() -> argparse.ArgumentParser:
     """What every command that launches a run takes."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--device", default="cpu", help="cpu, gpu or gpu:N (default cpu)")
+    common.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run on Ray: local (a Ray on this machine), auto, or ray://HOST:PORT "
+        "(needs the cluster extra)",
+    )
+    common.add_argument(
+        "--gpu-share", type=float, metavar="X", help="with --cluster: a share of one GPU a run"
+    )
     _data_dir(common)
     common.add_argument(
         "--json",
@@ -234,6 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classroom.add_argument("--workshop", metavar="DIR", help="the workshop folder")
     classroom.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    cluster = commands.add_parser(
+        "cluster", help="a Ray cluster: its nodes, CPUs and GPUs, and which runs are where"
+    )
+    cluster_commands = cluster.add_subparsers(dest="cluster_command", metavar="WHAT", required=True)
+    status = cluster_commands.add_parser("status", help="nodes, resources, runs")
+    status.add_argument("--cluster", default="auto", metavar="ADDRESS",
+                        help="local, auto (default) or ray://HOST:PORT")  # fmt: skip
+    status.add_argument("--json", action="store_true", help="one JSON object on stdout")
     queue = commands.add_parser(
         "queue",
         help="the run queue: who holds which slot and who waits; `queue set` changes the limits",

@@ -25,7 +25,15 @@ from tui_dl.text import ago, bar, percent
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    return run_command(args.experiment, settings(args), args.device, args.data_dir, args.json)
+    return run_command(
+        args.experiment,
+        settings(args),
+        args.device,
+        args.data_dir,
+        args.json,
+        cluster=args.cluster,
+        gpu_share=args.gpu_share,
+    )
 
 
 def runs_from_args(args: argparse.Namespace) -> int:
@@ -39,12 +47,17 @@ def run_command(
     data_dir: str | None,
     as_json: bool,
     on_finished: Callable[[RunInfo, dict[str, Any], Console], None] | None = None,
+    cluster: str | None = None,
+    gpu_share: float | None = None,
 ) -> int:
     """Launch, follow with a progress bar, summarise; `on_finished` may add to the report."""
     err = Console(stderr=True)
     warn_about_data_folder(err, data_dir)
     try:
-        handle = launch_run(experiment, params, device=device, data_dir=data_dir)
+        handle = launch_run(
+            experiment, params, device=device, data_dir=data_dir, cluster=cluster,
+            gpu_share=gpu_share,
+        )  # fmt: skip
     except ValueError as exc:
         err.print(f"[red]error:[/] {exc}")
         return 2

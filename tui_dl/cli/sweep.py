@@ -30,6 +30,8 @@ def sweep_from_args(args: argparse.Namespace) -> int:
         args.device,
         args.data_dir,
         args.json,
+        cluster=args.cluster,
+        gpu_share=args.gpu_share,
     )
 
 
@@ -41,12 +43,17 @@ def sweep_command(
     device: str,
     data_dir: str | None,
     as_json: bool,
+    cluster: str | None = None,
+    gpu_share: float | None = None,
 ) -> int:
     """Exit 0 when at least one cell finished, 1 when none did, 2 for bad input, 130 on ctrl+c."""
     err = Console(stderr=True)
     warn_about_data_folder(err, data_dir)
     try:
-        handle = launch_sweep(experiment, params, learning_rates, batch_sizes, device, data_dir)
+        handle = launch_sweep(
+            experiment, params, learning_rates, batch_sizes, device, data_dir,
+            cluster=cluster, gpu_share=gpu_share,
+        )  # fmt: skip
     except ValueError as exc:
         err.print(f"[red]error:[/] {exc}")
         return 2

@@ -86,6 +86,10 @@ class Phase(_Header):
     """While the run waits for a slot: device, position (1 = next), slots, busy, eta_s."""
     waited_s: NotRequired[float]
     """How long the run waited in the queue before it started (when it did)."""
+    node: NotRequired[str]
+    """On a Ray cluster: the machine the run's task runs on."""
+    worker_pid: NotRequired[int]
+    """On a Ray cluster: the worker process running it (on that node)."""
 
 
 class Started(_Header):

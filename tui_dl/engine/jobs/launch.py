@@ -8,6 +8,7 @@ app quitting or the SSH link dropping), with stdout/stderr going to the run's `l
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import signal
 import subprocess
@@ -57,24 +58,41 @@ def launch_run(
     device: str = "cpu",
     data_dir: str | os.PathLike[str] | None = None,
     store: RunStore | None = None,
+    cluster: str | None = None,
+    gpu_share: float | None = None,
 ) -> RunHandle:
-    """Validate the settings, create the run folder and start its child; returns at once."""
+    """Validate the settings, create the run folder and start its child; returns at once.
+
+    With `cluster` the child is the run's Ray driver (tui_dl.engine.cluster.driver), which
+    runs the same trainer as a task on the cluster; without, the trainer's own child."""
     spec_params = get_experiment(experiment).validate(params or {})
     device = normalise_device(device)
+    if cluster:
+        from tui_dl.engine.cluster import INSTALL, check_address, resources
+
+        cluster = check_address(cluster)
+        resources(device, gpu_share)  # a share outside (0, 1] is refused here
+        if importlib.util.find_spec("ray") is None:
+            raise ValueError(INSTALL)
+    elif gpu_share is not None:
+        raise ValueError("--gpu-share goes with --cluster (Ray shares a GPU between runs)")
     store = store or RunStore()
     data_dir = str(Path(data_dir).expanduser().resolve()) if data_dir else None
-    spec = {
+    spec: dict[str, Any] = {
         "experiment": experiment,
         "params": spec_params,
         "device": device,
         "data_dir": data_dir,
         "owner": identity(),
     }
+    if cluster:
+        spec.update(cluster=cluster, gpu_share=gpu_share)
     run_dir = store.create(spec)
     env = {**os.environ, **device_env(device), "PYTHONUNBUFFERED": "1"}
     if data_dir:
         env["TUI_DL_DATA"] = data_dir
-    return spawn_child("tui_dl.engine.jobs.child", [str(run_dir)], run_dir, env)
+    module = "tui_dl.engine.cluster.driver" if cluster else "tui_dl.engine.jobs.child"
+    return spawn_child(module, [str(run_dir)], run_dir, env)
 
 
 def lower_priority() -> None:

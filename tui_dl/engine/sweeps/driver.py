@@ -22,6 +22,7 @@ from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.jobs.launch import (
     CANCEL_SIGNAL,
     EXIT_CANCELLED,
+    RunHandle,
     cancel_run,
     launch_run,
 )
@@ -54,8 +55,10 @@ class Driver:
         metric = get_experiment(spec["experiment"]).reference.metric
         started = time.monotonic()
         self.emit(Event.STARTED, experiment=spec["experiment"], cells=len(spec["cells"]))
-        ended = []
-        for index, cell in enumerate(spec["cells"]):
+        ended: list[str] = []
+        if spec.get("cluster"):
+            ended = self.run_side_by_side(metric)
+        for index, cell in enumerate([] if spec.get("cluster") else spec["cells"]):
             if self.cancelled():
                 break
             status, value = self.run_cell(index, cell, metric)
@@ -73,6 +76,78 @@ class Driver:
             failed=ended.count(Status.FAILED),
         )
         return 0
+
+    def run_side_by_side(self, metric: str) -> list[str]:
+        """On a Ray cluster: every cell submitted at once, each a run whose driver joins the
+        one cluster (for `local`, the Ray this driver starts); Ray runs as many at once as
+        its CPUs and GPUs allow. A cancel cancels every cell."""
+        import os
+
+        from tui_dl.engine.cluster import ADDRESS_ENV, LOCAL
+        from tui_dl.engine.cluster.driver import connect
+
+        spec = self.spec
+        if spec["cluster"] == LOCAL and ADDRESS_ENV not in os.environ:
+            ray = connect(LOCAL)
+            os.environ[ADDRESS_ENV] = ray.get_runtime_context().gcs_address
+        handles = {}
+        for index, cell in enumerate(spec["cells"]):
+            if self.cancelled():
+                break
+            handle = self.start_cell(index, cell)
+            if handle is not None:
+                handles[index] = handle
+        ended: list[str] = [Status.FAILED] * (len(spec["cells"]) - len(handles))
+        waiting = dict(handles)
+        while waiting:
+            if self.cancelled():
+                for handle in waiting.values():
+                    cancel_run(handle.run_dir, handle=handle)
+            for index, handle in list(waiting.items()):
+                if handle.process.poll() is None:
+                    continue
+                del waiting[index]
+                status, _ = self.end_cell(index, spec["cells"][index], handle, metric)
+                ended.append(status)
+            time.sleep(POLL_S)
+        return ended
+
+    def start_cell(self, index: int, cell: dict[str, Any]) -> RunHandle | None:
+        spec = self.spec
+        params = {**spec["params"], "learning_rate": cell["lr"], "batch_size": cell["batch_size"]}
+        try:
+            handle = launch_run(
+                spec["experiment"], params, spec["device"], spec.get("data_dir"), self.store,
+                cluster=spec.get("cluster"), gpu_share=spec.get("gpu_share"),
+            )  # fmt: skip
+        except (OSError, ValueError) as exc:
+            self.emit(
+                Event.CELL_ENDED, index=index, lr=cell["lr"], batch_size=cell["batch_size"],
+                run_id=None, status=Status.FAILED, message=str(exc),
+            )  # fmt: skip
+            return None
+        spec["cells"][index]["run_id"] = handle.run_id
+        write_spec(self.sweep_dir, spec)
+        self.emit(
+            Event.CELL_STARTED, index=index, lr=cell["lr"], batch_size=cell["batch_size"],
+            run_id=handle.run_id, cell_dir=str(handle.run_dir),
+        )  # fmt: skip
+        return handle
+
+    def end_cell(
+        self, index: int, cell: dict[str, Any], handle: RunHandle, metric: str
+    ) -> tuple[str, Any]:
+        handle.wait()
+        handle.reaper.join(5)  # it writes the last word of a cell that died
+        info = self.store.info(handle.run_dir)
+        status = info.status if info.status in ENDED else Status.FAILED
+        finished = info.final(Event.FINISHED) or {}
+        value = (finished.get("metrics") or {}).get(metric)
+        self.emit(
+            Event.CELL_ENDED, index=index, lr=cell["lr"], batch_size=cell["batch_size"],
+            run_id=handle.run_id, status=status, metric=value, message=info.message,
+        )  # fmt: skip
+        return status, value
 
     def run_cell(self, index: int, cell: dict[str, Any], metric: str) -> tuple[str, Any]:
         spec = self.spec
@@ -128,6 +203,11 @@ def main(argv: list[str]) -> int:
         )
         traceback.print_exc()
         return 1
+    finally:
+        if driver.spec.get("cluster"):
+            from tui_dl.engine.cluster import shutdown
+
+            shutdown()
 
 
 if __name__ == "__main__":

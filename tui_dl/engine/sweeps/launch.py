@@ -8,7 +8,8 @@ Runs with its own folder, events and model.
 
 The cells run one after another, not side by side: TensorFlow already spreads one run over
 every core (this kind of machine has two), and on a GPU two runs would share its memory.
-Parallel cells would each go slower and their timings would mean nothing.
+Parallel cells would each go slower and their timings would mean nothing. On a Ray cluster
+(`cluster` in the spec) they run side by side, each where the scheduler finds its GPU or CPU.
 """
 
 from __future__ import annotations
@@ -39,12 +40,24 @@ def launch_sweep(
     device: str = "cpu",
     data_dir: str | os.PathLike[str] | None = None,
     root: Path | None = None,
+    cluster: str | None = None,
+    gpu_share: float | None = None,
 ) -> RunHandle:
-    """Validate, write the sweep folder, start its driver; returns at once."""
+    """Validate, write the sweep folder, start its driver; returns at once. With `cluster`,
+    the cells run side by side on Ray, as many at once as its resources allow."""
     exp, base, rates, batches = validate_sweep(
         experiment, params or {}, learning_rates, batch_sizes
     )
     device = normalise_device(device)
+    if cluster:
+        import importlib.util
+
+        from tui_dl.engine.cluster import INSTALL, check_address, resources
+
+        cluster = check_address(cluster)
+        resources(device, gpu_share)
+        if importlib.util.find_spec("ray") is None:
+            raise ValueError(INSTALL)
     data_dir = str(Path(data_dir).expanduser().resolve()) if data_dir else None
     root = Path(root) if root else paths.sweeps_dir()
     root.mkdir(parents=True, exist_ok=True)
@@ -62,6 +75,8 @@ def launch_sweep(
         "created": time.time(),
         "cells": [{"lr": lr, "batch_size": bs, "run_id": None} for lr, bs in grid(rates, batches)],
     }
+    if cluster:
+        spec.update(cluster=cluster, gpu_share=gpu_share)
     write_spec(sweep_dir, spec)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return spawn_child("tui_dl.engine.sweeps.driver", [str(sweep_dir)], sweep_dir, env)

@@ -1,0 +1,57 @@
+"""`tui-dl cluster status`: the Ray cluster's nodes, their CPUs and GPUs, and which runs are
+where."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def cluster_command(args: argparse.Namespace) -> int:
+    from tui_dl.engine.cluster import check_address
+
+    try:
+        address = check_address(args.cluster)
+    except ValueError as exc:
+        print(f"tui-dl cluster: {exc}", file=sys.stderr)
+        return 2
+    from tui_dl.engine.cluster.status import cluster_status
+
+    try:
+        status = cluster_status(address)
+    except (ConnectionError, RuntimeError) as exc:
+        print(f"tui-dl cluster: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(status))
+        return 0
+    print_status(status)
+    return 0
+
+
+def print_status(status: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Console()
+    out.print(f"[bold]Ray cluster[/] {status['address']} — {len(status['nodes'])} node(s)")
+    nodes = Table(box=None, pad_edge=False)
+    for column in ("node", "alive", "CPUs", "GPUs", "memory"):
+        nodes.add_column(column)
+    for node in status["nodes"]:
+        nodes.add_row(
+            node["address"],
+            "yes" if node["alive"] else "no",
+            f"{node['cpus_free']:g} of {node['cpus']:g} free",
+            f"{node['gpus_free']:g} of {node['gpus']:g} free",
+            f"{node['memory_gib']:.1f} GiB",
+        )
+    out.print(nodes)
+    if not status["runs"]:
+        out.print("No run of this machine's tui-dl has gone to a cluster yet.")
+        return
+    out.print("\n[bold]Runs sent to a cluster[/] (newest first)")
+    for run in status["runs"]:
+        out.print(f"  {run['run_id']:<38} {run['status']:<10} {run['node'] or '—'}")
