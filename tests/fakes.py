@@ -166,6 +166,8 @@ class FakeRunSource:
         self.launch_events = launch_events if launch_events is not None else mnist_events(0)
         self.launch_delivered = launch_delivered
         self.launched: list[tuple[str, dict[str, Any], str]] = []
+        self.clusters: list[str | None] = []
+        """The cluster each launch and sweep asked for (None: this machine)."""
         self.cancelled: list[str] = []
         self.jobs: list[tuple[str, str, dict[str, Any]]] = []
         self.job_events: list[dict[str, Any]] = [
@@ -203,8 +205,11 @@ class FakeRunSource:
             return run_id
         raise LookupError(f"no run {run_id!r} (see `tui-dl runs`)")
 
-    def launch(self, experiment: str, params: dict[str, Any], device: str) -> str:
+    def launch(
+        self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
+    ) -> str:
         self.launched.append((experiment, params, device))
+        self.clusters.append(cluster)
         run_id = f"20261122-1500{len(self.launched):02d}-{experiment}-f00{len(self.launched)}"
         self.runs[run_id] = FakeRun(
             run_id,
@@ -257,9 +262,12 @@ class FakeRunSource:
     def latest_sweep(self) -> str | None:
         return max(self.sweeps) if self.sweeps else None
 
-    def start_sweep(self, experiment, params, learning_rates, batch_sizes, device) -> str:
+    def start_sweep(
+        self, experiment, params, learning_rates, batch_sizes, device, cluster=None
+    ) -> str:
         """Record the request; the sweep has only its `started` event until a test adds more."""
         self.sweeps_started.append((experiment, params, learning_rates, batch_sizes, device))
+        self.clusters.append(cluster)
         sweep_id = f"20261122-1600{len(self.sweeps_started):02d}-{experiment}-5f00"
         spec = sweep_spec(sweep_id, learning_rates, batch_sizes, params.get("epochs", 3))
         spec["experiment"] = experiment

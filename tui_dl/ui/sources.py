@@ -44,7 +44,9 @@ class RunSource(Protocol):
     def list_runs(self, limit: int | None = None) -> list[RunInfo]: ...
     def info(self, run_id: str) -> RunInfo: ...
     def resolve(self, run_id: str) -> str: ...
-    def launch(self, experiment: str, params: dict[str, Any], device: str) -> str: ...
+    def launch(
+        self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
+    ) -> str: ...
     def reader(self, run_id: str) -> EventReader: ...
     def is_active(self, run_id: str) -> bool: ...
     def cancel(self, run_id: str) -> None: ...
@@ -61,6 +63,7 @@ class RunSource(Protocol):
         learning_rates: list[float],
         batch_sizes: list[int],
         device: str,
+        cluster: str | None = None,
     ) -> str: ...
     def sweep_tracker(self, sweep_id: str) -> SweepTracker: ...
     def cancel_sweep(self, sweep_id: str) -> None: ...
@@ -84,12 +87,15 @@ class LocalRunSource:
     def resolve(self, run_id: str) -> str:
         return self.store.resolve(run_id).name
 
-    def launch(self, experiment: str, params: dict[str, Any], device: str) -> str:
+    def launch(
+        self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
+    ) -> str:
         from tui_dl.engine.jobs.launch import launch_run
 
         handle = launch_run(
-            experiment, params, device=device, data_dir=self.data_dir, store=self.store
-        )
+            experiment, params, device=device, data_dir=self.data_dir, store=self.store,
+            cluster=cluster,
+        )  # fmt: skip
         self._handles[handle.run_id] = handle
         return handle.run_id
 
@@ -160,12 +166,14 @@ class LocalRunSource:
         learning_rates: list[float],
         batch_sizes: list[int],
         device: str,
+        cluster: str | None = None,
     ) -> str:
         from tui_dl.engine.sweeps.launch import launch_sweep
 
         handle = launch_sweep(
-            experiment, params, learning_rates, batch_sizes, device, data_dir=self.data_dir
-        )
+            experiment, params, learning_rates, batch_sizes, device, data_dir=self.data_dir,
+            cluster=cluster,
+        )  # fmt: skip
         self._handles[f"sweep/{handle.run_id}"] = handle
         return handle.run_id
 

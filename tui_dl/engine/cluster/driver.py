@@ -48,7 +48,11 @@ def connect(address: str, num_cpus: int | None = None):
     if ray.is_initialized():
         return ray
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    quiet: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+    # The task's own output (TensorFlow's messages, a traceback) comes back to this driver,
+    # whose stdout is the run's log.txt: plain, every line.
+    os.environ.setdefault("RAY_COLOR_PREFIX", "0")
+    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+    quiet: dict[str, Any] = {"include_dashboard": False, "log_to_driver": True}
     joined = os.environ.get(ADDRESS_ENV)
     if address == LOCAL and not joined:
         ray.init(num_cpus=num_cpus or os.cpu_count(), **quiet)

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import Gpu
@@ -74,6 +74,10 @@ class LabScreen(FollowingScreen):
             with VerticalScroll(id="lab-settings") as settings:
                 settings.border_title = self.experiment.title
                 yield RunForm(self.experiment, id="form")
+                with Horizontal(id="lab-cluster"):
+                    yield Label("Cluster")
+                    yield Input(placeholder="this machine",
+                                compact=True, id="cluster")  # fmt: skip
                 yield Button("Start  ctrl+r", id="start", variant="primary", compact=True)
                 yield Static("", id="form-error")
                 yield Static("", id="data-warning")
@@ -309,7 +313,10 @@ class LabScreen(FollowingScreen):
             return
         error.update("")
         try:
-            run_id = self.source.launch(self.experiment.name, params, device)
+            from tui_dl.ui.screens.sweep import read_cluster
+
+            cluster = read_cluster(self.query_one("#cluster", Input))
+            run_id = self.source.launch(self.experiment.name, params, device, cluster=cluster)
         except (OSError, ValueError) as exc:
             error.update(f"[red]Could not start the run: {exc}[/]")
             self.notify(str(exc), title="Could not start the run", severity="error")
@@ -334,6 +341,7 @@ class LabScreen(FollowingScreen):
         self.best_epoch = None
         form = self.query_one(RunForm)
         form.set_editable(True)
+        self.query_one("#cluster", Input).disabled = False
         form.focus_first()
         self.query_one("#start", Button).disabled = False
         self.query_one(RunProgress).reset()
@@ -360,6 +368,8 @@ class LabScreen(FollowingScreen):
         form = self.query_one(RunForm)
         form.fill(info.spec.get("params", {}), info.spec.get("device"))
         form.set_editable(False)
+        cluster = self.query_one("#cluster", Input)
+        cluster.value, cluster.disabled = info.spec.get("cluster") or "", True
         self.query_one("#start", Button).disabled = True
         self.query_one(RunProgress).reset("Starting TensorFlow…")
         self.follower.follow(run_id)

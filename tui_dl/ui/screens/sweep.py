@@ -116,6 +116,10 @@ class SweepScreen(FollowingScreen):
                             [CPU_CHOICE], value="cpu", allow_blank=False, compact=True,
                             id="sweep-device",
                         )  # fmt: skip
+                    with Horizontal():
+                        yield Label("Cluster")
+                        yield Input(placeholder="this machine", compact=True,
+                                    id="sweep-cluster", select_on_focus=False)  # fmt: skip
                 yield Button("Start  ctrl+r", id="sweep-start", variant="primary", compact=True)
                 yield Static("", id="sweep-error")
                 yield Static("", id="sweep-summary")
@@ -246,7 +250,10 @@ class SweepScreen(FollowingScreen):
         error = self.query_one("#sweep-error", Static)
         try:
             experiment, params, rates, batches, device = self.read_form()
-            sweep_id = self.source.start_sweep(experiment, params, rates, batches, device)
+            cluster = read_cluster(self.query_one("#sweep-cluster", Input))
+            sweep_id = self.source.start_sweep(
+                experiment, params, rates, batches, device, cluster=cluster
+            )
         except (OSError, ValueError) as exc:
             error.update(Text(str(exc), style="red"))
             self.notify(str(exc), title="Check the sweep", severity="error")
@@ -351,6 +358,14 @@ class SweepScreen(FollowingScreen):
                     table.update_cell(key, column, value)
             else:
                 table.add_row(*row, key=key)
+
+
+def read_cluster(field: Input) -> str | None:
+    """The form's cluster: blank for this machine, else a Ray address (checked here)."""
+    from tui_dl.engine.cluster import check_address
+
+    text = field.value.strip()
+    return check_address(text) if text else None
 
 
 def _metric_text(metric: str, value: float | None) -> str:
