@@ -197,9 +197,16 @@ def main(argv: list[str]) -> int:
     try:
         return driver.run()
     except BaseException as exc:  # noqa: BLE001 — every failure must become an event
+        traceback.print_exc()
+        if driver.cancelled():
+            # Asked to stop, and the cluster went first (a sweep's `local` Ray shut down
+            # under it): the run was cancelled, not failed.
+            from tui_dl.engine.jobs.launch import EXIT_CANCELLED
+
+            append_event(run_dir, Event.CANCELLED, by="request", forced=True)
+            return EXIT_CANCELLED
         append_event(run_dir, Event.FAILED, error_type=type(exc).__name__, traceback="",
                      message=f"The run's driver stopped: {type(exc).__name__}: {exc}")  # fmt: skip
-        traceback.print_exc()
         return 1
     finally:
         shutdown()

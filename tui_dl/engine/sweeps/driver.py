@@ -99,10 +99,11 @@ class Driver:
                 handles[index] = handle
         ended: list[str] = [Status.FAILED] * (len(spec["cells"]) - len(handles))
         waiting = dict(handles)
+        cancelling = False
         while waiting:
-            if self.cancelled():
-                for handle in waiting.values():
-                    cancel_run(handle.run_dir, handle=handle)
+            if self.cancelled() and not cancelling:
+                cancelling = True
+                cancel_all([h for h in waiting.values() if h.process.poll() is None])
             for index, handle in list(waiting.items()):
                 if handle.process.poll() is None:
                     continue
@@ -184,6 +185,22 @@ class Driver:
             run_id=handle.run_id, status=status, metric=value, message=info.message,
         )  # fmt: skip
         return status, value
+
+
+def cancel_all(handles: list[RunHandle]) -> None:
+    """Every cell's cancel at once, not one after another: side by side on a cluster, each
+    cell's driver needs about a second to stop its task, and the sweep's own cancel waits
+    for them all."""
+    import threading
+
+    threads = [
+        threading.Thread(target=cancel_run, args=(h.run_dir,), kwargs={"handle": h}, daemon=True)
+        for h in handles
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
 
 
 def main(argv: list[str]) -> int:

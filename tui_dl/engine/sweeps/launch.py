@@ -122,13 +122,19 @@ def mark_lost(sweep_dir: Path) -> None:
     )
 
 
-def cancel_sweep(sweep_dir: Path, timeout: float = 5.0) -> None:
+def cancel_sweep(sweep_dir: Path, timeout: float | None = None) -> None:
     """Ask the driver to cancel its current cell and stop; do it ourselves if it cannot.
 
-    Blocking for up to a few seconds (the cell's own cancel takes about one): call it from a
-    worker thread in the app.
+    Blocking for up to a few seconds (the cell's own cancel takes about one; on a cluster,
+    every running cell's at once, and a slow one must not be cut short by killing the
+    driver, whose process group holds a `local` Ray): call it from a worker thread in the app.
     """
     sweep_dir = Path(sweep_dir)
+    if timeout is None:
+        try:
+            timeout = 15.0 if read_spec(sweep_dir).get("cluster") else 5.0
+        except (OSError, ValueError):
+            timeout = 5.0
     (sweep_dir / runfiles.CANCEL).touch()
     log = EventLog(sweep_dir)
 
