@@ -55,8 +55,14 @@ def test_a_2x2_sweep_runs_two_cells_at_a_time_and_matches_the_local_backend():
         events = EventLog(store.root / cell.run_id).read_all()
         kinds = [e["event"] for e in events if e["event"] in ORDER]
         assert kinds == ORDER, (cell.run_id, kinds)
+        # In the order the trainer emitted them (stamped on the worker, not by the driver).
+        steps = [(e["epoch"], e["batch"]) for e in events if e["event"] == Event.PROGRESS]
+        assert steps and steps == sorted(set(steps)), steps
+        elapsed = [e["elapsed_s"] for e in events if e["event"] == Event.PROGRESS]
+        assert elapsed == sorted(elapsed)
+        assert [e["epoch"] for e in events if e["event"] == Event.EPOCH_END] == [1, 2]
         times = [e["t"] for e in events]
-        assert times == sorted(times)  # drained as they came, in order
+        assert times == sorted(times)  # drained as they came
         ran = next(e for e in events if e.get("phase", "").startswith("running on"))
         assert ran["node"] and ran["worker_pid"]
         spans.append((ran["t"], events[-1]["t"]))

@@ -94,12 +94,13 @@ class Driver:
             self.emit(Event.FAILED, error_type="ClusterUnreachable", message=f"{exc}.",
                       traceback="", duration_s=round(time.monotonic() - started, 2))  # fmt: skip
             return 1
-        from ray.util.queue import Queue
-
+        from tui_dl.engine.cluster.mailbox import Mailbox
         from tui_dl.engine.cluster.task import run_task
         from tui_dl.engine.devices import device_env
 
-        events = Queue()
+        # Where the task's events wait: no CPU of its own (it would take one from the runs),
+        # on this machine's node when Ray started here, as any actor otherwise.
+        events = ray.remote(num_cpus=0, max_restarts=0)(Mailbox).remote()
         env = {**device_env(spec.get("device", "cpu")), "PYTHONUNBUFFERED": "1"}
         if spec.get("device", "cpu") != "cpu":
             env.pop("CUDA_VISIBLE_DEVICES", None)  # Ray gives the task its GPU(s)
@@ -110,7 +111,7 @@ class Driver:
         ref = task.options(runtime_env={"env_vars": env}, **asked).remote(spec, events)
         self.emit(Event.PHASE, phase="waiting for the cluster to place the run")
         while True:
-            self.drain(events)
+            self.drain(ray, events)
             if self.cancelled():
                 return self.cancel(ray, ref, events, started)
             ready, _ = ray.wait([ref], timeout=POLL_S)
@@ -119,12 +120,12 @@ class Driver:
         try:
             result = ray.get(ref)
         except Exception as exc:  # noqa: BLE001 — how the task ended is the run's last word
-            self.drain(events)
+            self.drain(ray, events)
             if self.cancelled():
                 return self.cancel(ray, ref, events, started)
             self.emit(Event.FAILED, **died(ray, exc, started))
             return 1
-        self.drain(events)
+        self.drain(ray, events)
         for name, data in result["artifacts"].items():
             path = self.run_dir / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,13 +139,9 @@ class Driver:
         self.emit(name, **fields)
         return 0 if name == Event.FINISHED else 1
 
-    def drain(self, events: Any) -> None:
-        while True:
-            size = events.qsize()
-            if not size:
-                return
-            for name, fields in events.get_nowait_batch(size):
-                self.emit(name, **fields)
+    def drain(self, ray: Any, events: Any) -> None:
+        for name, fields in ray.get(events.take.remote()):
+            self.emit(name, **fields)
 
     def cancel(self, ray: Any, ref: Any, events: Any, started: float) -> int:
         from tui_dl.engine.jobs.launch import EXIT_CANCELLED
@@ -156,8 +153,8 @@ class Driver:
         if not ray.wait([ref], timeout=0)[0]:
             ray.cancel(ref, force=True)
         try:
-            self.drain(events)
-        except Exception:  # noqa: BLE001 — the queue may have gone with the task
+            self.drain(ray, events)
+        except Exception:  # noqa: BLE001 — the mailbox may have gone with the cluster
             pass
         self.emit(Event.CANCELLED, by="request", duration_s=round(time.monotonic() - started, 2))
         return EXIT_CANCELLED

@@ -1,6 +1,6 @@
 """What runs on a Ray worker: the same trainer as a local run's child, with the same spec.
 
-The trainer writes into a scratch folder on the worker; its events go into a Ray queue the
+The trainer writes into a scratch folder on the worker; its events go into a mailbox actor the
 run's driver drains into the run folder as they come. The terminal event is held back and
 returned with the artifacts, so the driver writes the files first and then the event that
 announces them (a screen that sees "finished" finds the model there).
@@ -48,7 +48,7 @@ def node_name() -> str:
 
 
 def run_task(spec: dict[str, Any], events: Any) -> dict[str, Any]:
-    """Train `spec` here; events go to `events` (a ray.util.queue.Queue) as (name, fields).
+    """Train `spec` here; events go to `events` (a mailbox.Mailbox actor) as (name, fields).
     Returns {"terminal": (name, fields) | None, "artifacts": {path: bytes}}."""
     from tui_dl.engine.experiments import get_experiment
     from tui_dl.engine.failures import report_failure
@@ -57,15 +57,16 @@ def run_task(spec: dict[str, Any], events: Any) -> dict[str, Any]:
     scratch = Path(tempfile.mkdtemp(prefix="tui-dl-ray-"))
     spec = {**spec, "run_dir": str(scratch)}
     held: list[tuple[str, dict[str, Any]]] = []
+    last_put: list[Any] = []
 
     def emit(event: Event, **fields: Any) -> None:
         if event in TERMINAL_EVENTS:
             held.append((str(event), fields))
         else:
-            # Fire and forget, in order (one caller's calls to an actor run in order): a
-            # task blocked waiting on a put would hand its CPU back to the scheduler, which
-            # would start another run on it.
-            events.actor.put_nowait.remote((str(event), fields))
+            # Fire and forget, in order (one submitter's calls to a synchronous actor run in
+            # the order made): a task blocked waiting on a put would hand its CPU back to
+            # the scheduler, which would start another run on it.
+            last_put[:] = [events.put.remote((str(event), fields))]
 
     emit(Event.PHASE, phase=f"running on {node_name()}", node=node_name(), worker_pid=os.getpid())
     try:
@@ -86,4 +87,10 @@ def run_task(spec: dict[str, Any], events: Any) -> dict[str, Any]:
                 break
             artifacts[str(path.relative_to(scratch))] = path.read_bytes()
     shutil.rmtree(scratch, ignore_errors=True)
+    if last_put:
+        # Every event is in the mailbox before the task says it ended (the actor runs them
+        # in order, so the last one done means all are), so the driver's last take has them.
+        import ray
+
+        ray.get(last_put[0])
     return {"terminal": held[-1] if held else None, "artifacts": artifacts}
