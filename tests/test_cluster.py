@@ -150,6 +150,33 @@ def test_an_unreachable_cluster_fails_at_once_naming_it(capsys):
     assert "cannot be reached" in capsys.readouterr().err
 
 
+def test_cluster_status_shows_what_each_node_has_free(capsys):
+    import json
+
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+
+        @ray.remote(num_cpus=1)
+        def hold(seconds: float) -> None:
+            time.sleep(seconds)
+
+        held = hold.remote(20)
+        wait_until(lambda: ray.available_resources().get("CPU", 0) == 1, 30, "one CPU taken")
+        assert main(["cluster", "status", "--cluster", "local", "--json"]) == 0
+        status = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        (node,) = status["nodes"]
+        assert node["alive"] and node["cpus"] == 2 and node["cpus_free"] == 1
+        assert status["cpus_free"] == 1
+        assert main(["cluster", "status", "--cluster", "local"]) == 0
+        shown = capsys.readouterr().out
+        assert "1 of 2 free" in shown and "Free in all: 1 CPU(s)" in shown
+        ray.cancel(held, force=True)
+    finally:
+        ray.shutdown()
+
+
 def test_ray_missing_says_which_extra(monkeypatch, capsys):
     real = importlib.util.find_spec
     monkeypatch.setattr(

@@ -31,6 +31,10 @@ def cluster_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def share(free: float | None, total: float) -> str:
+    return f"{total:g}" if free is None else f"{free:g} of {total:g} free"
+
+
 def print_status(status: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -44,11 +48,15 @@ def print_status(status: dict[str, Any]) -> None:
         nodes.add_row(
             node["address"],
             "yes" if node["alive"] else "no",
-            f"{node['cpus_free']:g} of {node['cpus']:g} free",
-            f"{node['gpus_free']:g} of {node['gpus']:g} free",
+            share(node["cpus_free"], node["cpus"]),
+            share(node["gpus_free"], node["gpus"]),
             f"{node['memory_gib']:.1f} GiB",
         )
     out.print(nodes)
+    out.print(
+        f"Free in all: {status['cpus_free']:g} CPU(s), {status['gpus_free']:g} GPU(s)"
+        " — a run asks for one CPU, or a GPU or a share of one (--gpu-share)."
+    )
     if not status["runs"]:
         out.print("No run of this machine's tui-dl has gone to a cluster yet.")
         return
