@@ -165,6 +165,16 @@ def test_tui_dl_class_and_queue_on_a_workshop_folder(tmp_path, capsys, monkeypat
     assert os.environ["TUI_DL_WORKSHOP"] == str(folder)
 
 
+def test_only_a_workshop_makes_what_a_command_writes_group_writable(tmp_path, monkeypatch):
+    monkeypatch.delenv("TUI_DL_WORKSHOP", raising=False)
+    os.umask(0o022)
+    assert main(["queue", "--json"]) == 0
+    assert os.umask(0o022) == 0o022  # alone: the user's own umask, untouched
+    monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "class"))
+    assert main(["queue", "--json"]) == 0
+    assert os.umask(0o022) == 0o002
+
+
 def test_an_unwritable_workshop_folder_is_said(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

@@ -46,9 +46,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"`tui-dl {where} -h` lists its settings\n",
             )
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    from tui_dl.engine.workshop.folder import enter_workshop
+    from tui_dl import paths
 
-    enter_workshop()  # in a workshop, what this process and its runs write stays the group's
+    if paths.workshop() is not None:  # alone, nothing to import for it before the first frame
+        from tui_dl.engine.workshop.folder import enter_workshop
+
+        enter_workshop()  # in a workshop, what this process and its runs write stays the group's
     module, _, function = COMMANDS[args.command].partition(":")
     code: int = getattr(importlib.import_module(module), function)(args)
     return code
