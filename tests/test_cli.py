@@ -119,3 +119,32 @@ def test_run_name_help_lists_only_that_experiments_settings():
     assert "imdb-lstm" in listing.stdout and "--vocabulary" not in listing.stdout
     wrong = tui_dl("run", "mnist-mlp", "--vocabulary", "10")
     assert wrong.returncode == 2 and "no setting --vocabulary" in wrong.stderr
+
+
+def test_a_queued_run_says_where_it_waits_in_full_once_then_in_80_columns():
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from tui_dl.cli.run import _show
+
+    console = Console(record=True, width=80, force_terminal=False)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=10),
+        TextColumn("{task.fields[detail]}"),
+        TimeRemainingColumn(),
+        console=console,
+    )
+    task = progress.add_task("starting TensorFlow", total=None, detail="")
+    queue = {"device": "cpu", "position": 3, "slots": 2, "busy": 2, "eta_s": 240}
+    for eta in ("about 4 min", "about 3 min"):
+        phase = f"waiting for a CPU slot: 3rd in line (2 of 2 slots busy), {eta}"
+        assert _show(progress, task, {"event": "phase", "phase": phase, "queue": queue}) is None
+    line = "".join(s.text for s in console.render(progress.get_renderable())).splitlines()[0]
+    assert line.startswith("⧗ waiting for a CPU slot") and "3rd in line, about 3 min" in line
+    assert len(line.rstrip()) <= 80
+    printed = console.export_text()
+    assert printed.count("(2 of 2 slots busy)") == 1  # the full words once, not each update
+    _show(progress, task, {"event": "phase", "phase": "starting TensorFlow"})
+    assert progress.tasks[0].description == "starting TensorFlow"
+    assert progress.tasks[0].fields["detail"] == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -67,7 +68,8 @@ def run_command(
     status = None
     progress = Progress(
         TextColumn("{task.description}"),
-        BarColumn(),
+        # As wide as 80 columns leave beside the words (40 where there is room).
+        BarColumn(bar_width=max(10, min(40, err.width - 72))),
         TextColumn("{task.fields[detail]}"),
         TimeRemainingColumn(),
         console=err,
@@ -129,8 +131,16 @@ def _say_cost(err: Console, runs: Path, name: str, params: dict[str, Any], devic
 
 def _show(progress: Progress, task: Any, event: dict[str, Any]) -> str | None:
     kind = event.get("event")
-    if kind == Event.PHASE:
-        progress.update(task, description=event["phase"])
+    if kind == Event.PHASE and isinstance(event.get("queue"), dict):
+        # "waiting for a CPU slot: 3rd in line (2 of 2 slots busy), about 4 min": said in
+        # full once, then the short form beside the bar, which fits 80 columns.
+        where, _, rest = event["phase"].partition(": ")
+        if not next(t for t in progress.tasks if t.id == task).fields.get("queued"):
+            progress.console.print(event["phase"], highlight=False)
+        short = re.sub(r" \([^)]*\)", "", rest)
+        progress.update(task, description=f"⧗ {where}", detail=short, queued=True)
+    elif kind == Event.PHASE:
+        progress.update(task, description=event["phase"], detail="", queued=False)
         if event["phase"] == "training":
             progress.update(task, total=event["epochs"] * event["steps"], completed=0)
     elif kind == Event.PROGRESS:
