@@ -165,6 +165,26 @@ def test_tui_dl_class_and_queue_on_a_workshop_folder(tmp_path, capsys, monkeypat
     assert os.environ["TUI_DL_WORKSHOP"] == str(folder)
 
 
+def test_a_workshop_folder_is_read_whole_and_a_users_own_folder_its_newest(tmp_path, monkeypatch):
+    from tui_dl.analysis.classroom import state
+
+    monkeypatch.setattr(state, "RECENT_RUNS", 3)
+    monkeypatch.setattr(state, "WORKSHOP_RUNS", 50)
+
+    def five_runs() -> None:
+        store = RunStore()
+        for _ in range(5):
+            run_dir = store.create({"experiment": "mnist-mlp", "params": {}, "owner": ANA})
+            append_event(run_dir, Event.CANCELLED, by="request")
+
+    monkeypatch.delenv("TUI_DL_WORKSHOP", raising=False)
+    five_runs()
+    assert len(state.ClassReader().runs()) == 3
+    monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "class"))
+    five_runs()
+    assert len(state.ClassReader().runs()) == 5
+
+
 def test_only_a_workshop_makes_what_a_command_writes_group_writable(tmp_path, monkeypatch):
     monkeypatch.delenv("TUI_DL_WORKSHOP", raising=False)
     os.umask(0o022)

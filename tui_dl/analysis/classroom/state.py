@@ -22,7 +22,10 @@ from tui_dl.engine.store import RunInfo, RunStore
 from tui_dl.engine.workshop.seats import Seat, list_seats, owner_label
 
 RECENT_RUNS = 400
-"""How many of the newest runs the view reads (a day's workshop is well under this)."""
+"""How many of the newest runs the view reads of one user's own folder (no workshop)."""
+WORKSHOP_RUNS = 5000
+"""...and of a workshop folder, which holds only the class's runs: all of them, in practice
+(thirty learners a day for a week is about a thousand), each ended one read once."""
 
 
 def owner_key(spec: dict[str, Any]) -> str:
@@ -145,7 +148,10 @@ class ClassReader:
 
     def runs(self) -> list[RunInfo]:
         infos = []
-        for run_id in self.store.run_ids()[:RECENT_RUNS]:
+        from tui_dl import paths
+
+        limit = RECENT_RUNS if paths.workshop() is None else WORKSHOP_RUNS
+        for run_id in self.store.run_ids()[:limit]:
             info = self._ended.get(run_id)
             if info is None:
                 try:
