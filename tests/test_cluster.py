@@ -190,3 +190,19 @@ def test_ray_missing_says_which_extra(monkeypatch, capsys):
     assert RunStore().list() == []  # refused before any run folder
     with pytest.raises(ValueError, match="--gpu-share goes with --cluster"):
         launch_run("mnist-mlp", TINY, gpu_share=0.5)
+
+
+def test_a_share_of_a_gpu_is_held_to_that_share_of_its_memory(monkeypatch):
+    from tui_dl.engine import gpustats
+    from tui_dl.engine.cluster.task import share_memory_mb
+
+    totals = {0: 81559, 3: 24576}
+    monkeypatch.setattr(gpustats, "gpu_memory_total_mib", lambda index: totals.get(index))
+    spec = {"device": "gpu", "gpu_share": 0.25}
+    assert share_memory_mb(spec, ["3"]) == 6144  # the GPU Ray gave the task, not GPU 0
+    assert share_memory_mb(spec, [0]) == 20389
+    assert share_memory_mb({**spec, "gpu_share": 1.0}, [0]) is None  # a whole GPU: all of it
+    assert share_memory_mb({"device": "gpu"}, [0]) is None
+    assert share_memory_mb({"device": "cpu", "gpu_share": 0.5}, [0]) is None
+    assert share_memory_mb(spec, []) is None  # Ray gave it no GPU
+    assert share_memory_mb(spec, [7]) is None  # NVML does not know that one

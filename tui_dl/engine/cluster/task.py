@@ -47,6 +47,22 @@ def node_name() -> str:
         return socket.gethostname()
 
 
+def share_memory_mb(spec: dict[str, Any], gpu_ids: list[Any]) -> int | None:
+    """A run given a share of a GPU is held to that share of its memory (TensorFlow takes
+    nearly all of a GPU otherwise, and the next run on it fails out of memory): the share of
+    the total NVML reads for the GPU Ray gave the task. None for a whole GPU or the CPU."""
+    share = spec.get("gpu_share")
+    if spec.get("device", "cpu") == "cpu" or share is None or share >= 1 or not gpu_ids:
+        return None
+    from tui_dl.engine.gpustats import gpu_memory_total_mib
+
+    try:
+        total = gpu_memory_total_mib(int(gpu_ids[0]))
+    except (TypeError, ValueError):
+        return None
+    return None if total is None else max(1, int(total * share))
+
+
 def run_task(spec: dict[str, Any], events: Any) -> dict[str, Any]:
     """Train `spec` here; events go to `events` (a mailbox.Mailbox actor) as (name, fields).
     Returns {"terminal": (name, fields) | None, "artifacts": {path: bytes}}."""
@@ -69,6 +85,13 @@ def run_task(spec: dict[str, Any], events: Any) -> dict[str, Any]:
             last_put[:] = [events.put.remote((str(event), fields))]
 
     emit(Event.PHASE, phase=f"running on {node_name()}", node=node_name(), worker_pid=os.getpid())
+    if spec.get("device", "cpu") != "cpu":
+        import ray
+
+        memory_mb = share_memory_mb(spec, list(ray.get_gpu_ids()))
+        if memory_mb is not None:
+            spec["gpu_memory_mb"] = memory_mb  # the trainer sets TensorFlow's memory limit
+            emit(Event.PHASE, phase=f"held to {spec['gpu_share']:g} of the GPU: {memory_mb} MiB")
     try:
         module, _, function = get_experiment(spec["experiment"]).runner.partition(":")
         emit(Event.PHASE, phase="starting TensorFlow")
