@@ -18,13 +18,14 @@ def cluster_status(address: str) -> dict[str, Any]:
     ray = connect(address)
     listed = ray.nodes()
     free_by_node = available_per_node(ray)
+    total_free = ray.available_resources()
     nodes = []
     for node in listed:
         resources = node.get("Resources", {})
         alive = bool(node.get("Alive"))
         free = free_by_node.get(node.get("NodeID", ""))
         if free is None and len(listed) == 1:
-            free = ray.available_resources()  # one node: the cluster's free is its own
+            free = total_free  # one node: the cluster's free is its own
         nodes.append(
             {
                 "address": node.get("NodeManagerAddress", "?"),
@@ -38,7 +39,6 @@ def cluster_status(address: str) -> dict[str, Any]:
                 "memory_gib": resources.get("memory", 0.0) / 2**30,
             }
         )
-    total_free = ray.available_resources()
     runs = []
     for info in RunStore().list(RECENT):
         if not info.spec.get("cluster"):
