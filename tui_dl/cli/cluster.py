@@ -53,10 +53,8 @@ def print_status(status: dict[str, Any]) -> None:
             f"{node['memory_gib']:.1f} GiB",
         )
     out.print(nodes)
-    out.print(
-        f"Free in all: {status['cpus_free']:g} CPU(s), {status['gpus_free']:g} GPU(s)"
-        " — a run asks for one CPU, or a GPU or a share of one (--gpu-share)."
-    )
+    out.print(f"Free in all: {status['cpus_free']:g} CPU(s), {status['gpus_free']:g} GPU(s)")
+    out.print("[dim]A run asks for one CPU, or a GPU or a share of one (--gpu-share).[/]")
     if not status["runs"]:
         out.print("No run of this machine's tui-dl has gone to a cluster yet.")
         return
