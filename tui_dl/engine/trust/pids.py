@@ -1,0 +1,63 @@
+"""Which process is a run's: proven, never taken on a file's word.
+
+A run folder's `pid` file says which process runs it, but whoever can write the folder can
+write any number there: `-1` (every process of the reader's), `0` (the reader's process
+group), `1`, a number too big for the kernel, another user's shell. A pid is believed only
+when it is a plain positive number above 1 and at most the kernel's largest, and
+`/proc/PID` shows a process owned by the folder's owner whose command line names the folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PID_MAX = 4_194_304
+"""The largest pid Linux can hand out (`/proc/sys/kernel/pid_max` at most)."""
+
+
+def parse_pid(text: str | bytes) -> int | None:
+    """The pid a `pid` file holds, or None when it is not a plausible one."""
+    if isinstance(text, bytes):
+        text = text.decode("ascii", "replace")
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 7:
+        return None
+    pid = int(text)
+    return pid if 1 < pid <= PID_MAX else None
+
+
+def proven_process(pid: int, folder: Path | str, uid: int | None) -> bool | None:
+    """Whether `pid` is alive and is the process of `folder`, owned by `uid`.
+
+    True: proven. False: no such process, a zombie no longer its, or another's process.
+    None: this system has no /proc to prove it with (not Linux): never signal then."""
+    if not isinstance(pid, int) or not 1 < pid <= PID_MAX:
+        return False
+    if not os.path.isdir("/proc/self"):
+        return None
+    proc = Path(f"/proc/{pid}")
+    try:
+        owner = proc.stat().st_uid
+        state = (proc / "stat").read_text().rsplit(")", 1)[-1].split()[0]
+        cmdline = (proc / "cmdline").read_bytes()
+    except (OSError, IndexError):
+        return False
+    if uid is not None and owner != uid:
+        return False
+    if state == "Z":
+        # Exited, not yet reaped: the process that launched it is about to record how it
+        # ended, so it still counts as the run's (its command line is gone by now).
+        return True
+    return _names(cmdline, Path(folder))
+
+
+def _names(cmdline: bytes, folder: Path) -> bool:
+    """Whether one of the command line's arguments is `folder`, however it was spelt (a
+    symlinked or relative home reaches the same folder)."""
+    want = os.path.realpath(folder)
+    for arg in cmdline.split(b"\0"):
+        if arg and os.fsdecode(arg).rstrip("/").endswith(folder.name):
+            if os.path.realpath(os.fsdecode(arg)) == want:
+                return True
+    return False
