@@ -46,6 +46,7 @@ from tui_dl.ui.render.boundary import (
     downsample,
 )
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.serve.seat_files import OutsideSeatFolder, export_folder, readable
 from tui_dl.ui.widgets.boundary_map import BoundaryMap
 from tui_dl.ui.widgets.playground.controls import Controls
 from tui_dl.ui.widgets.playground.losses import chart_text, losses_text
@@ -152,7 +153,9 @@ class PlaygroundScreen(AppScreen):
         self.problem = ""
         try:
             initial = parse_state(state)
-        except StateError as exc:
+            if initial.csv:  # at a browser seat, a CSV only from the seat's own folder
+                initial = initial.with_(csv=str(readable(initial.csv)))
+        except (StateError, OutsideSeatFolder) as exc:
             initial, self.problem = PlaygroundState(), f"That state cannot be used: {exc}"
         try:
             self.playground = Playground(initial)
@@ -192,7 +195,7 @@ class PlaygroundScreen(AppScreen):
         self.query_one(NetworkView).border_title = "Network"
         self.call_after_refresh(self.redraw)
         if self.problem:
-            self.notify(self.problem, severity="error", timeout=10)
+            self.notify(self.problem, severity="error", timeout=10, markup=False)
 
     def on_resize(self) -> None:
         # A square map: two pixels a character row, so as many columns as pixel rows.
@@ -418,14 +421,14 @@ class PlaygroundScreen(AppScreen):
     def action_export(self) -> None:
         from tui_dl.engine.playground.export import keras_script
 
-        folder = paths.home() / "playground"
-        target = folder / f"playground-{time.strftime('%Y%m%d-%H%M%S')}.py"
         try:
+            folder = export_folder(paths.home() / "playground")  # a seat's: its own folder
+            target = folder / f"playground-{time.strftime('%Y%m%d-%H%M%S')}.py"
             with self.engine_lock:
                 script = keras_script(self.playground)
             folder.mkdir(parents=True, exist_ok=True)
             paths.write_atomic(target, script)
-        except OSError as exc:
+        except (OSError, OutsideSeatFolder) as exc:
             self.say(f"Could not write the script: {exc}", error=True)
             return
         self.say(f"Keras script written: {target} (python {target.name} runs it)")

@@ -25,6 +25,7 @@ from tui_dl.lessons.ethics import (
     saved_projects,
 )
 from tui_dl.lessons.progress import write_atomic
+from tui_dl.ui.serve.seat_files import OutsideSeatFolder, export_folder
 
 KEYS = "space tick · enter note · o project · e export"
 
@@ -160,9 +161,10 @@ class EthicsChecklist(Vertical):
         """Markdown beside the saved checklist; `tui-dl ethics export` writes the same text."""
         self._save_note()
         path = checklist_path(self.project).with_suffix(".md")
-        try:
+        try:  # at a browser seat, into the seat's own folder
+            path = export_folder(path.parent) / path.name
             write_atomic(path, checklist_markdown(self.checklist))
-        except OSError as exc:
+        except (OSError, OutsideSeatFolder) as exc:
             self.notify(str(exc), title="Export failed", severity="error")
             return
         self.notify(str(path), title="Checklist exported")

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Select
 
 from tui_dl.engine.devices import Gpu
 from tui_dl.engine.experiments import ChoiceParam, Experiment
+from tui_dl.ui.serve.seat_files import confine_value
 
 CPU_CHOICE = ("CPU", "cpu")
 
@@ -77,10 +78,12 @@ class RunForm(Grid):
         """(validated settings, device); raises ValueError naming the first bad field. Not
         `quiet`: bad fields are marked and the first is focused."""
         errors = []
+        values = self.raw_values()
         for param in self.experiment.params:
             widget = self.field(param.name)
-            try:
-                param.parse(str(widget.value))
+            try:  # at a browser seat, a file only from the seat's own folder
+                values[param.name] = confine_value(param, values[param.name])
+                param.parse(values[param.name])
                 if not quiet:
                     widget.remove_class("-invalid")
             except ValueError as exc:
@@ -92,7 +95,7 @@ class RunForm(Grid):
                 errors[0][0].focus()
             raise ValueError("; ".join(message for _, message in errors))
         device = str(self.query_one("#field-device", Select).value)
-        return self.experiment.validate(self.raw_values()), device
+        return self.experiment.validate(values), device
 
     def fill(self, params: dict[str, Any], device: str | None = None) -> None:
         """Show a past run's settings (for a re-run with the same values)."""
