@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from tui_dl.engine.events import Event, append_event, make_event
 from tui_dl.engine.queue import QueueState
 from tui_dl.engine.store import RunStore
 from tui_dl.engine.workshop import seats
+from tui_dl.engine.workshop import folder as folder_module
 from tui_dl.engine.workshop.folder import cancel_refusal, is_instructor, open_workshop
 from tui_dl.ui.app import make_app
 
@@ -33,6 +35,30 @@ def keep_umask():
     os.umask(mask)
 
 
+USERS = {"class": 3000, "cy": 3001}
+"""The Unix users of the fake room: Ana's and Bo's seats are the server's user, `class`."""
+
+
+@pytest.fixture
+def owners(monkeypatch):
+    """The file system's word on who owns what, for the fake runs here: a run's folder is its
+    owner's user's, a seat's folder (once it exists) the server's user's. (The multi-user
+    test, tests/test_workshop_accounts.py, has real accounts.)"""
+    runs = {run.run_id: USERS[run.owner["user"]] for run in room()}
+
+    def owner_of(path):
+        path = Path(path)
+        if path.parent.name == "seats" or path.parent.parent.name == "seats":
+            return USERS["class"] if path.exists() else None
+        return runs.get(path.name)
+
+    names = {uid: name for name, uid in USERS.items()}
+    monkeypatch.setattr(seats, "owner_of", owner_of)
+    monkeypatch.setattr(seats, "user_name", lambda uid: names.get(uid, "?"))
+    for seat, name in (("aaaaaa01", "Ana"), ("bbbbbb02", "Bo")):
+        seats.set_seat_name(name, seat=seat)
+
+
 def room() -> list[FakeRun]:
     return [
         FakeRun("20261202-100000-mnist-mlp-a001", mnist_events(10, end="finished"), owner=ANA),
@@ -48,7 +74,7 @@ def better(run: FakeRun, accuracy: float) -> FakeRun:
     return run
 
 
-def test_the_room_groups_runs_by_seat_and_user_running_first():
+def test_the_room_groups_runs_by_seat_and_user_running_first(owners):
     runs = room()
     better(runs[1], 0.951)
     source = FakeRunSource(runs)
@@ -56,6 +82,7 @@ def test_the_room_groups_runs_by_seat_and_user_running_first():
     assert [p.label for p in state.people] == ["Bo", "cy", "Ana"]  # Bo runs; then newest
     bo = state.people[0]
     assert bo.where == "seat"  # a browser seat whose record is not here
+    assert (bo.user, state.people[1].user) == ("class", "cy")  # by the folders' owners
     assert bo.live is not None and progress_words(bo.live) == "epoch 3/10 · 30%"
     assert [r.run_id for r in bo.runs] == [
         "20261202-101000-mnist-mlp-b002",
@@ -85,7 +112,7 @@ def test_a_named_seat_without_runs_is_in_the_room(tmp_path, monkeypatch):
     assert [(p.label, p.where, p.current) for p in state.people] == [("Dee", "browser", None)]
 
 
-async def test_the_screen_lists_the_room_and_opens_a_learners_run():
+async def test_the_screen_lists_the_room_and_opens_a_learners_run(owners):
     runs = room()
     better(runs[0], 0.971)
     source = FakeRunSource(runs)
@@ -106,9 +133,10 @@ async def test_the_screen_lists_the_room_and_opens_a_learners_run():
         assert app.screen.run_id == "20261202-101000-mnist-mlp-b002"
 
 
-async def test_another_learners_run_is_not_cancelled(tmp_path, monkeypatch):
+async def test_another_learners_run_is_not_cancelled(tmp_path, monkeypatch, owners):
     monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
     open_workshop(tmp_path / "ws")  # this user is the instructor...
+    seats.set_seat_name("Bo", seat=BO["seat"])
     monkeypatch.setenv("TUI_DL_SEAT", "eeeeee05")  # ...but sits at a seat: a learner here
     seats.set_seat_name("Eve")  # named already: the app opens without asking
     assert not is_instructor()
@@ -124,25 +152,33 @@ async def test_another_learners_run_is_not_cancelled(tmp_path, monkeypatch):
 
 
 def test_who_may_cancel(tmp_path, monkeypatch):
+    """By the run folder's owner, never by what its spec says; at a seat, only that seat."""
+    run_dir = tmp_path / "runs" / "20261202-101000-mnist-mlp-b002"
+    run_dir.mkdir(parents=True)  # this user's folder
     spec = {"owner": BO}
-    assert cancel_refusal(spec) is None  # no workshop: a single user's own runs
+    assert cancel_refusal(run_dir, spec) is None  # no workshop: a single user's own runs
     monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
     open_workshop(tmp_path / "ws")
-    assert is_instructor() and cancel_refusal(spec) is None  # the instructor may
+    assert is_instructor() and cancel_refusal(run_dir, spec) is None  # the instructor may
     monkeypatch.setenv("TUI_DL_SEAT", BO["seat"])
-    monkeypatch.setattr(seats, "unix_user", lambda: "class")
-    assert cancel_refusal(spec) is None  # its owner may
+    assert not is_instructor()
+    assert cancel_refusal(run_dir, spec) is None  # its owner (this user, at its seat) may
     monkeypatch.setenv("TUI_DL_SEAT", ANA["seat"])
-    assert "only they or the instructor" in cancel_refusal(spec)
-    assert cancel_refusal({}) is None  # a run from before owners
+    assert "only they or the instructor" in cancel_refusal(run_dir, spec)  # another seat
+    forged = {"owner": {"user": "class", "name": "Ana", "seat": ANA["seat"]}}
+    other = tmp_path / "runs" / "someone-elses"
+    other.mkdir()
+    monkeypatch.setattr(folder_module, "owner_of", lambda path: 4242)
+    assert "only they or the instructor" in cancel_refusal(other, forged)  # not this user's
 
 
 def test_tui_dl_class_and_queue_on_a_workshop_folder(tmp_path, capsys, monkeypatch):
     folder = tmp_path / "ws"
     assert main(["class", "--workshop", str(folder)]) == 0
     assert "Nobody has sat down" in capsys.readouterr().out
-    assert json.loads((folder / "workshop.json").read_text())["instructor"]
+    assert (folder / "workshop.json").stat().st_uid == os.geteuid()  # its owner: instructor
     monkeypatch.setenv("TUI_DL_WORKSHOP", str(folder))
+    seats.set_seat_name("Ana", seat=ANA["seat"])  # the seat's folder: this user's, as the run's
     store = RunStore()
     run_dir = store.create({"experiment": "mnist-mlp", "params": {"epochs": 1}, "owner": ANA})
     for event in mnist_events(1, epochs=1, end="finished"):
@@ -185,14 +221,14 @@ def test_a_workshop_folder_is_read_whole_and_a_users_own_folder_its_newest(tmp_p
     assert len(state.ClassReader().runs()) == 5
 
 
-def test_only_a_workshop_makes_what_a_command_writes_group_writable(tmp_path, monkeypatch):
+def test_what_a_command_writes_in_a_workshop_is_its_users_alone(tmp_path, monkeypatch):
     monkeypatch.delenv("TUI_DL_WORKSHOP", raising=False)
-    os.umask(0o022)
+    os.umask(0o002)
     assert main(["queue", "--json"]) == 0
-    assert os.umask(0o022) == 0o022  # alone: the user's own umask, untouched
+    assert os.umask(0o002) == 0o002  # alone: the user's own umask, untouched
     monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "class"))
     assert main(["queue", "--json"]) == 0
-    assert os.umask(0o022) == 0o002
+    assert os.umask(0o022) == 0o022  # in a workshop: readable by the group, never writable
 
 
 def test_an_unwritable_workshop_folder_is_said(tmp_path, capsys):
@@ -222,7 +258,7 @@ def tmp_path_free():
     return Path("/nonexistent")
 
 
-def test_the_class_view_at_80x24(snap_compare):
+def test_the_class_view_at_80x24(snap_compare, owners):
     runs = room()
     better(runs[0], 0.971)
     app = make_app(source=FakeRunSource(runs), screen="class")

@@ -92,15 +92,18 @@ def test_waiters_are_served_in_order_and_a_dead_waiters_ticket_is_dropped(tmp_pa
         threads[-1].start()
         time.sleep(0.15)  # each takes its ticket before the next
     # A ticket nobody holds (its waiter was killed) is not a place in line.
-    (tmp_path / "q" / "cpu" / "wait" / "0000000000-ghost").write_text("{}")
+    ghost = tmp_path / "q" / "cpu" / "t-ghost"
+    ghost.write_text("{}")
     waiting = queue.state().devices["cpu"].waiting
     assert [w.run_id for w in waiting] == ["b", "c", "d"]
     assert [w.position for w in waiting] == [0, 1, 2]
-    assert not (tmp_path / "q" / "cpu" / "wait" / "0000000000-ghost").exists()
+    assert ghost.exists()  # a reader never removes a ticket: its owner's next run does
     holder.release()
     for thread in threads:
         thread.join(5)
     assert order == ["b", "c", "d"]
+    with queue.wait_for_slot("cpu", {"run_id": "e"}, slots=1):
+        assert not ghost.exists()  # this user's next run took its own dead ticket away
 
 
 def test_giving_up_while_waiting_leaves_no_ticket(tmp_path):
@@ -115,7 +118,7 @@ def test_giving_up_while_waiting_leaves_no_ticket(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         queue.wait_for_slot("cpu", {"run_id": "b"}, slots=1, check=check, poll_s=0.01)
-    assert not list((tmp_path / "q" / "cpu" / "wait").iterdir())
+    assert not list((tmp_path / "q" / "cpu").glob("t-*b*"))
     holder.release()
 
 
@@ -243,7 +246,7 @@ def test_thirty_queued_runs_with_two_slots_never_overlap_more_and_all_finish(
         if e.get("phase") == "starting TensorFlow"
     ]
     assert max(waited) > 1  # the last ones waited, and said how long
-    assert not list((Path(os.environ["TUI_DL_HOME"]) / "queue" / "cpu" / "wait").iterdir())
+    assert not list((Path(os.environ["TUI_DL_HOME"]) / "queue" / "cpu").glob("t-*"))
 
 
 def test_a_killed_run_frees_its_slot_and_is_failed_with_the_reason(fake_trainer, monkeypatch):

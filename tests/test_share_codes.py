@@ -13,6 +13,7 @@ from tests.fakes import FakeRunSource, sample_runs, settle
 from tui_dl.cli import main
 from tui_dl.engine.experiments import EXPERIMENTS, ChoiceParam, FloatParam, IntParam
 from tui_dl.engine.workshop.board import push_code, pushed
+from tui_dl.engine.workshop.folder import open_workshop
 from tui_dl.lessons import load_lessons
 from tui_dl.lessons.share.codes import ALPHABET, Shared, decode, describe, encode, parse_shared
 from tui_dl.lessons.tries import Target
@@ -175,6 +176,7 @@ async def test_a_lesson_code_opens_its_page_and_home_has_nothing_to_share():
 
 async def test_the_instructors_code_reaches_a_seat(tmp_path, monkeypatch):
     monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
+    open_workshop(tmp_path / "ws")  # this user made it: the instructor
     app = make_app(source=FakeRunSource([]))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -193,6 +195,7 @@ async def test_the_instructors_code_reaches_a_seat(tmp_path, monkeypatch):
 
 async def test_the_class_view_puts_a_code_on_every_seat(tmp_path, monkeypatch):
     monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
+    open_workshop(tmp_path / "ws")
     app = make_app(source=FakeRunSource([]), screen="class")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -29,6 +29,8 @@ COMMANDS = {
     "open": "tui_dl.cli.open:open_command",
     "cluster": "tui_dl.cli.cluster:cluster_command",
     "queue": "tui_dl.cli.classroom:queue_command",
+    "workshop": "tui_dl.cli.workshop:workshop_command",
+    "cancel": "tui_dl.cli.workshop:cancel_command",
 }
 """Each command → "module:function" taking the parsed arguments and returning an exit code."""
 

@@ -246,6 +246,33 @@ def build_parser() -> argparse.ArgumentParser:
     cluster = commands.add_parser(
         "cluster", help="a Ray cluster: its nodes, CPUs and GPUs, and which runs are where"
     )
+    workshop = commands.add_parser(
+        "workshop",
+        help="set a workshop folder up safely (init) or list what learners could alter (check)",
+        description="`init` makes (or takes) the folder with owners and modes that let each "
+        "learner write only their own runs, and the instructor alone the workshop's record, "
+        "the board and the queue's limits; `check` lists anything a learner could alter that "
+        "they should not.",
+    )
+    workshop_commands = workshop.add_subparsers(
+        dest="workshop_command", metavar="WHAT", required=True
+    )
+    init = workshop_commands.add_parser("init", help="set the folder up (as its instructor)")
+    init.add_argument("folder", metavar="DIR", help="the workshop folder")
+    init.add_argument("--group", metavar="GROUP", help="the learners' Unix group")
+    init.add_argument("--instructor", metavar="USER",
+                      help="run as root: whose workshop it is (default: you)")  # fmt: skip
+    check = workshop_commands.add_parser("check", help="what a learner could alter and should not")
+    check.add_argument("folder", metavar="DIR", help="the workshop folder")
+    cancel = commands.add_parser(
+        "cancel",
+        help="cancel a run (yours; any run, for the instructor)",
+        description="Cancel a run from the shell. Your own run stops within a second; as the "
+        "workshop's instructor, a learner's run is asked to stop and stops itself at its next "
+        "check (no signal crosses users). Anyone else's run is refused, saying whose it is.",
+    )
+    cancel.add_argument("run", metavar="RUN", help="a run id, a unique prefix, or latest")
+    cancel.add_argument("--workshop", metavar="DIR", help="the workshop folder")
     cluster_commands = cluster.add_subparsers(dest="cluster_command", metavar="WHAT", required=True)
     status = cluster_commands.add_parser("status", help="nodes, resources, runs")
     status.add_argument("--cluster", default="auto", metavar="ADDRESS",

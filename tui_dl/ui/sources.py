@@ -115,10 +115,11 @@ class LocalRunSource:
         from tui_dl.engine.jobs.launch import cancel_run
         from tui_dl.engine.workshop.folder import cancel_refusal
 
-        refusal = cancel_refusal(self.info(run_id).spec)
+        info = self.info(run_id)
+        refusal = cancel_refusal(info.run_dir, info.spec)
         if refusal:
             raise PermissionError(refusal)
-        cancel_run(Path(self.store.root / run_id), handle=self._handles.get(run_id))
+        cancel_run(info.run_dir, handle=self._handles.get(run_id))
 
     def gpus(self) -> list[Gpu]:
         from tui_dl.engine.devices import list_gpus

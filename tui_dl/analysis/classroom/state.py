@@ -19,7 +19,7 @@ from tui_dl.engine.events import LIVE, Event, Status
 from tui_dl.engine.experiments import EXPERIMENTS, metric
 from tui_dl.engine.queue import QueueState, RunQueue, ordinal
 from tui_dl.engine.store import RunInfo, RunStore
-from tui_dl.engine.workshop.seats import Seat, list_seats, owner_label
+from tui_dl.engine.workshop.seats import Seat, list_seats, who_ran
 
 RECENT_RUNS = 400
 """How many of the newest runs the view reads of one user's own folder (no workshop)."""
@@ -28,12 +28,10 @@ WORKSHOP_RUNS = 5000
 (thirty learners a day for a week is about a thousand), each ended one read once."""
 
 
-def owner_key(spec: dict[str, Any]) -> str:
-    """Who a run belongs to: its seat, else its Unix user ('' for a run without an owner)."""
-    owner = spec.get("owner") or {}
-    if owner.get("seat"):
-        return f"seat:{owner['seat']}"
-    return f"user:{owner['user']}" if owner.get("user") else ""
+def owner_key(info: RunInfo) -> str:
+    """Who a run belongs to, from the file system: its seat (when proven), else the Unix
+    user who owns its folder — never what its spec says."""
+    return who_ran(info.run_dir, info.spec).key
 
 
 @dataclass
@@ -106,7 +104,7 @@ def progress_words(info: RunInfo) -> str:
         share = done / max(1, last["epochs"] * last["steps"])
         fold = f"fold {last['fold']}/{last['folds']} · " if "fold" in last else ""
         return f"{fold}epoch {last['epoch']}/{last['epochs']} · {share:.0%}"
-    return str(info.status)
+    return info.status_words
 
 
 def result_words(info: RunInfo) -> tuple[str, str]:
@@ -125,16 +123,12 @@ def build_class(
     people: dict[str, Person] = {}
     for seat in seats:
         key = f"seat:{seat.seat}"
-        people[key] = Person(key, seat.label, str(seat.state.get("user", "")), seat)
+        people[key] = Person(key, seat.label, seat.user, seat)
     for info in infos:
-        key = owner_key(info.spec) or "user:?"
-        if key not in people:
-            owner = info.spec.get("owner") or {}
-            people[key] = Person(key, owner_label(info.spec), str(owner.get("user", "")))
-        person = people[key]
-        person.runs.append(info)
-        if person.seat is not None and person.seat.name is None:
-            person.label = owner_label(info.spec)
+        owner = who_ran(info.run_dir, info.spec)
+        if owner.key not in people:
+            people[owner.key] = Person(owner.key, owner.label, owner.user)
+        people[owner.key].runs.append(info)
     return ClassState((ordered := in_order(people.values())), leaderboards(ordered), queue, gpus)
 
 

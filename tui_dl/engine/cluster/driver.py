@@ -17,10 +17,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from tui_dl.engine import runfiles
 from tui_dl.engine.cluster import ADDRESS_ENV, LOCAL, ray_module, resources, shutdown
 from tui_dl.engine.events import Event, append_event
 from tui_dl.engine.store import read_spec
+from tui_dl.engine.workshop.folder import cancel_asked
 
 POLL_S = 0.2
 CANCEL_GRACE_S = 0.5
@@ -76,7 +76,7 @@ class Driver:
         self.cancel_requested = True
 
     def cancelled(self) -> bool:
-        if not self.cancel_requested and (self.run_dir / runfiles.CANCEL).exists():
+        if not self.cancel_requested and cancel_asked(self.run_dir):
             self.cancel_requested = True
         return self.cancel_requested
 

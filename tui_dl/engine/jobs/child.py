@@ -20,12 +20,12 @@ signal's default would have killed the child and left the run "failed". The sign
 `launch.CANCEL_SIGNAL` (SIGUSR1); launch is one of the imports it must not wait for."""
 signal.signal(signal.SIGUSR1, lambda signum, _frame: EARLY_CANCEL.append(signum))
 
-from tui_dl.engine import runfiles  # noqa: E402 - after the early cancel handler
 from tui_dl.engine.events import Event, append_event  # noqa: E402
 from tui_dl.engine.failures import report_failure  # noqa: E402
 from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, EXIT_CANCELLED, lower_priority  # noqa: E402
 from tui_dl.engine.queue.place import take_place  # noqa: E402
 from tui_dl.engine.store import read_spec  # noqa: E402
+from tui_dl.engine.workshop.folder import cancel_asked  # noqa: E402
 
 
 class Cancelled(Exception):
@@ -39,10 +39,14 @@ class CancelFlag:
     interrupted); during `fit` it only sets the flag, and the callback stops Keras cleanly.
     """
 
+    ASK_EVERY_S = 0.2
+    """How often the files are looked at (the callback asks after every batch)."""
+
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = run_dir
         self.requested = False
         self.interruptible = True
+        self._next_look = 0.0
 
     def handle(self, _signum: int, _frame: object) -> None:
         self.requested = True
@@ -50,8 +54,11 @@ class CancelFlag:
             raise Cancelled()
 
     def check(self) -> bool:
-        if not self.requested and (self.run_dir / runfiles.CANCEL).exists():
-            self.requested = True
+        """Asked to stop? By the signal, its own cancel file, or (in a workshop) a request
+        from the instructor: `cancel_asked` believes only its owner's and the instructor's."""
+        if not self.requested and time.monotonic() >= self._next_look:
+            self._next_look = time.monotonic() + self.ASK_EVERY_S
+            self.requested = cancel_asked(self.run_dir)
         return self.requested
 
     def raise_if_requested(self) -> None:
@@ -80,9 +87,12 @@ def main(argv: list[str]) -> int:
         held = take_place(spec, run_dir, emit, cancel.raise_if_requested)
         waited = {"waited_s": round(held.waited_s, 1)} if held.waited_s >= 1 else {}
         emit(Event.PHASE, phase="starting TensorFlow", **waited)
-        trainer = getattr(importlib.import_module(module_name), func_name)
-        cancel.raise_if_requested()
-        trainer(spec, emit=emit, cancel=cancel, started=started)
+        try:
+            trainer = getattr(importlib.import_module(module_name), func_name)
+            cancel.raise_if_requested()
+            trainer(spec, emit=emit, cancel=cancel, started=started)
+        finally:
+            held.release()  # the slot, and the run's own ticket with it
     except Cancelled:
         emit(Event.CANCELLED, by="request", duration_s=round(time.monotonic() - started, 2))
         return EXIT_CANCELLED

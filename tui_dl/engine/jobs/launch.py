@@ -23,7 +23,8 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env, normalise_device
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, append_event
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.store import RunStore, pid_alive, read_pid
+from tui_dl.engine.store import RunStore, read_pid
+from tui_dl.engine.trust import PID_MAX, is_mine, owner_of, proven_process, user_name
 from tui_dl.engine.workshop.seats import identity
 
 CANCEL_SIGNAL = signal.SIGUSR1
@@ -207,23 +208,54 @@ def _log_tail(run_dir: Path, lines: int = 5) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def cancel_run(run_dir: Path, grace: float = 0.6, handle: RunHandle | None = None) -> None:
-    """Ask the run to stop; terminate, then kill, its process group if it does not in time.
+REQUEST_WAIT_S = 5.0
+"""How long a cancel of another user's run waits to see it stop (it obeys at its next check)."""
 
-    Returns once the run has a terminal event, within about a second. Blocking: call it
-    from a worker thread in the app.
+
+class CancelPending(PermissionError):
+    """Another user's run was asked to stop and has not yet: it stops at its next check."""
+
+
+def cancel_run(
+    run_dir: Path,
+    grace: float = 0.6,
+    handle: RunHandle | None = None,
+    wait_s: float = REQUEST_WAIT_S,
+) -> None:
+    """Ask the run to stop; for this user's own run, terminate, then kill, its process group
+    if it does not in time — but only a process proven to be the run's (trust.pids).
+
+    Another user's run (the instructor cancelling a learner's) is sent no signal: a request
+    goes into the workshop's cancels/, which the run obeys; this waits `wait_s` to see it
+    end and raises CancelPending when it has not yet, PermissionError when this user may not
+    cancel it. Nothing is written into another user's folder. Returns once the run has a
+    terminal event, within about a second. Blocking: call it from a worker thread in the app.
     """
     run_dir = Path(run_dir)
+    if handle is None and not is_mine(run_dir):
+        _request_and_wait(run_dir, wait_s)
+        return
     (run_dir / runfiles.CANCEL).touch()
     pid = read_pid(run_dir)
     watch = EndWatch(run_dir)
-    if pid is None or watch.check():
+    if watch.check():
+        return
+    if handle is None and (pid is None or proven_process(pid, run_dir, os.geteuid()) is not True):
+        # No process proven to be the run's: none to signal. A child that is still starting
+        # sees the cancel file within a poll; one that is gone is recorded as cancelled.
+        deadline = time.monotonic() + min(grace, 0.6)
+        while time.monotonic() < deadline and not watch.check():
+            time.sleep(0.05)
         if not watch.check():
             append_event(run_dir, Event.CANCELLED, by="app", forced=False)
         return
+    if pid is None:
+        pid = handle.process.pid if handle is not None else None
+    if pid is None:
+        return
     _signal(pid, CANCEL_SIGNAL, group=False)
     for sig, wait in ((None, grace), (signal.SIGTERM, 0.25), (signal.SIGKILL, 1.0)):
-        if sig is not None:
+        if sig is not None and _alive(pid, run_dir, handle):
             _signal(pid, sig, group=True)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
@@ -243,13 +275,31 @@ def cancel_run(run_dir: Path, grace: float = 0.6, handle: RunHandle | None = Non
         _signal(pid, signal.SIGKILL, group=True)
 
 
+def _request_and_wait(run_dir: Path, wait_s: float) -> None:
+    from tui_dl.engine.workshop.folder import request_cancel
+
+    request_cancel(run_dir)  # PermissionError when this user may not
+    watch = EndWatch(run_dir)
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        if watch.check():
+            return
+        time.sleep(0.05)
+    raise CancelPending(
+        f"Asked {run_dir.name} to stop: it is {user_name(owner_of(run_dir))}'s, so it stops "
+        "itself at its next check (no signal crosses users); it has not yet."
+    )
+
+
 def _alive(pid: int, run_dir: Path, handle: RunHandle | None) -> bool:
     if handle is not None:
         return handle.process.poll() is None
-    return pid_alive(pid, run_dir)
+    return proven_process(pid, run_dir, os.geteuid()) is True
 
 
 def _signal(pid: int, sig: signal.Signals, group: bool) -> None:
+    if not 1 < pid <= PID_MAX:
+        return  # never -1 (every process of ours), 0 (our group) or 1
     try:
         if group:
             os.killpg(pid, sig)

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tui_dl import paths
+from tui_dl.engine.trust import Unreadable, owner_of, read_json
 
 CONFIG = "config.json"
 DEFAULT_GPU_MEMORY_MB = 4096
@@ -62,10 +63,17 @@ def _positive(value: object, what: str) -> int | None:
 
 
 def read_config(folder: Path | None = None) -> dict[str, int]:
+    """The limits kept in the folder; in a workshop only the instructor's file counts (the
+    queue's folder is shared: a learner's config.json there is ignored)."""
     path = (folder or paths.queue_dir()) / CONFIG
+    if paths.workshop() is not None:
+        from tui_dl.engine.workshop.folder import instructor_uid
+
+        if owner_of(path) != instructor_uid():
+            return {}
     try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
+        data = read_json(path, 65536)
+    except Unreadable:
         return {}
     if not isinstance(data, dict):
         return {}
@@ -81,7 +89,13 @@ def read_config(folder: Path | None = None) -> dict[str, int]:
 
 
 def write_config(folder: Path | None = None, **values: int | None) -> dict[str, int]:
-    """Keep limits for every process on this folder (None removes one). Returns the file."""
+    """Keep limits for every process on this folder (None removes one). Returns the file.
+    In a workshop only the instructor may (PermissionError)."""
+    if paths.workshop() is not None:
+        from tui_dl.engine.workshop.folder import is_instructor
+
+        if not is_instructor():
+            raise PermissionError("only the workshop's instructor sets the queue's limits")
     folder = folder or paths.queue_dir()
     config = read_config(folder)
     for key, value in values.items():

@@ -4,27 +4,33 @@ Every run's child — launched by any seat's app, over SSH or in a browser, by `
 a sweep — takes its place here before it imports TensorFlow, and trains only once it holds a
 slot of its device. The design, in the folder `queue/`:
 
-    queue/DEVICE/slot-0 … slot-(K-1)   a run holds a slot by holding an exclusive flock(2) on
-                                       its file; what it writes there says which run it is
-    queue/DEVICE/counter               the next ticket's number (read and bumped under a lock)
-    queue/DEVICE/wait/NNNNNNNNNN-RUN   a waiting run's ticket, flock-ed by its waiting child
-    queue/config.json                  the limits (limits.py)
+    queue/DEVICE/slot-0 … slot-(K-1)   lock files: a run holds a slot by holding an exclusive
+                                       flock(2) on one. A lock needs only a readable file, so
+                                       they are the instructor's (made by `workshop init`),
+                                       read-only to everyone else
+    queue/DEVICE/t-RUN                 a run's ticket, its own file, flock-ed by its child for
+                                       as long as it waits or trains: which run, and the slot
+                                       once it holds one
+    queue/config.json                  the limits (limits.py), the instructor's
 
 - **Never two in one slot.** flock is atomic: of two processes racing for a slot's file, one
   gets the lock and the other's non-blocking attempt fails, and it tries the next slot. A
   slot's count can therefore never exceed K, whatever the timing.
 - **A dead run frees its slot.** The kernel drops a process's flocks when it exits, however it
   exits (kill -9 included, or the out-of-memory killer): nothing to clean, no stale lock.
-  A dead waiter's ticket is unlocked; the next reader removes it.
-- **In order.** Tickets are numbered from the counter. A waiter takes a free slot only when
-  fewer live tickets are ahead of it than slots are free, so later arrivals do not overtake.
+  A dead run's ticket is unlocked, so no reader counts it; its owner's next run removes it.
+- **In order.** Tickets are in the order they were made: by the kernel's change time, which
+  no user can set back (then by name). A waiter takes a free slot only when fewer live
+  tickets are ahead of it than slots are free, so later arrivals do not overtake.
+- **Nobody touches another's.** The folders are sticky (as /tmp): each user adds their own
+  tickets and removes only their own; a reader only reads and locks (shared, for a moment),
+  never writes; who a ticket is by is its file's owner, not what it says.
 - **Cancelling a waiting run** is the run's ordinary cancel: its child is asleep between
-  polls, the signal ends it, and its ticket goes with it.
+  polls, the cancel ends it, and its ticket goes with it.
 
 A ticket is written under a temporary name, locked, then renamed into place, so no reader
 ever sees a ticket that is not yet locked (and takes it for a dead one). The folder must be
-on a local file system (flock over NFS is not reliable). Files are made group-writable, so
-the seats of a workshop that run as different Unix users share one queue.
+on a local file system (flock over NFS is not reliable).
 """
 
 from __future__ import annotations
@@ -34,18 +40,20 @@ import fcntl
 import heapq
 import json
 import os
+import re
+import stat
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tui_dl import paths
 from tui_dl.engine.queue.limits import Limits, limits
+from tui_dl.engine.trust import is_mine, owner_of, user_name
 
-FILE_MODE = 0o664
-WAIT = "wait"
-COUNTER = "counter"
+FILE_MODE = 0o644
 POLL_S = 0.25
 
 
@@ -101,16 +109,22 @@ class QueueState:
 class Held:
     """A slot this process holds until `release()` (or until it exits)."""
 
-    def __init__(self, device: str, slot: int, fd: int, waited_s: float) -> None:
+    def __init__(
+        self, device: str, slot: int, fd: int, waited_s: float, ticket: Ticket | None = None
+    ) -> None:
         self.device = device
         self.slot = slot
         self.waited_s = waited_s
         self._fd: int | None = fd
+        self._ticket = ticket
 
     def release(self) -> None:
         if self._fd is not None:
             os.close(self._fd)  # closing drops the lock
             self._fd = None
+        if self._ticket is not None:
+            self._ticket.close()
+            self._ticket = None
 
     def __enter__(self) -> Held:
         return self
@@ -144,74 +158,32 @@ class RunQueue:
     ) -> Held:
         """Block until this process holds one of `device`'s `slots`; returns the slot.
 
-        `info` (the run's id, folder, owner, estimate) is what others read about it. `on_wait`
-        is told where the run stands whenever it has to wait; `check` may raise to give up
+        `info` (the run's id, folder, estimate) is what others read about it. `on_wait` is
+        told where the run stands whenever it has to wait; `check` may raise to give up
         (a cancel) — the ticket goes with it.
         """
         folder = self._device_dir(device)
         started = time.monotonic()
-        if not self._live_tickets(folder):  # nobody waits: a free slot is this run's
-            held = self._take_slot(folder, device, slots, info, started)
-            if held is not None:
-                return held
-        seq, ticket_fd, ticket = self._ticket(folder, info)
+        ticket = Ticket.make(folder, info)
         try:
             while True:
                 if check is not None:
                     check()
                 queue = self._read_device(device, slots)
-                me = next((w for w in queue.waiting if w.seq == seq), None)
+                me = next((w for w in queue.waiting if w.seq == ticket.seq), None)
                 ahead = me.position if me is not None else 0
                 if ahead < queue.free:
-                    held = self._take_slot(folder, device, slots, info, started)
-                    if held is not None:
-                        return held
+                    taken = _take_slot(folder, slots)
+                    if taken is not None:
+                        slot, fd = taken
+                        ticket.hold(slot)
+                        return Held(device, slot, fd, time.monotonic() - started, ticket)
                 if on_wait is not None and me is not None:
                     on_wait(me, queue)
                 time.sleep(poll_s)
-        finally:
-            with contextlib.suppress(OSError):
-                ticket.unlink()
-            os.close(ticket_fd)
-
-    def _take_slot(
-        self,
-        folder: Path,
-        device: str,
-        slots: int,
-        info: dict[str, Any],
-        started: float,
-    ) -> Held | None:
-        """Try every slot once; the first whose lock this process gets is its own."""
-        for slot in range(slots):
-            fd = _open(folder / f"slot-{slot}")
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                continue
-            record = {**info, "slot": slot, "since": time.time(), "pid": os.getpid()}
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
-            return Held(device, slot, fd, time.monotonic() - started)
-        return None
-
-    def _ticket(self, folder: Path, info: dict[str, Any]) -> tuple[int, int, Path]:
-        wait = folder / WAIT
-        wait.mkdir(parents=True, exist_ok=True)
-        with _locked(folder / COUNTER) as fd:
-            raw = os.pread(fd, 32, 0).decode().strip()
-            seq = int(raw) if raw.isdigit() else 0
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{seq + 1}\n".encode(), 0)
-        name = f"{seq:010d}-{info.get('run_id', os.getpid())}"
-        temp = wait / f".{name}.tmp"
-        fd = _open(temp)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        os.pwrite(fd, (json.dumps({**info, "seq": seq, "pid": os.getpid()}) + "\n").encode(), 0)
-        final = wait / name
-        os.replace(temp, final)
-        return seq, fd, final
+        except BaseException:
+            ticket.close()
+            raise
 
     # ----- reading it (the class view, the lab, `tui-dl queue`) ----------------------------
     def state(self, slots_of: Callable[[str], int] | None = None) -> QueueState:
@@ -219,45 +191,39 @@ class RunQueue:
         devices = {}
         if self.root.is_dir():
             for folder in sorted(self.root.iterdir()):
-                if folder.is_dir():
+                if DEVICE.match(folder.name) and folder.is_dir() and not folder.is_symlink():
                     device = folder.name
                     slots = slots_of(device) if slots_of else self.limit.slots(device)
                     devices[device] = self._read_device(device, slots)
         return QueueState(devices)
 
     def _read_device(self, device: str, slots: int) -> DeviceQueue:
-        folder = self._device_dir(device)
+        folder = self.root / device
         queue = DeviceQueue(device, slots)
-        for path in sorted(folder.glob("slot-*")):
-            number = path.name.partition("-")[2]
-            if not number.isdigit():
-                continue
-            info = _held_info(path)
-            if info is not None:
-                queue.held.append(Holder(int(number), info))
-        for position, (seq, run_id, info) in enumerate(self._live_tickets(folder)):
-            queue.waiting.append(Waiting(seq, run_id, info, position))
+        held = sorted(_held_slots(folder))
+        tickets = _live_tickets(folder)
+        holders: dict[int, dict[str, Any]] = {}
+        waiting = []
+        for ticket in tickets:
+            slot = ticket.info.get("slot")
+            if isinstance(slot, int) and not isinstance(slot, bool) and slot in held:
+                holders.setdefault(slot, ticket.info)
+            else:
+                waiting.append(ticket)
+        queue.held = [Holder(slot, holders.get(slot, {})) for slot in held]
+        for position, ticket in enumerate(waiting):
+            queue.waiting.append(Waiting(ticket.seq, ticket.run_id, ticket.info, position))
         return queue
 
-    def _live_tickets(self, folder: Path) -> list[tuple[int, str, dict[str, Any]]]:
-        """Tickets whose waiter is alive, in order; a dead waiter's ticket is removed."""
-        live: list[tuple[int, str, dict[str, Any]]] = []
-        wait = folder / WAIT
-        if not wait.is_dir():
-            return live
-        for path in sorted(wait.iterdir()):
-            seq_text, _, run_id = path.name.partition("-")
-            if path.name.startswith(".") or not seq_text.isdigit():
-                continue
-            info = _ticket_info(path)
-            if info is None:
-                continue
-            live.append((int(seq_text), run_id, info))
-        return live
-
     def _device_dir(self, device: str) -> Path:
+        if not DEVICE.match(device):
+            raise ValueError(f"{device!r} is not a device the queue knows (cpu, gpu0, gpu1…)")
         folder = self.root / device
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            if paths.workshop() is not None:  # made by whoever got here first: shared
+                with contextlib.suppress(OSError):
+                    folder.chmod(SHARED_MODE)
         return folder
 
     # ----- how long the line is --------------------------------------------------------
@@ -286,56 +252,220 @@ class RunQueue:
         return None
 
 
-def _open(path: Path) -> int:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-    with contextlib.suppress(OSError):  # someone else's file in a shared folder: theirs
-        os.fchmod(fd, FILE_MODE)
-    return fd
+DEVICE = re.compile(r"^(cpu|gpu[0-9]{1,3})$")
+SHARED_MODE = 0o3775
+"""A device's folder: everyone adds tickets, nobody removes another's (sticky)."""
+TICKET = "t-"
+NAME = re.compile(r"[^A-Za-z0-9._-]")
+MAX_RECORD = 65536
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[int]:
-    fd = _open(path)
+class Ticket:
+    """This process's place in a device's line: its own file, locked while it lives."""
+
+    def __init__(self, path: Path, fd: int, info: dict[str, Any]) -> None:
+        self.path = path
+        self.fd: int | None = fd
+        self.info = info
+        self.seq = os.fstat(fd).st_ino
+
+    @classmethod
+    def make(cls, folder: Path, info: dict[str, Any]) -> Ticket:
+        _sweep_own_dead(folder)
+        name = TICKET + NAME.sub("_", str(info.get("run_id") or os.getpid()))[:120]
+        name += f".{os.getpid()}.{threading.get_ident() % 100000}"
+        temp = folder / f".{name}.tmp"
+        fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            record = {**info, "pid": os.getpid()}
+            os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
+            final = folder / name
+            os.replace(temp, final)
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        return cls(final, fd, record)
+
+    def hold(self, slot: int) -> None:
+        """Say which slot this run now holds (its own file: nobody else can)."""
+        if self.fd is None:
+            return
+        self.info = {**self.info, "slot": slot, "since": time.time()}
+        data = (json.dumps(self.info) + "\n").encode()
+        os.pwrite(self.fd, data, 0)
+        os.ftruncate(self.fd, len(data))
+
+    def close(self) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            os.close(self.fd)
+            self.fd = None
+
+
+@dataclass
+class _Seen:
+    seq: int
+    run_id: str
+    info: dict[str, Any]
+    order: tuple[int, str]
+
+
+def _take_slot(folder: Path, slots: int) -> tuple[int, int] | None:
+    """Try every slot once; the first whose lock this process gets is its own."""
+    for slot in range(slots):
+        fd = _open_lock(folder / f"slot-{slot}")
+        if fd is None:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        return slot, fd
+    return None
+
+
+def _open_lock(path: Path) -> int | None:
+    """A slot's lock file, read-only (a lock needs no more); made when missing. None when it
+    cannot be opened (a symlink someone put in its place: that slot is not used)."""
+    flags = os.O_RDONLY | _NOFOLLOW | os.O_CLOEXEC
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield fd
-    finally:
-        os.close(fd)
-
-
-def _held_info(path: Path) -> dict[str, Any] | None:
-    """What the holder of a slot wrote, or None when nobody holds it."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
+        return os.open(path, flags)
+    except FileNotFoundError:
+        pass
     except OSError:
         return None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return _json(os.pread(fd, 65536, 0)) or {}
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return None
-    finally:
-        os.close(fd)
-
-
-def _ticket_info(path: Path) -> dict[str, Any] | None:
-    """A live ticket's record; a dead waiter's ticket is removed (None)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return _json(os.pread(fd, 65536, 0)) or {}
+        return os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
         with contextlib.suppress(OSError):
-            path.unlink()  # unlocked: its waiter is gone
+            return os.open(path, flags)
+    except OSError:
+        pass
+    return None
+
+
+def _held_slots(folder: Path) -> list[int]:
+    """The slots whose lock someone holds now."""
+    held = []
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            number = path.name.partition("-")[2]
+            if not path.name.startswith("slot-") or not number.isdigit() or len(number) > 4:
+                continue
+            fd = _open_lock(path) if path.exists() else None
+            if fd is None:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            except BlockingIOError:
+                held.append(int(number))
+            finally:
+                os.close(fd)
+    return held
+
+
+def _live_tickets(folder: Path) -> list[_Seen]:
+    """Tickets whose run is alive (their lock is held), in the order they were made. The
+    owner of each is its file's owner; what the file says of its owner is not read."""
+    live: list[_Seen] = []
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            if not path.name.startswith(TICKET):
+                continue
+            seen = _read_ticket(path)
+            if seen is not None:
+                live.append(seen)
+    return sorted(live, key=lambda t: t.order)
+
+
+def _read_ticket(path: Path) -> _Seen | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
         return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            record = _json(os.pread(fd, MAX_RECORD, 0)) or {}
+        else:
+            return None  # unlocked: its run is gone (its owner's next run removes it)
     finally:
         os.close(fd)
+    user = user_name(info.st_uid)
+    run_id = record.get("run_id")
+    record["run_id"] = run_id if isinstance(run_id, str) else path.name[len(TICKET) :]
+    record["owner"] = {"user": user, "name": user}
+    order = (info.st_ctime_ns, path.name)
+    return _Seen(info.st_ino, record["run_id"], record, order)
+
+
+def _sweep_own_dead(folder: Path) -> None:
+    """Remove this user's own tickets whose runs are gone (nobody else may)."""
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            if path.name.startswith(TICKET) and is_mine(path) and _read_ticket(path) is None:
+                with contextlib.suppress(OSError):
+                    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK)
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        path.unlink()
+                    except BlockingIOError:
+                        pass
+                    finally:
+                        os.close(fd)
+
+
+def prepare_queue(root: Path, uid: int, gid: int, devices: list[str] | None = None) -> list[str]:
+    """The instructor's part of the queue (`workshop init`, `queue set`): a sticky folder per
+    device and its slot files, read-only to all. What it made, in lines."""
+    root.mkdir(parents=True, exist_ok=True)
+    if devices is None:
+        from tui_dl.engine.gpustats import read_gpus
+
+        gpus = read_gpus()
+        devices = ["cpu"] + ([] if isinstance(gpus, str) else [f"gpu{g.index}" for g in gpus])
+    limit = limits(root)
+    lines = []
+    for device in devices:
+        folder = root / device
+        folder.mkdir(exist_ok=True)
+        _chown(folder, uid, gid, SHARED_MODE)
+        memory = None
+        if device != "cpu":
+            from tui_dl.engine.gpustats import gpu_memory_total_mib
+
+            memory = gpu_memory_total_mib(int(device[3:]))
+        slots = limit.slots(device, memory)
+        for slot in range(slots):
+            path = folder / f"slot-{slot}"
+            if path.is_symlink() or (path.exists() and owner_of(path) != uid):
+                path.unlink()
+            if not path.exists():
+                os.close(os.open(path, os.O_RDONLY | os.O_CREAT | _NOFOLLOW, 0o644))
+            _chown(path, uid, gid, 0o644)
+        lines.append(f"queue/{device}/: {slots} slot files, read-only to all (locks need no more)")
+    return lines
+
+
+def _chown(path: Path, uid: int, gid: int, mode: int) -> None:
+    if os.geteuid() == 0:
+        os.chown(path, uid, gid, follow_symlinks=False)
+    elif gid != -1:
+        os.chown(path, -1, gid, follow_symlinks=False)
+    os.chmod(path, mode)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def _json(data: bytes) -> dict[str, Any] | None:

@@ -16,7 +16,6 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from tui_dl.engine import runfiles
 from tui_dl.engine.events import ENDED, Event, Status, append_event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.jobs.launch import (
@@ -28,6 +27,7 @@ from tui_dl.engine.jobs.launch import (
 )
 from tui_dl.engine.store import RunStore
 from tui_dl.engine.sweeps.launch import read_spec, write_spec
+from tui_dl.engine.workshop.folder import cancel_asked
 
 POLL_S = 0.1
 
@@ -43,7 +43,7 @@ class Driver:
         self.cancel_requested = True
 
     def cancelled(self) -> bool:
-        if not self.cancel_requested and (self.sweep_dir / runfiles.CANCEL).exists():
+        if not self.cancel_requested and cancel_asked(self.sweep_dir):
             self.cancel_requested = True
         return self.cancel_requested
 

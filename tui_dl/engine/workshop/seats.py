@@ -7,8 +7,10 @@ app as `TUI_DL_SEAT`. The learner types a name once; it is kept in the seat's fo
     seats/SEAT/name          the learner's name, as typed (written by the seat's app)
     seats/SEAT/state.json    connected, pid, when, last key, why it closed (by the server)
 
-An SSH user has no seat: their runs carry their Unix user name. Every run's spec carries
-its `owner` (`identity()`), which the class view shows and cancelling checks.
+An SSH user has no seat. Every run's spec carries its `owner` (`identity()`) as a note, but
+who a run is really by comes from the file system (`who_ran`): the user who owns its folder,
+and a seat only when that same user owns the seat's folder (the server's user), since any
+learner can write any seat id into a spec of their own.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_dl import paths
+from tui_dl.engine.trust import Unreadable, owner_of, read_json, read_text, user_name
 
 SEAT_ENV = "TUI_DL_SEAT"
 """The seat id the server gives a browser tab's app."""
@@ -76,8 +79,10 @@ def seat_name(seat: str | None = None) -> str | None:
     if seat is None:
         return None
     try:
-        text = (seat_folder(seat) / NAME_FILE).read_text(encoding="utf-8").strip()
-        return validate_seat_name(text)
+        folder = seat_folder(seat)
+        if owner_of(folder / NAME_FILE) != owner_of(folder):
+            return None  # a name put there by someone else
+        return validate_seat_name(read_text(folder / NAME_FILE, 1024).strip())
     except (OSError, ValueError):
         return None
 
@@ -106,6 +111,8 @@ class Seat:
     seat: str
     name: str | None
     state: dict[str, Any] = field(default_factory=dict)
+    user: str = ""
+    """The Unix user whose seat folder it is (the server's): who its runs are by."""
 
     @property
     def connected(self) -> bool:
@@ -120,9 +127,10 @@ def list_seats() -> list[Seat]:
     """Every seat that ever sat down in this workshop (or this user's folder)."""
     seats = []
     for folder in sorted(paths.seats_dir().iterdir()):
-        if folder.is_dir() and SEAT_ID.match(folder.name):
-            state = _read_json(folder / STATE_FILE)
-            seats.append(Seat(folder.name, seat_name(folder.name), state))
+        if SEAT_ID.match(folder.name) and folder.is_dir() and not folder.is_symlink():
+            uid = owner_of(folder)
+            state = _read_json(folder / STATE_FILE) if owner_of(folder / STATE_FILE) == uid else {}
+            seats.append(Seat(folder.name, seat_name(folder.name), state, user_name(uid)))
     return seats
 
 
@@ -137,15 +145,54 @@ def identity() -> dict[str, Any]:
     return owner
 
 
-def owner_label(spec: dict[str, Any]) -> str:
-    """Whose run it is, in a few characters (old runs carry no owner: '—')."""
-    owner = spec.get("owner") or {}
+def seat_of_spec(spec: dict[str, Any]) -> str | None:
+    """The seat a spec says its run was started at (not yet believed: see `who_ran`)."""
+    owner = spec.get("owner") if isinstance(spec, dict) else None
+    seat = owner.get("seat") if isinstance(owner, dict) else None
+    return seat if isinstance(seat, str) and SEAT_ID.match(seat) else None
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who a run is by, from the file system: its folder's user, and its seat if proven."""
+
+    key: str
+    """'seat:ID' or 'user:NAME' — one person in the class view."""
+    label: str
+    user: str
+    seat: str | None = None
+
+
+def who_ran(run_dir: Path, spec: dict[str, Any]) -> Owner:
+    """The owner of a run: the Unix user who owns its folder; a browser seat when the spec
+    names one whose folder the same user owns (seats are the server user's)."""
+    uid = owner_of(run_dir)
+    user = user_name(uid)
+    seat = seat_of_spec(spec)
+    if seat is not None and uid is not None:
+        try:
+            seat_uid = owner_of(seat_folder(seat))
+        except ValueError:
+            seat_uid = None
+        if seat_uid == uid:
+            return Owner(f"seat:{seat}", seat_name(seat) or f"seat {seat[:6]}", user, seat)
+    return Owner(f"user:{user}", user, user)
+
+
+def owner_label(spec: dict[str, Any], run_dir: Path | None = None) -> str:
+    """Whose run it is, in a few characters: from its folder's owner when the folder is
+    given; else what the spec says (a note, for a run not on this disk)."""
+    if run_dir is not None:
+        return who_ran(Path(run_dir), spec).label
+    owner = spec.get("owner") if isinstance(spec, dict) else None
+    if not isinstance(owner, dict):
+        return "—"
     return str(owner.get("name") or owner.get("user") or "—")
 
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(path, 65536)
+    except Unreadable:
         return {}
     return data if isinstance(data, dict) else {}

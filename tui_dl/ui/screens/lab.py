@@ -326,7 +326,11 @@ class LabScreen(FollowingScreen):
     def action_cancel(self) -> None:
         from tui_dl.engine.workshop.folder import cancel_refusal
 
-        refusal = cancel_refusal(self.run_spec)
+        refusal = (
+            cancel_refusal(self.source.info(self.run_id).run_dir, self.run_spec)
+            if self.running and self.run_id
+            else None
+        )
         if self.running and refusal:
             self.notify(refusal, title="Not your run", severity="warning")
         elif self.running:
