@@ -30,6 +30,9 @@ from pathlib import Path
 
 from aiohttp import ClientSession, CookieJar, WSMsgType
 
+TOKEN = "benchmark-seats"
+"""`tui-dl serve` always asks for a token; the seats carry it as a browser would."""
+
 
 def memory_mib(pid: int) -> tuple[float, float]:
     """(PSS, RSS) of a process, MiB."""
@@ -70,7 +73,7 @@ class Seat:
 
     async def open(self) -> float:
         started = time.monotonic()
-        await self.session.get(self.base + "/")
+        await self.session.get(self.base + f"/?token={TOKEN}")  # the token, then its cookie
         seat = next(c.value for c in self.session.cookie_jar if c.key == "tui_dl_seat")
         folder = self.home / "seats" / seat
         folder.mkdir(parents=True, exist_ok=True)
@@ -111,7 +114,18 @@ async def run(seats_n: int, keys_n: int) -> None:
         port = probe.getsockname()[1]
     env = {**os.environ, "TUI_DL_HOME": str(home)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "tui_dl", "serve", "--port", str(port), "--idle-minutes", "0"],
+        [
+            sys.executable,
+            "-m",
+            "tui_dl",
+            "serve",
+            "--port",
+            str(port),
+            "--idle-minutes",
+            "0",
+            "--token",
+            TOKEN,
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -219,9 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="serve the app to browsers for a workshop: a token, seats, idle seats closed",
         description="Every browser tab gets its own tui-dl, the same app as over SSH "
-        "(textual-serve). On 127.0.0.1 (the default) no token is needed unless --token is "
-        "given; on any other --host a token is required (generated and printed with the link "
-        "when not given).",
+        "(textual-serve). A token is always required, on 127.0.0.1 too (generated and printed "
+        "with the link when not given); a page of another site is refused.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -232,6 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
         "(default 30; 0 never)",
     )  # fmt: skip
     serve.add_argument("--workshop", metavar="DIR", help="the workshop folder every seat shares")
+    serve.add_argument(
+        "--public-url", metavar="URL", help="where browsers reach the server, behind a proxy "
+        "(https://HOST[:PORT]); default: the address each browser used",
+    )  # fmt: skip
     _data_dir(serve)
     classroom = commands.add_parser(
         "class",

@@ -37,6 +37,28 @@ def refused(wrong: bool) -> web.Response:
     )
 
 
+def foreign_origin() -> web.Response:
+    return page(
+        "tui-dl: not from another site",
+        [
+            "This request came from a page of another site, not from the workshop's own page.",
+            "Open the workshop's link itself (it ends in ?token=…).",
+        ],
+        403,
+    )
+
+
+def bad_host() -> web.Response:
+    return page(
+        "tui-dl: not at that address",
+        [
+            "The address this page was asked for is not a plain host name and port.",
+            "Use the instructor's link (or ask them to start the server with --public-url).",
+        ],
+        400,
+    )
+
+
 def full(seats: int) -> web.Response:
     return page(
         f"The workshop is full ({seats} of {seats} seats)",

@@ -3,9 +3,17 @@ server — every browser tab gets its own tui-dl process, the same app as over S
 
 What a workshop adds to textual-serve's `Server`, as a subclass:
 
-- **A token.** Bound to anything but the loopback, every page and the websocket ask for it:
-  the link printed at start carries it (`/?token=…`); the first page sets it as an HttpOnly
-  cookie so the websocket and a reload carry it too. Wrong or missing: a plain 403 page.
+- **A token, always** — on 127.0.0.1 too: another user of the machine, or a page of another
+  site open in the instructor's browser, reaches the loopback as easily as a learner. Every
+  page and the websocket ask for it: the link printed at start carries it (`/?token=…`); the
+  first page sets it as an HttpOnly cookie so the websocket and a reload carry it too. Wrong
+  or missing: a plain 403 page.
+- **The page's own origin only.** A request whose `Origin` is not the page's (the `Host` the
+  browser used, or `--public-url`) is refused: a page of another site cannot drive a seat.
+- **The page's URLs are the ones the browser used**: its script and websocket URLs are built
+  from the request's `Host` (checked: a host name or address and a port, nothing else), or
+  from `--public-url` behind a proxy — never from the address the server is bound to
+  (`0.0.0.0` is no address a browser can reach).
 - **Seats.** `--seats N` caps how many tabs are open at once: the next visitor gets "the
   workshop is full (N of N seats)", at the page and, should two race for the last seat, at
   the websocket. Each browser gets a seat id in a cookie (a reload sits at the same seat),
@@ -18,29 +26,39 @@ What a workshop adds to textual-serve's `Server`, as a subclass:
 from __future__ import annotations
 
 import asyncio
+import errno
 import hmac
+import ipaddress
 import logging
+import re
 import secrets
 import shlex
+import socket
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp_jinja2
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from tui_dl.engine.workshop.seats import SEAT_ENV, SEAT_ID, write_seat_state
 from tui_dl.ui.serve import pages
+from tui_dl.ui.serve.seat_files import SEAT_DATA_ENV
 
 log = logging.getLogger("tui-dl-serve")
 
 TOKEN_COOKIE = "tui_dl_token"
 SEAT_COOKIE = "tui_dl_seat"
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 IDLE_CHECK_S = 5.0
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HOST_HEADER = re.compile(
+    rf"^(?:\[[0-9A-Fa-f:.]{{2,45}}\]|{_LABEL}(?:\.{_LABEL})*)(?::[0-9]{{1,5}})?$"
+)
+"""A `Host` the page's URLs may be built from: a name or address, and a port."""
 
 
 @dataclass
@@ -86,12 +104,18 @@ class WorkshopServer(Server):
         idle_s: float | None = 30 * 60,
         workshop: Path | None = None,
         public_url: str | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__(command, host=host, port=port, title="tui-dl", public_url=public_url)
-        self.token = token
+        self.token = token or new_token()
+        """Always one: a server without a token is open to every user of the machine."""
+        self.page_url = public_url.rstrip("/") if public_url else None
+        """`--public-url`: where browsers reach the server (a proxy), else each request's Host."""
         self.max_seats = seats
         self.idle_s = idle_s
         self.workshop = workshop
+        self.data_dir = data_dir
+        """`--data-dir`: the one folder outside its own a seat may read (seat_files)."""
         self.open: dict[str, Seat] = {}
         """Open tabs by seat id."""
         self.closed: dict[str, str] = {}
@@ -101,6 +125,7 @@ class WorkshopServer(Server):
     # ----- the aiohttp application ---------------------------------------------------------
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
+        app.middlewares.append(self.check_origin)
         app.middlewares.append(self.check_token)
         app.router.add_get("/seat", self.handle_seat)
         return app
@@ -120,8 +145,6 @@ class WorkshopServer(Server):
 
     # ----- the token -----------------------------------------------------------------------
     def token_ok(self, request: web.Request) -> bool:
-        if not self.token:
-            return True
         given = request.query.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
         return hmac.compare_digest(given.encode(), self.token.encode())
 
@@ -132,24 +155,69 @@ class WorkshopServer(Server):
         wrong = bool(request.query.get("token") or request.cookies.get(TOKEN_COOKIE))
         return pages.refused(wrong)
 
+    # ----- where the page is: its Host, or --public-url --------------------------------------
+    def page_base(self, request: web.Request) -> str | None:
+        """`scheme://host:port` the browser reached this page at, or None for a Host header
+        that is not a plain host and port (the page's URLs are never built from one)."""
+        if self.page_url:
+            return self.page_url
+        host = request.headers.get("Host", "")
+        return f"{request.scheme}://{host}" if HOST_HEADER.match(host) else None
+
+    def origin_ok(self, origin: str, request: web.Request) -> bool:
+        """A browser's `Origin` is the page's own: the Host it used, or --public-url's."""
+        allowed = set()
+        host = request.headers.get("Host", "")
+        if HOST_HEADER.match(host):
+            allowed.add(f"{request.scheme}://{host}".lower())
+        if self.page_url:
+            allowed.add(origin_of(self.page_url))
+        return origin.lower() in allowed
+
+    @web.middleware
+    async def check_origin(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """A page of another origin gets nothing: browsers send `Origin` with every websocket
+        (and every request that could change something); a foreign one is refused. A client
+        that sends none is not a page in a browser, and still needs the token."""
+        origin = request.headers.get("Origin")
+        if origin is not None and not self.origin_ok(origin, request):
+            log.warning("refused a request from %r (not this page's origin)", origin[:200])
+            return pages.foreign_origin()
+        return await handler(request)
+
     # ----- pages ---------------------------------------------------------------------------
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         seat = seat_of(request)
         if self.full(seat):
             response: web.StreamResponse = pages.full(self.max_seats or 0)
         else:
-            response = await super().handle_index(request)
-            if isinstance(response, web.Response) and response.text:
+            base = self.page_base(request)
+            if base is None:
+                return pages.bad_host()
+            response = aiohttp_jinja2.render_template(
+                "app_index.html", request, self.page_context(request, base)
+            )
+            if response.text:
                 response.text = pages.with_close_reason(response.text)
         secure = request.secure
         if seat is None:  # a browser's seat from its first page on, a full one's too
             month = 30 * 24 * 3600
             response.set_cookie(SEAT_COOKIE, secrets.token_hex(8), httponly=True,
                                 samesite="Strict", secure=secure, max_age=month)  # fmt: skip
-        if self.token and request.query.get("token"):
+        if request.query.get("token"):
             response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="Strict",
                                 secure=secure)  # fmt: skip
         return response
+
+    def page_context(self, request: web.Request, base: str) -> dict[str, Any]:
+        """textual-serve's page, its script and websocket at `base` (not the bound address)."""
+        socket_base = ("wss:" if base.startswith("https:") else "ws:") + base.split(":", 1)[1]
+        return {
+            "font_size": to_int(request.query.get("fontsize", "16"), 16),
+            "app_websocket_url": f"{socket_base}/ws",
+            "config": {"static": {"url": f"{base}/static/"}},
+            "application": {"name": self.title},
+        }
 
     async def handle_seat(self, request: web.Request) -> web.Response:
         """Why this browser's seat was closed (asked by the page when its socket closes)."""
@@ -180,7 +248,7 @@ class WorkshopServer(Server):
             return websocket
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
-        env = {SEAT_ENV: seat_id}
+        env = {SEAT_ENV: seat_id, SEAT_DATA_ENV: str(self.data_dir or "")}
         if self.workshop is not None:
             env["TUI_DL_WORKSHOP"] = str(self.workshop)
         service = SeatService(
@@ -275,24 +343,73 @@ def record_seat(seat: str, **fields: Any) -> None:
         log.warning("could not record seat %s: %s", seat, exc)
 
 
-def needs_token(host: str) -> bool:
-    return host not in LOOPBACK
+def new_token() -> str:
+    return secrets.token_urlsafe(12)
 
 
-def links(host: str, port: int, token: str | None) -> list[str]:
+def origin_of(url: str) -> str:
+    """`https://Example.org:8443/class/` → `https://example.org:8443`."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}".lower()
+
+
+def public_url_problem(url: str) -> str | None:
+    """Why `--public-url` cannot be where browsers reach the server, or None."""
+    scheme, sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if scheme not in ("http", "https") or not sep:
+        return "http://HOST:PORT or https://HOST (where browsers reach the server)"
+    if not HOST_HEADER.match(host) or any(ch in rest for ch in "?#\"'<> "):
+        return "a host name or address (and a port, and a path), nothing else"
+    return None
+
+
+def address_problem(host: str, port: int) -> str | None:
+    """Why the server cannot listen at host:port (in one line), or None. A dotted number is
+    checked as an address before anything is looked up."""
+    if re.fullmatch(r"[0-9.]+", host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return f"--host {host}: not an IPv4 address (four numbers 0–255)"
+    try:
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except (OSError, UnicodeError) as exc:
+        return f"--host {host}: not a name or address of this machine ({exc})"
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                return bind_words(exc, host, port)
+    return None
+
+
+def bind_words(exc: OSError, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is in use (another server?): choose another with --port"
+    if exc.errno == errno.EACCES:
+        return f"port {port}: not allowed to listen on it here (below 1024 needs root)"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"--host {host}: not an address of this machine"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+def links(host: str, port: int, token: str, public_url: str | None = None) -> list[str]:
     """What to give the room: the address(es) with the token."""
-    query = f"/?token={token}" if token else "/"
+    query = f"/?token={token}"
+    if public_url:
+        return [public_url.rstrip("/") + query]
     if host in ("0.0.0.0", "::", ""):
-        import socket
-
         names = sorted({socket.gethostname(), *_addresses()})
         return [f"http://{name}:{port}{query}" for name in names]
     return [f"http://{host}:{port}{query}"]
 
 
 def _addresses() -> set[str]:
-    import socket
-
     try:
         infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
     except OSError:
