@@ -263,3 +263,20 @@ def test_the_class_view_at_80x24(snap_compare, owners):
     better(runs[0], 0.971)
     app = make_app(source=FakeRunSource(runs), screen="class")
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_the_board_is_the_instructors_alone(tmp_path, monkeypatch):
+    """Who put a code on every seat is the board file's owner; a seat cannot put one."""
+    from tui_dl.engine.workshop import board
+
+    monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
+    open_workshop(tmp_path / "ws")  # this user: the instructor
+    board.push_code("TD1-ABCD", label="[/] next")
+    shown = board.pushed()
+    assert shown is not None and shown.label == "[/] next" and shown.code == "TD1-ABCD"
+    monkeypatch.setenv("TUI_DL_SEAT", "eeeeee05")
+    with pytest.raises(PermissionError):
+        board.push_code("TD1-EFGH")  # a browser seat has no instructor powers
+    monkeypatch.delenv("TUI_DL_SEAT")
+    monkeypatch.setattr(board, "owner_of", lambda path: 4242)  # another user's file
+    assert board.pushed() is None
