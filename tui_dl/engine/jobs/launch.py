@@ -233,7 +233,7 @@ def cancel_run(
     """
     run_dir = Path(run_dir)
     if handle is None and not is_mine(run_dir):
-        _request_and_wait(run_dir, wait_s)
+        ask_to_stop(run_dir, wait_s)
         return
     (run_dir / runfiles.CANCEL).touch()
     pid = read_pid(run_dir)
@@ -275,7 +275,7 @@ def cancel_run(
         _signal(pid, signal.SIGKILL, group=True)
 
 
-def _request_and_wait(run_dir: Path, wait_s: float) -> None:
+def ask_to_stop(run_dir: Path, wait_s: float) -> None:
     from tui_dl.engine.workshop.folder import request_cancel
 
     request_cancel(run_dir)  # PermissionError when this user may not
