@@ -194,6 +194,12 @@ class ClassScreen(AppScreen):
         if run is None:
             self.notify("Nothing of theirs is running.", severity="warning")
             return
+        from tui_dl.engine.workshop.folder import cancel_refusal
+
+        refusal = cancel_refusal(run.run_dir, run.spec)  # a seat: its own runs only
+        if refusal:
+            self.notify(refusal, title="Not cancelled", severity="warning", markup=False)
+            return
         self.cancel(run.run_id)
 
     @work(thread=True, group="cancel")
@@ -209,9 +215,20 @@ class ClassScreen(AppScreen):
         self.from_thread(self.action_refresh)
 
     def action_push(self) -> None:
-        """b: put a share code on every seat (each seat's app offers it at once)."""
+        """b: put a share code on every seat (each seat's app offers it at once) — the
+        instructor's alone, never a browser seat's."""
+        from tui_dl.engine.workshop.folder import is_instructor
+        from tui_dl.engine.workshop.seats import current_seat
         from tui_dl.ui.dialogs.share_code import OpenCode
 
+        if current_seat() is not None or not is_instructor():
+            self.notify(
+                "Only the instructor puts a code on every seat (ctrl+s shows this screen's "
+                "code, to pass on yourself).",
+                title="Not from a learner's seat",
+                severity="warning",
+            )
+            return
         self.app.push_screen(
             OpenCode("Put a code on every seat", go="put it on every seat"), self.pushed
         )
