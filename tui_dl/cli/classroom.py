@@ -8,8 +8,10 @@ import os
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tui_dl import paths
+from tui_dl.cli.console import console, error
 
 
 def use_workshop(folder: str | None, instructor: bool) -> str | None:
@@ -22,6 +24,8 @@ def use_workshop(folder: str | None, instructor: bool) -> str | None:
         open_workshop(folder, instructor=instructor)
     except OSError as exc:
         return f"the workshop folder {folder}: {exc.strerror or exc}"
+    except ValueError as exc:  # as root without an instructor named, say
+        return f"the workshop folder {folder}: {exc}"
     os.environ[paths.WORKSHOP_ENV] = str(paths.Path(folder).expanduser().resolve())
     from tui_dl.engine.workshop.folder import enter_workshop
 
@@ -30,10 +34,10 @@ def use_workshop(folder: str | None, instructor: bool) -> str | None:
 
 
 def class_command(args: argparse.Namespace) -> int:
-    err = Console(stderr=True)
+    err = console(stderr=True)
     problem = use_workshop(args.workshop, instructor=True)
     if problem:
-        err.print(f"[red]error:[/] {problem}")
+        error(err, problem)
         return 2
     from tui_dl.analysis.classroom.state import as_json, read_class
 
@@ -41,7 +45,7 @@ def class_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(as_json(state)))
         return 0
-    print_class(Console(), state)
+    print_class(console(), state)
     return 0
 
 
@@ -52,7 +56,8 @@ def print_class(out: Console, state) -> None:
     where = paths.workshop()
     count = len(state.people)
     people_word = "person" if count == 1 else "people"
-    out.print(f"[bold]The class[/] — {where or paths.shared()} ({count} {people_word})")
+    where_words = f" — {where or paths.shared()} ({count} {people_word})"
+    out.print(Text.assemble(("The class", "bold"), where_words))
     people = Table(box=None, pad_edge=False)
     for column in ("who", "where", "experiment", "now", "result", "the course", "runs"):
         people.add_column(column)
@@ -74,7 +79,7 @@ def print_class(out: Console, state) -> None:
     out.print(people if state.people else "Nobody has sat down or run anything yet.")
     for name, entries in state.leaderboards.items():
         title = EXPERIMENTS[name].title if name in EXPERIMENTS else name
-        out.print(f"\n[bold]{title}[/] — best run each")
+        out.print(Text.assemble("\n", (title, "bold"), " — best run each"))
         for place, entry in enumerate(entries[:10], 1):
             out.print(f"  {place:>2}. {entry.label:<24} {entry.text:>9}  {entry.run_id}")
     out.print()
@@ -96,11 +101,11 @@ def print_queue(out: Console, queue) -> None:
 
 
 def queue_command(args: argparse.Namespace) -> int:
-    err = Console(stderr=True)
+    err = console(stderr=True)
     setting = args.queue_command == "set"
     problem = use_workshop(args.workshop, instructor=setting)
     if problem:
-        err.print(f"[red]error:[/] {problem}")
+        error(err, problem)
         return 2
     from tui_dl.engine.queue import RunQueue, limits
     from tui_dl.engine.queue.limits import write_config
@@ -113,17 +118,17 @@ def queue_command(args: argparse.Namespace) -> int:
         }
         given = {k: (None if v == "auto" else v) for k, v in values.items() if v is not None}
         if not given:
-            err.print("[red]error:[/] nothing to set: --cpu-slots, --gpu-slots or --gpu-memory-mb")
+            error(err, "nothing to set: --cpu-slots, --gpu-slots or --gpu-memory-mb")
             return 2
         try:
             write_config(**given)
         except ValueError as exc:
-            err.print(f"[red]error:[/] {exc}")
+            error(err, exc)
             return 2
     try:
         limit = limits()
     except ValueError as exc:
-        err.print(f"[red]error:[/] {exc} (in the environment)")
+        error(err, f"{exc} (in the environment)")
         return 2
     from tui_dl.engine.queue.place import slots_of
 
@@ -149,7 +154,7 @@ def queue_command(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    out = Console()
+    out = console()
     gpu = limit.gpu_slots if limit.gpu_slots is not None else "its memory ÷ the per-run limit"
     out.print(
         f"Limits: {limit.cpu_slots} on the CPU, {gpu} per GPU, "

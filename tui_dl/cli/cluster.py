@@ -36,11 +36,17 @@ def share(free: float | None, total: float) -> str:
 
 
 def print_status(status: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    out = Console()
-    out.print(f"[bold]Ray cluster[/] {status['address']} — {len(status['nodes'])} node(s)")
+    from tui_dl.cli.console import console
+
+    out = console()
+    out.print(
+        Text.assemble(
+            ("Ray cluster", "bold"), f" {status['address']} — {len(status['nodes'])} node(s)"
+        )
+    )
     nodes = Table(box=None, pad_edge=False)
     for column in ("node", "alive", "CPUs", "GPUs", "memory"):
         nodes.add_column(column)
@@ -54,10 +60,10 @@ def print_status(status: dict[str, Any]) -> None:
         )
     out.print(nodes)
     out.print(f"Free in all: {status['cpus_free']:g} CPU(s), {status['gpus_free']:g} GPU(s)")
-    out.print("[dim]A run asks for one CPU, or a GPU or a share of one (--gpu-share).[/]")
+    out.print("A run asks for one CPU, or a GPU or a share of one (--gpu-share).", style="dim")
     if not status["runs"]:
         out.print("No run of this machine's tui-dl has gone to a cluster yet.")
         return
-    out.print("\n[bold]Runs sent to a cluster[/] (newest first)")
+    out.print(Text.assemble("\n", ("Runs sent to a cluster", "bold"), " (newest first)"))
     for run in status["runs"]:
         out.print(f"  {run['run_id']:<38} {run['status']:<10} {run['node'] or '—'}")

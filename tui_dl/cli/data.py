@@ -11,7 +11,9 @@ import os
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from tui_dl.cli.console import console as plain_console
 from tui_dl.cli.warnings import warn_about_data_folder
 from tui_dl.data.registry import DATASETS, MODEL_FILES, DatasetUnavailable
 from tui_dl.data.sources import fetch
@@ -28,16 +30,16 @@ def data_status_command(
     data_dir: str | os.PathLike[str] | None = None, console: Console | None = None
 ) -> int:
     """Print a table of every dataset: available, from where, and its size on disk."""
-    console = console or Console()
-    warn_about_data_folder(Console(stderr=True), data_dir)
+    console = console or plain_console()
+    warn_about_data_folder(plain_console(stderr=True), data_dir)
     table = Table(title="tui-dl datasets")
     table.add_column("dataset", style="bold")
     table.add_column("available")
     table.add_column("source", overflow="fold")
     table.add_column("size", justify="right")
     for row in status_rows(data_dir):
-        available = "[green]yes[/]" if row.available else "[red]no[/]"
-        table.add_row(row.name, available, row.source, row.size)
+        available = Text("yes", style="green") if row.available else Text("no", style="red")
+        table.add_row(Text(row.name), available, Text(row.source), Text(row.size))
     console.print(table)
     return 0
 
@@ -50,7 +52,7 @@ def data_fetch_command(
     "all" means the datasets, not the pretrained weights (about 670 MB, VGG16's alone 553 MB):
     those are fetched by name, for the model a class will use.
     """
-    console = console or Console()
+    console = console or plain_console()
     weights = {d.name for d in MODEL_FILES}
     names = [n for n in DATASETS if n not in weights] if name == "all" else [name]
     failed = 0
@@ -59,11 +61,15 @@ def data_fetch_command(
             where = fetch(each, data_dir)
         except DatasetUnavailable as exc:
             failed += 1
-            console.print(f"[red]✗[/] {each}: {exc}", highlight=False, soft_wrap=True)
+            console.print(
+                Text.assemble(("✗", "red"), f" {each}: {exc}"), highlight=False, soft_wrap=True
+            )
             continue
         verb = "downloaded" if where.kind == "download" else "already here"
         console.print(
-            f"[green]✓[/] {each}: {verb} — {where.label}", highlight=False, soft_wrap=True
+            Text.assemble(("✓", "green"), f" {each}: {verb} — {where.label}"),
+            highlight=False,
+            soft_wrap=True,
         )
     if name == "all":
         console.print(

@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.console import Console
 
+from tui_dl.cli.console import console, error
 from tui_dl.cli.parser import HEADLESS_PROJECTS, settings
 from tui_dl.cli.run import run_command
 from tui_dl.engine.experiments import get_experiment
@@ -51,19 +52,17 @@ def project_from_args(args: argparse.Namespace) -> int:
 def project_command(
     name: str, params: dict[str, Any], device: str, data_dir: str | None, as_json: bool
 ) -> int:
-    err = Console(stderr=True)
+    err = console(stderr=True)
     if name not in HEADLESS_PROJECTS:
-        err.print(
-            f"[red]error:[/] no project {name!r}; the projects: {', '.join(HEADLESS_PROJECTS)}"
-        )
+        error(err, f"no project {name!r}; the projects: {', '.join(HEADLESS_PROJECTS)}")
         return 2
     try:
         full = get_experiment(name).validate(params)
     except ValueError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(err, exc)
         return 2
     problem = check_data(full, data_dir)
     if problem:
-        err.print(f"[red]error:[/] {problem}")
+        error(err, problem)
         return 2
     return run_command(name, params, device, data_dir, as_json, on_finished=write_report)

@@ -13,9 +13,11 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from tui_dl.analysis.report import run_report
 from tui_dl.analysis.summary import outcome
+from tui_dl.cli.console import console, error
 from tui_dl.cli.parser import settings
 from tui_dl.cli.warnings import warn_about_data_folder
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
@@ -52,7 +54,7 @@ def run_command(
     gpu_share: float | None = None,
 ) -> int:
     """Launch, follow with a progress bar, summarise; `on_finished` may add to the report."""
-    err = Console(stderr=True)
+    err = console(stderr=True)
     warn_about_data_folder(err, data_dir)
     try:
         handle = launch_run(
@@ -60,17 +62,17 @@ def run_command(
             gpu_share=gpu_share,
         )  # fmt: skip
     except ValueError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(err, exc)
         return 2
-    err.print(f"run [bold]{handle.run_id}[/] — {handle.run_dir}")
+    err.print(Text.assemble("run ", (handle.run_id, "bold"), f" — {handle.run_dir}"))
     _say_cost(err, handle.run_dir.parent, experiment, params, device)
     log = EventLog(handle.run_dir)
     status = None
     progress = Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         # As wide as 80 columns leave beside the words (40 where there is room).
         BarColumn(bar_width=max(10, min(40, err.width - 72))),
-        TextColumn("{task.fields[detail]}"),
+        TextColumn("{task.fields[detail]}", markup=False),
         TimeRemainingColumn(),
         console=err,
         transient=False,
@@ -123,9 +125,10 @@ def _say_cost(err: Console, runs: Path, name: str, params: dict[str, Any], devic
         smaller = guess.smaller(cost, params)
         small = estimate(cost, {**params, **smaller}, past)
         err.print(
-            f"[dim]the course ran it on a GPU (--device gpu); the same model on fewer images: "
+            f"the course ran it on a GPU (--device gpu); the same model on fewer images: "
             f"--train-limit {smaller['train_limit']} --epochs {smaller['epochs']} "
-            f"(about {duration(small.seconds)}); ctrl+c cancels[/]"
+            f"(about {duration(small.seconds)}); ctrl+c cancels",
+            style="dim",
         )
 
 
@@ -177,8 +180,11 @@ def _summary(err: Console, info: RunInfo) -> None:
         label = run.metric.label if run.metric else "result"
         course = f" (the course: {shown.format(run.course)})" if run.course is not None else ""
         err.print(
-            f"[green]finished[/]: {label} {shown.format(run.value)}{course} "
-            f"on {run.data_source}, device {run.device}, {run.duration_s or 0:.1f} s"
+            Text.assemble(
+                ("finished", "green"),
+                f": {label} {shown.format(run.value)}{course} "
+                f"on {run.data_source}, device {run.device}, {run.duration_s or 0:.1f} s",
+            )
         )
         for line in run.comparison:
             err.print(f"  {line}", highlight=False)
@@ -189,9 +195,9 @@ def _summary(err: Console, info: RunInfo) -> None:
                 highlight=False,
             )
     elif info.status == Status.CANCELLED:
-        err.print("[yellow]cancelled[/]")
+        err.print("cancelled", style="yellow")
     else:
-        err.print(f"[red]error:[/] {run.message}")
+        error(err, run.message)
 
 
 def runs_command(as_json: bool) -> int:
@@ -199,9 +205,9 @@ def runs_command(as_json: bool) -> int:
     if as_json:
         print(json.dumps([run_report(i) for i in infos]))
         return 0
-    console = Console()
+    out = console()
     if not infos:
-        console.print("No runs yet. Start one with `tui-dl run mnist-mlp` or from the app's lab.")
+        out.print("No runs yet. Start one with `tui-dl run mnist-mlp` or from the app's lab.")
         return 0
     table = Table("id", "experiment", "status", "accuracy", "when")
     for info in infos:
@@ -212,5 +218,5 @@ def runs_command(as_json: bool) -> int:
             percent(info.test_accuracy),
             ago(info.created),
         )
-    console.print(table)
+    out.print(table)
     return 0

@@ -9,7 +9,9 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from tui_dl.cli.console import console, error
 from tui_dl.cli.parser import settings
 from tui_dl.cli.warnings import warn_about_data_folder
 from tui_dl.engine.events import ENDED, Status
@@ -47,7 +49,7 @@ def sweep_command(
     gpu_share: float | None = None,
 ) -> int:
     """Exit 0 when at least one cell finished, 1 when none did, 2 for bad input, 130 on ctrl+c."""
-    err = Console(stderr=True)
+    err = console(stderr=True)
     warn_about_data_folder(err, data_dir)
     try:
         handle = launch_sweep(
@@ -55,9 +57,9 @@ def sweep_command(
             cluster=cluster, gpu_share=gpu_share,
         )  # fmt: skip
     except ValueError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(err, exc)
         return 2
-    err.print(f"sweep [bold]{handle.run_id}[/] — {handle.run_dir}")
+    err.print(Text.assemble("sweep ", (handle.run_id, "bold"), f" — {handle.run_dir}"))
     tracker = track_sweep(handle.run_dir)
     reported: dict[int, str] = {}
     try:

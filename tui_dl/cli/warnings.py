@@ -6,6 +6,7 @@ import os
 
 from rich.console import Console
 
+from tui_dl.cli.console import warning
 from tui_dl.data.sources import folder_problem
 from tui_dl.text import sentence
 
@@ -14,4 +15,4 @@ def warn_about_data_folder(err: Console, data_dir: str | os.PathLike[str] | None
     """A data folder that was named but gives nothing, said before anything starts."""
     problem = folder_problem(data_dir)
     if problem:
-        err.print(f"[yellow]warning:[/] {sentence(problem)}", highlight=False, soft_wrap=True)
+        warning(err, sentence(problem))
