@@ -7,7 +7,8 @@ The playground trainer imports `keras_model` itself: the script and the lab's Ke
 build, compile and measure the network with the very same code.
 
 Every number is written as `repr` writes it, which reads back as the same float: the script
-starts from exactly the weights the Playground has now, on exactly its points.
+starts from exactly the weights the Playground has now, on exactly its points. Every value
+is a Python literal and every comment one line: a state (its CSV path) is the learner's text.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def keras_script(playground: Playground, epochs: int | None = None) -> str:
     header = [
         f"# A Playground network in Keras, written by tui-dl: python {SCRIPT_NAME} [EPOCHS]",
         "# The Playground's state (open it on the web: https://playground.tensorflow.org/#…):",
-        f"# {text}",
+        comment(text),
         f"# Its weights as they were after {playground.epoch} epochs of the Playground's "
         "training are where Keras starts.",
     ]
@@ -100,6 +101,15 @@ def keras_script(playground: Playground, epochs: int | None = None) -> str:
         "    main(NETWORK, WEIGHTS, BIASES, TRAIN, TEST, epochs)",
     ]
     return "\n".join(header) + "\n" + builder_source().rstrip() + "\n\n\n" + "\n".join(data) + "\n"
+
+
+def comment(text: str) -> str:
+    """`text` as one comment line: a control character (a newline from `%0A` in a CSV path, in
+    a state string or a share code) is written as its escape, so nothing after it is code."""
+    one_line = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+    return f"# {one_line}"
 
 
 def _literal(value: Any) -> str:
