@@ -45,6 +45,8 @@ class EventReporter(keras.callbacks.Callback):
         self._train_start = 0.0
         self._epoch_start = 0.0
         self._done_steps = 0
+        self._said: tuple[int, int] | None = None
+        """The (epoch, batch) last reported: the epoch's end does not say it twice."""
 
     def set_params(self, params: dict[str, Any]) -> None:
         super().set_params(params)
@@ -99,6 +101,9 @@ class EventReporter(keras.callbacks.Callback):
         )
 
     def _progress(self, batch: int, now: float, loss: float | None) -> None:
+        if (self.epoch, batch) == self._said:
+            return  # the epoch's last batch, reported already
+        self._said = (self.epoch, batch)
         elapsed = now - self._train_start
         total_steps = self.epochs * self.steps
         done = (self.epoch - 1) * self.steps + batch
