@@ -83,7 +83,9 @@ def serve(tmp_path: Path, *options: str) -> Iterator[str]:
         assert server.stdout is not None
         server.stdout.readline()
         link = server.stdout.readline().strip()
-        assert link.startswith(f"http://127.0.0.1:{port}/"), link
+        if "0.0.0.0" in options:  # the links name this machine: the test stays on 127.0.0.1
+            link = f"http://127.0.0.1:{port}/?" + link.split("?", 1)[1]
+        assert link.startswith(f"http://127.0.0.1:{port}/?token="), link
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             with socket.socket() as probe:
@@ -102,6 +104,12 @@ def serve(tmp_path: Path, *options: str) -> Iterator[str]:
 @pytest.fixture
 def served(tmp_path) -> Iterator[str]:
     yield from serve(tmp_path, "--token", TOKEN, "--seats", "1")
+
+
+@pytest.fixture
+def served_everywhere(tmp_path) -> Iterator[str]:
+    """Bound to every address, as the README's workshop does; reached at 127.0.0.1."""
+    yield from serve(tmp_path, "--host", "0.0.0.0", "--token", TOKEN)
 
 
 @pytest.fixture
@@ -181,3 +189,64 @@ def test_the_token_the_seat_limit_and_an_idle_seat_in_the_browser(browser, serve
     )
     assert "without a key" in message.inner_text()
     first.context.close()
+
+
+def test_a_server_on_0_0_0_0_serves_the_app_at_the_address_the_browser_used(
+    browser, served_everywhere
+):
+    """The page once pointed the browser at http://0.0.0.0:PORT for its script and socket:
+    a blank page. Now they are at the address the browser used."""
+    page = browser.new_context().new_page()
+    screen = Screen(page)
+    page.goto(served_everywhere)
+    screen.wait_for("Welcome to the workshop")
+    origin = served_everywhere.split("/?")[0]
+    assert page.get_attribute("#terminal", "data-session-websocket-url") == (
+        origin.replace("http:", "ws:") + "/ws"
+    )
+    page.context.close()
+
+
+def test_a_page_of_another_origin_cannot_open_a_seat(browser, served, tmp_path):
+    """Another server on this machine (another port of 127.0.0.1 is the same site, so the
+    token's cookie goes along) opens the workshop's websocket from its page: refused by its
+    Origin."""
+    context = browser.new_context()
+    own = context.new_page()
+    screen = Screen(own)
+    own.goto(served)  # the learner's browser holds the token's cookie now
+    screen.wait_for("Welcome to the workshop")
+    own.close()
+    port = int(served.split(":")[2].split("/")[0])
+    site = tmp_path / "another-site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        f"<script>const s = new WebSocket('ws://127.0.0.1:{port}/ws');"
+        "s.onopen = () => document.title = 'opened';"
+        "s.onclose = () => { if (document.title !== 'opened') document.title = 'refused'; };"
+        "</script>"
+    )
+    other_port = free_port()
+    other = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(other_port), "--bind", "127.0.0.1"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        page = context.new_page()
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                page.goto(f"http://127.0.0.1:{other_port}/")
+                break
+            except Exception:  # noqa: BLE001 — not listening yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        page.wait_for_function("document.title !== ''", timeout=10_000)
+        assert page.title() == "refused"
+    finally:
+        other.terminate()
+        other.wait(10)
+        context.close()
