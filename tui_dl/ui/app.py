@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui_dl.engine.store import RunStore
@@ -95,6 +96,20 @@ class TuiDlApp(App[int]):
 
     def get_default_screen(self) -> Screen:
         return HomeScreen()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is text, never markup, whatever a caller asks: messages carry
+        paths, CSV cells, exception text and the board's label, and `[/]` in any of them would
+        end the app. (A widget's `notify` passes `markup=True` by default.)"""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         screen, run, filters = self._start

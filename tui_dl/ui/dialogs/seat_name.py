@@ -3,6 +3,7 @@ the runs started here carry it, and the instructor's class view shows it)."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,7 +49,7 @@ class SeatName(ModalScreen[str]):
         try:
             validate_seat_name(event.value)
         except ValueError as exc:
-            problem.update(str(exc))
+            problem.update(Text(str(exc)))  # it quotes the name as typed
         else:
             problem.update("")
 
@@ -57,11 +58,11 @@ class SeatName(ModalScreen[str]):
         try:
             name = set_seat_name(event.value)
         except ValueError as exc:
-            self.query_one("#seat-problem", Static).update(str(exc))
+            self.query_one("#seat-problem", Static).update(Text(str(exc)))
             return
         except OSError as exc:
             self.query_one("#seat-problem", Static).update(
-                f"Could not keep the name ({exc.strerror or exc}): tell the instructor."
+                Text(f"Could not keep the name ({exc.strerror or exc}): tell the instructor.")
             )
             return
         self.dismiss(name)

@@ -41,8 +41,8 @@ class ShareCode(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Share code"
-            yield Static(f"Opens {describe(self.shared)}.")
-            yield Static(self.code, id="share-code")
+            yield Static(Text(f"Opens {describe(self.shared)}."))  # its settings, as typed
+            yield Static(Text(self.code), id="share-code")
             yield Static(Text.assemble("In a terminal: ", (f"tui-dl open {self.code}", "bold")))
             yield Static(
                 "In the app: the palette's “Open a share code”. · escape closes", classes="hint"
@@ -82,7 +82,7 @@ class OpenCode(ModalScreen[Shared | None]):
         try:
             shared = decode(text)
         except ValueError as exc:
-            problem.update(str(exc))
+            problem.update(Text(str(exc)))  # it quotes what was typed
             return None
         problem.update(Text(f"Opens {describe(shared)}.", style="green"))
         return shared

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.text_table import TextTable
 
 if TYPE_CHECKING:
     from tui_dl.analysis.classroom.state import ClassState, Person
@@ -61,7 +62,7 @@ class ClassScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical():
-            yield DataTable(id="class-people", cursor_type="row", zebra_stripes=True)
+            yield TextTable(id="class-people", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="class-lower"):
                 yield Static("", id="class-board")
                 yield Static("", id="class-room")
@@ -158,7 +159,7 @@ class ClassScreen(AppScreen):
             lines.append("Queue: no run has asked for a slot yet")
         gpus = state.gpus
         lines += [gpus] if isinstance(gpus, str) else [g.line for g in gpus]
-        self.query_one("#class-room", Static).update("\n".join(lines))
+        self.query_one("#class-room", Static).update(Text("\n".join(lines)))
 
     # ----- keys ----------------------------------------------------------------------------
     def selected_key(self) -> str | None:

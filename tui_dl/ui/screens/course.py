@@ -96,7 +96,7 @@ class CourseScreen(AppScreen):
                 Option(_line(i, step, i == upcoming), id=str(i))
                 for i, step in enumerate(self.map.steps)
             ]
-            + [Option(f"⚠ {problem}", disabled=True) for problem in problems]
+            + [Option(Text(f"⚠ {problem}"), disabled=True) for problem in problems]
         )
         if highlight_next or highlighted is None:
             highlighted = upcoming if upcoming is not None else 0

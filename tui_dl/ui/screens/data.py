@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui_dl.data.status import status_rows
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.text_table import TextTable
 
 HELP = (
     "Datasets are looked for, in order: the folder named by --data-dir or TUI_DL_DATA "
@@ -28,7 +29,7 @@ class DataScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="datasets", cursor_type="row")
+        yield TextTable(id="datasets", cursor_type="row")
         yield Static(HELP, id="data-help")
         yield Footer()
 

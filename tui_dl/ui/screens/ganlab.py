@@ -32,6 +32,7 @@ from tui_dl.engine.ganlab.session import GanLab, GanSnapshot
 from tui_dl.engine.ganlab.settings import LIVE, GanSettings, SettingError
 from tui_dl.ui.render.digits import colour_allowed
 from tui_dl.ui.render.gan_plane import plane_rows
+from tui_dl.ui.render.plain import set_titles
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.boundary_map import BoundaryMap
 from tui_dl.ui.widgets.ganlab.controls import GanControls
@@ -292,12 +293,9 @@ class GanLabScreen(AppScreen):
         name = DATA_TITLES.get(real.name, real.name)
         if real.scale != 1:
             name += f" (scaled ×{real.scale:.3g})"
-        titles = (
-            f"{name} · D's verdict",
-            "arrows: G's push on each fake" if self.arrows else "",
+        set_titles(  # the CSV's name, as text
+            plane, f"{name} · D's verdict", "arrows: G's push on each fake" if self.arrows else ""
         )
-        if (plane.border_title, plane.border_subtitle) != titles:  # else a whole repaint
-            plane.border_title, plane.border_subtitle = titles
         side = self.query_one("#gl-side", Static)
         width = side.size.width or 16
         wide, tall = self.size.width >= WIDE, self.size.height >= TALL

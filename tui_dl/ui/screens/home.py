@@ -18,6 +18,7 @@ from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
 from tui_dl.ui import registry
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.text_table import TextTable
 
 if TYPE_CHECKING:
     from tui_dl.data.status import StatusRow
@@ -53,12 +54,12 @@ class HomeScreen(AppScreen):
         with Grid(id="home"):
             yield _titled(OptionList(id="lessons"), "Lessons")
             yield _titled(OptionList(id="experiments"), "Experiments")
-            runs: DataTable[Any] = DataTable(
+            runs: DataTable[Any] = TextTable(
                 id="recent-runs", cursor_type="row", zebra_stripes=False
             )
             runs.border_title = "Past runs"
             yield runs
-            data: DataTable[Any] = DataTable(id="data-status", cursor_type="row")
+            data: DataTable[Any] = TextTable(id="data-status", cursor_type="row")
             data.border_title = "Data"
             yield data
         yield Static(
@@ -157,7 +158,7 @@ class HomeScreen(AppScreen):
                 )
                 for number, item in enumerate(lessons, start=1)
             ]
-            + [Option(f"⚠ {problem}", disabled=True) for problem in problems]
+            + [Option(Text(f"⚠ {problem}"), disabled=True) for problem in problems]
         )
         lesson_list.highlighted = min(highlighted or 0, len(lessons))
 

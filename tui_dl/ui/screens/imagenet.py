@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -85,12 +84,13 @@ class ImageNetScreen(FollowingScreen):
                 yield Static("", id="zoo-legend")
         yield Footer()
 
-    def _intro(self) -> str:
-        return (
-            f"{self.experiment.summary}\n\n[dim]The course: {self.experiment.reference.text}."
-            "[/]\n\nName a photo of your own (ctrl+o picks one), choose a network, then "
+    def _intro(self) -> Text:
+        return Text.assemble(
+            f"{self.experiment.summary}\n\n",
+            (f"The course: {self.experiment.reference.text}.", "dim"),
+            "\n\nName a photo of your own (ctrl+o picks one), choose a network, then "
             "ctrl+r. The weights come from the Keras cache or a download; with Weights none "
-            "the same network runs untrained."
+            "the same network runs untrained.",
         )
 
     def on_mount(self) -> None:
@@ -214,7 +214,7 @@ class ImageNetScreen(FollowingScreen):
         self.query_one("#zoo-strip", Static).update("")
         self.query_one("#zoo-heat", PhotoView).show(pixels)
         self.query_one("#zoo-plain").display = False
-        self.query_one("#zoo-caption", Static).update(f"Your photo: {name}")
+        self.query_one("#zoo-caption", Static).update(Text(f"Your photo: {name}"))
         legend = Text("ctrl+r: what does the network say it is?", style="dim")
         self.query_one("#zoo-legend", Static).update(legend)
         self.refresh_bindings()
@@ -269,11 +269,11 @@ class ImageNetScreen(FollowingScreen):
         for event in events:
             kind = event.get("event")
             if kind == Event.PHASE:
-                phase.update(sentence(event["phase"]) + "…")
+                phase.update(Text(sentence(event["phase"]) + "…"))
             elif kind == Event.STARTED:
                 model, image = event.get("model", {}), event.get("image", {})
                 self.query_one("#zoo-caption", Static).update(
-                    f"{model.get('name', '')} looks at {image.get('name', 'your photo')}…"
+                    Text(f"{model.get('name', '')} looks at {image.get('name', 'your photo')}…")
                 )
             elif kind in TERMINAL_EVENTS:
                 self.status = kind
@@ -296,7 +296,9 @@ class ImageNetScreen(FollowingScreen):
 
     def failed(self, message: str) -> None:
         self.query_one("#zoo-caption", Static).update("")
-        self.query_one("#zoo-heat", PhotoView).say(f"[red]The run failed.[/]\n\n{escape(message)}")
+        self.query_one("#zoo-heat", PhotoView).say(
+            Text.assemble(("The run failed.", "red"), "\n\n", message)
+        )
 
     # ----- the result ----------------------------------------------------------------------
     def load_result(self) -> None:

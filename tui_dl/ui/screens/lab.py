@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +23,7 @@ from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.experiments.cost import Estimate, duration, estimate
 from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
+from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.run.gpu_line import GpuLine
 from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
@@ -202,7 +204,7 @@ class LabScreen(FollowingScreen):
 
     def _warn_data(self, text: str) -> None:
         warning = self.query_one("#data-warning", Static)
-        warning.update(text)
+        warning.update(Text(text))  # it names the data folder as given
         warning.display = True
 
     def offer_gpus(self, gpus: list[Gpu]) -> None:
@@ -308,7 +310,7 @@ class LabScreen(FollowingScreen):
         try:
             params, device = self.query_one(RunForm).read()
         except ValueError as exc:
-            error.update(f"[red]{exc}[/]")
+            error.update(error_text(exc))
             self.notify(str(exc), title="Check the settings", severity="error")
             return
         error.update("")
@@ -318,7 +320,7 @@ class LabScreen(FollowingScreen):
             cluster = read_cluster(self.query_one("#cluster", Input))
             run_id = self.source.launch(self.experiment.name, params, device, cluster=cluster)
         except (OSError, ValueError) as exc:
-            error.update(f"[red]Could not start the run: {exc}[/]")
+            error.update(error_text(f"Could not start the run: {exc}"))
             self.notify(str(exc), title="Could not start the run", severity="error")
             return
         self.attach(run_id)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -194,8 +195,8 @@ class LessonScreen(AppScreen):
             ahead = " · n questions" if self.page == text_pages - 1 and total > text_pages else ""
             where = f"page {self.page + 1}/{text_pages}{last}{ahead or ' · n p pages'}"
             where += " · tab text/widget" if self.widget else ""
-        self.query_one("#lesson-pager", Static).update(
-            f"{dots}  {where}{self._try_hint()} · esc back"
+        self.query_one("#lesson-pager", Static).update(  # a try's label, from the lesson's file
+            Text(f"{dots}  {where}{self._try_hint()} · esc back")
         )
 
     def _try_hint(self) -> str:

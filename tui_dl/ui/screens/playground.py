@@ -45,6 +45,7 @@ from tui_dl.ui.render.boundary import (
     boundary_rows,
     downsample,
 )
+from tui_dl.ui.render.plain import set_titles
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.serve.seat_files import OutsideSeatFolder, export_folder, readable
 from tui_dl.ui.widgets.boundary_map import BoundaryMap
@@ -577,13 +578,11 @@ class PlaygroundScreen(AppScreen):
                 )
             )
             title += f" | Keras, epoch {keras.epoch}/{keras.epochs}"
-        middle = self.query_one("#pg-middle")
-        titles = (
+        set_titles(  # the CSV's path, as text
+            self.query_one("#pg-middle"),
             f"{title} · {state.data_name}",
             legend(points.classes, state.showTestData),
         )
-        if (middle.border_title, middle.border_subtitle) != titles:  # else a whole repaint
-            middle.border_title, middle.border_subtitle = titles
         chart_width = self.query_one("#pg-chart", Static).size.width or 30
         self.query_one("#pg-chart", Static).update(chart_text(snap, chart_width))
         losses = losses_text(snap, state.regression, confusion=self.size.height >= 40)

@@ -23,6 +23,7 @@ from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
+from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.screens.project_text import (
     data_steps,
@@ -119,8 +120,8 @@ class ProjectScreen(FollowingScreen):
 
     def _data_failed(self, message: str) -> None:
         for step in ("data", "odd", "features"):
-            self.query_one(f"#project-{step}", Static).update(f"[red]{message}[/]")
-        self.query_one("#project-error", Static).update(f"[red]{message}[/]")
+            self.query_one(f"#project-{step}", Static).update(error_text(message))
+        self.query_one("#project-error", Static).update(error_text(message))
         self.notify(message, title="The data cannot be used", severity="error")
 
     def action_pick_file(self) -> None:
@@ -164,7 +165,7 @@ class ProjectScreen(FollowingScreen):
         try:
             params, device = self.query_one(RunForm).read()
         except ValueError as exc:
-            error.update(f"[red]{exc}[/]")
+            error.update(error_text(exc))
             return
         self.check_and_launch(params, device)
 

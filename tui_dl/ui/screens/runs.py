@@ -13,6 +13,7 @@ from tui_dl.engine.store import RunInfo
 from tui_dl.text import percent
 from tui_dl.ui import registry
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.text_table import TextTable
 
 REFRESH_S = 2.0
 
@@ -28,7 +29,7 @@ class RunsScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="runs", cursor_type="row")
+        yield TextTable(id="runs", cursor_type="row")
         yield Static("", id="runs-hint")
         yield Footer()
 

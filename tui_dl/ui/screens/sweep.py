@@ -27,6 +27,7 @@ from tui_dl.ui.follow import SweepFollower
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.run.run_form import CPU_CHOICE
 from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour, cell_label
+from tui_dl.ui.widgets.text_table import TextTable
 
 if TYPE_CHECKING:
     from tui_dl.lessons.share.codes import Shared
@@ -125,7 +126,7 @@ class SweepScreen(FollowingScreen):
                 yield Static("", id="sweep-summary")
             with Vertical(id="sweep-run"):
                 yield Static("", id="sweep-status")
-                yield DataTable(id="sweep-table", cursor_type="row", zebra_stripes=False)
+                yield TextTable(id="sweep-table", cursor_type="row", zebra_stripes=False)
                 yield SweepPlot(id="sweep-plot")
                 yield Static("", id="sweep-legend")
         yield Footer()

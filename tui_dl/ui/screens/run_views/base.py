@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +17,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
 from tui_dl.text import sentence
 from tui_dl.ui import registry
+from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.app_screen import AppScreen
 
 
@@ -88,7 +90,7 @@ class RunViewScreen(AppScreen):
 
     def say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#view-message", Static)
-        message.update(f"[red]{text}[/]" if error else text)
+        message.update(error_text(text) if error else Text(text))
         message.display = bool(text)
 
     def action_back(self) -> None:

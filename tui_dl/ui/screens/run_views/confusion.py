@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -27,10 +28,13 @@ class ConfusionScreen(RunViewScreen):
         if any(name != str(i) for i, name in enumerate(names)):
             legend = "  ·  " + ", ".join(f"{i} {name}" for i, name in enumerate(names))
         source = finished.get("data_source", "")
-        self.query_one("#confusion-summary", Static).update(
+        summary = Text(
             f"Accuracy {percent(self.report.accuracy)} on {len(predictions.y_true):,} test "
-            f"images{legend}" + (f"\n[dim]{source}[/]" if source else "")
+            f"images{legend}"
         )
+        if source:
+            summary.append(f"\n{source}", style="dim")
+        self.query_one("#confusion-summary", Static).update(summary)
         grid = ConfusionGrid(self.report, id="confusion-grid")
         self.query_one("#confusion-body").mount(grid)
         grid.focus()

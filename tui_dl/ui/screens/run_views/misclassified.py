@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
@@ -53,7 +54,7 @@ class MisclassifiedScreen(RunViewScreen):
         gallery.remove_children()
         shown = self.indices[self.first : self.first + self.per_page]
         gallery.mount_all([DigitCard(card(p, index)) for index in shown])
-        self.query_one("#gallery-title", Static).update(self._title(len(shown)))
+        self.query_one("#gallery-title", Static).update(Text(self._title(len(shown))))
 
     def _title(self, shown: int) -> str:
         names = self.shown.class_names

@@ -4,6 +4,7 @@ saying so, read once."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
@@ -35,6 +36,6 @@ class GpuLine(Static):
         self.app.call_from_thread(self._show, line, live)
 
     def _show(self, line: str, live: bool) -> None:
-        self.update(line)
+        self.update(Text(line))  # a GPU's name, as the driver gives it
         if live and self.is_attached:
             self.set_timer(POLL_S, self.read)

@@ -16,7 +16,7 @@ class PhotoView(Widget):
     PhotoView { width: 1fr; height: 1fr; content-align: center top; }
     """
 
-    def __init__(self, placeholder: str = "", *, id: str | None = None) -> None:
+    def __init__(self, placeholder: str | Text = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.placeholder = placeholder
         self.image: np.ndarray | None = None
@@ -26,13 +26,13 @@ class PhotoView(Widget):
         self.image, self.heat = image, heat
         self.refresh()
 
-    def say(self, placeholder: str) -> None:
-        """Words instead of a picture (before a run, or when it failed)."""
+    def say(self, placeholder: str | Text) -> None:
+        """Words instead of a picture (before a run, or when it failed): a `str` as text."""
         self.image, self.heat, self.placeholder = None, None, placeholder
         self.refresh()
 
     def render(self) -> Text:
         if self.image is None:
-            return Text.from_markup(self.placeholder)
+            return Text(self.placeholder) if isinstance(self.placeholder, str) else self.placeholder
         width, height = self.content_size
         return render_photo(self.image, max(1, width), max(1, height), heat=self.heat)

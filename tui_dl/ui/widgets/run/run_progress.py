@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
@@ -30,7 +31,7 @@ class RunProgress(Vertical):
 
     def reset(self, phase: str = "No run yet.") -> None:
         """Idle: no bar at all (an empty one would pulse, and promise something)."""
-        self.query_one("#phase", Static).update(phase)
+        self.query_one("#phase", Static).update(Text(phase))
         bar = self.query_one("#bar", ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = phase != "No run yet."
@@ -41,7 +42,7 @@ class RunProgress(Vertical):
         phase = self.query_one("#phase", Static)
         bar = self.query_one("#bar", ProgressBar)
         if kind == Event.PHASE:
-            phase.update(sentence(event["phase"]) + "…")
+            phase.update(Text(sentence(event["phase"]) + "…"))  # the run folder's words
             if event["phase"] == "training":
                 bar.update(total=event["epochs"] * event["steps"], progress=0)
         elif kind == Event.PROGRESS:

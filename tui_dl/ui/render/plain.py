@@ -1,0 +1,33 @@
+"""Strings from outside shown as text, never as markup.
+
+Textual reads a `str` as markup in a Static, a Label, a border title, a toast and a DataTable
+cell: a path, a CSV cell, a run folder's name or phase, a seat's name or the board's label
+holding `[/]` ended the app (a MarkupError), and `[b]x[/b]` showed a bold x. A screen shows
+such a string as `Text(...)`; these helpers are the places where that takes more than a call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.content import Content
+from textual.widget import Widget
+
+
+def as_text(value: Any) -> Any:
+    """A `str` as `Text` (a renderable stays what it is): for DataTable cells and labels."""
+    return Text(value) if isinstance(value, str) else value
+
+
+def error_text(message: object) -> Text:
+    """A problem in red, its words (an exception's, with a path or a cell in it) as text."""
+    return Text(str(message), style="red")
+
+
+def set_titles(widget: Widget, title: str, subtitle: str = "") -> None:
+    """A widget's border title and subtitle as text, set only when they change (each change
+    repaints the whole widget: the Playground and the GAN Lab set them every frame)."""
+    titles = Content(title), Content(subtitle)
+    if (widget.border_title, widget.border_subtitle) != tuple(t.markup for t in titles):
+        widget.border_title, widget.border_subtitle = titles
