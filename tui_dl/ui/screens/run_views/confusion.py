@@ -55,7 +55,7 @@ class ConfusionScreen(RunViewScreen):
                 f"true {names[true]} → predicted {names[pred]}: {count} test image(s), "
                 f"{percent(share)} of the {names[true]}s." + (" enter: show them" if count else "")
             )
-        self.query_one("#confusion-cell", Static).update(text)
+        self.query_one("#confusion-cell", Static).update(Text(text))
 
     @on(ConfusionGrid.CellChosen)
     def open_cell(self, event: ConfusionGrid.CellChosen) -> None:

@@ -231,7 +231,7 @@ class LatentScreen(AppScreen):
         self.app.pop_screen()
 
     def say(self, text: str) -> None:
-        self.query_one("#latent-info", Static).update(text)
+        self.query_one("#latent-info", Static).update(Text(text))  # a path, an error's words
 
 
 def _with_zero(means: np.ndarray) -> np.ndarray:

@@ -228,4 +228,4 @@ class SamplesScreen(AppScreen):
         self.app.pop_screen()
 
     def say(self, text: str) -> None:
-        self.query_one("#samples-info", Static).update(text)
+        self.query_one("#samples-info", Static).update(Text(text))  # a path, an error's words
