@@ -188,3 +188,34 @@ async def test_a_playground_state_cannot_open_a_file_outside_and_exports_land_in
     written = list(seat.folder.glob("playground-*.py"))
     assert len(written) == 1
     assert not (paths.home() / "playground").exists()
+
+
+async def test_d_in_the_picker_shows_the_servers_data_folder(seat, private, tmp_path, monkeypatch):
+    data = tmp_path / "class-data"
+    data.mkdir()
+    (data / "points.csv").write_text(POINTS)
+    (data / "leak").symlink_to(private)
+    monkeypatch.setenv(SEAT_DATA_ENV, str(data))
+    app = make_app(source=FakeRunSource([]))
+    picked: list[Path | None] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(FilePicker(Path.cwd()), picked.append)
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, FilePicker)
+        tree = picker.query_one(DirectoryTree)
+        assert Path(tree.path) == seat.folder
+        await pilot.press("d")
+        await pilot.pause()
+        assert Path(tree.path) == data.resolve()
+        for _ in range(100):
+            if tree.root.children:
+                break
+            await pilot.pause(0.02)
+        assert {node.data.path.name for node in tree.root.children if node.data} == {"points.csv"}
+        await pilot.press("d")
+        assert Path(tree.path) == seat.folder  # and back
+        picker.pick(data / "points.csv")
+        await pilot.pause()
+    assert picked == [data.resolve() / "points.csv"]
