@@ -298,3 +298,29 @@ def test_a_newline_in_a_csv_path_stays_in_the_exported_scripts_comment_and_liter
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
     }
     assert str(path) in ast.literal_eval(constants["STATE"])  # the path whole, as a string
+
+
+# ----- every table ----------------------------------------------------------------------------
+async def test_a_table_shows_its_cells_and_labels_as_typed():
+    """Every table of the app is a TextTable: a run id, a seat's name or a folder as typed."""
+    from textual.app import App
+
+    from tui_dl.ui.widgets.text_table import TextTable
+
+    class Host(App[None]):
+        def compose(self):
+            yield TextTable()
+
+    app = Host()
+    async with app.run_test(size=(60, 8)) as pilot:
+        table = app.query_one(TextTable)
+        table.add_columns("who", CELLS[0])
+        row = table.add_row("[/]", CELLS[1], label="[/x]")
+        column = table.ordered_columns[1].key
+        await pilot.pause()
+        assert app.is_running
+        assert [str(cell) for cell in table.get_row(row)] == ["[/]", CELLS[1]]
+        table.update_cell(row, column, "[b]after[/b]")
+        await pilot.pause()
+        drawn = "\n".join(line.text for line in table.render_lines(table.region.reset_offset))
+        assert CELLS[0] in drawn and "[b]after[/b]" in drawn and "[/x]" in drawn
