@@ -110,8 +110,8 @@ class AttentionScreen(RunViewScreen):
         self.query_one("#attention-title", Static).update(
             "Left: the image. Right: where it looked — brighter mattered more."
         )
-        self.query_one("#attention-method", Static).update(
-            METHODS.get(self.method, self.method).format(layer=self.conv_layer)
+        self.query_one("#attention-method", Static).update(  # the layer's name is the model's
+            Text(METHODS.get(self.method, self.method).format(layer=self.conv_layer))
         )
 
     def _ready(self) -> bool:

@@ -51,13 +51,17 @@ class RunProgress(Vertical):
                 bar.update(total=event["epochs"] * event["steps"])
             bar.update(progress=done)
             phase.update(
-                f"Training — epoch {event['epoch']} of {event['epochs']}, "
-                f"batch {event['batch']}/{event['steps']}"
+                Text(
+                    f"Training — epoch {event['epoch']} of {event['epochs']}, "
+                    f"batch {event['batch']}/{event['steps']}"
+                )
             )
             self.query_one("#stats", Static).update(
-                f"{event['samples_per_s']:,.0f} samples/s · "
-                f"ETA {duration(event.get('eta_s'))} · "
-                f"{duration(event.get('elapsed_s'))} so far"
+                Text(
+                    f"{event['samples_per_s']:,.0f} samples/s · "
+                    f"ETA {duration(event.get('eta_s'))} · "
+                    f"{duration(event.get('elapsed_s'))} so far"
+                )
             )
         elif kind == Event.FINISHED:
             if bar.total is not None:
