@@ -18,7 +18,7 @@ from scipy.signal import correlate2d
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-from tests.fakes import FakeRunSource, settle
+from tests.fakes import FakeRunSource, mnist_events, settle
 from tui_dl.data.registry import DatasetUnavailable
 from tui_dl.lessons import content
 from tui_dl.lessons.widgets import convolution as conv
@@ -151,7 +151,7 @@ def write_run(root: Path, run_id: str, experiment: str, finished: bool) -> Path:
     run_dir = root / run_id
     run_dir.mkdir(parents=True)
     (run_dir / "spec.json").write_text(json.dumps({"experiment": experiment}))
-    events = [{"event": "started"}] + ([{"event": "finished"}] if finished else [])
+    events = mnist_events(1, epochs=1, end="finished" if finished else None)
     (run_dir / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
     write_model(run_dir / "model.keras")
     return run_dir

@@ -44,15 +44,17 @@ def make_run(store: RunStore, pid: int | None = None):
 
 
 def test_events_are_read_incrementally_and_a_torn_line_waits(tmp_path):
-    append_event(tmp_path, Event.STARTED, devices=[])
+    append_event(tmp_path, Event.STARTED, **STARTED)
     log = EventLog(tmp_path)
     assert [e["event"] for e in log.read_new()] == ["started"]
+    early = {"event": "early_stop", "t": 1.0, "stopped_epoch": 4, "best_epoch": 2, "patience": 2}
+    line = json.dumps(early) + "\n"
     with (tmp_path / runfiles.EVENTS).open("a") as handle:
-        handle.write('{"event": "progress", "ba')  # a writer mid-line
+        handle.write(line[:20])  # a writer mid-line
     assert log.read_new() == []
     with (tmp_path / runfiles.EVENTS).open("a") as handle:
-        handle.write('tch": 3}\n')
-    assert log.read_new() == [{"event": "progress", "batch": 3}]
+        handle.write(line[20:])
+    assert log.read_new() == [early]
 
 
 def test_nan_and_numpy_values_become_plain_json(tmp_path):

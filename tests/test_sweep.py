@@ -128,20 +128,23 @@ def write_sweep(tmp_path, finished=True):
     }
     write_spec(sweep_dir, spec)
     curves = {"r1": ([2.3, 2.5], 0.1), "r2": ([0.6, 0.4], 0.88)}
-    append_event(sweep_dir, "started", cells=2)
+    append_event(sweep_dir, "started", experiment="mnist-mlp", cells=2)
     for index, (run_id, (losses, metric)) in enumerate(curves.items()):
         if run_id == "r2" and not finished:
             break
         (runs / run_id).mkdir(parents=True)
         where = {"index": index, "lr": cells[index]["lr"], "batch_size": 32, "run_id": run_id}
-        append_event(sweep_dir, "cell_started", **where)
+        append_event(sweep_dir, "cell_started", cell_dir=str(runs / run_id), **where)
         for epoch, loss in enumerate(losses, 1):
             logs = {"loss": loss, "val_loss": loss, "val_accuracy": metric}
             append_event(runs / run_id, "epoch_end", epoch=epoch, epochs=2, logs=logs)
-        append_event(runs / run_id, "finished", metrics={"test_accuracy": metric})
-        append_event(sweep_dir, "cell_ended", status="finished", metric=metric, **where)
+        append_event(
+            runs / run_id, "finished", metrics={"test_accuracy": metric}, duration_s=1.0,
+            data_source="MNIST", device="cpu", artifacts={},
+        )  # fmt: skip
+        append_event(sweep_dir, "cell_ended", status="finished", metric=metric, message="", **where)
     if finished:
-        append_event(sweep_dir, "finished", finished=2, failed=0)
+        append_event(sweep_dir, "finished", finished=2, failed=0, duration_s=3.0)
     return sweep_dir, runs
 
 

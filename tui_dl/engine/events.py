@@ -9,6 +9,13 @@ writes, and build their fake runs through `make_event`, so fakes and trainers ca
 
 A folder's `events.jsonl` is appended one line per event and flushed at once, so a reader
 that comes later (the app re-attaching after an SSH drop) sees everything written.
+
+A reader believes nothing in it: `EventLog` opens it without following a symlink, reads a
+bounded chunk at a time, and holds every record to its vocabulary's types (a metric that is
+text, NaN, an epoch in the billions). The policy: a torn line (a writer killed mid-line) is
+skipped, as it always was; a whole record that does not fit its type is dropped, and the log's
+`problem` names the first one, so the run's row says "unreadable: why" while every record that
+did fit is still shown. A file over `EVENTS_LIMIT` is not read at all (`problem` says so).
 """
 
 # No `from __future__ import annotations` here: the typed dicts' NotRequired markers must be
@@ -17,12 +24,14 @@ import json
 import math
 import os
 import re
+import stat
 import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 from tui_dl.engine import runfiles
+from tui_dl.engine.trust import append_line, loads, typed_problem
 
 
 class Event(StrEnum):
@@ -61,10 +70,15 @@ class Status(StrEnum):
     FINISHED = Event.FINISHED.value
     FAILED = Event.FAILED.value
     CANCELLED = Event.CANCELLED.value
+    UNREADABLE = "unreadable"
+    """Its folder cannot be believed (a spec that is not a spec, a record of the wrong type,
+    a symlink): the run's `problem` says why. Never live; it never changes by itself."""
 
 
 ENDED = frozenset({Status.FINISHED, Status.FAILED, Status.CANCELLED})
 LIVE = frozenset({Status.STARTING, Status.QUEUED, Status.RUNNING})
+SETTLED = ENDED | {Status.UNREADABLE}
+"""What will not change while nobody touches the folder: read once, kept."""
 
 
 # ----- the fields each event carries -------------------------------------------------------
@@ -92,6 +106,23 @@ class Phase(_Header):
     """On a Ray cluster: the worker process running it (on that node)."""
 
 
+class CourseFigure(TypedDict):
+    """The course's figure for an experiment, as a started event carries it."""
+
+    metric: str
+    value: float | None
+    text: str
+
+
+class Guess(TypedDict):
+    """One of a classifier's top guesses about an image (the model zoo)."""
+
+    rank: int
+    label: str
+    probability: float
+    index: NotRequired[int]
+
+
 class Started(_Header):
     """The run's data and model are ready; it says what it trains on, and where."""
 
@@ -100,7 +131,7 @@ class Started(_Header):
     device: str
     dataset: str
     data_source: str
-    reference: dict[str, Any]
+    reference: CourseFigure
     """The course's figure: {metric, value, text}."""
     n_train: NotRequired[int]
     n_test: NotRequired[int]
@@ -149,8 +180,9 @@ class FoldEnd(_Header):
     fold: int
     folds: int
     accuracy: float
-    sensitivity: float
-    specificity: float
+    sensitivity: float | None
+    specificity: float | None
+    """None where the fold held no case of that kind (the rate is NaN)."""
     n: int
     duration_s: float
 
@@ -163,7 +195,8 @@ class EarlyStop(_Header):
 
 
 class Finished(_Header):
-    metrics: dict[str, float]
+    metrics: dict[str, float | None]
+    """The test metrics (None where one was NaN: a diverged GAN)."""
     duration_s: float
     data_source: str
     device: str
@@ -172,7 +205,7 @@ class Finished(_Header):
     train_s: NotRequired[float]
     comparison: NotRequired[list[str]]
     """What else the run measured, in words (transfer-digits: from scratch)."""
-    top: NotRequired[list[dict[str, Any]]]
+    top: NotRequired[list[Guess]]
     """A classifier's guesses about one image (transfer-imagenet)."""
     watch_s: NotRequired[float]
     """Seconds spent after the epochs drawing what the run shows (a generative model's
@@ -265,16 +298,39 @@ JOB_EVENTS: Vocabulary = {
 
 def check_event(record: dict[str, Any], vocabulary: Vocabulary = RUN_EVENTS) -> list[str]:
     """What is wrong with `record` for this vocabulary: an unknown event, a missing or an
-    unnamed field. Empty when it fits."""
+    unnamed field, a field of the wrong type. Empty when it fits."""
     name = record.get("event")
-    if name not in vocabulary:
-        return [f"unknown event {name!r}"]
+    if not isinstance(name, str) or name not in vocabulary:
+        return [f"unknown event {str(name)[:40]!r}"]
     fields: Any = vocabulary[Event(name)]
     present, required = set(record), set(fields.__required_keys__)
     problems = [f"{name}: no {key!r}" for key in sorted(required - present)]
     unnamed = present - required - set(fields.__optional_keys__)
     problems += [f"{name}: {key!r} is not in the vocabulary" for key in sorted(unnamed)]
+    if not problems:
+        wrong = typed_problem(record, fields, name)
+        problems += [wrong] if wrong else []
     return problems
+
+
+ANY_EVENTS: tuple[Vocabulary, ...] = (RUN_EVENTS, SWEEP_EVENTS, JOB_EVENTS)
+
+
+def record_problem(record: Any, vocabularies: tuple[Vocabulary, ...] = ANY_EVENTS) -> str | None:
+    """Why a record read from a file cannot be believed, or None when it fits one of these
+    vocabularies' types. Fields a vocabulary does not name are let through (a newer version's
+    addition); the fields it names must have their types and ranges."""
+    if not isinstance(record, dict):
+        return "a record that is not an object"
+    name = record.get("event")
+    found = []
+    for vocabulary in vocabularies:
+        if isinstance(name, str) and name in vocabulary:
+            wrong = typed_problem(record, vocabulary[Event(name)], name)
+            if wrong is None:
+                return None
+            found.append(wrong)
+    return found[0] if found else f"unknown event {str(name)[:40]!r}"
 
 
 def make_event(
@@ -311,49 +367,122 @@ def _jsonable(value: Any) -> Any:
 
 
 def append_event(folder: Path, event: Event, **fields: Any) -> dict[str, Any]:
-    """Append one event and make it visible to readers immediately (one write, O_APPEND)."""
+    """Append one event and make it visible to readers immediately (one write, O_APPEND).
+
+    PermissionError when the file is another user's (or a symlink): a reader never writes
+    there; only a run's own process, or its owner's app, records how it ended."""
     record = {"event": Event(event).value, "t": round(time.time(), 3), **_jsonable(fields)}
     line = (json.dumps(record, allow_nan=False) + "\n").encode()
-    fd = os.open(Path(folder) / runfiles.EVENTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
+    # Only into this user's own file, never through a symlink, on a line of its own.
+    append_line(Path(folder) / runfiles.EVENTS, line)
     return record
+
+
+EVENTS_LIMIT = 256 * 1024 * 1024
+"""The largest events file read: a run reports at most ten times a second, about 100 MB in
+a day of training; a bigger one is not a run's and is not read (its `problem` says so)."""
+READ_CHUNK = 8 * 1024 * 1024
+"""The most one `read_new` takes; the rest waits for the next call."""
+LINE_LIMIT = 1024 * 1024
+"""A record longer than this is not one (a traceback is a few kB)."""
 
 
 class EventLog:
     """Incremental reader of a folder's events: each `read_new()` returns only what is new.
 
-    A line still being written (no trailing newline yet) is left for the next read.
+    A line still being written (no trailing newline yet) is left for the next read. The file
+    is opened without following a symlink or blocking on a FIFO, only a regular file is read,
+    at most `READ_CHUNK` a call; records that do not fit the vocabulary's types are dropped,
+    and `problem` says why (the first such record, or why the file cannot be read at all).
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, vocabulary: Vocabulary | None = None) -> None:
         self.path = Path(folder) / runfiles.EVENTS
         self.offset = 0
+        self.vocabularies = ANY_EVENTS if vocabulary is None else (vocabulary,)
+        self.problem: str | None = None
+        """Why some of the file could not be believed; None while all of it could."""
 
     def read_new(self) -> list[dict[str, Any]]:
-        try:
-            with self.path.open("rb") as handle:
-                handle.seek(self.offset)
-                chunk = handle.read()
-        except FileNotFoundError:
+        chunk = self._chunk()
+        if not chunk:
             return []
         end = chunk.rfind(b"\n")
         if end < 0:
+            if len(chunk) >= min(READ_CHUNK, LINE_LIMIT):  # no line ends in it: not a record
+                self.offset += len(chunk)
+                self._doubt("events.jsonl: a line too long to be a record")
             return []
         self.offset += end + 1
         events = []
         for raw in chunk[: end + 1].splitlines():
+            if not raw.strip():
+                continue
+            if len(raw) > LINE_LIMIT:
+                self._doubt("events.jsonl: a line too long to be a record")
+                continue
             try:
-                events.append(json.loads(raw))
-            except ValueError:
+                record = loads(raw)
+            except ValueError as exc:
+                if "JSON allows" in str(exc):
+                    self._doubt(f"events.jsonl: {exc}")
                 continue  # a torn line from a killed writer: skip it, keep the rest
+            wrong = record_problem(record, self.vocabularies)
+            if wrong is not None:
+                self._doubt(f"events.jsonl: {wrong}")
+                continue
+            events.append(record)
         return events
 
     def read_all(self) -> list[dict[str, Any]]:
-        self.offset = 0
-        return self.read_new()
+        self.offset, self.problem = 0, None
+        events, new = [], self.read_new()
+        while new or self._more():
+            events += new
+            before = self.offset
+            new = self.read_new()
+            if self.offset == before:
+                break
+        return events
+
+    def _more(self) -> bool:
+        try:
+            return os.lstat(self.path).st_size > self.offset
+        except OSError:
+            return False
+
+    def _doubt(self, why: str) -> None:
+        if self.problem is None:
+            self.problem = why
+
+    def _chunk(self) -> bytes:
+        """What is new since `offset`, at most READ_CHUNK of it; b"" when nothing (or the
+        file cannot be read: `problem` says why)."""
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(self.path, flags | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            return b""
+        except OSError as exc:
+            link = os.path.islink(self.path)
+            self._doubt("events.jsonl: a symbolic link (not followed)" if link else str(exc))
+            return b""
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                self._doubt("events.jsonl: not a regular file")
+                return b""
+            if info.st_size > EVENTS_LIMIT:
+                self._doubt(
+                    f"events.jsonl: {info.st_size:,} bytes, over the {EVENTS_LIMIT:,}-byte limit"
+                )
+                return b""
+            return os.pread(fd, READ_CHUNK, self.offset)
+        except OSError as exc:
+            self._doubt(f"events.jsonl: {exc.strerror or exc}")
+            return b""
+        finally:
+            os.close(fd)
 
 
 def ended(events: list[dict[str, Any]]) -> str | None:

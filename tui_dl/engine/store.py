@@ -2,10 +2,17 @@
 
 A run folder is the whole record of a run (spec.json, events.jsonl, log.txt, pid,
 artifacts), so any process — the app that launched it, a later app, the CLI — can read it.
+
+In a workshop the folder may be another user's, and whatever its owner wrote there: so every
+file is read without following a symlink and held to its type (`RunSpec`, the events'
+vocabulary), and a folder that cannot be believed is still a run in every list, with the
+status `unreadable` and its `problem`. A reader never writes into another user's folder: a
+run whose process is gone without a last word is reported "process lost" in memory, and only
+its owner's app records that in the folder.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: RunSpec's NotRequired markers must be real
+# objects for `__required_keys__` to see them.
 import builtins
 import json
 import os
@@ -13,11 +20,38 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from tui_dl import paths
-from tui_dl.engine import runfiles
-from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status, append_event
+from tui_dl.engine import runfiles, trust
+from tui_dl.engine.events import (
+    RUN_EVENTS,
+    TERMINAL_EVENTS,
+    Event,
+    EventLog,
+    Status,
+    append_event,
+    make_event,
+)
+
+
+class RunSpec(TypedDict):
+    """spec.json as a reader may believe it (the keys it does not name are not read)."""
+
+    experiment: str
+    params: NotRequired[dict[str, Any]]
+    device: NotRequired[str]
+    data_dir: NotRequired[str | None]
+    owner: NotRequired[dict[str, str]]
+    """Who launched it, as the launching process said (seat, user, name)."""
+    cluster: NotRequired[str | None]
+    gpu_share: NotRequired[float | None]
+    run_id: NotRequired[str]
+    created: NotRequired[float]
+
+
+SPEC_LIMIT = 256 * 1024
+"""What spec.json may weigh: a few hundred bytes, a few kB with a long path."""
 
 
 @dataclass
@@ -31,6 +65,9 @@ class RunInfo:
     """running, finished, failed, cancelled, or starting (no event yet)."""
     created: float
     events: list[dict[str, Any]] = field(default_factory=list)
+    problem: str = ""
+    """Why its folder cannot be believed ('' when it can): the status is then `unreadable`
+    and a row says "unreadable: " and this."""
 
     @property
     def experiment(self) -> str:
@@ -52,31 +89,49 @@ class RunInfo:
 
     @property
     def message(self) -> str:
+        if self.problem:
+            return self.problem
         failed = self.final(Event.FAILED)
         return failed.get("message", "") if failed else ""
 
+    @property
+    def status_words(self) -> str:
+        """The status as a row shows it: 'finished', or 'unreadable: spec.json: not JSON'."""
+        return f"{Status.UNREADABLE}: {self.problem}" if self.problem else str(self.status)
 
-def pid_alive(pid: int, run_dir: Path) -> bool:
-    """True if `pid` is running *this* run (guards against a recycled pid)."""
+
+def pid_alive(pid: int | None, run_dir: Path) -> bool:
+    """True if `pid` is running *this* run: a pid above 1 whose process is owned by the run
+    folder's owner and names the folder (guards against a recycled pid and a forged file).
+    Where there is no /proc to prove it (not Linux), a signal-0 probe of a plausible pid."""
+    if not isinstance(pid, int) or not 1 < pid <= trust.PID_MAX:
+        return False
+    proven = trust.proven_process(pid, run_dir, trust.owner_of(run_dir))
+    if proven is not None:
+        return proven
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
-    proc = Path(f"/proc/{pid}")
-    if not proc.exists():
-        return True  # no /proc (not Linux): trust the signal probe
-    try:
-        state = (proc / "stat").read_text().rsplit(")", 1)[-1].split()[0]
-        cmdline = (proc / "cmdline").read_bytes()
-    except (OSError, IndexError):
+    except (PermissionError, OverflowError, OSError):
         return False
-    if state == "Z":
-        # Exited, not yet reaped: the process that launched it is about to record how
-        # it ended, so it still counts as the run's.
-        return True
-    return str(run_dir).encode() in cmdline
+    return True
+
+
+def lost_event(run_dir: Path) -> dict[str, Any]:
+    """The failed event of a run whose process ended without a last word (never written by
+    a reader of another user's run: worked out in memory)."""
+    return make_event(
+        Event.FAILED,
+        t=round(time.time(), 3),
+        error_type="ProcessLost",
+        message=(
+            "The run's process ended without reporting a result — it was probably killed "
+            "(for example by the out-of-memory killer) or the machine restarted. "
+            f"See {Path(run_dir) / runfiles.LOG}."
+        ),
+        traceback="",
+    )
 
 
 class RunStore:
@@ -92,12 +147,25 @@ class RunStore:
         run_dir = self.root / run_id
         run_dir.mkdir()
         spec = {**spec, "run_id": run_id, "created": time.time()}
-        (run_dir / runfiles.SPEC).write_text(json.dumps(spec, indent=2) + "\n")
+        paths.write_atomic(run_dir / runfiles.SPEC, json.dumps(spec, indent=2) + "\n")
         return run_dir
 
     def run_ids(self) -> list[str]:
-        """Newest first (ids start with a timestamp)."""
-        ids = [p.name for p in self.root.iterdir() if (p / runfiles.SPEC).is_file()]
+        """Newest first (ids start with a timestamp). Only real folders holding a spec.json
+        (of whatever kind: a bad one is an unreadable run); a symlink in the runs folder is
+        not a run and is not followed."""
+        ids = []
+        try:
+            entries = list(os.scandir(self.root))
+        except OSError:
+            return []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    os.lstat(Path(entry.path) / runfiles.SPEC)
+                    ids.append(entry.name)
+            except OSError:
+                continue
         return sorted(ids, reverse=True)
 
     def resolve(self, run_id: str) -> Path:
@@ -117,22 +185,38 @@ class RunStore:
         raise LookupError(f"{run_id!r} matches {len(matches)} runs; give more of the id")
 
     def info(self, run_dir: Path) -> RunInfo:
+        """What the folder says about its run; a folder that cannot be believed is a run
+        whose status is `unreadable`, with its `problem` (FileNotFoundError: no folder)."""
         run_dir = Path(run_dir)
-        spec = read_spec(run_dir)
-        events = EventLog(run_dir).read_all()
+        if os.path.islink(run_dir):
+            return _unreadable(run_dir, {}, [], "a symbolic link (not followed)")
+        if not run_dir.is_dir():
+            raise FileNotFoundError(f"no run folder {run_dir}")
+        try:
+            spec, problem = parse_spec(trust.read_json(run_dir / runfiles.SPEC, SPEC_LIMIT))
+        except trust.Unreadable as exc:
+            spec, problem = {}, f"spec.json: {exc}"
+        log = EventLog(run_dir, RUN_EVENTS)
+        events = log.read_all()
+        problem = problem or log.problem
+        if problem:
+            return _unreadable(run_dir, spec, events, problem)
         status = self._status(run_dir, events)
-        return RunInfo(run_dir.name, run_dir, spec, status, spec.get("created", 0.0), events)
+        return RunInfo(run_dir.name, run_dir, spec, status, _when(spec, run_dir), events)
 
     def list(self, limit: int | None = None) -> list[RunInfo]:
         infos = []
         for run_id in self.run_ids()[:limit]:
             try:
                 infos.append(self.info(self.root / run_id))
-            except (OSError, ValueError):
-                continue  # a half-created or hand-edited folder: not a run we can show
+            except OSError as exc:  # removed since it was listed, or not ours to read
+                infos.append(_unreadable(self.root / run_id, {}, [], str(exc)))
         return infos
 
     def _status(self, run_dir: Path, events: builtins.list[dict[str, Any]]) -> str:
+        """Where the run stands. Never writes, except the one case below: a run whose
+        process is gone without a last word is failed ("process lost") in memory, and the
+        event is recorded in the folder only when this process's user owns it."""
         for event in reversed(events):
             if event.get("event") in TERMINAL_EVENTS:
                 return event["event"]
@@ -141,45 +225,107 @@ class RunStore:
             if events and events[-1].get("event") == Event.PHASE and "queue" in events[-1]:
                 return Status.QUEUED
             return Status.RUNNING if events else Status.STARTING
-        if pid is None and time.time() - _created(run_dir) < 10:
+        no_pid_yet = not os.path.lexists(run_dir / runfiles.PID)  # not one that is no pid
+        if no_pid_yet and time.time() - _created(run_dir) < 10:
             return Status.STARTING
         # The events were read before the pid was checked: a run that ended in between wrote
         # its last word after that read. Look again before calling it lost.
-        again = EventLog(run_dir).read_all()
+        again = EventLog(run_dir, RUN_EVENTS).read_all()
         ended = next((e for e in reversed(again) if e.get("event") in TERMINAL_EVENTS), None)
         if ended is not None:
             events[:] = again
             return ended["event"]
         # The process is gone without a last word: killed, out of memory, or machine restart.
-        record = append_event(
-            run_dir,
-            Event.FAILED,
-            error_type="ProcessLost",
-            message=(
-                "The run's process ended without reporting a result — it was probably killed "
-                "(for example by the out-of-memory killer) or the machine restarted. "
-                f"See {run_dir / runfiles.LOG}."
-            ),
-            traceback="",
-        )
-        events.append(record)
+        events.append(record_lost(run_dir))
         return Status.FAILED
 
 
+def record_lost(run_dir: Path) -> dict[str, Any]:
+    """The run's "process lost" event: recorded in its folder when this user owns the folder
+    (and its events file, if any), else only returned, for the reader to show."""
+    record = lost_event(run_dir)
+    events = Path(run_dir) / runfiles.EVENTS
+    if trust.is_mine(run_dir) and (trust.is_mine(events) or not os.path.lexists(events)):
+        fields = {k: v for k, v in record.items() if k not in ("event", "t")}
+        try:
+            return append_event(run_dir, Event.FAILED, **fields)
+        except OSError:
+            pass  # a read-only folder or disk: still lost, said in memory
+    return record
+
+
+def parse_spec(value: Any) -> tuple[dict[str, Any], str | None]:
+    """spec.json's value as typed values (`RunSpec`), and the first problem found, if any.
+    A field of the wrong type is left out (the rest is kept, to name the run in its row)."""
+    if not isinstance(value, dict):
+        return {}, trust.typed_problem(value, RunSpec, "spec.json")
+    spec: dict[str, Any] = {}
+    problem = None
+    for key, item in value.items():
+        wrong = _field_problem(item, key) if key in RunSpec.__annotations__ else None
+        if wrong is None:
+            spec[key] = item
+        else:
+            problem = problem or f"spec.json: {wrong}"
+    if "experiment" not in value:
+        problem = problem or "spec.json: experiment: missing"
+    wrong = _params_problem(spec)
+    if wrong:
+        del spec["params"]  # nothing reads them from here
+    return spec, problem or wrong
+
+
+def _params_problem(spec: dict[str, Any]) -> str | None:
+    """A known experiment's settings must be of their kinds (a choice among its choices):
+    screens fill forms and estimate costs from them."""
+    from tui_dl.engine.experiments import EXPERIMENTS
+
+    experiment = EXPERIMENTS.get(spec.get("experiment", ""))
+    params = spec.get("params", {})
+    if experiment is None:
+        return None
+    for param in experiment.params:
+        if param.name in params and not param.fits(params[param.name]):
+            shown = str(params[param.name])[:40]
+            return f"spec.json: params.{param.name}: {shown!r} does not fit {param.label!r}"
+    return None
+
+
+def _field_problem(item: Any, key: str) -> str | None:
+    return trust.typed_problem({"experiment": "", key: item}, RunSpec)
+
+
+def _unreadable(
+    run_dir: Path, spec: dict[str, Any], events: builtins.list[dict[str, Any]], problem: str
+) -> RunInfo:
+    when = _when(spec, run_dir)
+    return RunInfo(run_dir.name, run_dir, spec, Status.UNREADABLE, when, events, problem)
+
+
+def _when(spec: dict[str, Any], run_dir: Path) -> float:
+    created = spec.get("created")
+    return float(created) if isinstance(created, int | float) else _created(run_dir)
+
+
 def read_spec(run_dir: Path) -> dict[str, Any]:
-    """A run's settings as launched (raises OSError or ValueError for a broken folder)."""
-    return json.loads((Path(run_dir) / runfiles.SPEC).read_text())
+    """A run's settings as launched (OSError or ValueError — `trust.Unreadable` — for a folder
+    that cannot be believed)."""
+    spec, problem = parse_spec(trust.read_json(Path(run_dir) / runfiles.SPEC, SPEC_LIMIT))
+    if problem:
+        raise trust.Unreadable(problem)
+    return spec
 
 
 def read_pid(run_dir: Path) -> int | None:
+    """The pid the run's `pid` file names, when it is a plausible one (1 < pid <= PID_MAX)."""
     try:
-        return int((Path(run_dir) / runfiles.PID).read_text().strip())
-    except (OSError, ValueError):
+        return trust.parse_pid(trust.read_bytes(Path(run_dir) / runfiles.PID, 64))
+    except trust.Unreadable:
         return None
 
 
 def _created(run_dir: Path) -> float:
     try:
-        return (Path(run_dir) / runfiles.SPEC).stat().st_mtime
+        return os.lstat(Path(run_dir) / runfiles.SPEC).st_mtime
     except OSError:
         return 0.0

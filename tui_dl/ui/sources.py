@@ -10,7 +10,7 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tui_dl.engine.events import LIVE, EventLog
+from tui_dl.engine.events import JOB_EVENTS, LIVE, RUN_EVENTS, EventLog
 from tui_dl.engine.store import RunInfo, RunStore
 from tui_dl.paths import sweeps_dir
 
@@ -100,7 +100,7 @@ class LocalRunSource:
         return handle.run_id
 
     def reader(self, run_id: str) -> EventLog:
-        return EventLog(self.store.root / run_id)
+        return EventLog(self.store.root / run_id, RUN_EVENTS)
 
     def is_active(self, run_id: str) -> bool:
         handle = self._handles.get(run_id)
@@ -151,7 +151,7 @@ class LocalRunSource:
         return handle.run_dir
 
     def job_reader(self, job_dir: Path) -> EventLog:
-        return EventLog(job_dir)
+        return EventLog(job_dir, JOB_EVENTS)
 
     # ----- sweeps: a grid of runs under one driver process ----------------------------------
     def latest_sweep(self) -> str | None:

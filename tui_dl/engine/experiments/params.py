@@ -52,6 +52,11 @@ class Param:
     def fail(self, why: str) -> ValueError:
         return ValueError(f"{self.label}: {why}")
 
+    def fits(self, value: Any) -> bool:
+        """Whether a value read back from a run's spec is of this setting's kind (no file
+        is looked at: a run's CSV may be gone since)."""
+        return isinstance(value, str)
+
 
 def _bounds(minimum: float | None, maximum: float | None) -> str:
     if minimum is not None and maximum is not None:
@@ -87,6 +92,9 @@ class FloatParam(Param):
     def describe(self) -> str:
         return f"a number{_bounds(self.minimum, self.maximum)}; {super().describe()}"
 
+    def fits(self, value: Any) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+
 
 @dataclass(frozen=True, kw_only=True)
 class IntParam(FloatParam):
@@ -103,6 +111,9 @@ class IntParam(FloatParam):
         bounds = _bounds(self.minimum, self.maximum)
         return f"a whole number{bounds}; {Param.describe(self)}"
 
+    def fits(self, value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceParam(Param):
@@ -116,6 +127,9 @@ class ChoiceParam(Param):
 
     def describe(self) -> str:
         return f"{' | '.join(self.choices)}; {super().describe()}"
+
+    def fits(self, value: Any) -> bool:
+        return value in self.choices
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,24 +12,54 @@ Parallel cells would each go slower and their timings would mean nothing. On a R
 (`cluster` in the spec) they run side by side, each where the scheduler finds its GPU or CPU.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: SweepSpec's NotRequired markers must be real
+# objects for `__required_keys__` to see them.
 import json
 import os
 import secrets
 import signal
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from tui_dl import paths
-from tui_dl.engine import runfiles
+from tui_dl.engine import runfiles, trust
 from tui_dl.engine.devices import normalise_device
-from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, append_event
+from tui_dl.engine.events import (
+    SWEEP_EVENTS,
+    TERMINAL_EVENTS,
+    Event,
+    EventLog,
+    append_event,
+    make_event,
+)
 from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, RunHandle, spawn_child
 from tui_dl.engine.store import pid_alive, read_pid
 from tui_dl.engine.sweeps.grid import SWEPT, grid, validate_sweep
 from tui_dl.paths import write_atomic
+
+
+class SweepCell(TypedDict):
+    lr: float
+    batch_size: int
+    run_id: NotRequired[str | None]
+    """Once its run has started."""
+
+
+class SweepSpec(TypedDict):
+    """sweep.json as a reader may believe it (the keys it does not name are not read)."""
+
+    sweep_id: str
+    experiment: str
+    params: dict[str, Any]
+    learning_rates: list[float]
+    batch_sizes: list[int]
+    cells: list[SweepCell]
+    device: NotRequired[str]
+    data_dir: NotRequired[str | None]
+    created: NotRequired[float]
+    cluster: NotRequired[str | None]
+    gpu_share: NotRequired[float | None]
 
 
 def launch_sweep(
@@ -88,7 +118,12 @@ def write_spec(sweep_dir: Path, spec: dict[str, Any]) -> None:
 
 
 def read_spec(sweep_dir: Path) -> dict[str, Any]:
-    return json.loads((Path(sweep_dir) / runfiles.SWEEP_SPEC).read_text())
+    """sweep.json, its types checked (`trust.Unreadable`, a ValueError, saying why not)."""
+    spec = trust.read_json(Path(sweep_dir) / runfiles.SWEEP_SPEC, 1024 * 1024)
+    problem = trust.typed_problem(spec, SweepSpec, "sweep.json")
+    if problem:
+        raise trust.Unreadable(problem)
+    return dict(spec)
 
 
 def list_sweeps(root: Path | None = None) -> list[Path]:
@@ -96,30 +131,44 @@ def list_sweeps(root: Path | None = None) -> list[Path]:
     root = Path(root) if root else paths.sweeps_dir()
     if not root.is_dir():
         return []
-    found = [p for p in root.iterdir() if (p / runfiles.SWEEP_SPEC).is_file()]
+    found = [
+        p
+        for p in root.iterdir()
+        if not p.is_symlink() and p.is_dir() and os.path.lexists(p / runfiles.SWEEP_SPEC)
+    ]
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
 def sweep_lost(sweep_dir: Path) -> bool:
-    """True if the driver is gone without having written how the sweep ended."""
-    events = EventLog(sweep_dir).read_all()
+    """True if the driver is gone without having written how the sweep ended. Reads only."""
+    events = EventLog(sweep_dir, SWEEP_EVENTS).read_all()
     if any(e.get("event") in TERMINAL_EVENTS for e in events):
         return False
     pid = read_pid(sweep_dir)
     if pid is not None and pid_alive(pid, sweep_dir):
         return False
-    created = read_spec(sweep_dir).get("created", 0.0)
+    try:
+        created = float(read_spec(sweep_dir).get("created", 0.0))
+    except ValueError:
+        created = 0.0
     return pid is not None or time.time() - created > 10
 
 
-def mark_lost(sweep_dir: Path) -> None:
-    append_event(
-        sweep_dir,
-        Event.FAILED,
-        error_type="ProcessLost",
-        message="The sweep's driver process ended without finishing the grid — it was "
+def mark_lost(sweep_dir: Path) -> tuple[dict[str, Any], bool]:
+    """The sweep's "driver lost" event, and whether it was recorded in the folder: only when
+    this user owns the folder (a reader of another user's sweep keeps it in memory)."""
+    fields = {
+        "error_type": "ProcessLost",
+        "message": "The sweep's driver process ended without finishing the grid — it was "
         f"probably killed or the machine restarted. See {Path(sweep_dir) / runfiles.LOG}.",
-    )
+    }
+    if trust.is_mine(sweep_dir):
+        try:
+            return append_event(sweep_dir, Event.FAILED, **fields), True
+        except OSError:
+            pass  # another user's events file, or a read-only disk: said in memory
+    record = make_event(Event.FAILED, SWEEP_EVENTS, t=round(time.time(), 3), **fields)
+    return record, False
 
 
 def cancel_sweep(sweep_dir: Path, timeout: float | None = None) -> None:
@@ -135,6 +184,11 @@ def cancel_sweep(sweep_dir: Path, timeout: float | None = None) -> None:
             timeout = 15.0 if read_spec(sweep_dir).get("cluster") else 5.0
         except (OSError, ValueError):
             timeout = 5.0
+    if not trust.is_mine(sweep_dir):  # the instructor and a learner's sweep: a request, no signal
+        from tui_dl.engine.jobs.launch import ask_to_stop
+
+        ask_to_stop(sweep_dir, timeout)
+        return
     (sweep_dir / runfiles.CANCEL).touch()
     log = EventLog(sweep_dir)
 

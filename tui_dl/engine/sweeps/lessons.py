@@ -109,6 +109,8 @@ def verdict(cell: CellResult, cells: list[CellResult], best: int | None) -> Verd
         return Verdict("diverged", "diverged (NaN)")
     if cell.status == Status.FAILED:
         return Verdict("failed", "failed")
+    if cell.status == Status.UNREADABLE:
+        return Verdict("failed", "unreadable")
     if not cell.losses:
         return NONE
     first, last = cell.losses[0], _final(cell.losses)

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
+from tui_dl.engine.events import (
+    RUN_EVENTS,
+    SWEEP_EVENTS,
+    TERMINAL_EVENTS,
+    Event,
+    EventLog,
+    Status,
+)
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.sweeps.grid import grid
 from tui_dl.engine.sweeps.launch import mark_lost, read_spec, sweep_lost
@@ -160,6 +167,9 @@ class SweepTracker:
             for event in reader.read_new():
                 changed = True
                 cell.apply(event, metric)
+            problem = getattr(reader, "problem", None)
+            if problem and cell.status != Status.UNREADABLE:  # its run folder is not to be believed
+                cell.status, cell.message, changed = Status.UNREADABLE, problem, True
         now = time.monotonic()
         if changed:
             self._last_news = now
@@ -178,11 +188,20 @@ class SweepTracker:
                 cell.verdict = verdict
         return changed
 
+    def _in_grid(self, event: dict[str, Any]) -> bool:
+        try:
+            self.state.cell(event["lr"], event["batch_size"])
+        except KeyError:
+            return False
+        return True
+
     def _apply_sweep_event(self, event: dict[str, Any]) -> None:
         state = self.state
         kind = event.get("event")
         if kind == Event.STARTED and state.status == Status.STARTING:
             state.status = Status.RUNNING
+        elif kind in (Event.CELL_STARTED, Event.CELL_ENDED) and not self._in_grid(event):
+            return  # a cell this sweep's grid does not have: not this sweep's event
         elif kind == Event.CELL_STARTED:
             cell = state.cell(event["lr"], event["batch_size"])
             cell.run_id, cell.status = event["run_id"], Status.STARTING
@@ -212,13 +231,32 @@ def track_sweep(sweep_dir: Path, runs_root: Path | None = None) -> SweepTracker:
     spec = read_spec(sweep_dir)
     runs = Path(runs_root) if runs_root else paths.runs_dir()
 
+    reader = _WithLost(EventLog(sweep_dir, SWEEP_EVENTS))
+
     def lost() -> bool:
         if sweep_lost(sweep_dir):
-            mark_lost(sweep_dir)
+            record, written = mark_lost(sweep_dir)
+            if not written:  # another user's sweep: its end is worked out, not recorded
+                reader.pending.append(record)
             return True
         return False
 
-    return SweepTracker(spec, EventLog(sweep_dir), lambda run_id: EventLog(runs / run_id), lost)
+    def run_reader(run_id: str) -> EventLog:
+        return EventLog(runs / run_id, RUN_EVENTS)
+
+    return SweepTracker(spec, reader, run_reader, lost)
+
+
+class _WithLost:
+    """A sweep's events, and the "driver lost" event a reader worked out but did not write."""
+
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+        self.pending: list[dict[str, Any]] = []
+
+    def read_new(self) -> list[dict[str, Any]]:
+        new, self.pending = self.log.read_new() + self.pending, []
+        return new
 
 
 def read_sweep(sweep_dir: Path, runs_root: Path | None = None) -> SweepState:

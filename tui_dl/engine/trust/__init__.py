@@ -14,17 +14,21 @@ from tui_dl.engine.trust.files import (
     user_name,
 )
 from tui_dl.engine.trust.pids import PID_MAX, parse_pid, proven_process
+from tui_dl.engine.trust.values import loads, problem, typed_problem
 
 __all__ = [
     "PID_MAX",
     "Unreadable",
     "append_line",
     "is_mine",
+    "loads",
     "owner_of",
     "parse_pid",
+    "problem",
     "proven_process",
     "read_bytes",
     "read_json",
     "read_text",
+    "typed_problem",
     "user_name",
 ]

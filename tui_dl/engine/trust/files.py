@@ -108,10 +108,15 @@ def append_line(path: Path | str, line: bytes, mode: int = 0o644) -> None:
 
     The line starts on a line of its own even when the file ends in a torn, unfinished line
     (a writer killed mid-write), so neither line is glued to the other. PermissionError for a
-    file another user owns: a reader never writes there."""
+    file another user owns, or a new file in another user's folder: a reader never writes
+    there."""
     if not line.endswith(b"\n"):
         line += b"\n"
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.lexists(path) and not is_mine(folder):
+        raise PermissionError(f"{path}: another user's folder ({user_name(owner_of(folder))}'s)")
+    # Read and write: the last byte is read to tell a torn line (O_WRONLY cannot pread).
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), mode)
     try:
         info = os.fstat(fd)
