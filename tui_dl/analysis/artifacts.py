@@ -5,19 +5,74 @@ the loader beside it is what the screens and tests call. Both sides share the na
 `tui_dl.engine.runfiles`, so what a trainer writes and what a screen reads cannot drift.
 Every write goes to a partial file first and is then renamed: a reader never sees half an
 artifact. numpy and json only.
+
+A loader believes nothing in the file: it reads it without following a symlink and within a
+size limit, with `allow_pickle=False`, and checks every array's kind and shape (and every
+JSON report's types) once, here. A damaged file — empty, cut short, arrays of different
+lengths, a report of the wrong shape — is `UnreadableArtifact`, a ValueError whose text is
+"FILE: why", which a screen shows as "unreadable: …" and stays usable.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
-from tui_dl.engine import runfiles
+from tui_dl.engine import runfiles, trust
 from tui_dl.paths import write_atomic
+
+ARTIFACT_LIMIT = 1024 * 1024 * 1024
+"""The most an artifact may weigh (a test set's images and probabilities: tens of MB)."""
+
+
+class UnreadableArtifact(ValueError):
+    """A run's file that cannot be believed; `str()` is "FILE: why"."""
+
+
+def open_npz(path: Path, arrays: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """Every array of an .npz, read whole (no symlink, no pickles, within the limit);
+    FileNotFoundError when it is not there, UnreadableArtifact when it cannot be read or
+    lacks one of `arrays`."""
+    path = Path(path)
+    try:
+        data = trust.read_bytes(path, ARTIFACT_LIMIT)
+    except trust.Unreadable as exc:
+        if str(exc) == "missing":
+            raise FileNotFoundError(f"{path.name}: missing") from None
+        raise UnreadableArtifact(f"{path.name}: {exc}") from None
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as saved:
+            found = {key: saved[key] for key in saved.files}
+    except (EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError) as exc:
+        why = "empty" if not data else (str(exc).splitlines() or ["damaged"])[0][:120]
+        raise UnreadableArtifact(f"{path.name}: not a numpy archive ({why})") from None
+    missing = [name for name in arrays if name not in found]
+    if missing:
+        raise UnreadableArtifact(f"{path.name}: no {missing[0]!r} array")
+    return found
+
+
+def check_array(
+    name: str, array: np.ndarray, kind: str, ndim: int, length: int | None = None
+) -> np.ndarray:
+    """`array` if it is of `kind` ('i' whole numbers, 'f' numbers, 'U' text) with `ndim`
+    dimensions (and `length` first), else UnreadableArtifact naming it."""
+    kinds = {"i": "iu", "f": "fiu", "U": "US", "b": "b"}[kind]
+    if array.dtype.kind not in kinds or array.ndim != ndim:
+        raise UnreadableArtifact(
+            f"{name}: {array.dtype} with {array.ndim} dimension(s), not what it should be"
+        )
+    if length is not None and array.shape[0] != length:
+        raise UnreadableArtifact(f"{name}: {array.shape[0]} entries where there are {length}")
+    if kind == "f" and array.size and not np.isfinite(array.astype(np.float64)).all():
+        raise UnreadableArtifact(f"{name}: holds numbers that are not finite")
+    return array
 
 
 def save_npz(path: Path, **arrays: Any) -> None:
@@ -31,8 +86,20 @@ def save_json(path: Path, data: Any, indent: int | None = None) -> None:
     write_atomic(path, json.dumps(data, indent=indent) + "\n")
 
 
-def load_json(path: Path) -> Any:
-    return json.loads(Path(path).read_text())
+def load_json(path: Path, typed: Any = None) -> Any:
+    """A JSON report (no symlink, no NaN, within the limit), checked against the TypedDict
+    `typed` when given; FileNotFoundError when missing, UnreadableArtifact when bad."""
+    path = Path(path)
+    try:
+        value = trust.read_json(path, 64 * 1024 * 1024)
+    except trust.Unreadable as exc:
+        if str(exc) == "missing":
+            raise FileNotFoundError(f"{path.name}: missing") from None
+        raise UnreadableArtifact(f"{path.name}: {exc}") from None
+    problem = trust.typed_problem(value, typed) if typed is not None else None
+    if problem:
+        raise UnreadableArtifact(f"{path.name}: {problem}")
+    return value
 
 
 # ----- where it looked ---------------------------------------------------------------------
@@ -74,12 +141,18 @@ def load_attention(run_dir: Path, into: AttentionMaps | None = None) -> Attentio
     """All attention files of a run (added to `into`, keeping what it had)."""
     found = into or AttentionMaps()
     for path in runfiles.attention_files(run_dir):
-        with np.load(path) as data:
-            found.method, found.layer = str(data["method"]), str(data["layer"])
-            for index, maps in zip(data["indices"], data["maps"], strict=True):
-                if int(index) not in found.maps:
-                    found.order.append(int(index))
-                found.maps[int(index)] = maps.astype(np.float32)
+        data = open_npz(path, ("indices", "maps", "method", "layer"))
+        indices = check_array(f"{path.name}: indices", data["indices"], "i", 1)
+        maps = check_array(f"{path.name}: maps", data["maps"], "f", 4, len(indices))
+        if (indices < 0).any():
+            raise UnreadableArtifact(f"{path.name}: a negative image number")
+        method = check_array(f"{path.name}: method", data["method"], "U", 0)
+        layer = check_array(f"{path.name}: layer", data["layer"], "U", 0)
+        found.method, found.layer = str(method), str(layer)
+        for index, image_maps in zip(indices, maps, strict=True):
+            if int(index) not in found.maps:
+                found.order.append(int(index))
+            found.maps[int(index)] = image_maps.astype(np.float32)
     return found
 
 
@@ -111,11 +184,45 @@ def has_probe(run_dir: Path) -> bool:
     ).exists()
 
 
+class ProbeGroup(TypedDict):
+    name: str
+    description: str
+    n: int
+    mean_confidence: float
+    confident_share: float
+    accuracy: float | None
+    top_answer: int
+    top_answer_share: float
+    examples: list[int]
+
+
+class _ProbeNotes(TypedDict, total=False):
+    notes: list[str]
+    class_names: list[str]
+
+
+class ProbeSummary(_ProbeNotes):
+    groups: list[ProbeGroup]
+
+
 def load_probe(run_dir: Path) -> Probe:
+    """The probe's report and its examples, checked (UnreadableArtifact when damaged)."""
     run_dir = Path(run_dir)
-    summary = load_json(run_dir / runfiles.PROBE_REPORT)
-    with np.load(run_dir / runfiles.PROBE_EXAMPLES) as data:
-        return Probe(summary, data["images"], data["pred"], data["conf"])
+    summary = load_json(run_dir / runfiles.PROBE_REPORT, ProbeSummary)
+    names = summary.get("class_names") or []
+    for group in summary["groups"]:
+        if group["top_answer"] < 0 or (names and group["top_answer"] >= len(names)):
+            raise UnreadableArtifact(f"{runfiles.PROBE_REPORT}: an answer that is no class")
+    data = open_npz(run_dir / runfiles.PROBE_EXAMPLES, ("images", "pred", "conf"))
+    name = runfiles.PROBE_EXAMPLES
+    images = check_array(f"{name}: images", data["images"], "f", 3)
+    pred = check_array(f"{name}: pred", data["pred"], "i", 1, len(images))
+    conf = check_array(f"{name}: conf", data["conf"], "f", 1, len(images))
+    if any(not 0 <= i < len(images) for g in summary["groups"] for i in g["examples"]):
+        raise UnreadableArtifact(f"{runfiles.PROBE_REPORT}: an example that is not there")
+    if pred.size and (pred.min() < 0 or (names and pred.max() >= len(names))):
+        raise UnreadableArtifact(f"{name}: pred: an answer that is no class")
+    return Probe(summary, images, pred, conf)
 
 
 # ----- the model zoo -----------------------------------------------------------------------
@@ -148,8 +255,8 @@ def save_imagenet(
 def load_imagenet(run_dir: Path) -> ImageNetResult:
     run_dir = Path(run_dir)
     result = load_json(run_dir / runfiles.IMAGENET_RESULT)
-    with np.load(run_dir / runfiles.IMAGENET_MAPS) as saved:
-        return ImageNetResult(result, saved["image"], saved["maps"])
+    saved = open_npz(run_dir / runfiles.IMAGENET_MAPS, ("image", "maps"))
+    return ImageNetResult(result, saved["image"], saved["maps"])
 
 
 # ----- the Playground's network in Keras ---------------------------------------------------
@@ -195,18 +302,22 @@ def save_playground_boundary(run_dir: Path, boundary: PlaygroundBoundary) -> str
 
 def load_playground_boundary(run_dir: Path) -> PlaygroundBoundary:
     """The latest boundary a playground run wrote (FileNotFoundError before its first)."""
-    with np.load(Path(run_dir) / runfiles.PLAYGROUND) as saved:
-        count = sum(1 for key in saved.files if key.startswith("parameter_"))
-        return PlaygroundBoundary(
-            state=str(saved["state"]),
-            epoch=int(saved["epoch"]),
-            epochs=int(saved["epochs"]),
-            value=saved["value"],
-            outputs=saved["outputs"],
-            losses=saved["losses"],
-            accuracy=saved["accuracy"],
-            parameters=[saved[f"parameter_{i}"] for i in range(count)],
-        )
+    path = Path(run_dir) / runfiles.PLAYGROUND
+    wanted = ("state", "epoch", "epochs", "value", "outputs", "losses", "accuracy")
+    saved = open_npz(path, wanted)
+    count = sum(1 for key in saved if key.startswith("parameter_"))
+    for key in ("epoch", "epochs"):
+        check_array(f"{path.name}: {key}", saved[key], "i", 0)
+    return PlaygroundBoundary(
+        state=str(check_array(f"{path.name}: state", saved["state"], "U", 0)),
+        epoch=int(saved["epoch"]),
+        epochs=int(saved["epochs"]),
+        value=check_array(f"{path.name}: value", saved["value"], "f", 2),
+        outputs=check_array(f"{path.name}: outputs", saved["outputs"], "f", 3),
+        losses=check_array(f"{path.name}: losses", saved["losses"], "f", 2),
+        accuracy=saved["accuracy"],
+        parameters=[saved[f"parameter_{i}"] for i in range(count) if f"parameter_{i}" in saved],
+    )
 
 
 # ----- generative models: samples as they form, a VAE's latent space ----------------------
@@ -225,8 +336,12 @@ def save_samples(run_dir: Path, samples: GenerativeSamples) -> str:
 
 
 def load_samples(run_dir: Path) -> GenerativeSamples:
-    with np.load(Path(run_dir) / runfiles.SAMPLES) as saved:
-        return GenerativeSamples(saved["grids"], saved["noise"])
+    path = Path(run_dir) / runfiles.SAMPLES
+    saved = open_npz(path, ("grids", "noise"))
+    grids = check_array(f"{path.name}: grids", saved["grids"], "f", 4)
+    if not grids.shape[0] or not grids.shape[1]:
+        raise UnreadableArtifact(f"{path.name}: grids: no samples in it")
+    return GenerativeSamples(grids, saved["noise"])
 
 
 @dataclass
@@ -271,13 +386,22 @@ def save_latent(run_dir: Path, latent: LatentSpace) -> str:
 
 
 def load_latent(run_dir: Path) -> LatentSpace:
-    with np.load(Path(run_dir) / runfiles.LATENT) as saved:
-        return LatentSpace(
-            saved["means"],
-            saved["labels"],
-            saved["manifold"],
-            float(saved["span"]),
-            int(saved["epoch"]),
-            saved["images"],
-            saved["reconstructions"],
-        )
+    path = Path(run_dir) / runfiles.LATENT
+    wanted = ("means", "labels", "manifold", "span", "epoch", "images", "reconstructions")
+    saved = open_npz(path, wanted)
+    means = check_array(f"{path.name}: means", saved["means"], "f", 2)
+    images = check_array(f"{path.name}: images", saved["images"], "f", 3)
+    reconstructions = check_array(
+        f"{path.name}: reconstructions", saved["reconstructions"], "f", 3, len(images)
+    )
+    if len(images) > len(means) or means.shape[1] < 2:
+        raise UnreadableArtifact(f"{path.name}: means: not one per image, in 2 dimensions")
+    return LatentSpace(
+        means,
+        check_array(f"{path.name}: labels", saved["labels"], "i", 1, len(means)),
+        check_array(f"{path.name}: manifold", saved["manifold"], "f", 4),
+        float(check_array(f"{path.name}: span", saved["span"], "f", 0)),
+        int(check_array(f"{path.name}: epoch", saved["epoch"], "i", 0)),
+        images,
+        reconstructions,
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tui_dl.analysis.artifacts import save_npz
+from tui_dl.analysis.artifacts import UnreadableArtifact, check_array, open_npz, save_npz
 from tui_dl.engine import runfiles
 
 
@@ -63,25 +63,42 @@ def save_predictions(
 
 
 def load_predictions(run_dir: Path) -> Predictions:
+    """The run's predictions, checked once: NoPredictions when there are none, and
+    UnreadableArtifact (a ValueError: "predictions.npz: why") when the file is damaged —
+    empty, arrays of different lengths, classes out of range, probabilities not numbers."""
     path = Path(run_dir) / runfiles.PREDICTIONS
-    if not path.exists():
+    try:
+        data = open_npz(path, ("y_true", "y_pred", "probabilities", "images"))
+    except FileNotFoundError:
         raise NoPredictions(
             f"run {Path(run_dir).name} has no test-set predictions yet "
             "(they are written when a run finishes)"
-        )
-    with np.load(path) as data:
-        names = (
-            data["class_names"]
-            if "class_names" in data
-            else np.arange(data["probabilities"].shape[1])
-        )
-        return Predictions(
-            y_true=data["y_true"],
-            y_pred=data["y_pred"],
-            probabilities=data["probabilities"],
-            images=data["images"],
-            class_names=tuple(str(n) for n in names),
-        )
+        ) from None
+    name = runfiles.PREDICTIONS
+    probabilities = check_array(f"{name}: probabilities", data["probabilities"], "f", 2)
+    n, classes = probabilities.shape
+    if n == 0 or classes == 0:
+        raise UnreadableArtifact(f"{name}: no test images in it")
+    y_true = check_array(f"{name}: y_true", data["y_true"], "i", 1, n)
+    y_pred = check_array(f"{name}: y_pred", data["y_pred"], "i", 1, n)
+    images = data["images"]
+    if images.dtype.kind not in "fiu" or images.ndim not in (3, 4) or len(images) != n:
+        raise UnreadableArtifact(f"{name}: images: not {n} images")
+    for label, values in (("y_true", y_true), ("y_pred", y_pred)):
+        if values.min() < 0 or values.max() >= classes:
+            raise UnreadableArtifact(f"{name}: {label}: a class outside 0–{classes - 1}")
+    names = data.get("class_names")
+    if names is None:
+        names = np.arange(classes)
+    elif names.dtype.kind not in "USiu" or names.ndim != 1 or len(names) != classes:
+        raise UnreadableArtifact(f"{name}: class_names: not {classes} names")
+    return Predictions(
+        y_true=y_true,
+        y_pred=y_pred,
+        probabilities=probabilities,
+        images=images,
+        class_names=tuple(str(n) for n in names),
+    )
 
 
 def mistakes(p: Predictions, true: int | None = None, pred: int | None = None) -> np.ndarray:

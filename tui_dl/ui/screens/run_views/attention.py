@@ -60,14 +60,26 @@ class AttentionScreen(RunViewScreen):
 
     def show(self, predictions: Predictions, finished: dict) -> None:
         self.query_one("#attention-goto", Input).display = False
-        if not self.load_maps():
-            self.run_job("attention", {}, self.job_done)
-        else:
-            self.start()
+        try:
+            if not self.load_maps():
+                self.run_job("attention", {}, self.job_done)
+            else:
+                self.start()
+        except ValueError as exc:  # a damaged maps file: say so, stay usable
+            self.say(f"unreadable: {exc}", True)
 
     def load_maps(self) -> bool:
-        """Every map this run already has (the first job's and any asked for since)."""
-        found = load_attention(self.folder, self.found)
+        """Every map this run already has (the first job's and any asked for since);
+        ValueError (UnreadableArtifact) when a maps file is damaged."""
+        try:
+            found = load_attention(self.folder, self.found)
+            n, classes = len(self.shown.y_true), self.shown.n_classes
+            if any(i >= n or len(self.maps[i]) < classes for i in self.order):
+                raise ValueError("attention maps: an image or a class this run does not have")
+        except ValueError:
+            self.maps.clear()  # nothing to step through: the view's keys do nothing
+            self.order.clear()
+            raise
         self.method, self.conv_layer = found.method, found.layer
         return bool(self.maps)
 
@@ -75,7 +87,11 @@ class AttentionScreen(RunViewScreen):
         if event["event"] == Event.FAILED:
             self.say(f"Could not compute the maps: {event.get('message', '')}", True)
             return
-        self.load_maps()
+        try:
+            self.load_maps()
+        except ValueError as exc:
+            self.say(f"unreadable: {exc}", True)
+            return
         self.start()
 
     def start(self) -> None:

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
+from tui_dl.analysis.artifacts import UnreadableArtifact
 from tui_dl.analysis.predictions import NoPredictions, Predictions, load_predictions
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
@@ -54,7 +55,12 @@ class RunViewScreen(AppScreen):
     def load(self) -> None:
         try:
             info = self.app.source.info(self.run_id)
+            if info.problem:  # a folder that cannot be believed: nothing in it is shown
+                raise UnreadableArtifact(info.problem)
             predictions = load_predictions(info.run_dir)
+        except UnreadableArtifact as exc:
+            self.from_thread(self.say, f"Nothing to show: unreadable: {exc}", True)
+            return
         except (NoPredictions, LookupError, OSError, ValueError, KeyError) as exc:
             self.from_thread(self.say, f"Nothing to show: {exc}", True)
             return

@@ -68,7 +68,11 @@ class ProbeScreen(RunViewScreen):
             self.load_probe()
 
     def load_probe(self) -> None:
-        probe = load_probe(self.folder)
+        try:
+            probe = load_probe(self.folder)
+        except (OSError, ValueError) as exc:  # a damaged report: say so, stay usable
+            self.say(f"unreadable: {exc}", True)
+            return
         self.summary = probe.summary
         self.examples = {"images": probe.images, "pred": probe.pred, "conf": probe.conf}
         self.refresh_view()
