@@ -324,3 +324,17 @@ async def test_a_table_shows_its_cells_and_labels_as_typed():
         await pilot.pause()
         drawn = "\n".join(line.text for line in table.render_lines(table.region.reset_offset))
         assert CELLS[0] in drawn and "[b]after[/b]" in drawn and "[/x]" in drawn
+
+
+async def test_textuals_own_notices_read_as_words(tmp_path):
+    """Notifications are text, so Textual's own two (written in markup) are said in words."""
+    app = make_app(source=FakeRunSource([]))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await settle(pilot, 0.2)
+        app.deliver_screenshot(path=str(tmp_path))
+        await settle(pilot, 0.5)
+        said = toasts(app)
+        assert len(said) == 2 and not any("[" in s for s in said), said
+        assert "to quit the app" in said[0] and f"Saved screenshot to {tmp_path}" in said[1]

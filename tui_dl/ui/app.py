@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -46,6 +46,8 @@ def screen_problem(name: str) -> str | None:
     return None
 
 
+QUIT_ACTIONS = ("quit", "app.quit")
+"""The actions that end the app (ctrl+c names the key bound to one)."""
 BOARD_EVERY_S = 3.0
 """How often a workshop seat looks at the board (a stat of one file)."""
 
@@ -110,6 +112,20 @@ class TuiDlApp(App[int]):
         paths, CSV cells, exception text and the board's label, and `[/]` in any of them would
         end the app. (A widget's `notify` passes `markup=True` by default.)"""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: how to quit, in words (Textual's own notice is markup, shown as text here)."""
+        keys = [k for k, b in self.active_bindings.items() if b.binding.action in QUIT_ACTIONS]
+        if keys:
+            self.notify(f"Press {keys[0]} to quit the app", title="Do you want to quit?")
+
+    @on(events.DeliveryComplete)
+    def screenshot_saved(self, event: events.DeliveryComplete) -> None:
+        """The palette's screenshot, said in words (Textual's own notice is markup)."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            where = f" to {event.path}" if event.path else ""
+            self.notify(f"Saved screenshot{where}", title="Screenshot")
 
     def on_mount(self) -> None:
         screen, run, filters = self._start
