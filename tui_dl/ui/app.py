@@ -347,6 +347,19 @@ class TuiDlApp(App[int]):
         except (LookupError, OSError, ValueError) as exc:
             self.notify(str(exc), title="Cannot open that run", severity="error")
             return
+        from tui_dl.engine.experiments import EXPERIMENTS
+
+        unknown = (
+            f"{run_id}: {info.status_words}"
+            if info.problem
+            else f"{run_id} is a run of {info.experiment!r}, which this version of tui-dl "
+            "does not know (renamed, or from a newer version)"
+            if info.experiment not in EXPERIMENTS
+            else ""
+        )
+        if unknown:
+            self.notify(unknown, title="Cannot open that run", severity="error")
+            return
         if registry.for_experiment(info.experiment) is not None:
             self.open_project(info.experiment, run_id)
         else:

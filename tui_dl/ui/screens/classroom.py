@@ -30,6 +30,7 @@ MARKS: dict[str, tuple[str, str]] = {
     Status.RUNNING: ("▶", "cyan"),
     Status.QUEUED: ("⧗", "cyan"),
     Status.STARTING: ("…", "cyan"),
+    Status.UNREADABLE: ("?", "magenta"),
 }
 
 

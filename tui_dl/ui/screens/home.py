@@ -37,6 +37,7 @@ STATUS_MARKS: dict[str, Text] = {
     Status.RUNNING: Text("▶", style="cyan"),
     Status.STARTING: Text("…", style="cyan"),
     Status.QUEUED: Text("⧗", style="cyan"),
+    Status.UNREADABLE: Text("?", style="magenta"),
 }
 
 
@@ -174,7 +175,10 @@ class HomeScreen(AppScreen):
     @work(thread=True, exclusive=True, group="home-runs")
     def load_runs(self) -> None:
         infos = self.app.source.list_runs(RECENT_RUNS)
-        rows = [(i.run_id, i.status, percent(i.test_accuracy)) for i in infos]
+        rows = [
+            (i.run_id, i.status, _cut(i.status_words) if i.problem else percent(i.test_accuracy))
+            for i in infos
+        ]
         self.from_thread(self._fill_runs, rows)
 
     def _fill_runs(self, rows: list[tuple[str, str, str]]) -> None:
@@ -228,6 +232,11 @@ class HomeScreen(AppScreen):
     @on(DataTable.RowSelected, "#data-status")
     def open_data(self, event: DataTable.RowSelected) -> None:
         self.app.open_screen("data")
+
+
+def _cut(text: str, width: int = 40) -> str:
+    """A long reason in a narrow panel: its start, and an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _short_id(run_id: str) -> str:

@@ -49,7 +49,7 @@ class RunsScreen(AppScreen):
         rows = [
             (
                 i.run_id,
-                i.status,
+                i.status_words,
                 percent(i.test_accuracy),
                 _epochs(i),
                 i.spec.get("device", "?"),

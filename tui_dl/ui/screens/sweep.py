@@ -43,6 +43,7 @@ STATUS: dict[str, tuple[str, str]] = {
     Status.FINISHED: ("✓", "green"),
     Status.FAILED: ("✗", "red"),
     Status.CANCELLED: ("■", "dim"),
+    Status.UNREADABLE: ("?", "magenta"),
 }
 VERDICT_STYLE = {"best": "bold green", "diverged": "red", "failed": "red", "overshoots": "red"}
 
