@@ -273,14 +273,19 @@ async def test_a_mammogram_csv_cell_of_markup_is_said_as_typed(tmp_path, cell):
 
 
 # ----- generated code -------------------------------------------------------------------------
-def test_a_newline_in_a_csv_path_stays_in_the_exported_scripts_comment_and_literal(tmp_path):
+@pytest.mark.parametrize("given", ["state", "share code"])
+def test_a_newline_in_a_csv_path_stays_in_the_exported_scripts_comment_and_literal(tmp_path, given):
     from tui_dl.engine.playground.export import keras_script
     from tui_dl.engine.playground.session import Playground
     from tui_dl.engine.playground.state import parse_state
+    from tui_dl.lessons.share.codes import decode, encode, parse_shared
 
     injected = "import os; os.system('touch PWNED')"
     path = points_csv(tmp_path, "a", 2).rename(tmp_path / f"a\n{injected}\n.csv")
-    playground = Playground(parse_state("csv=" + quote(str(path))))  # %0A, as a URL has it
+    state = "csv=" + quote(str(path))  # %0A, as a URL has it
+    if given == "share code":
+        state = decode(encode(parse_shared(f"playground {state}"))).target.state
+    playground = Playground(parse_state(state))
     assert playground.state.csv == str(path)
     script = keras_script(playground)
     tree = ast.parse(script)
