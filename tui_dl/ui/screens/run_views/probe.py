@@ -91,14 +91,16 @@ class ProbeScreen(RunViewScreen):
                 percent(g["confident_share"], 0),
                 style="bold red" if g["accuracy"] is None and g["confident_share"] >= 0.2 else "",
             )
-            table.add_row(
-                ("▸ " if i == self.group else "  ") + g["name"],
+            table.add_row(  # the probe's file's words, as text
+                Text(("▸ " if i == self.group else "  ") + g["name"]),
                 str(g["n"]),
                 percent(g["mean_confidence"], 0),
                 confident,
                 "—" if g["accuracy"] is None else percent(g["accuracy"], 0),
-                f"{names[g['top_answer']] if names else g['top_answer']} "
-                f"({percent(g['top_answer_share'], 0)})",
+                Text(
+                    f"{names[g['top_answer']] if names else g['top_answer']} "
+                    f"({percent(g['top_answer_share'], 0)})"
+                ),
                 style="bold" if i == self.group else "",
             )
         notes = "\n".join(self.summary.get("notes", []))
