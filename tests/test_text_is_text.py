@@ -215,7 +215,7 @@ async def test_a_playground_csv_cell_of_markup_is_said_as_typed(tmp_path, cell):
 
 
 async def test_a_playground_csv_whose_path_is_markup_titles_the_map_as_typed(tmp_path):
-    folder = tmp_path / "[b]mine"
+    folder = tmp_path / "[b]mine\nline"  # a title is one line: the newline as its escape
     folder.mkdir()
     app = make_app(source=FakeRunSource(), screen="playground")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -223,7 +223,7 @@ async def test_a_playground_csv_whose_path_is_markup_titles_the_map_as_typed(tmp
         await pick(pilot, points_csv(folder, "a", 2))
         assert app.is_running
         title = app.screen.query_one("#pg-middle")._border_title
-        assert "[b]mine/cells.csv" in title.plain
+        assert "[b]mine\\nline/cells.csv" in title.plain
 
 
 @pytest.mark.parametrize("cell", CELLS)

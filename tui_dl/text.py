@@ -43,3 +43,11 @@ def bar(value: float, width: int = 10) -> str:
     eighths = int(round(max(0.0, min(1.0, value)) * width * 8))
     full, part = divmod(eighths, 8)
     return ("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")).ljust(width)
+
+
+def one_line(text: str) -> str:
+    """`text` with every control character (a newline, a tab, an escape) written as its
+    escape: one line, whatever a path or a cell held ("a\\nb" → "a\\\\nb")."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from tui_dl.engine.playground.session import Playground
+from tui_dl.text import one_line
 
 SCRIPT_NAME = "playground_keras.py"
 """What a learner's copy is called (the script's own comments say to run it so)."""
@@ -106,10 +107,7 @@ def keras_script(playground: Playground, epochs: int | None = None) -> str:
 def comment(text: str) -> str:
     """`text` as one comment line: a control character (a newline from `%0A` in a CSV path, in
     a state string or a share code) is written as its escape, so nothing after it is code."""
-    one_line = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
-    return f"# {one_line}"
+    return f"# {one_line(text)}"
 
 
 def _literal(value: Any) -> str:

@@ -14,6 +14,8 @@ from rich.text import Text
 from textual.content import Content
 from textual.widget import Widget
 
+from tui_dl.text import one_line
+
 
 def as_text(value: Any) -> Any:
     """A `str` as `Text` (a renderable stays what it is): for DataTable cells and labels."""
@@ -26,8 +28,9 @@ def error_text(message: object) -> Text:
 
 
 def set_titles(widget: Widget, title: str, subtitle: str = "") -> None:
-    """A widget's border title and subtitle as text, set only when they change (each change
-    repaints the whole widget: the Playground and the GAN Lab set them every frame)."""
-    titles = Content(title), Content(subtitle)
+    """A widget's border title and subtitle as text on one line each, set only when they
+    change (each change repaints the whole widget: the Playground and the GAN Lab set them
+    every frame)."""
+    titles = Content(one_line(title)), Content(one_line(subtitle))
     if (widget.border_title, widget.border_subtitle) != tuple(t.markup for t in titles):
         widget.border_title, widget.border_subtitle = titles
