@@ -192,13 +192,24 @@ def test_a_record_of_the_wrong_type_is_dropped_and_the_run_is_unreadable(store, 
     assert len(info.events) == len(mnist_events(2, end="finished"))  # the rest is kept
 
 
-def test_a_phase_in_markup_is_only_text(store):
-    run_dir = write_run(store, mnist_events(0))
-    append_event(run_dir, Event.PHASE, phase="[/]")
-    assert store.info(run_dir).events[-1]["phase"] == "[/]"
+FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from tui_dl.engine.store import RunStore
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+store = RunStore(Path(sys.argv[1]))
+resource.setrlimit(resource.RLIMIT_FSIZE, (40, 40))  # the disk fills after 40 bytes
+try:
+    store.create({"experiment": "mnist-mlp", "params": {}, "device": "cpu"})
+except OSError:
+    pass
+"""
 
 
-def test_spec_json_is_written_whole(store):
-    run_dir = store.create({"experiment": "mnist-mlp", "params": {}})
-    assert [p.name for p in run_dir.iterdir()] == [runfiles.SPEC]  # no temporary left
-    assert json.loads((run_dir / runfiles.SPEC).read_text())["run_id"] == run_dir.name
+def test_a_full_disk_leaves_no_partial_spec_json(tmp_path):
+    """Case 14: spec.json is written whole or not at all (a temporary file, then a rename)."""
+    subprocess.run([sys.executable, "-c", FULL_DISK, str(tmp_path)], check=True)
+    (run_dir,) = tmp_path.iterdir()
+    assert list(run_dir.iterdir()) == []  # no half spec.json, no temporary left
+    store = RunStore(tmp_path)
+    assert store.run_ids() == []
