@@ -46,12 +46,7 @@ async def test_a_seat_cannot_put_a_code_on_every_seat(at_a_seat):
     assert pushed() is None
 
 
-async def test_a_seat_cannot_cancel_another_seats_run_from_the_class_view(at_a_seat, request):
-    if at_a_seat == "alone":  # strict: passing, it says the engine's rule now holds here too
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "without a workshop folder, is_instructor() is True at a seat too "
-            "(tui_dl/engine/workshop/folder.py's rule, not the class view's)"
-        )))  # fmt: skip
+async def test_a_seat_cannot_cancel_another_seats_run_from_the_class_view(at_a_seat):
     source = bos_live_run()
     app = make_app(source=source, screen="class")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -188,11 +188,11 @@ def read_record(root: Path | None = None) -> dict[str, Any]:
 
 
 def is_instructor() -> bool:
-    """This process is the instructor's: their Unix user, not at a browser seat (or no
-    workshop at all: a single user is their own instructor)."""
-    if paths.workshop() is None:
-        return True
-    return current_seat() is None and instructor_uid() == os.geteuid()
+    """This process is the instructor's: their Unix user, never at a browser seat (with or
+    without a workshop folder); with no workshop, a single user is their own instructor."""
+    if current_seat() is not None:
+        return False
+    return paths.workshop() is None or instructor_uid() == os.geteuid()
 
 
 def cancel_refusal(run_dir: Path | str, spec: dict[str, Any] | None = None) -> str | None:
