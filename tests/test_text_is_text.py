@@ -310,7 +310,7 @@ async def test_a_table_shows_its_cells_and_labels_as_typed():
     """Every table of the app is a TextTable: a run id, a seat's name or a folder as typed."""
     from textual.app import App
 
-    from tui_dl.ui.widgets.text_table import TextTable
+    from tui_dl.ui.render.plain import TextTable
 
     class Host(App[None]):
         def compose(self):

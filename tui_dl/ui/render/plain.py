@@ -3,7 +3,9 @@
 Textual reads a `str` as markup in a Static, a Label, a border title, a toast and a DataTable
 cell: a path, a CSV cell, a run folder's name or phase, a seat's name or the board's label
 holding `[/]` ended the app (a MarkupError), and `[b]x[/b]` showed a bold x. A screen shows
-such a string as `Text(...)`; these helpers are the places where that takes more than a call.
+such a string as `Text(...)`; these helpers are the places where that takes more than a call,
+and `TextTable` is every table of the app. (Here, not in widgets/: home's first frame has a
+table, and imports no widget module.)
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 from rich.text import Text
 from textual.content import Content
 from textual.widget import Widget
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellType, ColumnKey, RowKey
 
 from tui_dl.text import one_line
 
@@ -34,3 +38,31 @@ def set_titles(widget: Widget, title: str, subtitle: str = "") -> None:
     titles = Content(one_line(title)), Content(one_line(subtitle))
     if (widget.border_title, widget.border_subtitle) != tuple(t.markup for t in titles):
         widget.border_title, widget.border_subtitle = titles
+
+
+class TextTable(DataTable[Any]):
+    """A DataTable whose every `str` (cell, row label, column label) is shown as typed:
+    DataTable reads a `str` as markup, and a run id, a seat's name or a data folder holding
+    `[/]` ended the app."""
+
+    def add_column(
+        self, label: Any, *, width: int | None = None, key: str | None = None, default: Any = None
+    ) -> ColumnKey:
+        return super().add_column(as_text(label), width=width, key=key, default=default)
+
+    def add_row(
+        self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None
+    ) -> RowKey:
+        return super().add_row(
+            *(as_text(cell) for cell in cells), height=height, key=key, label=as_text(label)
+        )
+
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: CellType,
+        *,
+        update_width: bool = False,
+    ) -> None:
+        super().update_cell(row_key, column_key, as_text(value), update_width=update_width)

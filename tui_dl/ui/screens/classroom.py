@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS
+from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
-from tui_dl.ui.widgets.text_table import TextTable
 
 if TYPE_CHECKING:
     from tui_dl.analysis.classroom.state import ClassState, Person

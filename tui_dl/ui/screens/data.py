@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui_dl.data.status import status_rows
+from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
-from tui_dl.ui.widgets.text_table import TextTable
 
 HELP = (
     "Datasets are looked for, in order: the folder named by --data-dir or TUI_DL_DATA "

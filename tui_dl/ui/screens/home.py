@@ -17,8 +17,8 @@ from tui_dl.engine.experiments import EXPERIMENTS, metric
 from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.text import percent
 from tui_dl.ui import registry
+from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
-from tui_dl.ui.widgets.text_table import TextTable
 
 if TYPE_CHECKING:
     from tui_dl.data.status import StatusRow

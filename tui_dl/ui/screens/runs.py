@@ -12,8 +12,8 @@ from tui_dl.engine.events import LIVE, Event
 from tui_dl.engine.store import RunInfo
 from tui_dl.text import percent
 from tui_dl.ui import registry
+from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
-from tui_dl.ui.widgets.text_table import TextTable
 
 REFRESH_S = 2.0
 

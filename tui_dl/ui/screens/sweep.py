@@ -24,10 +24,10 @@ from tui_dl.engine.sweeps.lessons import LESSONS
 from tui_dl.engine.sweeps.state import SweepState
 from tui_dl.text import percent
 from tui_dl.ui.follow import SweepFollower
+from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.run.run_form import CPU_CHOICE
 from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour, cell_label
-from tui_dl.ui.widgets.text_table import TextTable
 
 if TYPE_CHECKING:
     from tui_dl.lessons.share.codes import Shared
