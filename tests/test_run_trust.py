@@ -175,7 +175,7 @@ def test_another_users_lost_sweep_is_failed_in_memory(tmp_path, monkeypatch):
         ('{"event": "epoch_end", "t": 1, "epoch": 1, "epochs": 5000000000, "logs": {}}',
          "epochs: 5e+09 is out of range"),
         ('{"event": "epoch_end", "t": 1, "epoch": 99999999999999999999, "epochs": 2, "logs": {}}',
-         "too large a number"),
+         "too large a whole number"),
         ('{"event": "finished", "t": 1, "metrics": [1, 2, 3], "duration_s": 1, "data_source": "",'
          ' "device": "cpu", "artifacts": {}}', "metrics: a list, not an object"),
         ('[1, 2, 3]', "not an object"),

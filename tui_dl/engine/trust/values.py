@@ -3,9 +3,9 @@
 `json.loads` believes anything: `NaN`, `1e999` (infinity), a 400-digit integer, a list where
 an object should be. A reader holds each record to the type it is declared as (a TypedDict,
 `int`, `float | None`, `dict[str, float]`…) with `problem`, which says in a few words what is
-wrong, or None when the value fits. Numbers must be finite and within ±2**53 (what a float
-holds exactly, and what every JSON reader agrees on); `bool` is not a number; a field named
-in `RANGES` must also lie in its range (an epoch in the billions is not an epoch).
+wrong, or None when the value fits. Numbers must be finite, whole numbers within ±2**53
+(what a float holds exactly, and what every JSON reader agrees on); `bool` is not a number;
+a field named in `RANGES` must also lie in its range (an epoch in the billions is not one).
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ def _number(value: Any, name: str) -> str | None:
         return f"{name}: {_kind(value)}, not a number"
     if isinstance(value, float) and not math.isfinite(value):
         return f"{name}: not a finite number"
-    if abs(value) > JSON_INT_MAX:
-        return f"{name}: too large a number"
+    if isinstance(value, int) and abs(value) > JSON_INT_MAX:
+        return f"{name}: too large a whole number"
     low, high = RANGES.get(name.rpartition(".")[2], (-math.inf, math.inf))
     if not low <= value <= high:
         return f"{name}: {value:g} is out of range ({low:g} to {high:g})"
@@ -202,9 +202,16 @@ def _checker(annotation: Any) -> Check:
     return _CHECKERS[annotation]
 
 
-def _bounds_of(key: str) -> tuple[float, float]:
-    low, high = RANGES.get(key, (-JSON_INT_MAX, JSON_INT_MAX))
-    return max(low, -JSON_INT_MAX), min(high, JSON_INT_MAX)
+def _number_fits(value: Any, key: str) -> bool:
+    """A whole number within ±2**53 or a finite float, within the key's range if it has one."""
+    kind = type(value)
+    if kind is int:
+        if not -JSON_INT_MAX <= value <= JSON_INT_MAX:
+            return False
+    elif kind is not float or not math.isfinite(value):
+        return False
+    low, high = RANGES.get(key, (-math.inf, math.inf))
+    return low <= value <= high
 
 
 def _any_fits(value: Any, key: str, depth: int) -> bool:
@@ -212,8 +219,7 @@ def _any_fits(value: Any, key: str, depth: int) -> bool:
     if value is None or kind is str or kind is bool:
         return True
     if kind is int or kind is float:
-        low, high = _bounds_of(key)
-        return low <= value <= high  # NaN and infinity fail too
+        return _number_fits(value, key)
     if depth > MAX_DEPTH:
         return False
     if kind is list:
@@ -244,10 +250,10 @@ def _compile(annotation: Any, key: str) -> Check:  # noqa: C901 - one branch per
         return lambda value: (value is None and none_ok) or any(c(value) for c in checks)
     if annotation is type(None):
         return lambda value: value is None
-    if annotation is float or annotation is int:
-        low, high = _bounds_of(key)
-        kinds = (int,) if annotation is int else (int, float)
-        return lambda value: type(value) in kinds and low <= value <= high
+    if annotation is int:
+        return lambda value: type(value) is int and _number_fits(value, key)
+    if annotation is float:
+        return lambda value: _number_fits(value, key)
     if annotation is str or annotation is bool:
         return lambda value: type(value) is annotation
     if origin is list:
