@@ -272,6 +272,18 @@ async def test_a_mammogram_csv_cell_of_markup_is_said_as_typed(tmp_path, cell):
         assert f"'{cell}' is not a number" in shown(app, "#project-error")
 
 
+@pytest.mark.parametrize("cell", CELLS)
+def test_a_csv_cell_of_markup_is_said_as_typed_on_the_command_line(tmp_path, cell, capsys):
+    masses = tmp_path / "masses.csv"
+    masses.write_text("5,67,3,5,3,1\n" * 20 + f"{cell},67,3,5,3,1\n" + "4,43,1,1,?,0\n" * 20)
+    assert main(["project", "mammogram", "--csv", str(masses)]) == 2
+    assert f"'{cell}' is not a number" in capsys.readouterr().err
+    points = tmp_path / "xy.csv"
+    points.write_text("x,y\n" + "".join(f"{i},{i * i % 7}\n" for i in range(30)) + f"{cell},3\n")
+    assert main(["ganlab", "--dataset", str(points), "--iterations", "1"]) == 2
+    assert f"got '{cell}'" in capsys.readouterr().err
+
+
 # ----- generated code -------------------------------------------------------------------------
 @pytest.mark.parametrize("given", ["state", "share code"])
 def test_a_newline_in_a_csv_path_stays_in_the_exported_scripts_comment_and_literal(tmp_path, given):
