@@ -15,8 +15,8 @@ from tui_dl.cli import main
 from tui_dl.engine.events import Event, append_event, make_event
 from tui_dl.engine.queue import QueueState
 from tui_dl.engine.store import RunStore
-from tui_dl.engine.workshop import seats
 from tui_dl.engine.workshop import folder as folder_module
+from tui_dl.engine.workshop import seats
 from tui_dl.engine.workshop.folder import cancel_refusal, is_instructor, open_workshop
 from tui_dl.ui.app import make_app
 

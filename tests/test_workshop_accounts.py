@@ -188,8 +188,14 @@ def status_of(room: Room, run_id: str, user: str = TEACH) -> str:
 def hand_made_run(room: Room, user: str, name: str, events: list[dict], pid: str = "") -> Path:
     """A run folder a learner makes by hand (their own folder: they may)."""
     run_dir = room.workshop / "runs" / name
-    spec = {"experiment": "mnist-mlp", "params": {"epochs": 1}, "device": "cpu",
-            "owner": {"user": ANA, "name": "Ana"}, "run_id": name, "created": time.time()}  # fmt: skip
+    spec = {
+        "experiment": "mnist-mlp",
+        "params": {"epochs": 1},
+        "device": "cpu",
+        "owner": {"user": ANA, "name": "Ana"},
+        "run_id": name,
+        "created": time.time(),
+    }
     lines = "".join(json.dumps(e) + "\n" for e in events)
     script = (
         "import json, os, sys\n"
@@ -224,10 +230,10 @@ def test_a_learner_cannot_touch_anothers_run_or_the_instructors_files(room):
         "remove the run": f"rm -rf {run}",
         "rewrite its events": f"echo '{{}}' > {run}/events.jsonl",
         "rename the run": f"mv {run} {run}-gone",
-        "become the instructor": f"echo '{{\"instructor\": \"{BO}\"}}' > {room.workshop}/"
+        "become the instructor": f'echo \'{{"instructor": "{BO}"}}\' > {room.workshop}/'
         "workshop.json",
         "replace the record": f"rm -f {room.workshop}/workshop.json",
-        "write the board": f"echo '{{\"code\": \"x\", \"at\": 1}}' > {room.workshop}/board.json",
+        "write the board": f'echo \'{{"code": "x", "at": 1}}\' > {room.workshop}/board.json',
         "set the queue's limits": f"echo '{{\"cpu_slots\": 99}}' > {room.workshop}/queue/"
         "config.json.x && mv {room.workshop}/queue/config.json.x "
         f"{room.workshop}/queue/config.json",
@@ -243,7 +249,11 @@ def test_a_learner_cannot_touch_anothers_run_or_the_instructors_files(room):
     assert json.loads(limits.stdout)["limits"]["cpu_slots"] == 8  # the environment's
     room.run("root", "rm", "-f", f"{room.workshop}/queue/config.json")
     # A request in cancels/ is obeyed only from the run's owner or the instructor.
-    room.run(BO, "touch", f"{room.workshop}/cancels/{run.name}", )
+    room.run(
+        BO,
+        "touch",
+        f"{room.workshop}/cancels/{run.name}",
+    )
     time.sleep(1.5)
     assert not any(e["event"] == "cancelled" for e in room.events(run))
     refused = room.tui(BO, "cancel", run.name)
@@ -261,7 +271,7 @@ def test_a_hand_made_run_is_its_makers_whatever_it_says(room):
     finished = {"event": "finished", "t": 2.0, "metrics": {"test_accuracy": 0.999},
                 "duration_s": 1.0, "data_source": "offline sample", "device": "cpu",
                 "artifacts": {}}  # fmt: skip
-    run = hand_made_run(room, BO, "20260101-090000-mnist-mlp-f0f0", [STARTED, finished])
+    hand_made_run(room, BO, "20260101-090000-mnist-mlp-f0f0", [STARTED, finished])
     data = room.class_json()
     bo = next(p for p in data["people"] if p["user"] == BO)
     assert bo["name"] == BO and bo["runs"] >= 1  # Bo's run, whatever its spec says

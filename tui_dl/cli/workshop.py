@@ -8,25 +8,23 @@ import argparse
 import os
 from pathlib import Path
 
-from rich.console import Console
-from rich.markup import escape
-
 from tui_dl import paths
+from tui_dl.cli.console import console, error, said
 
 
 def workshop_command(args: argparse.Namespace) -> int:
-    err = Console(stderr=True, highlight=False)
+    err = console(stderr=True)
     if args.workshop_command == "init":
         from tui_dl.engine.workshop.folder import init_workshop
 
         if os.geteuid() == 0 and not args.instructor:
-            err.print("[red]error:[/] as root, name the instructor (--instructor USER): "
-                      "the workshop is theirs, not root's")  # fmt: skip
+            error(err, "as root, name the instructor (--instructor USER): the workshop is "
+                       "theirs, not root's")  # fmt: skip
             return 2
         try:
             done = init_workshop(args.folder, group=args.group, instructor=args.instructor)
         except (OSError, ValueError) as exc:
-            err.print(f"[red]error:[/] {escape(_reason(exc))}")
+            error(err, _reason(exc))
             return 2
         for line in done:
             print(f"  {line}")
@@ -49,7 +47,7 @@ def workshop_command(args: argparse.Namespace) -> int:
 
 
 def cancel_command(args: argparse.Namespace) -> int:
-    err = Console(stderr=True, highlight=False)
+    err = console(stderr=True)
     if args.workshop:
         os.environ[paths.WORKSHOP_ENV] = str(Path(args.workshop).expanduser().resolve())
     from tui_dl.engine.events import LIVE
@@ -62,14 +60,14 @@ def cancel_command(args: argparse.Namespace) -> int:
         run_dir = store.resolve(args.run)
         info = store.info(run_dir)
     except (LookupError, OSError, ValueError) as exc:
-        err.print(f"[red]error:[/] {escape(_reason(exc))}")
+        error(err, _reason(exc))
         return 2
     if info.status not in LIVE:
         print(f"{run_dir.name} is not running ({info.status}): nothing to cancel.")
         return 0
     refusal = cancel_refusal(run_dir, info.spec)
     if refusal:
-        err.print(f"[red]Not cancelled:[/] {escape(refusal)}")
+        err.print(said("Not cancelled", "red", refusal))
         return 1
     try:
         cancel_run(run_dir)
@@ -77,7 +75,7 @@ def cancel_command(args: argparse.Namespace) -> int:
         print(str(exc))
         return 0
     except OSError as exc:
-        err.print(f"[red]Not cancelled:[/] {escape(_reason(exc))}")
+        err.print(said("Not cancelled", "red", _reason(exc)))
         return 1
     print(f"Cancelled {run_dir.name}.")
     return 0
@@ -87,4 +85,3 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
     return str(exc).strip("'\"") or type(exc).__name__
-
