@@ -355,3 +355,18 @@ async def test_textuals_own_notices_read_as_words(tmp_path):
         said = toasts(app)
         assert len(said) == 2 and not any("[" in s for s in said), said
         assert "to quit the app" in said[0] and f"Saved screenshot to {tmp_path}" in said[1]
+
+
+async def test_a_gpu_whose_name_holds_markup_is_offered_as_named():
+    from textual.widgets import Select
+
+    from tui_dl.engine.devices import Gpu
+
+    source = FakeRunSource(gpus=[Gpu(0, "[/]NVIDIA [b]H100", 81559)])
+    app = make_app(source=source, screen="lab")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        select = app.screen.query_one("#field-device", Select)
+        assert select.value == "gpu:0"
+        shown = select.query_one("SelectCurrent #label").render()
+        assert "[/]NVIDIA [b]H100" in str(shown)  # as nvidia-smi named it

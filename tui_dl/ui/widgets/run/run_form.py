@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Input, Label, Select
@@ -57,7 +58,7 @@ class RunForm(Grid):
     def set_gpus(self, gpus: list[Gpu]) -> None:
         """Offer each GPU nvidia-smi reported; default to the first one when there is one."""
         select = self.query_one("#field-device", Select)
-        select.set_options([CPU_CHOICE] + [(g.label, f"gpu:{g.index}") for g in gpus])
+        select.set_options([CPU_CHOICE] + [(Text(g.label), f"gpu:{g.index}") for g in gpus])
         select.value = f"gpu:{gpus[0].index}" if gpus else "cpu"
 
     def field(self, name: str) -> Input | Select[Any]:
