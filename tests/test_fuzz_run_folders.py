@@ -347,3 +347,19 @@ async def test_a_sweep_whose_pid_is_no_pid_opens(room):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, 0.3)
         assert app.is_running
+
+
+def test_tui_dl_runs_lists_every_damaged_run(room, monkeypatch, capsys):
+    root, bashrc, linked, live = room
+    monkeypatch.setenv("TUI_DL_HOME", str(root.parent))
+    monkeypatch.setenv("COLUMNS", "400")
+    from tui_dl.cli import main
+
+    assert main(["runs"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.count(UNREADABLE) >= sum(e == UNREADABLE for _, e, _ in CASES)
+    assert main(["runs", "--json"]) == 0
+    runs = {r["run_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert len(runs) == len(CASES) + 2
+    assert "symbolic link" in runs[linked.name]["problem"]
+    assert bashrc.read_text() == BASHRC

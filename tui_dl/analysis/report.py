@@ -40,6 +40,8 @@ def run_report(info: RunInfo) -> dict[str, Any]:
         }
     if failed:
         report["error"] = {"type": failed.get("error_type"), "message": failed.get("message")}
+    if info.problem:  # a folder that cannot be believed: why
+        report["problem"] = info.problem
     if "top" in finished:  # a classifier's guesses about one image (transfer-imagenet)
         report["top"] = finished["top"]
     if "comparison" in finished:  # what else the run measured (transfer-digits: from scratch)

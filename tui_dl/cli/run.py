@@ -214,7 +214,7 @@ def runs_command(as_json: bool) -> int:
         table.add_row(
             info.run_id,
             info.experiment,
-            info.status,
+            info.status_words,
             percent(info.test_accuracy),
             ago(info.created),
         )
