@@ -280,3 +280,29 @@ def test_the_board_is_the_instructors_alone(tmp_path, monkeypatch):
     monkeypatch.delenv("TUI_DL_SEAT")
     monkeypatch.setattr(board, "owner_of", lambda path: 4242)  # another user's file
     assert board.pushed() is None
+
+
+def test_what_a_viewer_works_out_about_anothers_run_stays_in_their_own_folder(
+    tmp_path, monkeypatch
+):
+    """The instructor's attention maps or probe of a learner's run, a seat's of another
+    seat's: in the viewer's own folder, never in the run's."""
+    from tui_dl import paths
+    from tui_dl.engine.jobs import insights
+
+    run_dir = tmp_path / "runs" / "20261202-101000-mnist-mlp-b002"
+    run_dir.mkdir(parents=True)
+    spec = {"experiment": "mnist-mlp", "params": {}, "owner": BO}
+    (run_dir / "spec.json").write_text(json.dumps(spec))
+    assert seats.notes_dir(run_dir, spec) == run_dir  # one's own run: its folder
+    monkeypatch.setenv("TUI_DL_SEAT", ANA["seat"])  # the same user, another seat
+    assert seats.notes_dir(run_dir, spec) == seats.seat_folder(ANA["seat"]) / "views" / run_dir.name
+    monkeypatch.delenv("TUI_DL_SEAT")
+    monkeypatch.setattr(seats, "is_mine", lambda path: False)  # another user's run
+    notes = seats.notes_dir(run_dir, spec)
+    assert notes == paths.home() / "views" / run_dir.name
+    started = []
+    monkeypatch.setattr(insights, "spawn_child", lambda *a: started.append(a))
+    insights.launch_job(run_dir, "attention")
+    job_dir = started[0][2]
+    assert job_dir.parent == notes / "jobs" and not (run_dir / "jobs").exists()

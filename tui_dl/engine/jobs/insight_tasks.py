@@ -15,6 +15,7 @@ from tui_dl.data.registry import DatasetUnavailable
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
 from tui_dl.engine.jobs.maps import attention_maps, probe
+from tui_dl.engine.workshop.seats import notes_dir
 
 MAX_MISTAKES = 60
 """Maps for this many of the most confident mistakes are computed up front."""
@@ -30,7 +31,8 @@ def attention_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emi
     emit(Event.PHASE, phase=f"computing maps for {len(indices)} images × {p.n_classes} classes")
     result = attention_maps(model, p.images[indices], p.n_classes)
     one = args.get("index")  # one more test image, asked for on the screen
-    name = save_attention(run_dir, indices, result["maps"], result["method"], result["layer"], one)
+    out = notes_dir(run_dir, spec)  # the run's folder, or the viewer's own for another's run
+    name = save_attention(out, indices, result["maps"], result["method"], result["layer"], one)
     emit(
         Event.FINISHED,
         artifact=name,
@@ -71,5 +73,6 @@ def probe_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -
     emit(Event.PHASE, phase="asking the model")
     result = probe(model, p.images, p.y_true, unfamiliar, seed=int(args.get("seed", 0)))
     summary = {"groups": result["groups"], "notes": notes, "class_names": list(p.class_names)}
-    name = save_probe(run_dir, Probe(summary, result["images"], result["pred"], result["conf"]))
+    probed = Probe(summary, result["images"], result["pred"], result["conf"])
+    name = save_probe(notes_dir(run_dir, spec), probed)
     emit(Event.FINISHED, artifact=name, groups=len(result["groups"]))

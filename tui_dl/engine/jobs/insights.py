@@ -2,7 +2,9 @@
 
 Like runs, they are child processes — TensorFlow never enters the app — but small ones:
 each gets a folder under RUN_DIR/jobs/ with its own events.jsonl and log.txt, and leaves
-its result as an artifact in the run folder, where screens and later sessions find it.
+its result as an artifact in the run folder, where screens and later sessions find it. On
+another user's run (the instructor looking at a learner's), both go into the viewer's own
+folder for that run (`notes_dir`) instead: nobody writes into another's run.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env
 from tui_dl.engine.jobs.launch import RunHandle, spawn_child
 from tui_dl.engine.store import read_spec
+from tui_dl.engine.workshop.seats import notes_dir
 
 JOBS = {
     "attention": "tui_dl.engine.jobs.insight_tasks:attention_job",
@@ -30,10 +33,13 @@ def launch_job(run_dir: Path, kind: str, args: dict[str, Any] | None = None) -> 
     if kind not in JOBS:
         raise ValueError(f"unknown job {kind!r}; known: {', '.join(sorted(JOBS))}")
     run_dir = Path(run_dir)
-    job_dir = run_dir / runfiles.JOBS / f"{kind}-{time.strftime('%H%M%S')}-{secrets.token_hex(2)}"
+    spec = read_spec(run_dir)
+    # Another user's (or another seat's) run: the job and what it makes go into the viewer's
+    # own folder for that run, never into the run's.
+    jobs = notes_dir(run_dir, spec) / runfiles.JOBS
+    job_dir = jobs / f"{kind}-{time.strftime('%H%M%S')}-{secrets.token_hex(2)}"
     job_dir.mkdir(parents=True)
     (job_dir / runfiles.JOB_SPEC).write_text(json.dumps({"kind": kind, "args": args or {}}) + "\n")
-    spec = read_spec(run_dir)
     env = {**os.environ, **device_env("cpu"), "PYTHONUNBUFFERED": "1"}
     if spec.get("data_dir"):
         env["TUI_DL_DATA"] = spec["data_dir"]

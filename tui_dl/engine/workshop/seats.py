@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_dl import paths
-from tui_dl.engine.trust import Unreadable, owner_of, read_json, read_text, user_name
+from tui_dl.engine.trust import Unreadable, is_mine, owner_of, read_json, read_text, user_name
 
 SEAT_ENV = "TUI_DL_SEAT"
 """The seat id the server gives a browser tab's app."""
@@ -177,6 +177,32 @@ def who_ran(run_dir: Path, spec: dict[str, Any]) -> Owner:
         if seat_uid == uid:
             return Owner(f"seat:{seat}", seat_name(seat) or f"seat {seat[:6]}", user, seat)
     return Owner(f"user:{user}", user, user)
+
+
+NOTES = "views"
+"""In a viewer's own folder: what they worked out about others' runs, by run id."""
+
+
+def is_own_run(run_dir: Path, spec: dict[str, Any]) -> bool:
+    """Whether the run is this process's to write into: its folder is this user's and, at a
+    browser seat (every seat is the server's user), the run was started at this seat."""
+    if not is_mine(run_dir):
+        return False
+    seat = current_seat()
+    return seat is None or seat_of_spec(spec) == seat
+
+
+def notes_dir(run_dir: Path, spec: dict[str, Any]) -> Path:
+    """Where this viewer keeps what they work out about a run — its attention maps, its
+    confidence probe, a project report: the run's own folder when it is theirs, else a folder
+    of their own (their seat's, or their tui-dl home), since nobody writes into another's
+    run. Not made here."""
+    run_dir = Path(run_dir)
+    if is_own_run(run_dir, spec):
+        return run_dir
+    seat = current_seat()
+    base = seat_folder(seat) if seat else paths.home()
+    return base / NOTES / run_dir.name
 
 
 def owner_label(spec: dict[str, Any], run_dir: Path | None = None) -> str:

@@ -280,11 +280,14 @@ class ProjectScreen(FollowingScreen):
 
         if self.run_id is None or self.report is None:
             return
-        run_dir = self.app.source.info(self.run_id).run_dir
+        from tui_dl.engine.workshop.seats import notes_dir
+
+        info = self.app.source.info(self.run_id)
+        folder = notes_dir(info.run_dir, info.spec)  # another's run: the viewer's own folder
         try:
-            path = save_project_report(run_dir, self.run_id, self.report)
+            path = save_project_report(folder, self.run_id, self.report)
         except OSError as exc:
-            path = run_dir / runfiles.PROJECT_REPORT
+            path = folder / runfiles.PROJECT_REPORT
             self.notify(f"Could not write {path}: {exc}", severity="error")
             return
         self.notify(f"Report written to {path}", title="Exported")

@@ -72,7 +72,9 @@ class AttentionScreen(RunViewScreen):
         """Every map this run already has (the first job's and any asked for since);
         ValueError (UnreadableArtifact) when a maps file is damaged."""
         try:
-            found = load_attention(self.folder, self.found)
+            found = load_attention(self.folder, self.found)  # the owner's, then the viewer's
+            if self.notes != self.folder:
+                found = load_attention(self.notes, found)
             n, classes = len(self.shown.y_true), self.shown.n_classes
             if any(i >= n or len(self.maps[i]) < classes for i in self.order):
                 raise ValueError("attention maps: an image or a class this run does not have")

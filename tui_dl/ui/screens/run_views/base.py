@@ -35,6 +35,7 @@ class RunViewScreen(AppScreen):
         super().__init__()
         self.run_id = run_id
         self.run_dir: Path | None = None
+        self.spec: dict = {}
         self.predictions: Predictions | None = None
 
     def compose(self) -> ComposeResult:
@@ -64,7 +65,7 @@ class RunViewScreen(AppScreen):
         except (NoPredictions, LookupError, OSError, ValueError, KeyError) as exc:
             self.from_thread(self.say, f"Nothing to show: {exc}", True)
             return
-        self.run_dir = info.run_dir
+        self.run_dir, self.spec = info.run_dir, info.spec
         self.from_thread(self._loaded, predictions, info.final(Event.FINISHED) or {})
 
     def _loaded(self, predictions: Predictions, finished: dict) -> None:
@@ -88,6 +89,14 @@ class RunViewScreen(AppScreen):
         if self.run_dir is None:
             raise LookupError(f"run {self.run_id}: not found")
         return self.run_dir
+
+    @property
+    def notes(self) -> Path:
+        """Where this viewer's own work on the run is kept (maps, a probe): the run's folder
+        when it is theirs, else a folder of their own — never another's run."""
+        from tui_dl.engine.workshop.seats import notes_dir
+
+        return notes_dir(self.folder, self.spec)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Until the predictions are here (or when there are none to show), a view's own keys

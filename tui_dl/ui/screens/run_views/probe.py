@@ -56,7 +56,7 @@ class ProbeScreen(RunViewScreen):
                 yield Static("", id="probe-example-text")
 
     def show(self, predictions: Predictions, finished: dict) -> None:
-        if has_probe(self.folder):
+        if has_probe(self.folder) or has_probe(self.notes):
             self.load_probe()
         else:
             self.run_job("probe", {}, self.job_done)
@@ -69,7 +69,7 @@ class ProbeScreen(RunViewScreen):
 
     def load_probe(self) -> None:
         try:
-            probe = load_probe(self.folder)
+            probe = load_probe(self.notes if has_probe(self.notes) else self.folder)
         except (OSError, ValueError) as exc:  # a damaged report: say so, stay usable
             self.say(f"unreadable: {exc}", True)
             return
