@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import statistics
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
 from tui_dl.engine.queue.limits import device_key, limits
 from tui_dl.engine.queue.queue import DeviceQueue, Held, Holder, RunQueue, Waiting, ordinal
+from tui_dl.engine.trust import Unreadable, read_json
 
 REPORT_EVERY_S = 20.0
 """A wait whose words have not changed is said again this often (the time left moves)."""
@@ -108,21 +110,27 @@ def take_place(
 def tail_events(run_dir: Path, nbytes: int = TAIL_BYTES) -> list[dict[str, Any]]:
     """The last events of a run, reading only the end of its file."""
     path = Path(run_dir) / runfiles.EVENTS
-    try:
-        with path.open("rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - nbytes))
-            data = handle.read()
+    try:  # another user's run: never through a symlink, never a FIFO, only its end
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return []
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return []
+        size = info.st_size
+        data = os.pread(fd, nbytes, max(0, size - nbytes))
+    except OSError:
+        return []
+    finally:
+        os.close(fd)
     lines = data.splitlines()
     if len(data) == nbytes and size > nbytes:
         lines = lines[1:]  # the first may be cut
     events = []
     for line in lines:
         with contextlib.suppress(ValueError):
-            record = json.loads(line)
+            record = json.loads(line, parse_constant=_no_constant)
             if isinstance(record, dict):
                 events.append(record)
     return events
@@ -160,8 +168,10 @@ def estimate_s(spec: dict[str, Any], runs_root: Path) -> float | None:
         if run_dir.name == spec.get("run_id"):
             continue
         try:
-            other = json.loads((run_dir / runfiles.SPEC).read_text())
-        except (OSError, ValueError):
+            other = read_json(run_dir / runfiles.SPEC, 65536)
+        except Unreadable:
+            continue
+        if not isinstance(other, dict):
             continue
         if other.get("experiment") != experiment or other.get("device", "cpu") != device:
             continue
@@ -192,3 +202,7 @@ def estimate_s(spec: dict[str, Any], runs_root: Path) -> float | None:
 def _epochs(spec: dict[str, Any]) -> int:
     value = (spec.get("params") or {}).get("epochs")
     return int(value) if isinstance(value, int) and value > 0 else 0
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number here")
