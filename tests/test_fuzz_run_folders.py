@@ -84,6 +84,8 @@ def predictions_bytes(data: bytes) -> Callable[[Path], None]:
     return lambda run_dir: (run_dir / runfiles.PREDICTIONS).write_bytes(data)
 
 
+DEEP = "[" * 100_000 + "]" * 100_000
+"""Nested beyond what Python's JSON parser recurses."""
 N = 20
 GOOD = {
     "y_true": np.arange(N) % 10,
@@ -111,6 +113,12 @@ CASES: list[tuple[str, str, Callable[[Path], None]]] = [
     ("created-nan", UNREADABLE, spec_is(spec_with().replace("1795350000.0", "NaN"))),
     ("created-text", UNREADABLE, spec_is(spec_with(created="[b]x"))),
     ("device-list", UNREADABLE, spec_is(spec_with(device=["cpu"]))),
+    ("spec-deep", UNREADABLE, spec_is("[" * 100_000 + "]" * 100_000)),
+    (
+        "params-deep",
+        UNREADABLE,
+        spec_is(spec_with(params={"epochs": [[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]})),
+    ),
     ("owner-markup", "finished", spec_is(spec_with(owner={"user": "[/]", "name": "[b]x"}))),
     ("experiment-renamed", "finished", spec_is(spec_with(experiment="mnist-mlp-v2"))),
     ("experiment-markup", "finished", spec_is(spec_with(experiment="[/]"))),
@@ -124,6 +132,12 @@ CASES: list[tuple[str, str, Callable[[Path], None]]] = [
     ("event-markup", UNREADABLE, event_added('{"event": "[/]", "t": 1}')),
     ("record-list", UNREADABLE, event_added("[1,2,3]")),
     ("record-null", UNREADABLE, event_added("null")),
+    ("record-deep", UNREADABLE, event_added('{"event": "phase", "queue": ' + "[" * 100_000)),
+    (
+        "queue-deep",
+        UNREADABLE,
+        event_added('{"event": "phase", "t": 1, "phase": "x", "queue": {"a": ' + DEEP + "}}"),
+    ),
     ("metrics-null", UNREADABLE, event_added('{"event": "finished", "t": 1, "metrics": null}')),
     ("phase-markup", "finished", event_added('{"event": "phase", "t": 1, "phase": "[/]"}')),
     ("torn-line", "finished", event_added('{"event": "epoch_end", "ep')),

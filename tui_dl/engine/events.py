@@ -299,6 +299,8 @@ JOB_EVENTS: Vocabulary = {
 def check_event(record: dict[str, Any], vocabulary: Vocabulary = RUN_EVENTS) -> list[str]:
     """What is wrong with `record` for this vocabulary: an unknown event, a missing or an
     unnamed field, a field of the wrong type. Empty when it fits."""
+    if not isinstance(record, dict):
+        return ["a record that is not an object"]
     name = record.get("event")
     if not isinstance(name, str) or name not in vocabulary:
         return [f"unknown event {str(name)[:40]!r}"]
@@ -424,7 +426,7 @@ class EventLog:
             try:
                 record = loads(raw)
             except ValueError as exc:
-                if "JSON allows" in str(exc):
+                if "JSON allows" in str(exc) or "too deep" in str(exc):
                     self._doubt(f"events.jsonl: {exc}")
                 continue  # a torn line from a killed writer: skip it, keep the rest
             wrong = record_problem(record, self.vocabularies)

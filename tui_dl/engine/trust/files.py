@@ -101,6 +101,8 @@ def read_json(path: Path | str, limit: int = DEFAULT_LIMIT) -> Any:
         return json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:
         raise Unreadable(f"not JSON ({exc})") from None
+    except RecursionError:  # [[[[…]]]] nested beyond what Python's parser recurses
+        raise Unreadable("not JSON (nested too deep)") from None
 
 
 def append_line(path: Path | str, line: bytes, mode: int = 0o644) -> None:

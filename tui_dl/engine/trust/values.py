@@ -58,7 +58,10 @@ def loads(text: str | bytes) -> Any:
     """`json.loads` that refuses NaN and Infinity (ValueError) instead of making floats."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return _DECODER.decode(text)
+    try:
+        return _DECODER.decode(text)
+    except RecursionError:  # [[[[…]]]] nested beyond what Python's parser recurses
+        raise ValueError("nested too deep") from None
 
 
 def _number(value: Any, name: str) -> str | None:
