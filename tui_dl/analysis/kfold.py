@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tui_dl.analysis.artifacts import load_json, save_json, save_npz
+from tui_dl.analysis.artifacts import check_array, load_json, open_npz, save_json, save_npz
 from tui_dl.engine import runfiles
 
 THRESHOLD = 0.5
@@ -198,5 +198,7 @@ def load_kfold_report(run_dir: Path) -> dict[str, Any]:
 
 def load_kfold_arrays(run_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     """(labels, out-of-fold probabilities) of a mammogram run, for the threshold slider."""
-    with np.load(Path(run_dir) / runfiles.KFOLD_ARRAYS) as saved:
-        return saved["y"], saved["probabilities"]
+    path = Path(run_dir) / runfiles.KFOLD_ARRAYS
+    saved = open_npz(path, ("y", "probabilities"))
+    y = check_array(f"{path.name}: y", saved["y"], "i", 1)
+    return y, check_array(f"{path.name}: probabilities", saved["probabilities"], "f", 1, len(y))

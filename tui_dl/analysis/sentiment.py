@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from tui_dl.analysis.artifacts import load_json, save_json, save_npz
+from tui_dl.analysis.artifacts import load_json, open_npz, save_json, save_npz
 from tui_dl.data.reviews import Vocabulary, pad, tokens, window
 from tui_dl.engine import runfiles
 
@@ -100,8 +100,7 @@ class SentimentModel:
         if not path.is_file():
             raise NoSentimentModel("The model answers here once training has finished.")
         try:
-            with np.load(path, allow_pickle=False) as f:
-                weights = {k: f[k] for k in f.files}
+            weights = open_npz(path)
         except (OSError, ValueError) as exc:
             raise NoSentimentModel(f"{path} cannot be read ({exc})") from exc
         return cls(weights, load_vocabulary(run_dir))
