@@ -8,11 +8,18 @@ inside exactly the folds the network used.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
-from tui_dl.analysis.artifacts import check_array, load_json, open_npz, save_json, save_npz
+from tui_dl.analysis.artifacts import (
+    UnreadableArtifact,
+    check_array,
+    load_json,
+    open_npz,
+    save_json,
+    save_npz,
+)
 from tui_dl.engine import runfiles
 
 THRESHOLD = 0.5
@@ -191,8 +198,96 @@ def has_kfold_report(run_dir: Path) -> bool:
     return (Path(run_dir) / runfiles.KFOLD_REPORT).exists()
 
 
-def load_kfold_report(run_dir: Path) -> dict[str, Any]:
-    report: dict[str, Any] = load_json(Path(run_dir) / runfiles.KFOLD_REPORT)
+class Roc(TypedDict):
+    auc: float
+    fpr: list[float]
+    tpr: list[float]
+
+
+class FoldScore(TypedDict):
+    accuracy: float
+    n: int
+    sensitivity: float | None
+    specificity: float | None
+
+
+class Confusion(TypedDict):
+    tp: int
+    fp: int
+    tn: int
+    fn: int
+
+
+class Network(TypedDict):
+    accuracy_mean: float
+    accuracy_std: float
+    auc: float
+    per_fold: list[FoldScore]
+    pooled_confusion: Confusion
+    roc: Roc
+    sensitivity: float | None
+    specificity: float | None
+
+
+class Cutoff(Confusion):
+    accuracy: float
+    sensitivity: float | None
+    specificity: float | None
+
+
+class Radiologists(TypedDict):
+    cutoffs: dict[str, Cutoff]
+    left_out: int
+    roc: Roc
+    rows: int
+
+
+class Baseline(TypedDict):
+    name: str
+    accuracy_mean: float
+    accuracy_std: float
+    auc: float
+
+
+class KfoldReport(TypedDict):
+    """kfold.json as the project screen and the report read it (a k-fold run of house votes
+    has only `k` and `network`'s scores: the rest is the mammogram's)."""
+
+    k: int
+    network: Network
+
+
+class OutOfRange(TypedDict):
+    column: str
+    values: dict[str, int]
+    action: str
+
+
+class MammogramData(TypedDict):
+    source: str
+    raw_rows: int
+    kept_rows: int
+    rows_incomplete: int
+    missing: dict[str, int]
+    malignant_rate_complete: float
+    malignant_rate_incomplete: float
+    out_of_range: list[OutOfRange]
+
+
+class MammogramReport(KfoldReport):
+    radiologists: Radiologists
+    baselines: list[Baseline]
+    data: MammogramData
+
+
+def load_kfold_report(run_dir: Path, typed: Any = None) -> dict[str, Any]:
+    """kfold.json, checked against `typed` (a mammogram run's: `MammogramReport`)
+    — UnreadableArtifact naming what is wrong."""
+    report: dict[str, Any] = load_json(Path(run_dir) / runfiles.KFOLD_REPORT, typed)
+    for part in ("network", "radiologists"):
+        roc = (report.get(part) or {}).get("roc") if typed is not None else None
+        if roc is not None and len(roc["fpr"]) != len(roc["tpr"]):
+            raise UnreadableArtifact(f"{runfiles.KFOLD_REPORT}: {part}.roc: fpr and tpr differ")
     return report
 
 

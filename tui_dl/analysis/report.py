@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui_dl.analysis.kfold import has_kfold_report, load_kfold_report
+from tui_dl.analysis.kfold import KfoldReport, has_kfold_report, load_kfold_report
 from tui_dl.analysis.predictions import NoPredictions, confusion_report, load_predictions
 from tui_dl.engine.events import Event, Status
 from tui_dl.engine.store import RunInfo
@@ -47,7 +47,10 @@ def run_report(info: RunInfo) -> dict[str, Any]:
     if "comparison" in finished:  # what else the run measured (transfer-digits: from scratch)
         report["comparison"] = finished["comparison"]
     if info.status == Status.FINISHED and has_kfold_report(info.run_dir):
-        report["kfold"] = load_kfold_report(info.run_dir)
+        try:
+            report["kfold"] = load_kfold_report(info.run_dir, KfoldReport)
+        except (OSError, ValueError) as exc:  # a damaged or crafted report: why, not a crash
+            report["problem"] = str(exc)
         report["epochs_completed"] = params.get("epochs")
         report["history"] = []  # one curve per fold would swamp the report; see events.jsonl
     elif info.status == Status.FINISHED:

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
-from tui_dl.analysis.artifacts import load_json, open_npz, save_json, save_npz
+from tui_dl.analysis.artifacts import (
+    UnreadableArtifact,
+    check_array,
+    load_json,
+    open_npz,
+    save_json,
+    save_npz,
+)
 from tui_dl.data.reviews import Vocabulary, pad, tokens, window
 from tui_dl.engine import runfiles
 
@@ -54,9 +61,43 @@ def save_vocabulary(run_dir: Path, vocabulary: Vocabulary) -> str:
     return runfiles.WORDS
 
 
+class Words(TypedDict):
+    """words.json: the vocabulary a run's model was trained with."""
+
+    words: list[str]
+    num_words: int
+
+
+class ReviewEntry(TypedDict):
+    index: int
+    label: int
+    indices: list[int]
+    probability: float | None
+
+
+class LabelCount(TypedDict):
+    n: int
+    right: int
+
+
+class ReviewsReport(TypedDict, total=False):
+    """reviews.json as the reviews screen reads it (every key may be missing)."""
+
+    vocabulary: int
+    maxlen: int
+    truncate: str
+    data_source: str
+    samples: list[ReviewEntry]
+    wrong: list[ReviewEntry]
+    by_label: dict[str, LabelCount] | None
+
+
 def load_vocabulary(run_dir: Path) -> Vocabulary:
     try:
-        return Vocabulary.from_json(load_json(Path(run_dir) / runfiles.WORDS))
+        data = load_json(Path(run_dir) / runfiles.WORDS, Words)
+        if not 0 <= data["num_words"] <= MAX_WORDS:
+            raise UnreadableArtifact(f"{runfiles.WORDS}: num_words out of range")
+        return Vocabulary.from_json(data)
     except (OSError, ValueError, KeyError) as exc:
         raise NoSentimentModel(f"no vocabulary in this run ({exc})") from exc
 
@@ -70,7 +111,14 @@ def save_reviews(run_dir: Path, report: dict[str, Any]) -> str:
 
 def load_reviews(run_dir: Path) -> dict[str, Any]:
     """The run's reviews.json (FileNotFoundError until the run has loaded its data)."""
-    report: dict[str, Any] = load_json(Path(run_dir) / runfiles.REVIEWS)
+    report: dict[str, Any] = load_json(Path(run_dir) / runfiles.REVIEWS, ReviewsReport)
+    for group in ("samples", "wrong"):
+        for entry in report.get(group, []):
+            if entry["label"] not in (0, 1) or any(i < 0 for i in entry["indices"]):
+                raise UnreadableArtifact(f"{runfiles.REVIEWS}: {group}: not a review's numbers")
+    by_label = report.get("by_label") or {}
+    if any(not 0 <= c["right"] <= c["n"] for c in by_label.values()):
+        raise UnreadableArtifact(f"{runfiles.REVIEWS}: by_label: more right than there are")
     return report
 
 
@@ -81,18 +129,37 @@ def save_sentiment(run_dir: Path, **weights: np.ndarray) -> str:
     return runfiles.SENTIMENT
 
 
+WEIGHTS = ("embeddings", "kernel", "recurrent_kernel", "bias", "dense_kernel", "dense_bias",
+           "maxlen", "truncate")  # fmt: skip
+MAX_WORDS = 10_000_000
+
+
 class SentimentModel:
     def __init__(self, weights: dict[str, np.ndarray], vocabulary: Vocabulary) -> None:
-        self.embeddings = weights["embeddings"]
-        self.kernel = weights["kernel"]
-        self.recurrent = weights["recurrent_kernel"]
-        self.bias = weights["bias"]
-        self.dense_kernel = weights["dense_kernel"].reshape(-1)
-        self.dense_bias = float(np.asarray(weights["dense_bias"]).reshape(-1)[0])
-        self.maxlen = int(weights["maxlen"])
-        self.truncate = str(weights["truncate"])
-        self.vocabulary = vocabulary
+        """The LSTM's weights as plain arrays, their shapes checked against each other and
+        the vocabulary (ValueError naming the first that does not fit)."""
+        self.embeddings = check_array("embeddings", weights["embeddings"], "f", 2)
+        words, width = self.embeddings.shape
+        self.recurrent = check_array("recurrent_kernel", weights["recurrent_kernel"], "f", 2)
         self.units = self.recurrent.shape[0]
+        gates = 4 * self.units
+        self.kernel = check_array("kernel", weights["kernel"], "f", 2, width)
+        self.bias = check_array("bias", weights["bias"], "f", 1, gates)
+        if self.kernel.shape[1] != gates or self.recurrent.shape[1] != gates:
+            raise ValueError("the LSTM's kernels are not of one size")
+        self.dense_kernel = check_array("dense_kernel", weights["dense_kernel"], "f", 2)
+        self.dense_kernel = self.dense_kernel.reshape(-1)
+        if self.dense_kernel.size != self.units:
+            raise ValueError("dense_kernel: not one weight per LSTM unit")
+        dense_bias = check_array("dense_bias", weights["dense_bias"], "f", 1)
+        self.dense_bias = float(dense_bias.reshape(-1)[0])
+        self.maxlen = int(check_array("maxlen", weights["maxlen"], "i", 0))
+        self.truncate = str(check_array("truncate", weights["truncate"], "U", 0))
+        if not 0 < self.maxlen <= 100_000 or self.truncate not in ("start", "end"):
+            raise ValueError("maxlen or truncate: not a window the model reads")
+        if vocabulary.num_words > words:
+            raise ValueError("the vocabulary has more words than the embeddings")
+        self.vocabulary = vocabulary
 
     @classmethod
     def load(cls, run_dir: Path) -> SentimentModel:
@@ -100,10 +167,13 @@ class SentimentModel:
         if not path.is_file():
             raise NoSentimentModel("The model answers here once training has finished.")
         try:
-            weights = open_npz(path)
-        except (OSError, ValueError) as exc:
-            raise NoSentimentModel(f"{path} cannot be read ({exc})") from exc
-        return cls(weights, load_vocabulary(run_dir))
+            weights = open_npz(path, WEIGHTS)
+            vocabulary = load_vocabulary(run_dir)
+            return cls(weights, vocabulary)
+        except NoSentimentModel:
+            raise
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+            raise NoSentimentModel(f"{path.name} cannot be read ({exc})") from exc
 
     def states(self, indices: np.ndarray) -> np.ndarray:
         """The LSTM's output h after each step, (steps, units); Keras's gate order i, f, c, o."""

@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from tui_dl.analysis.kfold import load_kfold_arrays, load_kfold_report
+from tui_dl.analysis.kfold import MammogramReport, load_kfold_arrays, load_kfold_report
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
@@ -229,7 +229,7 @@ class ProjectScreen(FollowingScreen):
             return
         run_dir = self.app.source.info(self.run_id).run_dir
         try:
-            self.report = load_kfold_report(run_dir)
+            self.report = load_kfold_report(run_dir, MammogramReport)
             y, probabilities = load_kfold_arrays(run_dir)
         except (OSError, ValueError, KeyError) as exc:
             self.notify(f"The run's report cannot be read: {exc}", severity="error")
