@@ -11,21 +11,55 @@ from platformdirs import user_data_path
 APP_NAME = "tui-dl"
 
 
+HOME_ENV = "TUI_DL_HOME"
 def home() -> Path:
-    """The user's tui-dl folder; `TUI_DL_HOME` overrides the platform default."""
-    override = os.environ.get("TUI_DL_HOME")
+    """The user's tui-dl folder; `TUI_DL_HOME` overrides the platform default.
+
+    Absolute, with symlinks resolved, so that a run's folder is spelt one way everywhere (a
+    live run is recognised by its folder). A relative or symlinked `TUI_DL_HOME` is written
+    back resolved: a run's process works in its own folder and would resolve it there."""
+    override = os.environ.get(HOME_ENV)
     path = Path(override).expanduser() if override else user_data_path(APP_NAME, appauthor=False)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
+    return _settled(HOME_ENV, path.resolve())
+
+
+def _settled(variable: str, path: Path) -> Path:
+    """`path`, also written back to the environment `variable` that named it when it was
+    spelt otherwise, so the processes this one starts find the same folder."""
+    if os.environ.get(variable, "").strip() and os.environ[variable] != str(path):
+        os.environ[variable] = str(path)
 
 WORKSHOP_ENV = "TUI_DL_WORKSHOP"
+
+def home_problem() -> str | None:
+    """Why tui-dl cannot keep its runs and progress in its folder, in one line that names
+    the folder and what to do; None when it can."""
+    named = os.environ.get(HOME_ENV)
+    where = (
+        f"{HOME_ENV}={named}"
+        if named
+        else f"tui-dl's folder {user_data_path(APP_NAME, appauthor=False)}"
+    )
+    fix = f"set {HOME_ENV} to a folder you can write"
+    try:
+        path = home()
+    except FileExistsError:
+        return f"{where} is a file, not a folder; {fix}"
+    except OSError as exc:
+        return f"{where} cannot be made ({exc.strerror or exc}); {fix}"
+    if not os.access(path, os.W_OK | os.X_OK):
+        return f"{where} is read-only (tui-dl keeps its runs and progress there); {fix}"
+    return None
+
 
 
 def workshop() -> Path | None:
     """The workshop folder every seat shares (`TUI_DL_WORKSHOP`), or None for a single user."""
     override = os.environ.get(WORKSHOP_ENV, "").strip()
-    return Path(override).expanduser().resolve() if override else None
+    return _settled(WORKSHOP_ENV, Path(override).expanduser().resolve()) if override else None
 
 
 def shared() -> Path:

@@ -9,6 +9,7 @@ imported by the grammar, `parser.py`).
 from __future__ import annotations
 
 import importlib
+import sys
 
 from tui_dl.cli.parser import build_parser
 
@@ -50,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     from tui_dl import paths
 
+    problem = paths.home_problem()
+    if problem:  # a file, or read-only: say so once, before anything tries to write there
+        print(f"tui-dl: {problem}", file=sys.stderr)
+        return 2
     if paths.workshop() is not None:  # alone, nothing to import for it before the first frame
         from tui_dl.engine.workshop.folder import enter_workshop
 
