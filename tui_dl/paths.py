@@ -9,9 +9,9 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 APP_NAME = "tui-dl"
-
-
 HOME_ENV = "TUI_DL_HOME"
+
+
 def home() -> Path:
     """The user's tui-dl folder; `TUI_DL_HOME` overrides the platform default.
 
@@ -21,8 +21,6 @@ def home() -> Path:
     override = os.environ.get(HOME_ENV)
     path = Path(override).expanduser() if override else user_data_path(APP_NAME, appauthor=False)
     path.mkdir(parents=True, exist_ok=True)
-    return path
-
     return _settled(HOME_ENV, path.resolve())
 
 
@@ -31,8 +29,8 @@ def _settled(variable: str, path: Path) -> Path:
     spelt otherwise, so the processes this one starts find the same folder."""
     if os.environ.get(variable, "").strip() and os.environ[variable] != str(path):
         os.environ[variable] = str(path)
+    return path
 
-WORKSHOP_ENV = "TUI_DL_WORKSHOP"
 
 def home_problem() -> str | None:
     """Why tui-dl cannot keep its runs and progress in its folder, in one line that names
@@ -54,6 +52,8 @@ def home_problem() -> str | None:
         return f"{where} is read-only (tui-dl keeps its runs and progress there); {fix}"
     return None
 
+
+WORKSHOP_ENV = "TUI_DL_WORKSHOP"
 
 
 def workshop() -> Path | None:
