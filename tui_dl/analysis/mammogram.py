@@ -6,11 +6,15 @@ what the engine trains on: one path from file to features, whichever process run
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from tui_dl.engine.trust.files import Unreadable
+from tui_dl.engine.trust.named import read_named
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,6 +30,9 @@ PROMISED = {
     "severity": (0, 1),
 }
 """The ranges mammographic_masses.names promises (age: what a human age can be)."""
+CSV_LIMIT = 10_000_000
+"""The most a mammogram CSV may weigh: the UCI file is 16 kB (961 rows), this some 600,000
+rows. A larger file is refused before it is read."""
 
 
 class ProjectDataError(ValueError):
@@ -75,16 +82,26 @@ class Prepared:
         return self.rows["BI-RADS valid"].to_numpy(dtype=np.float64)
 
 
-def read_raw(path: Path) -> pd.DataFrame:
-    """A learner's CSV (or the UCI file), checked so nothing downstream meets a surprise."""
+def read_file(path: Path) -> bytes:
+    """The file's bytes: a plain file within CSV_LIMIT, else ProjectDataError saying why (a
+    folder, a FIFO, no such file, its size and the limit) before anything is read."""
+    try:
+        return read_named(path, CSV_LIMIT)
+    except Unreadable as exc:
+        raise ProjectDataError(f"{path}: {exc}.") from None
+
+
+def read_raw(path: Path, data: bytes | None = None) -> pd.DataFrame:
+    """A learner's CSV (or the UCI file), checked so nothing downstream meets a surprise.
+    `data`: its bytes, when `read_file` has read them already."""
     import pandas as pd
 
     path = Path(path)
-    if not path.is_file():
-        raise ProjectDataError(f"{path}: no such file.")
+    if data is None:
+        data = read_file(path)
     try:
         frame = pd.read_csv(
-            path,
+            io.BytesIO(data),
             header=None,
             na_values=["?"],
             keep_default_na=False,
@@ -116,9 +133,9 @@ def read_raw(path: Path) -> pd.DataFrame:
 
 def prepare(path: Path, source: str, k: int = 10) -> Prepared:
     """Read, inspect and clean; raises ProjectDataError if too little is left to fold k ways."""
-    frame = read_raw(path)
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        raw_lines = [line.rstrip("\r\n") for _, line in zip(range(6), handle, strict=False)]
+    data = read_file(path)  # once: the frame and the first lines from the same bytes
+    frame = read_raw(path, data)
+    raw_lines = data[:65536].decode("utf-8", errors="replace").splitlines()[:6]
     incomplete = frame.isna().any(axis=1)
     rate = lambda rows: float(rows["severity"].mean()) if len(rows) else float("nan")  # noqa: E731
     prepared = Prepared(

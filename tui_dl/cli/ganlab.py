@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 import time
 
@@ -23,6 +24,13 @@ OPTIONS = {
 """Command-line options → the settings they set."""
 
 
+def looks_like_a_file(name: str) -> bool:
+    """Whether `--dataset NAME` names a file (one that is there, or a path or a .csv), not a
+    misspelt dataset."""
+    path = os.path.expanduser(name)
+    return os.path.lexists(path) or name.lower().endswith(".csv") or os.sep in name
+
+
 def ganlab_command(args: argparse.Namespace) -> int:
     from tui_dl.engine.ganlab.datasets import DATASETS, DataError
     from tui_dl.engine.ganlab.session import GanLab
@@ -35,17 +43,21 @@ def ganlab_command(args: argparse.Namespace) -> int:
     }
     if args.dataset in DATASETS:
         changes["dataset"] = args.dataset
-    else:  # a file of the learner's own points
+    elif looks_like_a_file(args.dataset):  # a file of the learner's own points
         changes.update(dataset="csv", csv=args.dataset)
+    else:
+        print(
+            f"tui-dl ganlab: no dataset {args.dataset!r}: one of {', '.join(DATASETS)}, "
+            "or a CSV file of x,y rows",
+            file=sys.stderr,
+        )
+        return 2
     try:
         lab = GanLab(GanSettings().with_(**changes))
     except (SettingError, DataError) as exc:
-        print(f"tui-dl ganlab: {sentence(str(exc))}", file=sys.stderr)
+        print(f"tui-dl ganlab: {exc}", file=sys.stderr)  # a path as spelt, not capitalised
         return 2
     iterations = DEFAULT_ITERATIONS if args.iterations is None else args.iterations
-    if iterations < 0:
-        print("tui-dl ganlab: --iterations must be 0 or more", file=sys.stderr)
-        return 2
     started = time.perf_counter()
     lab.train(iterations)
     seconds = time.perf_counter() - started

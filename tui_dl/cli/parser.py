@@ -9,7 +9,7 @@ through argparse's `parents=`. Light on purpose: no textual, no TensorFlow.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from tui_dl import __version__
 from tui_dl.engine.experiments import (
@@ -21,6 +21,7 @@ from tui_dl.engine.experiments import (
     Param,
     PathParam,
 )
+from tui_dl.engine.experiments.params import SEED_MAX
 from tui_dl.engine.sweeps.grid import SWEPT, sweepable
 from tui_dl.ui import registry
 
@@ -28,6 +29,30 @@ HEADLESS_PROJECTS = ("mammogram",)
 """The course projects `tui-dl project NAME` runs headless, with their report."""
 SETTING = "setting_"
 """Prefix of the namespace entries that hold an experiment's settings."""
+
+
+PLAYGROUND_EPOCHS_MAX = 100_000
+"""The headless Playground's most epochs (a few minutes of its numpy network)."""
+GAN_ITERATIONS_MAX = 1_000_000
+"""The headless GAN Lab's most iterations (its default is 3,000)."""
+CLASS_MAX = 999
+"""The highest class number a run's predictions can hold (ImageNet's 1,000 classes)."""
+
+
+def whole(low: int, high: int) -> Callable[[str], int]:
+    """An argument's type: a whole number from `low` to `high`, refused as it is parsed
+    (argparse says which argument, and the status is 2), not deep inside a command."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text}: a whole number from {low} to {high}")
+        return value
+
+    return parse
 
 
 def _data_dir(parser: argparse.ArgumentParser) -> None:
@@ -106,8 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--run", metavar="ID", help="a run id (or `latest`) for the lab and the run screens"
     )
-    parser.add_argument("--true", type=int, metavar="T", help="misclassified: only true class T")
-    parser.add_argument("--pred", type=int, metavar="P", help="misclassified: only predicted P")
+    parser.add_argument(
+        "--true", type=whole(0, CLASS_MAX), metavar="T", help="misclassified: only true class T"
+    )
+    parser.add_argument(
+        "--pred", type=whole(0, CLASS_MAX), metavar="P", help="misclassified: only predicted P"
+    )
     parser.add_argument(
         "--data-dir", metavar="DIR", help="folder with the datasets (default: $TUI_DL_DATA)"
     )
@@ -167,7 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
         "headless and reports; without, it opens the app on that setup.",
     )
     playground.add_argument("state", nargs="?", default="", metavar="STATE")
-    playground.add_argument("--epochs", type=int, metavar="N", help="train N epochs headless")
+    playground.add_argument(
+        "--epochs",
+        type=whole(0, PLAYGROUND_EPOCHS_MAX),
+        metavar="N",
+        help=f"train N epochs headless (at most {PLAYGROUND_EPOCHS_MAX})",
+    )
     playground.add_argument("--json", action="store_true", help="one JSON object on stdout")
 
     ganlab = commands.add_parser(
@@ -181,8 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     ganlab.add_argument(
         "--dataset", default="ring", metavar="NAME", help="ring, line, blobs or FILE.csv"
     )
-    ganlab.add_argument("--iterations", type=int, metavar="N", help="how long (default 3000)")
-    ganlab.add_argument("--seed", type=int, metavar="N")
+    ganlab.add_argument(
+        "--iterations",
+        type=whole(0, GAN_ITERATIONS_MAX),
+        metavar="N",
+        help=f"how long (default 3000, at most {GAN_ITERATIONS_MAX})",
+    )
+    ganlab.add_argument(
+        "--seed", type=whole(0, SEED_MAX), metavar="N", help=f"0 to {SEED_MAX} (default 1)"
+    )
     ganlab.add_argument("--optimizer", metavar="NAME", help="sgd or adam (default sgd)")
     ganlab.add_argument("--d-rate", type=float, metavar="X", help="D's learning rate")
     ganlab.add_argument("--g-rate", type=float, metavar="X", help="G's learning rate")

@@ -30,10 +30,7 @@ def playground_command(args: argparse.Namespace) -> int:
         app = make_app(screen="playground", playground=state.to_string())
         app.run()
         return app.return_code or 0
-    epochs = DEFAULT_EPOCHS if args.epochs is None else args.epochs
-    if epochs < 0:
-        print("tui-dl playground: --epochs must be 0 or more", file=sys.stderr)
-        return 2
+    epochs = DEFAULT_EPOCHS if args.epochs is None else args.epochs  # 0 to its limit: parsed
     started = time.perf_counter()
     playground.train(epochs)
     seconds = time.perf_counter() - started

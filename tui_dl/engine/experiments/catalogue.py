@@ -8,6 +8,8 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.experiments.cost import Cost
 from tui_dl.engine.experiments.experiment import Experiment, Reference
 from tui_dl.engine.experiments.params import (
+    SEED_MAX,
+    TRAIN_LIMIT_MAX,
     ChoiceParam,
     FloatParam,
     IntParam,
@@ -38,9 +40,10 @@ def fit_params(examples: str, everything: str) -> tuple[Param, ...]:
             "Train limit",
             0,
             minimum=0,
+            maximum=TRAIN_LIMIT_MAX,
             help=f"use only the first N training {examples} (0 = {everything})",
         ),
-        IntParam("seed", "Seed", 42, minimum=0),
+        IntParam("seed", "Seed", 42, minimum=0, maximum=SEED_MAX),
     )
 
 
@@ -155,7 +158,7 @@ def kfold_params(hidden: str, *extra: Param) -> tuple[Param, ...]:
         IntParam("epochs", "Epochs", 100, minimum=1, maximum=10000),
         IntParam("batch_size", "Batch size", 32, minimum=1, maximum=65536),
         IntParam("k", "Folds (k)", 10, minimum=2, maximum=50),
-        IntParam("seed", "Seed", 42, minimum=0),
+        IntParam("seed", "Seed", 42, minimum=0, maximum=SEED_MAX),
         *extra,
     )
 
@@ -210,7 +213,7 @@ TF_LOWLEVEL = Experiment(
         IntParam("batch_size", "Batch size", 250, minimum=1, maximum=65536),
         FloatParam("learning_rate", "Learning rate", 0.1, minimum=1e-12, maximum=1e40),
         ChoiceParam("dataset", "Dataset", "mnist", choices=("mnist", "fashion-mnist")),
-        IntParam("seed", "Seed", 42, minimum=0),
+        IntParam("seed", "Seed", 42, minimum=0, maximum=SEED_MAX),
     ),
     notes=(
         "Each step, by hand:\n"
@@ -376,7 +379,7 @@ TRANSFER_DIGITS = Experiment(
             help="no: fine-tune the borrowed layers too",
         ),
         ChoiceParam("dataset", "Dataset", "mnist", choices=("mnist", "fashion-mnist")),
-        IntParam("seed", "Seed", 42, minimum=0),
+        IntParam("seed", "Seed", 42, minimum=0, maximum=SEED_MAX),
     ),
     compare_stages=("transfer", "scratch"),
     notes=(
@@ -443,6 +446,7 @@ PLAYGROUND = Experiment(
             "Seed",
             42,
             minimum=0,
+            maximum=SEED_MAX,
             help="Keras's dropout masks (the points and first weights come from the state)",
         ),
     ),
@@ -504,9 +508,10 @@ FASHION_VAE = Experiment(
             "Train limit",
             0,
             minimum=0,
+            maximum=TRAIN_LIMIT_MAX,
             help="use only the first N of the 70,000 images (0 = all)",
         ),
-        IntParam("seed", "Seed", 42, minimum=0),
+        IntParam("seed", "Seed", 42, minimum=0, maximum=SEED_MAX),
     ),
     notes=(
         "Each batch, by hand (its own train_step):\n"
@@ -567,9 +572,10 @@ FASHION_GAN = Experiment(
             "Train limit",
             0,
             minimum=0,
+            maximum=TRAIN_LIMIT_MAX,
             help="use only the first N of the 70,000 images (0 = all)",
         ),
-        IntParam("seed", "Seed", 42, minimum=0),
+        IntParam("seed", "Seed", 42, minimum=0, maximum=SEED_MAX),
     ),
     notes=(
         "Each batch:\n"

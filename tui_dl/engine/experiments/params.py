@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui_dl.engine.trust.files import Unreadable
+from tui_dl.engine.trust.named import check_named
+
+SEED_MAX = 2**32 - 1
+"""The largest seed: NumPy's and Keras's seeds are 32-bit numbers (checked where typed, not
+deep inside a run)."""
+TRAIN_LIMIT_MAX = 10_000_000
+"""More examples than any course dataset has (MNIST's 60,000, IMDB's 25,000)."""
+
 
 @dataclass(frozen=True)
 class Param:
@@ -58,12 +67,19 @@ class Param:
         return isinstance(value, str)
 
 
+def _number(value: float) -> str:
+    """A bound as typed: 4294967295 whole (not 4.29497e+09), 1e-12 short."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:g}"
+
+
 def _bounds(minimum: float | None, maximum: float | None) -> str:
     if minimum is not None and maximum is not None:
-        return f" {minimum:g}–{maximum:g}"
+        return f" {_number(minimum)}–{_number(maximum)}"
     if minimum is not None:
-        return f" ≥ {minimum:g}"
-    return f" ≤ {maximum:g}" if maximum is not None else ""
+        return f" ≥ {_number(minimum)}"
+    return f" ≤ {_number(maximum)}" if maximum is not None else ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,9 +100,9 @@ class FloatParam(Param):
 
     def check_range(self, value: float) -> Any:
         if self.minimum is not None and value < self.minimum:
-            raise self.fail(f"must be at least {self.minimum:g}")
+            raise self.fail(f"must be at least {_number(self.minimum)}")
         if self.maximum is not None and value > self.maximum:
-            raise self.fail(f"must be at most {self.maximum:g}")
+            raise self.fail(f"must be at most {_number(self.maximum)}")
         return value
 
     def describe(self) -> str:
@@ -173,8 +189,12 @@ class PathParam(Param):
             return str(path)
         if path.is_dir():
             raise self.fail(f"{text} is a folder — name a file inside it")
-        if not path.is_file():
+        if not path.exists():
             raise self.fail(f"there is no file {text}")
+        try:
+            check_named(path)  # a FIFO or a device is not a file to read
+        except Unreadable as exc:
+            raise self.fail(f"{text}: {exc}") from None
         return str(path)
 
     def describe(self) -> str:
@@ -192,12 +212,16 @@ def layer_sizes(text: str) -> str:
 def playground_state(text: str) -> str:
     """A Playground state string (or a whole playground.tensorflow.org URL) → the string, checked
     and written out in full, a CSV's path made absolute (the run's process works elsewhere)."""
-    from tui_dl.engine.playground.state import parse_state  # numpy: not before it is needed
+    # numpy: not before it is needed
+    from tui_dl.engine.playground.datasets import POINTS_CSV_LIMIT
+    from tui_dl.engine.playground.state import parse_state
 
     state = parse_state(text)
     if state.csv:
         path = Path(state.csv).expanduser().resolve()
-        if not path.is_file():
-            raise ValueError(f"csv={state.csv}: there is no such file")
+        try:  # a folder, a FIFO or a file over the limit is refused here, before launch
+            check_named(path, POINTS_CSV_LIMIT)
+        except Unreadable as exc:
+            raise ValueError(f"csv={state.csv}: {exc}") from None
         state = state.with_(csv=str(path))
     return state.to_string()

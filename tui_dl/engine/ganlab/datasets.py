@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tui_dl.engine.playground.datasets import DataError
+from tui_dl.engine.playground.datasets import DataError, read_points_csv
 
 DATASETS = ("ring", "line", "blobs")
 POINTS = 1200
@@ -67,12 +67,7 @@ def load_csv(path: str | Path) -> RealPoints:
     """Two numeric columns, x and y, one point a row; a header row is allowed. What is wrong
     is said with the line it is on."""
     path = Path(path).expanduser()
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot be read ({exc})") from exc
+    text = read_points_csv(path)  # a plain file within POINTS_CSV_LIMIT
     rows = [(n, line.split(",")) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     if rows and len(rows[0][1]) == 2 and not any(_is_number(cell) for cell in rows[0][1]):
         rows = rows[1:]  # a header

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from tui_dl.engine.experiments.params import SEED_MAX
 from tui_dl.engine.ganlab.datasets import DATASETS
 from tui_dl.engine.ganlab.optimizers import OPTIMIZERS
 
@@ -95,6 +96,7 @@ class GanSettings:
             ("g_neurons", 1, MAX_NEURONS),
             ("d_neurons", 1, MAX_NEURONS),
             ("batch_size", 1, 1024),
+            ("seed", 0, SEED_MAX),
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or not low <= value <= high:

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from tui_dl.engine.playground.rng import SeededRandom
+from tui_dl.engine.trust.files import Unreadable
+from tui_dl.engine.trust.named import read_named
 
 CLASSIFY_SAMPLES = 500
 REGRESS_SAMPLES = 1200
@@ -25,6 +27,9 @@ MANY_CLASSES = ("gauss", "spiral")
 """The generators that also make 3–5 classes (more blobs, more arms); circle and xor are two."""
 MAX_CLASSES = 5
 MIN_ROWS = 10
+POINTS_CSV_LIMIT = 2_000_000
+"""The most a learner's CSV of 2-D points may weigh (the Playground's and the GAN Lab's):
+some 60,000 rows, where a course's file has hundreds. Larger is refused before reading."""
 
 Point = tuple[float, float, float]  # x, y, label
 
@@ -195,12 +200,7 @@ def load_csv(
     scaled to [−1, 1] as the Playground's own targets are). A header row is allowed. The rows
     are shuffled with the state's seed, then split."""
     path = Path(path).expanduser()
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot be read ({exc})") from exc
+    text = read_points_csv(path)
     rows = [(n, line.split(",")) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     if rows and not _is_number(rows[0][1][0]):
         rows = rows[1:]  # a header
@@ -247,6 +247,17 @@ def load_csv(
     cut = math.floor(len(order) * train_percent / 100)
     train, test = np.asarray(order[:cut], dtype=int), np.asarray(order[cut:], dtype=int)
     return Points(points_xy[train], labels[train], points_xy[test], labels[test], classes)
+
+
+def read_points_csv(path: Path) -> str:
+    """A learner's CSV of points as text: a plain file within POINTS_CSV_LIMIT, else
+    DataError saying why (the limit named) before it is read."""
+    try:
+        return read_named(path, POINTS_CSV_LIMIT).decode("utf-8-sig")
+    except Unreadable as exc:
+        raise DataError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: cannot be read ({exc})") from None
 
 
 def _is_number(text: str) -> bool:

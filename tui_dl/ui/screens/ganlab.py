@@ -229,6 +229,10 @@ class GanLabScreen(AppScreen):
         if set(changes) <= LIVE:
             with self.engine_lock:
                 self.lab.retune(new)
+        elif new.dataset == "csv":  # the learner's file: read in a thread, keys answered
+            self.playing = False
+            self.load_points(new)
+            return True
         else:
             try:
                 fresh = GanLab(new)
@@ -242,6 +246,28 @@ class GanLabScreen(AppScreen):
         if not self.playing:  # playing, the next frame shows it
             self.redraw()
         return True
+
+    @work(thread=True, exclusive=True, group="points")
+    def load_points(self, new: GanSettings) -> None:
+        """A setup on the learner's own points, made off the UI thread: the CSV is read (or
+        refused: over its size limit, a folder, a FIFO) while keys are still answered."""
+        worker = get_current_worker()
+        try:
+            fresh = GanLab(new)
+        except DataError as exc:
+            self.from_thread(self.say, f"Not changed: {exc}", True)
+            return
+        if not worker.is_cancelled:  # else a later choice replaced this one
+            self.from_thread(self.points_loaded, fresh)
+
+    def points_loaded(self, fresh: GanLab) -> None:
+        # A rate or the steps changed while the file was read stay as they are now.
+        fresh.retune(fresh.settings.with_(**{key: getattr(self.settings, key) for key in LIVE}))
+        self.playing = False
+        with self.engine_lock:
+            self.lab = fresh
+        self.query_one(GanControls).show(fresh.settings)
+        self.redraw()
 
     def action_open_csv(self) -> None:
         from tui_dl.ui.dialogs.file_picker import FilePicker

@@ -158,8 +158,10 @@ class PlaygroundScreen(AppScreen):
                 initial = initial.with_(csv=str(readable(initial.csv)))
         except (StateError, OutsideSeatFolder) as exc:
             initial, self.problem = PlaygroundState(), f"That state cannot be used: {exc}"
+        self.pending = initial if initial.csv else None
+        """A state on the learner's own points, read once the screen is up (in a thread)."""
         try:
-            self.playground = Playground(initial)
+            self.playground = Playground(initial.with_(csv="") if initial.csv else initial)
         except DataError as exc:
             self.problem = f"Those points cannot be used: {exc}"
             self.playground = Playground(PlaygroundState())
@@ -197,6 +199,8 @@ class PlaygroundScreen(AppScreen):
         self.call_after_refresh(self.redraw)
         if self.problem:
             self.notify(self.problem, severity="error", timeout=10, markup=False)
+        if self.pending is not None:
+            self.load_points(self.pending, "Those points cannot be used")
 
     def on_resize(self) -> None:
         # A square map: two pixels a character row, so as many columns as pixel rows.
@@ -325,6 +329,10 @@ class PlaygroundScreen(AppScreen):
                 self.playground.state = new
                 if set(changes) & {"stopEpochs", "stopLoss"}:
                     self.playground.stopped = ""
+        elif new.csv:  # the learner's file: read in a thread, the screen answering meanwhile
+            self.playing = False
+            self.load_points(new)
+            return True
         else:
             try:
                 fresh = Playground(new)
@@ -338,6 +346,29 @@ class PlaygroundScreen(AppScreen):
         if not self.playing:  # playing, the next frame (within 1/15 s) shows it
             self.redraw()
         return True
+
+    @work(thread=True, exclusive=True, group="points")
+    def load_points(self, new: PlaygroundState, failed: str = "Not changed") -> None:
+        """A setup on the learner's own points, made off the UI thread: the CSV is read (or
+        refused: over its size limit, a folder, a FIFO) while keys are still answered."""
+        worker = get_current_worker()
+        try:
+            fresh = Playground(new)
+        except DataError as exc:
+            self.from_thread(self.say, f"{failed}: {exc}", True)
+            return
+        if not worker.is_cancelled:  # else a later choice replaced this one
+            self.from_thread(self.points_loaded, fresh)
+
+    def points_loaded(self, fresh: Playground) -> None:
+        # What was changed on the screen while the file was read (a rate, the test points
+        # shown) stays as it is now.
+        fresh.state = fresh.state.with_(**{key: getattr(self.state, key) for key in LIVE | VIEW})
+        self.playing = False
+        with self.engine_lock:
+            self.playground = fresh
+        self.query_one(Controls).show(fresh.state)
+        self.redraw()
 
     def action_flip(self, key: str) -> None:
         self.change(**{key: not getattr(self.state, key)})
