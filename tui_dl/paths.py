@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -103,6 +105,23 @@ def keras_cache_dir() -> Path:
     base = os.environ.get("KERAS_HOME")
     root = Path(base).expanduser() if base else Path.home() / ".keras"
     return root / "datasets"
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold `path` for a read-modify-write: an exclusive `flock` on a lock file beside it
+    (`.NAME.lock`), so two processes updating it at once both keep their change. Released
+    when the block ends, or when the process dies."""
+    import fcntl  # POSIX; imported here so that `paths` stays importable anywhere
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path.with_name(f".{path.name}.lock"), flags, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # and the lock with it
 
 
 def write_atomic(path: Path, text: str) -> None:

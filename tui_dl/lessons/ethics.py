@@ -184,8 +184,25 @@ def _entries(path: Path, raw: object) -> dict[str, Entry]:
 def save_checklist(checklist: Checklist) -> Path:
     """Write atomically; refuse to replace a file that does not load (it may be hand work)."""
     path = checklist_path(checklist.project)
-    if path.exists():
-        load_checklist(checklist.project)  # raises EthicsError for a file we cannot read
+    with paths.locked(path):
+        if path.exists():
+            load_checklist(checklist.project)  # raises EthicsError for a file we cannot read
+        _write(path, checklist)
+    return path
+
+
+def update_entry(project: str, item_id: str, entry: Entry) -> Checklist:
+    """Keep one item's tick and note, read-modify-write under a lock: what another app of the
+    learner's saved meanwhile stays. Returns the checklist as saved."""
+    path = checklist_path(project)
+    with paths.locked(path):
+        checklist = load_checklist(project)  # EthicsError for a file we cannot read
+        checklist.entries[item_id] = Entry(entry.checked, entry.note)
+        _write(path, checklist)
+    return checklist
+
+
+def _write(path: Path, checklist: Checklist) -> None:
     data = {
         "format": FORMAT,
         "project": checklist.project,
@@ -197,7 +214,6 @@ def save_checklist(checklist: Checklist) -> Path:
         },
     }
     write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    return path
 
 
 def saved_projects() -> list[str]:

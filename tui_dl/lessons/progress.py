@@ -8,7 +8,8 @@ edits no longer finds the answer given to its old text). `visited.json`: the tar
 course map's steps that have no run to show for them (the Playground, the GAN Lab).
 
 Progress is a convenience, not work: a file that cannot be read is set aside (kept, renamed)
-and reported once, and the learner starts afresh instead of meeting a crash.
+and reported once, and the learner starts afresh instead of meeting a crash. Each change is a
+read-modify-write under a lock (`paths.locked`), so two apps recording at once both keep theirs.
 """
 
 from __future__ import annotations
@@ -114,11 +115,12 @@ def save_progress(progress: dict[str, LessonProgress]) -> None:
 
 def mark_seen(lesson_id: str, page: int) -> LessonProgress:
     """Record that `page` of `lesson_id` was opened; returns that lesson's progress."""
-    progress, _ = load_progress()
-    entry = progress.setdefault(lesson_id, LessonProgress())
-    entry.seen.add(page)
-    entry.last = page
-    save_progress(progress)
+    with paths.locked(progress_path()):  # another app of the learner's may be recording too
+        progress, _ = load_progress()
+        entry = progress.setdefault(lesson_id, LessonProgress())
+        entry.seen.add(page)
+        entry.last = page
+        save_progress(progress)
     return entry
 
 
@@ -127,13 +129,14 @@ def record_answer(
 ) -> LessonProgress:
     """Keep `answer` to the question `key`; with `keep` (the lesson's question keys now),
     answers to questions no longer in the lesson are dropped."""
-    progress, _ = load_progress()
-    entry = progress.setdefault(lesson_id, LessonProgress())
-    entry.answers[key] = answer
-    if keep is not None:
-        kept = set(keep) | {key}
-        entry.answers = {k: a for k, a in entry.answers.items() if k in kept}
-    save_progress(progress)
+    with paths.locked(progress_path()):  # another app of the learner's may be recording too
+        progress, _ = load_progress()
+        entry = progress.setdefault(lesson_id, LessonProgress())
+        entry.answers[key] = answer
+        if keep is not None:
+            kept = set(keep) | {key}
+            entry.answers = {k: a for k, a in entry.answers.items() if k in kept}
+        save_progress(progress)
     return entry
 
 
@@ -152,7 +155,8 @@ def load_visited() -> tuple[set[str], str | None]:
 
 
 def mark_visited(target: str) -> None:
-    visited, _ = load_visited()
-    if target not in visited:
-        visited.add(target)
-        write_atomic(visited_path(), json.dumps(sorted(visited), indent=2) + "\n")
+    with paths.locked(visited_path()):
+        visited, _ = load_visited()
+        if target not in visited:
+            visited.add(target)
+            write_atomic(visited_path(), json.dumps(sorted(visited), indent=2) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
 from tui_dl.engine.failures import RunFailure
 from tui_dl.engine.trainers.logs import keras_logs, part_name
@@ -59,6 +61,21 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
         "sgd": keras.optimizers.SGD,
     }
     return factories[name](learning_rate=learning_rate)
+
+
+def save_model(model: keras.Model, run_dir: Path) -> Path:
+    """The model as the run's model.keras, whole or not at all: saved under a temporary name
+    in the run folder, then renamed, so a full disk (or a kill) mid-save leaves no partial
+    model a screen would try to load."""
+    target = run_dir / runfiles.MODEL
+    partial = run_dir / f".{runfiles.MODEL}.{os.getpid()}.partial.keras"  # Keras wants .keras
+    try:
+        model.save(partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def summary_params(model: keras.Model) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from tui_dl.engine.trainers.common import (
     begin,
     fit_reported,
     make_optimizer,
+    save_model,
     summary_params,
 )
 
@@ -128,7 +129,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     cancel.raise_if_requested()
     probabilities = model.predict(x_test, verbose=0, batch_size=1024)
     emit(Event.PHASE, phase="saving the model and predictions")
-    model.save(run_dir / runfiles.MODEL)
+    save_model(model, run_dir)
     predictions = save_predictions(
         run_dir, data.x_test, data.y_test, probabilities, data.class_names
     )

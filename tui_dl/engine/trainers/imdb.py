@@ -20,7 +20,13 @@ from tui_dl.analysis.sentiment import save_reviews, save_sentiment, save_vocabul
 from tui_dl.data.reviews import Reviews, load_imdb, pad
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
-from tui_dl.engine.trainers.common import begin, fit_reported, make_optimizer, summary_params
+from tui_dl.engine.trainers.common import (
+    begin,
+    fit_reported,
+    make_optimizer,
+    save_model,
+    summary_params,
+)
 
 SAMPLES_PER_CLASS = 4
 WRONG = 6
@@ -166,7 +172,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     cancel.raise_if_requested()
     probabilities = model.predict(x_test, verbose=0, batch_size=1024).reshape(-1)
     emit(Event.PHASE, phase="saving the model and its verdicts")
-    model.save(run_dir / runfiles.MODEL)
+    save_model(model, run_dir)
     weights = save_sentiment_weights(run_dir, model, p)
     write_reviews(run_dir, reviews, p, samples, probabilities)
     emit(

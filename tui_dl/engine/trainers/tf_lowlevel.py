@@ -23,7 +23,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.failures import RunFailure
-from tui_dl.engine.trainers.common import visible_devices
+from tui_dl.engine.trainers.common import save_model, visible_devices
 from tui_dl.engine.trainers.logs import StepLog
 
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
@@ -169,7 +169,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     cancel.interruptible = True
     probabilities = network(x_test).numpy()
     emit(Event.PHASE, phase="saving the model and predictions")
-    as_keras(network).save(run_dir / runfiles.MODEL)
+    save_model(as_keras(network), run_dir)
     predictions = save_predictions(
         run_dir, data.x_test, data.y_test, probabilities, data.class_names
     )

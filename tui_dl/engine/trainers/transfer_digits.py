@@ -26,6 +26,7 @@ from tui_dl.engine.trainers.common import (
     begin,
     fit_reported,
     make_optimizer,
+    save_model,
     summary_params,
 )
 from tui_dl.engine.trainers.images import LOADERS, image_shape, prepare
@@ -165,7 +166,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     emit(Event.PHASE, phase="saving the transferred model and its predictions")
     for layer in transfer.layers:  # saved as a plain model: the attention job needs no flags
         layer.trainable = True
-    transfer.save(run_dir / runfiles.MODEL)
+    save_model(transfer, run_dir)
     predictions = save_predictions(
         run_dir,
         data.x_test[second_test],

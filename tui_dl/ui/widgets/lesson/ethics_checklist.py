@@ -21,8 +21,8 @@ from tui_dl.lessons.ethics import (
     checklist_markdown,
     checklist_path,
     load_checklist,
-    save_checklist,
     saved_projects,
+    update_entry,
 )
 from tui_dl.lessons.progress import write_atomic
 from tui_dl.ui.serve.seat_files import OutsideSeatFolder, export_folder
@@ -126,7 +126,7 @@ class EthicsChecklist(Vertical):
             return
         entry = self.checklist.entry(self.current.id)
         entry.checked = not entry.checked
-        self._save()
+        self._save(self.current.id)
 
     def action_leave_note(self) -> None:
         self._save_note()
@@ -140,15 +140,17 @@ class EthicsChecklist(Vertical):
         entry = self.checklist.entry(self.current.id)
         if not self.error and entry.note != self.note.value:
             entry.note = self.note.value
-            self._save()
+            self._save(self.current.id)
 
-    def _save(self) -> None:
+    def _save(self, item_id: str) -> None:
+        """This item saved; the others as the file has them (another app of the learner's
+        may have changed one meanwhile)."""
         try:
-            save_checklist(self.checklist)
+            self.checklist = update_entry(self.project, item_id, self.checklist.entry(item_id))
         except (EthicsError, OSError) as exc:
             self.error = str(exc)
-        index = self.items.highlighted or 0
-        self.items.replace_option_prompt_at_index(index, self._label(ITEMS[index]))
+        for index, item in enumerate(ITEMS):
+            self.items.replace_option_prompt_at_index(index, self._label(item))
         self._show_item()
 
     def action_other_project(self) -> None:
