@@ -126,17 +126,18 @@ def locked(path: Path) -> Iterator[None]:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, then rename: a reader (or a crash) never
-    sees half a file."""
+    sees half a file. The file gets the mode any new file would (the umask's), not the
+    temporary file's private 0600: the group reads a run's spec in a workshop."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-        os.fchmod(fd, 0o666 & ~current_umask())
 
 
 def current_umask() -> int:

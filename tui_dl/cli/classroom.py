@@ -100,6 +100,16 @@ def print_queue(out: Console, queue) -> None:
             out.print(f"  {waiting.position + 1}. {waiting.run_id} ({owner})")
 
 
+def _prepare_slots() -> None:
+    """In a workshop, the instructor makes the slot files the new limits need (theirs,
+    read-only to everyone: a run locks one, nobody can remove it from under another)."""
+    if paths.workshop() is None:
+        return
+    from tui_dl.engine.queue.queue import prepare_queue
+
+    prepare_queue(paths.queue_dir(), os.geteuid(), -1)
+
+
 def queue_command(args: argparse.Namespace) -> int:
     err = console(stderr=True)
     setting = args.queue_command == "set"
@@ -122,7 +132,8 @@ def queue_command(args: argparse.Namespace) -> int:
             return 2
         try:
             write_config(**given)
-        except ValueError as exc:
+            _prepare_slots()
+        except (ValueError, OSError) as exc:
             error(err, exc)
             return 2
     try:

@@ -287,9 +287,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classroom.add_argument("--workshop", metavar="DIR", help="the workshop folder")
     classroom.add_argument("--json", action="store_true", help="one JSON object on stdout")
-    cluster = commands.add_parser(
-        "cluster", help="a Ray cluster: its nodes, CPUs and GPUs, and which runs are where"
-    )
     workshop = commands.add_parser(
         "workshop",
         help="set a workshop folder up safely (init) or list what learners could alter (check)",
@@ -317,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cancel.add_argument("run", metavar="RUN", help="a run id, a unique prefix, or latest")
     cancel.add_argument("--workshop", metavar="DIR", help="the workshop folder")
+    cluster = commands.add_parser(
+        "cluster", help="a Ray cluster: its nodes, CPUs and GPUs, and which runs are where"
+    )
     cluster_commands = cluster.add_subparsers(dest="cluster_command", metavar="WHAT", required=True)
     status = cluster_commands.add_parser("status", help="nodes, resources, runs")
     status.add_argument("--cluster", default="auto", metavar="ADDRESS",
