@@ -77,6 +77,40 @@ def _python() -> list[str]:
     return [system]
 
 
+NEEDED = ("rich", "markdown_it", "mdurl", "pygments", "platformdirs", "numpy", "numpy.libs",
+          "pynvml.py", "typing_extensions.py")  # fmt: skip
+"""What the learners' commands import from site-packages (tui-dl's CLI, the queue's trainer)."""
+
+
+def _code_for_learners(copy_to: Path) -> list[str]:
+    """Where the test's users find tui-dl and its packages: this checkout, when they can read
+    it; else (a checkout in root's closed home, as a CI clone may be) a copy of what the
+    commands import, in the test's own open folder."""
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    here = [str(ROOT), *site]
+    probe = ["runuser", "-u", ANA, "--", "test", "-r", str(ROOT / "tui_dl" / "__init__.py")]
+    numpy = Path(__import__("numpy").__file__).parent
+    probe_site = ["runuser", "-u", ANA, "--", "test", "-r", str(numpy / "__init__.py")]
+    closed = os.environ.get("TUI_DL_TEST_COPY_CODE") == "1"  # to test the copy here
+    if not closed and all(subprocess.run(p).returncode == 0 for p in (probe, probe_site)):
+        return here
+    packages = copy_to / "site-packages"
+    packages.mkdir(parents=True)
+    shutil.copytree(ROOT / "tui_dl", copy_to / "tui_dl")
+    (copy_to / "tests").mkdir()
+    shutil.copy(ROOT / "tests" / "queue_trainer.py", copy_to / "tests")
+    for name in NEEDED:
+        found = next((Path(p) / name for p in site if (Path(p) / name).exists()), None)
+        if found is None:
+            continue
+        if found.is_dir():
+            shutil.copytree(found, packages / name)
+        else:
+            shutil.copy(found, packages / name)
+    subprocess.run(["chmod", "-R", "a+rX", str(copy_to)], check=True)
+    return [str(copy_to), str(packages)]
+
+
 @pytest.fixture(scope="module")
 def room():
     subprocess.run(["groupadd", "-f", GROUP], check=True)
@@ -86,10 +120,9 @@ def room():
     folder.chmod(0o755)
     workshop = folder / "class"
     python = _python()
-    site = [p for p in sys.path if p.endswith("site-packages")]
     env = {
         "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), *site]),
+        "PYTHONPATH": os.pathsep.join(_code_for_learners(folder / "code")),
         "TUI_DL_WORKSHOP": str(workshop),
         "TUI_DL_NICE": "0",
         "TUI_DL_CPU_SLOTS": "8",
