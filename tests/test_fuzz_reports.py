@@ -7,6 +7,7 @@ project screen open on them and say what they cannot show; neither crashes."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -57,13 +58,39 @@ REVIEWS = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(REVIEWS))
-async def test_the_reviews_screen_opens_on_damaged_reports(tmp_path, case):
-    run_dir = tmp_path / IMDB
+ON_SCREEN = ("a sample's words not numbers", "words of markup", "sentiment garbage", "NaN")
+"""The cases also opened on the screen (every case is refused by the loaders, below)."""
+
+
+@pytest.fixture(scope="module")
+def imdb_run(tmp_path_factory) -> Path:
+    run_dir = tmp_path_factory.mktemp("imdb") / IMDB
     write_imdb_run(run_dir, finished=True)
+    return run_dir
+
+
+def _damaged_imdb_run(imdb_run: Path, tmp_path: Path, case: str) -> Path:
+    run_dir = tmp_path / IMDB
+    shutil.copytree(imdb_run, run_dir)
     which, text = REVIEWS[case]
     name = {"reviews": runfiles.REVIEWS, "words": runfiles.WORDS}.get(which, runfiles.SENTIMENT)
     _text(run_dir / name, text)
+    return run_dir
+
+
+@pytest.mark.parametrize("case", sorted(REVIEWS))
+def test_the_loaders_refuse_each_damaged_report(imdb_run, tmp_path, case):
+    from tui_dl.analysis.sentiment import NoSentimentModel, SentimentModel, load_reviews
+
+    run_dir = _damaged_imdb_run(imdb_run, tmp_path, case)
+    with pytest.raises((ValueError, NoSentimentModel)):
+        load_reviews(run_dir)
+        SentimentModel.load(run_dir)
+
+
+@pytest.mark.parametrize("case", ON_SCREEN)
+async def test_the_reviews_screen_opens_on_damaged_reports(imdb_run, tmp_path, case):
+    run_dir = _damaged_imdb_run(imdb_run, tmp_path, case)
     source = FakeRunSource([FakeRun(IMDB, imdb_events("finished"), experiment="imdb-lstm",
                                     run_dir=run_dir)])  # fmt: skip
     app = make_app(source=source, screen="reviews", run=IMDB)
@@ -75,11 +102,11 @@ async def test_the_reviews_screen_opens_on_damaged_reports(tmp_path, case):
         assert app.is_running
 
 
-async def test_a_symlinked_report_is_not_followed(tmp_path):
+async def test_a_symlinked_report_is_not_followed(imdb_run, tmp_path):
     secret = tmp_path / "secret.json"
     secret.write_text(json.dumps({"samples": [], "wrong": []}))
     run_dir = tmp_path / IMDB
-    write_imdb_run(run_dir, finished=True)
+    shutil.copytree(imdb_run, run_dir)
     _symlink(run_dir / runfiles.REVIEWS, secret)
     source = FakeRunSource([FakeRun(IMDB, imdb_events("finished"), experiment="imdb-lstm",
                                     run_dir=run_dir)])  # fmt: skip
@@ -88,10 +115,6 @@ async def test_a_symlinked_report_is_not_followed(tmp_path):
         await settle(pilot, 0.3)
         said = str(app.screen.query_one("#reviews-stats", Static).render())
         assert "symbolic link" in said
-
-
-def _kfold(run_dir: Path) -> None:
-    write_kfold(run_dir, UCI)
 
 
 KFOLD = {
@@ -106,12 +129,20 @@ KFOLD = {
 }
 
 
-@pytest.mark.skipif(not UCI.exists(), reason="TUI_DL_DATA does not hold the UCI file")
-@pytest.mark.parametrize("case", sorted(KFOLD))
-async def test_the_project_screen_opens_on_damaged_kfold_files(tmp_path, case):
-    run_dir = tmp_path / MAMMO
+NEEDS_UCI = pytest.mark.skipif(not UCI.exists(), reason="TUI_DL_DATA does not hold the UCI file")
+
+
+@pytest.fixture(scope="module")
+def kfold_run(tmp_path_factory) -> Path:
+    run_dir = tmp_path_factory.mktemp("kfold") / MAMMO
     run_dir.mkdir()
-    _kfold(run_dir)
+    write_kfold(run_dir, UCI)
+    return run_dir
+
+
+def _damaged_kfold_run(kfold_run: Path, tmp_path: Path, case: str) -> Path:
+    run_dir = tmp_path / MAMMO
+    shutil.copytree(kfold_run, run_dir)
     which, value = KFOLD[case]
     if which == "report":
         _text(run_dir / runfiles.KFOLD_REPORT, value)
@@ -119,6 +150,24 @@ async def test_the_project_screen_opens_on_damaged_kfold_files(tmp_path, case):
         (run_dir / runfiles.KFOLD_ARRAYS).write_bytes(value)
     else:
         np.savez(run_dir / runfiles.KFOLD_ARRAYS, **value)
+    return run_dir
+
+
+@NEEDS_UCI
+@pytest.mark.parametrize("case", sorted(KFOLD))
+def test_the_loaders_refuse_each_damaged_kfold_file(kfold_run, tmp_path, case):
+    from tui_dl.analysis.kfold import MammogramReport, load_kfold_arrays, load_kfold_report
+
+    run_dir = _damaged_kfold_run(kfold_run, tmp_path, case)
+    with pytest.raises(ValueError):
+        load_kfold_report(run_dir, MammogramReport)
+        load_kfold_arrays(run_dir)
+
+
+@NEEDS_UCI
+@pytest.mark.parametrize("case", ("report a list", "folds a string", "arrays of other lengths"))
+async def test_the_project_screen_opens_on_damaged_kfold_files(kfold_run, tmp_path, case):
+    run_dir = _damaged_kfold_run(kfold_run, tmp_path, case)
     source = FakeRunSource([FakeRun(MAMMO, kfold_events(), experiment="mammogram",
                                     run_dir=run_dir)])  # fmt: skip
     app = make_app(source=source, screen="project:mammogram", run=MAMMO, data_dir=SHARED_DATA)

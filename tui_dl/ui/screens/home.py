@@ -176,7 +176,8 @@ class HomeScreen(AppScreen):
     def load_runs(self) -> None:
         infos = self.app.source.list_runs(RECENT_RUNS)
         rows = [
-            (i.run_id, i.status, _cut(i.status_words) if i.problem else percent(i.test_accuracy))
+            # A run that cannot be believed: the word here, why on the runs screen (r).
+            (i.run_id, i.status, "unreadable" if i.problem else percent(i.test_accuracy))
             for i in infos
         ]
         self.from_thread(self._fill_runs, rows)
@@ -232,11 +233,6 @@ class HomeScreen(AppScreen):
     @on(DataTable.RowSelected, "#data-status")
     def open_data(self, event: DataTable.RowSelected) -> None:
         self.app.open_screen("data")
-
-
-def _cut(text: str, width: int = 40) -> str:
-    """A long reason in a narrow panel: its start, and an ellipsis."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _short_id(run_id: str) -> str:
