@@ -209,3 +209,37 @@ async def test_the_class_view_puts_a_code_on_every_seat(tmp_path, monkeypatch):
     board = pushed()
     assert board is not None and board.code == code
     assert describe(decode(board.code)) == "the lab on mnist-cnn with epochs=2"
+
+
+BOARDS = [
+    '{"code": ["TD1"], "label": "x", "at": 1}',
+    '{"code": "TD1-ABCD", "label": ["[/]"], "at": 1}',
+    '{"code": "TD1-ABCD", "label": "[/]", "at": NaN}',
+    '{"code": "TD1-ABCD", "label": "[b]x", "at": 1e999}',
+    '{"code": "TD1-ABCD", "label": "x", "at": true}',
+    '{"code": "", "label": "x", "at": 1}',
+    '{"code": "TD1-ABCD", "label": "\\u001b[31mred\\nline", "at": 1}',
+    "[1, 2, 3]",
+    "null",
+    "{",
+]
+
+
+@pytest.mark.parametrize("text", BOARDS)
+async def test_a_crafted_board_is_shown_as_text_or_not_at_all(tmp_path, monkeypatch, text):
+    """board.json with the wrong types, NaN, huge numbers, markup or escape codes: a seat
+    never crashes, and what it shows of a label is one line of printable text."""
+    monkeypatch.setenv("TUI_DL_WORKSHOP", str(tmp_path / "ws"))
+    open_workshop(tmp_path / "ws")
+    app = make_app(source=FakeRunSource([]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        time.sleep(0.01)
+        (tmp_path / "ws" / "board.json").write_text(text)
+        board = pushed()
+        if board is not None:
+            assert board.label.isprintable() and isinstance(board.at, float)
+        app.check_board()
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert app.is_running
