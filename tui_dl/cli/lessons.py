@@ -10,22 +10,29 @@ from pathlib import Path
 
 
 def lessons_command(args: argparse.Namespace | None = None) -> int:
-    """One line per lesson with its progress; broken lesson files on stderr (exit 1).
+    """One line per lesson with its step number on the course map and its progress; broken
+    lesson files on stderr (exit 1).
 
     Every check the app makes, and the UI layer's too (try targets: a Playground state, a
     sweep's grid, a screen's name), so an instructor sees every mistake here first.
     """
     from tui_dl.lessons import LessonProgress, load_lessons, load_progress
+    from tui_dl.lessons.course import lesson_numbers
     from tui_dl.ui.tries import check_target
 
     lessons, problems = load_lessons(check=check_target)
     progress, trouble = load_progress()
     if trouble:
         print(f"tui-dl: {trouble}", file=sys.stderr)
-    for number, lesson in enumerate(lessons, start=1):
+    numbers = lesson_numbers(lessons)  # the course map's step numbers
+    titles = max((len(lesson.title) for lesson in lessons), default=0)
+    for lesson in lessons:
         entry = progress.get(lesson.id) or LessonProgress()
         label = entry.label(len(lesson.pages), lesson.question_keys)
-        print(f"{number:>2}. {lesson.title:<30} {label:<22} tui-dl --screen lesson:{lesson.id}")
+        print(
+            f"{numbers[lesson.id]:>2}. {lesson.title:<{titles}}  {label:<22} "
+            f"tui-dl --screen lesson:{lesson.id}"
+        )
     for problem in problems:
         print(f"tui-dl: {problem}", file=sys.stderr)
     return 1 if problems else 0

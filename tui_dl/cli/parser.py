@@ -234,17 +234,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "lessons",
         help="list the lessons and how far you got; check every lesson file",
-        description="One line per lesson: pages read and check questions right. Every "
+        description="One line per lesson, numbered by its step on the course map (the "
+        "number home, the palette and `tui-dl course` show): pages read and check questions "
+        "right. Every "
         "lesson file is checked (pages, widgets, questions, try entries): a mistake is "
         "printed with its file and line, and the exit code is 1.",
     )
     course = commands.add_parser(
         "course",
         help="the course map: every step in order, what you have done, what is next",
-        description="The course in order: lessons, the Playground, the experiments, the "
-        "mammogram project and the GAN Lab, each with what you have done (pages read and "
-        "questions right; a finished run) and the next step. `tui-dl --screen course` opens it "
-        "in the app.",
+        description="The course in order, each step numbered as everywhere in tui-dl: "
+        "lessons, the Playground, the experiments, the GAN Lab and the mammogram project "
+        "last, each with what you have done (pages read and questions right; a finished run; "
+        "opened), the next step, and what done means for each kind of step. `tui-dl --screen "
+        "course` opens it in the app.",
     )
     course.add_argument("--json", action="store_true", help="one JSON object on stdout")
     opener = commands.add_parser(

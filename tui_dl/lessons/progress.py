@@ -4,8 +4,10 @@ given to each check question, and the course map's hands-on steps opened.
 Small JSON files in the user's tui-dl folder. `progress.json`:
 `{"lesson-id": {"seen": [0, 1], "last": 1, "answers": {"KEY": {"choice": "OR", "right": true}}}}`,
 where KEY is the question's `key` (a hash of its text and answers: a question an instructor
-edits no longer finds the answer given to its old text). `visited.json`: the targets of the
-course map's steps that have no run to show for them (the Playground, the GAN Lab).
+edits no longer finds the answer given to its old text). `visited.json`: the screens opened
+that stand for a course step with no run to show for it (`["ganlab", "playground", "sweep"]`),
+recorded by the app whenever such a screen is shown, whichever way it was opened (older
+versions wrote a step's target, `"screen ganlab"`: the map still reads those).
 
 Progress is a convenience, not work: a file that cannot be read is set aside (kept, renamed)
 and reported once, and the learner starts afresh instead of meeting a crash. Each change is a
@@ -155,6 +157,7 @@ def load_visited() -> tuple[set[str], str | None]:
 
 
 def mark_visited(target: str) -> None:
+    """Record that `target` (a screen's registry name) was opened."""
     with paths.locked(visited_path()):
         visited, _ = load_visited()
         if target not in visited:

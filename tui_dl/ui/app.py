@@ -95,6 +95,8 @@ class TuiDlApp(App[int]):
         """The state string the Playground opens with (`tui-dl playground STATE`)."""
         self._start = (screen, run, filters or {})
         self.collector = IdleCollector(self)
+        self.visits: set[str] = set()
+        """The course's screens recorded as opened in this session (`record_visit`)."""
 
     def get_default_screen(self) -> Screen:
         return HomeScreen()
@@ -128,6 +130,8 @@ class TuiDlApp(App[int]):
             self.notify(f"Saved screenshot{where}", title="Screenshot")
 
     def on_mount(self) -> None:
+        # Before the first screen is opened, so `--screen playground` counts too.
+        self.screen_change_signal.subscribe(self, self.record_visit)
         screen, run, filters = self._start
         if screen != "home":
             self.open_screen(screen, run, **filters)
@@ -278,6 +282,24 @@ class TuiDlApp(App[int]):
     def on_unmount(self) -> None:
         self.collector.stop()
 
+    # ----- progress: the course map's "opened" -----------------------------------------------
+    def record_visit(self, screen: Screen) -> None:
+        """Every screen shown passes here, however it was opened (the palette, home, the
+        course map, `--screen`, a try key, a share code): the one place that records the
+        course steps done by opening a screen (the Playground, the sweep, the GAN Lab)."""
+        from tui_dl.lessons.course import VISITED_SCREENS
+
+        entry = next((e for e in registry.SCREENS if e.shows(screen)), None)
+        if entry is None or entry.name not in VISITED_SCREENS or entry.name in self.visits:
+            return
+        self.visits.add(entry.name)
+        from tui_dl.lessons.progress import mark_visited
+
+        try:
+            mark_visited(entry.name)
+        except OSError:
+            pass  # a convenience: the step just stays unmarked
+
     # ----- navigation (also the command palette's entries) ----------------------------------
     def open_screen(self, name: str, run: str | None = None, **filters: int) -> None:
         """Open a screen by its registry name (`--screen`), on a run where it takes one."""
@@ -424,9 +446,73 @@ class TuiDlApp(App[int]):
         self.push_screen("help")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every screen, every course step (each lesson and each lab by its step number and
+        title, a lab by its experiment's name too), every experiment's lab, the share codes
+        and the ethics checklists — all read from their registries, none listed by hand."""
         yield from super().get_system_commands(screen)
+        yield from self._step_commands()
+        yield from self._screen_commands()
+        yield SystemCommand(
+            "Open a share code", "A setup someone shared: TD1-…", self.action_open_code
+        )
+        yield SystemCommand(
+            "Share code", "The code for what this screen shows (ctrl+s)", self.action_share
+        )
+        from tui_dl.lessons.ethics import OFFERED_PROJECTS
+
+        for project in OFFERED_PROJECTS:
+            yield SystemCommand(
+                f"Ethics checklist: {project}",
+                "Tick the questions you have answered, note what you found",
+                lambda project=project: self.open_ethics(project),
+            )
+
+    def _step_commands(self) -> Iterable[SystemCommand]:
+        """'Step 6 · Lesson: Activation functions', 'Step 25 · Lab: Fashion-MNIST —
+        variational autoencoder (fashion-vae)': the map's numbers, its titles, its targets;
+        then a lab for each experiment the course has no step for."""
+        from tui_dl.engine.experiments import EXPERIMENTS
+        from tui_dl.lessons.course import course_steps, screen_of
+        from tui_dl.ui.tries import open_target
+
+        lessons, _ = load_lessons()
+        labs: set[str] = set()
+        for step in course_steps(lessons):
+            target = step.target
+            if step.lesson is not None:
+                title, help_text = f"Lesson: {step.title}", step.lesson.summary
+            elif target.kind == "lab":
+                labs.add(target.name)
+                experiment = EXPERIMENTS[target.name]
+                title = f"{_KIND_WORDS.get(step.kind, 'Lab')}: {step.title} ({target.name})"
+                help_text = f"Its lab, on the {experiment.dataset} data"
+            else:
+                title, help_text = step.title, registry.entry(screen_of(target)).help
+            yield SystemCommand(
+                f"Step {step.number} · {title}",
+                help_text or "Open this step",
+                lambda target=target: open_target(self, target),  # awaited by the palette
+            )
+        for name, experiment in EXPERIMENTS.items():
+            if name not in labs and registry.for_experiment(name) is None:
+                yield SystemCommand(
+                    f"Lab: {experiment.title} ({name})",
+                    f"Its lab, on the {experiment.dataset} data",
+                    lambda name=name: self.open_lab(name),
+                )
+
+    def _screen_commands(self) -> Iterable[SystemCommand]:
+        """Every screen of the registry with a title, but the lab (each experiment's lab is
+        listed on its own) and a screen that is a course step (listed as the step)."""
+        from tui_dl.lessons.course import COURSE
+
+        steps = {step.parsed for step in COURSE}
+        as_steps = {t.name for t in steps if t.kind == "screen"}
+        as_labs = {t.name for t in steps if t.kind == "lab"}
         for entry in registry.SCREENS:
-            if not entry.title:
+            if not entry.title or entry.name == "lab" or entry.name in as_steps:
+                continue
+            if entry.experiment in as_labs:
                 continue
             if entry.kind == "run-view":
                 yield SystemCommand(
@@ -444,27 +530,10 @@ class TuiDlApp(App[int]):
                 yield SystemCommand(
                     "Latest run", "Open the newest run in the lab", lambda: self.open_run("latest")
                 )
-        yield SystemCommand(
-            "Open a share code", "A setup someone shared: TD1-…", self.action_open_code
-        )
-        yield SystemCommand(
-            "Share code", "The code for what this screen shows (ctrl+s)", self.action_share
-        )
-        lessons, _ = load_lessons()
-        for number, lesson in enumerate(lessons, start=1):  # in the course's order
-            yield SystemCommand(
-                f"Lesson {number}: {lesson.title}",
-                lesson.summary or "Open this lesson",
-                lambda lesson_id=lesson.id: self.open_lesson(lesson_id),
-            )
-        from tui_dl.lessons.ethics import OFFERED_PROJECTS
 
-        for project in OFFERED_PROJECTS:
-            yield SystemCommand(
-                f"Ethics checklist: {project}",
-                "Tick the questions you have answered, note what you found",
-                lambda project=project: self.open_ethics(project),
-            )
+
+_KIND_WORDS = {"lab": "Lab", "project": "Project"}
+"""How the palette names a step that opens an experiment."""
 
 
 def make_app(

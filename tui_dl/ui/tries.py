@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tui_dl.lessons.progress import mark_visited
 from tui_dl.lessons.tries import SWEEP_LISTS, Target
 from tui_dl.ui import registry
 
@@ -94,11 +93,7 @@ async def open_target(app: TuiDlApp, target: Target) -> None:
         await _open_playground(app, target)
     elif target.kind == "sweep":
         await _open_sweep(app, target)
-    if target.kind in ("screen", "playground", "sweep"):
-        try:
-            mark_visited(target.text)  # the course map's "opened"
-        except OSError:
-            pass  # a convenience: the step just stays unmarked
+    # The course map's "opened" is recorded by the app as the screen shows (`record_visit`).
 
 
 async def _open_lab(app: TuiDlApp, target: Target) -> None:

@@ -1,5 +1,6 @@
-"""The course map: every step of the course in order, what the learner has done, and the
-next thing to do. Enter opens a step; escape there comes back here.
+"""The course map: every step of the course in order, what the learner has done, what
+"done" means for each kind of step, and the next thing to do. Enter opens a step; escape
+there comes back here.
 
 The steps and what counts as done are `tui_dl.lessons.course`'s; this screen hands it the
 lessons, the progress, the experiments with a finished run (from the app's run source, read
@@ -22,6 +23,8 @@ from tui_dl.lessons.progress import load_visited
 from tui_dl.ui.screens.app_screen import AppScreen
 
 KEYS = "enter opens a step · n the next one · escape back"
+FRAME = 6
+"""The columns around a step's text: the list's border, its padding and its scrollbar."""
 
 
 class CourseScreen(AppScreen):
@@ -29,6 +32,7 @@ class CourseScreen(AppScreen):
     CourseScreen #course-summary { height: auto; padding: 0 1; }
     CourseScreen #course-steps { height: 1fr; border: round $panel-lighten-2; }
     CourseScreen #course-steps:focus { border: round $accent; }
+    CourseScreen #course-legend { height: auto; padding: 0 1; }
     CourseScreen #course-hint { height: auto; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
@@ -42,11 +46,14 @@ class CourseScreen(AppScreen):
         self.finished: set[str] = set()
         """The experiments with a finished run here (read from the run source)."""
         self.map = CourseMap(())
+        self.width = 0
+        """The terminal's width the steps were laid out for."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="course-summary")
         yield OptionList(id="course-steps")
+        yield Static(id="course-legend")
         yield Static(KEYS, id="course-hint")
         yield Footer()
 
@@ -56,6 +63,10 @@ class CourseScreen(AppScreen):
         self.show_map(highlight_next=True)
         self.query_one(OptionList).focus()
         self.load_runs()
+
+    def on_resize(self) -> None:
+        if self.app.size.width != self.width:
+            self.show_map()
 
     def on_screen_resume(self) -> None:
         self.show_map()
@@ -87,13 +98,15 @@ class CourseScreen(AppScreen):
             if problem:
                 self.notify(problem, title="Progress", severity="warning", timeout=10)
         self.map = course_map(lessons, progress, self.finished, visited)
+        self.width = self.app.size.width
+        width = self.width - FRAME
         steps = self.query_one(OptionList)
         highlighted = steps.highlighted
         steps.clear_options()
         upcoming = self.map.next
         steps.add_options(
             [
-                Option(_line(i, step, i == upcoming), id=str(i))
+                Option(_line(step, i == upcoming, width), id=str(i))
                 for i, step in enumerate(self.map.steps)
             ]
             + [Option(Text(f"⚠ {problem}"), disabled=True) for problem in problems]
@@ -103,6 +116,7 @@ class CourseScreen(AppScreen):
         if self.map.steps:
             steps.highlighted = min(highlighted, len(self.map.steps) - 1)
         self.query_one("#course-summary", Static).update(_summary(self.map))
+        self.query_one("#course-legend", Static).update(_legend(self.map))
 
     @on(OptionList.OptionSelected, "#course-steps")
     async def open_step(self, event: OptionList.OptionSelected) -> None:
@@ -120,17 +134,26 @@ class CourseScreen(AppScreen):
         await open_target(self.app, self.map.steps[index].target)
 
 
-def _line(index: int, step: MapStep, upcoming: bool) -> Text:
-    """'✓  1. Gradient descent  lesson · 5/5 pages · 4/5 right'; ▶ marks the next step."""
+def _line(step: MapStep, upcoming: bool, width: int = 0) -> Text:
+    """'✓  1. Gradient descent  lesson · 5/5 pages · 4/5 right'; ▶ marks the next step. What
+    does not fit in `width` cells goes on a second line under the title, never cut."""
     mark = "✓" if step.done else ("▶" if upcoming else "·")
     text = Text()
     text.append(f"{mark} ", "bold green" if step.done else ("bold yellow" if upcoming else "dim"))
-    text.append(f"{index + 1:>2}. ", "dim")
+    text.append(f"{step.number:>2}. ", "dim")
     text.append(step.title, "bold" if upcoming else "")
-    text.append(f"  {step.kind} · {step.detail}", "dim")
+    rest = Text(f"{step.kind} · {step.detail}", "dim")
     if upcoming:
-        text.append("  ← next", "bold yellow")
-    return text
+        rest.append("  ← next", "bold yellow")
+    if width and text.cell_len + 2 + rest.cell_len > width:
+        text.append("\n" + " " * INDENT)
+    else:
+        text.append("  ")
+    return text + rest
+
+
+INDENT = len("✓ 12. ")
+"""Where a step's second line starts: under its title."""
 
 
 def _summary(course: CourseMap) -> Text:
@@ -139,7 +162,20 @@ def _summary(course: CourseMap) -> Text:
     if course.next is None:
         text.append(" — the whole course. Well done.")
     else:
+        step = course.steps[course.next]
         text.append(" · next: ")
-        text.append(course.steps[course.next].title, "bold yellow")
+        text.append(f"{step.number}. {step.title}", "bold yellow")
         text.append(" (n)")
+    return text
+
+
+def _legend(course: CourseMap) -> Text:
+    """'✓ done — lesson: every page read, every question answered · lab, project: a finished
+    run (app or CLI) · …': what done means, for the kinds of step on this map."""
+    text = Text("✓ done — ", "dim")
+    for index, (kinds, rule) in enumerate(course.legend()):
+        if index:
+            text.append(" · ", "dim")
+        text.append(kinds, "bold")
+        text.append(f": {rule}", "dim")
     return text

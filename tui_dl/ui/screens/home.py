@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS, metric
 from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
+from tui_dl.lessons.course import lesson_numbers
 from tui_dl.text import percent
 from tui_dl.ui import registry
 from tui_dl.ui.render.plain import TextTable
@@ -142,6 +143,7 @@ class HomeScreen(AppScreen):
     ) -> None:
         lesson_list = self.query_one("#lessons", OptionList)
         highlighted = lesson_list.highlighted
+        numbers = lesson_numbers(lessons)  # the course map's step numbers
         lesson_list.clear_options()
         lesson_list.add_options(
             [
@@ -154,10 +156,10 @@ class HomeScreen(AppScreen):
             ]
             + [
                 Option(
-                    _lesson_line(number, item, progress.get(item.id), wide),
+                    _lesson_line(numbers[item.id], item, progress.get(item.id), wide),
                     id=item.id,
                 )
-                for number, item in enumerate(lessons, start=1)
+                for item in lessons
             ]
             + [Option(Text(f"⚠ {problem}"), disabled=True) for problem in problems]
         )
@@ -247,7 +249,8 @@ def _short_id(run_id: str) -> str:
 def _lesson_line(number: int, lesson: Lesson, progress: LessonProgress | None, wide: bool) -> Text:
     """'1. Gradient descent  2/5 pages · 1/5 right' (narrow: '2/5 · 1/5 right', the
     questions once one is answered), dim; a green ✓ once every page was read and every
-    question answered."""
+    question answered. `number` is the lesson's step on the course map (so the lessons go
+    1, 2, 3, 5…: step 4 is the Playground)."""
     entry = progress or LessonProgress()
     pages, keys = len(lesson.pages), lesson.question_keys
     text = Text(f"{number}. {lesson.title}", style="bold")
