@@ -58,6 +58,7 @@ def isolated_home(tmp_path, monkeypatch):
         "TUI_DL_TEST_TRAINER",
     ):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("getpass.getuser", lambda: "learner")  # the choices' shown order
     yield tmp_path
     problems = vocabulary_problems(tmp_path / "home")
     assert not problems, "events outside the vocabulary:\n" + "\n".join(problems[:20])

@@ -5,6 +5,7 @@ questions page driven by keys (Pilot) and seen at 80×24 (snapshot)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from tui_dl.lessons import (
     read_lesson,
     record_answer,
 )
+from tui_dl.lessons.numbers import read_reading
 from tui_dl.lessons.progress import progress_path
 from tui_dl.lessons.questions import read_number
 from tui_dl.ui.app import make_app
@@ -88,12 +90,79 @@ def test_questions_parse_into_choices_and_numbers_after_the_pages(tmp_path):
     assert not log_one.check("0.001").right
 
 
-def test_a_number_is_read_as_a_learner_types_it():
+@pytest.mark.parametrize(
+    ("typed", "value", "said"),
+    [
+        ("0.5", 0.5, ""),
+        (".5", 0.5, "read .5 as 0.5"),
+        ("50 %", 0.5, "read 50 % as 0.5"),
+        ("50%", 0.5, "read 50% as 0.5"),
+        ("1/2", 0.5, "read 1/2 as 0.5"),
+        (" 1 / 2 ", 0.5, "read 1 / 2 as 0.5"),
+        ("1,000", 1000, "read 1,000 as 1000"),
+        ("12,345.5", 12345.5, "read 12,345.5 as 12345.5"),
+        ("−0.5", -0.5, ""),
+        ("1e-3", 0.001, "read 1e-3 as 0.001"),
+        ("26", 26, ""),
+    ],
+)
+def test_a_number_is_read_as_a_learner_types_it_and_says_how(typed, value, said):
+    reading = read_reading(typed)
+    assert reading.value == pytest.approx(value) and reading.describe() == said
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("0,5", "a comma only separates thousands (1,000); for a decimal, type a point"),
+        ("1,00", "a comma only separates thousands"),
+        ("1,0000", "a comma only separates thousands"),
+        ("abc", "'abc' is not a number: type a number such as 0.5, .5, 50 %, 1/2 or 1,000"),
+        ("12 3", "is not a number"),
+        ("1/0", "divides by zero"),
+        ("1/2/3", "two '/'"),
+        ("%", "is not a number"),
+        ("inf", "is not a number"),
+        ("1e999", "not a finite number"),
+        ("", "nothing typed"),
+    ],
+)
+def test_a_number_it_cannot_read_is_refused_with_what_was_expected(typed, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        read_number(typed)
+
+
+def test_a_percentage_question_takes_both_forms_and_says_how_it_read_them(tmp_path):
+    lesson = lesson_with(tmp_path, "---questions---\n? What share?\n= 50 %\n  > Half.\n")
+    question = lesson.questions[0]
+    assert isinstance(question, NumberQuestion) and question.percent and question.value == 0.5
+    for typed, said in [
+        ("50", "read 50 as 50 %"),
+        ("50 %", ""),
+        ("50%", ""),
+        ("0.5", "read 0.5 as 50 %"),
+        (".5", "read .5 as 50 %"),
+        ("1/2", "read 1/2 as 50 %"),
+    ]:
+        verdict = question.check(typed)
+        assert verdict.right and verdict.reading == said, typed
+    wrong = question.check("40")
+    assert not wrong.right and wrong.reading == "read 40 as 40 %"
+    assert question.shown == "50 % (0.5)"
+    # a fraction question: `50` is fifty, and says so; 50 % and 1/2 are its value
+    plain = lesson_with(tmp_path, "---questions---\n? What fraction?\n= 0.5\n  > Half.\n")
+    fraction = plain.questions[0]
+    assert not fraction.percent and fraction.check("50 %").right and fraction.check("1/2").right
+    assert not fraction.check("50").right
+    assert fraction.key != question.key  # asking for a percentage is another question
+    # a tolerance in percentage points
+    points = lesson_with(tmp_path, "---questions---\n? Share?\n= 80 % ± 2\n  > x\n")
+    assert points.questions[0].tolerance == pytest.approx(0.02)
+    assert points.questions[0].check("78.5").right and not points.questions[0].check("77").right
+
+
+def test_the_old_number_checks_still_hold():
     assert read_number(" −0.5 ") == -0.5 and read_number("1e-3") == 0.001
-    with pytest.raises(ValueError, match="'abc' is not a number"):
-        read_number("abc")
-    with pytest.raises(ValueError, match="not a finite number"):
-        read_number("inf")
     assert NumberQuestion("q", 1, 0.3, 1e-9, "").check("0.1e0").right is False
     assert NumberQuestion("q", 1, 0.3, 0.0, "").check(str(0.1 + 0.2)).right  # float noise
 
@@ -248,13 +317,23 @@ def panel_text(panel: QuestionsPanel) -> str:
     return "\n".join(str(s.content) for s in panel.query("Static"))
 
 
+def places(panel: QuestionsPanel) -> tuple[int, int]:
+    """(the shown number of the right choice, of a wrong one) on the current question."""
+    question = panel.question
+    assert isinstance(question, ChoiceQuestion)
+    order = panel.orders[panel.index]
+    right = next(p for p, i in enumerate(order) if question.choices[i].right)
+    wrong = next(p for p, i in enumerate(order) if not question.choices[i].right)
+    return right + 1, wrong + 1
+
+
 async def test_the_questions_page_follows_the_last_page_and_answers_are_saved():
     lesson = find_lesson("activation-functions")
     app = app_on("lesson:activation-functions")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, LessonScreen) and screen.pages == 4
+        assert isinstance(screen, LessonScreen) and screen.pages == 5  # 3 pages, questions, end
         await pilot.press("n", "n")
         assert "n questions" in str(screen.query_one("#lesson-pager").render())
         await pilot.press("n")
@@ -263,13 +342,15 @@ async def test_the_questions_page_follows_the_last_page_and_answers_are_saved():
         assert panel.has_focus and panel.index == 0
         assert "Check question 1 of 5" in panel_text(panel)
         assert "0 of 5 right · 5 not answered yet" in panel_text(panel)
-        # multiple choice: down to a wrong answer, enter: its explanation and ✗ at once
-        await pilot.press("down", "enter")
+        # multiple choice: a wrong answer by its shown number: its explanation and ✗ at once
+        right, wrong = places(panel)
+        await pilot.press(str(wrong))
         text = panel_text(panel)
-        assert "✗ Not right." in text and "It is the cheapest function there is" in text
-        assert "0 of 5 right" in text
-        # up to the right one, enter again: replaced, ✓ and the score
-        await pilot.press("up", "enter")
+        assert "✗ Not right." in text and "0 of 5 right" in text
+        # ↑↓ to the right one, enter again: replaced, ✓ and the score
+        for _ in range((right - wrong) % 3):
+            await pilot.press("down")
+        await pilot.press("enter")
         text = panel_text(panel)
         assert "✓ Right." in text and "gives no direction" in text
         assert "1 of 5 right" in text
@@ -285,12 +366,13 @@ async def test_the_questions_page_follows_the_last_page_and_answers_are_saved():
         assert "✗ Not quite (-3): the answer is 0." in text and "zero for every" in text
         await pilot.press("backspace", "backspace", "0", "enter")
         assert "✓ Right (0)." in panel_text(panel) and "2 of 5 right" in panel_text(panel)
-        await pilot.press("backspace", "x", "e", "enter")  # x is no number key; e is
+        await pilot.press("backspace", "x")  # x is no part of a number: refused out loud
+        assert "'x' is not part of a number" in panel_text(panel)
+        assert panel.typed[1] == ""
+        await pilot.press("e", "enter")  # e is (1e-3), alone it is not a number
         assert "'e' is not a number" in panel_text(panel)
         await pilot.press("end")
         assert panel.index == 4
-        await pilot.press("n")  # the last question: nothing further
-        assert panel.index == 4 and screen.on_questions
         await pilot.press("home", "p")  # before the first: back to the pages
         assert not screen.on_questions and screen.page == 2
         await pilot.press("n")
@@ -299,6 +381,29 @@ async def test_the_questions_page_follows_the_last_page_and_answers_are_saved():
     assert entry.right(lesson.question_keys) == 2
     assert entry.answers[lesson.questions[1].key] == Answer("0", True)
     assert entry.last == 3  # the lesson reopens on its questions
+
+
+async def test_a_fraction_typed_is_kept_whole_and_read_as_it_was_meant():
+    """`1/2` once became `12` (the slash never reached the answer)."""
+    app = app_on("lesson:gan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.show_page(len(screen.lesson.pages))
+        await pilot.press("end")
+        panel = screen.query_one(QuestionsPanel)
+        question = panel.question
+        assert isinstance(question, NumberQuestion) and question.percent
+        await pilot.press("1", "slash", "2")
+        assert panel.typed[panel.index] == "1/2"
+        await pilot.press("enter")
+        assert "✓ Right (read 1/2 as 50 %)." in panel_text(panel)
+        await pilot.press(*["backspace"] * 3, "5", "0", "enter")
+        assert "✓ Right (read 50 as 50 %)." in panel_text(panel)
+        await pilot.press("backspace", "backspace", "0", "comma", "5", "enter")
+        text = panel_text(panel)
+        assert "a comma only separates thousands" in text and panel.typed[panel.index] == "0,5"
+        assert "✓ Right (read 50 as 50 %)." in text  # the last answer given still stands
 
 
 async def test_saved_answers_show_again_and_home_says_how_many_were_right():
@@ -347,5 +452,5 @@ def test_inline_markdown_keeps_the_meaning_not_the_marks():
 
 def test_snapshot_of_a_questions_page(snap_compare):
     app = app_on("lesson:softmax")
-    keys = ["n", "n", "n", "n", "enter", "right", "down", "enter"]  # two answered right
+    keys = ["n", "n", "n", "n", "enter", "right", "down", "enter"]  # shuffled: two answered
     assert snap_compare(app, terminal_size=SIZE, press=keys, run_before=settle)

@@ -8,7 +8,9 @@ app and in `tui-dl lessons`, never as a crash.
 The conventions, also written at the top of the first lesson file:
 - a line holding only `---page---` starts a new page;
 - a line holding only `@widget NAME` puts that live widget beside the page's text; the name
-  must be one of `WIDGETS` and be listed in the front matter's `widgets: [...]`;
+  must be one of `WIDGETS` and be listed in the front matter's `widgets: [...]`. Words after
+  the name (`@widget backprop loss`) say the state the page's text assumes the widget starts
+  in; the widget reads them (each page has its own instance);
 - a line holding only `---questions---` ends the pages and starts the check questions
   (`tui_dl.lessons.questions`);
 - the front matter's `try:` lists, one `- LABEL => TARGET` per indented line, what the
@@ -32,7 +34,7 @@ from tui_dl.lessons.tries import MAX_TRIES, TargetCheck, Try, parse_try
 
 REQUIRED = ("id", "title", "order")
 PAGE_BREAK = "---page---"
-WIDGET_LINE = re.compile(r"^@widget\s+(\S+)\s*$")
+WIDGET_LINE = re.compile(r"^@widget\s+(\S+)((?:\s+\S+)*)\s*$")
 WIDGETS = (
     "descent-1d",
     "descent-2d",
@@ -65,6 +67,8 @@ class Page:
     widget: str | None = None
     line: int = 1
     """Where the page starts in its file, for messages."""
+    start: tuple[str, ...] = ()
+    """The words after `@widget NAME`: the state the page's text assumes its widget is in."""
 
 
 @dataclass(frozen=True)
@@ -176,17 +180,18 @@ def split_pages(
     pages: list[Page] = []
     chunk: list[str] = []
     start, widget = body_start, None
+    state: tuple[str, ...] = ()
 
     def close(end: int) -> None:
         text = "\n".join(chunk).strip()
         if not text:
             raise LessonError(f"{path}:{end}: page {len(pages) + 1} is empty")
-        pages.append(Page(text, widget, start))
+        pages.append(Page(text, widget, start, state))
 
     for number, line in enumerate(lines[body_start - 1 : last], start=body_start):
         if line.strip() == PAGE_BREAK:
             close(number)
-            chunk, start, widget = [], number + 1, None
+            chunk, start, widget, state = [], number + 1, None, ()
             continue
         match = WIDGET_LINE.match(line.strip())
         if match or line.strip().startswith("@widget"):
@@ -200,6 +205,7 @@ def split_pages(
             if widget:
                 raise LessonError(f"{path}:{number}: one widget per page ({widget} is here)")
             widget = name
+            state = tuple(match.group(2).split()) if match else ()
             continue
         chunk.append(line)
     close(last)
@@ -228,7 +234,7 @@ def read_lesson(path: Path, check: TargetCheck | None = None) -> Lesson:
     questions: tuple[Question, ...] = ()
     if questions_line is not None:
         try:
-            questions = parse_questions(front.lines, questions_line + 1)
+            questions = parse_questions(front.lines, questions_line + 1, len(pages))
         except QuestionError as exc:
             raise LessonError(f"{path}:{exc.line}: {exc.message}") from None
     tries = _tries(path, front.items.get("try", []), where.get("try", 1), check)

@@ -13,10 +13,16 @@ mistake is a `LessonError` naming the file and the line, like a page's:
     = 26
       > 28 − 3 + 1 = 26 positions fit across.
 
-`? ` starts a question; then either 2–6 choices (`- [ ] text`, exactly one `- [x] text`) or
-one number (`= VALUE` or `= VALUE ± TOLERANCE`, by default 1 % of the value, 1e-9 for 0).
-Every answer line and every `=` line is followed by one indented `> ` explanation line.
-Blank lines between questions and `#` comment lines anywhere are allowed.
+`? ` starts a question; an optional `@page N` line after it names the page that teaches it
+(the lesson's closing page sends a learner who missed it there); then either 2–6 choices
+(`- [ ] text`, exactly one `- [x] text`) or one number (`= VALUE` or `= VALUE ± TOLERANCE`,
+by default 1 % of the value, 1e-9 for 0). `= 50 %` asks for a percentage: a bare `50` typed
+is then read as 50 %, and `0.5` or `1/2` count as well. Every answer line and every `=` line
+is followed by one indented `> ` explanation line. Blank lines between questions and `#`
+comment lines anywhere are allowed.
+
+The choices are shown in an order of their own for each learner and question
+(`shown_order`): the file's order says nothing about which one is right.
 
 A learner's answer is kept under the question's `key`, a hash of its text and its answers:
 a question an instructor edits gets a new key, so an answer given to the old one is not
@@ -25,16 +31,24 @@ shown against the new.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import math
+import os
+import random
 import re
 from dataclasses import dataclass, field
+
+from tui_dl.lessons.numbers import Reading, format_percent, format_value, read_reading
 
 QUESTIONS_BREAK = "---questions---"
 MIN_CHOICES, MAX_CHOICES = 2, 6
 CHOICE_LINE = re.compile(r"^- \[([ xX])\] (.*)$")
 NUMBER_LINE = re.compile(r"^=\s*(?P<value>[^±]+?)\s*(?:(?:±|\+/-)\s*(?P<tolerance>.+?))?\s*$")
 EXPLANATION_LINE = re.compile(r"^\s+> ?(.*)$")
+PAGE_LINE = re.compile(r"^@page\s+(\d+)$")
+SEAT_ENV = "TUI_DL_SEAT"
+"""A workshop seat's name (`tui_dl.engine.workshop.seats`): the learner, where there is one."""
 RELATIVE_TOLERANCE = 0.01
 ZERO_TOLERANCE = 1e-9
 
@@ -54,6 +68,8 @@ class Verdict:
 
     right: bool
     explanation: str
+    reading: str = ""
+    """How a typed number was read ('read 1/2 as 0.5'); '' for a choice."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +85,8 @@ class Question:
     prompt: str
     line: int
     """Where its `? ` line is, for messages."""
+    page: int | None = field(default=None, kw_only=True)
+    """The 1-based page that teaches it (`@page N`), or None."""
 
     @property
     def key(self) -> str:
@@ -95,6 +113,15 @@ class ChoiceQuestion(Question):
     def right_choice(self) -> Choice:
         return next(choice for choice in self.choices if choice.right)
 
+    def shown_order(self, seed: str) -> tuple[int, ...]:
+        """The choices' indexes in the order this learner sees them: shuffled by a hash of
+        `seed` (the learner) and the question's key, so the same learner sees the same order
+        on every return, and the file's order tells nothing."""
+        digest = hashlib.sha256(f"{seed}\n{self.key}".encode()).digest()
+        order = list(range(len(self.choices)))
+        random.Random(int.from_bytes(digest[:8], "big")).shuffle(order)
+        return tuple(order)
+
     def index(self, answer: str) -> int | None:
         """Which choice reads `answer` (None: none does any more)."""
         return next((i for i, c in enumerate(self.choices) if c.text == answer), None)
@@ -112,36 +139,64 @@ class NumberQuestion(Question):
     value: float = 0.0
     tolerance: float = ZERO_TOLERANCE
     explanation: str = ""
+    percent: bool = False
+    """Asked as a percentage (`= 50 %`): a bare number typed is read as one."""
 
     def fingerprint(self) -> str:
-        return f"{self.prompt}\n= {self.value!r} ± {self.tolerance!r}"
+        unit = " %" if self.percent else ""
+        return f"{self.prompt}\n= {self.value!r}{unit} ± {self.tolerance!r}"
+
+    def read(self, answer: str) -> Reading:
+        """`answer` as this question reads it (ValueError: it is no number). For a
+        percentage, a bare number is a percentage, unless it is right as a fraction."""
+        reading = read_reading(answer)
+        if self.percent and reading.form == "number" and not self._near(reading.value):
+            return Reading(reading.value / 100, "percent", reading.text)
+        return reading
 
     def check(self, answer: str) -> Verdict:
-        given = read_number(answer)
+        reading = self.read(answer)
+        return Verdict(self._near(reading.value), self.explanation, self._said(reading))
+
+    def _near(self, given: float) -> bool:
         slack = 1e-12 * max(1.0, abs(self.value))  # 0.1 + 0.2 is still 0.3
-        right = abs(given - self.value) <= self.tolerance + slack
-        return Verdict(right, self.explanation)
+        return abs(given - self.value) <= self.tolerance + slack
+
+    def _said(self, reading: Reading) -> str:
+        """'read 1/2 as 0.5', 'read 50 as 50 %': how the answer was understood."""
+        if self.percent:
+            if reading.text.replace(" ", "") == format_percent(reading.value).replace(" ", ""):
+                return ""
+            return f"read {reading.text} as {format_percent(reading.value)}"
+        return reading.describe()
 
     @property
     def shown(self) -> str:
-        """The expected answer as the learner reads it: '26', '0.25 (± 0.01)'."""
-        value = f"{self.value:g}"
+        """The expected answer as the learner reads it: '26', '0.25 (± 0.01)', '50 % (0.5)'."""
+        value = format_percent(self.value) if self.percent else format_value(self.value)
+        if self.percent:
+            value += f" ({format_value(self.value)})"
         default = default_tolerance(self.value)
         if math.isclose(self.tolerance, default, rel_tol=1e-9, abs_tol=1e-15):
             return value
-        return f"{value} (± {self.tolerance:g})"
+        slack = format_percent(self.tolerance) if self.percent else f"{self.tolerance:g}"
+        return f"{value} (± {slack})"
 
 
 def read_number(text: str) -> float:
-    """A typed number: '26', '-0.5', '−0.5' (a typographic minus), '1e-3'."""
-    cleaned = text.strip().replace("−", "-").replace("_", "")
+    """A typed number's value: '26', '-0.5', '−0.5', '1e-3', '50 %', '1/2', '1,000'."""
+    return read_reading(text).value
+
+
+def learner_seed() -> str:
+    """Who is answering, for the order of the choices: the workshop seat, else the user."""
+    seat = os.environ.get(SEAT_ENV, "").strip()
+    if seat:
+        return f"seat:{seat}"
     try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{text.strip()!r} is not a finite number")
-    return value
+        return f"user:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "user:"
 
 
 def default_tolerance(value: float) -> float:
@@ -155,12 +210,15 @@ class _Draft:
     prompt: str
     line: int
     choices: list[tuple[str, bool, int]]
-    number: tuple[float, float, int] | None = None
+    number: tuple[float, float, bool] | None = None
+    """(value, tolerance, asked as a percentage)."""
     explanations: list[str] = field(default_factory=list)
+    page: int | None = None
 
 
-def parse_questions(lines: list[str], start: int) -> tuple[Question, ...]:
-    """The questions in `lines` (1-based `start` is the line after `---questions---`).
+def parse_questions(lines: list[str], start: int, pages: int | None = None) -> tuple[Question, ...]:
+    """The questions in `lines` (1-based `start` is the line after `---questions---`);
+    `pages`, the lesson's page count, bounds each `@page N`.
 
     Raises QuestionError at the first malformed line.
     """
@@ -205,6 +263,8 @@ def parse_questions(lines: list[str], start: int) -> tuple[Question, ...]:
                 raise QuestionError(number, "a question is written '? The question'")
             close()
             draft = _Draft(text[2:].strip(), number, [])
+        elif text.startswith("@page"):
+            _read_page(draft, text, number, pages)
         elif text in (QUESTIONS_BREAK, "---page---") or text.startswith("@widget"):
             raise QuestionError(
                 number, f"{text!r} after {QUESTIONS_BREAK}: the questions end the lesson"
@@ -244,6 +304,18 @@ def _unexplained(line: int, what: str) -> QuestionError:
     )
 
 
+def _read_page(draft: _Draft | None, text: str, number: int, pages: int | None) -> None:
+    match = PAGE_LINE.match(text)
+    if not match:
+        raise QuestionError(number, "the page that teaches a question is written '@page N'")
+    if draft is None or draft.choices or draft.number is not None or draft.page is not None:
+        raise QuestionError(number, "'@page N' goes once, on the line after its question")
+    page = int(match.group(1))
+    if page < 1 or (pages is not None and page > pages):
+        raise QuestionError(number, f"@page {page}: the lesson's pages are 1 to {pages}")
+    draft.page = page
+
+
 def _read_choice(draft: _Draft, text: str, number: int) -> str:
     match = CHOICE_LINE.match(text)
     if not match or not match.group(2).strip():
@@ -269,27 +341,34 @@ def _read_number(draft: _Draft, text: str, number: int) -> str:
     match = NUMBER_LINE.match(text)
     if not match:
         raise QuestionError(number, "a number answer is written '= VALUE' or '= VALUE ± TOL'")
+    written = match.group("value").strip()
+    percent = written.endswith("%")
     try:
-        value = read_number(match.group("value"))
+        value = read_number(written)
     except ValueError as exc:
         raise QuestionError(number, f"the answer {exc}") from None
     tolerance = default_tolerance(value)
     if match.group("tolerance") is not None:
+        slack = match.group("tolerance").strip()
         try:
-            tolerance = read_number(match.group("tolerance"))
+            tolerance = read_number(slack)
         except ValueError as exc:
             raise QuestionError(number, f"the tolerance {exc}") from None
+        if percent and not slack.endswith("%"):
+            tolerance /= 100  # `= 50 % ± 2`: two percentage points
         if tolerance < 0:
             raise QuestionError(number, "the tolerance after '±' must be 0 or more")
-    draft.number = (value, tolerance, number)
+    draft.number = (value, tolerance, percent)
     return "the number answer"
 
 
 def _finish(draft: _Draft) -> Question:
     explanations = draft.explanations
     if draft.number is not None:
-        value, tolerance, _ = draft.number
-        return NumberQuestion(draft.prompt, draft.line, value, tolerance, explanations[0])
+        value, tolerance, percent = draft.number
+        return NumberQuestion(
+            draft.prompt, draft.line, value, tolerance, explanations[0], percent, page=draft.page
+        )
     if not draft.choices:
         raise QuestionError(
             draft.line, "this question has no answers: add '- [ ] ' choices or an '= VALUE' line"
@@ -311,7 +390,7 @@ def _finish(draft: _Draft) -> Question:
         Choice(text, marked, explanation, line)
         for (text, marked, line), explanation in zip(draft.choices, explanations, strict=True)
     )
-    return ChoiceQuestion(draft.prompt, draft.line, choices)
+    return ChoiceQuestion(draft.prompt, draft.line, choices, page=draft.page)
 
 
 def split_questions(lines: list[str], body_start: int) -> tuple[int, int | None]:

@@ -1,5 +1,10 @@
 """One lesson: its Markdown pages, beside them the live widget a page asks for, its check
-questions as a last page, and its "try it" keys.
+questions, a closing page (the score, what to read again, the course's next step; `n` goes
+there), and its "try it" keys.
+
+Each page that shows a widget has an instance of its own, started from the state that
+page's text assumes: what was done on one page never changes what another page's
+instructions meet. Turning away and back keeps a page's widget as it was left.
 
 Page keys live on the screen; a widget's own keys win because Textual asks the focused widget
 first. So `n`/`p` always turn the page, and the arrows do too unless the focused widget uses
@@ -22,16 +27,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Markdown, Static
+from textual.widgets import ContentSwitcher, Header, Markdown, Static
 
-from tui_dl.lessons import Lesson, load_progress, mark_seen, record_answer
+from tui_dl.lessons import Lesson, load_lessons, load_progress, mark_seen, record_answer
+from tui_dl.lessons.course import MapStep, course_map
+from tui_dl.lessons.ending import lesson_ending
+from tui_dl.lessons.questions import learner_seed
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.lesson.activation_plot import ActivationPlot
 from tui_dl.ui.widgets.lesson.backprop_steps import BackpropSteps
 from tui_dl.ui.widgets.lesson.convolution_filter import ConvolutionFilter
 from tui_dl.ui.widgets.lesson.descent_bowl import DescentBowl
 from tui_dl.ui.widgets.lesson.descent_curve import DescentCurve
 from tui_dl.ui.widgets.lesson.ethics_checklist import EthicsChecklist
+from tui_dl.ui.widgets.lesson.lesson_end import LessonEnd
 from tui_dl.ui.widgets.lesson.optimizers_race import OptimizerRace
 from tui_dl.ui.widgets.lesson.overfitting_curves import OverfittingCurves
 from tui_dl.ui.widgets.lesson.perceptron_trainer import PerceptronTrainer
@@ -59,8 +69,8 @@ WIDGETS: dict[str, type[Widget]] = {
     "recurrent": RecurrentGradients,
     "vae-sampling": VaeSampling,
 }
-"""A front matter's widget names → the widget the page embeds (one instance per lesson, so
-its state survives turning the page and coming back)."""
+"""A front matter's widget names → the widget the page embeds (one instance per page, so
+its state survives turning the page and coming back, and no page inherits another's)."""
 WIDE = 120
 """From this many columns on, text and widget stand side by side."""
 
@@ -78,6 +88,7 @@ class LessonText(VerticalScroll, inherit_bindings=False):
 
 class LessonScreen(AppScreen):
     BINDINGS = [
+        Binding("n", "next_step", "Next step"),
         Binding("n,right", "page(1)", "Next page", key_display="n"),
         Binding("p,left", "page(-1)", "Previous", key_display="p"),
         Binding("t", "try_it", "Try it"),
@@ -93,15 +104,20 @@ class LessonScreen(AppScreen):
         self._start_page = page
         self.page = 0
         self.progress, self._progress_problem = load_progress()
+        self._start_problems: list[str] = []
 
     @property
     def pages(self) -> int:
-        """The text pages, and one more for the questions if the lesson has any."""
-        return len(self.lesson.pages) + bool(self.lesson.questions)
+        """The text pages, one more for the questions if the lesson has any, and the end."""
+        return len(self.lesson.pages) + bool(self.lesson.questions) + 1
 
     @property
     def on_questions(self) -> bool:
         return bool(self.lesson.questions) and self.page == len(self.lesson.pages)
+
+    @property
+    def on_end(self) -> bool:
+        return self.page == self.pages - 1
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,17 +125,39 @@ class LessonScreen(AppScreen):
             with LessonText(id="lesson-text"):
                 yield Markdown(id="lesson-md")
             with ContentSwitcher(id="lesson-widget"):
-                for name in self.lesson.widgets:
-                    yield WIDGETS[name](id=f"widget-{name}")
+                for index, page in enumerate(self.lesson.pages):
+                    if page.widget:
+                        yield self._page_widget(index)
         if self.lesson.questions:
             entry = self.progress.get(self.lesson.id)
             yield QuestionsPanel(
-                self.lesson.questions, entry.answers if entry else {}, id="lesson-questions"
+                self.lesson.questions,
+                entry.answers if entry else {},
+                seed=learner_seed(),
+                id="lesson-questions",
             )
+        yield LessonEnd(id="lesson-end")
         yield Static(id="lesson-pager")
-        yield Footer()
+        yield KeysFooter()
+
+    def _page_widget(self, index: int) -> Widget:
+        """Page `index`'s own widget, in the state its text assumes (`@widget NAME WORDS`)."""
+        page = self.lesson.pages[index]
+        assert page.widget is not None
+        widget = WIDGETS[page.widget](id=f"page-{index}-widget")
+        if page.start:
+            start = getattr(widget, "start_with", None)
+            try:
+                if start is None:
+                    raise ValueError(f"{page.widget} takes no start words")
+                start(page.start)
+            except ValueError as exc:
+                self._start_problems.append(f"{self.lesson.path}:{page.line}: {exc}")
+        return widget
 
     def on_mount(self) -> None:
+        for problem in self._start_problems:
+            self.notify(problem, title="Lesson widget", severity="warning", timeout=10)
         self.title = self.lesson.title
         questions = len(self.lesson.questions)
         self.sub_title = f"{len(self.lesson.pages)} pages" + (
@@ -142,10 +180,10 @@ class LessonScreen(AppScreen):
     @property
     def widget(self) -> Widget | None:
         """The live widget of the current page, if it has one."""
-        if self.on_questions:
+        if self.page >= len(self.lesson.pages):
             return None
         name = self.lesson.pages[self.page].widget
-        return self.query_one(f"#widget-{name}") if name else None
+        return self.query_one(f"#page-{self.page}-widget") if name else None
 
     def show_page(self, index: int) -> None:
         self.page = max(0, min(self.pages - 1, index))
@@ -153,23 +191,37 @@ class LessonScreen(AppScreen):
             pause = getattr(widget, "pause", None)
             if pause:
                 pause()
-        questions = self.on_questions
-        self.query_one("#lesson-body").display = not questions
+        questions, end = self.on_questions, self.on_end
+        self.query_one("#lesson-body").display = not (questions or end)
         if self.lesson.questions:
             self.query_one(QuestionsPanel).display = questions
+        self.query_one(LessonEnd).display = end
         if questions:
             self.query_one(QuestionsPanel).focus()
+        elif end:
+            self._show_end()
         else:
             self._show_text_page()
         mark_seen(self.lesson.id, self.page)
         self._show_pager()
+        self.refresh_bindings()
+
+    def _show_end(self) -> None:
+        lessons, _ = load_lessons()
+        course = course_map(lessons, self.progress)  # its order and titles: what comes next
+        entry = self.progress.get(self.lesson.id)
+        ending = lesson_ending(self.lesson, entry.answers if entry else {}, course)
+        end = self.query_one(LessonEnd)
+        end.show(ending)
+        end.scroll_home(animate=False)
+        end.focus()
 
     def _show_text_page(self) -> None:
         page = self.lesson.pages[self.page]
         self.query_one("#lesson-md", Markdown).update(page.text)
         self.query_one("#lesson-text", LessonText).scroll_home(animate=False)
         switcher = self.query_one("#lesson-widget", ContentSwitcher)
-        switcher.current = f"widget-{page.widget}" if page.widget else None
+        switcher.current = f"page-{self.page}-widget" if page.widget else None
         switcher.display = page.widget is not None
         self.set_class(page.widget is not None, "-with-widget")
         focus = self.widget or self.query_one("#lesson-text")
@@ -183,17 +235,22 @@ class LessonScreen(AppScreen):
     def _show_pager(self) -> None:
         if not self.is_mounted:
             return
-        total, text_pages = self.pages, len(self.lesson.pages)
+        text_pages = len(self.lesson.pages)
         dots = "".join("●" if i == self.page else "○" for i in range(text_pages))
         if self.lesson.questions:
             dots += " " + ("◆" if self.on_questions else "◇")
-        if self.on_questions:
+        if self.on_end:
+            dots = "".join("○" for _ in range(text_pages))
+            dots += " ◇ ■" if self.lesson.questions else " ■"
+            where = "the end · n next step · p back" if self._next_step() else "the end · p back"
+        elif self.on_questions:
             right = self.query_one(QuestionsPanel).right
             where = f"questions · {right} of {len(self.lesson.questions)} right · p pages"
+            where += " · n at the last: the end"
         else:
-            last = " (last)" if self.page == total - 1 else ""
-            ahead = " · n questions" if self.page == text_pages - 1 and total > text_pages else ""
-            where = f"page {self.page + 1}/{text_pages}{last}{ahead or ' · n p pages'}"
+            questions = bool(self.lesson.questions)
+            ahead = " · n questions" if self.page == text_pages - 1 and questions else ""
+            where = f"page {self.page + 1}/{text_pages}{ahead or ' · n p pages'}"
             where += " · tab text/widget" if self.widget else ""
         self.query_one("#lesson-pager", Static).update(  # a try's label, from the lesson's file
             Text(f"{dots}  {where}{self._try_hint()} · esc back")
@@ -215,8 +272,8 @@ class LessonScreen(AppScreen):
 
     def _free(self, key: str) -> bool:
         """Whether `key` reaches this screen's binding (not the focused widget's)."""
-        if key.isdigit() and self.on_questions:
-            return not self.query_one(QuestionsPanel).typing
+        if key.isdigit() and (self.on_questions or self.on_end):
+            return False  # a choice's number, a number typed, a page to read again
         owner = self.active_bindings.get(key)
         return owner is None or owner.node is self
 
@@ -226,7 +283,27 @@ class LessonScreen(AppScreen):
             if parameters:
                 return int(str(parameters[0])) < len(self.lesson.tries)
             return bool(self.lesson.tries)
+        if action == "page":
+            target = self.page + int(str(parameters[0]))
+            return 0 <= target < self.pages
+        if action == "next_step":
+            return self.on_end and self._next_step() is not None
         return True
+
+    def _next_step(self) -> MapStep | None:
+        ending = self.query_one(LessonEnd).ending
+        return ending.next_step if ending is not None else None
+
+    async def action_next_step(self) -> None:
+        """The closing page's `n`: this lesson is done with, the course's next step opens."""
+        step = self._next_step()
+        if step is None:
+            return
+        from tui_dl.ui.tries import open_target
+
+        app = self.app
+        await app.pop_screen()
+        await open_target(app, step.target)
 
     def share_target(self) -> Shared | None:
         """ctrl+s: this lesson, on this page."""
@@ -265,6 +342,10 @@ class LessonScreen(AppScreen):
         from tui_dl.ui.tries import open_target
 
         await open_target(self.app, self.lesson.tries[index].target)
+
+    @on(LessonEnd.Review)
+    def review(self, event: LessonEnd.Review) -> None:
+        self.show_page(event.page - 1)
 
     @on(QuestionsPanel.Moved)
     def question_moved(self) -> None:

@@ -91,6 +91,12 @@ class BackpropSteps(Widget, can_focus=True):
         yield Static(RULES, id="backprop-rules")
         yield Static(KEYS, id="backprop-hint")
 
+    def start_with(self, words: tuple[str, ...]) -> None:
+        """A page's start (`@widget backprop loss`): the walk already at that step."""
+        if len(words) != 1 or words[0] not in STAGE_KEYS:
+            raise ValueError(f"backprop starts at one step: {', '.join(STAGE_KEYS)}")
+        self.stage = STAGE_KEYS.index(words[0])
+
     def on_mount(self) -> None:
         self.redraw()
 

@@ -87,6 +87,12 @@ class ConvolutionFilter(Widget, can_focus=True):
         self._timer: Timer | None = None
         self.playing = False
 
+    def start_with(self, words: tuple[str, ...]) -> None:
+        """A page's start (`@widget convolution filled`): the feature map already full."""
+        if words != ("filled",):
+            raise ValueError("convolution starts 'filled' (the feature map full) or empty")
+        self.sweep.fill()
+
     # ----- loading -------------------------------------------------------------------------
     def on_mount(self) -> None:
         self._timer = self.set_interval(PLAY_S, self._tick, pause=True)

@@ -83,6 +83,7 @@ class OverfittingCurves(Widget, can_focus=True):
         self.previous: str | None = None
         self.playing = False
         self._timer: Timer | None = None
+        self.play_on_show = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="overfit-legends"):
@@ -93,9 +94,21 @@ class OverfittingCurves(Widget, can_focus=True):
             yield PlotextPlot(id="overfit-loss")
         yield Static(id="overfit-readout")
 
+    def start_with(self, words: tuple[str, ...]) -> None:
+        """A page's start (`@widget overfitting playing`): training from the first time the
+        page shows, so the run its text talks about is there to see."""
+        if words != ("playing",):
+            raise ValueError("overfitting starts 'playing' or paused")
+        self.play_on_show = True
+
     def on_mount(self) -> None:
         self._timer = self.set_interval(PLAY_S, self._tick, pause=True)
         self.redraw()
+
+    def on_show(self) -> None:
+        if self.play_on_show and not self.playing and not self.run.epochs:
+            self.play_on_show = False
+            self.action_play()
 
     def pause(self) -> None:
         self.playing = False

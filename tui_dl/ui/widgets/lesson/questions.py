@@ -1,10 +1,13 @@
 """A lesson's check questions, one at a time: choose or type, and read why at once.
 
-Multiple choice: ↑↓ move, enter answers; a number: type it, enter answers. The explanation
-for the answer given, and whether it was right, shows as soon as it is given; answering
-again replaces it. ←→ (or n p) move between questions, and at either end they are left to
-the lesson screen, which turns back to the pages. Marks are characters (❯ ✓ ✗ •), so the
-page reads the same with NO_COLOR.
+Multiple choice: ↑↓ move, enter answers, or the number shown beside a choice answers it; the
+choices come in an order of their own for each learner (`ChoiceQuestion.shown_order`). A
+number: type it (`0.5`, `.5`, `50 %`, `1/2`, `1,000`), enter answers, and the verdict says how
+it was read; a character no number holds is refused at once, with what was expected. The
+explanation for the answer given, and whether it was right, shows as soon as it is given;
+answering again replaces it. ←→ (or n p) move between questions, and at either end they are
+left to the lesson screen: back to the pages, or on to the lesson's end. Marks are
+characters (❯ ✓ ✗ •), so the page reads the same with NO_COLOR.
 
 The widget keeps no file: each answer is posted as `QuestionsPanel.Answered`, and the
 lesson screen saves it with the learner's progress.
@@ -22,14 +25,20 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from tui_dl.lessons.numbers import EXPECTED
 from tui_dl.lessons.progress import Answer
-from tui_dl.lessons.questions import ChoiceQuestion, NumberQuestion, Question
+from tui_dl.lessons.questions import ChoiceQuestion, NumberQuestion, Question, Verdict
 
-NUMBER_CHARS = set("0123456789.-−+eE")
-"""What a number answer may be typed with (`1e-3`, `−0.5`)."""
+NUMBER_CHARS = set("0123456789.-−+eE/%, ")
+"""What a number answer may be typed with (`1e-3`, `−0.5`, `50 %`, `1/2`, `1,000`)."""
 MAX_TYPED = 24
-CHOICE_KEYS = "↑↓ choose · enter answer · ←→ or n p: other questions"
 NUMBER_KEYS = "type a number · backspace · enter answer · ←→ or n p: other questions"
+
+
+def choice_keys(count: int) -> str:
+    return f"↑↓ choose, enter answers · or 1–{count} · ←→ or n p: other questions"
+
+
 INLINE = re.compile(
     r"(`[^`]+`|\*\*[^*]+\*\*|(?<!\w)\*[^*\s][^*]*\*(?!\w)|(?<!\w)_[^_\s][^_]*_(?!\w))"
 )
@@ -92,13 +101,19 @@ class QuestionsPanel(VerticalScroll, can_focus=True, inherit_bindings=False):
         questions: tuple[Question, ...],
         answers: dict[str, Answer] | None = None,
         *,
+        seed: str = "",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.questions = questions
+        self.orders = [
+            q.shown_order(seed) if isinstance(q, ChoiceQuestion) else () for q in questions
+        ]
+        """Each question's choices in the order shown (indexes into its `choices`)."""
         self.answers: dict[str, Answer] = {}
         self.index = 0
         self.cursor = [0] * len(questions)
+        """Each question's highlighted choice: a place in the shown order."""
         self.typed = [""] * len(questions)
         self.problem = ""
         """Why enter did nothing (no number typed, not a number): shown until the next key."""
@@ -124,7 +139,7 @@ class QuestionsPanel(VerticalScroll, can_focus=True, inherit_bindings=False):
                 found = question.index(answer.choice)
                 if found is None:
                     continue
-                self.cursor[i] = found
+                self.cursor[i] = self.orders[i].index(found)
             else:
                 self.typed[i] = answer.choice
             self.answers[question.key] = answer
@@ -136,8 +151,13 @@ class QuestionsPanel(VerticalScroll, can_focus=True, inherit_bindings=False):
 
     @property
     def typing(self) -> bool:
-        """Whether digits are this widget's now (a number question)."""
+        """Whether a number is being typed (digits are this widget's on every question:
+        they pick a choice too)."""
         return isinstance(self.question, NumberQuestion)
+
+    def shown_choice(self, place: int) -> int:
+        """The index in `choices` of the choice shown at `place` (0-based)."""
+        return self.orders[self.index][place]
 
     @property
     def right(self) -> int:
@@ -190,32 +210,54 @@ class QuestionsPanel(VerticalScroll, can_focus=True, inherit_bindings=False):
         self.show()
 
     def on_key(self, event: events.Key) -> None:
-        """Digits and the like type a number answer (elsewhere they are left to the screen:
-        its 1…9 open the lesson's "try it" entries)."""
-        if not self.typing:
+        """Digits pick a choice by its shown number, or type a number answer with the other
+        characters a number holds; a character no number holds is refused out loud."""
+        question, char = self.question, event.character
+        if isinstance(question, ChoiceQuestion):
+            if char and char.isdigit():
+                event.stop()
+                event.prevent_default()
+                self._pick(question, int(char))
             return
-        char = event.character
-        if char and char in NUMBER_CHARS and len(self.typed[self.index]) < MAX_TYPED:
+        if not char or not char.isprintable():
+            return
+        if char in NUMBER_CHARS:
             event.stop()
             event.prevent_default()
-            self.typed[self.index] += char
-            self.problem = ""
+            if len(self.typed[self.index]) >= MAX_TYPED:
+                self.problem = f"At most {MAX_TYPED} characters."
+            else:
+                self.typed[self.index] += char
+                self.problem = ""
             self.show()
+        elif event.key not in self.screen.active_bindings:
+            event.stop()
+            event.prevent_default()
+            self.problem = f"{char!r} is not part of a number: type {EXPECTED}."
+            self.show()
+
+    def _pick(self, question: ChoiceQuestion, number: int) -> None:
+        if not 1 <= number <= len(question.choices):
+            self.problem = f"This question has choices 1 to {len(question.choices)}."
+            self.show()
+            return
+        self.cursor[self.index] = number - 1
+        self.action_answer()
 
     def action_answer(self) -> None:
         question = self.question
         if isinstance(question, ChoiceQuestion):
-            given = question.choices[self.cursor[self.index]].text
+            given = question.choices[self.shown_choice(self.cursor[self.index])].text
         else:
-            given = self.typed[self.index].strip()
+            given = " ".join(self.typed[self.index].split())
             if not given:
-                self.problem = "Type a number first, then enter."
+                self.problem = f"Type a number first ({EXPECTED}), then enter."
                 self.show()
                 return
         try:
             verdict = question.check(given)
         except ValueError as exc:
-            self.problem = f"{exc}: type digits, a point, a minus or e (1e-3)."
+            self.problem = f"Not read: {exc}."
             self.show()
             return
         answer = Answer(given, verdict.right)
@@ -244,15 +286,21 @@ class QuestionsPanel(VerticalScroll, can_focus=True, inherit_bindings=False):
         if self.problem:
             body.append(f"\n{self.problem}\n", "yellow")
         self.query_one("#question-body", Static).update(body)
-        keys = CHOICE_KEYS if isinstance(question, ChoiceQuestion) else NUMBER_KEYS
+        keys = (
+            choice_keys(len(question.choices))
+            if isinstance(question, ChoiceQuestion)
+            else NUMBER_KEYS
+        )
         self.query_one("#question-keys", Static).update(keys)
 
     def _choices(self, body: Text, question: ChoiceQuestion) -> None:
         answer = self.answers.get(question.key)
         chosen = question.index(answer.choice) if answer else None
-        for i, choice in enumerate(question.choices):
-            here = i == self.cursor[self.index]
+        for place, i in enumerate(self.orders[self.index]):
+            choice = question.choices[i]
+            here = place == self.cursor[self.index]
             body.append("❯ " if here else "  ", "bold yellow")
+            body.append(f"{place + 1} ", "bold" if here else "dim")
             body.append("(•) " if i == chosen else "( ) ", "bold" if i == chosen else "")
             body.append_text(inline_markdown(choice.text, "bold" if here else ""))
             if i == chosen:
@@ -278,10 +326,20 @@ class QuestionsPanel(VerticalScroll, can_focus=True, inherit_bindings=False):
         if answer is None:
             return
         body.append("\n")
+        said = _reading(question, answer.choice) or answer.choice
         if answer.right:
-            body.append(f"✓ Right ({answer.choice}). ", "bold green")
+            body.append(f"✓ Right ({said}). ", "bold green")
         else:
-            body.append(f"✗ Not quite ({answer.choice}): the answer is ", "bold red")
+            body.append(f"✗ Not quite ({said}): the answer is ", "bold red")
             body.append(f"{question.shown}. ", "bold")
         body.append_text(inline_markdown(question.explanation))
         body.append("\n")
+
+
+def _reading(question: NumberQuestion, typed: str) -> str:
+    """How a saved answer reads ('read 1/2 as 0.5'), '' if as typed or no longer readable."""
+    try:
+        verdict: Verdict = question.check(typed)
+    except ValueError:
+        return ""
+    return verdict.reading
