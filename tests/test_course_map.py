@@ -111,11 +111,12 @@ def test_what_is_done_and_what_is_next(two_lessons):
     assert lines[0].startswith("✓  1. Gradient descent")
     assert any(line.startswith("▶  3. My own lesson") for line in lines)
     assert f"3 of {len(course.steps)} done. Next: 3. My own lesson." in lines
-    assert lines[-4:] == [
+    assert lines[-5:] == [
         "✓ done means:",
         "  lesson: every page read, every question answered",
-        "  playground, sweep, screen: opened (from anywhere)",
+        "  playground, screen: opened (from anywhere)",
         "  lab, project: a finished run (app or CLI)",
+        "  sweep: a sweep run to its end (app or CLI), or opened",
     ]
 
 

@@ -11,7 +11,7 @@ import pytest
 from textual.fuzzy import Matcher
 from textual.widgets import OptionList
 
-from tests.fakes import FakeRunSource, settle
+from tests.fakes import FakeRunSource, sample_sweep, settle
 from tui_dl import cli
 from tui_dl.engine.experiments import EXPERIMENTS
 from tui_dl.lessons import load_lessons
@@ -319,3 +319,38 @@ async def test_typing_in_the_palette_opens_the_lab():
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LabScreen) and app.screen.experiment.name == "imdb-lstm"
+
+
+# ----- the sweep: a sweep run to its end counts, from the app or the CLI -----------------------
+
+
+def test_a_finished_sweep_does_the_sweep_step():
+    lessons, _ = load_lessons()
+    sweep = next(step for step in course_map(lessons, {}).steps if step.kind == "sweep")
+    assert (sweep.done, sweep.detail) == (False, "not opened yet")
+    sweep = next(step for step in course_map(lessons, {}, swept=True).steps if step.kind == "sweep")
+    assert (sweep.done, sweep.detail) == (True, "a finished sweep")
+
+
+@pytest.mark.parametrize("cells_done", [6, 3])
+async def test_the_map_reads_the_latest_sweep_from_the_run_source(cells_done):
+    sweep, cells = sample_sweep(cells_done=cells_done)  # 6 of 6: the sweep ran to its end
+    app = make_app(source=FakeRunSource(cells, sweeps=[sweep]), screen="course")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        step = next(step for step in app.screen.map.steps if step.kind == "sweep")
+        assert step.done == (cells_done == 6)
+        assert step.detail == ("a finished sweep" if cells_done == 6 else "not opened yet")
+    assert load_visited()[0] == set()  # done by the sweep, not by opening its screen
+
+
+@pytest.mark.parametrize("finished", [True, False])
+def test_tui_dl_course_counts_a_sweep_run_from_the_cli(finished, capsys):
+    from tests.test_sweep import write_sweep
+    from tui_dl import paths
+
+    write_sweep(paths.home(), finished=finished)
+    assert cli.main(["course"]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if "Sweep:" in line)
+    assert line.startswith("✓" if finished else "·")
+    assert line.endswith("a finished sweep" if finished else "not opened yet")

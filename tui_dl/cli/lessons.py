@@ -50,7 +50,7 @@ def course_command(args: argparse.Namespace) -> int:
     progress, trouble = load_progress()
     visited, lost = load_visited()
     finished = {info.experiment for info in RunStore().list() if info.status == Status.FINISHED}
-    course = course_map(lessons, progress, finished, visited)
+    course = course_map(lessons, progress, finished, visited, swept=_latest_sweep_finished())
     for problem in (trouble, lost, *problems):
         if problem:
             print(f"tui-dl: {problem}", file=sys.stderr)
@@ -69,6 +69,23 @@ def course_command(args: argparse.Namespace) -> int:
         return 0
     print("\n".join(course_lines(course)))
     return 0
+
+
+def _latest_sweep_finished() -> bool:
+    """Whether the newest sweep ran to its end (as the app's course map reads it)."""
+    from tui_dl.engine.events import Status
+    from tui_dl.engine.sweeps.launch import list_sweeps
+    from tui_dl.engine.sweeps.state import track_sweep
+
+    sweeps = list_sweeps()
+    if not sweeps:
+        return False
+    try:
+        tracker = track_sweep(sweeps[0])
+        tracker.update()
+    except (OSError, ValueError):
+        return False  # unreadable: the map's step stays as opened or not
+    return tracker.state.status == Status.FINISHED
 
 
 def ethics_export_command(args: argparse.Namespace) -> int:

@@ -83,7 +83,7 @@ DONE_WHEN: dict[str, str] = {
     "lab": "a finished run (app or CLI)",
     "project": "a finished run (app or CLI)",
     "playground": "opened (from anywhere)",
-    "sweep": "opened (from anywhere)",
+    "sweep": "a sweep run to its end (app or CLI), or opened",
     "screen": "opened (from anywhere)",
 }
 """What "done" means for each kind of step: the map's legend says it, the map computes it."""
@@ -206,9 +206,11 @@ def course_map(
     finished: Iterable[str] = (),
     visited: Iterable[str] = (),
     course: tuple[Step, ...] = COURSE,
+    swept: bool = False,
 ) -> CourseMap:
     """The map: `finished` names the experiments with a finished run, `visited` the screens
-    opened (`VISITED_SCREENS`; a target's text, as older versions recorded it, counts too)."""
+    opened (`VISITED_SCREENS`; a target's text, as older versions recorded it, counts too),
+    `swept` says the latest sweep ran to its end (started from the app or `tui-dl sweep`)."""
     finished, visited = set(finished), set(visited)
     steps: list[MapStep] = []
     for step in course_steps(lessons, course):
@@ -217,6 +219,8 @@ def course_map(
         elif step.target.kind == "lab":
             done = step.target.name in finished
             detail = "a finished run" if done else "not run yet"
+        elif step.kind == "sweep" and swept:
+            done, detail = True, "a finished sweep"
         else:
             done = screen_of(step.target) in visited or step.target.text in visited
             detail = "opened" if done else "not opened yet"

@@ -3,8 +3,9 @@
 there comes back here.
 
 The steps and what counts as done are `tui_dl.lessons.course`'s; this screen hands it the
-lessons, the progress, the experiments with a finished run (from the app's run source, read
-in a thread) and the targets opened, and shows the result.
+lessons, the progress, the experiments with a finished run and whether the latest sweep ran
+to its end (from the app's run source, read in a thread) and the screens opened, and shows
+the result.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class CourseScreen(AppScreen):
         super().__init__()
         self.finished: set[str] = set()
         """The experiments with a finished run here (read from the run source)."""
+        self.swept = False
+        """Whether the latest sweep ran to its end (read from the run source)."""
         self.map = CourseMap(())
         self.width = 0
         """The terminal's width the steps were laid out for."""
@@ -78,16 +81,24 @@ class CourseScreen(AppScreen):
 
     @work(thread=True, exclusive=True, group="course-runs")
     def load_runs(self) -> None:
+        source = self.app.source
         finished = {
-            info.experiment
-            for info in self.app.source.list_runs()
-            if info.status == Status.FINISHED
+            info.experiment for info in source.list_runs() if info.status == Status.FINISHED
         }
-        self.from_thread(self._got_runs, finished)
+        sweep = source.latest_sweep()
+        swept = False
+        if sweep is not None:
+            try:
+                tracker = source.sweep_tracker(sweep)
+                tracker.update()
+                swept = tracker.state.status == Status.FINISHED
+            except (OSError, ValueError, KeyError):
+                pass  # unreadable: the step stays as opened or not (the sweep screen says why)
+        self.from_thread(self._got_runs, finished, swept)
 
-    def _got_runs(self, finished: set[str]) -> None:
-        if finished != self.finished:
-            self.finished = finished
+    def _got_runs(self, finished: set[str], swept: bool) -> None:
+        if (finished, swept) != (self.finished, self.swept):
+            self.finished, self.swept = finished, swept
             self.show_map(highlight_next=True)
 
     def show_map(self, highlight_next: bool = False) -> None:
@@ -97,7 +108,7 @@ class CourseScreen(AppScreen):
         for problem in (trouble, lost):
             if problem:
                 self.notify(problem, title="Progress", severity="warning", timeout=10)
-        self.map = course_map(lessons, progress, self.finished, visited)
+        self.map = course_map(lessons, progress, self.finished, visited, swept=self.swept)
         self.width = self.app.size.width
         width = self.width - FRAME
         steps = self.query_one(OptionList)

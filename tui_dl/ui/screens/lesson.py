@@ -246,7 +246,6 @@ class LessonScreen(AppScreen):
         elif self.on_questions:
             right = self.query_one(QuestionsPanel).right
             where = f"questions · {right} of {len(self.lesson.questions)} right · p pages"
-            where += " · n at the last: the end"
         else:
             questions = bool(self.lesson.questions)
             ahead = " · n questions" if self.page == text_pages - 1 and questions else ""
