@@ -79,14 +79,16 @@ COURSE: tuple[Step, ...] = (
 )
 
 DONE_WHEN: dict[str, str] = {
-    "lesson": "every page read, every question answered",
-    "lab": "a finished run (app or CLI)",
-    "project": "a finished run (app or CLI)",
-    "playground": "opened (from anywhere)",
-    "sweep": "a sweep run to its end (app or CLI), or opened",
-    "screen": "opened (from anywhere)",
+    "lesson": "all pages read, all questions answered",
+    "lab": "a finished run",
+    "project": "a finished run",
+    "playground": "opened",
+    "sweep": "a finished sweep, or opened",
+    "screen": "opened",
 }
-"""What "done" means for each kind of step: the map's legend says it, the map computes it."""
+"""What "done" means for each kind of step: the map's legend says it, the map computes it.
+A run or a sweep counts wherever it was started (the app, `tui-dl run`, `tui-dl sweep`); a
+screen however it was opened."""
 
 
 def screen_of(target: Target) -> str:
@@ -256,4 +258,5 @@ def course_lines(course: CourseMap) -> list[str]:
         lines.append(f"{course.done} of {total} done. Next: {step.number}. {step.title}.")
     lines.append("✓ done means:")
     lines += [f"  {kinds}: {rule}" for kinds, rule in course.legend()]
+    lines.append("  (a run or a sweep counts from the app or the CLI, a screen however opened)")
     return lines

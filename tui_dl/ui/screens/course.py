@@ -181,8 +181,8 @@ def _summary(course: CourseMap) -> Text:
 
 
 def _legend(course: CourseMap) -> Text:
-    """'✓ done — lesson: every page read, every question answered · lab, project: a finished
-    run (app or CLI) · …': what done means, for the kinds of step on this map."""
+    """'✓ done — lesson: all pages read, all questions answered · lab, project: a finished
+    run · …': what done means, for the kinds of step on this map."""
     text = Text("✓ done — ", "dim")
     for index, (kinds, rule) in enumerate(course.legend()):
         if index:
