@@ -131,6 +131,48 @@ def read_raw(path: Path, data: bytes | None = None) -> pd.DataFrame:
     return frame
 
 
+def dropping_verdict(
+    incomplete: int, rows: int, complete_rate: float, incomplete_rate: float, all_rate: float
+) -> str:
+    """Is dropping the incomplete rows safe? Said from the file's own shares of malignant
+    rows: which way the incomplete ones lean, and how far dropping them moves the mix."""
+    if incomplete == 0:
+        return f"No row of the {rows} misses a value: nothing is dropped, nothing is skewed."
+    said = f"{incomplete} of {rows} rows miss at least one value."
+    if incomplete_rate != incomplete_rate:  # NaN: none of them says benign or malignant
+        return f"{said} None of them gives its severity, so they could not be learned from anyway."
+    shares = (
+        f" Among the complete rows {complete_rate * 100:.1f} % are malignant; among the "
+        f"incomplete ones {incomplete_rate * 100:.1f} %."
+    )
+    if f"{complete_rate * 100:.1f}" == f"{incomplete_rate * 100:.1f}":
+        return said + shares + " They lean neither way: dropping them keeps the mix."
+    lean, towards = (
+        ("benign", "malignant") if incomplete_rate < complete_rate else ("malignant", "benign")
+    )
+    before, after = round(all_rate * 100, 1), round(complete_rate * 100, 1)
+    moved = (
+        f" The incomplete rows lean {lean}, so dropping them moves the classes towards "
+        f"{towards}: from {before:.1f} % malignant in all rows to {after:.1f} % in the "
+        f"complete ones, {abs(after - before):.1f} points. The course drops them; a report "
+        "says so, and imputing the missing values is the way to keep them when the shift "
+        "matters."
+    )
+    return said + shares + moved
+
+
+def dropping_words(data: Prepared) -> str:
+    """`dropping_verdict` for a prepared file."""
+    severity = data.frame["severity"].dropna()
+    return dropping_verdict(
+        data.rows_incomplete,
+        len(data.frame),
+        data.malignant_rate_complete,
+        data.malignant_rate_incomplete,
+        float(severity.mean()) if len(severity) else float("nan"),
+    )
+
+
 def prepare(path: Path, source: str, k: int = 10) -> Prepared:
     """Read, inspect and clean; raises ProjectDataError if too little is left to fold k ways."""
     data = read_file(path)  # once: the frame and the first lines from the same bytes
@@ -155,10 +197,10 @@ def prepare(path: Path, source: str, k: int = 10) -> Prepared:
             continue
         counts = {float(v): int(n) for v, n in outside.value_counts().sort_index().items()}
         if column == "BI-RADS":
+            typo = " (a 55 is surely a typo for 5, but we do not guess)" if 55 in counts else ""
             action = (
                 "BI-RADS is not a feature, so these rows stay; they are left out only "
-                "when the radiologists' grades are scored (a 55 is surely a typo for 5, "
-                "but we do not guess)."
+                f"when the radiologists' grades are scored{typo}."
             )
         elif column == "severity":
             raise ProjectDataError(

@@ -24,6 +24,59 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f} %"
 
 
+def referee_verdict(
+    network_accuracy: float, cutoff_accuracy: float, network_auc: float, radiologists_auc: float
+) -> str:
+    """Who wins, said from the numbers: accuracy at the network's 0.5 against the radiologists'
+    best BI-RADS cut-off, then the ranking (AUC). Each figure beside its owner's name, and a
+    tie where the shown figures are equal (80.5 % against 80.5 % is no win)."""
+    net_acc, ref_acc = _pct(network_accuracy), _pct(cutoff_accuracy)
+    if net_acc == ref_acc:
+        accuracy = (
+            f"The network and the radiologists' best cut-off are equally accurate ({net_acc} each)"
+        )
+        net_ahead: bool | None = None
+    elif network_accuracy > cutoff_accuracy:
+        accuracy = (
+            "The network is more accurate than the radiologists' best cut-off "
+            f"({net_acc} against {ref_acc})"
+        )
+        net_ahead = True
+    else:
+        accuracy = (
+            "The radiologists' best cut-off is more accurate than the network "
+            f"({ref_acc} against {net_acc})"
+        )
+        net_ahead = False
+    net_auc, ref_auc = f"{network_auc:.3f}", f"{radiologists_auc:.3f}"
+    if net_auc == ref_auc:
+        return f"{accuracy}; as a ranking of the cases they rank equally well (AUC {net_auc} each)."
+    ranks_better = network_auc > radiologists_auc
+    joint = "and" if net_ahead is None or net_ahead == ranks_better else "but"
+    if ranks_better:
+        return (
+            f"{accuracy}, {joint} the network ranks the cases better "
+            f"(AUC {net_auc} against the radiologists' {ref_auc})."
+        )
+    return (
+        f"{accuracy}, {joint} the radiologists' grades rank the cases better "
+        f"(AUC {ref_auc} against the network's {net_auc})."
+    )
+
+
+def best_cutoff(report: dict[str, Any]) -> dict[str, Any]:
+    """The radiologists' BI-RADS cut-off with the highest accuracy."""
+    return max(report["radiologists"]["cutoffs"].values(), key=lambda r: r["accuracy"])
+
+
+def report_verdict(report: dict[str, Any]) -> str:
+    """`referee_verdict` for a k-fold report."""
+    net, refs = report["network"], report["radiologists"]
+    return referee_verdict(
+        net["accuracy_mean"], best_cutoff(report)["accuracy"], net["auc"], refs["roc"]["auc"]
+    )
+
+
 def markdown_report(run_id: str, report: dict[str, Any], checklist: str = "") -> str:
     data, net, refs = report["data"], report["network"], report["radiologists"]
     lines = [
@@ -89,6 +142,8 @@ def markdown_report(run_id: str, report: dict[str, Any], checklist: str = "") ->
         f"{_pct(net['sensitivity'])} | {_pct(net['specificity'])} |"
     )
     lines += [
+        "",
+        report_verdict(report),
         "",
         "## Classic models on the same folds",
         "",

@@ -18,6 +18,8 @@ class Outcome:
     metric: Metric | None = None
     """The experiment's key result, as the course reported it."""
     value: float | None = None
+    value_epoch: int | None = None
+    """Where `value` was read from its last epoch's logs (a per-epoch metric): that epoch."""
     course: float | None = None
     """The course's figure for the same metric, where it reported one."""
     comparison: list[str] = field(default_factory=list)
@@ -53,12 +55,15 @@ def outcome(status: str, events: list[dict[str, Any]], spec: dict[str, Any]) -> 
     started, finished = last(Event.STARTED), last(Event.FINISHED)
     reference = started.get("reference") or {}
     key = reference.get("metric", "test_accuracy")
+    shown = metric(key)
+    value, epoch, after = headline(shown, key, finished, last(Event.EPOCH_END))
     return Outcome(
         status=status,
-        metric=metric(key),
-        value=(finished.get("metrics") or {}).get(key),
+        metric=shown,
+        value=value,
+        value_epoch=epoch,
         course=reference.get("value"),
-        comparison=list(finished.get("comparison", [])),
+        comparison=after + list(finished.get("comparison", [])),
         top=list(finished.get("top", [])),
         early_stop=last(Event.EARLY_STOP),
         data_source=finished.get("data_source") or started.get("data_source", "?"),
@@ -78,3 +83,25 @@ def outcome(status: str, events: list[dict[str, Any]], spec: dict[str, Any]) -> 
 
 def has_started(events: list[dict[str, Any]]) -> bool:
     return any(e.get("event") == Event.STARTED for e in events)
+
+
+def headline(
+    shown: Metric, key: str, finished: dict[str, Any], last_epoch: dict[str, Any]
+) -> tuple[float | None, int | None, list[str]]:
+    """(the figure to put beside the course's, the epoch it is from, what else to say).
+
+    The course's figure for a per-epoch metric (the VAE's total loss) is an epoch's training
+    log, so the run's is its last epoch's — the plot's last point. A different figure measured
+    after training is said apart, with what it is."""
+    measured = (finished.get("metrics") or {}).get(key)
+    logged = (last_epoch.get("logs") or {}).get(key)
+    if not shown.per_epoch or not isinstance(logged, int | float):
+        return measured, None, []
+    epoch = last_epoch.get("epoch")
+    after = []
+    if isinstance(measured, int | float) and shown.format(measured) != shown.format(logged):
+        after.append(
+            f"With its final weights, after training: {shown.label} {shown.format(measured)} "
+            "(an epoch's figure is a mean over its batches, as the weights changed)"
+        )
+    return float(logged), epoch if isinstance(epoch, int) else None, after

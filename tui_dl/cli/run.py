@@ -179,10 +179,11 @@ def _summary(err: Console, info: RunInfo) -> None:
         shown = run.metric or metric("test_accuracy")
         label = run.metric.label if run.metric else "result"
         course = f" (the course: {shown.format(run.course)})" if run.course is not None else ""
+        epoch = f" in epoch {run.value_epoch}, its last" if run.value_epoch is not None else ""
         err.print(
             Text.assemble(
                 ("finished", "green"),
-                f": {label} {shown.format(run.value)}{course} "
+                f": {label} {shown.format(run.value)}{epoch}{course} "
                 f"on {run.data_source}, device {run.device}, {run.duration_s or 0:.1f} s",
             )
         )

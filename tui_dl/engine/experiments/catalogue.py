@@ -142,9 +142,10 @@ def kfold_params(hidden: str, *extra: Param) -> tuple[Param, ...]:
     return (
         TextParam(
             "hidden",
-            "Hidden layers",
+            "Hidden units",
             hidden,
-            help=f"units per hidden layer, e.g. {hidden}",
+            help="units per hidden layer, first to last: 6 is one layer of 6 units, 32,16 two "
+            "layers",
             shape=layer_sizes,
         ),
         ChoiceParam(
@@ -229,7 +230,7 @@ VOTES_KFOLD = Experiment(
     name="votes-kfold",
     title="House votes 1984 — party from 16 votes",
     summary="16 yes/no votes → Dense 32 relu → 16 relu → 1 sigmoid, Adam, stratified "
-    "10-fold cross-validation; rows with a missing vote dropped (232 of 435).",
+    "10-fold cross-validation; rows with a missing vote dropped (a run says how many).",
     dataset="house-votes",
     runner="tui_dl.engine.trainers.votes:train",
     writes=(runfiles.KFOLD_REPORT,),
@@ -330,11 +331,16 @@ TRANSFER_IMAGENET = Experiment(
     ),
 )
 
+FEW_EXAMPLES = 50
+"""transfer-digits' default number of 5–9 examples: 50, where transfer led in 5 of 5 seeds
+(BENCHMARKS §9); its summary says this figure."""
+
 TRANSFER_DIGITS = Experiment(
     name="transfer-digits",
     title="Transfer learning — digits 0–4 to 5–9",
     summary="A CNN learns digits 0–4; its convolutional base is frozen and a new head learns "
-    "5–9 from a few hundred examples, against the same network trained from scratch on them.",
+    f"5–9 from {FEW_EXAMPLES} examples (the Examples setting), against the same network "
+    "trained from scratch on them.",
     dataset="mnist",
     runner="tui_dl.engine.trainers.transfer_digits:train",
     writes=CLASSIFIER,
@@ -364,7 +370,7 @@ TRANSFER_DIGITS = Experiment(
         IntParam(
             "few",
             "Examples",
-            50,
+            FEW_EXAMPLES,
             minimum=5,
             maximum=30000,
             help="how many labelled 5–9 images the new head may learn from",

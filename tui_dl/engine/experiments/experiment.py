@@ -24,6 +24,10 @@ class Metric:
     """In a list beside the course's figure ("k-fold accuracy")."""
     share: bool = True
     """A share of 1, written as a percentage; otherwise a number (a loss)."""
+    per_epoch: bool = False
+    """The course's figure is an epoch's training log (Keras's mean over the epoch, what the
+    loss plot shows), so the run's figure beside it is its last epoch's too, not a measure
+    taken after training."""
 
     def format(self, value: float | None, digits: int = 1) -> str:
         if value is None or self.share:
@@ -35,7 +39,7 @@ METRICS = {
     "test_accuracy": Metric("test accuracy", "test accuracy"),
     "accuracy_mean": Metric("mean accuracy over the folds", "k-fold accuracy"),
     "top1_probability": Metric("confidence in its first guess", "sure of its first guess"),
-    "loss": Metric("total loss", "loss", share=False),
+    "loss": Metric("total loss", "loss", share=False, per_epoch=True),
     "d_acc_real": Metric("the discriminator's accuracy on real images", "D accuracy on real"),
 }
 """Every experiment's key result, by its name in the finished event's metrics."""

@@ -9,6 +9,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from tui_dl.analysis.mammogram import dropping_words
+from tui_dl.analysis.mammogram_report import report_verdict
 from tui_dl.engine.events import Event, Status
 from tui_dl.text import duration, percent, sentence
 
@@ -48,14 +50,7 @@ def data_steps(data: Any) -> dict[str, Any]:
     )
     odd = [
         Text("Is dropping the incomplete rows safe?", style="bold"),
-        Text(
-            f"{data.rows_incomplete} of {len(frame)} rows miss at least one value. Among "
-            f"the complete rows {percent(data.malignant_rate_complete)} are malignant; among "
-            f"the incomplete ones {percent(data.malignant_rate_incomplete)}. The gaps are not "
-            "random: incomplete rows lean benign, so dropping them nudges the classes a little "
-            f"towards malignant. With {len(data.kept)} rows left that is a small price; report "
-            "it, and prefer imputation if the gap were larger.\n"
-        ),
+        Text(dropping_words(data) + "\n"),
     ]
     for flag in data.out_of_range:
         values = ", ".join(f"{v:g} ({n}×)" for v, n in flag.values.items())
@@ -160,18 +155,10 @@ def referee_tables(report: dict[str, Any]) -> Group:
         percent(net["sensitivity"]),
         percent(net["specificity"]),
     )
-    best_human = max(refs["cutoffs"].values(), key=lambda r: r["accuracy"])
-    better = net["accuracy_mean"] > best_human["accuracy"]
     verdict = Text(
-        (
-            "The network is more accurate than the radiologists' best cut-off"
-            if better
-            else "The radiologists' best cut-off is at least as accurate as the network"
-        )
-        + f" ({percent(net['accuracy_mean'])} against {percent(best_human['accuracy'])}); as a "
-        f"ranking, AUC {net['auc']:.3f} against {refs['roc']['auc']:.3f}. And the network learned "
-        "from features the radiologists read off the images themselves: it imitates them. Sell "
-        "a tool like this as an aid to a doctor, never as the doctor.\n",
+        report_verdict(report) + " And the network learned from features the radiologists read "
+        "off the images themselves: it imitates them. Sell a tool like this as an aid to a "
+        "doctor, never as the doctor.\n",
         style="bold",
     )
     classics = _table("classic model, same folds", "accuracy", "± std", "AUC")

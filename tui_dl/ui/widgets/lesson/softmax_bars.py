@@ -13,7 +13,13 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui_dl.lessons.maths import cross_entropy, naive_softmax, one_hot, softmax
+from tui_dl.lessons.maths import (
+    cross_entropy,
+    cross_entropy_from_logits,
+    naive_softmax,
+    one_hot,
+    softmax,
+)
 
 CLASSES = ("cat", "dog", "fox", "car")
 START = (2.0, 1.0, 0.5, -1.0)
@@ -24,6 +30,18 @@ LARGE = 500.0
 TEMPERATURES = (0.25, 0.5, 1.0, 2.0, 4.0)
 BAR = 30
 KEYS = "↑↓ class · ←→ logit · o target · a/z shift · L ×500 · t/T temp · r reset"
+
+
+def loss_figure(loss: float) -> str:
+    """3 decimals, thousands grouped: 0.417, 1,500.000."""
+    return f"{loss:,.3f}"
+
+
+def clipped_words(true_loss: float, clipped_loss: float) -> str:
+    """Said only where clipping changed the figure shown: what a clipped loss would read."""
+    if loss_figure(true_loss) == loss_figure(clipped_loss):
+        return ""
+    return f"clipped at 1e-7 (Keras, from probabilities) it reads {loss_figure(clipped_loss)}"
 
 
 class SoftmaxBars(Widget, can_focus=True):
@@ -58,6 +76,14 @@ class SoftmaxBars(Widget, can_focus=True):
 
     @property
     def loss(self) -> float:
+        """The true cross-entropy, from the logits (log-softmax): never clipped."""
+        return cross_entropy_from_logits(
+            self.logits, one_hot(self.target, len(CLASSES)), TEMPERATURES[self.temperature]
+        )
+
+    @property
+    def clipped_loss(self) -> float:
+        """What it comes to from probabilities clipped at 1e-7 (Keras without from_logits)."""
         return cross_entropy(self.probabilities, one_hot(self.target, len(CLASSES)))
 
     def action_reset(self) -> None:
@@ -113,8 +139,11 @@ class SoftmaxBars(Widget, can_focus=True):
         hot = " ".join("1" if i == self.target else "0" for i in range(len(CLASSES)))
         text.append(f"target {target} [{hot}]   ")
         text.append("cross-entropy ", "bold")
-        text.append(f"−log p({target}) = {self.loss:.3f}")
+        text.append(f"−log p({target}) = {loss_figure(self.loss)}")
         text.append("  right\n" if best == self.target else "  wrong\n", "dim")
+        clipped = clipped_words(self.loss, self.clipped_loss)
+        if clipped:
+            text.append(clipped + "\n", "yellow")
         text.append(f"temperature {TEMPERATURES[self.temperature]:g}", "bold")
         text.append(f"   probabilities add up to {self.probabilities.sum():.3f}\n")
         if self.shift:

@@ -24,6 +24,8 @@ def describe_outcome(
         text.append(sentence(label) + " ", style="bold")
         shown = run.metric or metric("test_accuracy")
         text.append(shown.format(run.value), style="bold green")
+        if run.value_epoch is not None:
+            text.append(f" in epoch {run.value_epoch}, the plot's last")
         if run.course is not None:
             whole = round(run.course * 100, 1) == round(run.course * 100)
             text.append(f" (course: {shown.format(run.course, 0 if whole else 1)})")
