@@ -16,13 +16,31 @@ VAE = get_experiment("fashion-vae")
 GAN = get_experiment("fashion-gan")
 
 
-def finished_run(per_image: float, n: int = 4000, epochs: int = 2, device: str = "cpu"):
+def progress(epoch: int, epochs: int, samples: int, n: int, per_image: float) -> dict:
+    """A progress event as the reporter writes it: its ETA from its own speed so far."""
+    done = (epoch - 1) * n + samples
+    elapsed = per_image * done
+    return {
+        "event": Event.PROGRESS,
+        "epoch": epoch,
+        "epochs": epochs,
+        "samples": samples,
+        "elapsed_s": elapsed,
+        "eta_s": (epochs * n - done) * per_image,
+    }
+
+
+def finished_run(
+    per_image: float, n: int = 4000, epochs: int = 2, device: str = "cpu", end=Event.FINISHED
+):
     spec = {"experiment": "fashion-vae", "device": device, "params": {"epochs": epochs}}
     # Only the fields the rate is read from (the run views' fakes carry the whole vocabulary).
     events: list[dict] = [{"event": Event.STARTED, "n_train": n}]
-    events += [{"event": Event.EPOCH_END, "epoch": i} for i in range(1, epochs + 1)]
-    train_s = per_image * n * epochs + 3.0
-    events.append({"event": Event.FINISHED, "train_s": train_s, "watch_s": 3.0})
+    for i in range(1, epochs + 1):
+        events.append(progress(i, epochs, n // 2, n, per_image))
+        events.append(progress(i, epochs, n, n, per_image))
+        events.append({"event": Event.EPOCH_END, "epoch": i})
+    events.append({"event": end})
     return spec, events
 
 
@@ -45,18 +63,49 @@ def test_the_gans_discriminator_steps_multiply_its_cost():
     assert three.seconds == pytest.approx(2 * one.seconds)
 
 
-def test_this_machines_last_finished_cpu_run_gives_the_rate():
+def test_this_machines_last_cpu_run_gives_the_rate():
     assert VAE.cost is not None
     spec, events = finished_run(0.004)
     assert measured_rate(VAE.cost, spec, events) == pytest.approx(0.004)
     gpu = finished_run(0.0001, device="gpu:0")
     assert measured_rate(VAE.cost, *gpu) is None  # a GPU's rate says nothing about the CPU
-    assert measured_rate(VAE.cost, spec, events[:-1]) is None  # not finished
+    short = finished_run(0.0001)  # 0.8 s of training: mostly tracing its first step
+    assert measured_rate(VAE.cost, *short) is None
     guess = estimate(
-        VAE.cost, {**VAE.defaults(), "train_limit": 1000, "epochs": 1}, [gpu, (spec, events)]
+        VAE.cost, {**VAE.defaults(), "train_limit": 1000, "epochs": 1}, [gpu, short, (spec, events)]
     )
     assert guess.per_image == pytest.approx(0.004) and guess.seconds == pytest.approx(4.0)
-    assert "on this CPU" in guess.sentence() and "its last run" in guess.sentence()
+    assert "on this CPU" in guess.sentence() and "its last run here" in guess.sentence()
+
+
+@pytest.mark.parametrize("end", [Event.CANCELLED, None])
+def test_a_cancelled_or_running_run_measured_the_speed_too(end):
+    assert VAE.cost is not None
+    spec, events = finished_run(0.02, end=end)
+    if end is None:
+        events = events[:-3]  # still in its second epoch
+    assert measured_rate(VAE.cost, spec, events) == pytest.approx(0.02)
+
+
+@pytest.mark.parametrize("per_image", [0.0009, 0.021])
+def test_the_offer_is_what_the_eta_then_says(per_image):
+    """The smaller setup's offer and a run's ETA come from the same measured speed: a run that
+    showed a speed (fast or slow) makes the offer one that its ETA, at that speed, repeats."""
+    assert GAN.cost is not None
+    spec, events = finished_run(per_image, n=70_000, epochs=1, end=Event.CANCELLED)
+    spec["params"] = {**GAN.defaults(), "epochs": 1}
+    events = events[:2]  # cancelled half-way through its first epoch
+    shown = events[-1]
+    full = estimate(GAN.cost, GAN.defaults(), [(spec, events)])
+    assert full.per_image == pytest.approx(per_image)
+    assert full.seconds / GAN.defaults()["epochs"] == pytest.approx(
+        shown["elapsed_s"] + shown["eta_s"]
+    )  # one epoch of 70,000 at that speed: what its ETA said
+    smaller = full.smaller(GAN.cost, GAN.defaults())
+    offer = estimate(GAN.cost, {**GAN.defaults(), **smaller}, [(spec, events)])
+    eta_at_start = smaller["epochs"] * smaller["train_limit"] * per_image  # as the reporter counts
+    assert offer.seconds == pytest.approx(eta_at_start)
+    assert offer.seconds <= SMALLER_S
 
 
 @pytest.mark.parametrize(

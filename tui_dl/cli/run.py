@@ -114,10 +114,10 @@ def _say_cost(err: Console, runs: Path, name: str, params: dict[str, Any], devic
     if cost is None or device != "cpu":
         return
     params = experiment.validate(params)
-    past = [
+    past = [  # any that trained long enough: the speed their ETA showed
         (info.spec, info.events)
         for info in RunStore(runs).list(limit=50)
-        if info.experiment == name and info.status == Status.FINISHED
+        if info.experiment == name
     ][:3]
     guess = estimate(cost, params, past)
     err.print(f"this run: {guess.sentence()}")

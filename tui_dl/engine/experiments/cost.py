@@ -2,10 +2,10 @@
 
 The course trained its VAE and GAN on a GPU (about 10 and 30 minutes); on a laptop's CPU the
 same 70,000 images × 30 epochs take hours. An experiment with a `Cost` knows its seconds of
-training per image on a CPU — from this machine's own last finished CPU run of it when there
-is one, else from the figure measured on a 2-core machine (benchmarks/generative.py,
-BENCHMARKS.md §8) — so the lab and `tui-dl run` can say "about 3 h 10 min" and offer the same
-model on fewer images and epochs.
+training per image on a CPU — from this machine's own last CPU run of it when there is one
+(the speed that run's ETA was computed from), else from the figure measured on a 2-core
+machine (benchmarks/generative.py, BENCHMARKS.md §8) — so the lab and `tui-dl run` can say
+"about 3 h 10 min" and offer the same model on fewer images and epochs.
 """
 
 from __future__ import annotations
@@ -70,10 +70,13 @@ class Estimate:
         epochs = f"{self.epochs} epoch" + ("s" if self.epochs != 1 else "")
         work = f"{self.images:,} images × {epochs} at {1000 * self.per_image:.2f} ms"
         if self.measured_here:
-            return f"about {duration(self.seconds)} on this CPU ({work} per image, its last run)"
+            return (
+                f"about {duration(self.seconds)} on this CPU ({work} per image, the speed its "
+                "last run here showed)"
+            )
         return (
             f"about {duration(self.seconds)} on a 2-core CPU ({work} per image as measured on "
-            "one; a finished run here measures this machine)"
+            "one; a run here measures this machine, and its ETA says how it compares)"
         )
 
 
@@ -81,7 +84,8 @@ def estimate(
     cost: Cost, params: dict[str, Any], past: Iterable[tuple[dict[str, Any], list[dict]]] = ()
 ) -> Estimate:
     """The CPU time of a run with these settings. `past`: (spec, events) of this experiment's
-    earlier runs, newest first; the first finished CPU one gives the rate."""
+    earlier runs, newest first; the first CPU one that measured its speed gives the rate —
+    the speed its ETA showed, so the offer and the next run's ETA agree."""
     per_image, here = cost.cpu_s_per_image, False
     for spec, events in past:
         rate = measured_rate(cost, spec, events)
@@ -93,20 +97,32 @@ def estimate(
     return Estimate(seconds, per_image, here, images, epochs)
 
 
+MEASURED_S = 30.0
+"""A run's speed counts once it has trained this long: before, tracing the model's first
+step weighs too much in it."""
+
+
 def measured_rate(cost: Cost, spec: dict[str, Any], events: list[dict]) -> float | None:
-    """Seconds per image per epoch (at one step) of a finished CPU run, or None."""
+    """Seconds per image per epoch (at one step) of a CPU run, the same speed its own ETA was
+    computed from: its last progress event's time since training began over the images
+    trained on by then (the per-epoch pictures included, as the ETA counts them). A finished,
+    a cancelled and a running run all count, once they have trained MEASURED_S; None else."""
     if spec.get("device", "cpu") != "cpu":
         return None
-    finished = next((e for e in reversed(events) if e.get("event") == Event.FINISHED), None)
     started = next((e for e in events if e.get("event") == Event.STARTED), None)
-    epochs = sum(1 for e in events if e.get("event") == Event.EPOCH_END)
-    if not finished or not started or not epochs:
+    progress = next((e for e in reversed(events) if e.get("event") == Event.PROGRESS), None)
+    if not started or not progress:
         return None
-    train_s, n = finished.get("train_s"), started.get("n_train")
-    if not isinstance(train_s, int | float) or not isinstance(n, int) or n <= 0:
+    n, elapsed = started.get("n_train"), progress.get("elapsed_s")
+    epoch, samples = progress.get("epoch"), progress.get("samples")
+    if not (isinstance(n, int) and isinstance(epoch, int) and isinstance(samples, int)):
         return None
-    work = max(0.0, train_s - float(finished.get("watch_s") or 0.0))
-    rate = work / (n * epochs) / cost.factor(spec.get("params", {}))
+    if not isinstance(elapsed, int | float):
+        return None
+    images = (epoch - 1) * n + samples
+    if n <= 0 or images <= 0 or elapsed < MEASURED_S:
+        return None
+    rate = elapsed / images / cost.factor(spec.get("params", {}))
     return rate if math.isfinite(rate) and rate > 0 else None
 
 

@@ -135,11 +135,12 @@ class LabScreen(FollowingScreen):
 
     @work(thread=True, exclusive=True, group="cost")
     def read_past_runs(self) -> None:
-        """This experiment's last finished runs, for the rate its cost estimate starts from."""
+        """This experiment's last runs — finished, cancelled or running — for the speed its
+        cost estimate starts from: the one their ETA showed."""
         past = [
             (info.spec, info.events)
             for info in self.app.source.list_runs(limit=50)
-            if info.experiment == self.experiment.name and info.status == Status.FINISHED
+            if info.experiment == self.experiment.name
         ]
         self.from_thread(self._got_past, past[:3])
 
@@ -355,6 +356,8 @@ class LabScreen(FollowingScreen):
             plot.set_history([])
         self.query_one(RunSummary).update("Settings kept from the last run. ctrl+r to train.")
         self.show_cost()
+        if self.experiment.cost is not None:
+            self.read_past_runs()  # the run just left measured this machine's speed
         self.sub_title = self.experiment.title
         self.refresh_bindings()
 

@@ -18,7 +18,7 @@ class RunProgress(Vertical):
     RunProgress { height: auto; }
     RunProgress #phase { height: auto; max-height: 2; }
     RunProgress ProgressBar { height: 1; }
-    RunProgress #stats { height: 1; color: $text-muted; }
+    RunProgress #stats { height: auto; max-height: 2; color: $text-muted; }
     """
 
     def compose(self) -> ComposeResult:
@@ -41,6 +41,9 @@ class RunProgress(Vertical):
         kind = event.get("event")
         phase = self.query_one("#phase", Static)
         bar = self.query_one("#bar", ProgressBar)
+        stats = self.query_one("#stats", Static)
+        if kind in (Event.PHASE, Event.FINISHED, Event.FAILED, Event.CANCELLED):
+            stats.update("")  # the speed and ETA were the training's: not after it
         if kind == Event.PHASE:
             phase.update(Text(sentence(event["phase"]) + "…"))  # the run folder's words
             if event["phase"] == "training":
@@ -56,7 +59,7 @@ class RunProgress(Vertical):
                     f"batch {event['batch']}/{event['steps']}"
                 )
             )
-            self.query_one("#stats", Static).update(
+            stats.update(
                 Text(
                     f"{event['samples_per_s']:,.0f} samples/s · "
                     f"ETA {duration(event.get('eta_s'))} · "
@@ -66,7 +69,10 @@ class RunProgress(Vertical):
         elif kind == Event.FINISHED:
             if bar.total is not None:
                 bar.update(progress=bar.total)
-            phase.update("Finished.")
+            took = event.get("duration_s")
+            phase.update(
+                f"Finished in {duration(took)}." if isinstance(took, int | float) else "Finished."
+            )
         elif kind == Event.FAILED:
             phase.update("Failed.")
         elif kind == Event.CANCELLED:
