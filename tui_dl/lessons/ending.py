@@ -79,5 +79,5 @@ def lesson_ending(lesson: Lesson, answers: dict[str, Answer], course: CourseMap)
         len(keys),
         tuple(missed),
         steps[after] if after is not None else None,
-        after + 1 if after is not None else None,
+        steps[after].number if after is not None else None,  # the number every surface shows
     )
