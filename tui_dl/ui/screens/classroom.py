@@ -11,12 +11,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from tui_dl.analysis.classroom.state import ClassState, Person
@@ -68,7 +69,7 @@ class ClassScreen(AppScreen):
                 yield Static("", id="class-board")
                 yield Static("", id="class-room")
             yield Static("", id="class-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         from tui_dl import paths

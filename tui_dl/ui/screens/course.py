@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_dl.engine.events import Status
@@ -22,6 +22,7 @@ from tui_dl.lessons import load_lessons, load_progress
 from tui_dl.lessons.course import CourseMap, MapStep, course_map
 from tui_dl.lessons.progress import load_visited
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 KEYS = "enter opens a step · n the next one · escape back"
 FRAME = 6
@@ -58,7 +59,7 @@ class CourseScreen(AppScreen):
         yield OptionList(id="course-steps")
         yield Static(id="course-legend")
         yield Static(KEYS, id="course-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "tui-dl — the course"

@@ -7,11 +7,12 @@ import os
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui_dl.data.status import status_rows
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 HELP = (
     "Datasets are looked for, in order: the folder named by --data-dir or TUI_DL_DATA "
@@ -31,7 +32,7 @@ class DataScreen(AppScreen):
         yield Header()
         yield TextTable(id="datasets", cursor_type="row")
         yield Static(HELP, id="data-help")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "tui-dl — data"

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.lesson.ethics_checklist import EthicsChecklist
 
 
@@ -24,7 +25,7 @@ class EthicsScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield EthicsChecklist(self.project, id="ethics-screen-checklist")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Ethics checklist"

@@ -24,7 +24,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from tui_dl.engine.ganlab.datasets import DataError
@@ -37,6 +37,7 @@ from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.boundary_map import BoundaryMap
 from tui_dl.ui.widgets.ganlab.controls import GanControls
 from tui_dl.ui.widgets.ganlab.numbers import numbers_text
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 FRAME_S = 1 / 15
 """How often a playing GAN is redrawn."""
@@ -105,7 +106,7 @@ class GanLabScreen(AppScreen):
             yield BoundaryMap(id="gl-middle")
             yield Static(id="gl-side")
         yield Static(Text(HINT, style="dim"), id="gl-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "GAN Lab"

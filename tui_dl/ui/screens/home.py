@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_dl.engine.events import Status
@@ -20,6 +20,7 @@ from tui_dl.text import percent
 from tui_dl.ui import registry
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from tui_dl.data.status import StatusRow
@@ -68,7 +69,7 @@ class HomeScreen(AppScreen):
             "tab next panel · enter opens · c course · l lab · r runs · d data · ? help",
             id="home-hint",
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "tui-dl"

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, OptionList, ProgressBar, Select, Static
+from textual.widgets import Button, Header, Input, OptionList, ProgressBar, Select, Static
 from textual.widgets.option_list import Option
 
 from tui_dl.analysis.artifacts import load_imagenet
@@ -29,6 +29,7 @@ from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.screens.imagenet_text import guess_prompt, result_notes, strip
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.photo_view import PhotoView
 from tui_dl.ui.widgets.run.run_form import RunForm
 
@@ -82,7 +83,7 @@ class ImageNetScreen(FollowingScreen):
                     yield PhotoView(self._intro(), id="zoo-heat")
                 yield Static("", id="zoo-strip")
                 yield Static("", id="zoo-legend")
-        yield Footer()
+        yield KeysFooter()
 
     def _intro(self) -> Text:
         return Text.assemble(

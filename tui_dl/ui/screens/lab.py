@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import Gpu
@@ -25,6 +25,7 @@ from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.following import FollowingScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.gpu_line import GpuLine
 from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
 from tui_dl.ui.widgets.run.run_form import RunForm
@@ -94,7 +95,7 @@ class LabScreen(FollowingScreen):
                     (first, first_title), (second, second_title) = self.experiment.plots
                     yield MetricsPlot(first, first_title, id="loss-plot")
                     yield MetricsPlot(second, second_title, id="accuracy-plot")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "tui-dl lab"

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from tui_dl import paths
@@ -49,6 +49,7 @@ from tui_dl.ui.render.plain import set_titles
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.serve.seat_files import OutsideSeatFolder, export_folder, readable
 from tui_dl.ui.widgets.boundary_map import BoundaryMap
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.playground.controls import Controls
 from tui_dl.ui.widgets.playground.losses import chart_text, losses_text
 from tui_dl.ui.widgets.playground.network_view import NetworkView
@@ -190,7 +191,7 @@ class PlaygroundScreen(AppScreen):
             yield NetworkView(self.state, id="pg-network")
         yield Static(id="pg-losses")
         yield Static(Text(HINT, style="dim"), id="pg-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(Controls).focus()

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Button, Header, Input, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from tui_dl.analysis.kfold import MammogramReport, load_kfold_arrays, load_kfold_report
@@ -31,6 +31,7 @@ from tui_dl.ui.screens.project_text import (
     referee_tables,
     report_summary,
 )
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.run_form import RunForm
 from tui_dl.ui.widgets.run.threshold_slider import ThresholdSlider
 
@@ -81,7 +82,7 @@ class ProjectScreen(FollowingScreen):
                         yield Static("Run the folds first (step 4).", id="threshold-intro")
                     else:
                         yield Static("Reading the data…", id=f"project-{step}")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "tui-dl project"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import LIVE, Event
@@ -14,6 +14,7 @@ from tui_dl.text import percent
 from tui_dl.ui import registry
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 REFRESH_S = 2.0
 
@@ -31,7 +32,7 @@ class RunsScreen(AppScreen):
         yield Header()
         yield TextTable(id="runs", cursor_type="row")
         yield Static("", id="runs-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "tui-dl — runs"

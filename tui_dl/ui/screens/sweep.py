@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import ENDED, LIVE, Status
@@ -26,6 +26,7 @@ from tui_dl.text import percent
 from tui_dl.ui.follow import SweepFollower
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.following import FollowingScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.run_form import CPU_CHOICE
 from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour, cell_label
 
@@ -130,7 +131,7 @@ class SweepScreen(FollowingScreen):
                 yield TextTable(id="sweep-table", cursor_type="row", zebra_stripes=False)
                 yield SweepPlot(id="sweep-plot")
                 yield Static("", id="sweep-legend")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "tui-dl sweep"

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui_dl.analysis.artifacts import UnreadableArtifact
 from tui_dl.analysis.predictions import NoPredictions, Predictions, load_predictions
@@ -20,6 +20,7 @@ from tui_dl.text import sentence
 from tui_dl.ui import registry
 from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 
 class RunViewScreen(AppScreen):
@@ -42,7 +43,7 @@ class RunViewScreen(AppScreen):
         yield Header()
         yield from self.compose_body()
         yield Static("Loading the run's predictions…", id="view-message")
-        yield Footer()
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

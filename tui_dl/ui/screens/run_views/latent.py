@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui_dl.analysis.artifacts import LatentSpace, load_latent
 from tui_dl.data.images import FASHION_CLASSES
@@ -25,6 +25,7 @@ from tui_dl.engine.events import LIVE
 from tui_dl.ui.render.digits import render_digit, resize_nearest
 from tui_dl.ui.render.scatter import Plane, legend_text, scatter_text
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 POLL_S = 2.0
 TILE = 9
@@ -91,7 +92,7 @@ class LatentScreen(AppScreen):
                 yield Static(id="latent-decoded")
                 yield Static(id="latent-real")
                 yield Static(id="latent-legend")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Latent space"

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from tui_dl.analysis.sentiment import (
     NoSentimentModel,
@@ -29,6 +29,7 @@ from tui_dl.analysis.sentiment import (
 from tui_dl.data.reviews import Vocabulary, window
 from tui_dl.text import percent
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 EXPERIMENT = "imdb-lstm"
 SHOWN_INDICES = 24
@@ -125,7 +126,7 @@ class ReviewsScreen(AppScreen):
             "→/← reviews · w the model's worst mistakes · tab to type · esc back",
             id="reviews-hint",
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")

@@ -19,12 +19,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui_dl.analysis.artifacts import GenerativeSamples, load_samples
 from tui_dl.engine.events import LIVE, Event
 from tui_dl.ui.render.digits import render_digit, resize_nearest
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.series_plot import Series, SeriesPlot
 
 POLL_S = 2.0
@@ -136,7 +137,7 @@ class SamplesScreen(AppScreen):
             with Vertical(id="samples-curves"):
                 for index, (title, series) in enumerate(PLOTS[self.kind]):
                     yield SeriesPlot(title, series, id=f"samples-plot-{index}")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Samples as they form"

@@ -1,0 +1,90 @@
+"""The footer every screen shows: Textual's, fitted to the terminal's width.
+
+Textual's footer lays its keys out in one row and lets the ones that do not fit run on under
+the palette key (docked right), cut mid-word: "b Sma▏^p palette". This one works out, before
+it shows anything, which keys fit: first closer together (Textual's compact style), then
+without the keys at the end of the row, until the rest fit beside the palette key. `?` is
+always kept, and says "All keys" when some were left out: help lists every key of the screen.
+The keys still work when they are not shown.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len as cell_width
+from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+HELP_KEY = "question_mark"
+
+
+def key_width(key: FooterKey, compact: bool) -> int:
+    """The cells a key takes in the row, with its margin: ' k Desc ' or 'k Desc' + margin."""
+    shown = cell_width(key.key_display)
+    words = cell_width(key.description)
+    if compact:
+        return shown + (1 + words if words else 0) + 1
+    return shown + 2 + (words + 1 if words else 0)
+
+
+def palette_width(key: FooterKey, compact: bool) -> int:
+    """The palette key, docked right behind a one-cell border (padded on its right unless
+    compact)."""
+    return 1 + cell_width(key.key_display) + 1 + cell_width(key.description) + (not compact) + 1
+
+
+def fitted(keys: list[FooterKey], palette: FooterKey | None, width: int) -> tuple[bool, int]:
+    """(compact?, how many keys other than `?` fit from the start, `?` kept besides) in
+    `width` cells."""
+    for compact in (False, True):
+        room = width - (palette_width(palette, compact) if palette is not None else 0)
+        widths = [key_width(key, compact) for key in keys]
+        if sum(widths) <= room:
+            return compact, len(keys)
+    helper = [w for key, w in zip(keys, widths, strict=True) if key.key == HELP_KEY]
+    room -= helper[0] + cell_width("All keys") - cell_width("Help") if helper else 0
+    shown, used = 0, 0
+    for key, w in zip(keys, widths, strict=True):
+        if key.key == HELP_KEY:
+            continue
+        if used + w > room:
+            break
+        used += w
+        shown += 1
+    return True, shown
+
+
+class KeysFooter(Footer):
+    """A footer whose keys all fit on its one row (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._fitted_to = 0
+
+    def compose(self) -> ComposeResult:
+        made: list[Widget] = list(super().compose())
+        if not all(isinstance(w, FooterKey) for w in made):  # binding groups: as Textual's
+            yield from made
+            return
+        keys = [w for w in made if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+        palette = next(
+            (w for w in made if isinstance(w, FooterKey) and w.has_class("-command-palette")),
+            None,
+        )
+        width = self.size.width or self.app.size.width
+        self._fitted_to = width
+        compact, shown = fitted(keys, palette, width)
+        self.compact = compact
+        others = [key for key in keys if key.key != HELP_KEY]
+        helps = [key for key in keys if key.key == HELP_KEY]
+        for key in helps if shown < len(others) else []:
+            key.description = "All keys"
+        yield from others[:shown] + helps
+        if palette is not None:
+            yield palette
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._bindings_ready and event.size.width != self._fitted_to:
+            self.call_after_refresh(self.recompose)
