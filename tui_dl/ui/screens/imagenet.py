@@ -31,7 +31,7 @@ from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.screens.imagenet_text import guess_prompt, result_notes, strip
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.photo_view import PhotoView
-from tui_dl.ui.widgets.run.run_form import RunForm
+from tui_dl.ui.widgets.run.run_form import RunForm, put_value
 
 EXPERIMENT = "transfer-imagenet"
 WIDE = 120
@@ -184,7 +184,7 @@ class ImageNetScreen(FollowingScreen):
     def action_pick_image(self) -> None:
         def picked(path: Path | None) -> None:
             if path is not None:
-                self.query_one("#field-image", Input).value = str(path)
+                put_value(self.query_one("#field-image", Input), str(path))
                 self.say_error("")
                 self.preview(path)
 

@@ -32,7 +32,7 @@ from tui_dl.ui.screens.project_text import (
     report_summary,
 )
 from tui_dl.ui.widgets.keys_footer import KeysFooter
-from tui_dl.ui.widgets.run.run_form import RunForm
+from tui_dl.ui.widgets.run.run_form import RunForm, put_value
 from tui_dl.ui.widgets.run.threshold_slider import ThresholdSlider
 
 STEPS = ("data", "odd", "features", "model", "report", "threshold", "referee")
@@ -128,7 +128,7 @@ class ProjectScreen(FollowingScreen):
     def action_pick_file(self) -> None:
         def picked(path: Path | None) -> None:
             if path is not None:
-                self.query_one("#field-csv", Input).value = str(path)
+                put_value(self.query_one("#field-csv", Input), str(path))
                 self.query_one("#project-error", Static).update("")
                 self.load_data(str(path))
 

@@ -27,7 +27,7 @@ from tui_dl.ui.follow import SweepFollower
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
-from tui_dl.ui.widgets.run.run_form import CPU_CHOICE
+from tui_dl.ui.widgets.run.run_form import CPU_CHOICE, put_value
 from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour, cell_label
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ class SweepScreen(FollowingScreen):
         self.query_one("#sweep-length-label", Label).display = length is not None
         if length is not None:
             self.query_one("#sweep-length-label", Label).update(length.label)
-            field.value = str(length.default if value is None else value)
+            put_value(field, str(length.default if value is None else value))
 
     # ----- actions -------------------------------------------------------------------------
     @property
@@ -310,9 +310,9 @@ class SweepScreen(FollowingScreen):
             with self.prevent(Select.Changed):
                 experiment.value = name
         rates = ", ".join(f"{v:g}" for v in spec.get("learning_rates", []))
-        self.query_one("#sweep-rates", Input).value = rates
+        put_value(self.query_one("#sweep-rates", Input), rates)
         batches = ", ".join(str(v) for v in spec.get("batch_sizes", []))
-        self.query_one("#sweep-batches", Input).value = batches
+        put_value(self.query_one("#sweep-batches", Input), batches)
         length = length_param(name) if name in EXPERIMENTS else None
         if length is not None:
             self.show_length(name, spec.get("params", {}).get(length.name))

@@ -16,6 +16,15 @@ from tui_dl.ui.serve.seat_files import confine_value
 CPU_CHOICE = ("CPU", "cpu")
 
 
+def put_value(field: Input, text: str) -> None:
+    """Fill a text field as if the learner had typed `text`: its cursor at the end. (Textual
+    keeps the cursor where it was, so a field that held "0" and is filled with "14000" has it
+    after the "1", and one backspace leaves "4000".) Every value the app writes into a field —
+    ctrl+t, a try key, a share code, a picked file — goes through here."""
+    field.value = text
+    field.cursor_position = len(text)
+
+
 class RunForm(Grid):
     """Reads as a form, validates as the engine does (the same `Param.parse`).
 
@@ -103,11 +112,10 @@ class RunForm(Grid):
         for param in self.experiment.params:
             if param.name in params:
                 widget = self.field(param.name)
-                widget.value = (
-                    params[param.name]
-                    if isinstance(param, ChoiceParam)
-                    else str(params[param.name])
-                )
+                if isinstance(widget, Input):
+                    put_value(widget, str(params[param.name]))
+                else:
+                    widget.value = params[param.name]
         if device:
             select = self.query_one("#field-device", Select)
             try:
