@@ -10,10 +10,10 @@ from typing import Any
 from tui_dl.analysis.classroom.state import ClassState
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import Gpu
-from tui_dl.engine.events import SWEEP_EVENTS, TERMINAL_EVENTS, Event, make_event
+from tui_dl.engine.events import LIVE, SWEEP_EVENTS, TERMINAL_EVENTS, Event, make_event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.queue import QueueState
-from tui_dl.engine.store import RunInfo
+from tui_dl.engine.store import RunInfo, resolve_id
 from tui_dl.engine.sweeps.state import SweepTracker
 from tui_dl.engine.workshop.seats import Seat
 
@@ -199,11 +199,15 @@ class FakeRunSource:
         return self._info(self.runs[self.resolve(run_id)])
 
     def resolve(self, run_id: str) -> str:
-        if run_id == "latest" and self.runs:
-            return max(self.runs)
-        if run_id in self.runs:
-            return run_id
-        raise LookupError(f"no run {run_id!r} (see `tui-dl runs`)")
+        return resolve_id(run_id, sorted(self.runs, reverse=True))
+
+    def newest_live(self, experiment: str) -> str | None:
+        live = [
+            run_id
+            for run_id, run in self.runs.items()
+            if run.experiment == experiment and run.active and self._info(run).status in LIVE
+        ]
+        return max(live, default=None)
 
     def launch(
         self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
@@ -290,6 +294,41 @@ class FakeRunSource:
         self.sweeps_cancelled.append(sweep_id)
         sweep.events.append(make_event(Event.CANCELLED, t=T0 + 90, by="request"))
         sweep.delivered = len(sweep.events)
+
+
+FOLD_ACCURACY = [0.80, 0.81, 0.79, 0.82, 0.80, 0.81, 0.80, 0.805, 0.81, 0.80]
+"""A mammogram run's ten folds: their mean is 80.45 %, shown "80.5 %"."""
+
+
+def kfold_events(folds_done: int, epochs_of_next: int = 0, epochs: int = 100) -> list[dict]:
+    """What a mammogram child writes: `folds_done` folds of `epochs` epochs, then
+    `epochs_of_next` epochs of the next fold; finished (with the mean) once all ten are done."""
+    k = len(FOLD_ACCURACY)
+    events: list[dict[str, Any]] = [make_event(Event.PHASE, phase="starting TensorFlow", t=T0)]
+    for fold in range(1, min(folds_done + 1, k) + 1):
+        events.append(
+            make_event(Event.PHASE, phase=f"fold {fold} of {k}", fold=fold, folds=k, t=T0)
+        )
+        done = epochs if fold <= folds_done else epochs_of_next
+        for epoch in range(1, done + 1):
+            logs = {"loss": 0.5, "accuracy": 0.8}
+            events.append(
+                make_event(Event.EPOCH_END, epoch=epoch, epochs=epochs, fold=fold, folds=k,
+                           logs=logs, t=T0)
+            )  # fmt: skip
+        if fold <= folds_done:
+            events.append(
+                make_event(Event.FOLD_END, fold=fold, folds=k, accuracy=FOLD_ACCURACY[fold - 1],
+                           sensitivity=0.8, specificity=0.8, n=83, duration_s=3.0, t=T0)
+            )  # fmt: skip
+    if folds_done >= k:
+        mean = round(sum(FOLD_ACCURACY) / k, 4)
+        events.append(
+            make_event(Event.FINISHED, t=T0 + 60, duration_s=60.0, data_source="UCI",
+                       device="cpu", artifacts={"log": runfiles.LOG},
+                       metrics={"accuracy_mean": mean, "accuracy_std": 0.008, "auc": 0.867})
+        )  # fmt: skip
+    return events
 
 
 def sample_runs() -> list[FakeRun]:

@@ -56,8 +56,13 @@ async def test_home_keys_open_each_screen_and_escape_returns():
     assert app.return_code == 0
 
 
+def ended_runs() -> FakeRunSource:
+    """The sample runs but the live one (a lab opens on a live run of its experiment)."""
+    return FakeRunSource([run for run in sample_runs() if not run.active])
+
+
 async def test_enter_on_experiment_opens_lab():
-    app = app_with()
+    app = app_with(ended_runs())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await settle(pilot)
@@ -66,7 +71,7 @@ async def test_enter_on_experiment_opens_lab():
 
 
 async def test_the_lab_is_as_the_learner_left_it():
-    app = app_with()
+    app = app_with(ended_runs())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("l")
         await settle(pilot)

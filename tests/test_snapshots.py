@@ -23,8 +23,10 @@ def test_home(snap_compare, app_for):
     assert snap_compare(app_for(), terminal_size=SIZE, run_before=settle)
 
 
-def test_lab_idle(snap_compare, app_for):
-    assert snap_compare(app_for(screen="lab"), terminal_size=SIZE, run_before=settle)
+def test_lab_idle(snap_compare):
+    ended = [run for run in sample_runs() if not run.active]  # a live run would be shown
+    app = make_app(source=FakeRunSource(ended), screen="lab")
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
 def test_lab_training(snap_compare, app_for):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -23,7 +24,7 @@ from tui_dl.cli.warnings import warn_about_data_folder
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
 from tui_dl.engine.experiments import metric
 from tui_dl.engine.jobs.launch import cancel_run, launch_run
-from tui_dl.engine.store import RunInfo, RunStore
+from tui_dl.engine.store import RunInfo, RunStore, short_ids
 from tui_dl.text import ago, bar, percent
 
 
@@ -210,14 +211,40 @@ def runs_command(as_json: bool) -> int:
     if not infos:
         out.print("No runs yet. Start one with `tui-dl run mnist-mlp` or from the app's lab.")
         return 0
-    table = Table("id", "experiment", "status", "accuracy", "when")
+    ids = {i.run_id: i.run_id for i in infos}
+    table = _runs_table(infos, ids)
+    if Measurement.get(out, out.options.update_width(10_000), table).maximum > out.width:
+        ids = short_ids(list(ids))  # as git shortens a hash: a start no other id shares
+        table = _runs_table(infos, ids)
+    out.print(table)
+    out.print(
+        Text.assemble(
+            "Any command takes an id or its start: ",
+            (f"tui-dl --screen lab --run {ids[infos[0].run_id]}", "bold"),
+        ),
+        style="dim",
+    )
+    return 0
+
+
+def _runs_table(infos: list[RunInfo], ids: dict[str, str]) -> Table:
+    table = Table(box=None, pad_edge=False, collapse_padding=True)  # one space between
+    table.add_column("id", no_wrap=True)
+    for name in ("experiment", "status", "accuracy", "epochs", "when"):
+        table.add_column(name)
     for info in infos:
         table.add_row(
-            info.run_id,
-            info.experiment,
-            info.status_words,
-            percent(info.test_accuracy),
-            ago(info.created),
+            ids[info.run_id],
+            Text(info.experiment),  # from spec.json: text, never markup
+            Text(info.status_words),
+            percent(info.accuracy),
+            info.trained.words,
+            _when(info.created),
         )
-    out.print(table)
-    return 0
+    return table
+
+
+def _when(created: float) -> str:
+    """'3 h ago'; older, '9 days ago' (the id beside it says the date and time)."""
+    days = int((time.time() - created) // 86400)
+    return ago(created) if days < 1 else f"{days} day{'s' if days > 1 else ''} ago"

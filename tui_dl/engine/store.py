@@ -25,6 +25,7 @@ from typing import Any, NotRequired, TypedDict
 from tui_dl import paths
 from tui_dl.engine import runfiles, trust
 from tui_dl.engine.events import (
+    LIVE,
     RUN_EVENTS,
     TERMINAL_EVENTS,
     Event,
@@ -52,6 +53,71 @@ class RunSpec(TypedDict):
 
 SPEC_LIMIT = 256 * 1024
 """What spec.json may weigh: a few hundred bytes, a few kB with a long path."""
+
+
+ACCURACY_METRICS = ("test_accuracy", "accuracy_mean")
+"""The finished event's metrics a list shows as a run's accuracy, the first one present."""
+
+
+@dataclass(frozen=True)
+class Trained:
+    """How far a run trained: epochs of how many, and for a run of several folds (k-fold) or
+    stages (transfer), which one; for a run reported per step (tf-lowlevel), steps."""
+
+    epoch: int = 0
+    epochs: int | None = None
+    fold: int | None = None
+    folds: int | None = None
+    stage: str | None = None
+    step: int | None = None
+    steps: int | None = None
+
+    @property
+    def words(self) -> str:
+        """'12/40' epochs; '3/10 × 40/100' folds × epochs; 'scratch 5/5'; '3,000/3,000 steps';
+        '—' for a run that trains no epochs."""
+        if self.steps is not None or self.step is not None:
+            return f"{self.step or 0:,}/{_of(self.steps, ',')} steps"
+        if self.epochs is None and not self.epoch:
+            return "—"  # trains no epochs (the model zoo classifies)
+        epochs = f"{self.epoch}/{_of(self.epochs)}"
+        if self.folds is not None:
+            return f"{self.fold or 0}/{self.folds} × {epochs}"
+        if self.stage is not None:
+            return f"{self.stage} {epochs}"
+        return epochs
+
+
+def _of(total: int | None, spec: str = "") -> str:
+    return "?" if total is None else format(total, spec)
+
+
+def trained(events: builtins.list[dict[str, Any]], spec: dict[str, Any]) -> Trained:
+    """`Trained` from a run's events: the last epoch it ended, in the last fold or stage it
+    reached, of the length its epochs announced (its settings, until it says)."""
+    params = spec.get("params") or {}
+    if "steps" in params and "epochs" not in params:  # reported per step (tf-lowlevel)
+        step = next((e.get("step") for e in reversed(events) if "step" in e), 0)
+        return Trained(step=_whole(step) or 0, steps=_whole(params.get("steps")))
+    epoch, epochs, folds = 0, _whole(params.get("epochs")), _whole(params.get("k"))
+    fold, stage = None, None
+    for event in events:
+        kind = event.get("event")
+        if kind == Event.PHASE and "fold" in event and "epochs" not in event:
+            fold, epoch = _whole(event.get("fold")), 0  # a fold begins
+            folds = _whole(event.get("folds")) or folds
+        elif kind == Event.EPOCH_END:
+            if event.get("stage") != stage:
+                stage, epoch = event.get("stage"), 0
+            epoch = _whole(event.get("epoch")) or epoch
+            epochs = _whole(event.get("epochs")) or epochs
+            fold = _whole(event.get("fold")) or fold
+            folds = _whole(event.get("folds")) or folds
+    return Trained(epoch, epochs, fold, folds, stage if isinstance(stage, str) else None)
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @dataclass
@@ -86,6 +152,22 @@ class RunInfo:
         if finished:
             return finished.get("metrics", {}).get("test_accuracy")
         return None
+
+    @property
+    def accuracy(self) -> float | None:
+        """The accuracy a list shows for the run, from its finished event: its test accuracy,
+        or a k-fold run's (a project's) mean accuracy over its folds."""
+        metrics = (self.final(Event.FINISHED) or {}).get("metrics") or {}
+        for key in ACCURACY_METRICS:
+            value = metrics.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+        return None
+
+    @property
+    def trained(self) -> Trained:
+        """How far it trained, from its own events (`Trained.words`: '12/40', '3/10 × 40/100')."""
+        return trained(self.events, self.spec)
 
     @property
     def message(self) -> str:
@@ -134,6 +216,52 @@ def lost_event(run_dir: Path) -> dict[str, Any]:
     )
 
 
+AMBIGUOUS_SHOWN = 5
+"""How many of the runs an ambiguous prefix matches the error names."""
+SHORT_ID = len("20261206-023645")
+"""A short id is never shorter than an id's date and time: what a learner can read back."""
+
+
+def resolve_id(run_id: str, ids: builtins.list[str]) -> str:
+    """The one run `run_id` names among `ids` (newest first), as git names a commit by its
+    hash: the whole id, else the one id it begins (a unique prefix), else `latest` for the
+    newest. LookupError, saying what to give instead, for none and for several."""
+    wanted = run_id.strip()
+    if wanted == "latest":
+        if not ids:
+            raise LookupError("there are no runs yet")
+        return ids[0]
+    if wanted in ids:
+        return wanted
+    if not wanted:
+        raise LookupError("no run id given (see `tui-dl runs`)")
+    matches = [i for i in ids if i.startswith(wanted)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise LookupError(f"no run {wanted!r} (see `tui-dl runs`)")
+    shown = ", ".join(matches[:AMBIGUOUS_SHOWN])
+    more = f" and {len(matches) - AMBIGUOUS_SHOWN} more" if len(matches) > AMBIGUOUS_SHOWN else ""
+    raise LookupError(f"{len(matches)} runs begin {wanted!r}: {shown}{more}; give more of the id")
+
+
+def short_ids(ids: builtins.list[str]) -> dict[str, str]:
+    """Each id's shortest beginning that no other id in `ids` shares (`resolve_id` takes it
+    back), never shorter than its date and time."""
+    ordered = sorted(ids)
+    short = {}
+    for index, run_id in enumerate(ordered):
+        neighbours = ordered[max(0, index - 1) : index] + ordered[index + 1 : index + 2]
+        shared = max((_common(run_id, other) for other in neighbours), default=0)
+        short[run_id] = run_id[: max(SHORT_ID, shared + 1)]
+    return short
+
+
+def _common(a: str, b: str) -> int:
+    """How many characters `a` and `b` begin with in common."""
+    return len(os.path.commonprefix([a, b]))
+
+
 class RunStore:
     """All runs under one folder (default: the user's tui-dl home, `TUI_DL_HOME`)."""
 
@@ -169,20 +297,29 @@ class RunStore:
         return sorted(ids, reverse=True)
 
     def resolve(self, run_id: str) -> Path:
-        """A run folder from an id, a unique id prefix, or `latest`."""
-        ids = self.run_ids()
-        if run_id == "latest":
-            if not ids:
-                raise LookupError("there are no runs yet")
-            return self.root / ids[0]
-        if run_id in ids:
-            return self.root / run_id
-        matches = [i for i in ids if i.startswith(run_id)]
-        if len(matches) == 1:
-            return self.root / matches[0]
-        if not matches:
-            raise LookupError(f"no run {run_id!r} (see `tui-dl runs`)")
-        raise LookupError(f"{run_id!r} matches {len(matches)} runs; give more of the id")
+        """A run folder from an id, a unique id prefix, or `latest` (`resolve_id`)."""
+        return self.root / resolve_id(run_id, self.run_ids())
+
+    def newest_live(self, experiment: str) -> RunInfo | None:
+        """The newest run of `experiment` still starting, waiting for a slot or training —
+        launched by this app, the command line or an earlier app — or None. Only a folder
+        whose process is proven alive (or that was made seconds ago and has no pid yet) is
+        read whole, so a home of many runs costs a pid check each."""
+        for run_id in self.run_ids():
+            run_dir = self.root / run_id
+            pid = read_pid(run_dir)
+            young = time.time() - _created(run_dir) < 10 and not os.path.lexists(
+                run_dir / runfiles.PID
+            )
+            if not young and (pid is None or not pid_alive(pid, run_dir)):
+                continue
+            try:
+                info = self.info(run_dir)
+            except OSError:
+                continue
+            if info.experiment == experiment and info.status in LIVE:
+                return info
+        return None
 
     def info(self, run_dir: Path) -> RunInfo:
         """What the folder says about its run; a folder that cannot be believed is a run

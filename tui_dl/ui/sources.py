@@ -44,6 +44,7 @@ class RunSource(Protocol):
     def list_runs(self, limit: int | None = None) -> list[RunInfo]: ...
     def info(self, run_id: str) -> RunInfo: ...
     def resolve(self, run_id: str) -> str: ...
+    def newest_live(self, experiment: str) -> str | None: ...
     def launch(
         self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
     ) -> str: ...
@@ -86,6 +87,11 @@ class LocalRunSource:
 
     def resolve(self, run_id: str) -> str:
         return self.store.resolve(run_id).name
+
+    def newest_live(self, experiment: str) -> str | None:
+        """The newest run of `experiment` still starting, queued or training, if any."""
+        info = self.store.newest_live(experiment)
+        return info.run_id if info else None
 
     def launch(
         self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None

@@ -107,7 +107,7 @@ async def _open_lab(app: TuiDlApp, target: Target) -> None:
     from tui_dl.ui.widgets.run.run_form import RunForm
 
     experiment: Experiment = get_experiment(target.name)
-    lab = LabScreen(experiment.name)
+    lab = LabScreen(experiment.name, newest_live=False)  # the lesson's form, not a live run
     await app.push_screen(lab)
     values = {name: experiment.param(name).parse(value) for name, value in target.settings}
     lab.query_one(RunForm).fill(values)

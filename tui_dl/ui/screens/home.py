@@ -180,7 +180,7 @@ class HomeScreen(AppScreen):
         infos = self.app.source.list_runs(RECENT_RUNS)
         rows = [
             # A run that cannot be believed: the word here, why on the runs screen (r).
-            (i.run_id, i.status, "unreadable" if i.problem else percent(i.test_accuracy))
+            (i.run_id, i.status, "unreadable" if i.problem else percent(i.accuracy))
             for i in infos
         ]
         self.from_thread(self._fill_runs, rows)

@@ -50,10 +50,19 @@ class LabScreen(FollowingScreen):
         *registry.view_keys("insight"),
     ]
 
-    def __init__(self, experiment: str = "mnist-mlp", run_id: str | None = None) -> None:
+    def __init__(
+        self, experiment: str = "mnist-mlp", run_id: str | None = None, newest_live: bool = True
+    ) -> None:
         super().__init__()
         self.experiment = get_experiment(experiment)
         self.run_id = run_id
+        self.newest_live = newest_live and run_id is None
+        """Whether the lab, each time it is shown, opens on this experiment's newest run
+        still training or waiting (from this app, the command line or an earlier app): not
+        when it was opened on a given run, nor when it is a form a lesson fills."""
+        self.form_as_set: dict[str, Any] | None = None
+        """The form's settings as the lab last set them: a form changed since is the
+        learner's, and a live run found then is offered, not put in its place."""
         self.run_spec: dict[str, Any] = {}
         """The attached run's spec (its owner decides who may cancel it)."""
         self.status: str | None = None
@@ -112,6 +121,42 @@ class LabScreen(FollowingScreen):
             self.attach(self.run_id)
         else:
             self.query_one(RunForm).focus_first()
+            self.form_as_set = self._form_settings()
+
+    def on_screen_resume(self) -> None:
+        if self.newest_live and not self.running:
+            self.find_live_run()
+
+    # ----- the newest live run: found in a thread, opened as if just launched ----------------
+    @work(thread=True, exclusive=True, group="live")
+    def find_live_run(self) -> None:
+        run_id = self.source.newest_live(self.experiment.name)
+        if run_id is not None:
+            self.from_thread(self._open_live, run_id)
+
+    def _open_live(self, run_id: str) -> None:
+        if self.running or run_id == self.run_id:
+            return  # meanwhile the learner started one here: that one is shown
+        if self.run_id is not None and run_id < self.run_id:
+            return  # older than the ended run shown (ids begin with when they started)
+        if self.run_id is None and self._form_settings() != self.form_as_set:
+            self.notify(
+                f"Run {run_id} of this experiment is training: the runs screen (r on "
+                "home) opens it. Your settings here stay as you typed them.",
+                title="A run is live",
+                timeout=8,
+            )
+            return
+        self.attach(run_id)
+        if self.run_id == run_id:
+            self.notify(f"Run {run_id}, started earlier, is still going: following it.")
+
+    def _form_settings(self) -> dict[str, Any] | None:
+        try:
+            params, device = self.query_one(RunForm).read(quiet=True)
+        except ValueError:
+            return None  # half-typed: the learner's
+        return {**params, "device": device}
 
     def on_resize(self) -> None:
         # On the plots, not the screen: a class on the screen restyles every widget in it.
@@ -351,6 +396,7 @@ class LabScreen(FollowingScreen):
         form.set_editable(True)
         self.query_one("#cluster", Input).disabled = False
         form.focus_first()
+        self.form_as_set = self._form_settings()
         self.query_one("#start", Button).disabled = False
         self.query_one(RunProgress).reset()
         for plot in self.query(MetricsPlot):

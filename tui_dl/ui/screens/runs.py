@@ -8,8 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import LIVE, Event
-from tui_dl.engine.store import RunInfo
+from tui_dl.engine.events import LIVE
 from tui_dl.text import percent
 from tui_dl.ui import registry
 from tui_dl.ui.render.plain import TextTable
@@ -51,8 +50,8 @@ class RunsScreen(AppScreen):
             (
                 i.run_id,
                 i.status_words,
-                percent(i.test_accuracy),
-                _epochs(i),
+                percent(i.accuracy),
+                i.trained.words,
                 i.spec.get("device", "?"),
             )
             for i in infos
@@ -122,8 +121,3 @@ class RunsScreen(AppScreen):
 
     def action_back(self) -> None:
         self.app.switch_to_home()
-
-
-def _epochs(info: RunInfo) -> str:
-    done = sum(1 for e in info.events if e.get("event") == Event.EPOCH_END)
-    return f"{done}/{info.spec.get('params', {}).get('epochs', '?')}"
