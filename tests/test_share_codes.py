@@ -155,12 +155,13 @@ async def test_ctrl_s_shows_the_labs_code_and_a_typed_code_opens_it():
         assert params["epochs"] == 3 and params["learning_rate"] == 0.01
 
 
-async def test_a_lesson_code_opens_its_page_and_home_has_nothing_to_share():
+async def test_a_lesson_code_opens_its_page_and_home_shares_what_enter_would_open():
     code = encode(Shared(Target("lesson", "softmax"), 2))
-    app = make_app(source=FakeRunSource([]), share=decode(code))
+    app = make_app(source=FakeRunSource(sample_runs()), share=decode(code))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ == "LessonScreen" and app.screen.page == 2
+        assert any(n.message == "Opened the lesson softmax, page 3." for n in app._notifications)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ShareCode)
@@ -168,10 +169,23 @@ async def test_a_lesson_code_opens_its_page_and_home_has_nothing_to_share():
         await pilot.press("escape")
         app.switch_to_home()
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert not isinstance(app.screen, ShareCode)
-        assert any("Nothing to share here" in n.message for n in app._notifications)
+        home = app.screen
+        shared = []
+        for panel, moves in (("#experiments", 1), ("#lessons", 2), ("#recent-runs", 0)):
+            home.query_one(panel).focus()
+            await pilot.press(*["down"] * moves, "ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ShareCode), panel
+            shared.append(decode(app.screen.code).text)
+            await pilot.press("escape")
+            await settle(pilot)
+        experiment = list(EXPERIMENTS)[1]
+        lessons, _ = load_lessons()
+        newest = sample_runs()[0]
+        assert shared[0] in (f"lab {experiment}", f"screen {experiment}")
+        assert shared[1] == f"lesson {lessons[1].id}"  # the course map is the first row
+        assert shared[2].startswith(f"lab {newest.experiment}")
+        assert not any("Nothing to share" in n.message for n in app._notifications)
 
 
 async def test_the_instructors_code_reaches_a_seat(tmp_path, monkeypatch):

@@ -159,28 +159,14 @@ class TuiDlApp(App[int]):
 
     # ----- share codes ----------------------------------------------------------------------
     def action_share(self) -> None:
-        """ctrl+s: the code for what this screen shows (its screen's `share_target`)."""
+        """ctrl+s, on every screen: the code for what this screen shows (`ui/sharing.py`)."""
         from tui_dl.lessons.share.codes import encode
-        from tui_dl.lessons.tries import Target
         from tui_dl.ui.dialogs.share_code import ShareCode
+        from tui_dl.ui.sharing import share_of
 
-        screen = self.screen
-        hook = getattr(screen, "share_target", None)
-        shared = hook() if hook is not None else None
-        if shared is None and hook is None:
-            entry = next((e for e in registry.SCREENS if e.shows(screen)), None)
-            if entry is not None and entry.kind == "page" and entry.name != "home":
-                from tui_dl.lessons.share.codes import Shared
-
-                shared = Shared(Target("screen", entry.name))
-        if shared is None:
-            self.notify(
-                "Nothing to share here: open the lab, a lesson, the Playground or the sweep, "
-                "then ctrl+s.",
-                title="Share code",
-            )
-            return
-        self.push_screen(ShareCode(encode(shared), shared))
+        shared = share_of(self, self.screen)
+        if shared is not None:  # None: the screen said why (a setting to fix first)
+            self.push_screen(ShareCode(encode(shared), shared))
 
     def action_open_code(self, code: str = "") -> None:
         from tui_dl.ui.dialogs.share_code import OpenCode
@@ -192,13 +178,19 @@ class TuiDlApp(App[int]):
             self.call_later(self.open_shared, shared)
 
     async def open_shared(self, shared: Shared) -> None:
-        """Open what a share code names; a problem is a notice, never a crash."""
+        """Open what a share code names, and say what it opened in its own words; a problem
+        is a notice, never a crash."""
+        from tui_dl.lessons.share.codes import describe
         from tui_dl.ui.tries import open_target
 
-        if shared.target.kind == "lesson":
-            self.open_lesson(shared.target.name, shared.page)
-        else:
-            await open_target(self, shared.target)
+        target = shared.target
+        if target.kind == "lesson":
+            self.open_lesson(target.name, shared.page)
+        elif not await open_target(self, target, origin="the share code"):
+            return
+        elif target.kind == "sweep" or (target.kind == "lab" and target.settings):
+            return  # the form's own notice names what it filled in, "From the share code: …"
+        self.notify(f"Opened {describe(shared)}.", title="Share code")
 
     def watch_board(self) -> None:
         """In a workshop, every few seconds: has the instructor put a code on every seat?"""
@@ -233,6 +225,12 @@ class TuiDlApp(App[int]):
             title="The instructor shared a code",
             timeout=30,
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+b is a workshop seat's key: elsewhere there is no board to open."""
+        if action == "open_board":
+            return _in_workshop()
+        return True
 
     def action_open_board(self) -> None:
         from tui_dl.engine.workshop.board import pushed

@@ -76,27 +76,30 @@ def sweep_spec(target: Target) -> dict[str, Any]:
     return spec
 
 
-async def open_target(app: TuiDlApp, target: Target) -> None:
-    """Open `target` over the current screen; a problem is a notice, never a crash."""
+async def open_target(app: TuiDlApp, target: Target, origin: str = "the lesson") -> bool:
+    """Open `target` over the current screen; a problem is a notice, never a crash. A form
+    filled in says where its values came from: `origin` (the lesson, the course map, the
+    share code). False: it could not open (and said why)."""
     try:
         check_target(target)
     except ValueError as exc:
         app.notify(str(exc), title="Cannot open that", severity="error", timeout=10)
-        return
+        return False
     if target.kind == "lesson":
         app.open_lesson(target.name)
     elif target.kind == "screen":
         app.open_screen(target.name)
     elif target.kind == "lab":
-        await _open_lab(app, target)
+        await _open_lab(app, target, origin)
     elif target.kind == "playground":
         await _open_playground(app, target)
     elif target.kind == "sweep":
-        await _open_sweep(app, target)
+        await _open_sweep(app, target, origin)
     # The course map's "opened" is recorded by the app as the screen shows (`record_visit`).
+    return True
 
 
-async def _open_lab(app: TuiDlApp, target: Target) -> None:
+async def _open_lab(app: TuiDlApp, target: Target, origin: str) -> None:
     """No settings: the experiment's lab as the learner left it. Settings: a fresh lab with
     them filled in (the learner's own lab keeps its run)."""
     if not target.settings or registry.for_experiment(target.name) is not None:
@@ -112,7 +115,7 @@ async def _open_lab(app: TuiDlApp, target: Target) -> None:
     values = {name: experiment.param(name).parse(value) for name, value in target.settings}
     lab.query_one(RunForm).fill(values)
     written = ", ".join(f"{name} {value}" for name, value in target.settings)
-    app.notify(f"From the lesson: {written}. ctrl+r trains.", title=experiment.title)
+    app.notify(f"From {origin}: {written}. ctrl+r trains.", title=experiment.title)
 
 
 async def _open_playground(app: TuiDlApp, target: Target) -> None:
@@ -129,19 +132,19 @@ async def _open_playground(app: TuiDlApp, target: Target) -> None:
         await app.push_screen(name)
 
 
-async def _open_sweep(app: TuiDlApp, target: Target) -> None:
-    """The sweep screen with the lesson's lists, unless a sweep is running (then that one)."""
+async def _open_sweep(app: TuiDlApp, target: Target, origin: str) -> None:
+    """The sweep screen with these lists, unless a sweep is running (then that one)."""
     from tui_dl.ui.screens.sweep import SweepScreen
 
     spec = sweep_spec(target)
     screen = SweepScreen()
     await app.push_screen(screen)
     if screen.running:
-        app.notify("A sweep is running: here it is. n, once it ends, for the lesson's grid.")
+        app.notify(f"A sweep is running: here it is. n, once it ends, for {origin}'s grid.")
         return
     if screen.state is not None:  # the last sweep is shown: a new one, with these lists
         screen.action_new_sweep()
     screen.fill_form(spec)
     rates = ", ".join(f"{rate:g}" for rate in spec["learning_rates"])
     batches = ", ".join(str(batch) for batch in spec["batch_sizes"])
-    app.notify(f"From the lesson: rates {rates} × batches {batches}. ctrl+r starts.")
+    app.notify(f"From {origin}: rates {rates} × batches {batches}. ctrl+r starts.")

@@ -10,6 +10,8 @@ the result.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +25,9 @@ from tui_dl.lessons.course import CourseMap, MapStep, course_map
 from tui_dl.lessons.progress import load_visited
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
+
+if TYPE_CHECKING:
+    from tui_dl.lessons.share.codes import Shared
 
 KEYS = "enter opens a step · n the next one · escape back"
 FRAME = 6
@@ -140,10 +145,20 @@ class CourseScreen(AppScreen):
             self.query_one(OptionList).highlighted = self.map.next
             await self.open(self.map.next)
 
+    def share_target(self) -> Shared:
+        """ctrl+s: the step under the cursor (enter opens it), else the map itself."""
+        from tui_dl.lessons.share.codes import Shared
+        from tui_dl.lessons.tries import Target
+
+        index = self.query_one(OptionList).highlighted
+        if index is None or index >= len(self.map.steps):
+            return Shared(Target("screen", "course"))
+        return Shared(self.map.steps[index].target)
+
     async def open(self, index: int) -> None:
         from tui_dl.ui.tries import open_target
 
-        await open_target(self.app, self.map.steps[index].target)
+        await open_target(self.app, self.map.steps[index].target, origin="the course map")
 
 
 def _line(step: MapStep, upcoming: bool, width: int = 0) -> Text:

@@ -24,6 +24,7 @@ from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from tui_dl.data.status import StatusRow
+    from tui_dl.lessons.share.codes import Shared
 
 RECENT_RUNS = 8
 PAGE = "page:"
@@ -212,6 +213,32 @@ class HomeScreen(AppScreen):
         for row in rows:
             source = Text(row.short_source, style="" if row.available else "dim")
             table.add_row(row.name, source, *((row.size,) if wide else ()), key=row.name)
+
+    def share_target(self) -> Shared | None:
+        """ctrl+s: what enter would open in the panel the learner is in — a lesson, an
+        experiment's lab, the course map, a past run's setup, the data screen."""
+        from tui_dl.lessons.share.codes import Shared
+        from tui_dl.lessons.tries import Target
+        from tui_dl.ui.sharing import lab_setup, run_setup
+
+        focused = self.focused
+        if isinstance(focused, OptionList) and focused.highlighted is not None:
+            option = focused.get_option_at_index(focused.highlighted).id or ""
+            if option == COURSE_MAP:
+                return Shared(Target("screen", "course"))
+            if option.startswith(PAGE):
+                return Shared(Target("screen", option.removeprefix(PAGE)))
+            if focused.id == "lessons" and option:
+                return Shared(Target("lesson", option))
+            if option:
+                return lab_setup(option, {})
+        if isinstance(focused, DataTable) and focused.id == "recent-runs" and focused.row_count:
+            run_id = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+            if run_id and run_id.count("-") >= 2:
+                return run_setup(self.app, run_id)
+        if isinstance(focused, DataTable) and focused.id == "data-status":
+            return Shared(Target("screen", "data"))
+        return Shared(Target("screen", "course"))
 
     @on(OptionList.OptionSelected, "#experiments")
     def open_experiment(self, event: OptionList.OptionSelected) -> None:

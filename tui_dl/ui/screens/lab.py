@@ -284,21 +284,14 @@ class LabScreen(FollowingScreen):
     def share_target(self) -> Shared | None:
         """ctrl+s: this experiment with the form's settings (only those changed from the
         defaults, so the code stays short); the attached run's, when there is one."""
-        from tui_dl.lessons.share.codes import Shared
-        from tui_dl.lessons.tries import Target
+        from tui_dl.ui.sharing import lab_setup
 
         try:
             params, _ = self.query_one(RunForm).read(quiet=True)
         except ValueError:
             self.notify("Fix the settings first: a code carries valid settings only.")
             return None
-        defaults = self.experiment.defaults()
-        settings = tuple(
-            (name, f"{value:g}" if isinstance(value, float) else str(value))
-            for name, value in params.items()
-            if value != defaults.get(name) and value not in (None, "")
-        )
-        return Shared(Target("lab", self.experiment.name, settings))
+        return lab_setup(self.experiment.name, params)
 
     def action_insight(self, kind: str) -> None:
         self.app.open_insight(kind, self.run_id)

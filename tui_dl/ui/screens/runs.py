@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +16,9 @@ from tui_dl.ui import registry
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
+
+if TYPE_CHECKING:
+    from tui_dl.lessons.share.codes import Shared
 
 REFRESH_S = 2.0
 
@@ -42,6 +47,19 @@ class RunsScreen(AppScreen):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def share_target(self) -> Shared | None:
+        """ctrl+s: the selected run's setup (the run stays here; its settings travel)."""
+        from tui_dl.ui.sharing import run_setup
+
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            from tui_dl.lessons.share.codes import Shared
+            from tui_dl.lessons.tries import Target
+
+            return Shared(Target("screen", "runs"))
+        row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return run_setup(self.app, str(row))
 
     @work(thread=True, exclusive=True, group="runs")
     def load(self) -> None:
