@@ -38,7 +38,7 @@ SHORT_KINDS = {
     "keras-cache": "Keras cache",
     "system": "system copy",
     "download": "downloaded",
-    "offline-sample": "offline sample",
+    "offline-sample": "sample only",  # 11 cells at most: home's Data panel at 80 columns
     "missing": "not here",
 }
 

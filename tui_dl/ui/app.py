@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -61,6 +63,8 @@ def _in_workshop() -> bool:
 PRELOAD_AFTER_S = 0.5
 """When the other screens' modules are imported in the background: after the first frame
 (which must not wait for them), before the learner's first key is likely."""
+HEADER_SIDES = 18
+"""Columns of Textual's header that are not its title: the icon (8) and the clock's (10)."""
 
 
 class TuiDlApp(App[int]):
@@ -114,6 +118,15 @@ class TuiDlApp(App[int]):
         paths, CSV cells, exception text and the board's label, and `[/]` in any of them would
         end the app. (A widget's `notify` passes `markup=True` by default.)"""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title, and its subtitle where both fit between the header's icon and
+        clock: a lesson's 'Overfitting, dropout and early stopping — 7 pages · 5 check
+        questions' was cut mid-word at 80 columns. The title is kept whole."""
+        room = self.size.width - HEADER_SIDES
+        if sub_title and cell_len(title) + cell_len(" — ") + cell_len(sub_title) > room:
+            sub_title = ""
+        return super().format_title(title, sub_title)
 
     def action_help_quit(self) -> None:
         """ctrl+c: how to quit, in words (Textual's own notice is markup, shown as text here)."""

@@ -63,6 +63,8 @@ class TextTable(DataTable[Any]):
         column_key: ColumnKey | str,
         value: CellType,
         *,
-        update_width: bool = False,
+        update_width: bool = True,
     ) -> None:
+        """`update_width` by default (DataTable's is False): a column sized for an empty cell
+        grows with what is put in it later, so nothing is cut ('oversh' for 'overshoots')."""
         super().update_cell(row_key, column_key, as_text(value), update_width=update_width)

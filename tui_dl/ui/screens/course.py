@@ -25,6 +25,7 @@ from tui_dl.lessons.course import CourseMap, MapStep, course_map
 from tui_dl.lessons.progress import load_visited
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
+from tui_dl.ui.widgets.rows_list import RowsList
 
 if TYPE_CHECKING:
     from tui_dl.lessons.share.codes import Shared
@@ -61,7 +62,7 @@ class CourseScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="course-summary")
-        yield OptionList(id="course-steps")
+        yield RowsList(id="course-steps")
         yield Static(id="course-legend")
         yield Static(KEYS, id="course-hint")
         yield KeysFooter()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 
-from textual import work
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
-from tui_dl.data.status import status_rows
+from tui_dl.data.status import StatusRow, status_rows
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
@@ -25,12 +26,19 @@ HELP = (
 )
 
 
+WIDE = 120
+"""From this many columns, each row's whole source (a folder's path, the fetch command) fits
+in the table; below, the table says where in two words and the line under it says the whole
+source of the selected row, wrapped (it scrolled sideways, cut, before)."""
+
+
 class DataScreen(AppScreen):
     BINDINGS = [Binding("f5", "refresh", "Refresh"), Binding("escape", "back", "Back")]
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield TextTable(id="datasets", cursor_type="row")
+        yield Static(id="data-row")
         yield Static(HELP, id="data-help")
         yield KeysFooter()
 
@@ -38,19 +46,41 @@ class DataScreen(AppScreen):
         self.title = "tui-dl — data"
         folder = self.app.data_dir or os.environ.get("TUI_DL_DATA")
         self.sub_title = f"data folder: {folder}" if folder else "no data folder set (TUI_DL_DATA)"
-        self.query_one(DataTable).add_columns("dataset", "here", "source", "size")
+        self.rows: list[StatusRow] = []
+        self._wide: bool | None = None
         self.action_refresh()
+
+    def on_resize(self) -> None:
+        if self.rows and self._wide != (self.app.size.width >= WIDE):
+            self._fill(self.rows)
 
     @work(thread=True, exclusive=True)
     def action_refresh(self) -> None:
         rows = status_rows(self.app.data_dir)
         self.from_thread(self._fill, rows)
 
-    def _fill(self, rows: list) -> None:
+    def _fill(self, rows: list[StatusRow]) -> None:
+        self.rows = rows
+        self._wide = wide = self.app.size.width >= WIDE
         table = self.query_one(DataTable)
-        table.clear()
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns("dataset", "here", "source" if wide else "from", "size")
         for row in rows:
-            table.add_row(row.title, "yes" if row.available else "no", row.source, row.size)
+            source = row.source if wide else row.short_source
+            table.add_row(row.title, "yes" if row.available else "no", source, row.size)
+        table.move_cursor(row=min(cursor, len(rows) - 1))
+        self.query_one("#data-row").display = not wide
+        self.show_row(table.cursor_row)
+
+    @on(DataTable.RowHighlighted, "#datasets")
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_row(event.cursor_row)
+
+    def show_row(self, index: int) -> None:
+        if 0 <= index < len(self.rows):
+            row = self.rows[index]
+            self.query_one("#data-row", Static).update(Text(f"{row.title}: {row.source}"))
 
     def action_back(self) -> None:
         self.app.switch_to_home()

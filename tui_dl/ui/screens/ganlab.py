@@ -128,6 +128,9 @@ class GanLabScreen(AppScreen):
     def on_screen_suspend(self) -> None:
         self.playing = False  # not shown: not training
 
+    def on_boundary_map_resized(self) -> None:
+        self.redraw(keep_snapshot=False)  # a snapshot is taken at the plane's size
+
     # ----- training -------------------------------------------------------------------------
     def action_play(self) -> None:
         if self.playing:

@@ -21,6 +21,7 @@ from tui_dl.ui import registry
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
+from tui_dl.ui.widgets.rows_list import RowsList
 
 if TYPE_CHECKING:
     from tui_dl.data.status import StatusRow
@@ -56,8 +57,8 @@ class HomeScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Grid(id="home"):
-            yield _titled(OptionList(id="lessons"), "Lessons")
-            yield _titled(OptionList(id="experiments"), "Experiments")
+            yield _titled(RowsList(id="lessons"), "Lessons")
+            yield _titled(RowsList(id="experiments"), "Experiments")
             runs: DataTable[Any] = TextTable(
                 id="recent-runs", cursor_type="row", zebra_stripes=False
             )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -176,6 +177,22 @@ class LessonScreen(AppScreen):
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width < WIDE, "-narrow")
+        if self.is_mounted and self.page < len(self.lesson.pages):
+            self._share_rows()
+
+    def _share_rows(self) -> None:
+        """Text above widget (a narrow terminal): a widget that says the rows it needs
+        (`rows_needed()`: the CNN's 28-pixel digit) gets them, the text the rest, scrolling
+        (at least 3 rows); others share as the stylesheet says."""
+        if self.page >= len(self.lesson.pages):
+            return
+        text = self.query_one("#lesson-text", LessonText)
+        needed = getattr(self.widget, "rows_needed", None)
+        if needed is None or not self.has_class("-narrow"):
+            text.styles.clear_rule("height")
+            return
+        body = self.app.size.height - 3  # the header, the pager and the footer
+        text.styles.height = max(3, body - needed() - 1)  # and the text's lower border
 
     @property
     def widget(self) -> Widget | None:
@@ -224,6 +241,8 @@ class LessonScreen(AppScreen):
         switcher.current = f"page-{self.page}-widget" if page.widget else None
         switcher.display = page.widget is not None
         self.set_class(page.widget is not None, "-with-widget")
+        self._share_rows()
+        self.call_after_refresh(self._share_rows)  # a widget's width known: its rows too
         focus = self.widget or self.query_one("#lesson-text")
         if isinstance(focus, EthicsChecklist):
             focus = focus.items
@@ -251,13 +270,15 @@ class LessonScreen(AppScreen):
             ahead = " · n questions" if self.page == text_pages - 1 and questions else ""
             where = f"page {self.page + 1}/{text_pages}{ahead or ' · n p pages'}"
             where += " · tab text/widget" if self.widget else ""
-        self.query_one("#lesson-pager", Static).update(  # a try's label, from the lesson's file
-            Text(f"{dots}  {where}{self._try_hint()} · esc back")
-        )
+        line = f"{dots}  {where}{self._try_hint()} · esc back"
+        if cell_len(line) > self.app.size.width - 2:  # the try's label: t's menu says it
+            line = f"{dots}  {where}{self._try_hint(labelled=False)} · esc back"
+        self.query_one("#lesson-pager", Static).update(Text(line))  # a label from the file
 
-    def _try_hint(self) -> str:
+    def _try_hint(self, labelled: bool = True) -> str:
         """' · t try: LABEL', ' · t or 1–3 try it'; keys the focused widget takes are left
-        out ('tab, t' when it takes t: the text's focus gives it back)."""
+        out ('tab, t' when it takes t: the text's focus gives it back). Not `labelled`:
+        ' · t try it' (the pager's one row holds no long label at 80 columns)."""
         tries = self.lesson.tries
         if not tries:
             return ""
@@ -265,7 +286,7 @@ class LessonScreen(AppScreen):
         if len(tries) > 1 and self._free("1"):
             keys.append(f"1–{len(tries)}")
         shown = " or ".join(keys) if keys else "tab, t"
-        if len(tries) == 1:
+        if len(tries) == 1 and labelled:
             return f" · {shown} try: {tries[0].label}"
         return f" · {shown} try it"
 

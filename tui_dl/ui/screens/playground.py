@@ -121,8 +121,7 @@ class PlaygroundScreen(AppScreen):
     #pg-chart { height: 2; }
     #pg-maps { height: 1fr; }
     #pg-keras-map { display: none; margin-left: 1; }
-    #pg-losses { height: auto; max-height: 4; padding: 0 1; text-wrap: nowrap;
-                 text-overflow: ellipsis; }
+    #pg-losses { height: auto; max-height: 4; padding: 0 1; }
     #pg-hint { height: auto; max-height: 3; padding: 0 1; }
     """
     BINDINGS = [
@@ -208,7 +207,11 @@ class PlaygroundScreen(AppScreen):
         middle = self.query_one("#pg-middle")
         rows = max(8, self.size.height - 9)
         maps = 2 if self.side_by_side else 1
-        middle.styles.width = min(maps * 2 * rows + maps + 1, max(20, self.size.width - 24 - 22))
+        # The network's columns first (in L1 … L6 out on one row), then the map.
+        network = max(22, NetworkView.columns_needed(len(self.state.networkShape)) + 2)
+        middle.styles.width = min(
+            maps * 2 * rows + maps + 1, max(20, self.size.width - 24 - network)
+        )
         self.query_one("#pg-keras-map").display = self.side_by_side
         self.call_after_refresh(self.redraw)
 
@@ -219,6 +222,9 @@ class PlaygroundScreen(AppScreen):
 
     def on_screen_suspend(self) -> None:
         self.playing = False  # not shown: not training (as a hidden browser tab)
+
+    def on_boundary_map_resized(self) -> None:
+        self.redraw()  # a snapshot is taken at the map's size
 
     # ----- training -------------------------------------------------------------------------
     def share_target(self) -> Shared | None:
@@ -344,6 +350,8 @@ class PlaygroundScreen(AppScreen):
             with self.engine_lock:
                 self.playground = fresh
         self.query_one(Controls).show(new)
+        if "networkShape" in changes:
+            self.on_resize()  # the network's width changes the map's
         if not self.playing:  # playing, the next frame (within 1/15 s) shows it
             self.redraw()
         return True
@@ -588,7 +596,7 @@ class PlaygroundScreen(AppScreen):
             title = f"Keras, epoch {keras.epoch}/{keras.epochs}"
         elif neuron is not None:
             pixels = neuron
-            title = f"{network.name_of(*network.focused)}: its output over the plane"
+            title = f"{network.name_of(*network.focused)} output"  # short: the title fits 80×24
         else:
             out = snap.grid[-1]
             pixels = out if out.shape[-1] > 2 else self.playground.value(out)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -18,9 +20,18 @@ from tui_dl.ui.render.boundary import Run
 class BoundaryMap(Widget):
     DEFAULT_CSS = "BoundaryMap { width: 1fr; height: 1fr; }"
 
+    class Resized(Message):
+        """Its size changed: the picture, drawn for the old one, is to be drawn again. (A
+        screen that draws it when the screen is resized can draw before the layout gives the
+        map its new width: the GAN Lab's first frame was 27 of 36 columns wide.)"""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.strips: list[Strip] = []
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.strips:  # nothing drawn yet: nothing drawn for the wrong size
+            self.post_message(self.Resized())
 
     def show_rows(self, rows: list[list[Run]]) -> None:
         # No style is the null style: Textual's NO_COLOR filter reads every segment's colours.

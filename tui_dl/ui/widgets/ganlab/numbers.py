@@ -31,7 +31,8 @@ def numbers_text(
     snap: GanSnapshot, width: int, *, colour: bool, wide: bool, chart_rows: int = 1
 ) -> Text:
     """`wide`: room for a word on what each number means; `chart_rows`: each loss's chart
-    this many lines tall."""
+    this many lines tall (one: a short terminal, where no blank line parts the groups, so
+    all of it fits 18 rows at 80×24)."""
     m = snap.metrics
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"Iteration {snap.iteration:,}\n", "bold")
@@ -40,13 +41,14 @@ def numbers_text(
     text.append(f"D updates {snap.d_updates:,}\nG updates {snap.g_updates:,}\n", "dim")
     for name, value, even in (("D loss", m.d_loss, EVEN_D), ("G loss", m.g_loss, EVEN_G)):
         _number(text, f"{name} ", f"{value:.3f}", f"{even:.2f} when D cannot tell", wide)
-    text.append("\n")
+    gap = "\n" if chart_rows > 1 else ""
+    text.append(gap)
     chart_text(snap, width, text, chart_rows)
-    text.append("\n\nD says real\n", "dim")
+    text.append(f"\n{gap}D says real\n", "dim")
     text.append(f"on real {m.d_on_real:.2f}\non fake {m.d_on_fake:.2f}\n")
     _number(text, "fake→real ", f"{m.distance:.3f}", "mean distance to the nearest real", wide)
     _number(text, "KL ", f"{m.kl:.2f}", "real ‖ fake over a 10×10 grid; 0: alike", wide)
-    text.append("\n")
+    text.append(gap)
     text.append_text(legend(colour))
     if snap.stopped:
         text.append(f"\n\n{snap.stopped}", "yellow")

@@ -214,6 +214,14 @@ class ConvolutionFilter(Widget, can_focus=True):
             self.kernel_index = 0
 
     # ----- drawing -------------------------------------------------------------------------
+    def rows_needed(self) -> int:
+        """Rows for the whole digit beside its maps: its line, the labels, 14 rows of
+        pixels, the keys (fewer show the digit's middle rows only)."""
+        width, height = self.size
+        if width >= 2 * ZOOM * PICTURE + GAP and height >= BIG_HEIGHT:
+            return BIG_HEIGHT
+        return PICTURE // 2 + 3
+
     def render(self) -> Text:
         width, height = self.size
         colour = colour_allowed()

@@ -136,6 +136,11 @@ class ScalingRace(Widget, can_focus=True):
         self.refresh()
 
     # ----- drawing ------------------------------------------------------------------------
+    def rows_needed(self) -> int:
+        """Its lines at its width: the lesson gives it these, the text the rest."""
+        width = self.size.width or self.app.size.width - 2  # not laid out yet: the screen's
+        return self.get_content_height(self.size, self.size, width)
+
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         if self.raw is None or self.scaled is None:

@@ -113,8 +113,8 @@ class NetworkView(Widget, can_focus=True):
         if snap is None:
             return Text("")
         wide = self.size.width >= WIDE
-        cols, rows = LARGE if wide else SMALL
         sizes = self.sizes
+        cols, rows = LARGE if wide else small(len(sizes) - 2)
         pictures = [
             [
                 thumbnail_text(downsample(grid[:, :, n], rows * 2, cols))
@@ -148,7 +148,24 @@ class NetworkView(Widget, can_focus=True):
                     text.append("◂" if here and line == 0 else " ", "bold")
         text.append("\n")
         text.append_text(self.weights_text(wide))
-        return text
+        return self._fitted(text)
+
+    def _fitted(self, text: Text) -> Text:
+        """As many lines as the widget has rows: past them, a line says how many more (a
+        6-layer network's weights at 80×24), instead of lines hidden under the border."""
+        lines = text.split("\n", allow_blank=True)
+        rows = self.size.height
+        if not rows or len(lines) <= rows:
+            return text
+        kept = Text("\n").join(lines[: rows - 1])
+        kept.append(f"\n… {len(lines) - rows + 1} more lines", "dim")
+        return kept
+
+    @staticmethod
+    def columns_needed(layers: int) -> int:
+        """The columns a network of `layers` hidden layers takes, drawn small (and its
+        inputs' and output's columns)."""
+        return (small(layers)[0] + 1) * (layers + 2)
 
     def weights_text(self, wide: bool) -> Text:
         """The focused neuron: its bias and incoming weights; wide, every layer's weights."""
@@ -162,7 +179,7 @@ class NetworkView(Widget, can_focus=True):
             return text
         w, b = snap.weights[layer - 1], snap.biases[layer - 1]
         activation = self.activation_of(layer)
-        text.append(f"  {activation}  bias ")
+        text.append(f"  {activation}" + ("  bias " if wide else "\nbias "))
         text.append(f"{b[n]:+.3f}", weight_style(float(b[n])))
         if layer <= len(self.state.networkShape):
             rate = self.state.layer_dropout()[layer - 1]
@@ -204,3 +221,9 @@ class NetworkView(Widget, can_focus=True):
         layer, n = self.focused
         grid = self.snapshot.grid[layer]
         return grid[:, :, n] if n < grid.shape[-1] else None
+
+
+def small(layers: int) -> tuple[int, int]:
+    """A neuron's picture on a small terminal: narrower from five hidden layers on, so six
+    fit beside the map at 80 columns."""
+    return SMALL if layers < 5 else (SMALL[0] - 1, SMALL[1])

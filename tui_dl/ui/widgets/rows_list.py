@@ -1,0 +1,68 @@
+"""A list whose long rows wrap under their own text, not back at its left edge.
+
+An OptionList wraps a row too long for it at the edge, so on home at 80 columns
+"3. Where neural networks came from  0/6" read as a row and then a row "0/6". Here a row is
+wrapped at the list's width before it is shown, its further lines indented as far as its
+first line's text starts (past "3. ", past "· 10. "; two further in for a title without a
+number), so it reads as one row on two lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+from rich.text import Text
+from textual.visual import Visual, visualize
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+LEAD = re.compile(r"^\s*(?:[^\w\s]\s+)?\s*(?:\d+\.\s+)?")
+"""What a row's further lines are indented past: its leading spaces, a mark, a number."""
+_CONSOLE = Console(width=1000, color_system=None, legacy_windows=False)
+
+
+def hang(text: Text, width: int) -> Text:
+    """`text` wrapped to `width` cells, each line's continuation indented under its text."""
+    out = Text()
+    for number, line in enumerate(text.split("\n", allow_blank=True)):
+        if number:
+            out.append("\n")
+        found = LEAD.match(line.plain)
+        lead = found.group(0) if found else ""
+        # Under the text past a number or a mark; else two further in than the line starts.
+        indent = len(lead) if lead.strip() else len(lead) + 2
+        if indent >= width // 2:
+            indent = 0
+        if line.cell_len <= width:
+            out.append_text(line)
+            continue
+        wrapped = line.wrap(_CONSOLE, max(1, width - indent))
+        for index, part in enumerate(wrapped):
+            if index:
+                out.append("\n" + " " * indent)
+            out.append_text(part)
+    return out
+
+
+class RowsList(OptionList):
+    """An OptionList whose rows of rich Text wrap with a hanging indent (see the module)."""
+
+    def _row_width(self) -> int:
+        padding = self.get_component_styles("option-list--option").padding
+        return self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
+
+    def _get_visual(self, option: Option) -> Visual:
+        width = self._row_width()
+        if option._visual is None or getattr(option, "_hung_at", None) != width:
+            prompt = option.prompt
+            if isinstance(prompt, Text) and width > 0:
+                prompt = hang(prompt, width)
+            option._visual = visualize(self, prompt, markup=self._markup)
+            option._hung_at = width  # type: ignore[attr-defined]
+        return option._visual
+
+    def _on_resize(self) -> None:
+        for option in self.options:
+            option._visual = None
+        super()._on_resize()
