@@ -318,3 +318,16 @@ async def test_screen_lab_run_takes_a_unique_start_of_an_id():
         await settle(pilot)
         notes = [n.message for n in app._notifications]
         assert any(n.startswith("3 runs begin '20261122-1'") for n in notes), notes
+
+
+async def test_the_project_screen_opens_on_its_run_still_training():
+    live = FakeRun("20261122-130000-mammogram-8b8b", kfold_events(2, 40), experiment="mammogram")
+    ended = FakeRun("20261122-140000-mammogram-9a9a", kfold_events(10), experiment="mammogram")
+    app = make_app(source=FakeRunSource([live, ended]), screen="project:mammogram")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        assert app.screen.run_id == live.run_id and app.screen.status is None
+    app = make_app(source=FakeRunSource([ended]), screen="project:mammogram")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 0.3)
+        assert app.screen.run_id is None

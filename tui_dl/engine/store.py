@@ -113,6 +113,9 @@ def trained(events: builtins.list[dict[str, Any]], spec: dict[str, Any]) -> Trai
             epochs = _whole(event.get("epochs")) or epochs
             fold = _whole(event.get("fold")) or fold
             folds = _whole(event.get("folds")) or folds
+        elif kind == Event.FOLD_END:
+            fold = _whole(event.get("fold")) or fold
+            folds = _whole(event.get("folds")) or folds
     return Trained(epoch, epochs, fold, folds, stage if isinstance(stage, str) else None)
 
 

@@ -92,6 +92,20 @@ class ProjectScreen(FollowingScreen):
         self.load_gpus()
         if self.run_id:
             self.attach(self.run_id)
+        else:
+            self.find_live_run()
+
+    @work(thread=True, exclusive=True, group="live")
+    def find_live_run(self) -> None:
+        """The project's newest run still training or waiting (from `tui-dl project`, or an
+        app since quit): shown live, as the lab shows its experiment's."""
+        run_id = self.source.newest_live(self.experiment.name)
+        if run_id is not None:
+            self.from_thread(self._open_live, run_id)
+
+    def _open_live(self, run_id: str) -> None:
+        if self.run_id is None:  # unless the learner started one meanwhile
+            self.attach(run_id)
 
     def offer_gpus(self, gpus: list[Gpu]) -> None:
         if self.run_id is None:
