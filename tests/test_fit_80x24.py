@@ -265,3 +265,31 @@ async def test_the_checks_see_each_kind_of_cut():
         found = "\n".join(cuts(app))
     for widget in ("Static#one", "Static#crop", "OptionList#list", "Static#b", "footer", "Table"):
         assert widget in found, found
+
+
+async def test_without_colour_the_selected_row_stands_out(monkeypatch):
+    """NO_COLOR: Textual draws in greys, and a list's selected row (a table's cursor) was a
+    shade lighter than the rest. It is a light row under dark text, bold, or reversed."""
+    from textual.widgets import DataTable, OptionList
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(source=FakeRunSource(sample_runs()), screen="home")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        for options in app.screen.query(OptionList):
+            plain = options.get_visual_style("option-list--option")
+            chosen = options.get_visual_style(
+                "option-list--option", "option-list--option-highlighted"
+            )
+            apart = abs(chosen.background.brightness - plain.background.brightness)
+            assert apart > 0.5 and chosen.bold, (options.id, plain, chosen)
+        for table in app.screen.query(DataTable):
+            cursor = table.get_component_rich_style("datatable--cursor")
+            rest = table.rich_style
+            assert cursor.reverse or (
+                cursor.bgcolor is not None
+                and rest.bgcolor is not None
+                and abs(sum(cursor.bgcolor.get_truecolor()) - sum(rest.bgcolor.get_truecolor()))
+                > 3 * 128
+            ), (table.id, cursor)

@@ -24,11 +24,13 @@ from tui_dl.analysis.artifacts import load_imagenet
 from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.tf_start import STARTING
 from tui_dl.text import duration, sentence
 from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.screens.imagenet_text import guess_prompt, result_notes, strip
+from tui_dl.ui.tf_start import WAITING, measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.photo_view import PhotoView
 from tui_dl.ui.widgets.run.run_form import RunForm, put_value
@@ -99,6 +101,9 @@ class ImageNetScreen(FollowingScreen):
         self.sub_title = self.experiment.title
         self.query_one("#zoo-guesses").display = False
         self.query_one("#zoo-bar").display = False
+        self.starting = WAITING
+        """What the wait on TensorFlow is said as, measured from the runs here."""
+        measure_start(self, self._measured_start)
         self.load_gpus()
         if self.run_id:
             self.attach(self.run_id)
@@ -259,17 +264,25 @@ class ImageNetScreen(FollowingScreen):
         self.query_one("#zoo-caption", Static).update("")
         self.query_one("#zoo-legend", Static).update("")
         self.query_one("#zoo-heat", PhotoView).say("")
-        self.query_one("#zoo-phase", Static).update("Starting TensorFlow…")
+        self.query_one("#zoo-phase", Static).update(self.starting)
         self.query_one("#zoo-bar").display = True
         self.follower.follow(run_id)
         self.layout_pictures()
         self.refresh_bindings()
 
+    def _measured_start(self, words: str) -> None:
+        phase = self.query_one("#zoo-phase", Static)
+        if str(phase.content) == self.starting:
+            phase.update(words)
+        self.starting = words
+
     def apply(self, events: list[dict[str, Any]]) -> None:
         phase = self.query_one("#zoo-phase", Static)
         for event in events:
             kind = event.get("event")
-            if kind == Event.PHASE:
+            if kind == Event.PHASE and event["phase"] == STARTING:
+                phase.update(self.starting)
+            elif kind == Event.PHASE:
                 phase.update(Text(sentence(event["phase"]) + "…"))
             elif kind == Event.STARTED:
                 model, image = event.get("model", {}), event.get("image", {})

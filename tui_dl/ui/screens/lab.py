@@ -25,6 +25,7 @@ from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.following import FollowingScreen
+from tui_dl.ui.tf_start import measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.gpu_line import GpuLine
 from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
@@ -115,6 +116,7 @@ class LabScreen(FollowingScreen):
         )
         self.load_gpus()
         self.check_data()
+        measure_start(self, self.query_one(RunProgress).set_starting)
         if self.experiment.cost is not None:
             self.read_past_runs()
         if self.run_id:
@@ -420,7 +422,8 @@ class LabScreen(FollowingScreen):
         cluster = self.query_one("#cluster", Input)
         cluster.value, cluster.disabled = info.spec.get("cluster") or "", True
         self.query_one("#start", Button).disabled = True
-        self.query_one(RunProgress).reset("Starting TensorFlow…")
+        progress = self.query_one(RunProgress)
+        progress.reset(progress.starting)
         self.follower.follow(run_id)
         self.refresh_bindings()
 

@@ -16,10 +16,12 @@ from tui_dl.analysis.artifacts import UnreadableArtifact
 from tui_dl.analysis.predictions import NoPredictions, Predictions, load_predictions
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
+from tui_dl.engine.tf_start import STARTING
 from tui_dl.text import sentence
 from tui_dl.ui import registry
 from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.tf_start import WAITING, measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 
@@ -51,7 +53,13 @@ class RunViewScreen(AppScreen):
     def on_mount(self) -> None:
         self.title = self.TITLE_TEXT
         self.sub_title = f"run {self.run_id}"
+        self.starting = WAITING
+        """What a job's wait on TensorFlow is said as, measured from the runs here."""
+        measure_start(self, self._measured_start)
         self.load()
+
+    def _measured_start(self, words: str) -> None:
+        self.starting = words
 
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
@@ -121,14 +129,16 @@ class RunViewScreen(AppScreen):
             done({"event": Event.FAILED, "message": str(exc)})
             return
         reader = self.app.source.job_reader(job_dir)
-        self.say("Starting TensorFlow in a child process (a few seconds)…")
+        self.say(self.starting)
 
         def poll() -> None:
             if not self.is_attached:  # the learner has left this view; the job goes on
                 timer.stop()
                 return
             for event in reader.read_new():
-                if event["event"] == Event.PHASE:
+                if event["event"] == Event.PHASE and event["phase"] == STARTING:
+                    self.say(self.starting)
+                elif event["event"] == Event.PHASE:
                     self.say(sentence(event["phase"]) + "…")
                 elif event["event"] in (Event.FINISHED, Event.FAILED):
                     timer.stop()

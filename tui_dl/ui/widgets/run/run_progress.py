@@ -10,7 +10,9 @@ from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
 from tui_dl.engine.events import Event
+from tui_dl.engine.tf_start import STARTING
 from tui_dl.text import duration, sentence
+from tui_dl.ui.tf_start import WAITING
 
 
 class RunProgress(Vertical):
@@ -20,6 +22,10 @@ class RunProgress(Vertical):
     RunProgress ProgressBar { height: 1; }
     RunProgress #stats { height: auto; max-height: 2; color: $text-muted; }
     """
+
+    starting = WAITING
+    """What "starting TensorFlow" is said as: with how long it usually takes here, once the
+    screen has measured it (ui/tf_start.py)."""
 
     def compose(self) -> ComposeResult:
         yield Static("No run yet.", id="phase")
@@ -37,6 +43,13 @@ class RunProgress(Vertical):
         bar.display = phase != "No run yet."
         self.query_one("#stats", Static).update("")
 
+    def set_starting(self, words: str) -> None:
+        """The measured words for the start, shown at once if the start is on screen."""
+        phase = self.query_one("#phase", Static)
+        if str(phase.content) == self.starting:
+            phase.update(Text(words))
+        self.starting = words
+
     def apply(self, event: dict[str, Any]) -> None:
         kind = event.get("event")
         phase = self.query_one("#phase", Static)
@@ -45,7 +58,9 @@ class RunProgress(Vertical):
         if kind in (Event.PHASE, Event.FINISHED, Event.FAILED, Event.CANCELLED):
             stats.update("")  # the speed and ETA were the training's: not after it
         if kind == Event.PHASE:
-            phase.update(Text(sentence(event["phase"]) + "…"))  # the run folder's words
+            starting = event["phase"] == STARTING
+            words = self.starting if starting else sentence(event["phase"]) + "…"
+            phase.update(Text(words))  # the run folder's words
             if event["phase"] == "training":
                 bar.update(total=event["epochs"] * event["steps"], progress=0)
         elif kind == Event.PROGRESS:
