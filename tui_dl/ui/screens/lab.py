@@ -28,7 +28,7 @@ from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.tf_start import measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.gpu_line import GpuLine
-from tui_dl.ui.widgets.run.metrics_plot import MetricsPlot
+from tui_dl.ui.widgets.run.metrics_plot import OTHER, MetricsPlot
 from tui_dl.ui.widgets.run.run_form import RunForm
 from tui_dl.ui.widgets.run.run_progress import RunProgress
 from tui_dl.ui.widgets.run.run_summary import RunSummary
@@ -328,8 +328,13 @@ class LabScreen(FollowingScreen):
         label = ", ".join(f"{k} {v}" for k, v in changed.items()) or "same settings"
         for plot in self.query(MetricsPlot):
             plot.set_overlay(history)
+        # In the legend's own marks, those the plots drew (a run with no validation has one).
+        marks = sorted({m for p in self.query(MetricsPlot) for m in p.other_marks}, key=OTHER.index)
+        drawn = (
+            f"{' '.join(marks)}: run {info.run_id}" if marks else f"run {info.run_id}, no epochs"
+        )
         self.notify(
-            f"Dotted: run {info.run_id} ({label}). o: the next one.",
+            f"{drawn} ({label}). o: the next one.",
             title="Compared with",
             timeout=8,
         )

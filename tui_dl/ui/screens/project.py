@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Header, Input, Static, TabbedContent, TabPane
-from textual_plotext import PlotextPlot
 
 from tui_dl.analysis.kfold import MammogramReport, load_kfold_arrays, load_kfold_report
 from tui_dl.engine import runfiles
@@ -31,6 +30,7 @@ from tui_dl.ui.screens.project_text import (
     referee_tables,
     report_summary,
 )
+from tui_dl.ui.widgets.axis_plot import AxisPlot
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.run_form import RunForm, put_value
 from tui_dl.ui.widgets.run.threshold_slider import ThresholdSlider
@@ -77,7 +77,7 @@ class ProjectScreen(FollowingScreen):
                         yield Static("", id="project-folds")
                     elif step == "report":
                         yield Static("Run the folds first (step 4).", id="project-report")
-                        yield PlotextPlot(id="project-roc")
+                        yield AxisPlot(id="project-roc")
                     elif step == "threshold":
                         yield Static("Run the folds first (step 4).", id="threshold-intro")
                     else:
@@ -267,7 +267,7 @@ class ProjectScreen(FollowingScreen):
         self.refresh_bindings()
 
     def plot_roc(self, report: dict[str, Any]) -> None:
-        plot = self.query_one("#project-roc", PlotextPlot)
+        plot = self.query_one("#project-roc", AxisPlot)
         plot.display = True
         plt = plot.plt
         plt.clear_data()
@@ -286,8 +286,7 @@ class ProjectScreen(FollowingScreen):
             f"{refs['roc']['auc']:.2f} (2nd)"
         )
         plt.xlabel("false positive rate (1 − specificity)")
-        plt.xlim(0, 1)
-        plt.ylim(0, 1)
+        plot.x_span = plot.y_span = (0.0, 1.0)
         plot.refresh()
 
     def action_export(self) -> None:

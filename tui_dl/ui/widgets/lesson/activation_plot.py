@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from tui_dl.lessons.maths import activation, derivative
+from tui_dl.ui.widgets.axis_plot import AxisPlot
 
 FUNCTIONS = {
     "step": ("step", "flat everywhere: its slope is 0, so gradient descent gets no hint"),
@@ -54,7 +54,7 @@ class ActivationPlot(Widget, can_focus=True):
         return NAMES[self.index]
 
     def compose(self) -> ComposeResult:
-        yield PlotextPlot(id="activation-chart")
+        yield AxisPlot(id="activation-chart")
         yield Static(id="activation-readout", classes="activation-readout")
 
     def on_mount(self) -> None:
@@ -78,7 +78,7 @@ class ActivationPlot(Widget, can_focus=True):
 
     def redraw(self) -> None:
         name = self.function
-        plot = self.query_one(PlotextPlot)
+        plot = self.query_one(AxisPlot)
         plt = plot.plt
         plt.clear_data()
         label, _ = FUNCTIONS[name]
@@ -89,9 +89,8 @@ class ActivationPlot(Widget, can_focus=True):
             plt.plot(X.tolist(), derivative(name, X).tolist(), marker="braille", color=YELLOW)
         plt.vline(self.cursor, RED)
         plt.scatter([self.cursor], [float(activation(name, self.cursor))], marker="●", color=RED)
-        plt.xlim(-4, 4)
-        plt.ylim(-1.5, 4.0)
-        plt.yticks([-1, 0, 1, 2, 3, 4])
+        plot.x_span = (float(X[0]), float(X[-1]))
+        plot.y_span = (-1.0, 4.0)  # every function and slope lies within
         plot.refresh()
         self.query_one("#activation-readout", Static).update(self.readout())
 

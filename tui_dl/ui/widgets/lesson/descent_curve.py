@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 from textual.widget import Widget
-from textual_plotext import PlotextPlot
 
 from tui_dl.lessons.maths import CURVE_RANGE, Descent, curve_gradient, curve_loss
+from tui_dl.ui.widgets.axis_plot import AxisPlot
 from tui_dl.ui.widgets.lesson.descent_controls import DescentControls, short_number
 
 START = 3.2
@@ -24,7 +24,7 @@ class DescentCurve(DescentControls):
         super().__init__(Descent(curve_loss, curve_gradient, np.array([START]), rate=0.1), id=id)
 
     def make_view(self) -> Widget:
-        return PlotextPlot(id="descent-plot")
+        return AxisPlot(id="descent-plot")
 
     def random_start(self, rng: np.random.Generator) -> np.ndarray:
         return np.array([rng.uniform(CURVE_RANGE[0] + 0.3, CURVE_RANGE[1] - 0.3)])
@@ -33,7 +33,7 @@ class DescentCurve(DescentControls):
         return f"x {short_number(float(self.run.position[0]))}"
 
     def redraw(self) -> None:
-        plot = self.query_one("#descent-plot", PlotextPlot)
+        plot = self.query_one("#descent-plot", AxisPlot)
         plt = plot.plt
         plt.clear_data()
         plt.title("loss(x): a local minimum on the right, the global one on the left")
@@ -44,7 +44,7 @@ class DescentCurve(DescentControls):
         if len(xs) > 1:
             plt.scatter(xs[:-1].tolist(), curve_loss(xs[:-1]).tolist(), marker="•", color=YELLOW)
         plt.scatter([float(xs[-1])], [float(curve_loss(xs[-1]))], marker="●", color=RED)
-        plt.xlim(low, high)
-        plt.ylim(-4.5, 5.0)
+        plot.x_span = CURVE_RANGE
+        plot.y_span = (-4.5, 5.0)
         plot.refresh()
         super().redraw()

@@ -18,9 +18,10 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from tui_dl.lessons.widgets.overfitting import DROPOUT, PATIENCE, FitRun
+from tui_dl.ui.widgets.axis_plot import AxisPlot
+from tui_dl.ui.widgets.offered import follow_keys
 
 SEED = 5
 """Points on which the story shows clearly: without dropout the validation loss climbs
@@ -90,8 +91,8 @@ class OverfittingCurves(Widget, can_focus=True):
             yield Static("● train ∘ validation ⣿ net · best", classes="overfit-legend")
             yield Static("loss: ⣿ train ∘ validation │ stop", classes="overfit-legend")
         with Horizontal(id="overfit-plots"):
-            yield PlotextPlot(id="overfit-fit")
-            yield PlotextPlot(id="overfit-loss")
+            yield AxisPlot(id="overfit-fit")
+            yield AxisPlot(id="overfit-loss")
         yield Static(id="overfit-readout")
 
     def start_with(self, words: tuple[str, ...]) -> None:
@@ -109,6 +110,10 @@ class OverfittingCurves(Widget, can_focus=True):
         if self.play_on_show and not self.playing and not self.run.epochs:
             self.play_on_show = False
             self.action_play()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """r is offered once there is something to restart."""
+        return action != "reset" or self.playing or self.run.epochs > 0
 
     def pause(self) -> None:
         self.playing = False
@@ -157,16 +162,17 @@ class OverfittingCurves(Widget, can_focus=True):
 
     # ----- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
+        follow_keys(self, self.playing or self.run.epochs > 0)  # the footer's r
         self.draw_fit()
         self.draw_losses()
         self.query_one("#overfit-readout", Static).update(self.readout())
 
     def draw_fit(self) -> None:
         run = self.run
-        plot = self.query_one("#overfit-fit", PlotextPlot)
+        plot = self.query_one("#overfit-fit", AxisPlot)
         plt = plot.plt
         plt.clear_data()
-        plt.xticks([])
+        plot.x_labels = False
         xs = CURVE.tolist()
         plt.scatter(run.validation_x[:, 0].tolist(), run.validation_y[:, 0].tolist(),
                     marker="∘", color=GREY)  # fmt: skip
@@ -177,17 +183,17 @@ class OverfittingCurves(Widget, can_focus=True):
         plt.plot(xs, np.clip(run.predict(CURVE), -3, 3).tolist(), marker="braille", color=BLUE)
         plt.scatter(run.train_x[:, 0].tolist(), run.train_y[:, 0].tolist(), marker="●",
                     color=ORANGE)  # fmt: skip
-        plt.xlim(-1.0, 1.0)
-        plt.ylim(-2.0, 2.0)
-        plt.yticks([-2, -1, 0, 1, 2])
+        plot.x_span = (-1.0, 1.0)
+        plot.y_span = (-2.0, 2.0)
         plot.refresh()
 
     def draw_losses(self) -> None:
         run = self.run
-        plot = self.query_one("#overfit-loss", PlotextPlot)
+        plot = self.query_one("#overfit-loss", AxisPlot)
         plt = plot.plt
         plt.clear_data()
-        plt.xlim(0, max(run.epochs, 200))
+        plot.x_span = (0, max(run.epochs, 200))
+        plot.y_log = True
         low, high = -2, 0
         if run.epochs:
             epochs, train = thin(run.train_loss)
@@ -201,9 +207,7 @@ class OverfittingCurves(Widget, can_focus=True):
             stop = run.early_stop()
             if stop.stop is not None:
                 plt.vline(stop.stop, RED)
-        plt.ylim(low, high)
-        decades = [float(d) for d in range(low, high + 1)]
-        plt.yticks(decades, [f"{10.0**d:g}" for d in decades])
+        plot.y_span = (low, high)
         plot.refresh()
 
     def readout(self) -> Text:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual_plotext import PlotextPlot
+from tui_dl.ui.widgets.axis_plot import AxisPlot
 
 MAX_POINTS = 200
+OWN = {"train": "▚", "validation": "⣿"}
+"""This run's series and their marks (plotext's `hd` and `braille` lines)."""
+COMPANION = ("•", "○")
+OTHER = ("×", "○")
+"""The marks of another run laid over this one, train then validation: one per epoch."""
 
 
 def _downsample(xs: list[int], ys: list[float | None]) -> tuple[list[int], list[float | None]]:
@@ -18,7 +23,7 @@ def _downsample(xs: list[int], ys: list[float | None]) -> tuple[list[int], list[
     return [xs[i] for i in picks], [ys[i] for i in picks]
 
 
-class MetricsPlot(PlotextPlot):
+class MetricsPlot(AxisPlot):
     """A per-widget plotext figure (no global plotext state), redrawn once per epoch."""
 
     def __init__(self, metric: str, title: str, *, id: str | None = None) -> None:
@@ -32,6 +37,9 @@ class MetricsPlot(PlotextPlot):
         self.companion: list[dict[str, Any]] = []
         """A second stage of the same run (from scratch), drawn as lines beside this one."""
         self.names: tuple[str, str] = ("", "")
+        self.other_marks: tuple[str, ...] = ()
+        """The marks the run laid over this one is drawn with: only those of its series that
+        have points."""
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -66,46 +74,52 @@ class MetricsPlot(PlotextPlot):
             plt.title(f"{self.title} — no epochs yet")
             self.refresh()
             return
-        # The legend lives in the title: inside a small plot it would hide the lines.
-        if by_step:  # the hard way reports its latest batch, and the test set
-            plt.title(f"{self.title} per step  ▚ batch  ⣿ test")
-        elif self.companion:
-            plt.title(f"{self.title}  {self.names[0]} ▚⣿  {self.names[1]} •○")
-        elif self.overlay:
-            plt.title(f"{self.title}  ▚ ⣿ this run  × ○ the other")
-        else:
-            plt.title(f"{self.title}  ▚ train  ⣿ validation")
-        for key, marker in ((self.metric, "hd"), (f"val_{self.metric}", "braille")):
+        own = []
+        for key, marker, mark in (
+            (self.metric, "hd", OWN["train"]),
+            (f"val_{self.metric}", "braille", OWN["validation"]),
+        ):
             values = [h.get(key) for h in self.history]
             if all(v is None for v in values):
                 continue
             xs, ys = _downsample(epochs, values)
             points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
             plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
-        for key, marker in ((self.metric, "•"), (f"val_{self.metric}", "○")):
+            own.append(mark)
+        companion = []
+        for key, marker in zip((self.metric, f"val_{self.metric}"), COMPANION, strict=True):
             points = _points(self.companion, key)
             if points:
                 plt.plot([p[0] for p in points], [p[1] for p in points], marker=marker)
-        for key, marker in (
-            ((self.metric, "×"), (f"val_{self.metric}", "○")) if self.overlay else ()
-        ):
+                companion.append(marker)
+        other = []
+        for key, marker in zip((self.metric, f"val_{self.metric}"), OTHER, strict=True):
             points = _points(self.overlay or [], key)
             if points:  # one mark per epoch, no line: the other run stays in the background
                 plt.scatter([p[0] for p in points], [p[1] for p in points], marker=marker)
+                other.append(marker)
+        self.other_marks = tuple(other)
+        # The legend lives in the title (inside a small plot it would hide the lines), and
+        # names only the series drawn.
+        plt.title(self.legend(by_step, own, companion, other))
         if self.mark is not None:
             plt.vertical_line(self.mark, color="yellow")
-        if not by_step:
-            plt.xticks(epoch_ticks(len(epochs)))
         self.refresh()
+
+    def legend(self, by_step: bool, own: list[str], companion: list[str], other: list[str]) -> str:
+        if by_step:  # the hard way reports its latest batch, and the test set
+            names = {OWN["train"]: "batch", OWN["validation"]: "test"}
+            return f"{self.title} per step  " + "  ".join(f"{m} {names[m]}" for m in own)
+        if companion:
+            return f"{self.title}  {self.names[0]} {''.join(own)}  {self.names[1]} " + "".join(
+                companion
+            )
+        if other:
+            return f"{self.title}  {' '.join(own)} this run  {' '.join(other)} the other"
+        names = {mark: name for name, mark in OWN.items()}
+        return f"{self.title}  " + "  ".join(f"{m} {names[m]}" for m in own)
 
 
 def _points(history: list[dict[str, Any]], key: str) -> list[tuple[int, float]]:
     """(epoch, value) where the epoch has a value for `key`."""
     return [(i, h[key]) for i, h in enumerate(history, start=1) if h.get(key) is not None]
-
-
-def epoch_ticks(epochs: int) -> list[float]:
-    if epochs <= 10:
-        return list(range(1, epochs + 1))
-    step = max(1, epochs // 8)
-    return list(range(1, epochs + 1, step))

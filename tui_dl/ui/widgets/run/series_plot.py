@@ -7,9 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual_plotext import PlotextPlot
-
-from tui_dl.ui.widgets.run.metrics_plot import epoch_ticks
+from tui_dl.ui.widgets.axis_plot import AxisPlot
 
 MARKERS = ("hd", "braille", "dot", "•")
 
@@ -23,7 +21,7 @@ class Series:
     """Drawn as value × scale (the variety's ten classes on the accuracies' 0–1)."""
 
 
-class SeriesPlot(PlotextPlot):
+class SeriesPlot(AxisPlot):
     def __init__(self, title: str, series: tuple[Series, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title = title
@@ -59,7 +57,6 @@ class SeriesPlot(PlotextPlot):
             plt.title(f"{self.title} — no epochs yet")
         else:
             plt.title(f"{self.title}  " + "  ".join(drawn))
-            plt.xticks(epoch_ticks(len(self.history)))
         if self.mark:
             plt.vertical_line(self.mark, color="yellow")
         self.refresh()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.text import Text
-from textual_plotext import PlotextPlot
 
 from tui_dl.engine.sweeps.state import CellState
+from tui_dl.ui.widgets.axis_plot import AxisPlot
 
 MAX_POINTS = 200
 PALETTE = (
@@ -19,6 +21,10 @@ PALETTE = (
     (230, 130, 180),
 )
 """RGB, so the legend's colours are the plot's (named colours differ between terminals)."""
+LOG_SPREAD = 10.0
+"""Losses drawn on a log scale once the largest is this many times the smallest."""
+FLOOR = 1e-7
+"""A loss of 0 is drawn at this (a log scale has no 0)."""
 SERIES = {"loss": ("val_loss", "validation loss"), "accuracy": ("val_accuracy", "val accuracy")}
 
 
@@ -39,7 +45,7 @@ def _downsample(values: list[float | None]) -> list[tuple[int, float]]:
     return [points[i] for i in picks]
 
 
-class SweepPlot(PlotextPlot):
+class SweepPlot(AxisPlot):
     """Redrawn when a cell finishes an epoch (the screen decides), never per batch."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -65,27 +71,30 @@ class SweepPlot(PlotextPlot):
         plt = self.plt
         plt.clear_data()
         key, title = SERIES[self.metric]
-        longest = 0
+        curves = []
         order = sorted(range(len(self.cells)), key=lambda i: i == self.best)  # best on top
         for index in order:
-            cell = self.cells[index]
-            points = _downsample([h.get(key) for h in cell.history])
-            if not points:
-                continue
-            longest = max(longest, points[-1][0])
-            marker = "hd" if index == self.best else "braille"
+            points = _downsample([h.get(key) for h in self.cells[index].history])
+            if points:
+                curves.append((index, points))
+        values = [p[1] for _, points in curves for p in points if math.isfinite(p[1])]
+        # A rate that overshoots can end 10,000 times higher than the rest: then a log scale,
+        # so the other cells do not lie flat along the bottom.
+        self.y_log = (
+            self.metric == "loss"
+            and bool(values)
+            and max(values) >= LOG_SPREAD * max(min(values), FLOOR)
+        )
+        for index, points in curves:
+            ys = [math.log10(max(p[1], FLOOR)) if self.y_log else p[1] for p in points]
             plt.plot(
                 [p[0] for p in points],
-                [p[1] for p in points],
-                marker=marker,
+                ys,
+                marker="hd" if index == self.best else "braille",
                 color=cell_colour(index),
             )
-        # A rate that overshoots can end 10,000 times higher than the rest: log scale for loss.
-        plt.yscale("log" if self.metric == "loss" and longest else "linear")
-        scale = " (log scale)" if self.metric == "loss" else ""
-        plt.title(f"{title} per epoch{scale}" if longest else f"{title} — no epochs yet")
-        if longest:
-            plt.xticks(list(range(1, longest + 1, max(1, longest // 8))))
+        scale = " (log scale)" if self.y_log else ""
+        plt.title(f"{title} per epoch{scale}" if curves else f"{title} — no epochs yet")
         self.refresh()
 
     def legend(self) -> Text:
