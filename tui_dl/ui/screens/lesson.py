@@ -192,7 +192,7 @@ class LessonScreen(AppScreen):
             text.styles.clear_rule("height")
             return
         body = self.app.size.height - 3  # the header, the pager and the footer
-        text.styles.height = max(3, body - needed() - 1)  # and the text's lower border
+        text.styles.height = max(3, body - needed())  # its lower border included
 
     @property
     def widget(self) -> Widget | None:
