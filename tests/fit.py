@@ -11,7 +11,8 @@ Each widget's content is rendered again, unbounded, and compared with the room i
 - a list: an option whose prompt wraps where it holds no line break; a table: a cell
   wider than its column;
 - a table or scrolling container: content wider than it (a sideways scroll nothing hints at);
-- a border's title or subtitle: as long as its edge at most;
+- a border's title or subtitle: as long as its edge at most; a plot's title and the words
+  it writes on its canvas: whole;
 - a footer: each key ends before the palette key starts;
 - a picture (the Playground's and the GAN Lab's planes): drawn as wide and tall as it is;
 - a widget that knows the rows it needs (`rows_needed()`, the CNN lesson's digit) has them.
@@ -32,6 +33,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, OptionList
 from textual.widgets._data_table import default_cell_formatter
 from textual.widgets._footer import FooterKey
+from textual_plotext import PlotextPlot
 
 from tui_dl.ui.widgets.boundary_map import BoundaryMap
 
@@ -115,6 +117,8 @@ def _content_cuts(widget: Widget, name: str) -> list[str]:
         drawn = max(strip.cell_length for strip in widget.strips)
         if (drawn, len(widget.strips)) != (width, height):
             found.append(f"{name}: drawn {drawn}×{len(widget.strips)} in {width}×{height}")
+    if isinstance(widget, PlotextPlot):
+        found += _plot_words(widget, name)
     if isinstance(widget, OptionList):
         found += _wrapped_options(widget, name)
     if isinstance(widget, DataTable):
@@ -151,6 +155,19 @@ def _text_cuts(widget: Widget, name: str) -> list[str]:
     if lost:
         found.append(f"{name}: cut at {width} columns, losing {''.join(lost.elements())[:30]!r}")
     return found
+
+
+def _plot_words(plot: PlotextPlot, name: str) -> list[str]:
+    """A plot's title and the words it writes on its canvas ('BI-RADS ≥4' by a point), whole
+    in what it draws: plotext crops them at its frame without a mark."""
+    monitor = plot.plt._active.monitor
+    drawn = str(plot.render()).replace("\n", " ")
+    words = [monitor.title or "", *(monitor.text or [])]
+    return [
+        f"{name}: '{word}' is not whole on the plot"
+        for word in words
+        if isinstance(word, str) and word.strip() and word.strip() not in drawn
+    ]
 
 
 def _wrapped_options(options: OptionList, name: str) -> list[str]:

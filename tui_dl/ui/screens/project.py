@@ -274,13 +274,17 @@ class ProjectScreen(FollowingScreen):
         net, refs = report["network"], report["radiologists"]
         plt.plot(net["roc"]["fpr"], net["roc"]["tpr"], marker="braille")
         plt.plot(refs["roc"]["fpr"], refs["roc"]["tpr"], marker="braille")
+        width = plot.size.width or self.app.size.width - 4  # not laid out yet: the screen's
+        columns = max(20, width - 8)  # the canvas, about: the plot less its axis
         for rule, cut in refs["cutoffs"].items():
-            plt.scatter([1 - cut["specificity"]], [cut["sensitivity"]], marker="●")
-            plt.text(
-                f"BI-RADS {rule.replace('>=', '≥')}",
-                1 - cut["specificity"] + 0.02,
-                cut["sensitivity"] - 0.06,
-            )
+            x, y = 1 - cut["specificity"], cut["sensitivity"]
+            plt.scatter([x], [y], marker="●")
+            label = f"BI-RADS {rule.replace('>=', '≥')}"
+            # Right of its point, or left of it where it would run past the frame (plotext
+            # crops a label there without a mark: 'BI-RADS ≥' at 80 columns).
+            span = (len(label) + 1) / columns
+            left = x + 0.02 + span > 1
+            plt.text(label, x - 0.02 - span if left else x + 0.02, y - 0.06)
         plt.title(
             f"ROC — network AUC {net['auc']:.2f} (1st line) · radiologists "
             f"{refs['roc']['auc']:.2f} (2nd)"
