@@ -188,11 +188,14 @@ async def test_the_home_lists_it_and_it_is_kept_as_left():
         assert app.screen is screen and screen.lab.iteration == 2
 
 
-def test_the_help_lists_its_keys():
-    from tui_dl.ui.dialogs.help import KEYS
+async def test_the_help_lists_its_keys():
+    from tui_dl.ui.dialogs.help import help_rows
 
-    rows = " ".join(f"{key} {what}" for key, where, what in KEYS if where == "gan lab")
-    for words in ("space", "one D step", "one G step", "slow motion", "ctrl+o", "manifold"):
+    app = ganlab_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = " ".join(f"{row.shown_keys} {row.description}" for row in help_rows(app.screen, app))
+    for words in ("space Play/pause", "d D step", "g G step", "s Slow", "^o CSV", "m Manifold"):
         assert words in rows
 
 

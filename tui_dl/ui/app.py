@@ -447,14 +447,11 @@ class TuiDlApp(App[int]):
         self.open_lab()
 
     def action_help(self) -> None:
+        """`?`: the keys of this screen, read from its bindings as they are now."""
         help_screen = registry.entry("help")
-        if help_screen.shows(self.screen):
+        if any(help_screen.shows(screen) for screen in self.screen_stack):
             return
-        if not self.is_screen_installed("help"):  # built once: its table is the same each time
-            self.install_screen(help_screen.load()(), "help")
-        if self.get_screen("help") in self.screen_stack:  # under another screen already
-            return
-        self.push_screen("help")
+        self.push_screen(help_screen.load()(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen, every course step (each lesson and each lab by its step number and

@@ -1,8 +1,15 @@
-"""`?`: the keys, and what tui-dl is doing behind the screens."""
+"""`?`: the keys of the screen it was opened over, and what tui-dl is doing behind the screens.
+
+The table is read from the bindings themselves — the screen's, its widgets' and the app's, as
+Textual holds them when `?` is pressed, with their own `check_action` — so help cannot name a
+key that does nothing there, nor miss one the footer shows.
+"""
 
 from __future__ import annotations
 
-from rich import box
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -12,98 +19,161 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = (
-    ("?", "anywhere", "this help"),
-    ("q", "anywhere", "quit — runs keep training"),
-    ("ctrl+p", "anywhere", "command palette: every screen"),
-    ("escape", "anywhere", "back"),
-    ("ctrl+s", "anywhere", "the share code of this setup (tui-dl open CODE opens it)"),
-    ("ctrl+b", "a workshop seat", "open the code the instructor put on every seat"),
-    ("tab", "anywhere", "next panel or field"),
-    ("c  l  r  d", "home", "course map, lab, runs, data"),
-    ("enter  n", "course map", "open the step; open the next step"),
-    ("enter", "lists", "open the selected item"),
-    ("ctrl+r", "lab", "start a run with these settings"),
-    ("c", "lab, runs", "cancel the live run"),
-    ("n", "lab", "new run with the same settings"),
-    ("ctrl+t", "lab (vae, gan)", "a smaller setup, when a CPU run would take long"),
-    ("ctrl+r  c  n", "sweep", "start the grid, cancel it, a new sweep with the same lists"),
-    ("v", "sweep", "plot validation loss or validation accuracy"),
-    ("enter  [ ]  c  b", "class view", "a learner's run, the boards, cancel, a code to all"),
-    ("m  w  a  p", "finished run", "confusion matrix, wrong digits, where it looked, probe"),
-    ("g  ←→  home end", "vae, gan", "the samples as they form; earlier and later epochs"),
-    ("c", "samples", "the curves instead of the grid (beside it from 150 columns)"),
-    ("z  ↑↓←→  m", "vae", "the latent space: a cursor over it, the manifold"),
-    ("[  ]  enter  c", "latent", "pick a real image, go to its encoding, clear it"),
-    ("o", "lab", "lay another finished run of this experiment over the curves"),
-    ("r", "imdb-lstm", "the reviews: numbers, words, mistakes, your own sentence"),
-    ("→ ←  w  tab", "reviews", "next review, the worst mistakes, type a sentence"),
-    ("arrows enter", "matrix", "walk the cells; open the digits behind one"),
-    ("n", "matrix", "counts or row rates"),
-    ("→  ←", "digits, maps", "next and previous"),
-    ("0–9  t  y  g", "maps", "map another class, the true one, its answer; go to image"),
-    ("ctrl+o  1–9  h", "model zoo", "pick a photo; another guess's map; photo or heatmap"),
-    ("n  p", "lesson", "next, previous page (→ ← too, unless the widget uses them)"),
-    ("tab", "lesson", "text ↔ widget; pgup pgdn scroll the text"),
-    ("t  1–9", "lesson", "try it: the lab, Playground, sweep or screen the lesson names"),
-    ("", "", "(where the widget uses t or a digit, tab to the text first)"),
-    ("↑↓  enter", "questions", "choose an answer and give it; or type a number, enter"),
-    ("← →  n p", "questions", "other questions; before the first, back to the pages"),
-    ("space s r x", "descent", "play, step, reset, random start"),
-    ("↑↓  m  b", "descent", "learning rate, momentum, small batches"),
-    ("↑↓  ←→  o", "softmax", "class, its logit, make it the target"),
-    ("a z L t T", "softmax", "shift all, ×500, temperature"),
-    ("↑↓  ←→  d", "activations", "function (or 1–6), cursor, derivative"),
-    ("a o x  g  h", "perceptron", "learn AND, OR, XOR; next gate; a hidden layer on/off"),
-    ("s e  space  r", "perceptron", "one example, the whole epoch, play, reset"),
-    ("→ ←  r  u  x", "backprop", "next/previous node, reset, apply one update, new example"),
-    ("space s  ↑↓  v", "optimizers", "play, one step, learning rate, valley or saddle"),
-    ("1–5  r", "optimizers", "show or hide SGD, momentum, Nesterov, RMSProp, Adam; restart"),
-    ("space s  d  r x", "overfitting", "play, 40 epochs, dropout on/off, restart, new points"),
-    ("space s  r  d", "normalising", "play, 10 steps, reset, mammogram or age and income"),
-    ("space s  f  a  r", "convolution", "play, one position, fill the rest, ReLU, reset"),
-    ("k K  [ ]  d D", "convolution", "kernel, a learned filter, another digit"),
-    ("space s  c  ↑↓", "recurrent", "play, one step, tanh or LSTM, the recurrent weights"),
-    ("[ ]  f  x  r", "recurrent", "sequence length, forget-gate bias, new inputs, reset"),
-    ("↑↓  ←→  e v 0 r", "vae sampling", "pick μ or σ, change it, new ε, plane/histogram, N(0,1)"),
-    ("space  .  r  g", "playground", "play/pause, one epoch, reset the network, new points"),
-    ("↑↓  ←→", "playground", "choose a setting, change it"),
-    ("t  d  c", "playground", "test points, discretised output, the state as a web URL"),
-    ("tab  ←→↑↓", "playground", "to the network; focus a neuron (its picture fills the map)"),
-    ("+ −  a  o", "playground", "neurons in its layer, the layer's activation, its dropout"),
-    ("w  e", "playground", "pick one of its incoming weights, edit it"),
-    ("x  ctrl+o", "playground", "write the network as a Keras script; your own CSV"),
-    ("space  d  g  .", "gan lab", "play/pause, one D step, one G step, one iteration"),
-    ("s  r", "gan lab", "slow motion (one step at a time), reset both networks"),
-    ("a  m", "gan lab", "gradient arrows on the fakes, the generator's manifold"),
-    ("↑↓  ←→  ctrl+o", "gan lab", "choose a setting, change it; your own CSV of x,y"),
-    ("space enter", "ethics", "tick; write a note (enter or esc: back)"),
-    ("o  e", "ethics", "other project, export Markdown"),
-)
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
+    from textual.screen import Screen
 
 ABOUT = (
     "Each run trains in its own process and writes its events to its run folder: quitting "
     "tui-dl or losing the SSH link does not stop it — open it again from Runs. "
-    "`tui-dl --screen lab --run latest` puts a whole class on the same page."
+    "`tui-dl --screen lab --run latest` puts a whole class on the same page. "
+    "Every screen has its own keys: press ? there."
 )
+HERE, PANELS, ANYWHERE = "here", "tab to it", "anywhere"
+"""The sections: the keys that act now, those of another panel of this screen, the app's."""
 
 
-def help_renderable() -> Group:
-    table = Table(box=box.SIMPLE_HEAD, expand=True, padding=(0, 1))
-    table.add_column("key", style="bold yellow", no_wrap=True)
-    table.add_column("where", style="dim", no_wrap=True)
-    table.add_column("what")
-    for row in KEYS:
-        table.add_row(*row)
-    return Group(Text("tui-dl help", style="bold"), table, Text(ABOUT))
+@dataclass(frozen=True)
+class HelpRow:
+    section: str
+    keys: tuple[str, ...]
+    """Each key as the footer writes it (`^s`, `?`, `n`)."""
+    description: str
+    bindings: tuple[Binding, ...]
+    """The bindings this row stands for (the test holds the table to them)."""
+
+    @property
+    def shown_keys(self) -> str:
+        keys = list(self.keys)
+        digits = [k for k in keys if len(k) == 1 and k.isdigit()]
+        if len(digits) > 2 and len(digits) == len(keys):  # 1 2 3 … 9 → 1–9
+            return f"{digits[0]}–{digits[-1]}"
+        return "  ".join(keys)
+
+
+def _described(node: DOMNode, binding: Binding) -> str:
+    """A binding's own words; a key without any borrows them from its node's binding of the
+    same action (the lesson's 1–9 from `t Try it`)."""
+    if binding.action in TEXTUAL_KEPT:
+        return TEXTUAL_KEPT[binding.action]
+    if binding.description:
+        return binding.description
+    name = binding.action.partition("(")[0]
+    for _, other in node._bindings:
+        if other.description and other.action.partition("(")[0] == name:
+            return other.description
+    return ""
+
+
+TEXTUAL_KEPT = {
+    "app.focus_next": "Next panel or field",
+    "app.focus_previous": "Previous panel or field",
+    "command_palette": "Command palette: every screen, lab and lesson",
+    "select": "Open the selected row",
+    "select_cursor": "Open the selected row",
+}
+"""Textual's own keys that help lists, in words: the panels and the palette. The rest of
+Textual's (an input's ctrl+u, a list's arrows) work as in every terminal app and would drown
+the table."""
+
+
+def _declared(node: DOMNode) -> set[str]:
+    """The actions tui-dl's own classes bind on this node, and the Textual keys kept."""
+    actions = set(TEXTUAL_KEPT)
+    for cls in type(node).__mro__:
+        if cls.__module__.startswith("tui_dl."):
+            actions |= {
+                b.action for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding)
+            }
+    return actions
+
+
+def help_rows(screen: Screen[Any], app: App[Any]) -> list[HelpRow]:
+    """The keys of `screen` now: what acts here (its focused widget's, its own), the other
+    panels' of this screen (tab reaches them), and the app's."""
+    grouped: dict[tuple[str, int, str], list[tuple[str, Binding]]] = {}
+    declared: dict[int, set[str]] = {}
+
+    def add(section: str, node: DOMNode, key: str, binding: Binding) -> None:
+        if binding.action not in declared.setdefault(id(node), _declared(node)):
+            return
+        words = _described(node, binding)
+        if words:
+            grouped.setdefault((section, id(node), words), []).append((key, binding))
+
+    active = screen.active_bindings
+    for key, entry in active.items():
+        anywhere = entry.node is app or entry.binding.action.startswith("app.focus_")
+        add(ANYWHERE if anywhere else HERE, entry.node, key, entry.binding)
+    in_chain = {id(entry.node) for entry in active.values()}
+    for node in screen.query("*"):
+        if id(node) in in_chain or not node.display:
+            continue
+        for key, binding in node._bindings:
+            if app._check_action_state(binding.action, node) is not False:
+                add(PANELS, node, key, binding)
+    rows = [
+        HelpRow(
+            section,
+            tuple(dict.fromkeys(app.get_key_display(Binding(key, b.action)) for key, b in keys)),
+            words,
+            tuple(b for _, b in keys),
+        )
+        for (section, _, words), keys in grouped.items()
+    ]
+    order = (HERE, PANELS, ANYWHERE)
+    return sorted(rows, key=lambda row: order.index(row.section))
+
+
+HEADINGS = {
+    HERE: "On this screen",
+    PANELS: "In another panel of this screen (tab to it)",
+    ANYWHERE: "Anywhere",
+}
+
+
+def help_renderable(rows: list[HelpRow], title: str) -> Group:
+    """A short table per section, under its heading; the key column as wide as its keys."""
+    width = max((len(row.shown_keys) for row in rows), default=4)
+    heading = Text("tui-dl help", style="bold")
+    if title:
+        heading.append(f" · {title}", style="")
+    parts: list[Text | Table] = [heading]
+    for section in (HERE, PANELS, ANYWHERE):
+        shown = [row for row in rows if row.section == section]
+        if not shown:
+            continue
+        table = Table(box=None, expand=True, padding=(0, 1), show_header=False)
+        table.add_column("key", style="bold yellow", no_wrap=True, width=min(width, 16))
+        table.add_column("what", ratio=1)
+        for row in shown:
+            table.add_row(Text(row.shown_keys), Text(row.description))
+        parts += [Text(""), Text(HEADINGS[section], style="bold"), table]
+    return Group(*parts, Text(""), Text(ABOUT))
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close"),
+        Binding("ctrl+s", "app.share", show=False),  # a modal screen holds the app's keys back
+    ]
+
+    def __init__(self, over: Screen[Any] | None = None) -> None:
+        super().__init__()
+        self.over = over
+        """The screen whose keys this help lists (the one `?` was pressed on)."""
+        self.rows: list[HelpRow] = []
 
     def compose(self) -> ComposeResult:
+        over = self.over if self.over is not None else self.app.screen
+        self.rows = help_rows(over, self.app)
+        from tui_dl.ui import registry
+
+        entry = next((e for e in registry.SCREENS if e.shows(over) and e.title), None)
+        title = entry.title if entry is not None else str(getattr(over, "title", "") or "")
         with VerticalScroll(id="help-box"):
-            yield Static(help_renderable())
+            yield Static(help_renderable(self.rows, title))
 
     def action_close(self) -> None:
         self.dismiss()

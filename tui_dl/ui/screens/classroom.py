@@ -42,7 +42,7 @@ class ClassScreen(AppScreen):
         Binding("right_square_bracket", "board(1)", "Next board", key_display="]"),
         Binding("c", "cancel", "Cancel run"),
         Binding("b", "push", "Code to all"),
-        Binding("f5", "refresh", "Refresh"),
+        Binding("f5", "refresh", "Refresh", show=False),  # it refreshes itself every few s
         Binding("escape", "back", "Back"),
     ]
     DEFAULT_CSS = """
@@ -126,6 +126,7 @@ class ClassScreen(AppScreen):
         table.border_subtitle = f"{len(state.people)} here · {live} running"
         self.show_board()
         self.show_room(state)
+        self.refresh_bindings()  # the footer follows the seats (cancel, open, the boards)
         self.query_one("#class-hint", Static).update(
             "Nobody has sat down or run anything yet. Seats appear as learners open the "
             "served link or run something over SSH."
@@ -174,6 +175,27 @@ class ClassScreen(AppScreen):
     def selected(self) -> Person | None:
         key = self.selected_key()
         return self.state.person(key) if self.state and key else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers what the selected seat has: its run to open, a live one to
+        cancel; the code for every seat only to the instructor."""
+        person = self.selected()
+        if action == "open":
+            return person is not None and person.current is not None
+        if action == "cancel":
+            return person is not None and person.live is not None
+        if action == "push":
+            from tui_dl.engine.workshop.folder import is_instructor
+            from tui_dl.engine.workshop.seats import current_seat
+
+            return current_seat() is None and is_instructor()
+        if action == "board":
+            return self.state is not None and len(self.state.leaderboards) > 1
+        return True
+
+    @on(DataTable.RowHighlighted)
+    def _moved(self) -> None:
+        self.refresh_bindings()
 
     @on(DataTable.RowSelected)
     def row_selected(self, _event: DataTable.RowSelected) -> None:

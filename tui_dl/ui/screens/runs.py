@@ -27,7 +27,7 @@ class RunsScreen(AppScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", show=True),
         Binding("c", "cancel", "Cancel run"),
-        Binding("f5", "refresh", "Refresh"),
+        Binding("f5", "refresh", "Refresh", show=False),  # it refreshes itself every 2 s
         Binding("escape", "back", "Back"),
         *registry.view_keys("insight", runfiles.PREDICTIONS),
     ]
@@ -74,7 +74,29 @@ class RunsScreen(AppScreen):
             )
             for i in infos
         ]
+        self.from_thread(self._known, {i.run_id: (i.experiment, i.status) for i in infos})
         self.from_thread(self._fill, rows)
+
+    def _known(self, runs: dict[str, tuple[str, str | None]]) -> None:
+        self.runs = runs
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers what the selected run has: cancel while it is live, each view
+        once the run has it."""
+        experiment, status = getattr(self, "runs", {}).get(self.selected_run() or "", ("", None))
+        if action == "cancel":
+            return status in LIVE
+        if action == "insight":
+            view = registry.entry(str(parameters[0]))
+            return view in registry.views_of(experiment) and view.ready(status)
+        if action == "open":
+            return bool(experiment)
+        return True
+
+    @on(DataTable.RowHighlighted)
+    def _moved(self) -> None:
+        self.refresh_bindings()
 
     def _fill(self, rows: list[tuple[str, ...]]) -> None:
         table = self.query_one(DataTable)

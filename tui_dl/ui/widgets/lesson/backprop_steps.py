@@ -28,6 +28,7 @@ from tui_dl.lessons.widgets.backprop import (
     random_problem,
     update,
 )
+from tui_dl.ui.widgets.offered import follow_keys
 
 RATE = 1.0
 KEYS = "→/space next · ← back · r first step · u update · x new example"
@@ -115,6 +116,13 @@ class BackpropSteps(Widget, can_focus=True):
         return self.stage >= STAGE_KEYS.index(key)
 
     # ----- keys -------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "move":
+            return 0 <= self.stage + int(str(parameters[0])) < len(STAGES)
+        if action == "first":
+            return self.stage > 0
+        return True
+
     def action_move(self, step: int) -> None:
         self.stage = max(0, min(len(STAGES) - 1, self.stage + step))
         self.redraw()
@@ -139,6 +147,7 @@ class BackpropSteps(Widget, can_focus=True):
 
     # ----- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
+        follow_keys(self, self.stage)  # → at the last step, ← and r at the first: not offered
         self.query_one("#backprop-nodes", Static).update(self.nodes())
         self.query_one("#backprop-edges", Static).update(self.edges())
 

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_dl.lessons.widgets.optimizers import SURFACES, Race, Racer
+from tui_dl.ui.widgets.offered import follow_keys
 
 RATES = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 START_RATE = 0.1
@@ -173,6 +174,10 @@ class OptimizerRace(Widget, can_focus=True):
         self._timer = self.set_interval(PLAY_S, self._tick, pause=True)
         self.redraw()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """r is offered once there is something to reset."""
+        return action != "reset" or self.playing or self.race.steps > 0
+
     def pause(self) -> None:
         self.playing = False
         if self._timer:
@@ -223,6 +228,7 @@ class OptimizerRace(Widget, can_focus=True):
 
     # ----- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
+        follow_keys(self, self.playing or self.race.steps > 0)  # the footer's r
         self.query_one(RaceView).refresh()
         self.query_one("#race-board", Static).update(self.board())
 

@@ -24,6 +24,7 @@ from tui_dl.lessons.widgets.scaling import (
     standardise,
 )
 from tui_dl.ui.render.sparkline import spark
+from tui_dl.ui.widgets.offered import follow_keys
 
 KEYS = "space play · s 10 steps · r reset · d data"
 PLAY_S = 0.1
@@ -114,6 +115,14 @@ class ScalingRace(Widget, can_focus=True):
     def action_steps(self) -> None:
         self._advance(10)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """d once the mammogram file was found; r once there is a race to reset."""
+        if action == "switch_data":
+            return self.mammogram is not None
+        if action == "reset":
+            return self.playing or (self.raw is not None and len(self.raw.losses) > 1)
+        return True
+
     def action_switch_data(self) -> None:
         if self.mammogram is None:
             self.app.bell()
@@ -142,6 +151,7 @@ class ScalingRace(Widget, can_focus=True):
         return self.get_content_height(self.size, self.size, width)
 
     def render(self) -> Text:
+        follow_keys(self, (self.check_action("switch_data", ()), self.check_action("reset", ())))
         text = Text(no_wrap=True, overflow="ellipsis")
         if self.raw is None or self.scaled is None:
             text.append(self.note or "…", "dim")

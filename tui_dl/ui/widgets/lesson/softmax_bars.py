@@ -20,6 +20,7 @@ from tui_dl.lessons.maths import (
     one_hot,
     softmax,
 )
+from tui_dl.ui.widgets.offered import follow_keys
 
 CLASSES = ("cat", "dog", "fox", "car")
 START = (2.0, 1.0, 0.5, -1.0)
@@ -86,6 +87,23 @@ class SoftmaxBars(Widget, can_focus=True):
         """What it comes to from probabilities clipped at 1e-7 (Keras without from_logits)."""
         return cross_entropy(self.probabilities, one_hot(self.target, len(CLASSES)))
 
+    def at_start(self) -> bool:
+        return bool(np.array_equal(self.base, START)) and (
+            self.shift,
+            self.scale,
+            self.target,
+            self.temperature,
+            self.selected,
+        ) == (0.0, 1.0, 0, 2, 0)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """o where the chosen class is not the target yet; r once something was changed."""
+        if action == "target":
+            return self.selected != self.target
+        if action == "reset":
+            return not self.at_start()
+        return True
+
     def action_reset(self) -> None:
         self.base = np.array(START)
         self.shift, self.scale, self.target, self.temperature = 0.0, 1.0, 0, 2
@@ -116,6 +134,7 @@ class SoftmaxBars(Widget, can_focus=True):
         self.refresh()
 
     def render(self) -> Text:
+        follow_keys(self, (self.selected != self.target, self.at_start()))  # the footer's o, r
         logits, probs = self.logits, self.probabilities
         best = int(np.argmax(probs))
         text = Text()
