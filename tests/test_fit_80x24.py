@@ -24,6 +24,7 @@ from tests.fakes import (
     settle,
 )
 from tests.fit import cuts, screen_text
+from tui_dl.engine import runfiles
 from tui_dl.lessons import load_lessons
 from tui_dl.ui import registry
 from tui_dl.ui.app import make_app
@@ -59,7 +60,8 @@ def runs_with_artifacts(tmp_path: Path) -> list[FakeRun]:
 
 def assert_fits(app, where: str) -> None:
     found = cuts(app)
-    assert not found, f"{where}: cut at 80×24:\n  " + "\n  ".join(found) + "\n" + screen_text(app)
+    size = f"{app.size.width}×{app.size.height}"
+    assert not found, f"{where}: cut at {size}:\n  " + "\n  ".join(found) + "\n" + screen_text(app)
 
 
 async def check(app, where: str, steps: Steps | None = None, size=SIZE) -> None:
@@ -80,13 +82,35 @@ async def test_every_screen_fits(name, tmp_path):
     await check(make_app(source=source, screen=name), name)
 
 
-@pytest.mark.parametrize("view", [e.name for e in registry.RUN_VIEWS if e.reads == "predictions"])
+@pytest.mark.parametrize(
+    "view", [e.name for e in registry.RUN_VIEWS if e.reads == runfiles.PREDICTIONS]
+)
 async def test_every_view_of_a_run_fits(view, tmp_path):
-    from tui_dl.engine import runfiles
-
-    assert all(e.reads == runfiles.PREDICTIONS for e in registry.RUN_VIEWS if e.name == view)
     source = FakeRunSource(runs_with_artifacts(tmp_path))
     await check(make_app(source=source, screen=view, run=FINISHED), view)
+
+
+@pytest.mark.parametrize("view", ["samples", "latent", "reviews"])
+async def test_the_views_of_generative_and_text_runs_fit(view, tmp_path):
+    if view == "samples":
+        from tests.test_samples_view import RUN, vae_run
+
+        source = vae_run(tmp_path, samples=16)
+    elif view == "latent":
+        from tests.test_latent_view import RUN, latent_run
+
+        source = latent_run(tmp_path)
+    else:
+        from tests.test_reviews_ui import RUN, source_with
+
+        source = source_with(tmp_path)
+    await check(make_app(source=source, screen=view, run=RUN), view)
+
+
+@pytest.mark.parametrize("name", PAGES)
+async def test_every_screen_fits_a_large_terminal_too(name, tmp_path):
+    source = FakeRunSource(runs_with_artifacts(tmp_path))
+    await check(make_app(source=source, screen=name), name, size=(200, 60))
 
 
 async def test_the_lab_with_a_long_run_id_and_eta_fits():
