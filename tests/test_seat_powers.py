@@ -38,7 +38,12 @@ async def test_a_seat_cannot_put_a_code_on_every_seat(at_a_seat):
     app = make_app(source=bos_live_run(), screen="class")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        offered = {active.binding.action for active in app.screen.active_bindings.values()}
+        assert "push" not in offered  # not in the footer, and b does nothing at a seat
         await pilot.press("b")
+        await settle(pilot)
+        assert not isinstance(app.screen, OpenCode)
+        app.screen.action_push()  # asked for all the same: refused, and said why
         await settle(pilot)
         assert not isinstance(app.screen, OpenCode)
         notes = [n.message for n in app._notifications]
