@@ -53,17 +53,19 @@ class HelpRow:
 
 
 def _described(node: DOMNode, binding: Binding) -> str:
-    """A binding's own words; a key without any borrows them from its node's binding of the
-    same action (the lesson's 1–9 from `t Try it`)."""
+    """A binding's own words; a key without any borrows them from its node's bindings of the
+    same action when they all say one thing (the lesson's 1–9 from `t Try it`)."""
     if binding.action in TEXTUAL_KEPT:
         return TEXTUAL_KEPT[binding.action]
     if binding.description:
         return binding.description
     name = binding.action.partition("(")[0]
-    for _, other in node._bindings:
-        if other.description and other.action.partition("(")[0] == name:
-            return other.description
-    return ""
+    words = {
+        other.description
+        for _, other in node._bindings
+        if other.description and other.action.partition("(")[0] == name
+    }
+    return words.pop() if len(words) == 1 else ""
 
 
 TEXTUAL_KEPT = {
@@ -92,7 +94,7 @@ def _declared(node: DOMNode) -> set[str]:
 def help_rows(screen: Screen[Any], app: App[Any]) -> list[HelpRow]:
     """The keys of `screen` now: what acts here (its focused widget's, its own), the other
     panels' of this screen (tab reaches them), and the app's."""
-    grouped: dict[tuple[str, int, str], list[tuple[str, Binding]]] = {}
+    grouped: dict[tuple[str, str], list[tuple[str, Binding]]] = {}
     declared: dict[int, set[str]] = {}
 
     def add(section: str, node: DOMNode, key: str, binding: Binding) -> None:
@@ -100,7 +102,7 @@ def help_rows(screen: Screen[Any], app: App[Any]) -> list[HelpRow]:
             return
         words = _described(node, binding)
         if words:
-            grouped.setdefault((section, id(node), words), []).append((key, binding))
+            grouped.setdefault((section, words), []).append((key, binding))
 
     active = screen.active_bindings
     for key, entry in active.items():
@@ -120,8 +122,10 @@ def help_rows(screen: Screen[Any], app: App[Any]) -> list[HelpRow]:
             words,
             tuple(b for _, b in keys),
         )
-        for (section, _, words), keys in grouped.items()
+        for (section, words), keys in grouped.items()
     ]
+    here = {(row.keys, row.description) for row in rows if row.section == HERE}
+    rows = [row for row in rows if row.section != PANELS or (row.keys, row.description) not in here]
     order = (HERE, PANELS, ANYWHERE)
     return sorted(rows, key=lambda row: order.index(row.section))
 

@@ -42,8 +42,8 @@ class SettingsList(Widget, can_focus=True):
         Binding("down", "select(1)", "Setting ↓", show=False),
         Binding("left", "change(-1)", "Less", show=False),
         Binding("right", "change(1)", "More", show=False),
-        Binding("pageup", "select(-5)", show=False),
-        Binding("pagedown", "select(5)", show=False),
+        Binding("pageup", "select(-5)", "5 settings ↑", show=False),
+        Binding("pagedown", "select(5)", "5 settings ↓", show=False),
     ]
     LABEL_WIDTH = 10
     VALUE_WIDTH = 8
