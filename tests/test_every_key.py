@@ -260,3 +260,30 @@ async def test_a_form_the_app_fills_leaves_each_cursor_at_the_end():
         assert not cursors_off_the_end(app.screen), cursors_off_the_end(app.screen)
         assert any(n.message.startswith("From the course map: rates 0.1, 0.001")
                    for n in app._notifications)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", [n for n in screens() if n.startswith("lesson:")])
+async def test_every_page_of_a_lesson_offers_only_keys_that_are_there(name):
+    """Each page, its widget focused and not: every footer key names an action that exists
+    and is enabled there (pressing each is the test above, on the first page)."""
+    from tests.fakes import FakeRunSource
+
+    app = make_app(screen=name, source=FakeRunSource([]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lesson = app.screen
+        wrong = []
+        for page in range(lesson.pages):
+            lesson.show_page(page)
+            await calm(pilot)
+            for focus in range(2):
+                for key, binding, enabled, node in footer_keys(lesson):
+                    where = f"{name} page {page + 1}: {key} ({binding.description})"
+                    if not implemented(node, binding.action):
+                        wrong.append(f"{where} names no action")
+                    elif not enabled:
+                        wrong.append(f"{where} is shown but disabled")
+                if focus == 0:
+                    await pilot.press("tab")  # text ↔ widget
+                    await calm(pilot)
+    assert not wrong, "\n".join(wrong)
