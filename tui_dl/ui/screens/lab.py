@@ -429,6 +429,7 @@ class LabScreen(FollowingScreen):
         self.query_one("#start", Button).disabled = True
         progress = self.query_one(RunProgress)
         progress.reset(progress.starting)
+        measure_start(self, progress.set_starting)  # again: the last run timed a start too
         self.follower.follow(run_id)
         self.refresh_bindings()
 
