@@ -42,9 +42,9 @@ MINE: dict[str, type[Widget]] = {
 LESSONS = Path(__file__).resolve().parents[1] / "lessons"
 FILES = {
     "03-history.md": ("history", 30, "perceptron"),
-    "04-backprop.md": ("backprop", 35, "backprop"),
-    "06-optimizers.md": ("optimizers", 60, "optimizers"),
-    "07-overfitting.md": ("overfitting", 70, "overfitting"),
+    "04-backprop.md": ("backprop", 50, "backprop"),
+    "06-optimizers.md": ("optimizers", 70, "optimizers"),
+    "07-overfitting.md": ("overfitting", 80, "overfitting"),
 }
 
 

@@ -494,8 +494,8 @@ def test_the_lessons_read_cleanly(registered, name):
     from tui_dl.ui.tries import check_target
 
     lesson = content.read_lesson(LESSONS / name, check=check_target)
-    expected = {"10-cnn.md": ("cnn", 100), "11-rnn.md": ("rnn", 110)}
-    expected |= {"16-vae.md": ("vae", 160), "17-gan.md": ("gan", 170)}
+    expected = {"10-cnn.md": ("cnn", 130), "11-rnn.md": ("rnn", 150)}
+    expected |= {"16-vae.md": ("vae", 240), "17-gan.md": ("gan", 260)}
     assert (lesson.id, lesson.order) == expected[name]
     assert 4 <= len(lesson.pages) <= 6 and 3 <= len(lesson.questions) <= 5
     assert lesson.tries and all(t.target.kind in ("lab", "screen") for t in lesson.tries)
@@ -512,6 +512,8 @@ def test_the_questions_keep_the_briefs_format(name):
         if line.startswith("? "):
             current = [line]
             blocks.append(current)
+        elif line.startswith("@page "):
+            assert current is not None and len(current) == 1, f"{name}:{number}: '@page' first"
         elif line.strip() and not line.startswith("#"):
             assert current is not None, f"{name}:{number}: a line before the first question"
             current.append(line)
