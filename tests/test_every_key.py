@@ -1,5 +1,6 @@
-"""Every key a footer shows does something, on every screen of the registry; ctrl+s shares
-something on every one of them.
+"""Every key a footer shows does something, on every screen of the registry; help lists
+exactly those keys; ctrl+s shares something on every one of them; a form the app fills leaves
+its cursors at the end.
 
 For each screen (each lesson, both ethics checklists, every run view over a run that has it),
 each key its footer shows — read from the footer's own source, `screen.active_bindings`, as
@@ -14,7 +15,6 @@ import asyncio
 
 import pytest
 from textual.binding import Binding
-from textual.widgets import Static
 
 from tests.fakes import settle
 from tests.test_random_keys import MAMMOGRAM, MNIST, ZOO, runs_folder, runs_root, screens
@@ -124,9 +124,17 @@ async def dead_footer_keys(app, pilot, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", screens())
-async def test_every_key_a_footer_shows_does_something(name, runs_root):
+async def test_every_screen_its_help_its_share_code_and_every_key_its_footer_shows(name, runs_root):
+    """One app per screen (they take a while to start): help first, then ctrl+s, then the
+    footer's keys, which may leave the screen."""
     app = make_app(screen=name, run=opened(app=None, name=name), source=runs_folder(runs_root))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if isinstance(app.screen, HelpScreen):  # --screen help: the help of the screen under it
+            app.pop_screen()
+            await settle(pilot)
+        await check_help(app, pilot, name)
+        await check_share_code(app, pilot, name)
         dead = await dead_footer_keys(app, pilot, name)
     assert not dead, "\n".join(dead)
 
@@ -138,51 +146,50 @@ async def test_every_key_of_a_generative_runs_views_does_something(name, tmp_pat
 
     source = (vae_run if name == "samples" else latent_run)(tmp_path)
     app = make_app(screen=name, source=source)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert type(app.screen).__name__ != "HomeScreen"
+        await check_help(app, pilot, name)
+        await check_share_code(app, pilot, name)
         dead = await dead_footer_keys(app, pilot, name)
     assert not dead, "\n".join(dead)
 
 
-@pytest.mark.parametrize("name", screens())
-async def test_ctrl_s_shares_something_on_every_screen(name, runs_root):
-    app = make_app(screen=name, run=opened(app=None, name=name), source=runs_folder(runs_root))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ShareCode), (name, [n.message for n in app._notifications])
-        shared = decode(app.screen.code)
-        if shared.target.kind != "lesson":
-            check_target(shared.target)  # it opens, here and on the classmate's machine
+async def check_help(app, pilot, name: str) -> None:
+    """Help over this screen lists every key its footer shows, each as the footer writes it,
+    and nothing that is not bound on the app, the screen or one of its widgets."""
+    screen = app.screen
+    footer = footer_keys(screen)
+    nodes = [app, screen, *screen.query("*")]
+    app.action_help()
+    await settle(pilot)
+    assert isinstance(app.screen, HelpScreen)
+    rows = app.screen.rows
+    listed = {(key, row.description) for row in rows for key in row.keys}
+    for _, binding, _, _ in footer:
+        shown = (app.get_key_display(binding), binding.description)  # as the footer has it
+        assert shown in listed, f"{name}: the footer's {shown} is not in help"
+    for row in rows:
+        for binding in row.bindings:
+            assert any(binding in dict(node._bindings.key_to_bindings).get(binding.key, [])
+                       for node in nodes), f"{name}: help's {row} is bound nowhere"  # fmt: skip
+    await pilot.press("escape")
+    await settle(pilot)
+    assert app.screen is screen
 
 
-@pytest.mark.parametrize("name", screens())
-async def test_help_lists_exactly_the_keys_of_the_screen_it_was_opened_on(name, runs_root):
-    app = make_app(screen=name, run=opened(app=None, name=name), source=runs_folder(runs_root))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        if isinstance(app.screen, HelpScreen):  # --screen help: the help of the screen under it
-            app.pop_screen()
-            await settle(pilot)
-        screen = app.screen
-        footer = footer_keys(screen)
-        nodes = [app, screen, *screen.query("*")]
-        app.action_help()
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        rows = app.screen.rows
-        listed = {(key, row.description) for row in rows for key in row.keys}
-        for _, binding, _, _ in footer:
-            shown = (app.get_key_display(binding), binding.description)  # as the footer has it
-            assert shown in listed, f"{name}: the footer's {shown} is not in help"
-        for row in rows:
-            for binding in row.bindings:
-                assert any(binding in dict(node._bindings.key_to_bindings).get(binding.key, [])
-                           for node in nodes), f"{name}: help's {row} is bound nowhere"  # fmt: skip
-        text = app.screen.query_one(Static).render()
-        assert "tui-dl help" in str(text) or text  # it renders
+async def check_share_code(app, pilot, name: str) -> None:
+    """ctrl+s shows a code, and what it names opens (here and on a classmate's machine)."""
+    screen = app.screen
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(app.screen, ShareCode), (name, [n.message for n in app._notifications])
+    shared = decode(app.screen.code)
+    if shared.target.kind != "lesson":
+        check_target(shared.target)
+    await pilot.press("escape")
+    await settle(pilot)
+    assert app.screen is screen
 
 
 async def test_help_follows_the_screen():
