@@ -354,3 +354,22 @@ def test_tui_dl_course_counts_a_sweep_run_from_the_cli(finished, capsys):
     line = next(line for line in capsys.readouterr().out.splitlines() if "Sweep:" in line)
     assert line.startswith("✓" if finished else "·")
     assert line.endswith("a finished sweep" if finished else "not opened yet")
+
+
+@pytest.mark.parametrize(
+    ("command", "title"),
+    [
+        (["playground", "dataset=circle&networkShape=3", "--epochs", "2", "--json"], "Playground"),
+        (["ganlab", "--iterations", "5", "--json"], "GAN Lab"),
+    ],
+)
+def test_a_headless_run_from_the_shell_does_its_step(command, title, capsys):
+    def line() -> str:
+        assert cli.main(["course"]) == 0
+        out = capsys.readouterr().out.splitlines()
+        return next(text for text in out if title in text and "." in text[:6])
+
+    assert line().startswith("·")
+    assert cli.main(command) == 0
+    capsys.readouterr()
+    assert line().startswith("✓")

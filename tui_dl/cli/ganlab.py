@@ -35,6 +35,7 @@ def ganlab_command(args: argparse.Namespace) -> int:
     from tui_dl.engine.ganlab.datasets import DATASETS, DataError
     from tui_dl.engine.ganlab.session import GanLab
     from tui_dl.engine.ganlab.settings import GanSettings, SettingError
+    from tui_dl.lessons.progress import note_visit
 
     changes: dict[str, object] = {
         setting: getattr(args, option)
@@ -61,6 +62,7 @@ def ganlab_command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     lab.train(iterations)
     seconds = time.perf_counter() - started
+    note_visit("ganlab")  # the course's GAN Lab step, done from the shell
     m = lab.metrics()
     report = {
         "dataset": lab.real.name,

@@ -17,6 +17,7 @@ def playground_command(args: argparse.Namespace) -> int:
     from tui_dl.engine.playground.datasets import DataError
     from tui_dl.engine.playground.session import Playground
     from tui_dl.engine.playground.state import StateError, parse_state
+    from tui_dl.lessons.progress import note_visit
 
     try:
         state = parse_state(args.state)
@@ -34,6 +35,7 @@ def playground_command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     playground.train(epochs)
     seconds = time.perf_counter() - started
+    note_visit("playground")  # the course's Playground step, done from the shell
     m = playground.metrics()
     report = {
         "epochs": playground.epoch,

@@ -156,6 +156,15 @@ def load_visited() -> tuple[set[str], str | None]:
         return set(), _set_aside(path, exc, "the course map's record")
 
 
+def note_visit(target: str) -> None:
+    """`mark_visited`, as a convenience that never fails its caller: where the record cannot
+    be written the step just stays unmarked."""
+    try:
+        mark_visited(target)
+    except OSError:
+        pass
+
+
 def mark_visited(target: str) -> None:
     """Record that `target` (a screen's registry name) was opened."""
     with paths.locked(visited_path()):

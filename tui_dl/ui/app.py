@@ -304,12 +304,9 @@ class TuiDlApp(App[int]):
         if entry is None or entry.name not in VISITED_SCREENS or entry.name in self.visits:
             return
         self.visits.add(entry.name)
-        from tui_dl.lessons.progress import mark_visited
+        from tui_dl.lessons.progress import note_visit
 
-        try:
-            mark_visited(entry.name)
-        except OSError:
-            pass  # a convenience: the step just stays unmarked
+        note_visit(entry.name)
 
     # ----- navigation (also the command palette's entries) ----------------------------------
     def open_screen(self, name: str, run: str | None = None, **filters: int) -> None:
