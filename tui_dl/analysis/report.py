@@ -16,7 +16,7 @@ def run_report(info: RunInfo) -> dict[str, Any]:
     started = info.final(Event.STARTED) or {}
     finished = info.final(Event.FINISHED) or {}
     failed = info.final(Event.FAILED) or {}
-    epochs = [e for e in info.events if e.get("event") == Event.EPOCH_END]
+    epochs = info.epoch_ends()
     report: dict[str, Any] = {
         "run_id": info.run_id,
         "status": info.status,

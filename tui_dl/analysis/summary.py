@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Event, epoch_ends, last_event
 from tui_dl.engine.experiments import Metric, metric
 
 
@@ -50,7 +50,7 @@ class Outcome:
 
 def outcome(status: str, events: list[dict[str, Any]], spec: dict[str, Any]) -> Outcome:
     def last(name: Event) -> dict[str, Any]:
-        return next((e for e in reversed(events) if e.get("event") == name), {})
+        return last_event(events, name) or {}
 
     started, finished = last(Event.STARTED), last(Event.FINISHED)
     reference = started.get("reference") or {}
@@ -77,7 +77,7 @@ def outcome(status: str, events: list[dict[str, Any]], spec: dict[str, Any]) -> 
         ],
         duration_s=finished.get("duration_s"),
         message=last(Event.FAILED).get("message", "The run failed."),
-        epochs_done=sum(1 for e in events if e.get("event") == Event.EPOCH_END),
+        epochs_done=len(epoch_ends(events)),
     )
 
 

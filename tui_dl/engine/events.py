@@ -493,3 +493,13 @@ def ended(events: list[dict[str, Any]]) -> str | None:
         if event.get("event") in TERMINAL_EVENTS:
             return str(event["event"])
     return None
+
+
+def last_event(events: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    """The last event of this kind among these, or None."""
+    return next((e for e in reversed(events) if e.get("event") == name), None)
+
+
+def epoch_ends(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The epoch_end events among these, in order: a run's epoch history."""
+    return [e for e in events if e.get("event") == Event.EPOCH_END]

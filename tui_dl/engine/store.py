@@ -32,6 +32,8 @@ from tui_dl.engine.events import (
     EventLog,
     Status,
     append_event,
+    epoch_ends,
+    last_event,
     make_event,
 )
 
@@ -147,7 +149,15 @@ class RunInfo:
         return self.events[-1] if self.events else {}
 
     def final(self, name: str) -> dict[str, Any] | None:
-        return next((e for e in reversed(self.events) if e.get("event") == name), None)
+        return last_event(self.events, name)
+
+    def epoch_ends(self) -> list[dict[str, Any]]:
+        """Its epoch_end events, in order (each with its epoch, stage or fold)."""
+        return epoch_ends(self.events)
+
+    def history(self) -> list[dict[str, Any]]:
+        """Each epoch's logs, in order: the curves a metrics plot draws."""
+        return [e.get("logs", {}) for e in self.epoch_ends()]
 
     @property
     def test_accuracy(self) -> float | None:

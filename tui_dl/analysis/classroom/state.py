@@ -96,9 +96,9 @@ def progress_words(info: RunInfo) -> str:
         position = (info.last.get("queue") or {}).get("position")
         return f"queued: {ordinal(position)} in line" if isinstance(position, int) else "queued"
     if info.status in LIVE:
-        last = next((e for e in reversed(info.events) if e.get("event") == Event.PROGRESS), None)
+        last = info.final(Event.PROGRESS)
         if last is None:
-            phase = next((e for e in reversed(info.events) if e.get("event") == Event.PHASE), None)
+            phase = info.final(Event.PHASE)
             return str(phase.get("phase", "starting")) if phase else "starting"
         done = (last["epoch"] - 1) * last["steps"] + last["batch"]
         share = done / max(1, last["epochs"] * last["steps"])

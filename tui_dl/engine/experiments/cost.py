@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Event, last_event
 
 LONG_S = 15 * 60
 """A CPU run longer than this is worth a word before it starts."""
@@ -110,7 +110,7 @@ def measured_rate(cost: Cost, spec: dict[str, Any], events: list[dict]) -> float
     if spec.get("device", "cpu") != "cpu":
         return None
     started = next((e for e in events if e.get("event") == Event.STARTED), None)
-    progress = next((e for e in reversed(events) if e.get("event") == Event.PROGRESS), None)
+    progress = last_event(events, Event.PROGRESS)
     if not started or not progress:
         return None
     n, elapsed = started.get("n_train"), progress.get("elapsed_s")

@@ -322,7 +322,7 @@ class LabScreen(FollowingScreen):
             )
             return
         info = next(i for i in others if i.run_id == self._overlay_id)
-        history = [e.get("logs", {}) for e in info.events if e.get("event") == Event.EPOCH_END]
+        history = info.history()
         mine = self._params()
         changed = {k: v for k, v in info.spec.get("params", {}).items() if v != mine.get(k)}
         label = ", ".join(f"{k} {v}" for k, v in changed.items()) or "same settings"

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Static
 
 from tui_dl.analysis.artifacts import GenerativeSamples, load_samples
-from tui_dl.engine.events import LIVE, Event
+from tui_dl.engine.events import LIVE
 from tui_dl.ui.render.digits import render_digit, resize_nearest
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
@@ -154,7 +154,7 @@ class SamplesScreen(AppScreen):
         except (LookupError, OSError, ValueError, KeyError) as exc:
             self.from_thread(self.say, f"Nothing to show yet: {exc}")
             return
-        logs = [e.get("logs", {}) for e in info.events if e.get("event") == Event.EPOCH_END]
+        logs = info.history()
         kind = "gan" if info.experiment.endswith("gan") else "vae"
         self.from_thread(self.loaded, samples, logs, info.status in LIVE, kind)
 
