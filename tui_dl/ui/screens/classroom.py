@@ -13,9 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Static
 
-from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS
 from tui_dl.ui.render.plain import TextTable
+from tui_dl.ui.render.status_marks import status_mark
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 
@@ -24,15 +24,6 @@ if TYPE_CHECKING:
     from tui_dl.lessons.share.codes import Shared
 
 REFRESH_S = 2.0
-MARKS: dict[str, tuple[str, str]] = {
-    Status.FINISHED: ("✓", "green"),
-    Status.FAILED: ("✗", "red"),
-    Status.CANCELLED: ("■", "yellow"),
-    Status.RUNNING: ("▶", "cyan"),
-    Status.QUEUED: ("⧗", "cyan"),
-    Status.STARTING: ("…", "cyan"),
-    Status.UNREADABLE: ("?", "magenta"),
-}
 
 
 class ClassScreen(AppScreen):
@@ -107,7 +98,7 @@ class ClassScreen(AppScreen):
                 table.add_row(person.label, person.where, "—", "no run yet", "", "", "0",
                               key=person.key)  # fmt: skip
                 continue
-            mark, style = MARKS.get(run.status, ("?", "dim"))
+            mark, style = status_mark(run.status)
             mine, course = result_words(run)
             table.add_row(
                 person.label,

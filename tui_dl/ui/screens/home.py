@@ -12,13 +12,13 @@ from textual.containers import Grid
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_dl.engine.events import Status
 from tui_dl.engine.experiments import EXPERIMENTS, metric
 from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
 from tui_dl.lessons.course import lesson_numbers
 from tui_dl.text import percent
 from tui_dl.ui import registry
 from tui_dl.ui.render.plain import TextTable
+from tui_dl.ui.render.status_marks import status_mark
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.rows_list import RowsList
@@ -34,15 +34,6 @@ COURSE_MAP = "@course"
 """The Lessons panel's first option: the course map (no lesson id starts with '@')."""
 WIDE = 120
 """From this many columns on, lessons and experiments get a line saying what they are."""
-STATUS_MARKS: dict[str, Text] = {
-    Status.FINISHED: Text("✓", style="green"),
-    Status.FAILED: Text("✗", style="red"),
-    Status.CANCELLED: Text("■", style="yellow"),
-    Status.RUNNING: Text("▶", style="cyan"),
-    Status.STARTING: Text("…", style="cyan"),
-    Status.QUEUED: Text("⧗", style="cyan"),
-    Status.UNREADABLE: Text("?", style="magenta"),
-}
 
 
 class HomeScreen(AppScreen):
@@ -193,7 +184,7 @@ class HomeScreen(AppScreen):
         table = self.query_one("#recent-runs", DataTable)
         table.clear()
         for run_id, status, accuracy in rows:
-            table.add_row(_short_id(run_id), STATUS_MARKS.get(status, "?"), accuracy, key=run_id)
+            table.add_row(_short_id(run_id), Text(*status_mark(status)), accuracy, key=run_id)
         if not rows:
             table.add_row("no runs yet — press l", "", "")
 

@@ -25,6 +25,7 @@ from tui_dl.engine.sweeps.state import SweepState
 from tui_dl.text import percent
 from tui_dl.ui.follow import SweepFollower
 from tui_dl.ui.render.plain import TextTable
+from tui_dl.ui.render.status_marks import status_mark
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.run_form import CPU_CHOICE, put_value
@@ -35,17 +36,6 @@ if TYPE_CHECKING:
 
 DEFAULT_RATES = "0.1, 0.01, 0.001"
 DEFAULT_BATCHES = "32, 256"
-STATUS: dict[str, tuple[str, str]] = {
-    Status.PENDING: ("·", "dim"),
-    Status.SKIPPED: ("–", "dim"),
-    Status.STARTING: ("…", "yellow"),
-    Status.QUEUED: ("⧗", "yellow"),
-    Status.RUNNING: ("▶", "yellow"),
-    Status.FINISHED: ("✓", "green"),
-    Status.FAILED: ("✗", "red"),
-    Status.CANCELLED: ("■", "dim"),
-    Status.UNREADABLE: ("?", "magenta"),
-}
 VERDICT_STYLE = {"best": "bold green", "diverged": "red", "failed": "red", "overshoots": "red"}
 
 
@@ -340,7 +330,7 @@ class SweepScreen(FollowingScreen):
         table = self.query_one(DataTable)
         metric = state.metric
         for index, cell in enumerate(state.cells):
-            glyph, style = STATUS.get(cell.status, ("?", ""))
+            glyph, style = status_mark(cell.status)
             best = index == state.best
             r, g, b = cell_colour(index)
             status = Text.assemble(("━" if cell.history else " ", f"rgb({r},{g},{b})"))
