@@ -213,8 +213,8 @@ def playground_state(text: str) -> str:
     """A Playground state string (or a whole playground.tensorflow.org URL) → the string, checked
     and written out in full, a CSV's path made absolute (the run's process works elsewhere)."""
     # numpy: not before it is needed
-    from tui_dl.engine.playground.datasets import POINTS_CSV_LIMIT
     from tui_dl.engine.playground.state import parse_state
+    from tui_dl.engine.points_csv import POINTS_CSV_LIMIT
 
     state = parse_state(text)
     if state.csv:

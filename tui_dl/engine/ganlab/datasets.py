@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tui_dl.engine.playground.datasets import DataError, read_points_csv
+from tui_dl.engine.points_csv import DataError, csv_rows, is_number
 
 DATASETS = ("ring", "line", "blobs")
 POINTS = 1200
@@ -67,9 +67,8 @@ def load_csv(path: str | Path) -> RealPoints:
     """Two numeric columns, x and y, one point a row; a header row is allowed. What is wrong
     is said with the line it is on."""
     path = Path(path).expanduser()
-    text = read_points_csv(path)  # a plain file within POINTS_CSV_LIMIT
-    rows = [(n, line.split(",")) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-    if rows and len(rows[0][1]) == 2 and not any(_is_number(cell) for cell in rows[0][1]):
+    rows = csv_rows(path)  # a plain file within POINTS_CSV_LIMIT
+    if rows and len(rows[0][1]) == 2 and not any(is_number(cell) for cell in rows[0][1]):
         rows = rows[1:]  # a header
     xy = [_point(path, number, cells) for number, cells in rows]
     if len(xy) < MIN_ROWS:
@@ -87,17 +86,9 @@ def _point(path: Path, number: int, cells: list[str]) -> tuple[float, float]:
     if len(cells) != 2:
         raise DataError(f"{path}: line {number} has {len(cells)} columns; expected 2 (x,y)")
     x, y = (cell.strip() for cell in cells)
-    if not (_is_number(x) and _is_number(y)):
+    if not (is_number(x) and is_number(y)):
         raise DataError(f"{path}: line {number}: x and y must be numbers, got {x!r}, {y!r}")
     point = (float(x), float(y))
     if not all(math.isfinite(v) for v in point):
         raise DataError(f"{path}: line {number}: x and y must be finite, got {x!r}, {y!r}")
     return point
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from tui_dl.engine.playground.rng import SeededRandom
-from tui_dl.engine.trust.files import Unreadable
-from tui_dl.engine.trust.named import read_named
+from tui_dl.engine.points_csv import POINTS_CSV_LIMIT as POINTS_CSV_LIMIT  # its old home
+from tui_dl.engine.points_csv import DataError, csv_rows, is_number
 
 CLASSIFY_SAMPLES = 500
 REGRESS_SAMPLES = 1200
@@ -27,9 +27,6 @@ MANY_CLASSES = ("gauss", "spiral")
 """The generators that also make 3–5 classes (more blobs, more arms); circle and xor are two."""
 MAX_CLASSES = 5
 MIN_ROWS = 10
-POINTS_CSV_LIMIT = 2_000_000
-"""The most a learner's CSV of 2-D points may weigh (the Playground's and the GAN Lab's):
-some 60,000 rows, where a course's file has hundreds. Larger is refused before reading."""
 
 Point = tuple[float, float, float]  # x, y, label
 
@@ -185,10 +182,6 @@ def split(points: list[Point], train_percent: float, classes: int) -> Points:
 
 
 # ----- a learner's own points -----------------------------------------------------------------
-class DataError(ValueError):
-    """A CSV that cannot be used, with what is wrong with it."""
-
-
 def load_csv(
     path: str | Path,
     regression: bool,
@@ -200,9 +193,8 @@ def load_csv(
     scaled to [−1, 1] as the Playground's own targets are). A header row is allowed. The rows
     are shuffled with the state's seed, then split."""
     path = Path(path).expanduser()
-    text = read_points_csv(path)
-    rows = [(n, line.split(",")) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-    if rows and not _is_number(rows[0][1][0]):
+    rows = csv_rows(path)
+    if rows and not is_number(rows[0][1][0]):
         rows = rows[1:]  # a header
     what = "x1,x2,y" if regression else "x1,x2,label"
     xy: list[tuple[float, float]] = []
@@ -211,7 +203,7 @@ def load_csv(
         if len(row) != 3:
             raise DataError(f"{path}: line {number} has {len(row)} columns; expected 3 ({what})")
         a, b, c = (cell.strip() for cell in row)
-        if not (_is_number(a) and _is_number(b)):
+        if not (is_number(a) and is_number(b)):
             raise DataError(f"{path}: line {number}: x1 and x2 must be numbers, got {a!r}, {b!r}")
         xy.append((float(a), float(b)))
         raw_labels.append(c)
@@ -221,7 +213,7 @@ def load_csv(
     if not np.isfinite(points_xy).all():
         raise DataError(f"{path}: x1 and x2 hold NaN or infinite values")
     if regression:
-        bad = [v for v in raw_labels if not _is_number(v) or not math.isfinite(float(v))]
+        bad = [v for v in raw_labels if not is_number(v) or not math.isfinite(float(v))]
         if bad:
             raise DataError(f"{path}: y must be a number in every row, got {bad[0]!r}")
         values = np.asarray([float(v) for v in raw_labels])
@@ -229,7 +221,7 @@ def load_csv(
         labels = values / scale
         classes = 0
     else:
-        names = sorted(set(raw_labels), key=lambda v: (not _is_number(v), _sort_key(v)))
+        names = sorted(set(raw_labels), key=lambda v: (not is_number(v), _sort_key(v)))
         if len(names) < 2:
             raise DataError(f"{path}: every row has the label {names[0]!r}; two classes at least")
         if len(names) > MAX_CLASSES:
@@ -249,24 +241,5 @@ def load_csv(
     return Points(points_xy[train], labels[train], points_xy[test], labels[test], classes)
 
 
-def read_points_csv(path: Path) -> str:
-    """A learner's CSV of points as text: a plain file within POINTS_CSV_LIMIT, else
-    DataError saying why (the limit named) before it is read."""
-    try:
-        return read_named(path, POINTS_CSV_LIMIT).decode("utf-8-sig")
-    except Unreadable as exc:
-        raise DataError(f"{path}: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: cannot be read ({exc})") from None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _sort_key(value: str) -> float | str:
-    return float(value) if _is_number(value) else value
+    return float(value) if is_number(value) else value
