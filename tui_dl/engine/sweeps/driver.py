@@ -151,40 +151,16 @@ class Driver:
         return status, value
 
     def run_cell(self, index: int, cell: dict[str, Any], metric: str) -> tuple[str, Any]:
-        spec = self.spec
-        params = {**spec["params"], "learning_rate": cell["lr"], "batch_size": cell["batch_size"]}
-        try:
-            handle = launch_run(
-                spec["experiment"], params, spec["device"], spec.get("data_dir"), self.store
-            )
-        except (OSError, ValueError) as exc:
-            self.emit(
-                Event.CELL_ENDED, index=index, lr=cell["lr"], batch_size=cell["batch_size"],
-                run_id=None, status=Status.FAILED, message=str(exc),
-            )  # fmt: skip
+        """One cell, started and waited for here (a cancel cancels it)."""
+        handle = self.start_cell(index, cell)
+        if handle is None:  # it could not start: start_cell said so
             return Status.FAILED, None
-        spec["cells"][index]["run_id"] = handle.run_id
-        write_spec(self.sweep_dir, spec)
-        self.emit(
-            Event.CELL_STARTED, index=index, lr=cell["lr"], batch_size=cell["batch_size"],
-            run_id=handle.run_id, cell_dir=str(handle.run_dir),
-        )  # fmt: skip
         while handle.process.poll() is None:
             if self.cancelled():
                 cancel_run(handle.run_dir, handle=handle)
                 break
             time.sleep(POLL_S)
-        handle.wait()
-        handle.reaper.join(5)  # it writes the last word of a cell that died
-        info = self.store.info(handle.run_dir)
-        status = info.status if info.status in ENDED else Status.FAILED
-        finished = info.final(Event.FINISHED) or {}
-        value = (finished.get("metrics") or {}).get(metric)
-        self.emit(
-            Event.CELL_ENDED, index=index, lr=cell["lr"], batch_size=cell["batch_size"],
-            run_id=handle.run_id, status=status, metric=value, message=info.message,
-        )  # fmt: skip
-        return status, value
+        return self.end_cell(index, cell, handle, metric)
 
 
 def cancel_all(handles: list[RunHandle]) -> None:
