@@ -23,9 +23,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from tui_dl import paths
@@ -39,6 +38,7 @@ from tui_dl.engine.playground.state import (
     StateError,
     parse_state,
 )
+from tui_dl.ui.dialogs.text_dialog import TextDialog
 from tui_dl.ui.render.boundary import (
     TEST_MARKS,
     TRAIN_MARKS,
@@ -81,35 +81,6 @@ def legend(classes: int, test: bool) -> str:
     k = max(2, classes)
     line = "/".join(TRAIN_MARKS[:k]) + " train"
     return line + (" · " + "/".join(TEST_MARKS[:k]) + " test" if test else "")
-
-
-class TextDialog(ModalScreen[str | None]):
-    """One line of text to edit (a weight) or to read and copy (the state)."""
-
-    DEFAULT_CSS = """
-    TextDialog { align: center middle; }
-    TextDialog > Vertical { width: 90%; max-width: 110; height: auto; border: round $accent;
-                            padding: 0 1; background: $surface; }
-    TextDialog Static { height: auto; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, value: str, note: str = "") -> None:
-        super().__init__()
-        self.title_text, self.value, self.note = title, value, note
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.title_text, style="bold"))
-            yield Input(self.value, id="dialog-input")
-            if self.note:
-                yield Static(Text(self.note, style="dim"))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class PlaygroundScreen(AppScreen):
