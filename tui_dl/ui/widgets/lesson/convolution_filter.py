@@ -14,8 +14,6 @@ import numpy as np
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.timer import Timer
-from textual.widget import Widget
 
 from tui_dl import paths
 from tui_dl.lessons.widgets.convolution import (
@@ -38,6 +36,7 @@ from tui_dl.ui.widgets.lesson.convolution_panels import (
     map_panel,
     zoomed,
 )
+from tui_dl.ui.widgets.player import Player
 
 LEARNED = "learned"
 PLAY_S = 0.03
@@ -53,8 +52,9 @@ ZOOM = 2
 BIG_HEIGHT = 2 + PICTURE + 1 + PICTURE // 2 + 1
 
 
-class ConvolutionFilter(Widget, can_focus=True):
+class ConvolutionFilter(Player, can_focus=True):
     DEFAULT_CSS = "ConvolutionFilter { height: 1fr; padding: 0 1; }"
+    PLAY_S = PLAY_S
     BINDINGS = [
         Binding("space", "play", "Play/pause"),
         Binding("s,full_stop", "step", "Step"),
@@ -84,8 +84,6 @@ class ConvolutionFilter(Widget, can_focus=True):
         self.problem = ""
         """Why the learned filters are not offered, if a run had them but they failed."""
         self.sweep = FilterSweep(self.digits[0][1], KERNELS[self.kernels[0]][1])
-        self._timer: Timer | None = None
-        self.playing = False
 
     def start_with(self, words: tuple[str, ...]) -> None:
         """A page's start (`@widget convolution filled`): the feature map already full."""
@@ -95,7 +93,6 @@ class ConvolutionFilter(Widget, can_focus=True):
 
     # ----- loading -------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self._timer = self.set_interval(PLAY_S, self._tick, pause=True)
         self.run_worker(self._load, thread=True, name="convolution-digits", exit_on_error=False)
 
     def _load(self) -> None:
@@ -148,31 +145,15 @@ class ConvolutionFilter(Widget, can_focus=True):
         self.refresh()
 
     # ----- keys ----------------------------------------------------------------------------
-    def pause(self) -> None:
-        self.playing = False
-        if self._timer:
-            self._timer.pause()
-
-    def _tick(self) -> None:
+    def advance(self) -> None:
         self.sweep.step()
+
+    def played_out(self) -> bool:
+        return self.sweep.finished
+
+    def replay(self) -> None:
         if self.sweep.finished:
-            self.pause()
-        self.refresh()
-
-    def action_play(self) -> None:
-        if self.playing:
-            self.pause()
-        elif self._timer:
-            if self.sweep.finished:
-                self.sweep.reset()
-            self._timer.resume()
-            self.playing = True
-        self.refresh()
-
-    def action_step(self) -> None:
-        self.pause()
-        self.sweep.step()
-        self.refresh()
+            self.sweep.reset()
 
     def action_fill(self) -> None:
         self.pause()

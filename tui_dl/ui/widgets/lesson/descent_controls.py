@@ -11,11 +11,11 @@ import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_dl.lessons.maths import Descent
+from tui_dl.ui.widgets.player import Player
 
 RATES = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0)
 """The learning rates up/down walk through: slow crawl at one end, divergence at the other."""
@@ -27,7 +27,8 @@ PLAY_S = 0.12
 KEYS = "space play · s step · ↑↓ rate · m momentum · b batches · r reset · x restart"
 
 
-class DescentControls(Widget, can_focus=True):
+class DescentControls(Player, can_focus=True):
+    PLAY_S = PLAY_S
     BINDINGS = [
         Binding("space", "play", "Play/pause"),
         Binding("s,full_stop", "step", "Step"),
@@ -45,8 +46,6 @@ class DescentControls(Widget, can_focus=True):
         self.rate_index = RATES.index(run.rate) if run.rate in RATES else 5
         self.run.rate = RATES[self.rate_index]
         self.restarts = np.random.default_rng(4)
-        self._timer: Timer | None = None
-        self.playing = False
 
     def compose(self) -> ComposeResult:
         yield self.make_view()
@@ -60,34 +59,17 @@ class DescentControls(Widget, can_focus=True):
         self.query_one("#descent-readout", Static).update(self.readout())
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(PLAY_S, self._tick, pause=True)
         self.redraw()
 
-    def pause(self) -> None:
-        self.playing = False
-        if self._timer:
-            self._timer.pause()
-
-    def _tick(self) -> None:
+    def advance(self) -> None:
         self.run.step()
+
+    def played_out(self) -> bool:
+        return self.run.done
+
+    def replay(self) -> None:
         if self.run.done:
-            self.pause()
-        self.redraw()
-
-    def action_play(self) -> None:
-        if self.playing:
-            self.pause()
-        elif self._timer:
-            if self.run.done:
-                self.run.reset()
-            self._timer.resume()
-            self.playing = True
-        self.redraw()
-
-    def action_step(self) -> None:
-        self.pause()
-        self.run.step()
-        self.redraw()
+            self.run.reset()
 
     def action_rate(self, direction: int) -> None:
         self.rate_index = max(0, min(len(RATES) - 1, self.rate_index + direction))

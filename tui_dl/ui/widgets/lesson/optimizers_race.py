@@ -19,12 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.strip import Strip
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_dl.lessons.widgets.optimizers import SURFACES, Race, Racer
 from tui_dl.ui.widgets.offered import follow_keys
+from tui_dl.ui.widgets.player import Player
 
 RATES = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 START_RATE = 0.1
@@ -139,13 +139,14 @@ class RaceView(Widget):
         return Strip(segments, width)
 
 
-class OptimizerRace(Widget, can_focus=True):
+class OptimizerRace(Player, can_focus=True):
     DEFAULT_CSS = """
     OptimizerRace:focus { background: $boost; }
     #race-top { height: 1fr; }
     #race-board { width: 31; height: auto; padding: 0 1; }
     #race-hint { height: auto; padding: 0 1; color: $text-muted; }
     """
+    PLAY_S = PLAY_S
     BINDINGS = [
         Binding("space", "play", "Play/pause"),
         Binding("s,full_stop", "step", "Step"),
@@ -161,8 +162,6 @@ class OptimizerRace(Widget, can_focus=True):
         self.rate_index = RATES.index(START_RATE)
         self.race = Race(rate=START_RATE)
         self.shown = {r.optimizer.letter for r in self.race.racers}
-        self.playing = False
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="race-top"):
@@ -171,39 +170,23 @@ class OptimizerRace(Widget, can_focus=True):
         yield Static(KEYS, id="race-hint")
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(PLAY_S, self._tick, pause=True)
         self.redraw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """r is offered once there is something to reset."""
         return action != "reset" or self.playing or self.race.steps > 0
 
-    def pause(self) -> None:
-        self.playing = False
-        if self._timer:
-            self._timer.pause()
-
-    def _tick(self) -> None:
+    def advance(self) -> None:
         self.race.step()
-        if self.race.steps >= MAX_STEPS or all(r.diverged for r in self.race.racers):
-            self.pause()
-        self.redraw()
+
+    def played_out(self) -> bool:
+        return self.race.steps >= MAX_STEPS or all(r.diverged for r in self.race.racers)
+
+    def replay(self) -> None:
+        if self.race.steps >= MAX_STEPS:
+            self.race.reset()
 
     # ----- keys -------------------------------------------------------------------------------
-    def action_play(self) -> None:
-        if self.playing:
-            self.pause()
-        elif self._timer:
-            if self.race.steps >= MAX_STEPS:
-                self.race.reset()
-            self._timer.resume()
-            self.playing = True
-        self.redraw()
-
-    def action_step(self) -> None:
-        self.pause()
-        self.race.step()
-        self.redraw()
 
     def action_rate(self, direction: int) -> None:
         self.rate_index = max(0, min(len(RATES) - 1, self.rate_index + direction))

@@ -15,13 +15,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Static
 
 from tui_dl.lessons.widgets.overfitting import DROPOUT, PATIENCE, FitRun
 from tui_dl.ui.widgets.axis_plot import AxisPlot
 from tui_dl.ui.widgets.offered import follow_keys
+from tui_dl.ui.widgets.player import Player
 
 SEED = 5
 """Points on which the story shows clearly: without dropout the validation loss climbs
@@ -61,7 +60,7 @@ def summary(run: FitRun) -> str:
     )
 
 
-class OverfittingCurves(Widget, can_focus=True):
+class OverfittingCurves(Player, can_focus=True):
     DEFAULT_CSS = """
     OverfittingCurves:focus { background: $boost; }
     #overfit-plots { height: 1fr; }
@@ -70,6 +69,7 @@ class OverfittingCurves(Widget, can_focus=True):
     #overfit-fit, #overfit-loss { width: 1fr; height: 1fr; }
     #overfit-readout { height: auto; padding: 0 1; }
     """
+    PLAY_S = PLAY_S
     BINDINGS = [
         Binding("space", "play", "Play/pause"),
         Binding("s,full_stop", "step", "Step"),
@@ -82,8 +82,6 @@ class OverfittingCurves(Widget, can_focus=True):
         super().__init__(id=id)
         self.run = FitRun(SEED)
         self.previous: str | None = None
-        self.playing = False
-        self._timer: Timer | None = None
         self.play_on_show = False
 
     def compose(self) -> ComposeResult:
@@ -103,7 +101,6 @@ class OverfittingCurves(Widget, can_focus=True):
         self.play_on_show = True
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(PLAY_S, self._tick, pause=True)
         self.redraw()
 
     def on_show(self) -> None:
@@ -115,32 +112,17 @@ class OverfittingCurves(Widget, can_focus=True):
         """r is offered once there is something to restart."""
         return action != "reset" or self.playing or self.run.epochs > 0
 
-    def pause(self) -> None:
-        self.playing = False
-        if self._timer:
-            self._timer.pause()
-
-    def _tick(self) -> None:
+    def advance(self) -> None:
         self.run.train(EPOCHS_PER_TICK)
+
+    def played_out(self) -> bool:
+        return self.run.done
+
+    def replay(self) -> None:
         if self.run.done:
-            self.pause()
-        self.redraw()
+            self.restart(self.run.seed, self.run.dropout)
 
     # ----- keys -------------------------------------------------------------------------------
-    def action_play(self) -> None:
-        if self.playing:
-            self.pause()
-        elif self._timer:
-            if self.run.done:
-                self.restart(self.run.seed, self.run.dropout)
-            self._timer.resume()
-            self.playing = True
-        self.redraw()
-
-    def action_step(self) -> None:
-        self.pause()
-        self.run.train(EPOCHS_PER_TICK)
-        self.redraw()
 
     def action_dropout(self) -> None:
         """The same points and starting weights, dropout switched: a fair comparison."""

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.strip import Strip
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -26,6 +25,7 @@ from tui_dl.lessons.widgets.perceptron import (
     POINTS,
     Perceptron,
 )
+from tui_dl.ui.widgets.player import Player
 
 GATE_NAMES = tuple(GATES)
 LOW, HIGH = -0.5, 1.5
@@ -140,7 +140,7 @@ class PerceptronPlot(Widget):
         return Strip([Segment(c, s) for c, s in zip(drawn, styles, strict=True)], width)
 
 
-class PerceptronTrainer(Widget, can_focus=True):
+class PerceptronTrainer(Player, can_focus=True):
     """The keys drive a `Perceptron`; the readout shows every update with its numbers."""
 
     DEFAULT_CSS = """
@@ -148,6 +148,7 @@ class PerceptronTrainer(Widget, can_focus=True):
     PerceptronTrainer:focus { background: $boost; }
     #perceptron-readout { width: 48; height: auto; padding: 0 1; }
     """
+    PLAY_S = PLAY_S
     BINDINGS = [
         Binding("a", "gate(0)", "AND", show=False),
         Binding("o", "gate(1)", "OR", show=False),
@@ -163,31 +164,27 @@ class PerceptronTrainer(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.model = Perceptron()
-        self.playing = False
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield PerceptronPlot(self.model, id="perceptron-plot")
         yield Static(id="perceptron-readout")
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(PLAY_S, self._tick, pause=True)
         self.redraw()
-
-    def pause(self) -> None:
-        self.playing = False
-        if self._timer:
-            self._timer.pause()
 
     @property
     def finished(self) -> bool:
         return self.model.converged_at is not None or self.model.gave_up
 
-    def _tick(self) -> None:
+    def advance(self) -> None:
         self.model.step()
-        if self.finished and self.model.presented % len(POINTS) == 0:
-            self.pause()
-        self.redraw()
+
+    def played_out(self) -> bool:
+        return self.finished and self.model.presented % len(POINTS) == 0
+
+    def replay(self) -> None:
+        if self.finished:
+            self.model.reset()
 
     # ----- keys -------------------------------------------------------------------------------
     def action_gate(self, index: int) -> None:
@@ -199,24 +196,9 @@ class PerceptronTrainer(Widget, can_focus=True):
     def action_next_gate(self) -> None:
         self.action_gate((GATE_NAMES.index(self.model.gate) + 1) % len(GATE_NAMES))
 
-    def action_step(self) -> None:
-        self.pause()
-        self.model.step()
-        self.redraw()
-
     def action_epoch(self) -> None:
         self.pause()
         self.model.epoch()
-        self.redraw()
-
-    def action_play(self) -> None:
-        if self.playing:
-            self.pause()
-        elif self._timer:
-            if self.finished:
-                self.model.reset()
-            self._timer.resume()
-            self.playing = True
         self.redraw()
 
     def action_reset(self) -> None:

@@ -13,8 +13,6 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.timer import Timer
-from textual.widget import Widget
 
 from tui_dl.lessons.widgets.recurrent import (
     CELLS,
@@ -26,6 +24,7 @@ from tui_dl.lessons.widgets.recurrent import (
     sequence,
 )
 from tui_dl.ui.render.digits import colour_allowed
+from tui_dl.ui.widgets.player import Player
 
 LOG_LOW, LOG_HIGH = -6.0, 1.0
 """The bars' log10 range: 1e−6 (an empty bar) to 10 (a full one)."""
@@ -39,8 +38,9 @@ POSITIVE, NEGATIVE = (230, 120, 30), (40, 110, 230)
 BAR_COLOURS = {"tanh": "rgb(120,170,255)", "lstm": "rgb(255,170,60)"}
 
 
-class RecurrentGradients(Widget, can_focus=True):
+class RecurrentGradients(Player, can_focus=True):
     DEFAULT_CSS = "RecurrentGradients { height: 1fr; padding: 0 1; }"
+    PLAY_S = PLAY_S
     BINDINGS = [
         Binding("space", "play", "Play/pause"),
         Binding("s,full_stop", "step", "Step"),
@@ -56,8 +56,6 @@ class RecurrentGradients(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._timer: Timer | None = None
-        self.playing = False
         self.cell_index = self.scale_index = self.length_index = self.forget_index = 0
         self.seed = self.shown = 0
         self.action_reset()
@@ -89,31 +87,18 @@ class RecurrentGradients(Widget, can_focus=True):
         return 2 * self.length
 
     # ----- keys ----------------------------------------------------------------------------
-    def on_mount(self) -> None:
-        self._timer = self.set_interval(PLAY_S, self._tick, pause=True)
-
-    def pause(self) -> None:
-        self.playing = False
-        if self._timer:
-            self._timer.pause()
-
-    def _tick(self) -> None:
+    def advance(self) -> None:
         self.shown = min(self.total, self.shown + 1)
-        if self.shown >= self.total:
-            self.pause()
-        self.refresh()
 
-    def action_play(self) -> None:
-        if self.playing:
-            self.pause()
-        elif self._timer:
-            if self.shown >= self.total:
-                self.shown = 0
-            self._timer.resume()
-            self.playing = True
-        self.refresh()
+    def played_out(self) -> bool:
+        return self.shown >= self.total
+
+    def replay(self) -> None:
+        if self.shown >= self.total:
+            self.shown = 0
 
     def action_step(self) -> None:
+        """One step on; from the end, the first step again."""
         self.pause()
         self.shown = 1 if self.shown >= self.total else self.shown + 1
         self.refresh()
