@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from textual import work
 from textual.worker import Worker, get_current_worker
 
-from tui_dl.engine.playground.datasets import DataError
+from tui_dl.engine.playground.datasets import DataError  # the GAN Lab's points raise it too
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.boundary_map import BoundaryMap
 
@@ -69,6 +69,7 @@ class LiveTrainingScreen(AppScreen, Generic[SetupT, SessionT, SnapT]):
     SETUP_ERROR: ClassVar[type[Exception]] = ValueError
     """What the setup's `with_` raises for a value it refuses."""
     CSV_PROMPT: ClassVar[str] = "Choose a CSV"
+    """The file picker's title for ctrl+o (what the CSV holds)."""
 
     def __init__(self, session: SessionT) -> None:
         super().__init__()
