@@ -17,7 +17,7 @@ from tui_dl.analysis.artifacts import AttentionMaps, load_attention
 from tui_dl.analysis.predictions import Predictions
 from tui_dl.engine.events import Event
 from tui_dl.ui.render.digits import render_digit
-from tui_dl.ui.screens.run_views.base import RunViewScreen
+from tui_dl.ui.screens.run_views.predictions import PredictionsScreen
 
 METHODS = {
     "grad-cam": "Grad-CAM on {layer}: the last convolutional layer's feature maps, weighted by "
@@ -27,7 +27,7 @@ METHODS = {
 }
 
 
-class AttentionScreen(RunViewScreen):
+class AttentionScreen(PredictionsScreen):
     TITLE_TEXT = "where it looked"
     BINDINGS = [
         Binding("right,j", "step(1)", "Next"),
@@ -36,13 +36,13 @@ class AttentionScreen(RunViewScreen):
         Binding("y", "predicted_class", "Its answer"),
         Binding("g", "goto", "Go to image"),
         *[Binding(str(d), f"show_class({d})", show=False) for d in range(10)],
-        *RunViewScreen.BINDINGS,
+        *PredictionsScreen.BINDINGS,
     ]
 
     def __init__(self, run_id: str, index: int | None = None) -> None:
         super().__init__(run_id)
-        self.found = AttentionMaps()
-        self.maps, self.order = self.found.maps, self.found.order
+        self.attention = AttentionMaps()
+        self.maps, self.order = self.attention.maps, self.attention.order
         self.method = ""
         self.conv_layer = ""
         self.pos = 0
@@ -72,7 +72,7 @@ class AttentionScreen(RunViewScreen):
         """Every map this run already has (the first job's and any asked for since);
         ValueError (UnreadableArtifact) when a maps file is damaged."""
         try:
-            found = load_attention(self.folder, self.found)  # the owner's, then the viewer's
+            found = load_attention(self.folder, self.attention)  # the owner's, then the viewer's
             if self.notes != self.folder:
                 found = load_attention(self.notes, found)
             n, classes = len(self.shown.y_true), self.shown.n_classes

@@ -1,50 +1,67 @@
-"""What the screens about one finished run share: finding it, loading its predictions off
-the UI thread, saying clearly when there is nothing to show, and the keys between them."""
+"""What every screen about one run shares: finding the run, reading what the view shows off
+the UI thread (again every few seconds while the run trains, for a view that follows it),
+saying one way why there is nothing to show, and the way back.
+
+A view names what it reads (`read`, given the run's `RunInfo`, in a thread) and shows it
+(`loaded`, on the UI thread); the base does the rest, so a new view is one class.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from tui_dl.analysis.artifacts import UnreadableArtifact
-from tui_dl.analysis.predictions import NoPredictions, Predictions, load_predictions
-from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
-from tui_dl.engine.tf_start import STARTING
-from tui_dl.text import sentence
-from tui_dl.ui import registry
+from tui_dl.engine.events import LIVE
 from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.app_screen import AppScreen
-from tui_dl.ui.tf_start import WAITING, measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 
+if TYPE_CHECKING:
+    from tui_dl.engine.store import RunInfo
 
-class RunViewScreen(AppScreen):
-    """Subclasses compose their body in `compose_body` and fill it in `show`."""
+Found = TypeVar("Found")
 
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        *registry.view_keys("app.open_insight", runfiles.PREDICTIONS),
-    ]
+POLL_S = 2.0
+"""How often a view that follows a run still training reads it again."""
+BACK = Binding("escape", "back", "Back")
+"""Every view's way back; each lists it where its footer shows it."""
+
+
+class RunViewScreen(AppScreen, Generic[Found]):
+    """A view of one run: `compose_body` lays it out, `read` finds what it shows in the run's
+    folder and `loaded` shows it. What the view cannot show is said in the Static `MESSAGE`."""
+
     TITLE_TEXT = ""
+    MESSAGE = "view-message"
+    """The id of the Static that says what the view cannot show (a view's own info line)."""
+    NOT_YET = ""
+    """What the view says while the file it reads is not written yet (`{}`: which file). A view
+    that follows a training run says by default that there is nothing to show yet; another
+    takes a missing file for a problem like any other."""
+    FOLLOWS = False
+    """A view that follows a run still training: it reads again every POLL_S seconds until the
+    run is over, and its title says "training" meanwhile."""
 
     def __init__(self, run_id: str) -> None:
         super().__init__()
         self.run_id = run_id
         self.run_dir: Path | None = None
-        self.spec: dict = {}
-        self.predictions: Predictions | None = None
+        self.spec: dict[str, Any] = {}
+        self.found: Found | None = None
+        """What `read` found last (None until it has found something to show)."""
+        self._poll: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_body()
-        yield Static("Loading the run's predictions…", id="view-message")
         yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
@@ -53,13 +70,20 @@ class RunViewScreen(AppScreen):
     def on_mount(self) -> None:
         self.title = self.TITLE_TEXT
         self.sub_title = f"run {self.run_id}"
-        self.starting = WAITING
-        """What a job's wait on TensorFlow is said as, measured from the runs here."""
-        measure_start(self, self._measured_start)
         self.load()
+        if self.FOLLOWS:
+            self._poll = self.set_interval(POLL_S, self.load)
 
-    def _measured_start(self, words: str) -> None:
-        self.starting = words
+    # ----- reading, behind the screen ---------------------------------------------------------
+    def read(self, info: RunInfo) -> Found:
+        """What the view shows, from the run's folder (in a thread: no widget here). Raises
+        FileNotFoundError while it is not written, UnreadableArtifact when it is damaged,
+        LookupError, OSError, ValueError or KeyError when there is nothing to show."""
+        raise NotImplementedError
+
+    def loaded(self, found: Found, info: RunInfo) -> None:
+        """Show what `read` found (on the UI thread)."""
+        raise NotImplementedError
 
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
@@ -67,31 +91,31 @@ class RunViewScreen(AppScreen):
             info = self.app.source.info(self.run_id)
             if info.problem:  # a folder that cannot be believed: nothing in it is shown
                 raise UnreadableArtifact(info.problem)
-            predictions = load_predictions(info.run_dir)
-        except UnreadableArtifact as exc:
-            self.from_thread(self.say, f"Nothing to show: unreadable: {exc}", True)
+            found = self.read(info)
+        except (LookupError, OSError, ValueError, KeyError) as exc:
+            self.from_thread(self.say, *self.cannot_show(exc))
             return
-        except (NoPredictions, LookupError, OSError, ValueError, KeyError) as exc:
-            self.from_thread(self.say, f"Nothing to show: {exc}", True)
-            return
-        self.run_dir, self.spec = info.run_dir, info.spec
-        self.from_thread(self._loaded, predictions, info.final(Event.FINISHED) or {})
+        self.from_thread(self._loaded, found, info)
 
-    def _loaded(self, predictions: Predictions, finished: dict) -> None:
-        self.predictions = predictions
-        self.say("")
-        self.show(predictions, finished)
+    def cannot_show(self, exc: Exception) -> tuple[str, bool]:
+        """What the view says when there is nothing to show, and whether that is a problem."""
+        not_yet = self.NOT_YET or ("Nothing to show yet: {}" if self.FOLLOWS else "")
+        if isinstance(exc, FileNotFoundError) and not_yet:
+            return not_yet.format(exc), False
+        if isinstance(exc, UnreadableArtifact):
+            return f"Nothing to show: unreadable: {exc}", True
+        return f"Nothing to show: {exc}", True
 
-    def show(self, predictions: Predictions, finished: dict) -> None:
-        raise NotImplementedError
+    def _loaded(self, found: Found, info: RunInfo) -> None:
+        self.run_dir, self.spec, self.found = info.run_dir, info.spec, found
+        if self.FOLLOWS:
+            live = info.status in LIVE
+            self.sub_title = f"run {self.run_id}" + (" · training" if live else "")
+            if not live and self._poll is not None:  # over: what it wrote is final
+                self._poll.stop()
+        self.loaded(found, info)
 
-    @property
-    def shown(self) -> Predictions:
-        """The predictions on screen; a view's own code runs only once they are here."""
-        if self.predictions is None:
-            raise LookupError(f"run {self.run_id}: its predictions are not loaded")
-        return self.predictions
-
+    # ----- what every view has ----------------------------------------------------------------
     @property
     def folder(self) -> Path:
         """The run's folder, once the run was found."""
@@ -107,42 +131,12 @@ class RunViewScreen(AppScreen):
 
         return notes_dir(self.folder, self.spec)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Until the predictions are here (or when there are none to show), a view's own keys
-        do nothing: only escape, and the keys to the other views."""
-        return self.predictions is not None or action == "back"
-
     def say(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#view-message", Static)
+        """`text` in the view's message line (a path, an error's words: as text), hidden when
+        there is nothing to say."""
+        message = self.query_one(f"#{self.MESSAGE}", Static)
         message.update(error_text(text) if error else Text(text))
         message.display = bool(text)
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    # ----- engine jobs (maps, probes): started here, watched here ----------------------------
-    def run_job(self, kind: str, args: dict, done: Callable[[dict], None]) -> None:
-        """Start a job and follow its events; `done` gets its finished or failed event."""
-        try:
-            job_dir = self.app.source.start_job(self.run_id, kind, args)
-        except (OSError, ValueError) as exc:
-            done({"event": Event.FAILED, "message": str(exc)})
-            return
-        reader = self.app.source.job_reader(job_dir)
-        self.say(self.starting)
-
-        def poll() -> None:
-            if not self.is_attached:  # the learner has left this view; the job goes on
-                timer.stop()
-                return
-            for event in reader.read_new():
-                if event["event"] == Event.PHASE and event["phase"] == STARTING:
-                    self.say(self.starting)
-                elif event["event"] == Event.PHASE:
-                    self.say(sentence(event["phase"]) + "…")
-                elif event["event"] in (Event.FINISHED, Event.FAILED):
-                    timer.stop()
-                    self.say("")
-                    done(event)
-
-        timer = self.set_interval(0.2, poll)

@@ -10,11 +10,11 @@ from textual.widgets import Static
 
 from tui_dl.analysis.predictions import Predictions, confusion_report
 from tui_dl.text import percent
-from tui_dl.ui.screens.run_views.base import RunViewScreen
+from tui_dl.ui.screens.run_views.predictions import PredictionsScreen
 from tui_dl.ui.widgets.run.confusion_grid import ConfusionGrid
 
 
-class ConfusionScreen(RunViewScreen):
+class ConfusionScreen(PredictionsScreen):
     TITLE_TEXT = "confusion matrix"
 
     def compose_body(self) -> ComposeResult:

@@ -9,18 +9,18 @@ from textual.containers import Grid
 from textual.widgets import Static
 
 from tui_dl.analysis.predictions import Predictions, mistakes
-from tui_dl.ui.screens.run_views.base import RunViewScreen
+from tui_dl.ui.screens.run_views.predictions import PredictionsScreen
 from tui_dl.ui.widgets.run.digit_card import CARD_HEIGHT, CARD_WIDTH, DigitCard, card
 
 
-class MisclassifiedScreen(RunViewScreen):
+class MisclassifiedScreen(PredictionsScreen):
     TITLE_TEXT = "misclassified"
     BINDINGS = [
         Binding("right,pagedown,space", "page(1)", "Next page"),
         Binding("left,pageup", "page(-1)", "Previous"),
         Binding("home", "first", "First", show=False),
         Binding("x", "clear_filter", "All mistakes"),
-        *RunViewScreen.BINDINGS,
+        *PredictionsScreen.BINDINGS,
     ]
 
     def __init__(self, run_id: str, true: int | None = None, pred: int | None = None) -> None:

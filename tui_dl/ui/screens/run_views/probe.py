@@ -21,7 +21,7 @@ from tui_dl.analysis.predictions import Predictions
 from tui_dl.engine.events import Event
 from tui_dl.text import percent
 from tui_dl.ui.render.digits import render_digit
-from tui_dl.ui.screens.run_views.base import RunViewScreen
+from tui_dl.ui.screens.run_views.predictions import PredictionsScreen
 
 LESSON = (
     "A classifier always answers: softmax spreads 100 % over the classes it knows, whatever it "
@@ -32,12 +32,12 @@ LESSON = (
 )
 
 
-class ProbeScreen(RunViewScreen):
+class ProbeScreen(PredictionsScreen):
     TITLE_TEXT = "confidence is not correctness"
     BINDINGS = [
         Binding("down,j", "pick(1)", "Next row"),
         Binding("up,k", "pick(-1)", "Previous", show=False),
-        *RunViewScreen.BINDINGS,
+        *PredictionsScreen.BINDINGS,
     ]
 
     def __init__(self, run_id: str) -> None:
