@@ -11,23 +11,24 @@ and its reconstruction stands beside it. Re-read every two seconds while the run
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from tui_dl.analysis.artifacts import LatentSpace, load_latent
 from tui_dl.data.images import FASHION_CLASSES
-from tui_dl.engine.events import LIVE
 from tui_dl.ui.render.digits import render_digit, resize_nearest
 from tui_dl.ui.render.scatter import Plane, legend_text, scatter_text
-from tui_dl.ui.screens.app_screen import AppScreen
-from tui_dl.ui.widgets.keys_footer import KeysFooter
+from tui_dl.ui.screens.run_views.base import BACK, RunViewScreen
 
-POLL_S = 2.0
+if TYPE_CHECKING:
+    from tui_dl.engine.store import RunInfo
+
 TILE = 9
 """Pixels per decoded image, at least, in the manifold: smaller ones are no longer clothes."""
 WIDE = 150
@@ -55,9 +56,9 @@ def manifold_image(latent: LatentSpace, size: int, cursor: tuple[int, int]) -> n
     return mosaic
 
 
-class LatentScreen(AppScreen):
+class LatentScreen(RunViewScreen[LatentSpace]):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        BACK,
         Binding("up", "move(-1, 0)", "Move", show=False),
         Binding("down", "move(1, 0)", "Move", show=False),
         Binding("left", "move(0, -1)", "Move", show=False),
@@ -74,49 +75,37 @@ class LatentScreen(AppScreen):
     #latent-side { width: 1fr; padding: 0 1; }
     #latent-side Static { height: auto; margin-bottom: 1; }
     """
+    TITLE_TEXT = "Latent space"
+    MESSAGE = "latent-info"
+    FOLLOWS = True
 
     def __init__(self, run_id: str) -> None:
-        super().__init__()
-        self.run_id = run_id
-        self.latent: LatentSpace | None = None
+        super().__init__(run_id)
         self.cursor: tuple[int, int] | None = None  # (row, column) on the decoded grid
         self.manifold = False
         self.picked: int | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading the run's latent space…", id="latent-info")
+    def compose_body(self) -> ComposeResult:
+        yield Static("Loading the run's latent space…", id=self.MESSAGE)
         with Horizontal():
             yield Static(id="latent-plane")
             with Vertical(id="latent-side"):
                 yield Static(id="latent-decoded")
                 yield Static(id="latent-real")
                 yield Static(id="latent-legend")
-        yield KeysFooter()
 
-    def on_mount(self) -> None:
-        self.title = "Latent space"
-        self.sub_title = f"run {self.run_id}"
-        self.load()
-        self.set_interval(POLL_S, self.load)
+    def read(self, info: RunInfo) -> LatentSpace:
+        return load_latent(info.run_dir)
 
-    @work(thread=True, exclusive=True, group="latent")
-    def load(self) -> None:
-        try:
-            info = self.app.source.info(self.run_id)
-            latent = load_latent(info.run_dir)
-        except (LookupError, OSError, ValueError, KeyError) as exc:
-            self.from_thread(self.say, f"Nothing to show yet: {exc}")
-            return
-        self.from_thread(self.loaded, latent, info.status in LIVE)
-
-    def loaded(self, latent: LatentSpace, live: bool) -> None:
-        self.latent = latent
+    def loaded(self, found: LatentSpace, info: RunInfo) -> None:
         if self.cursor is None:
-            middle = latent.manifold.shape[0] // 2
+            middle = found.manifold.shape[0] // 2
             self.cursor = (middle, middle)
-        self.sub_title = f"run {self.run_id}" + (" · training" if live else "")
         self.redraw()
+
+    @property
+    def latent(self) -> LatentSpace | None:
+        return self.found
 
     # ----- drawing ----------------------------------------------------------------------------
     def plane_size(self) -> int:
@@ -227,12 +216,6 @@ class LatentScreen(AppScreen):
     def action_clear_pick(self) -> None:
         self.picked = None
         self.redraw()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def say(self, text: str) -> None:
-        self.query_one("#latent-info", Static).update(Text(text))  # a path, an error's words
 
 
 def _with_zero(means: np.ndarray) -> np.ndarray:

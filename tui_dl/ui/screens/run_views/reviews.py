@@ -9,14 +9,15 @@ scored here in numpy, word by word, so the verdict's path through the sentence c
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from tui_dl.analysis.sentiment import (
     NoSentimentModel,
@@ -28,8 +29,10 @@ from tui_dl.analysis.sentiment import (
 )
 from tui_dl.data.reviews import Vocabulary, window
 from tui_dl.text import percent
-from tui_dl.ui.screens.app_screen import AppScreen
-from tui_dl.ui.widgets.keys_footer import KeysFooter
+from tui_dl.ui.screens.run_views.base import BACK, RunViewScreen
+
+if TYPE_CHECKING:
+    from tui_dl.engine.store import RunInfo
 
 EXPERIMENT = "imdb-lstm"
 SHOWN_INDICES = 24
@@ -87,27 +90,39 @@ def reading_text(reading: Reading) -> Text:
     return text
 
 
-class ReviewsScreen(AppScreen):
+@dataclass(frozen=True)
+class Reviews:
+    """What the screen reads from an imdb-lstm run's folder."""
+
+    report: dict[str, Any]
+    vocabulary: Vocabulary
+    model: SentimentModel | None
+    """None until training has finished (`problem` says why)."""
+    problem: str
+
+
+class ReviewsScreen(RunViewScreen[Reviews]):
     BINDINGS = [
         Binding("right,n", "step(1)", "Next review"),
         Binding("left,b", "step(-1)", "Previous", show=False),
         Binding("w", "mistakes", "Mistakes"),
-        Binding("escape", "back", "Back"),
+        BACK,
     ]
+    TITLE_TEXT = "reading reviews"
+    MESSAGE = "reviews-stats"
+    NOT_YET = "No reviews yet: the run writes them once it has loaded the data."
 
     def __init__(self, run_id: str) -> None:
-        super().__init__()
-        self.run_id = run_id
+        super().__init__(run_id)
         self.report: dict[str, Any] = {}
         self.vocabulary: Vocabulary | None = None
         self.model: SentimentModel | None = None
         self.entries: list[tuple[str, dict[str, Any]]] = []
         self.position = 0
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    def compose_body(self) -> ComposeResult:
         with Vertical(id="reviews"):
-            yield Static("Loading the run's reviews…", id="reviews-stats")
+            yield Static("Loading the run's reviews…", id=self.MESSAGE)
             with Container(id="reviews-panes"):
                 with VerticalScroll(id="review-box") as box:
                     box.border_title = "A test review"
@@ -126,63 +141,38 @@ class ReviewsScreen(AppScreen):
             "→/← reviews · w the model's worst mistakes · tab to type · esc back",
             id="reviews-hint",
         )
-        yield KeysFooter()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
 
-    def on_mount(self) -> None:
-        self.title = "reading reviews"
-        self.sub_title = f"run {self.run_id}"
-        self.load()
-
-    @work(thread=True, exclusive=True, group="reviews")
-    def load(self) -> None:
-        try:
-            info = self.app.source.info(self.run_id)
-            if info.experiment != EXPERIMENT:
-                raise LookupError(
-                    f"run {self.run_id} is a {info.experiment} run; reviews belong to "
-                    f"{EXPERIMENT} runs (tui-dl --screen reviews --run ID)"
-                )
-            report = load_reviews(info.run_dir)
-            vocabulary = load_vocabulary(info.run_dir)
-        except FileNotFoundError:
-            self.from_thread(
-                self.say, "No reviews yet: the run writes them once it has loaded the data."
+    def read(self, info: RunInfo) -> Reviews:
+        if info.experiment != EXPERIMENT:
+            raise LookupError(
+                f"run {self.run_id} is a {info.experiment} run; reviews belong to "
+                f"{EXPERIMENT} runs (tui-dl --screen reviews --run ID)"
             )
-            return
-        except (LookupError, OSError, ValueError, KeyError, NoSentimentModel) as exc:
-            self.from_thread(self.say, f"Nothing to show: {exc}", True)
-            return
+        report = load_reviews(info.run_dir)
         try:
-            model: SentimentModel | None = SentimentModel.load(info.run_dir)
-            problem = ""
+            vocabulary = load_vocabulary(info.run_dir)
+        except NoSentimentModel as exc:  # no words to read the reviews with: nothing to show
+            raise LookupError(str(exc)) from exc
+        try:
+            return Reviews(report, vocabulary, SentimentModel.load(info.run_dir), "")
         except NoSentimentModel as exc:
-            model, problem = None, str(exc)
-        self.from_thread(self.loaded, report, vocabulary, model, problem)
+            return Reviews(report, vocabulary, None, str(exc))
 
-    def say(self, text: str, error: bool = False) -> None:
-        self.query_one("#reviews-stats", Static).update(Text(text, style="red" if error else ""))
-
-    def loaded(
-        self,
-        report: dict[str, Any],
-        vocabulary: Vocabulary,
-        model: SentimentModel | None,
-        problem: str,
-    ) -> None:
-        self.report, self.vocabulary, self.model = report, vocabulary, model
-        samples, wrong = report.get("samples", []), report.get("wrong", [])
+    def loaded(self, found: Reviews, info: RunInfo) -> None:
+        self.report, self.vocabulary, self.model = found.report, found.vocabulary, found.model
+        samples, wrong = self.report.get("samples", []), self.report.get("wrong", [])
         self.entries = [("Test review", s) for s in samples] + [
             ("Confident mistake", s) for s in wrong
         ]
         self.query_one("#reviews-stats", Static).update(self.stats_text())
         sentence = self.query_one("#sentence", Input)
-        if model is not None:
+        if found.model is not None:
             sentence.disabled = False
         else:
-            self.query_one("#sentence-verdict", Static).update(Text(problem, "dim"))
+            self.query_one("#sentence-verdict", Static).update(Text(found.problem, "dim"))
         self.show_entry()
         self.query_one("#review-box").focus()
 
@@ -296,6 +286,3 @@ class ReviewsScreen(AppScreen):
         later = [i for i in firsts if i > self.position]
         self.position = later[0] if later else firsts[0]
         self.show_entry()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -11,37 +11,45 @@ When a GAN's variety falls well below its best, the screen says what mode collap
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from tui_dl.analysis.artifacts import GenerativeSamples, load_samples
-from tui_dl.engine.events import LIVE
 from tui_dl.ui.render.digits import render_digit, resize_nearest
-from tui_dl.ui.screens.app_screen import AppScreen
-from tui_dl.ui.widgets.keys_footer import KeysFooter
+from tui_dl.ui.screens.run_views.base import BACK, RunViewScreen
 from tui_dl.ui.widgets.run.series_plot import Series, SeriesPlot
 
-POLL_S = 2.0
+if TYPE_CHECKING:
+    from tui_dl.engine.store import RunInfo
+
 SIDE_BY_SIDE = 150
 """From this many columns on, the curves stand beside the grid; below, `c` swaps them."""
+VAE, GAN = "fashion-vae", "fashion-gan"
+"""The experiments whose runs draw samples."""
 PLOTS: dict[str, tuple[tuple[str, tuple[Series, ...]], ...]] = {
-    "vae": (
+    VAE: (
         ("Loss", (Series("loss", "total"), Series("reconstruction_loss", "reconstruction"))),
         ("KL divergence", (Series("kl_loss", "KL"),)),
     ),
-    "gan": (
+    GAN: (
         ("Losses", (Series("d_loss", "D"), Series("g_loss", "G"))),
         ("D right", (Series("d_acc_real", "on real"), Series("d_acc_fake", "on fake"))),
         ("Variety", (Series("classes", "classes ÷ 10", 0.1), Series("spread", "pixel spread"))),
     ),
 }
+
+
+def plots_of(experiment: str) -> tuple[tuple[str, tuple[Series, ...]], ...]:
+    """The curves beside a run's samples: its model's figures (a VAE's for any other)."""
+    return PLOTS.get(experiment, PLOTS[VAE])
+
+
 COLLAPSE = 0.6
 """A GAN's variety below this share of its best so far reads as mode collapse."""
 LOSS_NAMES = {
@@ -99,9 +107,9 @@ def grid_text(images: np.ndarray, width: int, height: int) -> Text:
     return text
 
 
-class SamplesScreen(AppScreen):
+class SamplesScreen(RunViewScreen[GenerativeSamples]):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        BACK,
         Binding("left", "epoch(-1)", "Earlier"),
         Binding("right", "epoch(1)", "Later"),
         Binding("home", "first", "Epoch 0"),
@@ -118,57 +126,44 @@ class SamplesScreen(AppScreen):
     #samples-body.-narrow.-curves #samples-curves { display: block; width: 1fr; }
     #samples-body.-narrow.-curves #samples-grid-box { display: none; }
     """
+    TITLE_TEXT = "Samples as they form"
+    MESSAGE = "samples-info"
+    FOLLOWS = True
 
     def __init__(self, run_id: str) -> None:
-        super().__init__()
-        self.run_id = run_id
-        self.samples: GenerativeSamples | None = None
+        super().__init__(run_id)
         self.epoch: int | None = None  # None: follow the latest
         self.epoch_logs: list[dict[str, float | None]] = []
-        self.run_dir: Path | None = None
-        self.kind = "gan" if "gan" in run_id else "vae"
+        self.experiment = ""
+        """The run's experiment, once read: which model's figures the curves show."""
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading the run's samples…", id="samples-info")
+    def compose_body(self) -> ComposeResult:
+        yield Static("Loading the run's samples…", id=self.MESSAGE)
         with Horizontal(id="samples-body"):
             with Vertical(id="samples-grid-box"):
                 yield Static(id="samples-grid")
-            with Vertical(id="samples-curves"):
-                for index, (title, series) in enumerate(PLOTS[self.kind]):
-                    yield SeriesPlot(title, series, id=f"samples-plot-{index}")
-        yield KeysFooter()
+            yield Vertical(id="samples-curves")  # its plots once the run's model is known
 
     def on_mount(self) -> None:
-        self.title = "Samples as they form"
-        self.sub_title = f"run {self.run_id}"
+        super().on_mount()
         self.query_one("#samples-body").set_class(self.app.size.width < SIDE_BY_SIDE, "-narrow")
-        self.load()
-        self.set_interval(POLL_S, self.load)
 
-    @work(thread=True, exclusive=True, group="samples")
-    def load(self) -> None:
-        try:
-            info = self.app.source.info(self.run_id)
-            samples = load_samples(info.run_dir)
-        except (LookupError, OSError, ValueError, KeyError) as exc:
-            self.from_thread(self.say, f"Nothing to show yet: {exc}")
-            return
-        logs = info.history()
-        kind = "gan" if info.experiment.endswith("gan") else "vae"
-        self.from_thread(self.loaded, samples, logs, info.status in LIVE, kind)
+    def read(self, info: RunInfo) -> GenerativeSamples:
+        return load_samples(info.run_dir)
 
-    def loaded(self, samples: GenerativeSamples, logs: list[dict], live: bool, kind: str) -> None:
-        if kind != self.kind:  # named unlike its experiment: the other model's plots
-            self.kind = kind
-            for index, (title, series) in enumerate(PLOTS[kind]):
-                plot = self.query(f"#samples-plot-{index}")
-                if plot:
-                    plot.first(SeriesPlot).title = title
-                    plot.first(SeriesPlot).series = series
-        self.samples, self.epoch_logs = samples, logs
-        self.sub_title = f"run {self.run_id}" + (" · training" if live else "")
+    def loaded(self, found: GenerativeSamples, info: RunInfo) -> None:
+        self.epoch_logs = info.history()
+        if not self.experiment:  # the curves of the run's model, now that it is known
+            self.experiment = info.experiment
+            self.query_one("#samples-curves").mount_all(
+                SeriesPlot(title, series, id=f"samples-plot-{index}")
+                for index, (title, series) in enumerate(plots_of(info.experiment))
+            )
         self.redraw()
+
+    @property
+    def samples(self) -> GenerativeSamples | None:
+        return self.found
 
     def shown_epoch(self) -> int:
         assert self.samples is not None
@@ -190,7 +185,7 @@ class SamplesScreen(AppScreen):
                 if isinstance(logs.get(key), int | float)
             ]
             info.append("\n" + " · ".join(parts))
-        note = collapse_note(self.epoch_logs, epoch) if self.kind == "gan" else ""
+        note = collapse_note(self.epoch_logs, epoch) if self.experiment == GAN else ""
         if note:
             info.append("\n" + note, "yellow")
         self.query_one("#samples-info", Static).update(info)
@@ -224,9 +219,3 @@ class SamplesScreen(AppScreen):
     def action_last(self) -> None:
         self.epoch = None
         self.redraw()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def say(self, text: str) -> None:
-        self.query_one("#samples-info", Static).update(Text(text))  # a path, an error's words

@@ -31,6 +31,9 @@ class SeriesPlot(AxisPlot):
 
     def on_mount(self) -> None:
         super().on_mount()
+        # The app's colours from now on: PlotextPlot sets them only when it first paints, and
+        # the series drawn before then (data given to a plot not painted yet) kept plotext's.
+        self.plt.theme(self._get_plotext_theme_name(self.app.theme))
         self.replot()
 
     def set_history(self, history: list[dict[str, Any]], mark: int | None = None) -> None:
