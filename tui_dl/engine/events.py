@@ -28,7 +28,7 @@ import stat
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, Protocol, TypedDict
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.trust import append_line, loads, typed_problem
@@ -378,6 +378,14 @@ def append_event(folder: Path, event: Event, **fields: Any) -> dict[str, Any]:
     # Only into this user's own file, never through a symlink, on a line of its own.
     append_line(Path(folder) / runfiles.EVENTS, line)
     return record
+
+
+class Emit(Protocol):
+    """How a process reports, given to whatever does the work (a trainer, a job, the queue):
+    one event and its fields. The child appends it to the folder's events.jsonl (append_event);
+    a Ray task hands it to the driver, which does."""
+
+    def __call__(self, event: Event, **fields: Any) -> None: ...
 
 
 EVENTS_LIMIT = 256 * 1024 * 1024

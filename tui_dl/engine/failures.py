@@ -6,9 +6,10 @@ and `tui-dl run` print.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Emit, Event
 
 
 class RunFailure(Exception):
@@ -20,7 +21,7 @@ class RunFailure(Exception):
         self.message = message
 
 
-def describe_failure(exc: BaseException, spec: dict[str, Any]) -> tuple[str, str]:
+def describe_failure(exc: BaseException, spec: Mapping[str, Any]) -> tuple[str, str]:
     """(error type, message) for a failed event."""
     if isinstance(exc, RunFailure):
         return exc.error_type, exc.message
@@ -48,7 +49,7 @@ def describe_failure(exc: BaseException, spec: dict[str, Any]) -> tuple[str, str
     return name, f"{name}: {first[:500]}"
 
 
-def report_failure(emit, exc: BaseException, spec: dict[str, Any], started: float) -> None:
+def report_failure(emit: Emit, exc: BaseException, spec: Mapping[str, Any], started: float) -> None:
     """The `failed` event every child (run or job) ends with when something broke."""
     import time
     import traceback

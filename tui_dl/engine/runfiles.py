@@ -6,12 +6,16 @@ process files (spec, events, log, pid, cancel); the trainers and jobs write the 
 and `tui_dl.analysis` reads each artifact through one loader. A sweep's folder and a job's
 folder use the same process files, plus their own spec.
 
+What spec.json holds is typed here too (`RunSpec`), and what a trainer is given
+(`TrainerSpec`): the settings every process of a run reads.
+
 Nothing here touches the disk or imports anything heavy.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: RunSpec's NotRequired markers must be real
+# objects for `__required_keys__` to see them (spec.json is held to it by `trust`).
 from pathlib import Path
+from typing import Any, NotRequired, TypedDict
 
 # ----- the process files, in every run, sweep and job folder -------------------------------
 SPEC = "spec.json"
@@ -24,6 +28,32 @@ PID = "pid"
 """The child's process id, to tell a live run from a lost one."""
 CANCEL = "cancel"
 """Present once a cancel was asked for; the child polls for it."""
+
+
+class RunSpec(TypedDict):
+    """spec.json as a reader may believe it (the keys it does not name are not read)."""
+
+    experiment: str
+    params: NotRequired[dict[str, Any]]
+    device: NotRequired[str]
+    data_dir: NotRequired[str | None]
+    owner: NotRequired[dict[str, str]]
+    """Who launched it, as the launching process said (seat, user, name)."""
+    cluster: NotRequired[str | None]
+    gpu_share: NotRequired[float | None]
+    run_id: NotRequired[str]
+    created: NotRequired[float]
+
+
+class TrainerSpec(RunSpec):
+    """What a trainer is given: its run's spec, and what the process running it adds in
+    memory (never read from spec.json)."""
+
+    run_dir: NotRequired[str]
+    """Where the trainer writes its artifacts: the run's folder (a scratch folder on Ray)."""
+    gpu_memory_mb: NotRequired[int | None]
+    """TensorFlow's memory limit on a GPU: the queue's per-run share, or the Ray task's."""
+
 
 # ----- artifacts of a finished run ---------------------------------------------------------
 MODEL = "model.keras"

@@ -11,8 +11,8 @@ run whose process is gone without a last word is reported "process lost" in memo
 its owner's app records that in the folder.
 """
 
-# No `from __future__ import annotations` here: RunSpec's NotRequired markers must be real
-# objects for `__required_keys__` to see them.
+from __future__ import annotations
+
 import builtins
 import json
 import os
@@ -20,7 +20,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import Any, cast
 
 from tui_dl import paths
 from tui_dl.engine import runfiles, trust
@@ -36,22 +36,7 @@ from tui_dl.engine.events import (
     last_event,
     make_event,
 )
-
-
-class RunSpec(TypedDict):
-    """spec.json as a reader may believe it (the keys it does not name are not read)."""
-
-    experiment: str
-    params: NotRequired[dict[str, Any]]
-    device: NotRequired[str]
-    data_dir: NotRequired[str | None]
-    owner: NotRequired[dict[str, str]]
-    """Who launched it, as the launching process said (seat, user, name)."""
-    cluster: NotRequired[str | None]
-    gpu_share: NotRequired[float | None]
-    run_id: NotRequired[str]
-    created: NotRequired[float]
-
+from tui_dl.engine.runfiles import RunSpec
 
 SPEC_LIMIT = 256 * 1024
 """What spec.json may weigh: a few hundred bytes, a few kB with a long path."""
@@ -457,13 +442,13 @@ def _when(spec: dict[str, Any], run_dir: Path) -> float:
     return float(created) if isinstance(created, int | float) else _created(run_dir)
 
 
-def read_spec(run_dir: Path) -> dict[str, Any]:
+def read_spec(run_dir: Path) -> RunSpec:
     """A run's settings as launched (OSError or ValueError — `trust.Unreadable` — for a folder
     that cannot be believed)."""
     spec, problem = parse_spec(trust.read_json(Path(run_dir) / runfiles.SPEC, SPEC_LIMIT))
     if problem:
         raise trust.Unreadable(problem)
-    return spec
+    return cast(RunSpec, spec)  # no problem: it names its experiment, and every key it names fits
 
 
 def read_pid(run_dir: Path) -> int | None:

@@ -104,8 +104,9 @@ class Driver:
         env = {**device_env(spec.get("device", "cpu")), "PYTHONUNBUFFERED": "1"}
         if spec.get("device", "cpu") != "cpu":
             env.pop("CUDA_VISIBLE_DEVICES", None)  # Ray gives the task its GPU(s)
-        if spec.get("data_dir"):
-            env["TUI_DL_DATA"] = spec["data_dir"]
+        data_dir = spec.get("data_dir")
+        if data_dir:
+            env["TUI_DL_DATA"] = data_dir
         task = ray.remote(max_calls=1, max_retries=0, retry_exceptions=False)(run_task)
         asked = resources(spec.get("device", "cpu"), spec.get("gpu_share"))
         ref = task.options(runtime_env={"env_vars": env}, **asked).remote(spec, events)

@@ -15,9 +15,13 @@ import socket
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_dl.engine.events import TERMINAL_EVENTS, Event
+from tui_dl.engine.runfiles import RunSpec, TrainerSpec
+
+if TYPE_CHECKING:
+    from tui_dl.engine.trainers import Trainer
 
 MAX_ARTIFACT_BYTES = 512 * 2**20
 """A run's files come back through Ray's object store: past this, the run fails plainly."""
@@ -47,7 +51,7 @@ def node_name() -> str:
         return socket.gethostname()
 
 
-def share_memory_mb(spec: dict[str, Any], gpu_ids: list[Any]) -> int | None:
+def share_memory_mb(spec: RunSpec, gpu_ids: list[Any]) -> int | None:
     """A run given a share of a GPU is held to that share of its memory (TensorFlow takes
     nearly all of a GPU otherwise, and the next run on it fails out of memory): the share of
     the total NVML reads for the GPU Ray gave the task. None for a whole GPU or the CPU."""
@@ -63,15 +67,15 @@ def share_memory_mb(spec: dict[str, Any], gpu_ids: list[Any]) -> int | None:
     return None if total is None else max(1, int(total * share))
 
 
-def run_task(spec: dict[str, Any], events: Any) -> dict[str, Any]:
-    """Train `spec` here; events go to `events` (a mailbox.Mailbox actor) as (name, fields).
+def run_task(run_spec: RunSpec, events: Any) -> dict[str, Any]:
+    """Train `run_spec` here; events go to `events` (a mailbox.Mailbox actor) as (name, fields).
     Returns {"terminal": (name, fields) | None, "artifacts": {path: bytes}}."""
     from tui_dl.engine.experiments import get_experiment
     from tui_dl.engine.failures import report_failure
 
     started = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="tui-dl-ray-"))
-    spec = {**spec, "run_dir": str(scratch)}
+    spec: TrainerSpec = {**run_spec, "run_dir": str(scratch)}
     held: list[tuple[str, dict[str, Any]]] = []
     last_put: list[Any] = []
 
@@ -95,7 +99,7 @@ def run_task(spec: dict[str, Any], events: Any) -> dict[str, Any]:
     try:
         module, _, function = get_experiment(spec["experiment"]).runner.partition(":")
         emit(Event.PHASE, phase="starting TensorFlow")
-        trainer = getattr(importlib.import_module(module), function)
+        trainer: Trainer = getattr(importlib.import_module(module), function)
         trainer(spec, emit=emit, cancel=TaskCancel(scratch), started=started)
     except KeyboardInterrupt:
         raise  # Ray's cancel: the driver writes `cancelled`

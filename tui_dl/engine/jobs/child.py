@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 EARLY_CANCEL: list[int] = []
 """A cancel that came while this module's imports ran (before `main` could take it): the
@@ -26,6 +27,10 @@ from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, EXIT_CANCELLED, lower_prior
 from tui_dl.engine.queue.place import take_place  # noqa: E402
 from tui_dl.engine.store import read_spec  # noqa: E402
 from tui_dl.engine.workshop.folder import cancel_asked  # noqa: E402
+
+if TYPE_CHECKING:
+    from tui_dl.engine.runfiles import TrainerSpec
+    from tui_dl.engine.trainers import Trainer
 
 
 class Cancelled(Exception):
@@ -73,22 +78,21 @@ def main(argv: list[str]) -> int:
     cancel.requested = bool(EARLY_CANCEL)
     lower_priority()  # after the handler: a niced start on a busy machine is slow
     started = time.monotonic()
-    spec: dict = {}
+    spec: TrainerSpec | None = None
 
     def emit(event: Event, **fields: object) -> None:
         append_event(run_dir, event, **fields)
 
     try:
         cancel.raise_if_requested()  # cancelled while it started: before TensorFlow's import
-        spec = read_spec(run_dir)
-        spec["run_dir"] = str(run_dir)
+        spec = {**read_spec(run_dir), "run_dir": str(run_dir)}
         module_name, func_name = _runner(spec["experiment"]).split(":")
         # A place in the queue before TensorFlow: a waiting run costs a small process only.
         held = take_place(spec, run_dir, emit, cancel.raise_if_requested)
         waited = {"waited_s": round(held.waited_s, 1)} if held.waited_s >= 1 else {}
         emit(Event.PHASE, phase="starting TensorFlow", **waited)
         try:
-            trainer = getattr(importlib.import_module(module_name), func_name)
+            trainer: Trainer = getattr(importlib.import_module(module_name), func_name)
             cancel.raise_if_requested()
             trainer(spec, emit=emit, cancel=cancel, started=started)
         finally:
@@ -97,7 +101,7 @@ def main(argv: list[str]) -> int:
         emit(Event.CANCELLED, by="request", duration_s=round(time.monotonic() - started, 2))
         return EXIT_CANCELLED
     except BaseException as exc:  # noqa: BLE001 — every failure must become an event
-        report_failure(emit, exc, spec, started)
+        report_failure(emit, exc, spec or {}, started)
         return 1
     return 0
 

@@ -14,6 +14,7 @@ from tui_dl.engine.events import Event, append_event
 from tui_dl.engine.failures import report_failure
 from tui_dl.engine.jobs.insights import JOBS
 from tui_dl.engine.jobs.launch import lower_priority
+from tui_dl.engine.runfiles import RunSpec
 from tui_dl.engine.store import read_spec
 
 
@@ -21,7 +22,7 @@ def main(argv: list[str]) -> int:
     run_dir, job_dir = Path(argv[0]).resolve(), Path(argv[1]).resolve()
     lower_priority()
     started = time.monotonic()
-    spec: dict = {}
+    spec: RunSpec | None = None
 
     def emit(event: Event, **fields: object) -> None:
         append_event(job_dir, event, **fields)
@@ -34,7 +35,7 @@ def main(argv: list[str]) -> int:
         runner = getattr(importlib.import_module(module_name), func_name)
         runner(run_dir, spec, job.get("args", {}), emit)
     except BaseException as exc:  # noqa: BLE001 — every failure must become an event
-        report_failure(emit, exc, spec, started)
+        report_failure(emit, exc, spec or {}, started)
         return 1
     return 0
 

@@ -13,15 +13,16 @@ from tui_dl.analysis.predictions import load_predictions, mistakes
 from tui_dl.data.images import load_fashion_mnist, load_mnist
 from tui_dl.data.registry import DatasetUnavailable
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.jobs.maps import attention_maps, probe
+from tui_dl.engine.runfiles import RunSpec
 from tui_dl.engine.workshop.seats import notes_dir
 
 MAX_MISTAKES = 60
 """Maps for this many of the most confident mistakes are computed up front."""
 
 
-def attention_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -> None:
+def attention_job(run_dir: Path, spec: RunSpec, args: dict[str, Any], emit: Emit) -> None:
     emit(Event.PHASE, phase="loading the model")
     model = keras.models.load_model(run_dir / runfiles.MODEL)
     p = load_predictions(run_dir)
@@ -42,7 +43,7 @@ def attention_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emi
     )
 
 
-def probe_job(run_dir: Path, spec: dict[str, Any], args: dict[str, Any], emit) -> None:
+def probe_job(run_dir: Path, spec: RunSpec, args: dict[str, Any], emit: Emit) -> None:
     emit(Event.PHASE, phase="loading the model")
     model = keras.models.load_model(run_dir / runfiles.MODEL)
     p = load_predictions(run_dir)

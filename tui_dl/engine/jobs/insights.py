@@ -41,8 +41,9 @@ def launch_job(run_dir: Path, kind: str, args: dict[str, Any] | None = None) -> 
     job_dir.mkdir(parents=True)
     (job_dir / runfiles.JOB_SPEC).write_text(json.dumps({"kind": kind, "args": args or {}}) + "\n")
     env = {**os.environ, **device_env("cpu"), "PYTHONUNBUFFERED": "1"}
-    if spec.get("data_dir"):
-        env["TUI_DL_DATA"] = spec["data_dir"]
+    data_dir = spec.get("data_dir")
+    if data_dir:
+        env["TUI_DL_DATA"] = data_dir
     return spawn_child(
         "tui_dl.engine.jobs.insight_child", [str(run_dir), str(job_dir)], job_dir, env
     )

@@ -13,12 +13,12 @@ import os
 import stat
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.queue.limits import device_key, limits
 from tui_dl.engine.queue.queue import DeviceQueue, Held, Holder, RunQueue, Waiting, ordinal
 from tui_dl.engine.trust import Unreadable, read_json
@@ -88,7 +88,7 @@ class WaitReporter:
 
 
 def take_place(
-    spec: dict[str, Any], run_dir: Path, emit: Callable[..., None], check: Callable[[], None]
+    spec: runfiles.TrainerSpec, run_dir: Path, emit: Emit, check: Callable[[], None]
 ) -> Held:
     """Wait (reporting) until this run holds a slot of its device; `check` may raise."""
     device = device_key(spec.get("device", "cpu"))
@@ -152,7 +152,7 @@ def remaining_s(holder: Holder) -> float | None:
     return None
 
 
-def estimate_s(spec: dict[str, Any], runs_root: Path) -> float | None:
+def estimate_s(spec: Mapping[str, Any], runs_root: Path) -> float | None:
     """How long a run with these settings takes: the median of the newest finished runs of
     the same experiment, device and epochs here (scaled by epochs when only those differ),
     else the experiment's CPU cost estimate, else None (unknown)."""
@@ -199,7 +199,7 @@ def estimate_s(spec: dict[str, Any], runs_root: Path) -> float | None:
     return None
 
 
-def _epochs(spec: dict[str, Any]) -> int:
+def _epochs(spec: Mapping[str, Any]) -> int:
     value = (spec.get("params") or {}).get("epochs")
     return int(value) if isinstance(value, int) and value > 0 else 0
 

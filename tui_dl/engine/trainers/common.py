@@ -1,9 +1,11 @@
-"""What every trainer does around its model: devices, seeds, optimizers, artifacts."""
+"""What every trainer does around its model: devices, seeds, the started event, optimizers,
+artifacts."""
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,8 @@ import keras
 import tensorflow as tf
 
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.experiments import Experiment, get_experiment
 from tui_dl.engine.failures import RunFailure
 from tui_dl.engine.trainers.logs import keras_logs, part_name
 from tui_dl.engine.trainers.reporter import EventReporter
@@ -91,23 +94,52 @@ class Start:
 
     run_dir: Path
     params: dict[str, Any]
-    experiment: Any
+    experiment: Experiment
     devices: list[dict[str, str]]
 
 
-def begin(spec: dict[str, Any]) -> Start:
-    """Check the device (a GPU asked for in vain fails here) and seed everything."""
-    from tui_dl.engine.experiments import get_experiment
-
+def begin(spec: runfiles.TrainerSpec, seed: bool = True) -> Start:
+    """Check the device (a GPU asked for in vain fails here) and seed everything (`seed=False`:
+    a trainer that seeds its own network and data, tf-lowlevel)."""
     start = Start(
         run_dir=Path(spec.get("run_dir") or ".").resolve(),
         params=spec["params"],
         experiment=get_experiment(spec["experiment"]),
         devices=visible_devices(spec["device"], spec.get("gpu_memory_mb")),
     )
-    if "seed" in start.params:
+    if seed and "seed" in start.params:
         keras.utils.set_random_seed(start.params["seed"])
     return start
+
+
+def emit_started(
+    emit: Emit,
+    spec: runfiles.TrainerSpec,
+    start: Start,
+    dataset: str,
+    data_source: str,
+    keras_model: keras.Model | Mapping[str, keras.Model] | None = None,
+    **fields: Any,
+) -> None:
+    """The run's started event, said one way by every trainer: the devices TensorFlow sees
+    and the one asked for, the data, the trainer's own `fields` (its sizes, a note, a model
+    it describes itself), the Keras version and `keras_model`'s size and layers (several
+    named models: each one's, and their parameters in all), and the course's figure."""
+    if isinstance(keras_model, Mapping):
+        model: dict[str, Any] = {name: summary_params(m) for name, m in keras_model.items()}
+        model["parameters"] = int(sum(m.count_params() for m in keras_model.values()))
+        fields.update(tf_version=keras.version(), model=model)
+    elif keras_model is not None:
+        fields.update(tf_version=keras.version(), model=summary_params(keras_model))
+    emit(
+        Event.STARTED,
+        devices=start.devices,
+        device=spec["device"],
+        dataset=dataset,
+        data_source=data_source,
+        **fields,
+        reference=start.experiment.reference_fields(),
+    )
 
 
 class EarlyStop:

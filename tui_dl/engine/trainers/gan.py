@@ -26,11 +26,11 @@ import tensorflow as tf
 
 from tui_dl.analysis.artifacts import GenerativeSamples, save_samples
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
-from tui_dl.engine.trainers.common import begin, fit_reported
+from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.trainers import Cancel
+from tui_dl.engine.trainers.common import begin, emit_started, fit_reported
 from tui_dl.engine.trainers.generative import (
     as_pixels,
-    emit_started,
     fixed_noise,
     load_images,
     scaled,
@@ -223,7 +223,7 @@ class Samples(keras.callbacks.Callback):
         return {"classes": classes, "spread": spread}
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
     start = begin(spec)
     run_dir, p = start.run_dir, start.params
     images = load_images(spec, p, emit, cancel)
@@ -252,7 +252,10 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     noise = fixed_noise(p["seed"], p["noise_dim"])
     samples = Samples(run_dir, gan, noise, classifier, real_spread, p["seed"], cancel)
     models = {"generator": generator, "discriminator": discriminator}
-    emit_started(emit, spec, start, images, models)
+    emit_started(
+        emit, spec, start, "fashion-mnist", images.data.describe(), models,
+        n_train=int(len(images.x)), n_test=0,
+    )  # fmt: skip
     samples.record()  # epoch 0: noise through an untrained generator
     _, train_s = fit_reported(gan, images.x, None, None, p, emit, cancel, before=[samples])
     emit(

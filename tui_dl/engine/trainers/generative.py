@@ -1,5 +1,5 @@
 """What the VAE and the GAN trainers share: the course's 70,000 Fashion-MNIST images, the
-fixed noise of the sample grids, the started event, and images kept small.
+fixed noise of the sample grids, and images kept small.
 
 Both learn from the training and the test images together, as the course does (they need no
 labels, so nothing is held out); the labels stay at hand for what measures a run (the VAE's
@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import keras
 import numpy as np
 
 from tui_dl.data.images import ImageData, load_fashion_mnist
+from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
-from tui_dl.engine.trainers.common import Start, summary_params
 
 SAMPLES = 16
 """Images in each epoch's grid: the same noise every epoch."""
@@ -30,7 +29,7 @@ class Images:
     """The dataset as loaded (its test images and labels measure the run)."""
 
 
-def load_images(spec: dict[str, Any], p: dict[str, Any], emit, cancel) -> Images:
+def load_images(spec: runfiles.TrainerSpec, p: dict[str, Any], emit, cancel) -> Images:
     emit(Event.PHASE, phase="loading data")
     data = load_fashion_mnist(spec.get("data_dir"), allow_download=True)
     images = np.concatenate([data.x_train, data.x_test])  # the course trains on all 70,000
@@ -53,22 +52,3 @@ def fixed_noise(seed: int, size: int) -> np.ndarray:
 def as_pixels(images: Any) -> np.ndarray:
     """Model outputs (…, 28, 28, 1) in [0, 1] as uint8 (…, 28, 28): small to keep."""
     return np.clip(np.asarray(images)[..., 0] * 255 + 0.5, 0, 255).astype(np.uint8)
-
-
-def emit_started(
-    emit, spec: dict[str, Any], start: Start, images: Images, models: dict[str, keras.Model]
-) -> None:
-    model: dict[str, Any] = {name: summary_params(m) for name, m in models.items()}
-    model["parameters"] = int(sum(m.count_params() for m in models.values()))
-    emit(
-        Event.STARTED,
-        devices=start.devices,
-        device=spec["device"],
-        dataset="fashion-mnist",
-        data_source=images.data.describe(),
-        n_train=int(len(images.x)),
-        n_test=0,
-        tf_version=keras.version(),
-        model=model,
-        reference=start.experiment.reference_fields(),
-    )

@@ -13,7 +13,6 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -23,8 +22,9 @@ from tui_dl.data.registry import DatasetUnavailable, get_dataset
 from tui_dl.data.sources import Located, fetch, find_local
 from tui_dl.data.status import SHORT_KINDS
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.failures import RunFailure
+from tui_dl.engine.trainers import Cancel
 
 SIZE = 224
 """Every one of these networks was trained on 224×224 photos."""
@@ -157,7 +157,7 @@ def build(zoo: Zoo, weights: Located | None):
     return model, module.preprocess_input
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
     p = spec["params"]
     zoo = ZOO[p["model"]]
     data_dir = spec.get("data_dir")
@@ -172,7 +172,7 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
 
     emit(Event.PHASE, phase="starting TensorFlow")
     from tui_dl.engine.jobs.maps import grad_cam
-    from tui_dl.engine.trainers.common import begin
+    from tui_dl.engine.trainers.common import begin, emit_started
 
     start = begin(spec)
     emit(
@@ -184,17 +184,12 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     model, preprocess = build(zoo, weights)
     source = weights.label if weights else f"no weights: an untrained {zoo.title} (random start)"
     layer = model.get_layer(zoo.layer)
-    emit(
-        Event.STARTED,
-        devices=start.devices,
-        device=spec["device"],
-        dataset="imagenet",
-        data_source=source,
+    emit_started(
+        emit, spec, start, "imagenet", source,
         model={"name": zoo.title, "parameters": int(model.count_params()), "layer": zoo.layer},
         image={"name": photo.name, "width": photo.width, "height": photo.height},
         class_names=names_source,
-        reference=start.experiment.reference_fields(),
-    )
+    )  # fmt: skip
 
     emit(Event.PHASE, phase="predicting")
     x = preprocess(photo.pixels.astype("float32")[np.newaxis].copy())

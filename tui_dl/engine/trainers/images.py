@@ -18,13 +18,14 @@ import numpy as np
 from tui_dl.analysis.predictions import save_predictions
 from tui_dl.data.images import load_fashion_mnist, load_mnist
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.trainers import Cancel
 from tui_dl.engine.trainers.common import (
     begin,
+    emit_started,
     fit_reported,
     make_optimizer,
     save_model,
-    summary_params,
 )
 
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
@@ -85,9 +86,9 @@ def prepare(images: np.ndarray, shape: tuple[int, ...] = (784,)) -> np.ndarray:
     return images.reshape(len(images), *shape).astype("float32") / 255.0
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
     start = begin(spec)
-    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
+    run_dir, p = start.run_dir, start.params
 
     emit(Event.PHASE, phase="loading data")
     data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
@@ -98,18 +99,10 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
 
     model = compile_model(ARCHITECTURES[spec["experiment"]](p), p["optimizer"], p["learning_rate"])
     shape = tuple(model.inputs[0].shape[1:])
-    emit(
-        Event.STARTED,
-        devices=devices,
-        device=spec["device"],
-        dataset=p["dataset"],
-        data_source=data.describe(),
-        n_train=int(len(x_train)),
-        n_test=int(len(data.x_test)),
-        tf_version=keras.version(),
-        model=summary_params(model),
-        reference=experiment.reference_fields(),
-    )
+    emit_started(
+        emit, spec, start, p["dataset"], data.describe(), model,
+        n_train=int(len(x_train)), n_test=int(len(data.x_test)),
+    )  # fmt: skip
     x_test = prepare(data.x_test, shape)
     y_test_1hot = keras.utils.to_categorical(data.y_test, 10)
     reporter, train_s = fit_reported(

@@ -19,13 +19,14 @@ import numpy as np
 from tui_dl.analysis.sentiment import save_reviews, save_sentiment, save_vocabulary
 from tui_dl.data.reviews import Reviews, load_imdb, pad
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.trainers import Cancel
 from tui_dl.engine.trainers.common import (
     begin,
+    emit_started,
     fit_reported,
     make_optimizer,
     save_model,
-    summary_params,
 )
 
 SAMPLES_PER_CLASS = 4
@@ -120,9 +121,9 @@ def save_sentiment_weights(run_dir: Path, model: keras.Model, p: dict[str, Any])
     )
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
     start = begin(spec)
-    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
+    run_dir, p = start.run_dir, start.params
 
     emit(Event.PHASE, phase="loading the reviews")
     reviews = load_imdb(p["vocabulary"], spec.get("data_dir"), allow_download=True)
@@ -143,20 +144,12 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
         loss="binary_crossentropy",
         metrics=["accuracy"],
     )
-    emit(
-        Event.STARTED,
-        devices=devices,
-        device=spec["device"],
-        dataset="imdb",
-        data_source=reviews.describe(),
-        n_train=len(x_train),
-        n_test=len(x_test),
-        tf_version=keras.version(),
-        model=summary_params(model),
-        reference=experiment.reference_fields(),
+    emit_started(
+        emit, spec, start, "imdb", reviews.describe(), model,
+        n_train=len(x_train), n_test=len(x_test),
         note=f"{p['vocabulary']:,} most frequent words, reviews cut or padded to "
         f"{p['maxlen']} words",
-    )
+    )  # fmt: skip
     reporter, train_s = fit_reported(
         model, x_train, reviews.y_train, (x_test, reviews.y_test), p, emit, cancel
     )

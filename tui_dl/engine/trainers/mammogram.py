@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -14,12 +13,13 @@ from tui_dl.analysis.kfold import save_kfold, summarise
 from tui_dl.analysis.mammogram import prepare
 from tui_dl.data.sources import locate
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
-from tui_dl.engine.trainers.common import begin
+from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.trainers import Cancel
+from tui_dl.engine.trainers.common import begin, emit_started
 from tui_dl.engine.trainers.kfold import run_folds
 
 
-def load_project_data(spec: dict[str, Any], k: int):
+def load_project_data(spec: runfiles.TrainerSpec, k: int):
     """The learner's CSV if given, else the UCI file (data folder, cache or download)."""
     csv = spec["params"].get("csv")
     if csv:
@@ -28,22 +28,15 @@ def load_project_data(spec: dict[str, Any], k: int):
     return prepare(where.path, where.label, k)
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
     start = begin(spec)
-    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
+    run_dir, p = start.run_dir, start.params
 
     emit(Event.PHASE, phase="loading data")
     data = load_project_data(spec, p["k"])
     x, y = data.x, data.y
-    emit(
-        Event.STARTED,
-        devices=devices,
-        device=spec["device"],
-        dataset="mammographic-masses",
-        data_source=data.source,
-        n_rows=int(len(y)),
-        k=p["k"],
-        reference=experiment.reference_fields(),
+    emit_started(
+        emit, spec, start, "mammographic-masses", data.source, n_rows=int(len(y)), k=p["k"]
     )
 
     outcome = run_folds(x, y, p, emit, cancel)

@@ -19,7 +19,7 @@ import numpy as np
 
 from tui_dl.analysis.artifacts import PlaygroundBoundary, save_playground_boundary
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.playground.export import network_setup, parameters
 from tui_dl.engine.playground.keras_model import (
     PlaygroundLosses,
@@ -29,7 +29,8 @@ from tui_dl.engine.playground.keras_model import (
 )
 from tui_dl.engine.playground.session import Playground, features, grid_points
 from tui_dl.engine.playground.state import parse_state
-from tui_dl.engine.trainers.common import begin, fit_reported, summary_params
+from tui_dl.engine.trainers import Cancel
+from tui_dl.engine.trainers.common import begin, emit_started, fit_reported
 
 
 class BoundaryWriter(PlaygroundLosses):
@@ -107,9 +108,9 @@ def short_batch_note(playground: Playground) -> str:
     )
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
     start = begin(spec)
-    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
+    run_dir, p = start.run_dir, start.params
 
     emit(Event.PHASE, phase="drawing the Playground's points and first weights")
     playground = Playground(parse_state(p["state"]))
@@ -121,19 +122,11 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     compile_model(model, network)
     cancel.raise_if_requested()
     note = short_batch_note(playground)
-    emit(
-        Event.STARTED,
-        devices=devices,
-        device=spec["device"],
-        dataset=state.data_name,
-        data_source=describe(playground),
-        n_train=int(len(playground.train_x)),
-        n_test=int(len(playground.test_x)),
-        tf_version=keras.version(),
-        model=summary_params(model),
-        reference=experiment.reference_fields(),
+    emit_started(
+        emit, spec, start, state.data_name, describe(playground), model,
+        n_train=int(len(playground.train_x)), n_test=int(len(playground.test_x)),
         **({"note": note} if note else {}),
-    )
+    )  # fmt: skip
     writer = BoundaryWriter(playground, run_dir, epochs, p["every"], (p["columns"], p["rows"]))
     fit = {"batch_size": state.batchSize, "epochs": epochs, "learning_rate": state.learningRate}
     _, train_s = fit_reported(

@@ -10,8 +10,6 @@ The trained weights are saved as an equivalent Keras model, so the views of a fi
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from typing import Any
 
 import keras
 import numpy as np
@@ -20,10 +18,10 @@ import tensorflow as tf
 from tui_dl.analysis.predictions import save_predictions
 from tui_dl.data.images import load_fashion_mnist, load_mnist
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
-from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.failures import RunFailure
-from tui_dl.engine.trainers.common import save_model, visible_devices
+from tui_dl.engine.trainers import Cancel
+from tui_dl.engine.trainers.common import begin, emit_started, save_model
 from tui_dl.engine.trainers.logs import StepLog
 
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
@@ -86,11 +84,9 @@ def as_keras(network: RawNetwork) -> keras.Model:
     return model
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
-    run_dir = Path(spec.get("run_dir") or ".").resolve()
-    p = spec["params"]
-    experiment = get_experiment(spec["experiment"])
-    devices = visible_devices(spec["device"], spec.get("gpu_memory_mb"))
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
+    start = begin(spec, seed=False)  # its network and its shuffle take the seed themselves
+    run_dir, p = start.run_dir, start.params
     emit(Event.PHASE, phase="loading data")
     data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
     x_train = data.x_train.reshape(-1, 784).astype(np.float32) / 255.0
@@ -106,17 +102,11 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     network = RawNetwork(p["seed"])
     step = make_step(network, p["learning_rate"])
     displays = max(1, p["steps"] // p["display_every"])
-    emit(
-        Event.STARTED,
-        devices=devices,
-        device=spec["device"],
-        dataset=p["dataset"],
-        data_source=data.describe(),
-        n_train=int(len(x_train)),
-        n_test=int(len(x_test)),
-        reference=experiment.reference_fields(),
+    emit_started(
+        emit, spec, start, p["dataset"], data.describe(),
+        n_train=int(len(x_train)), n_test=int(len(x_test)),
         model={"layers": ["w1", "b1", "w2", "b2"]},
-    )
+    )  # fmt: skip
     emit(Event.PHASE, phase="training", epochs=1, steps=p["steps"])
     cancel.interruptible = False
     train_start = time.monotonic()

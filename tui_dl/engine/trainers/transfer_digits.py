@@ -14,20 +14,20 @@ play the course's egg rolls.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import keras
 import numpy as np
 
 from tui_dl.analysis.predictions import save_predictions
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
+from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.trainers import Cancel
 from tui_dl.engine.trainers.common import (
     begin,
+    emit_started,
     fit_reported,
     make_optimizer,
     save_model,
-    summary_params,
 )
 from tui_dl.engine.trainers.images import LOADERS, image_shape, prepare
 from tui_dl.engine.trainers.reporter import EventReporter
@@ -90,9 +90,9 @@ def compile_model(model: keras.Model, learning_rate: float) -> keras.Model:
     return model
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
     start = begin(spec)
-    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
+    run_dir, p = start.run_dir, start.params
 
     emit(Event.PHASE, phase="loading data")
     data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
@@ -111,22 +111,13 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
 
     base = conv_base()
     first_model = compile_model(network(base, "base_0_to_4", "old"), p["learning_rate"])
-    emit(
-        Event.STARTED,
-        devices=devices,
-        device=spec["device"],
-        dataset=p["dataset"],
-        data_source=data.describe(),
-        n_train=int(len(x_a)),
-        n_few=int(len(x_b)),
-        n_test=int(len(x_b_test)),
-        tf_version=keras.version(),
-        model=summary_params(first_model),
-        reference=experiment.reference_fields(),
+    emit_started(
+        emit, spec, start, p["dataset"], data.describe(), first_model,
+        n_train=int(len(x_a)), n_few=int(len(x_b)), n_test=int(len(x_b_test)),
         note=f"Base: {', '.join(names[:SPLIT])} ({len(x_a):,} images). New task: "
         f"{', '.join(names[SPLIT:])} from {len(x_b)} examples, tested on {len(x_b_test):,}.",
         stages=["base", "transfer", "scratch"],
-    )
+    )  # fmt: skip
 
     def fit(model: keras.Model, x, y, val, epochs: int, stage: str) -> EventReporter:
         return fit_reported(model, x, y, val, p, emit, cancel, epochs, {"stage": stage})[0]

@@ -24,11 +24,11 @@ import tensorflow as tf
 
 from tui_dl.analysis.artifacts import GenerativeSamples, LatentSpace, save_latent, save_samples
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
-from tui_dl.engine.trainers.common import begin, fit_reported
+from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.trainers import Cancel
+from tui_dl.engine.trainers.common import begin, emit_started, fit_reported
 from tui_dl.engine.trainers.generative import (
     as_pixels,
-    emit_started,
     fixed_noise,
     load_images,
     scaled,
@@ -165,7 +165,7 @@ class Watch(keras.callbacks.Callback):
         )
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
     start = begin(spec)
     run_dir, p = start.run_dir, start.params
     images = load_images(spec, p, emit, cancel)
@@ -178,7 +178,11 @@ def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
     vae.compile(optimizer=keras.optimizers.Adam(learning_rate=p["learning_rate"]))
     noise = fixed_noise(p["seed"], p["latent_dim"])
     watch = Watch(run_dir, vae, noise, probe, test.y_test[:probe_count], cancel)
-    emit_started(emit, spec, start, images, {"encoder": encoder, "decoder": decoder})
+    models = {"encoder": encoder, "decoder": decoder}
+    emit_started(
+        emit, spec, start, "fashion-mnist", images.data.describe(), models,
+        n_train=int(len(images.x)), n_test=0,
+    )  # fmt: skip
     watch.record()  # epoch 0: what the untrained decoder makes of the noise
     _, train_s = fit_reported(vae, images.x, None, None, p, emit, cancel, before=[watch])
 

@@ -4,35 +4,28 @@ stratified 10-fold cross-validation with the shared k-fold loop."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import numpy as np
 
 from tui_dl.analysis.kfold import roc, save_kfold
 from tui_dl.analysis.votes import load_votes
 from tui_dl.engine import runfiles
-from tui_dl.engine.events import Event
-from tui_dl.engine.trainers.common import begin
+from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.trainers import Cancel
+from tui_dl.engine.trainers.common import begin, emit_started
 from tui_dl.engine.trainers.kfold import run_folds
 
 
-def train(spec: dict[str, Any], emit, cancel, started: float) -> None:
+def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:
     start = begin(spec)
-    run_dir, p, experiment, devices = start.run_dir, start.params, start.experiment, start.devices
+    run_dir, p = start.run_dir, start.params
 
     emit(Event.PHASE, phase="loading data")
     votes = load_votes(spec.get("data_dir"))
-    emit(
-        Event.STARTED,
-        devices=devices,
-        device=spec["device"],
-        dataset="house-votes",
-        data_source=votes.source,
-        n_rows=int(len(votes.y)),
-        k=p["k"],
-        note=votes.note(),
-        reference=experiment.reference_fields(),
-    )
+    emit_started(
+        emit, spec, start, "house-votes", votes.source,
+        n_rows=int(len(votes.y)), k=p["k"], note=votes.note(),
+    )  # fmt: skip
     outcome = run_folds(votes.x, votes.y, p, emit, cancel)
     accuracies = [r["accuracy"] for r in outcome.results]
     report = {

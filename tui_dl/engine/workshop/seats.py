@@ -20,6 +20,7 @@ import json
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,7 @@ def identity() -> dict[str, Any]:
     return owner
 
 
-def seat_of_spec(spec: dict[str, Any]) -> str | None:
+def seat_of_spec(spec: Mapping[str, Any]) -> str | None:
     """The seat a spec says its run was started at (not yet believed: see `who_ran`)."""
     owner = spec.get("owner") if isinstance(spec, dict) else None
     seat = owner.get("seat") if isinstance(owner, dict) else None
@@ -183,7 +184,7 @@ NOTES = "views"
 """In a viewer's own folder: what they worked out about others' runs, by run id."""
 
 
-def is_own_run(run_dir: Path, spec: dict[str, Any]) -> bool:
+def is_own_run(run_dir: Path, spec: Mapping[str, Any]) -> bool:
     """Whether the run is this process's to write into: its folder is this user's and, at a
     browser seat (every seat is the server's user), the run was started at this seat."""
     if not is_mine(run_dir):
@@ -192,7 +193,7 @@ def is_own_run(run_dir: Path, spec: dict[str, Any]) -> bool:
     return seat is None or seat_of_spec(spec) == seat
 
 
-def notes_dir(run_dir: Path, spec: dict[str, Any]) -> Path:
+def notes_dir(run_dir: Path, spec: Mapping[str, Any]) -> Path:
     """Where this viewer keeps what they work out about a run — its attention maps, its
     confidence probe, a project report: the run's own folder when it is theirs, else a folder
     of their own (their seat's, or their tui-dl home), since nobody writes into another's
