@@ -54,13 +54,15 @@ def opened(app, name: str):
     return {"lab": MNIST, "imagenet": ZOO, "project:mammogram": MAMMOGRAM}.get(name)
 
 
-async def calm(pilot, rounds: int = 30) -> None:
-    """Settle, but not forever: a screen following a launched run keeps a worker polling."""
+async def calm(pilot, rounds: int = 30, running: frozenset = frozenset()) -> None:
+    """Settle, but not forever: a screen following a launched run keeps a worker polling.
+    Workers in `running` (those already at work before a key) are not waited for: a poll or a
+    training loop never ends, and what a key does shows without them."""
     from textual.widgets import Input
 
     await pilot.pause()
     for _ in range(rounds):
-        if all(worker.is_finished for worker in pilot.app.workers):
+        if all(w.is_finished for w in pilot.app.workers if w not in running):
             break
         await pilot.pause(0.1)
     await pilot.pause()
@@ -69,9 +71,9 @@ async def calm(pilot, rounds: int = 30) -> None:
     await pilot.pause()
 
 
-async def still_shot(app, pilot) -> str | None:
+async def still_shot(app, pilot, running: frozenset = frozenset()) -> str | None:
     """The screen as it is, if it is still (two looks a moment apart agree); else None."""
-    await calm(pilot)
+    await calm(pilot, running=running)
     first = app.export_screenshot()
     await pilot.pause(0.05)
     second = app.export_screenshot()
@@ -106,10 +108,11 @@ async def dead_footer_keys(app, pilot, name: str) -> list[str]:
             continue
         if binding.action in NOT_PRESSED:
             continue
-        before = await still_shot(app, pilot)
+        running = frozenset(w for w in app.workers if not w.is_finished)
+        before = await still_shot(app, pilot, running)
         notes, stack = len(app._notifications), list(app.screen_stack)
         await asyncio.wait_for(pilot.press(key), timeout=30)
-        await calm(pilot)
+        await calm(pilot, running=running)
         moved = list(app.screen_stack) != stack
         said = len(app._notifications) != notes
         changed = before is not None and app.export_screenshot() != before
