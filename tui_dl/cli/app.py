@@ -8,7 +8,8 @@ import sys
 
 
 def app_command(args: argparse.Namespace) -> int:
-    from tui_dl.ui.app import make_app, screen_problem
+    from tui_dl.ui.app import make_app
+    from tui_dl.ui.registry import screen_problem
 
     problem = screen_problem(args.screen)
     if problem:

@@ -25,29 +25,6 @@ if TYPE_CHECKING:
     from tui_dl.lessons.share.codes import Shared
 
 
-def screen_problem(name: str) -> str | None:
-    """Why `--screen NAME` cannot open, or None: checked before the app paints."""
-    try:
-        entry = registry.entry(name)
-    except KeyError:
-        if name.startswith("project:"):
-            projects = [e.name.partition(":")[2] for e in registry.SCREENS if ":" in e.name]
-            wanted = name.partition(":")[2]
-            return f"unknown project {wanted!r}; the projects: {', '.join(projects)}"
-        return f"unknown screen {name!r}; choose from {registry.screen_names()}"
-    argument = name.partition(":")[2]
-    from tui_dl.lessons.ethics import EthicsError, validate_project
-
-    try:
-        if entry.name == "lesson":
-            find_lesson(argument)
-        elif entry.name == "ethics":
-            validate_project(argument or "general")
-    except (LessonError, EthicsError) as exc:
-        return str(exc)
-    return None
-
-
 QUIT_ACTIONS = ("quit", "app.quit")
 """The actions that end the app (ctrl+c names the key bound to one)."""
 BOARD_EVERY_S = 3.0

@@ -240,6 +240,30 @@ def screen_names() -> str:
     return ", ".join(entry.cli_name for entry in SCREENS)
 
 
+def screen_problem(name: str) -> str | None:
+    """Why `--screen NAME` cannot open, or None: checked before the app paints."""
+    try:
+        found = entry(name)
+    except KeyError:
+        if name.startswith("project:"):
+            projects = [e.name.partition(":")[2] for e in SCREENS if ":" in e.name]
+            wanted = name.partition(":")[2]
+            return f"unknown project {wanted!r}; the projects: {', '.join(projects)}"
+        return f"unknown screen {name!r}; choose from {screen_names()}"
+    argument = name.partition(":")[2]
+    from tui_dl.lessons import LessonError, find_lesson
+    from tui_dl.lessons.ethics import EthicsError, validate_project
+
+    try:
+        if found.name == "lesson":
+            find_lesson(argument)
+        elif found.name == "ethics":
+            validate_project(argument or "general")
+    except (LessonError, EthicsError) as exc:
+        return str(exc)
+    return None
+
+
 def for_experiment(experiment: str) -> ScreenEntry | None:
     """The screen an experiment opens on when it is not the lab (the project, the zoo)."""
     return next((e for e in SCREENS if e.experiment == experiment), None)

@@ -3,8 +3,9 @@
 `tui_dl.lessons.tries` reads a target and checks what needs no UI; what only this layer
 knows is checked here (`check_target`: a Playground state, a sweep's grid by the sweep's own
 rules, a screen's name in the registry) and handed to `load_lessons(check=...)`. Opening
-(`open_target`) pushes the screen on top of the one asking, so escape comes back to it: the
-lab with a lesson's settings filled in, the Playground on a state, the sweep with its lists.
+(`open_target`) pushes the screen, made through the registry, on top of the one asking, so
+escape comes back to it; what the target presets is given to the screen as it is made (the
+lab's settings, the Playground's state, the sweep's lists), never filled in from outside.
 """
 
 from __future__ import annotations
@@ -29,11 +30,9 @@ def check_target(target: Target) -> None:
 
         parse_state(target.state)  # StateError is a ValueError naming the key
     elif target.kind == "screen":
-        from tui_dl.ui.app import screen_problem
-
         if target.name in NOT_A_TARGET:
             raise ValueError(f"{target.name} is where escape goes: name another screen")
-        problem = screen_problem(target.name)
+        problem = registry.screen_problem(target.name)
         if problem:
             raise ValueError(problem)
     elif target.kind == "lab":
@@ -51,12 +50,16 @@ def sweep_spec(target: Target) -> dict[str, Any]:
     """A sweep target as the sweep screen's spec (experiment, lists, its length setting),
     checked by the sweep's own rules; ValueError otherwise."""
     from tui_dl.engine.experiments import get_experiment
-    from tui_dl.engine.sweeps.grid import validate_sweep
-    from tui_dl.ui.screens.sweep import DEFAULT_BATCHES, DEFAULT_RATES, length_param
+    from tui_dl.engine.sweeps.grid import (
+        DEFAULT_BATCHES,
+        DEFAULT_RATES,
+        length_param,
+        validate_sweep,
+    )
 
     settings = target.params
-    rates = settings.pop("learning_rates", DEFAULT_RATES)
-    batches = settings.pop("batch_sizes", DEFAULT_BATCHES)
+    rates = settings.pop("learning_rates", list(DEFAULT_RATES))
+    batches = settings.pop("batch_sizes", list(DEFAULT_BATCHES))
     experiment = get_experiment(target.name)
     length = length_param(experiment.name)
     shown = {length.name} if length is not None else set()
@@ -106,14 +109,11 @@ async def _open_lab(app: TuiDlApp, target: Target, origin: str) -> None:
         app.open_lab(target.name)
         return
     from tui_dl.engine.experiments import get_experiment
-    from tui_dl.ui.screens.lab import LabScreen
-    from tui_dl.ui.widgets.run.run_form import RunForm
 
     experiment: Experiment = get_experiment(target.name)
-    lab = LabScreen(experiment.name, newest_live=False)  # the lesson's form, not a live run
-    await app.push_screen(lab)
     values = {name: experiment.param(name).parse(value) for name, value in target.settings}
-    lab.query_one(RunForm).fill(values)
+    # the lesson's form, not a live run
+    await app.push_screen(registry.entry("lab").load()(experiment.name, preset=values))
     written = ", ".join(f"{name} {value}" for name, value in target.settings)
     app.notify(f"From {origin}: {written}. ctrl+r trains.", title=experiment.title)
 
@@ -133,18 +133,7 @@ async def _open_playground(app: TuiDlApp, target: Target) -> None:
 
 
 async def _open_sweep(app: TuiDlApp, target: Target, origin: str) -> None:
-    """The sweep screen with these lists, unless a sweep is running (then that one)."""
-    from tui_dl.ui.screens.sweep import SweepScreen
-
-    spec = sweep_spec(target)
-    screen = SweepScreen()
+    """The sweep screen with these lists, unless a sweep is running (then that one: the
+    screen says so)."""
+    screen = registry.entry("sweep").load()(preset=sweep_spec(target), origin=origin)
     await app.push_screen(screen)
-    if screen.running:
-        app.notify(f"A sweep is running: here it is. n, once it ends, for {origin}'s grid.")
-        return
-    if screen.state is not None:  # the last sweep is shown: a new one, with these lists
-        screen.action_new_sweep()
-    screen.fill_form(spec)
-    rates = ", ".join(f"{rate:g}" for rate in spec["learning_rates"])
-    batches = ", ".join(str(batch) for batch in spec["batch_sizes"])
-    app.notify(f"From {origin}: rates {rates} × batches {batches}. ctrl+r starts.")

@@ -1,21 +1,45 @@
-"""A sweep's grid: which experiments can be swept, the two lists checked value by value as the
-experiment's own settings are, and the order the cells run in. Pure: the screen's form and the
-command line check a sweep with the same code before anything starts."""
+"""A sweep's grid: which experiments can be swept, the grid a new sweep starts from, the two
+lists checked value by value as the experiment's own settings are, and the order the cells run
+in. Pure: the screen's form, a lesson's sweep and the command line check a sweep with the same
+code before anything starts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tui_dl.engine.experiments import Experiment, get_experiment
+from tui_dl.engine.experiments import EXPERIMENTS, Experiment, Param, get_experiment
 
 MAX_CELLS = 25
 """More than this is hours of training on a laptop-sized machine: split it up."""
 SWEPT = ("learning_rate", "batch_size")
+DEFAULT_RATES = (0.1, 0.01, 0.001)
+"""The learning rates a new sweep starts from (the form's, a lesson's sweep that names none)."""
+DEFAULT_BATCHES = (32, 256)
+"""The batch sizes a new sweep starts from."""
+DEFAULT_EXPERIMENT = "mnist-mlp"
+"""The experiment a new sweep starts on: the course's first."""
+LENGTH_PARAMS = ("epochs", "steps")
+"""How long each cell trains: the first of these the experiment has."""
 
 
 def sweepable(experiment: Experiment) -> bool:
     names = {p.name for p in experiment.params}
     return all(name in names for name in SWEPT)
+
+
+def sweep_experiments() -> list[str]:
+    """Every experiment with a learning rate and a batch size, as EXPERIMENTS lists them."""
+    names = [name for name, exp in EXPERIMENTS.items() if sweepable(exp)]
+    if DEFAULT_EXPERIMENT in names:  # the course's first experiment comes first
+        names.remove(DEFAULT_EXPERIMENT)
+        names.insert(0, DEFAULT_EXPERIMENT)
+    return names
+
+
+def length_param(experiment: str) -> Param | None:
+    """The setting that says how long each cell trains (epochs, steps), or None."""
+    names = {p.name: p for p in get_experiment(experiment).params}
+    return next((names[n] for n in LENGTH_PARAMS if n in names), None)
 
 
 def parse_values(experiment: Experiment, name: str, text: str | list[Any]) -> list[Any]:

@@ -7,6 +7,7 @@ redrawn once per epoch, progress text on every event — the keyboard never stal
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -29,7 +30,7 @@ from tui_dl.ui.tf_start import measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.gpu_line import GpuLine
 from tui_dl.ui.widgets.run.metrics_plot import OTHER, MetricsPlot
-from tui_dl.ui.widgets.run.run_form import RunForm
+from tui_dl.ui.widgets.run.run_form import RunForm, read_cluster
 from tui_dl.ui.widgets.run.run_progress import RunProgress
 from tui_dl.ui.widgets.run.run_summary import RunSummary
 
@@ -52,15 +53,21 @@ class LabScreen(FollowingScreen):
     ]
 
     def __init__(
-        self, experiment: str = "mnist-mlp", run_id: str | None = None, newest_live: bool = True
+        self,
+        experiment: str = "mnist-mlp",
+        run_id: str | None = None,
+        newest_live: bool = True,
+        preset: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.experiment = get_experiment(experiment)
         self.run_id = run_id
-        self.newest_live = newest_live and run_id is None
+        self.preset = dict(preset or {})
+        """Settings the form opens with (a lesson's, a share code's) instead of the defaults."""
+        self.newest_live = newest_live and run_id is None and not self.preset
         """Whether the lab, each time it is shown, opens on this experiment's newest run
         still training or waiting (from this app, the command line or an earlier app): not
-        when it was opened on a given run, nor when it is a form a lesson fills."""
+        when it was opened on a given run, nor when it is a form a lesson presets."""
         self.form_as_set: dict[str, Any] | None = None
         """The form's settings as the lab last set them: a form changed since is the
         learner's, and a live run found then is offered, not put in its place."""
@@ -123,6 +130,8 @@ class LabScreen(FollowingScreen):
             self.attach(self.run_id)
         else:
             self.query_one(RunForm).focus_first()
+            if self.preset:
+                self.query_one(RunForm).fill(self.preset)
             self.form_as_set = self._form_settings()
 
     def on_screen_resume(self) -> None:
@@ -362,8 +371,6 @@ class LabScreen(FollowingScreen):
             return
         error.update("")
         try:
-            from tui_dl.ui.screens.sweep import read_cluster
-
             cluster = read_cluster(self.query_one("#cluster", Input))
             run_id = self.source.launch(self.experiment.name, params, device, cluster=cluster)
         except (OSError, ValueError) as exc:

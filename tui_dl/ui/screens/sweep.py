@@ -8,6 +8,7 @@ running or done, rebuilt from its files.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -17,45 +18,29 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from tui_dl.engine.devices import Gpu
-from tui_dl.engine.events import ENDED, LIVE, Status
-from tui_dl.engine.experiments import EXPERIMENTS, Param, get_experiment
-from tui_dl.engine.sweeps.grid import MAX_CELLS, parse_values, sweepable
-from tui_dl.engine.sweeps.lessons import LESSONS
+from tui_dl.engine.experiments import EXPERIMENTS, get_experiment
+from tui_dl.engine.sweeps.grid import (
+    DEFAULT_BATCHES,
+    DEFAULT_RATES,
+    MAX_CELLS,
+    length_param,
+    parse_values,
+    sweep_experiments,
+)
 from tui_dl.engine.sweeps.state import SweepState
-from tui_dl.text import percent
 from tui_dl.ui.follow import SweepFollower
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.render.status_marks import status_mark
+from tui_dl.ui.render.sweep_text import metric_text, status_line, summary_text
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
-from tui_dl.ui.widgets.run.run_form import CPU_CHOICE, put_value
-from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour, cell_label
+from tui_dl.ui.widgets.run.run_form import CPU_CHOICE, put_value, read_cluster
+from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour
 
 if TYPE_CHECKING:
     from tui_dl.lessons.share.codes import Shared
 
-DEFAULT_RATES = "0.1, 0.01, 0.001"
-DEFAULT_BATCHES = "32, 256"
 VERDICT_STYLE = {"best": "bold green", "diverged": "red", "failed": "red", "overshoots": "red"}
-
-
-LENGTH_PARAMS = ("epochs", "steps")
-"""How long each cell trains: the first of these the experiment has."""
-DEFAULT_EXPERIMENT = "mnist-mlp"
-
-
-def sweep_experiments() -> list[str]:
-    """Every experiment with a learning rate and a batch size, as EXPERIMENTS lists them."""
-    names = [name for name, exp in EXPERIMENTS.items() if sweepable(exp)]
-    if DEFAULT_EXPERIMENT in names:  # the course's first experiment comes first
-        names.remove(DEFAULT_EXPERIMENT)
-        names.insert(0, DEFAULT_EXPERIMENT)
-    return names
-
-
-def length_param(experiment: str) -> Param | None:
-    names = {p.name: p for p in get_experiment(experiment).params}
-    return next((names[n] for n in LENGTH_PARAMS if n in names), None)
 
 
 class SweepScreen(FollowingScreen):
@@ -67,9 +52,18 @@ class SweepScreen(FollowingScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, sweep_id: str | None = None) -> None:
+    def __init__(
+        self,
+        sweep_id: str | None = None,
+        preset: dict[str, Any] | None = None,
+        origin: str = "the lesson",
+    ) -> None:
         super().__init__()
         self.sweep_id = sweep_id
+        self.preset = preset
+        """A grid the form opens with (a lesson's, the course map's, a share code's), said as
+        coming from `origin`; a running sweep is shown instead."""
+        self.origin = origin
         self.state: SweepState | None = None
         self._epochs_seen = -1
         self.follower = SweepFollower(self, self.show_state)
@@ -92,8 +86,8 @@ class SweepScreen(FollowingScreen):
                         )
                     length = length_param(names[0])
                     for label, value, id_ in (
-                        ("Rates", DEFAULT_RATES, "sweep-rates"),
-                        ("Batches", DEFAULT_BATCHES, "sweep-batches"),
+                        ("Rates", rates_text(DEFAULT_RATES), "sweep-rates"),
+                        ("Batches", batches_text(DEFAULT_BATCHES), "sweep-batches"),
                         (
                             length.label if length else "Epochs",
                             str(length.default if length else ""),
@@ -142,6 +136,21 @@ class SweepScreen(FollowingScreen):
         else:
             self._idle_text()
             self.query_one("#sweep-rates", Input).focus()
+        if self.preset is not None:  # once the form has settled from the sweep shown
+            self.call_after_refresh(self.take_preset, self.preset)
+
+    def take_preset(self, spec: dict[str, Any]) -> None:
+        """The preset grid in a new sweep's form, unless a sweep is running (then that one)."""
+        if self.running:
+            self.notify(
+                f"A sweep is running: here it is. n, once it ends, for {self.origin}'s grid."
+            )
+            return
+        if self.state is not None:  # the last sweep is shown: a new one, with these lists
+            self.action_new_sweep()
+        self.fill_form(spec)
+        rates, batches = rates_text(spec["learning_rates"]), batches_text(spec["batch_sizes"])
+        self.notify(f"From {self.origin}: rates {rates} × batches {batches}. ctrl+r starts.")
 
     def _idle_text(self) -> None:
         self.query_one("#sweep-status", Static).update(
@@ -299,9 +308,9 @@ class SweepScreen(FollowingScreen):
         if name in sweep_experiments():
             with self.prevent(Select.Changed):
                 experiment.value = name
-        rates = ", ".join(f"{v:g}" for v in spec.get("learning_rates", []))
+        rates = rates_text(spec.get("learning_rates", []))
         put_value(self.query_one("#sweep-rates", Input), rates)
-        batches = ", ".join(str(v) for v in spec.get("batch_sizes", []))
+        batches = batches_text(spec.get("batch_sizes", []))
         put_value(self.query_one("#sweep-batches", Input), batches)
         length = length_param(name) if name in EXPERIMENTS else None
         if length is not None:
@@ -336,7 +345,7 @@ class SweepScreen(FollowingScreen):
             status = Text.assemble(("━" if cell.history else " ", f"rgb({r},{g},{b})"))
             status.append(glyph, style=style)
             epochs = f"{cell.epoch}/{cell.epochs}" if cell.epochs else ""
-            result = _metric_text(metric, cell.metric)
+            result = metric_text(metric, cell.metric)
             verdict = Text(
                 ("★ " if best else "") + cell.verdict.text,
                 style=VERDICT_STYLE.get(cell.verdict.code, ""),
@@ -353,56 +362,10 @@ class SweepScreen(FollowingScreen):
                 table.add_row(*row, key=key)
 
 
-def read_cluster(field: Input) -> str | None:
-    """The form's cluster: blank for this machine, else a Ray address (checked here)."""
-    from tui_dl.engine.cluster import check_address
-
-    text = field.value.strip()
-    return check_address(text) if text else None
+def rates_text(rates: Iterable[float]) -> str:
+    """A list of learning rates as the form shows it: '0.1, 0.01, 0.001'."""
+    return ", ".join(f"{rate:g}" for rate in rates)
 
 
-def _metric_text(metric: str, value: float | None) -> str:
-    if value is None:
-        return ""
-    return percent(value).replace(" ", "") if "accuracy" in metric else f"{value:.3f}"
-
-
-def status_line(state: SweepState) -> Text:
-    done = sum(c.status in ENDED for c in state.cells)
-    total = len(state.cells)
-    line = Text()
-    if state.status in LIVE:
-        line.append(f"running — {done}/{total} cells done", style="yellow")
-        current = next((c for c in state.cells if c.status in LIVE), None)
-        if current is not None:
-            line.append(f"; now rate {current.learning_rate:g}, batch {current.batch_size}")
-    elif state.status == Status.FINISHED:
-        line.append(f"finished — {total} cells", style="green")
-    elif state.status == Status.CANCELLED:
-        line.append(f"cancelled after {done} of {total} cells", style="yellow")
-    else:
-        line.append(f"failed: {state.message}", style="red")
-    return line
-
-
-def summary_text(state: SweepState) -> Text:
-    """The best cell and the lessons seen so far, in words."""
-    text = Text()
-    if state.best is not None:
-        best = state.cells[state.best]
-        text.append("★ best: ", style="bold green")
-        text.append(f"rate {best.learning_rate:g}, batch {best.batch_size}")
-        text.append(
-            f" — {state.metric.replace('_', ' ')} {_metric_text(state.metric, best.metric)}"
-        )
-        text.append("\n\n")
-    seen = []
-    for cell in state.cells:
-        code = cell.verdict.code
-        if code in LESSONS and code not in seen:
-            seen.append(code)
-    for code in seen:
-        labels = ", ".join(cell_label(c) for c in state.cells if c.verdict.code == code)
-        text.append(f"{code.replace('-', ' ')} ({labels}): ", style="bold")
-        text.append(LESSONS[code] + "\n")
-    return text
+def batches_text(batches: Iterable[int]) -> str:
+    return ", ".join(str(batch) for batch in batches)

@@ -25,6 +25,15 @@ def put_value(field: Input, text: str) -> None:
     field.cursor_position = len(text)
 
 
+def read_cluster(field: Input) -> str | None:
+    """A form's cluster field (the lab's, the sweep's): blank for this machine, else a Ray
+    address (checked here)."""
+    from tui_dl.engine.cluster import check_address
+
+    text = field.value.strip()
+    return check_address(text) if text else None
+
+
 class RunForm(Grid):
     """Reads as a form, validates as the engine does (the same `Param.parse`).
 

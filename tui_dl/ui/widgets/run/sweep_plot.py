@@ -7,6 +7,7 @@ import math
 from rich.text import Text
 
 from tui_dl.engine.sweeps.state import CellState
+from tui_dl.ui.render.sweep_text import cell_label
 from tui_dl.ui.widgets.axis_plot import AxisPlot
 
 MAX_POINTS = 200
@@ -26,10 +27,6 @@ LOG_SPREAD = 10.0
 FLOOR = 1e-7
 """A loss of 0 is drawn at this (a log scale has no 0)."""
 SERIES = {"loss": ("val_loss", "validation loss"), "accuracy": ("val_accuracy", "val accuracy")}
-
-
-def cell_label(cell: CellState) -> str:
-    return f"{cell.learning_rate:g}/{cell.batch_size}"
 
 
 def cell_colour(index: int) -> tuple[int, int, int]:
