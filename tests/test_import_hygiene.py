@@ -81,3 +81,94 @@ def test_the_first_frame_imports_only_the_home_screen():
     assert not {m for m in ours if m.startswith(("tui_dl.engine.jobs", "tui_dl.engine.sweeps"))}
     assert heavy(loaded, ("numpy", "pandas", "sklearn", "plotext", "PIL")) == []
     assert "tui_dl.data.status" not in ours
+
+
+# ----- the UI's own imports: one way ------------------------------------------------------------
+UI = PACKAGE / "ui"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def run_time_imports(tree: ast.AST) -> list[str]:
+    """Every module a file imports when it runs, at the top or inside a function; what only
+    `if TYPE_CHECKING:` imports is for the type checker and is left out."""
+    names: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for other in child.orelse:
+                    visit_one(other)
+            else:
+                visit_one(child)
+
+    def visit_one(node: ast.AST) -> None:
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # `from tui_dl.ui import registry` imports the module `tui_dl.ui.registry`
+            names.extend(f"{node.module}.{alias.name}" for alias in node.names)
+            names.append(node.module)
+        visit(node)
+
+    visit(tree)
+    return names
+
+
+def ui_import_graph() -> dict[str, set[str]]:
+    """Module → the modules of tui_dl.ui it imports, read from the source."""
+    modules = {module_name(path): path for path in UI.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found = set()
+        for imported in run_time_imports(ast.parse(path.read_text())):
+            while imported and imported not in modules:
+                imported = imported.rpartition(".")[0]
+            if imported and imported != name:
+                found.add(imported)
+        graph[name] = found
+    return graph
+
+
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = list(graph[start])
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph.get(node, ()))
+    return seen
+
+
+def loops(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each group of modules that import one another (directly or through others)."""
+    reach = {node: reachable(graph, node) for node in graph}
+    groups: list[list[str]] = []
+    for node in sorted(graph):
+        if node in reach[node] and not any(node in group for group in groups):
+            groups.append(sorted(other for other in reach[node] if node in reach[other]))
+    return groups
+
+
+def test_the_import_graph_finds_a_loop():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert loops(graph) == [["a", "b", "c"]]
+    assert loops({"a": {"b"}, "b": set()}) == []
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import x\n"
+        "def f():\n    from tui_dl.ui import registry\n"
+    )
+    assert "x" not in run_time_imports(tree)
+    assert "tui_dl.ui.registry" in run_time_imports(tree)
+
+
+def test_no_loop_among_the_ui_modules():
+    """Navigation one way: no module of tui_dl.ui imports, at any depth and however lazily,
+    one that imports it back (imports for the type checker aside)."""
+    graph = ui_import_graph()
+    assert "tui_dl.ui.registry" in graph["tui_dl.ui.tries"]  # the graph is read
+    assert loops(graph) == []
