@@ -7,17 +7,18 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual import events, on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui_dl.engine.store import RunStore
-from tui_dl.lessons import LessonError, find_lesson, load_lessons
 from tui_dl.text import sentence
 from tui_dl.ui import registry, sources
 from tui_dl.ui.idle_gc import IdleCollector
+from tui_dl.ui.navigation import NavigatingApp
+from tui_dl.ui.palette import palette_commands
 from tui_dl.ui.screens.home import HomeScreen
 from tui_dl.ui.sources import LocalRunSource, RunSource
 
@@ -44,7 +45,7 @@ HEADER_SIDES = 18
 """Columns of Textual's header that are not its title: the icon (8) and the clock's (10)."""
 
 
-class TuiDlApp(App[int]):
+class TuiDlApp(NavigatingApp):
     CSS_PATH = "app.tcss"
     TITLE = "tui-dl"
     ENABLE_COMMAND_PALETTE = True
@@ -285,237 +286,10 @@ class TuiDlApp(App[int]):
 
         note_visit(entry.name)
 
-    # ----- navigation (also the command palette's entries) ----------------------------------
-    def open_screen(self, name: str, run: str | None = None, **filters: int) -> None:
-        """Open a screen by its registry name (`--screen`), on a run where it takes one."""
-        entry = registry.entry(name)
-        argument = name.partition(":")[2]
-        if entry.name == "lesson":
-            self.open_lesson(argument)
-        elif entry.name == "ethics":
-            self.open_ethics(argument or "general")
-        elif entry.kind == "run-view":
-            self.open_insight(name, run or "latest", **filters)
-        elif entry.experiment:
-            self.open_project(entry.experiment, run)
-        elif entry.name == "lab" and run:
-            self.open_run(run)
-        elif entry.name == "lab":
-            self.open_lab()
-        elif entry.name == "help":
-            self.action_help()
-        elif entry.kept:
-            self.open_kept(entry)
-        elif entry.name != "home":
-            self.push_screen(entry.load()())
-
-    def open_kept(self, entry: registry.ScreenEntry) -> None:
-        """A page kept once built (the GAN Lab): the same screen, as the learner left it."""
-        if not self.is_screen_installed(entry.name):
-            self.install_screen(entry.load()(), entry.name)
-        if self.get_screen(entry.name) not in self.screen_stack:
-            self.push_screen(entry.name)
-
-    def switch_to_home(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-
-    def open_lab(self, experiment: str = "mnist-mlp") -> None:
-        """The experiment's lab as the learner left it: one lab per experiment is kept once
-        opened (its settings, its run), so coming back costs no rebuild of its form."""
-        if registry.for_experiment(experiment) is not None:
-            self.open_project(experiment)
-            return
-        name = f"lab:{experiment}"
-        if not self.is_screen_installed(name):
-            self.install_screen(registry.entry("lab").load()(experiment), name)
-        if self.get_screen(name) in self.screen_stack:  # already open further down
-            self.push_screen(registry.entry("lab").load()(experiment))
-        else:
-            self.push_screen(name)
-
-    def open_project(self, experiment: str, run_id: str | None = None) -> None:
-        """An experiment with a screen of its own: the mammogram project, the model zoo."""
-        entry = registry.for_experiment(experiment)
-        assert entry is not None, experiment
-        if entry.name == "playground":  # kept once opened, as the learner left it
-            if not self.is_screen_installed("playground"):
-                screen = entry.load()(experiment, run_id=run_id, state=self.playground_state)
-                self.install_screen(screen, "playground")
-            if self.get_screen("playground") not in self.screen_stack:
-                self.push_screen("playground")
-            return
-        self.push_screen(entry.load()(experiment, run_id=run_id))
-
-    def open_run(self, run_id: str) -> None:
-        try:
-            run_id = self.source.resolve(run_id)
-            info = self.source.info(run_id)
-        except (LookupError, OSError, ValueError) as exc:
-            self.notify(str(exc), title="Cannot open that run", severity="error")
-            return
-        from tui_dl.engine.experiments import EXPERIMENTS
-
-        unknown = (
-            f"{run_id}: {info.status_words}"
-            if info.problem
-            else f"{run_id} is a run of {info.experiment!r}, which this version of tui-dl "
-            "does not know (renamed, or from a newer version)"
-            if info.experiment not in EXPERIMENTS
-            else ""
-        )
-        if unknown:
-            self.notify(unknown, title="Cannot open that run", severity="error")
-            return
-        if registry.for_experiment(info.experiment) is not None:
-            self.open_project(info.experiment, run_id)
-        else:
-            self.push_screen(registry.entry("lab").load()(info.experiment, run_id=run_id))
-
-    def open_insight(self, kind: str, run_id: str | None = None, **kwargs: int | None) -> None:
-        """Open a view of one run: this screen's run, or the one named. `latest` means the
-        newest run that has this view."""
-        view = registry.entry(kind)
-        current = self.screen
-        run_id = run_id or getattr(current, "run_id", None) or "latest"
-        try:
-            if run_id == "latest":
-                found = registry.latest_with_view(self.source.list_runs(), view)
-                if found is None:
-                    raise LookupError(f"no run has a {view.title.lower()} yet")
-                run_id = found
-            run_id = self.source.resolve(run_id)
-        except (LookupError, OSError) as exc:
-            self.notify(str(exc), title="Cannot open that run", severity="error")
-            return
-        if getattr(current, "run_id", None) == run_id and registry.is_run_view(current):
-            self.pop_screen()  # moving between views of one run: escape goes back past them
-        self.push_screen(view.load()(run_id, **kwargs))
-
-    def open_lesson(self, lesson_id: str, page: int | None = None) -> None:
-        """Open a lesson on the page where the learner left it (or `page`)."""
-        try:
-            lesson = find_lesson(lesson_id)
-        except LessonError as exc:
-            self.notify(str(exc), title="Cannot open that lesson", severity="error", timeout=10)
-            return
-        self.push_screen(registry.entry("lesson").load()(lesson, page))
-
-    def open_ethics(self, project: str = "general") -> None:
-        from tui_dl.lessons.ethics import EthicsError, validate_project
-
-        try:
-            validate_project(project)
-        except EthicsError as exc:
-            self.notify(str(exc), title="Ethics checklist", severity="error")
-            return
-        self.push_screen(registry.entry("ethics").load()(project))
-
-    def action_open_insight(self, kind: str) -> None:
-        self.open_insight(kind)
-
-    def action_open_screen(self, name: str) -> None:
-        self.open_screen(name)
-
-    def action_open_lab(self) -> None:
-        self.open_lab()
-
-    def action_help(self) -> None:
-        """`?`: the keys of this screen, read from its bindings as they are now."""
-        help_screen = registry.entry("help")
-        if any(help_screen.shows(screen) for screen in self.screen_stack):
-            return
-        self.push_screen(help_screen.load()(self.screen))
-
+    # ----- the command palette: every screen and course step, from their registries --------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every screen, every course step (each lesson and each lab by its step number and
-        title, a lab by its experiment's name too), every experiment's lab, the share codes
-        and the ethics checklists — all read from their registries, none listed by hand."""
         yield from super().get_system_commands(screen)
-        yield from self._step_commands()
-        yield from self._screen_commands()
-        yield SystemCommand(
-            "Open a share code", "A setup someone shared: TD1-…", self.action_open_code
-        )
-        yield SystemCommand(
-            "Share code", "The code for what this screen shows (ctrl+s)", self.action_share
-        )
-        from tui_dl.lessons.ethics import OFFERED_PROJECTS
-
-        for project in OFFERED_PROJECTS:
-            yield SystemCommand(
-                f"Ethics checklist: {project}",
-                "Tick the questions you have answered, note what you found",
-                lambda project=project: self.open_ethics(project),
-            )
-
-    def _step_commands(self) -> Iterable[SystemCommand]:
-        """'Step 6 · Lesson: Activation functions', 'Step 25 · Lab: Fashion-MNIST —
-        variational autoencoder (fashion-vae)': the map's numbers, its titles, its targets;
-        then a lab for each experiment the course has no step for."""
-        from tui_dl.engine.experiments import EXPERIMENTS
-        from tui_dl.lessons.course import course_steps, screen_of
-        from tui_dl.ui.tries import open_target
-
-        lessons, _ = load_lessons()
-        labs: set[str] = set()
-        for step in course_steps(lessons):
-            target = step.target
-            if step.lesson is not None:
-                title, help_text = f"Lesson: {step.title}", step.lesson.summary
-            elif target.kind == "lab":
-                labs.add(target.name)
-                experiment = EXPERIMENTS[target.name]
-                title = f"{_KIND_WORDS.get(step.kind, 'Lab')}: {step.title} ({target.name})"
-                help_text = f"Its lab, on the {experiment.dataset} data"
-            else:
-                title, help_text = step.title, registry.entry(screen_of(target)).help
-            yield SystemCommand(
-                f"Step {step.number} · {title}",
-                help_text or "Open this step",
-                lambda target=target: open_target(self, target),  # awaited by the palette
-            )
-        for name, experiment in EXPERIMENTS.items():
-            if name not in labs and registry.for_experiment(name) is None:
-                yield SystemCommand(
-                    f"Lab: {experiment.title} ({name})",
-                    f"Its lab, on the {experiment.dataset} data",
-                    lambda name=name: self.open_lab(name),
-                )
-
-    def _screen_commands(self) -> Iterable[SystemCommand]:
-        """Every screen of the registry with a title, but the lab (each experiment's lab is
-        listed on its own) and a screen that is a course step (listed as the step)."""
-        from tui_dl.lessons.course import COURSE
-
-        steps = {step.parsed for step in COURSE}
-        as_steps = {t.name for t in steps if t.kind == "screen"}
-        as_labs = {t.name for t in steps if t.kind == "lab"}
-        for entry in registry.SCREENS:
-            if not entry.title or entry.name == "lab" or entry.name in as_steps:
-                continue
-            if entry.experiment in as_labs:
-                continue
-            if entry.kind == "run-view":
-                yield SystemCommand(
-                    entry.title,
-                    f"{entry.title} of the latest run that has one",
-                    lambda name=entry.name: self.open_insight(name),
-                )
-            elif entry.name == "home":
-                yield SystemCommand(entry.title, entry.help, self.switch_to_home)
-            else:
-                yield SystemCommand(
-                    entry.title, entry.help, lambda name=entry.name: self.open_screen(name)
-                )
-            if entry.name == "runs":
-                yield SystemCommand(
-                    "Latest run", "Open the newest run in the lab", lambda: self.open_run("latest")
-                )
-
-
-_KIND_WORDS = {"lab": "Lab", "project": "Project"}
-"""How the palette names a step that opens an experiment."""
+        yield from palette_commands(self)
 
 
 def make_app(
