@@ -9,15 +9,8 @@ from pathlib import Path
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    from tui_dl.ui.serve.server import (
-        WorkshopServer,
-        address_problem,
-        app_command,
-        bind_words,
-        links,
-        new_token,
-        public_url_problem,
-    )
+    from tui_dl.ui.serve.address import address_problem, bind_words, links, public_url_problem
+    from tui_dl.ui.serve.server import WorkshopServer, app_command, new_token
 
     problems = []
     if args.seats is not None and args.seats < 1:
