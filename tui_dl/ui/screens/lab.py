@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,16 +20,18 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.devices import Gpu
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, Status
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.experiments.cost import Estimate, duration, estimate
+from tui_dl.engine.experiments.cost import Estimate
 from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.tf_start import measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
+from tui_dl.ui.widgets.run.cost_line import CostLine, PastRuns
+from tui_dl.ui.widgets.run.data_warning import DataWarning
 from tui_dl.ui.widgets.run.gpu_line import GpuLine
-from tui_dl.ui.widgets.run.metrics_plot import OTHER, MetricsPlot
 from tui_dl.ui.widgets.run.run_form import RunForm, read_cluster
+from tui_dl.ui.widgets.run.run_plots import RunPlots
 from tui_dl.ui.widgets.run.run_progress import RunProgress
 from tui_dl.ui.widgets.run.run_summary import RunSummary
 
@@ -75,18 +76,9 @@ class LabScreen(FollowingScreen):
         """The attached run's spec (its owner decides who may cancel it)."""
         self.status: str | None = None
         self.events: list[dict[str, Any]] = []
-        self.history: list[dict[str, Any]] = []
-        self.best_epoch: int | None = None
-        """Where early stopping kept the weights: marked on the plots."""
-        self.series: tuple[Any, Any] = (None, None)
-        """(fold, stage) whose curves the plots show: a k-fold run's fold, a staged run's stage."""
-        self.companion: list[dict[str, Any]] = []
-        """The compared stage's epochs (from scratch, against transfer)."""
         self.follower = RunFollower(self, self.apply)
         self.cost_estimate: Estimate | None = None
         """A long CPU run's estimate, while the form would start one (ctrl+t: smaller)."""
-        self.past: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
-        """This experiment's finished runs here (spec, events), newest first: their rate."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,18 +92,15 @@ class LabScreen(FollowingScreen):
                                 compact=True, id="cluster")  # fmt: skip
                 yield Button("Start  ctrl+r", id="start", variant="primary", compact=True)
                 yield Static("", id="form-error")
-                yield Static("", id="data-warning")
-                yield Static("", id="cost")
+                yield DataWarning(self.experiment.data_needed, self.app.data_dir, id="data-warning")
+                yield CostLine(self.experiment.cost, id="cost")
                 yield RunSummary("", id="summary")
                 if self.experiment.notes:
                     yield Static(self.experiment.notes, id="lab-notes")
             with Vertical(id="lab-run"):
                 yield RunProgress(id="progress")
                 yield GpuLine(id="gpu")
-                with Horizontal(id="plots"):
-                    (first, first_title), (second, second_title) = self.experiment.plots
-                    yield MetricsPlot(first, first_title, id="loss-plot")
-                    yield MetricsPlot(second, second_title, id="accuracy-plot")
+                yield RunPlots(self.experiment, id="plots")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -122,7 +111,6 @@ class LabScreen(FollowingScreen):
             "Change the settings, then press ctrl+r to train."
         )
         self.load_gpus()
-        self.check_data()
         measure_start(self, self.query_one(RunProgress).set_starting)
         if self.experiment.cost is not None:
             self.read_past_runs()
@@ -173,23 +161,6 @@ class LabScreen(FollowingScreen):
         # On the plots, not the screen: a class on the screen restyles every widget in it.
         self.query_one("#plots").set_class(self.size.width < WIDE, "-narrow")
 
-    @work(thread=True, exclusive=True, group="data")
-    def check_data(self) -> None:
-        """Say before launch, not after, when the data must come from the internet."""
-        from tui_dl.data.sources import missing
-
-        absent = missing(self.experiment.data_needed, self.app.data_dir)
-        if absent:
-            names = " and ".join(d.title for d in absent)
-            fetch = absent[0].name
-            self.from_thread(
-                self._warn_data,
-                f"{names}: not on this machine. A run downloads them first, which needs the "
-                f"internet; without it, run `tui-dl data fetch {fetch}` on a machine that has "
-                "it and copy ~/.keras/datasets here, or point TUI_DL_DATA at a folder holding "
-                "the files.",
-            )
-
     @work(thread=True, exclusive=True, group="cost")
     def read_past_runs(self) -> None:
         """This experiment's last runs — finished, cancelled or running — for the speed its
@@ -201,8 +172,8 @@ class LabScreen(FollowingScreen):
         ]
         self.from_thread(self._got_past, past[:3])
 
-    def _got_past(self, past: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
-        self.past = past
+    def _got_past(self, past: PastRuns) -> None:
+        self.query_one(CostLine).past = past
         self.show_cost()
 
     @on(Input.Changed)
@@ -219,51 +190,23 @@ class LabScreen(FollowingScreen):
 
     def show_cost(self) -> None:
         """Before a CPU run that would take long: what it costs, and the smaller setup."""
-        cost, line = self.experiment.cost, self.query_one("#cost", Static)
-        self.cost_estimate = None
-        if cost is None or self.run_id is not None:
-            line.update("")
-            line.display = False
-            self.refresh_bindings()
-            return
-        form = self.query_one(RunForm)
-        try:
-            params, device = form.read(quiet=True)
-        except ValueError:
-            line.update("")  # the form says what is wrong when ctrl+r is pressed
-            line.display = False
-            self.refresh_bindings()
-            return
-        guess = estimate(cost, params, self.past)
-        line.display = device == "cpu"
-        if device != "cpu":
-            line.update("")
-        elif guess.long:
-            self.cost_estimate = guess
-            smaller = guess.smaller(cost, params)
-            small = estimate(cost, {**params, **smaller}, self.past)
-            line.update(
-                f"A full run: {guess.sentence()}. The course ran it on a GPU. ctrl+t: the same "
-                f"model on {smaller['train_limit']:,} images × {smaller['epochs']} epochs, "
-                f"{duration(small.seconds)}."
-            )
-        else:
-            line.update(f"This run: {guess.sentence()}.")
+        params, device = None, None
+        if self.run_id is None:
+            try:
+                params, device = self.query_one(RunForm).read(quiet=True)
+            except ValueError:
+                pass  # the form says what is wrong when ctrl+r is pressed
+        self.cost_estimate = self.query_one(CostLine).show(params, device)
         self.refresh_bindings()
 
     def action_smaller(self) -> None:
-        cost, guess = self.experiment.cost, self.cost_estimate
-        if cost is None or guess is None:
+        if self.cost_estimate is None:
             return
         form = self.query_one(RunForm)
-        params, _ = form.read(quiet=True)
-        form.fill(guess.smaller(cost, params))
-        self.notify("Fewer images and epochs; ctrl+r to train.", title="Smaller setup")
-
-    def _warn_data(self, text: str) -> None:
-        warning = self.query_one("#data-warning", Static)
-        warning.update(Text(text))  # it names the data folder as given
-        warning.display = True
+        smaller = self.query_one(CostLine).smaller(form.read(quiet=True)[0])
+        if smaller is not None:
+            form.fill(smaller)
+            self.notify("Fewer images and epochs; ctrl+r to train.", title="Smaller setup")
 
     def offer_gpus(self, gpus: list[Gpu]) -> None:
         if self.run_id is None:  # a run's own device stays as it was
@@ -317,36 +260,7 @@ class LabScreen(FollowingScreen):
             and i.status == Status.FINISHED
             and i.run_id != self.run_id
         ]
-        ids = [i.run_id for i in others]
-        current = getattr(self, "_overlay_id", None)
-        following = ids[ids.index(current) + 1 :] if current in ids else ids
-        self._overlay_id = following[0] if following else None
-        if self._overlay_id is None:
-            for plot in self.query(MetricsPlot):
-                plot.set_overlay(None)
-            self.notify(
-                "No run laid over these curves."
-                if ids
-                else "No other finished run of this experiment to compare with yet."
-            )
-            return
-        info = next(i for i in others if i.run_id == self._overlay_id)
-        history = info.history()
-        mine = self._params()
-        changed = {k: v for k, v in info.spec.get("params", {}).items() if v != mine.get(k)}
-        label = ", ".join(f"{k} {v}" for k, v in changed.items()) or "same settings"
-        for plot in self.query(MetricsPlot):
-            plot.set_overlay(history)
-        # In the legend's own marks, those the plots drew (a run with no validation has one).
-        marks = sorted({m for p in self.query(MetricsPlot) for m in p.other_marks}, key=OTHER.index)
-        drawn = (
-            f"{' '.join(marks)}: run {info.run_id}" if marks else f"run {info.run_id}, no epochs"
-        )
-        self.notify(
-            f"{drawn} ({label}). o: the next one.",
-            title="Compared with",
-            timeout=8,
-        )
+        self.query_one(RunPlots).overlay_next(others, self._params())
 
     def _params(self) -> dict[str, Any]:
         if self.run_id is None:
@@ -396,9 +310,8 @@ class LabScreen(FollowingScreen):
     def action_new_run(self) -> None:
         """Back to the form, keeping the last run's settings for a tweak-and-rerun."""
         self.follower.stop()
-        self.run_id, self.status, self.events, self.history = None, None, [], []
-        self.series, self.companion = (None, None), []
-        self.best_epoch = None
+        self.run_id, self.status, self.events = None, None, []
+        self.query_one(RunPlots).clear()
         form = self.query_one(RunForm)
         form.set_editable(True)
         self.query_one("#cluster", Input).disabled = False
@@ -406,8 +319,6 @@ class LabScreen(FollowingScreen):
         self.form_as_set = self._form_settings()
         self.query_one("#start", Button).disabled = False
         self.query_one(RunProgress).reset()
-        for plot in self.query(MetricsPlot):
-            plot.set_history([])
         self.query_one(RunSummary).update("Settings kept from the last run. ctrl+r to train.")
         self.show_cost()
         if self.experiment.cost is not None:
@@ -424,9 +335,8 @@ class LabScreen(FollowingScreen):
         run_id, info = found
         self.run_spec = info.spec
         self.query_one(GpuLine).follow(info.spec.get("device", "cpu"), run_id)
-        self.run_id, self.status, self.events, self.history = run_id, None, [], []
-        self.series, self.companion = (None, None), []
-        self.best_epoch = None
+        self.run_id, self.status, self.events = run_id, None, []
+        self.query_one(RunPlots).reset()
         self.sub_title = f"run {run_id}"
         form = self.query_one(RunForm)
         form.fill(info.spec.get("params", {}), info.spec.get("device"))
@@ -440,37 +350,30 @@ class LabScreen(FollowingScreen):
         self.follower.follow(run_id)
         self.refresh_bindings()
 
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """The epochs the plots show (the current fold's or stage's)."""
+        return self.query_one(RunPlots).history
+
     def apply(self, events: list[dict[str, Any]]) -> None:
-        progress = self.query_one(RunProgress)
+        progress, plots = self.query_one(RunProgress), self.query_one(RunPlots)
         replot = False
         for event in events:
             self.events.append(event)
             progress.apply(event)
             kind = event.get("event")
             if kind == Event.EPOCH_END:
-                logs = dict(event.get("logs", {}))
-                if "step" in event:
-                    logs["_step"] = event["step"]
+                plots.add_epoch(event)
                 replot = True
-                stages = self.experiment.compare_stages
-                if stages and event.get("stage") == stages[1]:
-                    self.companion.append(logs)
-                    continue
-                series = (event.get("fold"), event.get("stage"))
-                if series != self.series:  # a new fold or stage: its own curves
-                    self.series, self.history, self.companion = series, [], []
-                self.history.append(logs)
             elif kind == Event.EARLY_STOP:
-                self.best_epoch = event.get("best_epoch")
+                plots.best_epoch = event.get("best_epoch")
                 replot = True
             elif kind == Event.STARTED:
                 self._show_summary(None)
             elif kind in TERMINAL_EVENTS:
                 self.status = kind
         if replot:
-            names = self.experiment.compare_stages or ("", "")
-            for plot in self.query(MetricsPlot):
-                plot.set_history(self.history, self.best_epoch, self.companion, names)
+            plots.redraw()
         if self.status is not None:
             self._show_summary(self.status)
             self.refresh_bindings()
