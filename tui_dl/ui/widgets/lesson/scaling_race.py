@@ -13,7 +13,6 @@ import numpy as np
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
-from textual.widget import Widget
 
 from tui_dl.lessons.widgets.scaling import (
     Column,
@@ -25,9 +24,9 @@ from tui_dl.lessons.widgets.scaling import (
 )
 from tui_dl.ui.render.sparkline import spark
 from tui_dl.ui.widgets.offered import follow_keys
+from tui_dl.ui.widgets.player import Player
 
 KEYS = "space play · s 10 steps · r reset · d data"
-PLAY_S = 0.1
 STEPS_PER_TICK = 5
 MAX_STEPS = 2000
 
@@ -40,7 +39,7 @@ def _number(value: float) -> str:
     return f"{value:.2f}"
 
 
-class ScalingRace(Widget, can_focus=True):
+class ScalingRace(Player, can_focus=True):
     DEFAULT_CSS = "ScalingRace { height: auto; padding: 0 1; }"
     BINDINGS = [
         Binding("space", "play", "Play"),
@@ -54,16 +53,14 @@ class ScalingRace(Widget, can_focus=True):
         self.mammogram: tuple[np.ndarray, np.ndarray, list[str], str] | None = None
         self.use_mammogram = True
         self.note = "reading the mammogram file…"
-        self.playing = False
         self.raw: Descent | None = None
         self.scaled: Descent | None = None
         self.columns: list[Column] = []
         self.names: list[str] = []
         self.source = ""
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # the Player's own on_mount sets its paused timer
         self.read_mammogram()
-        self.set_interval(PLAY_S, self.tick)
 
     @work(thread=True, exclusive=True, group="scaling")
     def read_mammogram(self) -> None:
@@ -105,12 +102,8 @@ class ScalingRace(Widget, can_focus=True):
         z = standardise(x)
         self.raw = Descent(x, y, largest_stable_rate(x, y))
         self.scaled = Descent(z, y, largest_stable_rate(z, y))
-        self.playing = False
+        self.pause()
         self.refresh(layout=True)
-
-    def action_play(self) -> None:
-        self.playing = not self.playing and self.raw is not None
-        self.refresh()
 
     def action_steps(self) -> None:
         self._advance(10)
@@ -130,15 +123,18 @@ class ScalingRace(Widget, can_focus=True):
         self.use_mammogram = not self.use_mammogram
         self.action_reset()
 
-    def tick(self) -> None:
-        if self.playing:
-            self._advance(STEPS_PER_TICK)
+    # ----- the Player's moves -------------------------------------------------------------
+    def advance(self) -> None:
+        self._advance(STEPS_PER_TICK)
+
+    def played_out(self) -> bool:
+        return self.raw is None or len(self.raw.losses) > MAX_STEPS
 
     def _advance(self, steps: int) -> None:
         if self.raw is None or self.scaled is None:
             return
         if len(self.raw.losses) > MAX_STEPS:
-            self.playing = False
+            self.pause()
         else:
             self.raw.step(steps)
             self.scaled.step(steps)
