@@ -160,6 +160,9 @@ class HomeScreen(AppScreen):
         lesson_list.highlighted = min(highlighted or 0, len(lessons))
 
     def on_screen_resume(self) -> None:
+        if not getattr(self, "_shown_once", False):  # the first show: on_mount filled it all
+            self._shown_once = True
+            return
         if self._wide is not None:
             self.fill_lessons()
         self.action_refresh()
