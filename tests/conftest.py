@@ -47,6 +47,7 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     monkeypatch.setenv("TUI_DL_SYSTEM_DATA", str(tmp_path / "system"))
     monkeypatch.setenv("TUI_DL_OFFLINE", "1")
+    monkeypatch.setenv("TUI_DL_SPARE", "0")  # no warm TensorFlow behind every app test
     monkeypatch.delenv("TUI_DL_DATA", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     for name in (

@@ -26,6 +26,7 @@ from tui_dl.engine.failures import report_failure  # noqa: E402
 from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, EXIT_CANCELLED, lower_priority  # noqa: E402
 from tui_dl.engine.queue.place import take_place  # noqa: E402
 from tui_dl.engine.store import read_spec  # noqa: E402
+from tui_dl.engine.tf_start import STARTING, WARM  # noqa: E402
 from tui_dl.engine.workshop.folder import cancel_asked  # noqa: E402
 
 if TYPE_CHECKING:
@@ -72,11 +73,18 @@ class CancelFlag:
 
 
 def main(argv: list[str]) -> int:
-    run_dir = Path(argv[0]).resolve()
+    return serve(Path(argv[0]).resolve())
+
+
+def serve(run_dir: Path, warm: bool = False) -> int:
+    """Be the run in `run_dir` until it ends; its exit status. A cold child calls it first
+    thing; a spare (tui_dl.engine.spare) calls it once it has been handed the run, with
+    TensorFlow already imported (`warm`) and its priority already lowered."""
     cancel = CancelFlag(run_dir)
     signal.signal(CANCEL_SIGNAL, cancel.handle)
     cancel.requested = bool(EARLY_CANCEL)
-    lower_priority()  # after the handler: a niced start on a busy machine is slow
+    if not warm:
+        lower_priority()  # after the handler: a niced start on a busy machine is slow
     started = time.monotonic()
     spec: TrainerSpec | None = None
 
@@ -90,7 +98,7 @@ def main(argv: list[str]) -> int:
         # A place in the queue before TensorFlow: a waiting run costs a small process only.
         held = take_place(spec, run_dir, emit, cancel.raise_if_requested)
         waited = {"waited_s": round(held.waited_s, 1)} if held.waited_s >= 1 else {}
-        emit(Event.PHASE, phase="starting TensorFlow", **waited)
+        emit(Event.PHASE, phase=WARM if warm else STARTING, **waited)
         try:
             trainer: Trainer = getattr(importlib.import_module(module_name), func_name)
             cancel.raise_if_requested()

@@ -16,11 +16,18 @@ from tui_dl.engine.jobs.insights import JOBS
 from tui_dl.engine.jobs.launch import lower_priority
 from tui_dl.engine.runfiles import RunSpec
 from tui_dl.engine.store import read_spec
+from tui_dl.engine.tf_start import STARTING, WARM
 
 
 def main(argv: list[str]) -> int:
-    run_dir, job_dir = Path(argv[0]).resolve(), Path(argv[1]).resolve()
-    lower_priority()
+    return serve(Path(argv[0]).resolve(), Path(argv[1]).resolve())
+
+
+def serve(run_dir: Path, job_dir: Path, warm: bool = False) -> int:
+    """Do the job in `job_dir` on the run in `run_dir`; its exit status. A spare calls it
+    with TensorFlow already imported (`warm`) and its priority already lowered."""
+    if not warm:
+        lower_priority()
     started = time.monotonic()
     spec: RunSpec | None = None
 
@@ -30,7 +37,7 @@ def main(argv: list[str]) -> int:
     try:
         job = json.loads((job_dir / runfiles.JOB_SPEC).read_text())
         spec = read_spec(run_dir)
-        emit(Event.PHASE, phase="starting TensorFlow")
+        emit(Event.PHASE, phase=WARM if warm else STARTING)
         module_name, func_name = JOBS[job["kind"]].split(":")
         runner = getattr(importlib.import_module(module_name), func_name)
         runner(run_dir, spec, job.get("args", {}), emit)

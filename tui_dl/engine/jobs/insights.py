@@ -14,13 +14,16 @@ import os
 import secrets
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env
-from tui_dl.engine.jobs.launch import RunHandle, spawn_child
+from tui_dl.engine.jobs.launch import RunHandle, served
 from tui_dl.engine.store import read_spec
 from tui_dl.engine.workshop.seats import notes_dir
+
+if TYPE_CHECKING:
+    from tui_dl.engine.spare.pool import SparePool
 
 JOBS = {
     "attention": "tui_dl.engine.jobs.insight_tasks:attention_job",
@@ -28,8 +31,11 @@ JOBS = {
 }
 
 
-def launch_job(run_dir: Path, kind: str, args: dict[str, Any] | None = None) -> RunHandle:
-    """Start a job on the CPU (a training run may hold the GPU); returns at once."""
+def launch_job(
+    run_dir: Path, kind: str, args: dict[str, Any] | None = None, spare: SparePool | None = None
+) -> RunHandle:
+    """Start a job on the CPU (a training run may hold the GPU); returns at once. The
+    `spare`'s process does it when it has one ready for the CPU."""
     if kind not in JOBS:
         raise ValueError(f"unknown job {kind!r}; known: {', '.join(sorted(JOBS))}")
     run_dir = Path(run_dir)
@@ -44,6 +50,6 @@ def launch_job(run_dir: Path, kind: str, args: dict[str, Any] | None = None) -> 
     data_dir = spec.get("data_dir")
     if data_dir:
         env["TUI_DL_DATA"] = data_dir
-    return spawn_child(
-        "tui_dl.engine.jobs.insight_child", [str(run_dir), str(job_dir)], job_dir, env
-    )
+    order = {"kind": "job", "folder": str(job_dir), "run_dir": str(run_dir), "data_dir": data_dir}
+    module, args_ = "tui_dl.engine.jobs.insight_child", [str(run_dir), str(job_dir)]
+    return served(spare, order, "cpu", module, args_, env)

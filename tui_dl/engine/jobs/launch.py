@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env, normalise_device
@@ -26,6 +26,9 @@ from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.store import RunStore, read_pid
 from tui_dl.engine.trust import PID_MAX, is_mine, owner_of, proven_process, user_name
 from tui_dl.engine.workshop.seats import identity
+
+if TYPE_CHECKING:
+    from tui_dl.engine.spare.pool import SparePool
 
 CANCEL_SIGNAL = signal.SIGUSR1
 NICENESS = 10
@@ -44,6 +47,8 @@ class RunHandle:
     process: subprocess.Popen[bytes]
     reaper: threading.Thread
     """Waits for the process and records how it ended; join it before reading the outcome."""
+    note: str | None = None
+    """What the launch has to say: a spare that could not take it (nothing is lost)."""
 
     @property
     def run_id(self) -> str:
@@ -61,11 +66,14 @@ def launch_run(
     store: RunStore | None = None,
     cluster: str | None = None,
     gpu_share: float | None = None,
+    spare: SparePool | None = None,
 ) -> RunHandle:
     """Validate the settings, create the run folder and start its child; returns at once.
 
     With `cluster` the child is the run's Ray driver (tui_dl.engine.cluster.driver), which
-    runs the same trainer as a task on the cluster; without, the trainer's own child."""
+    runs the same trainer as a task on the cluster; without, the trainer's own child — the
+    `spare`'s process when it has one ready for the device (TensorFlow already imported),
+    a fresh one otherwise."""
     spec_params = get_experiment(experiment).validate(params or {})
     device = normalise_device(device)
     if cluster:
@@ -92,8 +100,34 @@ def launch_run(
     env = {**os.environ, **device_env(device), "PYTHONUNBUFFERED": "1"}
     if data_dir:
         env["TUI_DL_DATA"] = data_dir
-    module = "tui_dl.engine.cluster.driver" if cluster else "tui_dl.engine.jobs.child"
-    return spawn_child(module, [str(run_dir)], run_dir, env)
+    if cluster:
+        return spawn_child("tui_dl.engine.cluster.driver", [str(run_dir)], run_dir, env)
+    order = {"kind": "run", "folder": str(run_dir), "data_dir": data_dir}
+    return served(spare, order, device, "tui_dl.engine.jobs.child", [str(run_dir)], env)
+
+
+def served(
+    spare: SparePool | None,
+    order: dict[str, Any],
+    device: str,
+    module: str,
+    args: list[str],
+    env: dict[str, str],
+) -> RunHandle:
+    """The spare's process for this run or job when it has one ready for `device` and it
+    took the order; else a cold child (`python -m module args`). When a spare was there and
+    could not take it, the folder's log and the handle's note say why: the cold child loses
+    nothing but the wait."""
+    handle, problem = spare.hand_over(order, device) if spare is not None else (None, None)
+    folder = Path(order["folder"])
+    if handle is not None:
+        return handle
+    if problem:
+        with (folder / runfiles.LOG).open("a") as log:
+            log.write(f"[tui-dl] {problem}\n")
+    handle = spawn_child(module, args, folder, env)
+    handle.note = problem
+    return handle
 
 
 def lower_priority() -> None:

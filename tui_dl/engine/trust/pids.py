@@ -4,7 +4,10 @@ A run folder's `pid` file says which process runs it, but whoever can write the 
 write any number there: `-1` (every process of the reader's), `0` (the reader's process
 group), `1`, a number too big for the kernel, another user's shell. A pid is believed only
 when it is a plain positive number above 1 and at most the kernel's largest, and
-`/proc/PID` shows a process owned by the folder's owner whose command line names the folder.
+`/proc/PID` shows a process owned by the folder's owner whose command line names the folder
+— or, for a run handed to a spare (tui_dl.engine.spare), whose command line is a spare's and
+whose working folder is the run's: a spare was started before its run existed, and moves
+into the run's folder when it takes the run over.
 """
 
 from __future__ import annotations
@@ -49,7 +52,23 @@ def proven_process(pid: int, folder: Path | str, uid: int | None) -> bool | None
         # Exited, not yet reaped: the process that launched it is about to record how it
         # ended, so it still counts as the run's (its command line is gone by now).
         return True
-    return _names(cmdline, Path(folder))
+    return _names(cmdline, Path(folder)) or _spare_in(proc, cmdline, Path(folder))
+
+
+SPARE_MODULE = b"tui_dl.engine.spare.child"
+"""The module a spare runs (`python -m SPARE_MODULE DEVICE LOG`)."""
+
+
+def _spare_in(proc: Path, cmdline: bytes, folder: Path) -> bool:
+    """Whether the process is a spare that has taken over the run in `folder`: its command
+    line runs the spare's module, and its working folder is `folder` (readable only for
+    one's own processes: the owner was checked above)."""
+    if SPARE_MODULE not in cmdline.split(b"\0"):
+        return False
+    try:
+        return os.path.realpath(os.readlink(proc / "cwd")) == os.path.realpath(folder)
+    except OSError:
+        return False
 
 
 def _names(cmdline: bytes, folder: Path) -> bool:

@@ -1,0 +1,299 @@
+"""The spare: a process with TensorFlow imported, handed the next run or job (engine/spare).
+
+Real processes throughout: a spare imports TensorFlow as it does for a learner, becomes the
+run (its own session, folder, log, cancel handler and queue slot), and ends with the app that
+started it, even one killed with -9.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tui_dl.engine import runfiles
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
+from tui_dl.engine.jobs.insights import launch_job
+from tui_dl.engine.jobs.launch import cancel_run, launch_run
+from tui_dl.engine.spare import child as spare_child
+from tui_dl.engine.spare.pool import SparePool, refusal
+from tui_dl.engine.store import RunStore, pid_alive, read_pid
+from tui_dl.engine.tf_start import STARTING, WARM
+from tui_dl.engine.trust import proven_process
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = {"epochs": 2, "train_limit": 800, "hidden_units": 32, "dropout": 0.3, "seed": 7}
+"""A short MLP run with dropout, so that its randomness is exercised too."""
+
+
+def wait_until(predicate, timeout: float = 120.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def warm_pool(home: Path, device: str = "cpu") -> SparePool:
+    """A pool whose spare has imported TensorFlow and waits."""
+    pool = SparePool(home)
+    pool.start(device)
+    spare = pool.ready()
+    assert spare is not None
+    wait_until(
+        lambda: "waiting for a run" in spare.log.read_text(errors="replace"),
+        what="the spare's TensorFlow import",
+    )
+    return pool
+
+
+def ended(run_dir: Path) -> dict:
+    events = EventLog(run_dir).read_all()
+    return next(e for e in reversed(events) if e.get("event") in TERMINAL_EVENTS)
+
+
+def phases(folder: Path) -> list[str]:
+    return [e["phase"] for e in EventLog(folder).read_all() if e.get("event") == Event.PHASE]
+
+
+@pytest.fixture(scope="module")
+def served_and_cold(tmp_path_factory):
+    """The same run twice, same seed: handed to a spare, and from a cold start; with what was
+    seen of the spare's process while it ran."""
+    home = tmp_path_factory.mktemp("spare-home")
+    saved = os.environ.get("TUI_DL_HOME")
+    os.environ["TUI_DL_HOME"] = str(home)
+    try:
+        store = RunStore(home / "runs")
+        pool = warm_pool(home)
+        spare_pid = pool.ready().process.pid
+        served = launch_run("mnist-mlp", SMALL, store=store, spare=pool)
+        seen = {
+            "pid": served.process.pid,
+            "spare_pid": spare_pid,
+            "session": os.getsid(served.process.pid),
+            "pid_file": read_pid(served.run_dir),
+            "proven": proven_process(served.process.pid, served.run_dir, os.geteuid()),
+            "alive": pid_alive(served.process.pid, served.run_dir),
+            "note": served.note,
+        }
+        served.wait(300)
+        served.reaper.join(5)
+        wait_until(lambda: pool.ready() is not None, timeout=30, what="the next spare")
+        seen["next"] = pool.ready().process.pid
+        pool.close()
+        cold = launch_run("mnist-mlp", SMALL, store=store)
+        cold.wait(300)
+        cold.reaper.join(5)
+        yield served.run_dir, cold.run_dir, seen
+    finally:
+        if saved is None:
+            os.environ.pop("TUI_DL_HOME", None)
+        else:
+            os.environ["TUI_DL_HOME"] = saved
+
+
+def test_a_spare_becomes_the_run_its_process_session_folder_and_log(served_and_cold):
+    served, _cold, seen = served_and_cold
+    assert seen["pid"] == seen["spare_pid"] == seen["pid_file"]
+    assert seen["session"] == seen["pid"]  # a session of its own: it outlives the app
+    assert seen["proven"] is True and seen["alive"] is True  # its folder is its working folder
+    assert seen["note"] is None
+    assert ended(served)["event"] == Event.FINISHED
+    said = phases(served)
+    assert WARM in said and STARTING not in said  # not counted as a TensorFlow start
+    log = (served / runfiles.LOG).read_text()
+    assert log.startswith(f"[tui-dl] This run is served by a spare process (pid {seen['pid']})")
+    assert "waiting for a run" in log  # what it printed before the run, kept in the run's log
+    assert seen["next"] != seen["pid"]  # a new spare behind it: one run per spare
+    assert not list((Path(served).parents[1] / "spares").glob("*.log"))[1:]  # logs tidied
+
+
+def test_the_same_seed_gives_the_same_result_from_a_spare_as_from_a_cold_start(served_and_cold):
+    served, cold, _seen = served_and_cold
+    a, b = ended(served), ended(cold)
+    assert a["event"] == b["event"] == Event.FINISHED
+    assert a["metrics"] == pytest.approx(b["metrics"], rel=1e-6)
+    curve = [e["logs"] for e in EventLog(served).read_all() if e["event"] == Event.EPOCH_END]
+    again = [e["logs"] for e in EventLog(cold).read_all() if e["event"] == Event.EPOCH_END]
+    assert len(curve) == len(again) == 2
+    for mine, theirs in zip(curve, again, strict=True):
+        assert mine == pytest.approx(theirs, rel=1e-6)
+    assert STARTING in phases(cold) and WARM not in phases(cold)
+
+
+def test_a_job_is_served_by_a_spare(served_and_cold, tmp_path):
+    _served, cold, _seen = served_and_cold
+    pool = warm_pool(tmp_path / "home")
+    try:
+        handle = launch_job(cold, "probe", {"seed": 1}, spare=pool)
+        assert handle.note is None and os.getsid(handle.process.pid) == handle.process.pid
+        handle.wait(120)
+        handle.reaper.join(5)
+        job = handle.run_dir
+        assert ended(job)["event"] == Event.FINISHED, (job / runfiles.LOG).read_text()[-2000:]
+        assert WARM in phases(job) and STARTING not in phases(job)
+        assert (job / runfiles.LOG).read_text().startswith("[tui-dl] This job is served")
+    finally:
+        pool.close()
+
+
+@pytest.fixture
+def fake_trainer(tmp_path, monkeypatch):
+    """Runs that sleep where a model would train (tests/queue_trainer.py): the spare reads
+    its environment when it starts, as it would the learner's."""
+    ledger = tmp_path / "ledger.txt"
+    ledger.touch()
+    monkeypatch.setenv("TUI_DL_TEST_TRAINER", "queue_trainer:train")
+    monkeypatch.setenv("TUI_DL_TEST_LEDGER", str(ledger))
+    monkeypatch.setenv("PYTHONPATH", f"{ROOT / 'tests'}{os.pathsep}{ROOT}")
+    monkeypatch.setenv("TUI_DL_NICE", "0")
+    return ledger
+
+
+def test_a_spare_served_run_takes_its_queue_slot_and_is_cancelled_at_once(
+    fake_trainer, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("TUI_DL_CPU_SLOTS", "1")
+    monkeypatch.setenv("TUI_DL_TEST_SECONDS", "120")
+    store = RunStore()
+    pool = warm_pool(tmp_path / "home")
+    try:
+        holder = launch_run("mnist-mlp", {"epochs": 1}, store=store)
+        wait_until(lambda: "start" in fake_trainer.read_text(), what="the holder's slot")
+        served = launch_run("mnist-mlp", {"epochs": 1}, store=store, spare=pool)
+        assert served.process.pid == read_pid(served.run_dir)
+        wait_until(lambda: store.info(served.run_dir).status == Status.QUEUED, what="the queue")
+        cancel_run(holder.run_dir, handle=holder)
+        wait_until(
+            lambda: fake_trainer.read_text().count("start") == 2, what="the spare's run to train"
+        )
+        assert store.info(served.run_dir).status == Status.RUNNING
+        began = time.monotonic()
+        cancel_run(served.run_dir)  # no handle: as `tui-dl cancel` or another app would
+        assert time.monotonic() - began < 1.5
+        last = ended(served.run_dir)
+        assert last["event"] == Event.CANCELLED and last["by"] == "request"
+        served.wait(5)
+    finally:
+        pool.close()
+
+
+def test_a_spare_that_died_while_waiting_falls_back_to_a_cold_start(fake_trainer, tmp_path):
+    pool = SparePool(tmp_path / "home")
+    pool.start("cpu")
+    spare = pool.ready()
+    spare.process.kill()
+    wait_until(lambda: pool.died is not None, timeout=10, what="the pool to see it die")
+    handle = launch_run("mnist-mlp", {"epochs": 1}, store=RunStore(), spare=pool)
+    assert handle.process.pid != spare.process.pid
+    assert "nothing is lost" in handle.note and "exit status -9" in handle.note
+    handle.wait(60)
+    handle.reaper.join(5)
+    assert ended(handle.run_dir)["event"] == Event.FINISHED
+    log = (handle.run_dir / runfiles.LOG).read_text()
+    assert "could not take this run" in log
+    assert STARTING in phases(handle.run_dir)  # a real start, counted as one
+    pool.close()
+
+
+def test_a_spare_for_another_device_is_not_handed_the_run(fake_trainer, tmp_path):
+    pool = SparePool(tmp_path / "home")
+    pool.start("cpu")
+    try:
+        handle, problem = pool.hand_over({"kind": "run", "folder": str(tmp_path)}, "gpu:0")
+        assert handle is None and problem is None
+        assert pool.ready() is not None  # still there for the next CPU run
+    finally:
+        pool.close()
+
+
+APP = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from tui_dl.engine.spare.pool import SparePool
+    pool = SparePool(Path(sys.argv[1]))
+    pool.start("cpu")
+    print(pool.ready().process.pid, flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def test_killing_the_app_with_sigkill_ends_its_spare(tmp_path):
+    app = subprocess.Popen(
+        [sys.executable, "-c", APP, str(tmp_path / "home")],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    spare_pid = int(app.stdout.readline())
+    assert Path(f"/proc/{spare_pid}").exists()
+    app.send_signal(signal.SIGKILL)  # mid-import: the spare is still starting TensorFlow
+    app.wait(5)
+    wait_until(lambda: not alive(spare_pid), timeout=10, what="the spare to end")
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_closing_the_pool_ends_the_waiting_spare(tmp_path):
+    pool = SparePool(tmp_path / "home")
+    pool.start("cpu")
+    spare = pool.ready()
+    pool.close()
+    assert spare.process.wait(5) is not None
+    pool.start("cpu")  # a closed pool starts no more
+    assert pool.ready() is None
+
+
+def test_the_spare_is_off_with_tui_dl_spare_0_and_in_a_workshop_until_the_instructor_says(
+    monkeypatch, tmp_path
+):
+    from tui_dl.engine.workshop.folder import init_workshop, read_record, set_spare
+    from tui_dl.ui.sources import LocalRunSource
+
+    monkeypatch.setenv("TUI_DL_SPARE", "0")
+    assert "TUI_DL_SPARE=0" in refusal()
+    source = LocalRunSource(RunStore())
+    source.start_spare()
+    assert source._spare is None
+    monkeypatch.delenv("TUI_DL_SPARE")
+    assert refusal() is None
+    room = tmp_path / "room"
+    init_workshop(room)
+    monkeypatch.setenv("TUI_DL_WORKSHOP", str(room))
+    assert "instructor" in refusal()
+    said = set_spare(room, True)
+    assert "0.7 GB" in said and read_record(room)["spare"] is True
+    assert refusal() is None
+    set_spare(room, False)
+    assert "instructor" in refusal()
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        (b"not json\n", "not JSON"),
+        (b'{"folder": "/tmp"}\n', "without a kind"),
+        (b'{"kind": "run", "folder": "relative/run"}\n', "not an absolute folder"),
+        (b'{"kind": "job", "folder": "/tmp"}\n', "run_dir is not an absolute folder"),
+        (b'{"kind": "run", "folder": "/tmp", "data_dir": 3}\n', "data_dir"),
+    ],
+)
+def test_a_spare_refuses_an_order_it_cannot_follow(line, why):
+    with pytest.raises(ValueError, match=why):
+        spare_child.read_order(line)

@@ -1,0 +1,266 @@
+"""The app's side of the spare: keep one ready, hand it a run or a job, start the next.
+
+    pool = SparePool(home)          # the app makes one; `refusal()` says when not to
+    pool.start("cpu")               # after the first frame: the spare imports TensorFlow
+    handle = pool.hand_over(order, device)   # a RunHandle, or None: start a cold child
+    pool.close()                    # the app's end: the spare ends with it
+
+A spare serves one run or job, never two. The next one starts behind it once the run it took
+has shown its first epoch (or ended), so that its own import does not slow that run's start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import select
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui_dl import paths
+from tui_dl.engine import runfiles
+from tui_dl.engine.devices import device_env
+from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog
+from tui_dl.engine.jobs.launch import RunHandle, record_exit
+
+SPARE_ENV = "TUI_DL_SPARE"
+"""`TUI_DL_SPARE=0` turns the spare off."""
+MODULE = "tui_dl.engine.spare.child"
+ANSWER_WAIT_S = 10.0
+"""How long a hand-over waits for the spare's "ok" (its reader thread answers within
+milliseconds, even while the import holds the main thread; this is for a machine at its knees)."""
+NEXT_AFTER_S = 60.0
+"""The next spare starts when the run it took shows its first epoch or ends, or this long
+after the hand-over, whichever comes first."""
+SPARES = "spares"
+"""The folder of the tui-dl home where a spare's own log is kept until it has a run."""
+
+
+def refusal() -> str | None:
+    """Why this process should keep no spare, or None when it should.
+
+    Off with `TUI_DL_SPARE=0`. In a workshop (a shared queue, many seats on one machine) each
+    spare holds TensorFlow's memory for nobody yet, so it is off unless the instructor turned
+    it on (`tui-dl workshop spare DIR on`, recorded in the instructor's workshop.json)."""
+    if os.environ.get(SPARE_ENV, "").strip() == "0":
+        return f"the spare is off ({SPARE_ENV}=0)"
+    if paths.workshop() is not None:
+        from tui_dl.engine.workshop.folder import read_record
+
+        if read_record().get("spare") is not True:
+            return "the spare is off in a workshop until the instructor turns it on"
+    return None
+
+
+@dataclass
+class Spare:
+    device: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    folder: Path | None = None
+    """The run's or job's folder, from the moment the order is sent."""
+    accepted: bool = False
+    decided: threading.Event = field(default_factory=threading.Event)
+    """Set once a hand-over has succeeded or failed (or the spare was let go)."""
+    retired: bool = False
+    """Ended on purpose (the app closing, a device change, a failed hand-over)."""
+    reaper: threading.Thread | None = None
+    """Waits for the process; for a spare that took a run, records how the run's process
+    ended if the run could not say (as a cold child's reaper does)."""
+
+
+class SparePool:
+    """At most one spare at a time, for one device."""
+
+    def __init__(self, home: Path | None = None) -> None:
+        self._home = home
+        self._lock = threading.Lock()
+        self._spare: Spare | None = None
+        self._closed = False
+        self.device = "cpu"
+        """The device the next spare is for: the last run's, or the lab's."""
+        self.fallback: str | None = None
+        """What went wrong with the last hand-over that fell back to a cold start, in words."""
+        self.died: str | None = None
+        """How the last spare that ended by itself while waiting ended."""
+
+    # ----- the spare's life --------------------------------------------------------------------
+    def start(self, device: str | None = None) -> None:
+        """Have a spare ready for `device` (default: the pool's): starts one (returns at once)
+        unless one for that device is already there; one for another device is let go."""
+        with self._lock:
+            if self._closed:
+                return
+            self.device = device or self.device
+            spare = self._spare
+            if spare is not None and spare.process.poll() is None:
+                if spare.device == self.device:
+                    return
+                self._spare = None
+                self._retire(spare)
+            self._spare = self._spawn(self.device)
+
+    def ready(self) -> Spare | None:
+        """The spare waiting now, if any (for tests and the status line)."""
+        spare = self._spare
+        return spare if spare is not None and spare.process.poll() is None else None
+
+    def close(self) -> None:
+        """The app is ending: the waiting spare ends now (a run it took goes on)."""
+        with self._lock:
+            self._closed = True
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            self._retire(spare)
+
+    def _spawn(self, device: str) -> Spare:
+        folder = (self._home or paths.home()) / SPARES
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / f"spare-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}.log"
+        env = {**os.environ, **device_env(device), "PYTHONUNBUFFERED": "1"}
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", MODULE, device, str(log)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=out,
+                start_new_session=True,  # as a cold child: the run it becomes outlives the app
+                env=env,
+                cwd=folder,
+                close_fds=True,
+            )
+        spare = Spare(device, process, log)
+        spare.reaper = threading.Thread(
+            target=self._reap, args=(spare,), name=f"spare-{process.pid}", daemon=True
+        )
+        spare.reaper.start()
+        return spare
+
+    def _retire(self, spare: Spare) -> None:
+        """End a spare that has no run: close its pipe (it ends itself) and kill it (our own
+        child, not yet reaped, so its pid is still its own)."""
+        spare.retired = True
+        spare.decided.set()
+        with contextlib.suppress(OSError):
+            if spare.process.stdin is not None:
+                spare.process.stdin.close()
+        if spare.process.poll() is None:
+            with contextlib.suppress(OSError):
+                spare.process.kill()
+
+    def _reap(self, spare: Spare) -> None:
+        code = spare.process.wait()
+        if spare.folder is not None:
+            spare.decided.wait()
+        with self._lock:
+            if self._spare is spare:
+                self._spare = None
+        if spare.accepted and spare.folder is not None:
+            record_exit(spare.folder, code)  # a run that died without its last word
+            return
+        if not spare.retired:
+            self.died = f"exit status {code}; its log is {spare.log}"
+            return  # its log is kept: it says why
+        with contextlib.suppress(OSError):
+            spare.log.unlink()
+
+    # ----- the hand-over ---------------------------------------------------------------------
+    def hand_over(self, order: dict[str, Any], device: str) -> tuple[RunHandle | None, str | None]:
+        """Give the waiting spare the run or job in `order["folder"]` (see child.py).
+
+        Its handle; or None when there is no spare for `device` (then the caller starts a
+        cold child, as without a pool), with a sentence when there was one that could not
+        take it — it had died while waiting, or did not answer: nothing is lost, the cold
+        child only takes the usual start."""
+        folder = Path(order["folder"])
+        later = device if order["kind"] == "run" else self.device
+        with self._lock:
+            spare, died = self._spare, self.died
+            if self._closed or (spare is None and died is None):
+                return None, None
+            if spare is None or spare.device != device:
+                if spare is None:  # it died while waiting: say so once, start another
+                    self.died = None
+                    self._start_after(folder, later)
+                    return None, _fallback_words(f"it had ended while waiting: {died}")
+                return None, None  # a spare for another device: a job on the CPU, say
+            self._spare = None
+            spare.folder = folder
+        answer = self._send(spare, order)
+        if answer != "ok":
+            spare.folder = None
+            self._retire(spare)
+            self._start_after(folder, later)
+            return None, _fallback_words(_why(spare, answer))
+        spare.accepted = True
+        spare.decided.set()
+        for pipe in (spare.process.stdin, spare.process.stdout):
+            with contextlib.suppress(OSError):
+                if pipe is not None:
+                    pipe.close()
+        paths.write_atomic(folder / runfiles.PID, f"{spare.process.pid}\n")
+        self._start_after(folder, later)
+        assert spare.reaper is not None
+        return RunHandle(folder, spare.process, spare.reaper), None
+
+    def _send(self, spare: Spare, order: dict[str, Any]) -> str | None:
+        process = spare.process
+        if process.stdin is None or process.stdout is None or process.poll() is not None:
+            return None
+        try:
+            process.stdin.write(json.dumps(order).encode() + b"\n")
+            process.stdin.flush()
+        except OSError:  # it had ended: a broken pipe
+            return None
+        deadline = time.monotonic() + ANSWER_WAIT_S
+        answer = b""
+        fd = process.stdout.fileno()
+        while not answer.endswith(b"\n") and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            chunk = os.read(fd, 4096)
+            if not chunk:  # it ended before answering
+                break
+            answer += chunk
+        return answer.decode("utf-8", "replace").strip() or None
+
+    def _start_after(self, folder: Path | None, device: str) -> None:
+        """The next spare, once the run it took shows its first epoch or ends: so that its
+        import does not slow that start (at once when there is no run to wait for)."""
+
+        def later() -> None:
+            if folder is not None:
+                log = EventLog(folder)
+                deadline = time.monotonic() + NEXT_AFTER_S
+                while time.monotonic() < deadline and not self._closed:
+                    kinds = {e.get("event") for e in log.read_new()}
+                    if kinds & ({Event.EPOCH_END} | TERMINAL_EVENTS):
+                        break
+                    time.sleep(0.25)
+            self.start(device)
+
+        threading.Thread(target=later, name="next-spare", daemon=True).start()
+
+
+def _why(spare: Spare, answer: str | None) -> str:
+    code = spare.process.poll()
+    if answer:
+        return f"it answered {answer!r}"
+    if code is not None:
+        return f"it had ended (exit status {code})"
+    return f"it did not answer in {ANSWER_WAIT_S:.0f} s"
+
+
+def _fallback_words(why: str) -> str:
+    return (
+        f"The spare TensorFlow process could not take this run ({why}); it starts TensorFlow "
+        "itself instead — nothing is lost, it only takes the usual start."
+    )
