@@ -169,6 +169,11 @@ class FakeRunSource:
         self.clusters: list[str | None] = []
         """The cluster each launch and sweep asked for (None: this machine)."""
         self.cancelled: list[str] = []
+        self.launch_notes: dict[str, str] = {}
+        """What a launch has to say, by run id (a spare that could not take it)."""
+        self.spares: list[str | None] = []
+        """Every start_spare call's device."""
+        self.closed = False
         self.jobs: list[tuple[str, str, dict[str, Any]]] = []
         self.job_events: list[dict[str, Any]] = [
             make_event(Event.PHASE, phase="starting TensorFlow", t=T0)
@@ -224,6 +229,15 @@ class FakeRunSource:
             delivered=min(self.launch_delivered, len(self.launch_events)),
         )
         return run_id
+
+    def launch_note(self, run_id: str) -> str | None:
+        return self.launch_notes.get(run_id)
+
+    def start_spare(self, device: str | None = None) -> None:
+        self.spares.append(device)
+
+    def close(self) -> None:
+        self.closed = True
 
     def reader(self, run_id: str) -> FakeReader:
         return FakeReader(self.runs[run_id])

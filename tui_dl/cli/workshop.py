@@ -32,6 +32,15 @@ def workshop_command(args: argparse.Namespace) -> int:
         print(f"Learners: export TUI_DL_WORKSHOP={folder}")
         print(f"`tui-dl workshop check {folder}` lists anything open to them that should not be.")
         return 0
+    if args.workshop_command == "spare":
+        from tui_dl.engine.workshop.folder import set_spare
+
+        try:
+            print(set_spare(args.folder, args.state == "on"))
+        except OSError as exc:
+            error(err, _reason(exc))
+            return 2
+        return 0
     from tui_dl.engine.workshop.check import check_workshop
 
     findings = check_workshop(args.folder)

@@ -261,6 +261,7 @@ class TuiDlApp(NavigatingApp):
     def _preload(self) -> None:
         registry.preload()
         sources.preload()
+        self.source.start_spare()  # TensorFlow imported ahead of the first run (engine/spare)
         self.call_from_thread(self.collector.start)
 
     async def on_event(self, event: events.Event) -> None:
@@ -270,6 +271,7 @@ class TuiDlApp(NavigatingApp):
 
     def on_unmount(self) -> None:
         self.collector.stop()
+        self.source.close()
 
     # ----- progress: the course map's "opened" -----------------------------------------------
     def record_visit(self, screen: Screen) -> None:

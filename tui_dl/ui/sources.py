@@ -18,12 +18,14 @@ if TYPE_CHECKING:
     from tui_dl.analysis.classroom.state import ClassReader, ClassState
     from tui_dl.engine.devices import Gpu
     from tui_dl.engine.jobs.launch import RunHandle
+    from tui_dl.engine.spare.pool import SparePool
     from tui_dl.engine.sweeps.state import SweepTracker
 
 BEHIND_THE_FIRST_FRAME = (
     "tui_dl.engine.devices",
     "tui_dl.engine.jobs.insights",
     "tui_dl.engine.jobs.launch",
+    "tui_dl.engine.spare.pool",
     "tui_dl.engine.sweeps.launch",
     "tui_dl.engine.sweeps.state",
 )
@@ -48,6 +50,9 @@ class RunSource(Protocol):
     def launch(
         self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
     ) -> str: ...
+    def launch_note(self, run_id: str) -> str | None: ...
+    def start_spare(self, device: str | None = None) -> None: ...
+    def close(self) -> None: ...
     def reader(self, run_id: str) -> EventReader: ...
     def is_active(self, run_id: str) -> bool: ...
     def cancel(self, run_id: str) -> None: ...
@@ -78,6 +83,8 @@ class LocalRunSource:
         self.data_dir = data_dir
         self._handles: dict[str, RunHandle] = {}
         self._class: ClassReader | None = None
+        self._spare: SparePool | None = None
+        self._closed = False
 
     def list_runs(self, limit: int | None = None) -> list[RunInfo]:
         return self.store.list(limit)
@@ -100,10 +107,35 @@ class LocalRunSource:
 
         handle = launch_run(
             experiment, params, device=device, data_dir=self.data_dir, store=self.store,
-            cluster=cluster,
+            cluster=cluster, spare=self._spare,
         )  # fmt: skip
         self._handles[handle.run_id] = handle
         return handle.run_id
+
+    def launch_note(self, run_id: str) -> str | None:
+        """What the launch of `run_id` has to say: a spare that could not take it."""
+        handle = self._handles.get(run_id)
+        return handle.note if handle is not None else None
+
+    # ----- the spare: a process with TensorFlow imported, for the next run or job -----------
+    def start_spare(self, device: str | None = None) -> None:
+        """Keep a spare ready (for `device`, or the last run's); nothing when it is off
+        (`TUI_DL_SPARE=0`, a workshop whose instructor has not turned it on). Quick."""
+        from tui_dl.engine.spare.pool import SparePool, refusal
+
+        if self._closed:
+            return
+        if self._spare is None:
+            if refusal() is not None:
+                return
+            self._spare = SparePool()
+        self._spare.start(device)
+
+    def close(self) -> None:
+        """The app is ending: its spare ends with it (the runs go on)."""
+        self._closed = True
+        if self._spare is not None:
+            self._spare.close()
 
     def reader(self, run_id: str) -> EventLog:
         return EventLog(self.store.root / run_id, RUN_EVENTS)
@@ -152,7 +184,7 @@ class LocalRunSource:
     def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path:
         from tui_dl.engine.jobs.insights import launch_job
 
-        handle = launch_job(self.store.root / run_id, kind, args)
+        handle = launch_job(self.store.root / run_id, kind, args, spare=self._spare)
         self._handles[f"{run_id}/{handle.run_id}"] = handle
         return handle.run_dir
 

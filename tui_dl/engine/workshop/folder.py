@@ -178,13 +178,49 @@ def read_record(root: Path | None = None) -> dict[str, Any]:
     uid = instructor_uid(root)
     if uid is None:
         return {}
-    record: dict[str, Any] = {"instructor": user_name(uid), "uid": uid}
+    record: dict[str, Any] = {"instructor": user_name(uid), "uid": uid, "spare": False}
     with contextlib.suppress(Unreadable):
         data = read_json(root / RECORD, 65536)
         since = data.get("since") if isinstance(data, dict) else None
         if isinstance(since, int | float) and not isinstance(since, bool):
             record["since"] = float(since)
+        if isinstance(data, dict) and data.get("spare") is True:
+            record["spare"] = True
     return record
+
+
+SPARE_MEMORY = "about 0.7 GB"
+"""What one spare holds while it waits (TensorFlow, Keras and the trainers imported, nothing
+built; measured on the CPU, BENCHMARKS.md): per app, so per seat in a workshop."""
+
+
+def set_spare(root: Path | str, on: bool) -> str:
+    """The instructor turns the seats' spare TensorFlow processes on or off (engine/spare):
+    recorded in workshop.json, which only the instructor writes. What it did, in a line;
+    PermissionError for anyone else."""
+    root = Path(root).expanduser().resolve()
+    uid = instructor_uid(root)
+    if uid is None:
+        raise PermissionError(f"{root} has no workshop record that can be trusted")
+    if uid != os.geteuid():
+        raise PermissionError(
+            f"only the instructor ({user_name(uid)}) turns the spare on or off for {root}"
+        )
+    try:
+        data = read_json(root / RECORD, 65536)
+    except Unreadable:
+        data = {}
+    data = {**(data if isinstance(data, dict) else {}), "spare": on}
+    paths.write_atomic(root / RECORD, json.dumps(data, indent=1) + "\n")
+    with contextlib.suppress(OSError):
+        (root / RECORD).chmod(0o644)
+    if on:
+        return (
+            f"Spare TensorFlow processes on for every seat of {root}: each app keeps one "
+            f"ready ({SPARE_MEMORY} of memory each), so a run's first epoch comes in about a "
+            "second instead of after TensorFlow's start."
+        )
+    return f"Spare TensorFlow processes off for {root}: each run starts TensorFlow itself."
 
 
 def is_instructor() -> bool:

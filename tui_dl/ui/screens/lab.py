@@ -78,6 +78,8 @@ class LabScreen(FollowingScreen):
         self.events: list[dict[str, Any]] = []
         self.follower = RunFollower(self, self.apply)
         self.cost_estimate: Estimate | None = None
+        self.spare_device: str | None = None
+        """The GPU the spare was last asked for from this lab."""
         """A long CPU run's estimate, while the form would start one (ctrl+t: smaller)."""
 
     def compose(self) -> ComposeResult:
@@ -187,6 +189,9 @@ class LabScreen(FollowingScreen):
             except ValueError:
                 return
             self.query_one(GpuLine).follow(device, None)
+            if device.startswith("gpu") and device != self.spare_device:
+                self.spare_device = device  # the spare for the GPU the learner picked
+                self.source.start_spare(device)
 
     def show_cost(self) -> None:
         """Before a CPU run that would take long: what it costs, and the smaller setup."""
@@ -291,6 +296,9 @@ class LabScreen(FollowingScreen):
             error.update(error_text(f"Could not start the run: {exc}"))
             self.notify(str(exc), title="Could not start the run", severity="error")
             return
+        note = self.source.launch_note(run_id)
+        if note:
+            self.notify(note, title="Starting TensorFlow", severity="warning")
         self.attach(run_id)
 
     def action_cancel(self) -> None:
