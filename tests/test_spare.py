@@ -297,3 +297,45 @@ def test_the_spare_is_off_with_tui_dl_spare_0_and_in_a_workshop_until_the_instru
 def test_a_spare_refuses_an_order_it_cannot_follow(line, why):
     with pytest.raises(ValueError, match=why):
         spare_child.read_order(line)
+
+
+# ----- the app's side ------------------------------------------------------------------------
+async def test_the_app_keeps_a_spare_after_its_first_frame_and_ends_it_when_it_quits():
+    from tests.fakes import FakeRunSource, sample_runs, settle
+    from tui_dl.ui.app import PRELOAD_AFTER_S, make_app
+
+    source = FakeRunSource(sample_runs())
+    app = make_app(source=source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(PRELOAD_AFTER_S + 0.5)  # after the first frame, with the preload
+        await app.workers.wait_for_complete()
+        assert source.spares == [None]
+        assert not source.closed
+    assert source.closed
+
+
+async def test_the_lab_asks_for_a_gpu_spare_and_says_when_a_spare_could_not_take_the_run():
+    from textual.widgets import Select
+
+    from tests.fakes import FakeRunSource, settle
+    from tui_dl.engine.devices import Gpu
+    from tui_dl.ui.app import make_app
+
+    source = FakeRunSource(gpus=[Gpu(0, "NVIDIA H100", 81559)])
+    first = "20261122-150001-mnist-mlp-f001"
+    source.launch_notes[first] = "The spare could not take this run; nothing is lost."
+    app = make_app(source=source, screen="lab")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        device = app.screen.query_one("#field-device", Select)
+        assert device.value == "gpu:0"  # offered and the default where there is a GPU
+        device.value = "cpu"
+        await settle(pilot)
+        device.value = "gpu:0"
+        await settle(pilot)
+        assert source.spares.count("gpu:0") == 1  # asked once, not at every change
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert source.launched[0][2] == "gpu:0"
+        said = [n.message for n in app._notifications]
+        assert any("nothing is lost" in m for m in said), said
