@@ -273,6 +273,12 @@ def test_the_spare_is_off_with_tui_dl_spare_0_and_in_a_workshop_until_the_instru
     assert source._spare is None
     monkeypatch.delenv("TUI_DL_SPARE")
     assert refusal() is None
+    monkeypatch.setenv("TUI_DL_SEAT", "seat01")  # a browser seat of `tui-dl serve`
+    assert "browser seat" in refusal()
+    monkeypatch.setenv("TUI_DL_SPARE", "1")  # the server's choice
+    assert refusal() is None
+    monkeypatch.delenv("TUI_DL_SPARE")
+    monkeypatch.delenv("TUI_DL_SEAT")
     room = tmp_path / "room"
     init_workshop(room)
     monkeypatch.setenv("TUI_DL_WORKSHOP", str(room))
@@ -301,7 +307,7 @@ def test_a_spare_refuses_an_order_it_cannot_follow(line, why):
 
 # ----- the app's side ------------------------------------------------------------------------
 async def test_the_app_keeps_a_spare_after_its_first_frame_and_ends_it_when_it_quits():
-    from tests.fakes import FakeRunSource, sample_runs, settle
+    from tests.fakes import FakeRunSource, sample_runs
     from tui_dl.ui.app import PRELOAD_AFTER_S, make_app
 
     source = FakeRunSource(sample_runs())
@@ -339,3 +345,29 @@ async def test_the_lab_asks_for_a_gpu_spare_and_says_when_a_spare_could_not_take
         assert source.launched[0][2] == "gpu:0"
         said = [n.message for n in app._notifications]
         assert any("nothing is lost" in m for m in said), said
+
+
+def test_the_spares_warm_up_leaves_tensorflows_devices_untouched():
+    """A GPU run's memory limit is set when it starts (trainers/common.limit_gpu_memory), which
+    TensorFlow refuses once its runtime is up: the spare's imports must not start it. Checked
+    on the CPU the same way: a device configuration is still accepted after the warm-up."""
+    script = textwrap.dedent(
+        """
+        from tui_dl.engine.spare.child import warm_up
+        warm_up("cpu")
+        import tensorflow as tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+        )
+        print("configurable", len(tf.config.list_logical_devices("CPU")))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "CUDA_VISIBLE_DEVICES": "-1"},
+    )
+    assert "configurable 2" in done.stdout, done.stderr[-2000:]

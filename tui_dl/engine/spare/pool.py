@@ -48,14 +48,22 @@ def refusal() -> str | None:
 
     Off with `TUI_DL_SPARE=0`. In a workshop (a shared queue, many seats on one machine) each
     spare holds TensorFlow's memory for nobody yet, so it is off unless the instructor turned
-    it on (`tui-dl workshop spare DIR on`, recorded in the instructor's workshop.json)."""
-    if os.environ.get(SPARE_ENV, "").strip() == "0":
+    it on: `tui-dl workshop spare DIR on` (recorded in the instructor's workshop.json) or, for
+    the browser seats of a `tui-dl serve` without a workshop folder, `TUI_DL_SPARE=1` in the
+    server's environment (a seat's learner cannot set it)."""
+    setting = os.environ.get(SPARE_ENV, "").strip()
+    if setting == "0":
         return f"the spare is off ({SPARE_ENV}=0)"
     if paths.workshop() is not None:
         from tui_dl.engine.workshop.folder import read_record
 
         if read_record().get("spare") is not True:
             return "the spare is off in a workshop until the instructor turns it on"
+        return None
+    from tui_dl.engine.workshop.seats import current_seat
+
+    if current_seat() is not None and setting != "1":
+        return f"the spare is off at a browser seat unless the server has {SPARE_ENV}=1"
     return None
 
 
