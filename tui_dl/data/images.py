@@ -186,7 +186,8 @@ def _write_sample_cache(cache: Path, arrays: tuple[np.ndarray, ...]) -> None:
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **dict(zip(SAMPLE_KEYS, arrays, strict=True)))
+                x_train, y_train, x_test, y_test = arrays
+                np.savez(handle, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
             os.replace(tmp, cache)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
