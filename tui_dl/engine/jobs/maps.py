@@ -61,45 +61,73 @@ def grad_cam(
     model: keras.Model, x: np.ndarray, class_index: int, layer: keras.layers.Layer
 ) -> np.ndarray:
     """Heatmaps (n, H, W) at the input's spatial size, 0–1, for one class."""
+    return grad_cams(model, x, [class_index], layer)[:, 0]
+
+
+def grad_cams(
+    model: keras.Model, x: np.ndarray, classes: list[int], layer: keras.layers.Layer
+) -> np.ndarray:
+    """Heatmaps (n, len(classes), H, W), 0–1: one forward pass, one gradient per class."""
     grad_model, logits = _score_model(model, [layer.output])
     inputs = tf.convert_to_tensor(x)
-    with tf.GradientTape() as tape:
+    with tf.GradientTape(persistent=True) as tape:
         features, outputs = grad_model(inputs, training=False)
-        score = _scores(model, outputs, logits)[:, class_index]
-    grads = tape.gradient(score, features)
-    weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
-    cam = tf.nn.relu(tf.reduce_sum(weights * features, axis=-1))
+        scores = _scores(model, outputs, logits)
+        per_class = [scores[:, c] for c in classes]
     size = x.shape[1:3]
-    cam = tf.image.resize(cam[..., tf.newaxis], size, method="bilinear")[..., 0]
-    return _normalise(cam.numpy())
+    maps = []
+    for score in per_class:
+        grads = tape.gradient(score, features)
+        weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
+        cam = tf.nn.relu(tf.reduce_sum(weights * features, axis=-1))
+        cam = tf.image.resize(cam[..., tf.newaxis], size, method="bilinear")[..., 0]
+        maps.append(_normalise(cam.numpy()))
+    del tape
+    return np.stack(maps, axis=1)
 
 
 def saliency(model: keras.Model, x: np.ndarray, class_index: int) -> np.ndarray:
     """|∂ score / ∂ pixel| for each image, (n, 28, 28), 0–1 (99th percentile = 1)."""
+    return saliencies(model, x, [class_index])[:, 0]
+
+
+def saliencies(model: keras.Model, x: np.ndarray, classes: list[int]) -> np.ndarray:
+    """Saliency maps (n, len(classes), 28, 28): one forward pass, one gradient per class."""
     score_model, logits = _score_model(model, [])
     inputs = tf.convert_to_tensor(x)
-    with tf.GradientTape() as tape:
+    with tf.GradientTape(persistent=True) as tape:
         tape.watch(inputs)
         outputs = score_model(inputs, training=False)
         outputs = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
-        score = _scores(model, outputs, logits)[:, class_index]
-    grads = np.abs(tape.gradient(score, inputs).numpy()).reshape(len(x), 28, 28)
-    top = np.percentile(grads.reshape(len(x), -1), 99, axis=1).reshape(-1, 1, 1)
-    return np.clip(np.divide(grads, top, out=np.zeros_like(grads), where=top > 0), 0, 1)
+        scores = _scores(model, outputs, logits)
+        per_class = [scores[:, c] for c in classes]
+    maps = []
+    for score in per_class:
+        grads = np.abs(tape.gradient(score, inputs).numpy()).reshape(len(x), 28, 28)
+        top = np.percentile(grads.reshape(len(x), -1), 99, axis=1).reshape(-1, 1, 1)
+        maps.append(np.clip(np.divide(grads, top, out=np.zeros_like(grads), where=top > 0), 0, 1))
+    del tape
+    return np.stack(maps, axis=1)
 
 
 def attention_maps(model: keras.Model, images: np.ndarray, n_classes: int) -> dict:
-    """Maps for every class of every image: {'maps': (n, classes, 28, 28), 'method', 'layer'}."""
+    """Maps for every class of every image: {'maps': (n, classes, 28, 28), 'method', 'layer'}.
+
+    The model is run forward once and each class's gradient taken from that pass (ten
+    models built and run, one a class, took most of the attention view's wait)."""
     x = model_inputs(model, images)
     layer = last_conv_layer(model)
-    maps = np.zeros((len(images), n_classes, 28, 28), np.float32)
-    for c in range(n_classes):
-        if layer is not None:
-            maps[:, c] = grad_cam(model, x, c, layer).reshape(len(images), 28, 28)
-        else:
-            maps[:, c] = saliency(model, x, c)
+    classes = list(range(n_classes))
+    if layer is not None:
+        maps = grad_cams(model, x, classes, layer).reshape(len(images), n_classes, 28, 28)
+    else:
+        maps = saliencies(model, x, classes)
     method = "grad-cam" if layer is not None else "saliency"
-    return {"maps": maps, "method": method, "layer": layer.name if layer is not None else ""}
+    return {
+        "maps": maps.astype(np.float32),
+        "method": method,
+        "layer": layer.name if layer is not None else "",
+    }
 
 
 def shifted(images: np.ndarray, by: int) -> np.ndarray:
