@@ -12,7 +12,8 @@ Everything runs in a temporary TUI_DL_HOME on the offline MNIST sample, in a pse
   TUI_DL_SPARE=0 after the same wait, each run starting TensorFlow itself.
 - attention maps: the lab attached to a finished mnist-cnn run (trained once, up front, by
   `tui-dl run`), `a` opens "Where it looked"; the clock stops when the screen paints the maps
-  (its "where it looked" title). The maps are deleted before each opening, so each is computed.
+  (its "brighter mattered more" line). The maps are deleted before each opening, so each is
+  computed.
 
 Cold and spare alternate within each repeat (cold first in odd repeats). Prints every timing,
 the medians, their ratio, the spare's resident memory while it waits (VmRSS), and the targets
@@ -42,7 +43,7 @@ from terminal import ANSI, open_pty, spawn, terminal_env
 
 FIRST_EPOCH_TARGET_S, MAPS_TARGET_S = 1.5, 3.0
 LAB_TEXT = b"Learning rate"
-MAPS_TEXT = re.compile(rb"where\s+it\s+looked")
+MAPS_TEXT = re.compile(rb"brighter\s+mattered\s+more")
 SPARE_READY = "waiting for a run"
 
 

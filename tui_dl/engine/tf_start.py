@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 STARTING = "starting TensorFlow"
 """The phase a child announces before it imports TensorFlow."""
-WARM = "TensorFlow already running (a spare process had started it)"
+WARM = "TensorFlow already started (by a spare)"
 """What a run or job served by a spare (tui_dl.engine.spare) says instead: not a start, so
 not counted in the usual start."""
 NEWEST = 20
