@@ -231,7 +231,7 @@ class FakeRunSource:
         return run_id
 
     def launch_note(self, run_id: str) -> str | None:
-        return self.launch_notes.get(run_id)
+        return self.launch_notes.pop(run_id, None)
 
     def start_spare(self, device: str | None = None) -> None:
         self.spares.append(device)

@@ -44,6 +44,9 @@ class RunFollower:
         """Everything `run_id` wrote so far now (even nothing), then new events while it runs."""
         self.stop()
         self.run_id = run_id
+        note = self.screen.app.source.launch_note(run_id)  # once, just after its launch
+        if note:
+            self.screen.notify(note, title="Starting TensorFlow", severity="warning")
         self._reader = self.screen.app.source.reader(run_id)
         self._last_event_at = time.monotonic()
         if self._deliver(self._reader.read_new(), always=True):

@@ -113,9 +113,12 @@ class LocalRunSource:
         return handle.run_id
 
     def launch_note(self, run_id: str) -> str | None:
-        """What the launch of `run_id` has to say: a spare that could not take it."""
+        """What the launch of `run_id` has to say (a spare that could not take it), once."""
         handle = self._handles.get(run_id)
-        return handle.note if handle is not None else None
+        if handle is None:
+            return None
+        note, handle.note = handle.note, None
+        return note
 
     # ----- the spare: a process with TensorFlow imported, for the next run or job -----------
     def start_spare(self, device: str | None = None) -> None:

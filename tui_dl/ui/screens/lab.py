@@ -296,9 +296,6 @@ class LabScreen(FollowingScreen):
             error.update(error_text(f"Could not start the run: {exc}"))
             self.notify(str(exc), title="Could not start the run", severity="error")
             return
-        note = self.source.launch_note(run_id)
-        if note:
-            self.notify(note, title="Starting TensorFlow", severity="warning")
         self.attach(run_id)
 
     def action_cancel(self) -> None:
