@@ -371,3 +371,26 @@ def test_the_spares_warm_up_leaves_tensorflows_devices_untouched():
         env={**os.environ, "PYTHONPATH": str(ROOT), "CUDA_VISIBLE_DEVICES": "-1"},
     )
     assert "configurable 2" in done.stdout, done.stderr[-2000:]
+
+
+def test_old_logs_of_dead_spares_are_tidied_and_a_live_spares_log_is_not(tmp_path):
+    from tui_dl.engine.spare.pool import KEEP_DEAD_LOG_S, tidy
+
+    pool = SparePool(tmp_path / "home")
+    pool.start("cpu")
+    try:
+        live = pool.ready().log
+        folder = live.parent
+        dead, recent = folder / "spare-20260101-000000-aaaaaa.log", folder / "spare-new.log"
+        dead.write_text("it died\n")
+        recent.write_text("it died a minute ago\n")
+        old = time.time() - KEEP_DEAD_LOG_S - 60
+        for log in (dead, live):
+            os.utime(log, (old, old))
+        tidy(folder)
+        assert not dead.exists()  # no spare holds it, and it is old
+        assert recent.exists()  # it may still say why a spare just died
+        assert live.exists()  # its spare holds it, however old
+    finally:
+        pool.close()
+    assert not live.exists()  # closing the pool takes its spare's log with it

@@ -12,6 +12,7 @@ has shown its first epoch (or ended), so that its own import does not slow that 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -41,6 +42,9 @@ NEXT_AFTER_S = 60.0
 after the hand-over, whichever comes first."""
 SPARES = "spares"
 """The folder of the tui-dl home where a spare's own log is kept until it has a run."""
+KEEP_DEAD_LOG_S = 3600.0
+"""A log no spare holds any more (its spare died, or its app was killed) is kept this long:
+it may say why a spare died. Tidied when the next spare starts."""
 
 
 def refusal() -> str | None:
@@ -121,19 +125,28 @@ class SparePool:
         return spare if spare is not None and spare.process.poll() is None else None
 
     def close(self) -> None:
-        """The app is ending: the waiting spare ends now (a run it took goes on)."""
+        """The app is ending: the waiting spare ends now (a run it took goes on), and its log
+        goes with it."""
         with self._lock:
             self._closed = True
             spare, self._spare = self._spare, None
         if spare is not None:
             self._retire(spare)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                spare.process.wait(1.0)
+            with contextlib.suppress(OSError):
+                spare.log.unlink()
 
     def _spawn(self, device: str) -> Spare:
         folder = (self._home or paths.home()) / SPARES
         folder.mkdir(parents=True, exist_ok=True)
+        tidy(folder)
         log = folder / f"spare-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}.log"
         env = {**os.environ, **device_env(device), "PYTHONUNBUFFERED": "1"}
         with log.open("ab") as out:
+            # Locked for as long as a spare has it as its output (the lock belongs to the
+            # open file, which the spare shares): how `tidy` tells a live spare's log.
+            fcntl.flock(out, fcntl.LOCK_EX | fcntl.LOCK_NB)
             process = subprocess.Popen(
                 [sys.executable, "-m", MODULE, device, str(log)],
                 stdin=subprocess.PIPE,
@@ -256,6 +269,22 @@ class SparePool:
             self.start(device)
 
         threading.Thread(target=later, name="next-spare", daemon=True).start()
+
+
+def tidy(folder: Path) -> None:
+    """Remove the logs of spares long gone: no spare holds them (their lock is free) and
+    nothing was written to them for KEEP_DEAD_LOG_S. Only plain files of this folder."""
+    for log in folder.glob("spare-*.log"):
+        with contextlib.suppress(OSError):
+            flags = os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+            fd = os.open(log, flags)
+            try:
+                if time.time() - os.fstat(fd).st_mtime < KEEP_DEAD_LOG_S:
+                    continue
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError: a live spare's
+                log.unlink()
+            finally:
+                os.close(fd)
 
 
 def _why(spare: Spare, answer: str | None) -> str:
