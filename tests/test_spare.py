@@ -394,3 +394,19 @@ def test_old_logs_of_dead_spares_are_tidied_and_a_live_spares_log_is_not(tmp_pat
     finally:
         pool.close()
     assert not live.exists()  # closing the pool takes its spare's log with it
+
+
+def test_a_run_handed_to_a_spare_mid_import_says_what_it_waits_for(fake_trainer, tmp_path):
+    pool = SparePool(tmp_path / "home")
+    pool.start("cpu")  # still importing TensorFlow when the run comes
+    try:
+        handle = launch_run("mnist-mlp", {"epochs": 1}, store=RunStore(), spare=pool)
+        assert handle.note is None
+        handle.wait(180)
+        handle.reaper.join(5)
+        said = phases(handle.run_dir)
+        assert said[0].startswith("finishing TensorFlow's start (a spare began it ")
+        assert said[1] == WARM and STARTING not in said
+        assert ended(handle.run_dir)["event"] == Event.FINISHED
+    finally:
+        pool.close()

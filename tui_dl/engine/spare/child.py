@@ -37,12 +37,16 @@ from pathlib import Path
 from typing import Any
 
 from tui_dl.engine import runfiles
+from tui_dl.engine.events import Event, append_event
 from tui_dl.engine.jobs.launch import lower_priority
 
 ORDER_LIMIT = 65536
 """The longest order line read: a run's folder and a data folder."""
 KEPT_LOG = 65536
 """How much of what the spare printed before its run is copied into the run's log.txt."""
+BORN = time.monotonic()
+IMPORTED = threading.Event()
+"""Set once TensorFlow and the trainers are imported."""
 
 
 def main(argv: list[str]) -> int:
@@ -79,6 +83,7 @@ def warm_up(device: str) -> None:
     for name in sorted(modules | {"tui_dl.engine.jobs.insight_tasks"}):
         with contextlib.suppress(Exception):  # a trainer's own import error is its run's
             importlib.import_module(name)
+    IMPORTED.set()
     print(
         f"[tui-dl spare] TensorFlow and the trainers imported for {device} in "
         f"{time.monotonic() - began:.1f} s; waiting for a run",
@@ -99,6 +104,13 @@ def listen(own_log: Path, answer: Any, orders: queue.SimpleQueue[dict[str, Any]]
         os._exit(2)
     answer.write("ok\n")
     answer.close()
+    if not IMPORTED.is_set():  # handed over mid-import: what the run waits for, meanwhile
+        began = time.monotonic() - BORN
+        append_event(
+            Path(order["folder"]),
+            Event.PHASE,
+            phase=f"finishing TensorFlow's start (a spare began it {began:.0f} s ago)",
+        )
     orders.put(order)
 
 
