@@ -88,11 +88,12 @@ def served_and_cold(tmp_path_factory):
         served.reaper.join(5)
         wait_until(lambda: pool.ready() is not None, timeout=30, what="the next spare")
         seen["next"] = pool.ready().process.pid
-        pool.close()
         cold = launch_run("mnist-mlp", SMALL, store=store)
         cold.wait(300)
         cold.reaper.join(5)
+        seen["pool"] = pool  # its next spare serves the job test
         yield served.run_dir, cold.run_dir, seen
+        pool.close()
     finally:
         if saved is None:
             os.environ.pop("TUI_DL_HOME", None)
@@ -129,9 +130,11 @@ def test_the_same_seed_gives_the_same_result_from_a_spare_as_from_a_cold_start(s
     assert STARTING in phases(cold) and WARM not in phases(cold)
 
 
-def test_a_job_is_served_by_a_spare(served_and_cold, tmp_path):
-    _served, cold, _seen = served_and_cold
-    pool = warm_pool(tmp_path / "home")
+def test_a_job_is_served_by_a_spare(served_and_cold):
+    _served, cold, seen = served_and_cold
+    pool = seen["pool"]
+    spare = pool.ready()
+    wait_until(lambda: "waiting for a run" in spare.log.read_text(), what="the next spare")
     try:
         handle = launch_job(cold, "probe", {"seed": 1}, spare=pool)
         assert handle.note is None and os.getsid(handle.process.pid) == handle.process.pid
