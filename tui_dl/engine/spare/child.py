@@ -109,7 +109,7 @@ def listen(own_log: Path, answer: Any, orders: queue.SimpleQueue[dict[str, Any]]
         append_event(
             Path(order["folder"]),
             Event.PHASE,
-            phase=f"finishing TensorFlow's start (a spare began it {began:.0f} s ago)",
+            phase=f"finishing TensorFlow's start ({began:.0f} s in)",
         )
     orders.put(order)
 
