@@ -44,7 +44,6 @@ ORDER_LIMIT = 65536
 """The longest order line read: a run's folder and a data folder."""
 KEPT_LOG = 65536
 """How much of what the spare printed before its run is copied into the run's log.txt."""
-BORN = time.monotonic()
 IMPORTED = threading.Event()
 """Set once TensorFlow and the trainers are imported."""
 
@@ -105,11 +104,8 @@ def listen(own_log: Path, answer: Any, orders: queue.SimpleQueue[dict[str, Any]]
     answer.write("ok\n")
     answer.close()
     if not IMPORTED.is_set():  # handed over mid-import: what the run waits for, meanwhile
-        began = time.monotonic() - BORN
         append_event(
-            Path(order["folder"]),
-            Event.PHASE,
-            phase=f"finishing TensorFlow's start ({began:.0f} s in)",
+            Path(order["folder"]), Event.PHASE, phase="TensorFlow still starting (in a spare)"
         )
     orders.put(order)
 
