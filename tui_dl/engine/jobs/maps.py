@@ -41,13 +41,18 @@ def _score_model(model: keras.Model, extra: list) -> tuple[keras.Model, bool]:
     Built from `model.inputs` and `model.outputs[0]`: `model.input`/`model.output` fail on
     Sequential models in Keras 3.
     """
+    if _ends_in_probabilities(model):
+        return keras.Model(model.inputs, [*extra, model.layers[-1].input]), True
+    return keras.Model(model.inputs, [*extra, model.outputs[0]]), False
+
+
+def _ends_in_probabilities(model: keras.Model) -> bool:
+    """A last Dense layer with softmax or sigmoid: its scores before it are taken instead."""
     last = model.layers[-1]
-    if isinstance(last, keras.layers.Dense) and last.activation in (
+    return isinstance(last, keras.layers.Dense) and last.activation in (
         keras.activations.softmax,
         keras.activations.sigmoid,
-    ):
-        return keras.Model(model.inputs, [*extra, last.input]), True
-    return keras.Model(model.inputs, [*extra, model.outputs[0]]), False
+    )
 
 
 def _scores(model: keras.Model, outputs: tf.Tensor, logits: bool) -> tf.Tensor:
@@ -64,15 +69,41 @@ def grad_cam(
     return grad_cams(model, x, [class_index], layer)[:, 0]
 
 
+def _forward(
+    model: keras.Model, inputs: tf.Tensor, layer: keras.layers.Layer | None
+) -> tuple[tf.Tensor, tf.Tensor]:
+    """`layer`'s output (the inputs when None) and the class scores, in one pass; call it
+    inside the tape.
+
+    A Sequential model is run layer by layer: one loaded from a .keras file has each layer
+    built twice (two inbound nodes), and a model made from `layer.output` and the model's
+    inputs then runs without its gradients reaching that output (every mnist-cnn run's
+    attention maps failed so)."""
+    if isinstance(model, keras.Sequential):
+        last, logits = model.layers[-1], _ends_in_probabilities(model)
+        hidden, features = inputs, inputs
+        for each in model.layers[:-1]:
+            hidden = each(hidden, training=False)
+            if each is layer:
+                features = hidden
+        outputs = hidden if logits else last(hidden, training=False)
+        return features, _scores(model, outputs, logits)
+    grad_model, logits = _score_model(model, [layer.output] if layer is not None else [])
+    if layer is None:
+        outputs = grad_model(inputs, training=False)
+        outputs = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+        return inputs, _scores(model, outputs, logits)
+    features, outputs = grad_model(inputs, training=False)
+    return features, _scores(model, outputs, logits)
+
+
 def grad_cams(
     model: keras.Model, x: np.ndarray, classes: list[int], layer: keras.layers.Layer
 ) -> np.ndarray:
     """Heatmaps (n, len(classes), H, W), 0–1: one forward pass, one gradient per class."""
-    grad_model, logits = _score_model(model, [layer.output])
     inputs = tf.convert_to_tensor(x)
     with tf.GradientTape(persistent=True) as tape:
-        features, outputs = grad_model(inputs, training=False)
-        scores = _scores(model, outputs, logits)
+        features, scores = _forward(model, inputs, layer)
         per_class = [scores[:, c] for c in classes]
     size = x.shape[1:3]
     maps = []
@@ -93,13 +124,10 @@ def saliency(model: keras.Model, x: np.ndarray, class_index: int) -> np.ndarray:
 
 def saliencies(model: keras.Model, x: np.ndarray, classes: list[int]) -> np.ndarray:
     """Saliency maps (n, len(classes), 28, 28): one forward pass, one gradient per class."""
-    score_model, logits = _score_model(model, [])
     inputs = tf.convert_to_tensor(x)
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(inputs)
-        outputs = score_model(inputs, training=False)
-        outputs = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
-        scores = _scores(model, outputs, logits)
+        _, scores = _forward(model, inputs, None)
         per_class = [scores[:, c] for c in classes]
     maps = []
     for score in per_class:
