@@ -24,7 +24,7 @@ MAX_MISTAKES = 60
 
 def attention_job(run_dir: Path, spec: RunSpec, args: dict[str, Any], emit: Emit) -> None:
     emit(Event.PHASE, phase="loading the model")
-    model = keras.models.load_model(run_dir / runfiles.MODEL)
+    model = keras.models.load_model(run_dir / runfiles.MODEL, compile=False)
     p = load_predictions(run_dir)
     indices = np.array(args.get("indices") or mistakes(p)[:MAX_MISTAKES], dtype=np.int64)
     if len(indices) == 0:
@@ -45,7 +45,7 @@ def attention_job(run_dir: Path, spec: RunSpec, args: dict[str, Any], emit: Emit
 
 def probe_job(run_dir: Path, spec: RunSpec, args: dict[str, Any], emit: Emit) -> None:
     emit(Event.PHASE, phase="loading the model")
-    model = keras.models.load_model(run_dir / runfiles.MODEL)
+    model = keras.models.load_model(run_dir / runfiles.MODEL, compile=False)
     p = load_predictions(run_dir)
     trained_on = spec.get("params", {}).get("dataset", "mnist")
     emit(Event.PHASE, phase="loading pictures it never saw")
