@@ -98,10 +98,9 @@ class SparePool:
         self._closed = False
         self.device = "cpu"
         """The device the next spare is for: the last run's, or the lab's."""
-        self.fallback: str | None = None
-        """What went wrong with the last hand-over that fell back to a cold start, in words."""
         self.died: str | None = None
-        """How the last spare that ended by itself while waiting ended."""
+        """How the last spare that ended by itself while waiting ended (said once, at the
+        next launch, which it could not serve)."""
 
     # ----- the spare's life --------------------------------------------------------------------
     def start(self, device: str | None = None) -> None:
@@ -117,10 +116,11 @@ class SparePool:
                     return
                 self._spare = None
                 self._retire(spare)
+            self.died = None  # a new spare: the old one's end no longer matters to a launch
             self._spare = self._spawn(self.device)
 
     def ready(self) -> Spare | None:
-        """The spare waiting now, if any (for tests and the status line)."""
+        """The spare waiting now (importing or imported), if any."""
         spare = self._spare
         return spare if spare is not None and spare.process.poll() is None else None
 
