@@ -63,3 +63,20 @@ def isolated_home(tmp_path, monkeypatch):
     yield tmp_path
     problems = vocabulary_problems(tmp_path / "home")
     assert not problems, "events outside the vocabulary:\n" + "\n".join(problems[:20])
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def fake_trainer(tmp_path, monkeypatch):
+    """Runs that sleep where a model would train (tests/queue_trainer.py), each noting in the
+    returned ledger when it held its slot. A child (or a spare) reads these from its
+    environment when it starts."""
+    ledger = tmp_path / "ledger.txt"
+    ledger.touch()
+    monkeypatch.setenv("TUI_DL_TEST_TRAINER", "queue_trainer:train")
+    monkeypatch.setenv("TUI_DL_TEST_LEDGER", str(ledger))
+    monkeypatch.setenv("PYTHONPATH", f"{ROOT / 'tests'}{os.pathsep}{ROOT}")
+    monkeypatch.setenv("TUI_DL_NICE", "0")
+    return ledger

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tui_dl.analysis.classroom.state import ClassState
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import Gpu
@@ -492,3 +494,13 @@ async def settle(pilot, wait: float | None = None) -> None:
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
     await pilot.pause()
+
+
+def wait_until(predicate, timeout: float = 60.0, what: str = "") -> None:
+    """Poll `predicate` until it holds; fail the test, naming `what`, after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes import wait_until
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status, append_event
 from tui_dl.engine.jobs.launch import cancel_run, launch_run
 from tui_dl.engine.queue import RunQueue, device_key, limits, ordinal
@@ -19,8 +20,6 @@ from tui_dl.engine.queue.limits import Limits, write_config
 from tui_dl.engine.queue.place import WaitReporter, estimate_s, wait_words
 from tui_dl.engine.queue.queue import DeviceQueue, Holder, Waiting
 from tui_dl.engine.store import RunStore, read_pid
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 # ----- in this process ----------------------------------------------------------------------
@@ -179,17 +178,6 @@ def test_a_runs_length_is_estimated_from_its_finished_ones(tmp_path):
 
 
 # ----- through real children ----------------------------------------------------------------
-@pytest.fixture
-def fake_trainer(tmp_path, monkeypatch):
-    ledger = tmp_path / "ledger.txt"
-    ledger.touch()
-    monkeypatch.setenv("TUI_DL_TEST_TRAINER", "queue_trainer:train")
-    monkeypatch.setenv("TUI_DL_TEST_LEDGER", str(ledger))
-    monkeypatch.setenv("PYTHONPATH", f"{ROOT / 'tests'}{os.pathsep}{ROOT}")
-    monkeypatch.setenv("TUI_DL_NICE", "0")
-    return ledger
-
-
 def overlap(ledger: Path) -> int:
     """The most runs that held a slot at one moment, from their start and end lines."""
     moments = []
@@ -201,15 +189,6 @@ def overlap(ledger: Path) -> int:
         now += step
         most = max(most, now)
     return most
-
-
-def wait_until(predicate, timeout: float = 60.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_thirty_queued_runs_with_two_slots_never_overlap_more_and_all_finish(

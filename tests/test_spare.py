@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes import wait_until
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
 from tui_dl.engine.jobs.insights import launch_job
@@ -32,15 +33,6 @@ SMALL = {"epochs": 2, "train_limit": 800, "hidden_units": 32, "dropout": 0.3, "s
 """A short MLP run with dropout, so that its randomness is exercised too."""
 
 
-def wait_until(predicate, timeout: float = 120.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def warm_pool(home: Path, device: str = "cpu") -> SparePool:
     """A pool whose spare has imported TensorFlow and waits."""
     pool = SparePool(home)
@@ -49,6 +41,7 @@ def warm_pool(home: Path, device: str = "cpu") -> SparePool:
     assert spare is not None
     wait_until(
         lambda: "waiting for a run" in spare.log.read_text(errors="replace"),
+        timeout=120,
         what="the spare's TensorFlow import",
     )
     return pool
@@ -134,7 +127,7 @@ def test_a_job_is_served_by_a_spare(served_and_cold):
     _served, cold, seen = served_and_cold
     pool = seen["pool"]
     spare = pool.ready()
-    wait_until(lambda: "waiting for a run" in spare.log.read_text(), what="the next spare")
+    wait_until(lambda: "waiting for a run" in spare.log.read_text(), 120, "the next spare")
     try:
         handle = launch_job(cold, "probe", {"seed": 1}, spare=pool)
         assert handle.note is None and os.getsid(handle.process.pid) == handle.process.pid
@@ -146,19 +139,6 @@ def test_a_job_is_served_by_a_spare(served_and_cold):
         assert (job / runfiles.LOG).read_text().startswith("[tui-dl] This job is served")
     finally:
         pool.close()
-
-
-@pytest.fixture
-def fake_trainer(tmp_path, monkeypatch):
-    """Runs that sleep where a model would train (tests/queue_trainer.py): the spare reads
-    its environment when it starts, as it would the learner's."""
-    ledger = tmp_path / "ledger.txt"
-    ledger.touch()
-    monkeypatch.setenv("TUI_DL_TEST_TRAINER", "queue_trainer:train")
-    monkeypatch.setenv("TUI_DL_TEST_LEDGER", str(ledger))
-    monkeypatch.setenv("PYTHONPATH", f"{ROOT / 'tests'}{os.pathsep}{ROOT}")
-    monkeypatch.setenv("TUI_DL_NICE", "0")
-    return ledger
 
 
 def test_a_spare_served_run_takes_its_queue_slot_and_is_cancelled_at_once(
