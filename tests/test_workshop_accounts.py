@@ -355,3 +355,19 @@ def test_a_learners_dead_run_shows_as_lost_and_is_left_as_it_was(room):
     before = (run / "events.jsonl").read_bytes()
     assert status_of(room, run.name) == "failed"  # process lost, not dropped
     assert (run / "events.jsonl").read_bytes() == before  # the instructor wrote nothing
+
+
+def test_only_the_instructor_turns_the_seats_spares_on(room):
+    """Each spare holds TensorFlow's memory for nobody yet: in a workshop it is the
+    instructor's choice, recorded in the instructor's workshop.json."""
+    refused = room.tui(ANA, "workshop", "spare", str(room.workshop), "on")
+    assert refused.returncode == 2 and f"only the instructor ({TEACH})" in refused.stderr
+    ask = "from tui_dl.engine.spare.pool import refusal; print(refusal())"
+    assert "until the instructor turns it on" in room.py(ANA, ask).stdout
+    done = room.tui(TEACH, "workshop", "spare", str(room.workshop), "on")
+    assert done.returncode == 0 and "0.7 GB" in done.stdout, done.stderr
+    record = room.workshop / "workshop.json"
+    assert record.stat().st_uid == pwd.getpwnam(TEACH).pw_uid  # still the instructor's
+    assert room.py(ANA, ask).stdout.strip() == "None"  # on for every learner now
+    room.tui(TEACH, "workshop", "spare", str(room.workshop), "off")
+    assert "until the instructor turns it on" in room.py(BO, ask).stdout
