@@ -75,6 +75,7 @@ def served_and_cold(tmp_path_factory):
             "pid_file": read_pid(served.run_dir),
             "proven": proven_process(served.process.pid, served.run_dir, os.geteuid()),
             "alive": pid_alive(served.process.pid, served.run_dir),
+            "cmdline": Path(f"/proc/{served.process.pid}/cmdline").read_bytes().split(b"\0"),
             "note": served.note,
         }
         served.wait(300)
@@ -98,7 +99,10 @@ def test_a_spare_becomes_the_run_its_process_session_folder_and_log(served_and_c
     served, _cold, seen = served_and_cold
     assert seen["pid"] == seen["spare_pid"] == seen["pid_file"]
     assert seen["session"] == seen["pid"]  # a session of its own: it outlives the app
-    assert seen["proven"] is True and seen["alive"] is True  # its folder is its working folder
+    assert seen["proven"] is True and seen["alive"] is True
+    # Its command line names the run's folder, as a cold child's does (what other users read).
+    assert os.fsencode(served) in seen["cmdline"]
+    assert b"tui_dl.engine.spare.child" in seen["cmdline"]
     assert seen["note"] is None
     assert ended(served)["event"] == Event.FINISHED
     said = phases(served)

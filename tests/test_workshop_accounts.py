@@ -371,3 +371,33 @@ def test_only_the_instructor_turns_the_seats_spares_on(room):
     assert room.py(ANA, ask).stdout.strip() == "None"  # on for every learner now
     room.tui(TEACH, "workshop", "spare", str(room.workshop), "off")
     assert "until the instructor turns it on" in room.py(BO, ask).stdout
+
+
+def test_a_learners_run_served_by_a_spare_is_proven_live_to_the_instructor(room):
+    """A spare started before its run existed: taking it, it names the run's folder in its
+    own command line, which the instructor's process can read (not its working folder)."""
+    done = room.py(
+        ANA,
+        "import time\n"
+        "from tui_dl.engine.jobs.launch import launch_run\n"
+        "from tui_dl.engine.spare.pool import SparePool\n"
+        "pool = SparePool()\n"
+        "pool.start('cpu')\n"
+        "log = pool.ready().log\n"
+        "while 'waiting for a run' not in log.read_text(): time.sleep(0.1)\n"
+        "handle = launch_run('mnist-mlp', {'epochs': 1}, spare=pool)\n"
+        "print(handle.process.pid, handle.run_dir)\n",
+    )
+    pid, folder = done.stdout.strip().splitlines()[-1].split(" ", 1)
+    run = Path(folder)
+    room.started.append(run)
+    room.wait_for(run, "started")
+    assert int((run / "pid").read_text()) == int(pid)
+    assert status_of(room, run.name) == "running"  # the instructor's view: live, not lost
+    ask = (
+        "from pathlib import Path\n"
+        "from tui_dl.engine.store import pid_alive\n"
+        f"print(pid_alive({pid}, Path({str(run)!r})))\n"
+    )
+    assert room.py(TEACH, ask).stdout.strip() == "True"
+    assert room.py(BO, ask).stdout.strip() == "True"

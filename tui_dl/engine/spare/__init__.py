@@ -9,3 +9,6 @@ nothing: `child.py` is that process, `pool.py` the app's side that starts it, ha
 A spare ends with the app that started it, however the app ends: it reads its orders from a
 pipe only the app holds, and the end of that pipe before an order ends the spare.
 """
+
+PLACEHOLDER = "_" * 1024
+"""A spare's last argument: room in its command line for the folder it will serve."""

@@ -1,4 +1,4 @@
-"""The spare: `python -m tui_dl.engine.spare.child DEVICE LOG`.
+"""The spare: `python -m tui_dl.engine.spare.child DEVICE LOG ________…` (PLACEHOLDER).
 
 Started by the app (pool.py) in a session of its own, at the runs' low priority, with the
 environment of the runs it will serve on DEVICE (CUDA_VISIBLE_DEVICES and the rest set before
@@ -9,9 +9,10 @@ stdin, a pipe only the app holds:
     {"kind": "run", "folder": RUN_DIR, "data_dir": DIR or null}
     {"kind": "job", "folder": JOB_DIR, "run_dir": RUN_DIR, "data_dir": DIR or null}
 
-To take it, the spare moves into the folder (how the app proves the process is the run's:
-trust/pids.py), sends what it printed so far and everything after into the folder's log.txt,
-and answers "ok" on the pipe that was its stdout (or "no: why"). The main thread then serves
+To take it, the spare writes the folder over the placeholder in its own command line and
+moves into the folder (how anyone proves the process is the run's: trust/pids.py), sends
+what it printed so far and everything after into the folder's log.txt, and answers "ok" on
+the pipe that was its stdout (or "no: why"). The main thread then serves
 the run or job exactly as a cold child does (jobs/child.py, jobs/insight_child.py): the cancel
 handler, the queue's place, the seeds from the spec, one `failed` event for any error.
 
@@ -39,6 +40,7 @@ from typing import Any
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event, append_event
 from tui_dl.engine.jobs.launch import lower_priority
+from tui_dl.engine.spare import PLACEHOLDER
 
 ORDER_LIMIT = 65536
 """The longest order line read: a run's folder and a data folder."""
@@ -49,7 +51,7 @@ IMPORTED = threading.Event()
 
 
 def main(argv: list[str]) -> int:
-    device, own_log = argv[0], Path(argv[1])
+    device, own_log = argv[0], Path(argv[1])  # argv[2]: the placeholder
     answer = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # until it has a run, what it prints goes to its own log
     lower_priority()
@@ -131,6 +133,7 @@ def read_order(line: bytes) -> dict[str, Any]:
 def take_over(order: dict[str, Any], own_log: Path) -> None:
     """Become the order's process: its folder, its log, its data folder."""
     folder = Path(order["folder"])
+    name_the_folder(folder)
     os.chdir(folder)
     if order.get("data_dir"):
         os.environ["TUI_DL_DATA"] = order["data_dir"]
@@ -152,6 +155,29 @@ def take_over(order: dict[str, Any], own_log: Path) -> None:
         os.dup2(log.fileno(), 2)
     with contextlib.suppress(OSError):
         own_log.unlink()
+
+
+def name_the_folder(folder: Path) -> bool:
+    """Write `folder` over the placeholder argument of this process's command line, as a
+    cold child's names its folder: /proc/PID/cmdline is what every user, the instructor
+    included, can read to prove whose process it is. The bytes are rewritten where the
+    kernel keeps them (this process's own memory, through /proc/self/mem); False where that
+    cannot be done (not Linux, a folder too long): then only its owner can prove it, by its
+    working folder."""
+    new = os.fsencode(folder)
+    try:
+        cmdline = Path("/proc/self/cmdline").read_bytes()
+        at = cmdline.rfind(PLACEHOLDER.encode())
+        if at < 0 or len(new) >= len(PLACEHOLDER):
+            return False
+        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        arg_start = int(stat[45])  # field 48 of proc(5): where the arguments begin
+        with open("/proc/self/mem", "r+b", buffering=0) as memory:
+            memory.seek(arg_start + at)
+            memory.write(new.ljust(len(PLACEHOLDER), b"\0"))
+        return new in Path("/proc/self/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 if __name__ == "__main__":

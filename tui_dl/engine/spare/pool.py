@@ -30,6 +30,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog
 from tui_dl.engine.jobs.launch import RunHandle, record_exit
+from tui_dl.engine.spare import PLACEHOLDER
 
 SPARE_ENV = "TUI_DL_SPARE"
 """`TUI_DL_SPARE=0` turns the spare off."""
@@ -148,7 +149,7 @@ class SparePool:
             # open file, which the spare shares): how `tidy` tells a live spare's log.
             fcntl.flock(out, fcntl.LOCK_EX | fcntl.LOCK_NB)
             process = subprocess.Popen(
-                [sys.executable, "-m", MODULE, device, str(log)],
+                [sys.executable, "-m", MODULE, device, str(log), PLACEHOLDER],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=out,

@@ -4,10 +4,11 @@ A run folder's `pid` file says which process runs it, but whoever can write the 
 write any number there: `-1` (every process of the reader's), `0` (the reader's process
 group), `1`, a number too big for the kernel, another user's shell. A pid is believed only
 when it is a plain positive number above 1 and at most the kernel's largest, and
-`/proc/PID` shows a process owned by the folder's owner whose command line names the folder
-— or, for a run handed to a spare (tui_dl.engine.spare), whose command line is a spare's and
-whose working folder is the run's: a spare was started before its run existed, and moves
-into the run's folder when it takes the run over.
+`/proc/PID` shows a process owned by the folder's owner whose command line names the folder.
+A spare (tui_dl.engine.spare) was started before its run existed: taking the run, it writes
+the folder into its own command line, and moves into the folder. Where the first could not be
+done, the folder's owner (who alone may read another process's working folder: ptrace rules)
+proves it by a spare's command line and the run's folder as its working folder.
 """
 
 from __future__ import annotations
