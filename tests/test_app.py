@@ -120,6 +120,7 @@ async def test_lab_follows_a_run_live_and_shows_the_result():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()  # the launch runs in a thread
         run = next(iter(source.runs.values()))  # launched: started, nothing trained yet
         await pilot.pause(0.3)
         lab = app.screen

@@ -370,7 +370,7 @@ async def test_ctrl_r_launches_with_the_form_and_an_empty_image_is_refused(sourc
         app.screen.query_one("#field-image", Input).value = str(photo)
         app.screen.query_one("#field-weights").value = "none"
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(pilot)  # the launch runs in a thread
         experiment, params, device = source.launched[0]
         assert experiment == "transfer-imagenet" and device == "cpu"
         assert params["image"] == str(photo) and params["weights"] == "none"

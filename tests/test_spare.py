@@ -397,3 +397,39 @@ def test_a_run_handed_to_a_spare_mid_import_says_what_it_waits_for(fake_trainer,
         assert ended(handle.run_dir)["event"] == Event.FINISHED
     finally:
         pool.close()
+
+
+async def test_the_lab_stays_answering_keys_while_a_launch_waits_and_starts_one_run():
+    """A hand-over to a spare still importing TensorFlow can take seconds: the launch runs
+    in a thread, ctrl+r again does nothing meanwhile, and the run attaches when it comes."""
+    import threading
+
+    from tests.fakes import FakeRunSource, settle
+    from tui_dl.ui.app import make_app
+
+    source = FakeRunSource()
+    gate = threading.Event()
+    plain = source.launch
+
+    def slow_launch(*args, **kwargs):
+        gate.wait(10)
+        return plain(*args, **kwargs)
+
+    source.launch = slow_launch
+    app = make_app(source=source, screen="lab")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lab = app.screen
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        assert lab.launching and lab.run_id is None
+        assert lab.check_action("start", ()) is False
+        await pilot.press("ctrl+r")  # pressed again while the first waits
+        field = app.focused
+        before = field.value
+        await pilot.press("7")  # and the app answers other keys meanwhile
+        await pilot.pause(0.2)
+        assert field.value == before + "7"
+        gate.set()
+        await settle(pilot)
+        assert len(source.launched) == 1 and lab.run_id is not None and not lab.launching

@@ -64,6 +64,8 @@ class ImageNetScreen(FollowingScreen):
         self.chosen = 0
         self.heat_on = True
         self.follower = RunFollower(self, self.apply)
+        self.launching = False
+        """Between ctrl+r and the run's folder: the launch runs in a thread."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -157,7 +159,7 @@ class ImageNetScreen(FollowingScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("start", "pick_image"):
-            return not self.running
+            return not self.running and not self.launching
         if action == "cancel":
             return self.running
         if action == "toggle_heat":  # wide, the photo stands beside its heatmap anyway
@@ -171,14 +173,35 @@ class ImageNetScreen(FollowingScreen):
         self.action_start()
 
     def action_start(self) -> None:
+        if self.running or self.launching:
+            return
         try:
             params, device = self.query_one(RunForm).read()
-            run_id = self.app.source.launch(self.experiment.name, params, device)
         except (OSError, ValueError) as exc:
             self.say_error(str(exc))
             return
         self.say_error("")
-        self.attach(run_id)
+        self.launching = True
+        self.refresh_bindings()
+        self.launch(params, device)
+
+    @work(thread=True, exit_on_error=False, group="launch")
+    def launch(self, params: dict[str, Any], device: str) -> None:
+        """Off the screen's thread, as the lab's (a spare may take seconds to answer)."""
+        try:
+            run_id = self.app.source.launch(self.experiment.name, params, device)
+        except (OSError, ValueError) as exc:
+            self.from_thread(self.launched, None, str(exc))
+            return
+        self.from_thread(self.launched, run_id, "")
+
+    def launched(self, run_id: str | None, problem: str) -> None:
+        self.launching = False
+        self.refresh_bindings()
+        if run_id is None:
+            self.say_error(problem)
+        else:
+            self.attach(run_id)
 
     def say_error(self, message: str) -> None:
         """A setting that cannot work, in red under the form (nothing was launched)."""

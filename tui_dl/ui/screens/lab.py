@@ -79,6 +79,8 @@ class LabScreen(FollowingScreen):
         self.follower = RunFollower(self, self.apply)
         self.cost_estimate: Estimate | None = None
         self.spare_device: str | None = None
+        self.launching = False
+        """Between ctrl+r and the run's folder: the launch runs in a thread."""
         """The GPU the spare was last asked for from this lab."""
         """A long CPU run's estimate, while the form would start one (ctrl+t: smaller)."""
 
@@ -224,7 +226,7 @@ class LabScreen(FollowingScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "start":
-            return self.run_id is None
+            return self.run_id is None and not self.launching
         if action == "cancel":
             return self.running
         if action == "new_run":
@@ -281,6 +283,8 @@ class LabScreen(FollowingScreen):
             self.action_start()
 
     def action_start(self) -> None:
+        if self.launching:
+            return
         error = self.query_one("#form-error", Static)
         try:
             params, device = self.query_one(RunForm).read()
@@ -291,12 +295,35 @@ class LabScreen(FollowingScreen):
         error.update("")
         try:
             cluster = read_cluster(self.query_one("#cluster", Input))
+        except ValueError as exc:
+            self.not_launched(exc)
+            return
+        self.launching = True
+        self.query_one("#start", Button).disabled = True
+        self.refresh_bindings()
+        self.launch(params, device, cluster)
+
+    @work(thread=True, exit_on_error=False, group="launch")
+    def launch(self, params: dict[str, Any], device: str, cluster: str | None) -> None:
+        """Off the screen's thread: handing the run to a spare still importing TensorFlow
+        waits for it to answer (seconds on a busy machine), and keys go on meanwhile."""
+        try:
             run_id = self.source.launch(self.experiment.name, params, device, cluster=cluster)
         except (OSError, ValueError) as exc:
-            error.update(error_text(f"Could not start the run: {exc}"))
-            self.notify(str(exc), title="Could not start the run", severity="error")
+            self.from_thread(self.not_launched, exc)
             return
+        self.from_thread(self.launched, run_id)
+
+    def launched(self, run_id: str) -> None:
+        self.launching = False
         self.attach(run_id)
+
+    def not_launched(self, exc: Exception) -> None:
+        self.launching = False
+        self.query_one("#start", Button).disabled = False
+        self.refresh_bindings()
+        self.query_one("#form-error", Static).update(error_text(f"Could not start the run: {exc}"))
+        self.notify(str(exc), title="Could not start the run", severity="error")
 
     def action_cancel(self) -> None:
         from tui_dl.engine.workshop.folder import cancel_refusal
