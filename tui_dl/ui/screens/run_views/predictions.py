@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Header, Static
 
@@ -21,6 +22,8 @@ from tui_dl.ui.tf_start import WAITING, measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tui_dl.engine.store import RunInfo
 
 
@@ -76,13 +79,22 @@ class PredictionsScreen(RunViewScreen[Predictions]):
     # ----- engine jobs (maps, probes): started here, watched here ----------------------------
     def run_job(self, kind: str, args: dict, done: Callable[[dict], None]) -> None:
         """Start a job and follow its events; `done` gets its finished or failed event."""
+        self.say(self.starting)
+        self._start_job(kind, args, done)
+
+    @work(thread=True, exit_on_error=False, group="job")
+    def _start_job(self, kind: str, args: dict, done: Callable[[dict], None]) -> None:
+        """Off the screen's thread: a spare still importing TensorFlow takes seconds to
+        answer the hand-over, and the view's keys go on meanwhile."""
         try:
             job_dir = self.app.source.start_job(self.run_id, kind, args)
         except (OSError, ValueError) as exc:
-            done({"event": Event.FAILED, "message": str(exc)})
+            self.from_thread(done, {"event": Event.FAILED, "message": str(exc)})
             return
+        self.from_thread(self._follow_job, job_dir, done)
+
+    def _follow_job(self, job_dir: Path, done: Callable[[dict], None]) -> None:
         reader = self.app.source.job_reader(job_dir)
-        self.say(self.starting)
 
         def poll() -> None:
             if not self.is_attached:  # the learner has left this view; the job goes on
