@@ -120,7 +120,9 @@ def _experiment(
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
+    """The whole grammar; without `experiments`, `run`, `sweep` and `project` take no
+    experiment (the command line has none of them: the app's start needs no more)."""
     parser = argparse.ArgumentParser(
         prog="tui-dl", description="A terminal deep-learning classroom and lab."
     )
@@ -150,12 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
         "settings.",
     )
     run_experiments = run.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
-    for exp in EXPERIMENTS.values():
+    for exp in EXPERIMENTS.values() if experiments else ():
         _experiment(run_experiments, exp, [run_options])
 
     project = commands.add_parser("project", help="run a course project headless (mammogram)")
     projects = project.add_subparsers(dest="name", metavar="PROJECT", required=True)
-    for name in HEADLESS_PROJECTS:
+    for name in HEADLESS_PROJECTS if experiments else ():
         _experiment(projects, EXPERIMENTS[name], [run_options])
 
     sweep = commands.add_parser(
@@ -173,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     grid.add_argument(
         "--batch-size", dest="batch_sizes", required=True, metavar="LIST", help="e.g. 32,128"
     )
-    for exp in EXPERIMENTS.values():
+    for exp in EXPERIMENTS.values() if experiments else ():
         if sweepable(exp):
             _experiment(sweep_experiments, exp, [lists, run_options], skip=SWEPT)
 

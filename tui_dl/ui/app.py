@@ -19,6 +19,7 @@ from tui_dl.ui import registry, sources
 from tui_dl.ui.idle_gc import IdleCollector
 from tui_dl.ui.navigation import NavigatingApp
 from tui_dl.ui.palette import palette_commands
+from tui_dl.ui.screens.app_screen import SCREENS_CSS
 from tui_dl.ui.screens.home import HomeScreen
 from tui_dl.ui.sources import LocalRunSource, RunSource
 
@@ -259,10 +260,22 @@ class TuiDlApp(NavigatingApp):
         self.run_worker(self._preload, thread=True, group="preload", exit_on_error=False)
 
     def _preload(self) -> None:
-        registry.preload()
-        sources.preload()
-        self.source.start_spare()  # TensorFlow imported ahead of the first run (engine/spare)
-        self.call_from_thread(self.collector.start)
+        try:
+            registry.preload()
+            sources.preload()
+            self.call_from_thread(self.read_screens_css)
+            self.source.start_spare()  # TensorFlow imported ahead of the first run (engine/spare)
+        finally:  # the collector is off until it starts (`tui_dl.cli.main`)
+            self.call_from_thread(self.collector.start)
+
+    def read_screens_css(self) -> None:
+        """The other screens' styles, read while the learner looks at the first screen: else
+        the first screen to name them (`SCREENS_CSS`) would wait for them to be parsed."""
+        stylesheet = self.stylesheet
+        if not stylesheet.has_source(SCREENS_CSS):
+            stylesheet.read(SCREENS_CSS)
+            stylesheet.reparse()
+            stylesheet.update(self)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):

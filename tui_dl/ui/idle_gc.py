@@ -7,6 +7,11 @@ key came next (measured with benchmarks/interaction.py). So, once the app has st
 imported its screens, what it holds for good is frozen out of the collector's sight, the
 automatic full collections are turned off, and a timer runs one when no key has come for a
 moment. The young generations are still collected as usual; only the full pass moves.
+
+Before that, from the command line's first line to the first frame, the collector is off
+altogether (`tui_dl.cli.main`): the start makes objects fast enough for Python to run its
+collections ~130 times, one of them a full pass, about 45 ms of a 0.4 s start on two cores,
+nearly all on objects that stay. `start` turns it back on.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class IdleCollector:
 
     def start(self) -> None:
         """After the start-up imports: freeze what stays, move full collections to idle time."""
+        gc.enable()
         gc.collect()
         gc.freeze()
         young, middle, _ = gc.get_threshold()
@@ -58,3 +64,4 @@ class IdleCollector:
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, 10)
         gc.unfreeze()
+        gc.enable()

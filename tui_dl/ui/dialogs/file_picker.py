@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Static
 
+from tui_dl.ui.screens.app_screen import SCREENS_CSS
 from tui_dl.ui.serve.seat_files import OutsideSeatFolder, SeatFiles, here
 
 
@@ -35,6 +36,7 @@ class ConfinedTree(DirectoryTree):
 
 
 class FilePicker(ModalScreen[Path | None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("d", "other_folder", "Other folder", show=False),

@@ -19,6 +19,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui_dl.ui.screens.app_screen import SCREENS_CSS
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
@@ -158,6 +160,7 @@ def help_renderable(rows: list[HelpRow], title: str) -> Group:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close"),
         Binding("ctrl+s", "app.share", show=False),  # a modal screen holds the app's keys back

@@ -4,18 +4,28 @@ data folder and its ways of opening screens (Textual types it as any App)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
 if TYPE_CHECKING:
     from textual import getters
+    from textual._path import CSSPathType
 
     from tui_dl.ui.app import TuiDlApp
 
 
+SCREENS_CSS = str(Path(__file__).resolve().parents[1] / "screens.tcss")
+"""The styles of every screen but home (app.tcss holds home's and the shared ones). A screen
+naming it in CSS_PATH has Textual read it when the first such screen opens; the app reads it
+after home's first frame (`read_screens_css`), so neither that frame nor a first opening
+parses it."""
+
+
 class AppScreen(Screen[None]):
+    CSS_PATH: ClassVar[CSSPathType | None] = SCREENS_CSS
     if TYPE_CHECKING:  # Textual's own typed getter; at run time the app is the same object
         app = getters.app(TuiDlApp)
 

@@ -37,6 +37,8 @@ WIDE = 120
 
 
 class HomeScreen(AppScreen):
+    CSS_PATH = None
+    """Styled by app.tcss alone: its first frame parses no other screen's styles."""
     BINDINGS = [
         Binding("l", "app.open_lab", "Lab"),
         Binding("c", "app.open_screen('course')", "Course"),

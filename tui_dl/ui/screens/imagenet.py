@@ -28,6 +28,7 @@ from tui_dl.engine.tf_start import STARTING
 from tui_dl.text import duration, sentence
 from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
+from tui_dl.ui.screens.app_screen import SCREENS_CSS
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.screens.imagenet_text import guess_prompt, result_notes, strip
 from tui_dl.ui.tf_start import WAITING, measure_start
@@ -43,7 +44,7 @@ TALL = 44
 
 
 class ImageNetScreen(FollowingScreen):
-    CSS_PATH = "imagenet.tcss"
+    CSS_PATH = [SCREENS_CSS, "imagenet.tcss"]
     BINDINGS = [
         Binding("ctrl+r", "start", "Name it", priority=True),
         Binding("ctrl+o", "pick_image", "Pick image"),
