@@ -278,7 +278,7 @@ def load_lessons(
     seen: dict[str, Path] = {}
     for path in sorted((folder or lessons_dir()).glob("*.md")):
         try:
-            lesson = read_lesson(path, check)
+            lesson = read_lesson(path, check) if check else _read_kept(path)
         except (LessonError, OSError, UnicodeDecodeError) as exc:
             problems.append(str(exc))
             continue
@@ -288,6 +288,23 @@ def load_lessons(
         seen[lesson.id] = path
         lessons.append(lesson)
     return sorted(lessons, key=lambda lesson: (lesson.order, lesson.id)), problems
+
+
+_KEPT: dict[Path, tuple[bytes, Lesson]] = {}
+"""Each lesson file as last read, and what it gave: home, the course map, the palette and the
+lesson screen each read every lesson, each time they open."""
+
+
+def _read_kept(path: Path) -> Lesson:
+    """`read_lesson(path)`, parsed again only when the file's bytes changed (reading them is
+    a small part of parsing them; a file's time may not change between two quick edits)."""
+    data = path.read_bytes()
+    kept = _KEPT.get(path)
+    if kept is not None and kept[0] == data:
+        return kept[1]
+    lesson = read_lesson(path)
+    _KEPT[path] = (data, lesson)
+    return lesson
 
 
 def find_lesson(

@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui_dl.ui.render.rendered_once import RenderedOnce
 from tui_dl.ui.screens.app_screen import SCREENS_CSS
 
 if TYPE_CHECKING:
@@ -159,6 +160,11 @@ def help_renderable(rows: list[HelpRow], title: str) -> Group:
     return Group(*parts, Text(""), Text(ABOUT))
 
 
+KEEP_RENDERED = 16
+"""How many helps (a screen's keys, as they were) are kept laid out for their next opening."""
+_RENDERED: dict[tuple[tuple[HelpRow, ...], str], RenderedOnce] = {}
+
+
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = SCREENS_CSS
     BINDINGS = [
@@ -179,8 +185,13 @@ class HelpScreen(ModalScreen[None]):
 
         entry = next((e for e in registry.SCREENS if e.shows(over) and e.title), None)
         title = entry.title if entry is not None else str(getattr(over, "title", "") or "")
+        key = (tuple(self.rows), title)
+        if key not in _RENDERED:  # help over the same screen: laid out once (`RenderedOnce`)
+            if len(_RENDERED) >= KEEP_RENDERED:
+                del _RENDERED[next(iter(_RENDERED))]
+            _RENDERED[key] = RenderedOnce(help_renderable(self.rows, title))
         with VerticalScroll(id="help-box"):
-            yield Static(help_renderable(self.rows, title))
+            yield Static(_RENDERED[key])
 
     def action_close(self) -> None:
         self.dismiss()

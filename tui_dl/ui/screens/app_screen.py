@@ -7,12 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
 if TYPE_CHECKING:
     from textual import getters
     from textual._path import CSSPathType
+    from textual.message import Message
 
     from tui_dl.ui.app import TuiDlApp
 
@@ -28,6 +30,33 @@ class AppScreen(Screen[None]):
     CSS_PATH: ClassVar[CSSPathType | None] = SCREENS_CSS
     if TYPE_CHECKING:  # Textual's own typed getter; at run time the app is the same object
         app = getters.app(TuiDlApp)
+
+    _left_under: tuple[object, ...] | None = None
+    """What this screen's styles were worked out from when it was last left (`_style_inputs`)."""
+
+    def _style_inputs(self) -> tuple[object, ...]:
+        """What a screen's styles follow beyond its own widgets (whose class and focus changes
+        restyle them as they happen): the app's rules, its theme, whether it has focus."""
+        app = self.app
+        return app.stylesheet.rules, app.theme, app.app_focus
+
+    def post_message(self, message: Message) -> bool:
+        """Textual restyles every widget of a screen each time it shows it. A screen shown
+        the first time is about to be mounted, each widget styled as it is; a screen kept and
+        shown again (the lab) was styled when it was left, and only a change of what its
+        styles follow since then calls for it (for the lab, that restyle was half of coming
+        back to it)."""
+        if isinstance(message, events.ScreenSuspend):
+            self._left_under = self._style_inputs()
+        elif isinstance(message, events.ScreenResume):
+            if not self.is_mounted:
+                message.refresh_styles = False
+            elif self._left_under is not None:
+                rules, theme, focus = self._left_under
+                now_rules, now_theme, now_focus = self._style_inputs()
+                if rules is now_rules and (theme, focus) == (now_theme, now_focus):
+                    message.refresh_styles = False
+        return super().post_message(message)
 
     def from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """From a thread worker: `callback(*args)` on the app's thread, if this screen is still

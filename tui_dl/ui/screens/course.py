@@ -58,6 +58,7 @@ class CourseScreen(AppScreen):
         self.map = CourseMap(())
         self.width = 0
         """The terminal's width the steps were laid out for."""
+        self._shown_once = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,6 +69,9 @@ class CourseScreen(AppScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        # As the runs were when the map was last open: drawn again only if they changed since
+        # (the map is drawn at once, and again when the runs have been read in a thread).
+        self.finished, self.swept = set(self.app.course_runs[0]), self.app.course_runs[1]
         self.title = "tui-dl — the course"
         self.sub_title = "from gradient descent to GANs"
         self.show_map(highlight_next=True)
@@ -79,6 +83,9 @@ class CourseScreen(AppScreen):
             self.show_map()
 
     def on_screen_resume(self) -> None:
+        if not self._shown_once:  # the first show: on_mount has just drawn it all
+            self._shown_once = True
+            return
         self.show_map()
         self.load_runs()
 
@@ -104,6 +111,7 @@ class CourseScreen(AppScreen):
         self.from_thread(self._got_runs, finished, swept)
 
     def _got_runs(self, finished: set[str], swept: bool) -> None:
+        self.app.course_runs = frozenset(finished), swept
         if (finished, swept) != (self.finished, self.swept):
             self.finished, self.swept = finished, swept
             self.show_map(highlight_next=True)

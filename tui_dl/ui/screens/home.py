@@ -165,6 +165,14 @@ class HomeScreen(AppScreen):
         if not getattr(self, "_shown_once", False):  # the first show: on_mount filled it all
             self._shown_once = True
             return
+        self.call_after_refresh(self._refresh_shown)
+
+    def _refresh_shown(self) -> None:
+        """Home reads its lessons, runs and data again once it is shown, not when it is
+        passed through: the palette closes over home on its way to the screen it opens, and
+        the reads (two of them in threads) slowed that screen's first frame."""
+        if not self.is_current:
+            return
         if self._wide is not None:
             self.fill_lessons()
         self.action_refresh()

@@ -10,12 +10,17 @@ The keys still work when they are not shown.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len as cell_width
 from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 HELP_KEY = "question_mark"
 
@@ -62,8 +67,29 @@ class KeysFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
         self._fitted_to = 0
+        self._keys_shown: tuple[object, ...] | None = None
+        """The screen's keys as they were when the footer was last built (`_keys_now`)."""
+
+    def _keys_now(self) -> tuple[object, ...]:
+        """Everything the footer's keys are made from: each shown binding, whether it is
+        enabled, its tooltip."""
+        return tuple(
+            (binding, enabled, tooltip)
+            for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if binding.show or binding.action == "command_palette"
+        )
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Rebuilt only when the keys changed: Textual rebuilds the footer whenever its screen
+        is shown again or the focus moves, and every key it makes is styled anew (half of
+        coming back to a kept lab)."""
+        if self._bindings_ready and screen is self.screen and self._keys_now() == self._keys_shown:
+            return
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._keys_shown = self._keys_now()
         made: list[Widget] = list(super().compose())
         if not all(isinstance(w, FooterKey) for w in made):  # binding groups: as Textual's
             yield from made
@@ -77,6 +103,9 @@ class KeysFooter(Footer):
         self._fitted_to = width
         compact, shown = fitted(keys, palette, width)
         self.compact = compact
+        for key in keys:  # made as they will stay: a key starts compact, and each one the
+            key.set_reactive(FooterKey.compact, compact)  # footer's `compact` changed once
+            key.set_class(compact, "-compact", update=False)  # mounted was styled again
         others = [key for key in keys if key.key != HELP_KEY]
         helps = [key for key in keys if key.key == HELP_KEY]
         for key in helps if shown < len(others) else []:
