@@ -29,8 +29,29 @@ def follow(sweep_dir, until, timeout: float = 120.0) -> SweepState:
     pytest.fail(f"timed out; log: {(sweep_dir / runfiles.LOG).read_text()[-2000:]}")
 
 
-def test_sweep_runs_a_2x1_grid():
-    handle = launch_sweep("mnist-mlp", TINY, [0.01, 1e30], [64], device="cpu")
+def test_a_2x1_grid_through_the_cli_runs_each_cell_and_prints_the_grid_as_json(capsys, monkeypatch):
+    """One sweep (two TensorFlow children) read two ways: the CLI's report, then the driver's
+    own files and its exit code (each cell is a TensorFlow start: one grid, not two)."""
+    import tui_dl.cli.sweep as cli_sweep
+
+    handles = []
+
+    def launch_and_keep(*args, **kwargs):
+        handles.append(launch_sweep(*args, **kwargs))
+        return handles[-1]
+
+    monkeypatch.setattr(cli_sweep, "launch_sweep", launch_and_keep)
+    args = ["sweep", "mnist-mlp", "--lr", "0.01,1e30", "--batch-size", "64", "--epochs", "1"]
+    code = main([*args, "--train-limit", "300", "--hidden-units", "16", "--json"])
+    out = capsys.readouterr()
+    assert code == 0
+    report = json.loads(out.out.strip().splitlines()[-1])
+    assert [c["status"] for c in report["cells"]] == ["finished", "failed"]
+    assert [c["verdict"] for c in report["cells"]] == ["best", "diverged"]
+    assert report["best"]["learning_rate"] == 0.01 and report["metric"] == "test_accuracy"
+    assert "cell 2/2  rate 1e+30  batch 64  failed" in out.err
+
+    [handle] = handles
     state = follow(handle.run_dir, lambda s: s.done)
     assert handle.wait(10) == 0
     assert state.status == "finished"
@@ -64,18 +85,6 @@ def test_cancel_stops_the_current_cell_and_the_sweep():
     run_dir = RunStore().resolve(state.cells[0].run_id)
     pid = read_pid(run_dir)
     assert pid is not None and not pid_alive(pid, run_dir)
-
-
-def test_the_cli_prints_the_grid_as_json(capsys):
-    args = ["sweep", "mnist-mlp", "--lr", "0.01,1e30", "--batch-size", "64", "--epochs", "1"]
-    code = main([*args, "--train-limit", "300", "--hidden-units", "16", "--json"])
-    out = capsys.readouterr()
-    assert code == 0
-    report = json.loads(out.out.strip().splitlines()[-1])
-    assert [c["status"] for c in report["cells"]] == ["finished", "failed"]
-    assert [c["verdict"] for c in report["cells"]] == ["best", "diverged"]
-    assert report["best"]["learning_rate"] == 0.01 and report["metric"] == "test_accuracy"
-    assert "cell 2/2  rate 1e+30  batch 64  failed" in out.err
 
 
 def test_the_cli_exits_non_zero_when_every_cell_failed(capsys):
