@@ -203,11 +203,13 @@ async def test_the_gan_lab_redraws_its_plane_when_the_plane_changes_size():
     await check(make_app(source=FakeRunSource(), screen="ganlab"), "ganlab", resized)
 
 
+STEPS = ["data", "odd", "features", "model", "report", "threshold", "referee"]
+
+
 @pytest.mark.skipif(not UCI.exists(), reason="TUI_DL_DATA does not hold the UCI file")
-@pytest.mark.parametrize(
-    "step", ["data", "odd", "features", "model", "report", "threshold", "referee"]
-)
-async def test_every_step_of_the_project_fits(step, tmp_path, monkeypatch):
+async def test_every_step_of_the_project_fits(tmp_path, monkeypatch):
+    """One app, each step opened in turn as a learner does (the project screen takes seconds
+    to start: one start, not seven); every step's cuts are gathered before the test fails."""
     from textual.widgets import TabbedContent
 
     import tui_dl.data.sources as data
@@ -229,11 +231,18 @@ async def test_every_step_of_the_project_fits(step, tmp_path, monkeypatch):
         [FakeRun(run_id, kfold_events(), experiment="mammogram", run_dir=run_dir)]
     )
 
-    async def open_step(pilot) -> None:
-        pilot.app.screen.query_one(TabbedContent).active = f"step-{step}"
-
     app = make_app(source=source, screen="project:mammogram", run=run_id, data_dir=SHARED_DATA)
-    await check(app, f"project step {step}", open_step)
+    failures = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, 0.2)
+        for step in STEPS:
+            app.screen.query_one(TabbedContent).active = f"step-{step}"
+            await settle(pilot, 0.2)
+            try:
+                assert_fits(app, f"project step {step}")
+            except AssertionError as failure:
+                failures.append(str(failure))
+    assert not failures, "\n\n".join(failures)
 
 
 LESSONS = [lesson.id for lesson in load_lessons()[0]]
