@@ -3,7 +3,11 @@ sample, deterministic), made-up but plausible predictions, maps and probe result
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -73,7 +77,26 @@ def write_probe(run_dir: Path) -> None:
 
 
 def write_kfold(run_dir: Path, uci: Path, k: int = 10) -> None:
-    """A finished mammogram run's kfold.json/.npz: the real data, made-up probabilities."""
+    """A finished mammogram run's kfold.json/.npz: the real data, made-up probabilities.
+
+    Written once per test process for each (file, k) and copied after that: the report's
+    baselines fit ten random forests (about 3 s of CPU), and a dozen tests ask for the same
+    files. Each caller still gets its own copies to read or damage."""
+    made = _kfold_files(Path(uci).resolve(), k)
+    for name in (runfiles.KFOLD_REPORT, runfiles.KFOLD_ARRAYS):
+        if (made / name).exists():
+            shutil.copyfile(made / name, Path(run_dir) / name)
+
+
+@functools.cache
+def _kfold_files(uci: Path, k: int) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="tui-dl-kfold-"))
+    atexit.register(shutil.rmtree, folder, True)
+    _compute_kfold(folder, uci, k)
+    return folder
+
+
+def _compute_kfold(run_dir: Path, uci: Path, k: int) -> None:
     from sklearn.model_selection import StratifiedKFold
 
     from tui_dl.analysis.kfold import fold_metrics, save_kfold, summarise
