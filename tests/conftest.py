@@ -65,6 +65,11 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TUI_DL_SYSTEM_DATA", str(tmp_path / "system"))
     monkeypatch.setenv("TUI_DL_OFFLINE", "1")
     monkeypatch.setenv("TUI_DL_SPARE", "0")  # no warm TensorFlow behind every app test
+    # The suite's children at the suite's own priority. Niced (the app's default, for a
+    # learner's keys), each TensorFlow start waited behind whatever else the machine ran:
+    # on this shared 2-core machine a tiny VAE's "starting TensorFlow" took 61 s of its
+    # 147 s. No test looks at a child's niceness; a test may still set its own.
+    monkeypatch.setenv("TUI_DL_NICE", "0")
     monkeypatch.delenv("TUI_DL_DATA", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     for name in (

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.fakes import wait_until
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status, append_event
 from tui_dl.engine.jobs.launch import cancel_run, launch_run
@@ -263,3 +264,30 @@ def test_cancelling_a_queued_run_removes_it_from_the_line(fake_trainer, monkeypa
     cancel_run(first.run_dir, handle=first)
     assert store.info(first.run_dir).status == Status.CANCELLED
     assert RunQueue().state().where(first.run_id) is None
+
+
+def test_a_child_steps_back_behind_the_app_by_default_and_as_far_as_told():
+    """A run's child lowers its priority first thing (`lower_priority`); the suite runs its own
+    children at 0 (`TUI_DL_NICE=0`, conftest), so the default is checked here, each in a
+    session of its own, as a child is (the session's autogroup is niced too)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os; from tui_dl.engine.jobs.launch import lower_priority; "
+        "before = os.nice(0); lower_priority(); print(os.nice(0) - before)"
+    )
+    for value, expected in ((None, 10), ("3", 3), ("0", 0), ("x", 10)):
+        env = {k: v for k, v in os.environ.items() if k != "TUI_DL_NICE"}
+        if value is not None:
+            env["TUI_DL_NICE"] = value
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            start_new_session=True,
+            check=True,
+        )
+        assert int(done.stdout) == expected, (value, done.stdout, done.stderr)
