@@ -20,23 +20,6 @@ from tui_dl.engine.events import JOB_EVENTS, RUN_EVENTS, SWEEP_EVENTS, Vocabular
 SHARED_DATA = os.environ.get("TUI_DL_DATA")
 """The real datasets (CI points this at ../shared/datasets), saved before isolation."""
 
-IDLE_LOOK_S = 1 / 200
-"""How long Pilot's `pause()` watches the app's CPU before it calls the app idle. Textual
-looks in 20 ms slices (and calls a slice idle under 1 ms of CPU): a pause cost at least 20 ms
-asleep, and a few thousand pauses made minutes of the suite's time idle. 5 ms slices, the same
-1/20 share of CPU: the screen's messages are still all handled first (`_wait_for_screen`),
-and an app still at work is still waited for."""
-
-
-def _look_for_idle_sooner() -> None:
-    import textual._wait
-
-    textual._wait.SLEEP_GRANULARITY = IDLE_LOOK_S
-    textual._wait.SLEEP_IDLE = IDLE_LOOK_S / 20
-
-
-_look_for_idle_sooner()
-
 
 def written_events(home: Path) -> list[tuple[Path, Vocabulary]]:
     """Every events file under a tui-dl home, with the vocabulary its folder speaks."""
@@ -102,11 +85,3 @@ def fake_trainer(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", f"{ROOT / 'tests'}{os.pathsep}{ROOT}")
     monkeypatch.setenv("TUI_DL_NICE", "0")
     return ledger
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that train (marked slow: a TensorFlow child each, tens of seconds) go first,
-    in their files' order: handed out last, one of them kept a worker busy a minute after the
-    other had run out of tests. The short ones fill the end, and `--dist worksteal` (in
-    pyproject.toml) lets a worker that runs out take tests from the other's share."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
