@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -288,7 +289,7 @@ def test_what_a_viewer_works_out_about_anothers_run_stays_in_their_own_folder(
     """The instructor's attention maps or probe of a learner's run, a seat's of another
     seat's: in the viewer's own folder, never in the run's."""
     from tui_dl import paths
-    from tui_dl.engine.jobs import insights
+    from tui_dl.engine.jobs import insights, launch
 
     run_dir = tmp_path / "runs" / "20261202-101000-mnist-mlp-b002"
     run_dir.mkdir(parents=True)
@@ -302,7 +303,12 @@ def test_what_a_viewer_works_out_about_anothers_run_stays_in_their_own_folder(
     notes = seats.notes_dir(run_dir, spec)
     assert notes == paths.home() / "views" / run_dir.name
     started = []
-    monkeypatch.setattr(insights, "spawn_child", lambda *a: started.append(a))
+
+    def spawned(*args):
+        started.append(args)
+        return SimpleNamespace(note=None)
+
+    monkeypatch.setattr(launch, "spawn_child", spawned)  # the one way a job's child starts
     insights.launch_job(run_dir, "attention")
     job_dir = started[0][2]
     assert job_dir.parent == notes / "jobs" and not (run_dir / "jobs").exists()
