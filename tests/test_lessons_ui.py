@@ -276,3 +276,20 @@ async def test_unreadable_progress_is_a_warning_not_a_crash():
         assert isinstance(app.screen, LessonScreen)
     data = json.loads(progress_path().read_text(encoding="utf-8"))
     assert data["softmax"]["seen"] == [0]
+
+
+async def test_a_lesson_closed_before_its_after_refresh_call_does_not_kill_the_app():
+    """A page turn asks for the widget's rows again after the next refresh; a stray escape
+    can close the lesson first (a random-keys run killed the app so: NoMatches)."""
+    app = make_app(source=FakeRunSource(), screen="lesson:softmax")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lesson = app.screen
+        assert isinstance(lesson, LessonScreen)
+        await pilot.press("n")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, LessonScreen)
+        lesson._share_rows()  # what the late call does: nothing, and no exception
+        lesson.on_resize()
+    assert app.return_code in (None, 0)

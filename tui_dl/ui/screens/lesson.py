@@ -27,6 +27,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Header, Markdown, Static
 
@@ -186,8 +187,13 @@ class LessonScreen(AppScreen):
         (at least 3 rows); others share as the stylesheet says."""
         if self.page >= len(self.lesson.pages):
             return
-        text = self.query_one("#lesson-text", LessonText)
-        needed = getattr(self.widget, "rows_needed", None)
+        try:
+            text = self.query_one("#lesson-text", LessonText)
+            needed = getattr(self.widget, "rows_needed", None)
+        except NoMatches:
+            # Called after a refresh (or a resize) that came while the lesson was being
+            # closed: its widgets are already gone (a stray key killed the app so once).
+            return
         if needed is None or not self.has_class("-narrow"):
             text.styles.clear_rule("height")
             return
