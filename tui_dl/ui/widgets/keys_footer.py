@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len as cell_width
 from textual import events
 from textual.app import ComposeResult
+from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -83,13 +84,21 @@ class KeysFooter(Footer):
         """Rebuilt only when the keys changed: Textual rebuilds the footer whenever its screen
         is shown again or the focus moves, and every key it makes is styled anew (half of
         coming back to a kept lab)."""
-        if self._bindings_ready and screen is self.screen and self._keys_now() == self._keys_shown:
-            return
+        if self._bindings_ready and screen is self.screen and self.is_attached:
+            try:
+                same = self._keys_now() == self._keys_shown
+            except NoMatches:  # a check_action that looks for a widget not (or no longer) there
+                same = False
+            if same:
+                return
         super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
-            self._keys_shown = self._keys_now()
+            try:
+                self._keys_shown = self._keys_now()
+            except NoMatches:
+                self._keys_shown = None  # built again at the next change
         made: list[Widget] = list(super().compose())
         if not all(isinstance(w, FooterKey) for w in made):  # binding groups: as Textual's
             yield from made
