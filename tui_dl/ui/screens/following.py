@@ -4,6 +4,7 @@ and the sweep. Each had written its own back, attach, GPU list and cancel worker
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual import work
 
@@ -56,3 +57,40 @@ class FollowingScreen(AppScreen):
             self.app.call_from_thread(
                 self.app.notify, str(exc), title="Cancel failed", severity="error"
             )
+
+    # ----- launching: a spare still importing TensorFlow takes seconds to answer -------------
+    launching = False
+    """Between the start key and the run's folder: the launch runs in a thread, the screen's
+    keys go on, and the start key does nothing (each screen's check_action says so)."""
+
+    def launch_in_background(
+        self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
+    ) -> None:
+        self.launching = True
+        self.refresh_bindings()
+        self._launch(experiment, params, device, cluster)
+
+    @work(thread=True, exit_on_error=False, group="launch")
+    def _launch(
+        self, experiment: str, params: dict[str, Any], device: str, cluster: str | None
+    ) -> None:
+        try:
+            run_id = self.source.launch(experiment, params, device, cluster=cluster)
+        except (OSError, ValueError) as exc:
+            self.from_thread(self._launch_ended, None, exc)
+            return
+        self.from_thread(self._launch_ended, run_id, None)
+
+    def _launch_ended(self, run_id: str | None, problem: Exception | None) -> None:
+        self.launching = False
+        self.refresh_bindings()
+        if run_id is not None:
+            self.attach(run_id)
+        elif problem is not None:
+            self.not_launched(problem)
+
+    def attach(self, run_id: str) -> None:
+        """Show the run just launched (each screen its own way)."""
+
+    def not_launched(self, problem: Exception) -> None:
+        """Say why the run could not start (each screen where its form says so)."""

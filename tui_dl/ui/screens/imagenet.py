@@ -65,8 +65,6 @@ class ImageNetScreen(FollowingScreen):
         self.chosen = 0
         self.heat_on = True
         self.follower = RunFollower(self, self.apply)
-        self.launching = False
-        """Between ctrl+r and the run's folder: the launch runs in a thread."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -182,27 +180,10 @@ class ImageNetScreen(FollowingScreen):
             self.say_error(str(exc))
             return
         self.say_error("")
-        self.launching = True
-        self.refresh_bindings()
-        self.launch(params, device)
+        self.launch_in_background(self.experiment.name, params, device)
 
-    @work(thread=True, exit_on_error=False, group="launch")
-    def launch(self, params: dict[str, Any], device: str) -> None:
-        """Off the screen's thread, as the lab's (a spare may take seconds to answer)."""
-        try:
-            run_id = self.app.source.launch(self.experiment.name, params, device)
-        except (OSError, ValueError) as exc:
-            self.from_thread(self.launched, None, str(exc))
-            return
-        self.from_thread(self.launched, run_id, "")
-
-    def launched(self, run_id: str | None, problem: str) -> None:
-        self.launching = False
-        self.refresh_bindings()
-        if run_id is None:
-            self.say_error(problem)
-        else:
-            self.attach(run_id)
+    def not_launched(self, problem: Exception) -> None:
+        self.say_error(str(problem))
 
     def say_error(self, message: str) -> None:
         """A setting that cannot work, in red under the form (nothing was launched)."""

@@ -78,11 +78,8 @@ class LabScreen(FollowingScreen):
         self.events: list[dict[str, Any]] = []
         self.follower = RunFollower(self, self.apply)
         self.cost_estimate: Estimate | None = None
-        self.spare_device: str | None = None
-        self.launching = False
-        """Between ctrl+r and the run's folder: the launch runs in a thread."""
-        """The GPU the spare was last asked for from this lab."""
         """A long CPU run's estimate, while the form would start one (ctrl+t: smaller)."""
+        self.spare_device: str | None = None  # the GPU the spare was last asked for here
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -288,42 +285,20 @@ class LabScreen(FollowingScreen):
         error = self.query_one("#form-error", Static)
         try:
             params, device = self.query_one(RunForm).read()
+            cluster = read_cluster(self.query_one("#cluster", Input))
         except ValueError as exc:
             error.update(error_text(exc))
             self.notify(str(exc), title="Check the settings", severity="error")
             return
         error.update("")
-        try:
-            cluster = read_cluster(self.query_one("#cluster", Input))
-        except ValueError as exc:
-            self.not_launched(exc)
-            return
-        self.launching = True
         self.query_one("#start", Button).disabled = True
-        self.refresh_bindings()
-        self.launch(params, device, cluster)
+        self.launch_in_background(self.experiment.name, params, device, cluster)
 
-    @work(thread=True, exit_on_error=False, group="launch")
-    def launch(self, params: dict[str, Any], device: str, cluster: str | None) -> None:
-        """Off the screen's thread: handing the run to a spare still importing TensorFlow
-        waits for it to answer (seconds on a busy machine), and keys go on meanwhile."""
-        try:
-            run_id = self.source.launch(self.experiment.name, params, device, cluster=cluster)
-        except (OSError, ValueError) as exc:
-            self.from_thread(self.not_launched, exc)
-            return
-        self.from_thread(self.launched, run_id)
-
-    def launched(self, run_id: str) -> None:
-        self.launching = False
-        self.attach(run_id)
-
-    def not_launched(self, exc: Exception) -> None:
-        self.launching = False
+    def not_launched(self, problem: Exception) -> None:
         self.query_one("#start", Button).disabled = False
-        self.refresh_bindings()
-        self.query_one("#form-error", Static).update(error_text(f"Could not start the run: {exc}"))
-        self.notify(str(exc), title="Could not start the run", severity="error")
+        error = self.query_one("#form-error", Static)
+        error.update(error_text(f"Could not start the run: {problem}"))
+        self.notify(str(problem), title="Could not start the run", severity="error")
 
     def action_cancel(self) -> None:
         from tui_dl.engine.workshop.folder import cancel_refusal
