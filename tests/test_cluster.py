@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from tests.fakes import wait_until
 from tui_dl.cli import main
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, Status
 from tui_dl.engine.jobs.launch import launch_run
@@ -33,15 +34,6 @@ ORDER = ["started", "epoch_end", "epoch_end", "finished"]
 def quiet_ray(monkeypatch):
     monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
     monkeypatch.delenv("TUI_DL_RAY_ADDRESS", raising=False)
-
-
-def wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_a_2x2_sweep_runs_two_cells_at_a_time_and_matches_the_local_backend():
