@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -177,9 +178,10 @@ async def test_the_playground_reads_a_csv_off_the_screen_and_says_one_over_the_l
     good.write_text(POINTS)
     huge = sparse(tmp_path / "huge.csv", 300_000_000)
     real = session.load_csv
+    reading = threading.Event()
 
-    def slow(*args, **kwargs):  # a file that takes a while to read
-        time.sleep(1.0)
+    def slow(*args, **kwargs):  # a file that takes a while to read: until the test says
+        reading.wait(30)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(session, "load_csv", slow)
@@ -194,6 +196,7 @@ async def test_the_playground_reads_a_csv_off_the_screen_and_says_one_over_the_l
         await pilot.press("tab")
         assert screen.query_one(NetworkView).has_focus and screen.state.showTestData
         assert not screen.state.csv  # not yet
+        reading.set()
         await settle(pilot)
         assert screen.state.csv == str(good) and len(screen.playground.points.train_xy) == 20
         assert screen.state.showTestData  # what was changed meanwhile stays
