@@ -213,6 +213,16 @@ def test_a_loop_of_links_is_never_walked(shapes):
     assert folder.counts() == {"circles": 8, "squares": 9, "triangles": 8}  # a file link is read
 
 
+def test_links_to_files_are_not_followed_in_someone_elses_folder(shapes, monkeypatch):
+    os.symlink(shapes / "circles" / "001.png", shapes / "squares" / "borrowed.png")
+    assert scan_folder(shapes).counts()["squares"] == 9
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(shapes).st_uid + 1)
+    theirs = scan_folder(shapes)
+    assert skipped(theirs) == {"squares/borrowed.png": "link"}
+    assert theirs.skipped[0].reason == "a link, in a folder that is not yours: not followed"
+    assert theirs.counts()["squares"] == 8
+
+
 def test_hidden_files_and_folders_are_ignored(shapes):
     (shapes / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
     (shapes / "circles" / "._000.png").write_bytes(b"\0\5\x16\7")

@@ -7,9 +7,11 @@ What is read, and what is not:
   counted by reason; a corrupt, empty or too large picture, or a decompression bomb, is skipped
   and named.
 - Hidden files and folders (a name starting with ".") are ignored, as Keras ignores them.
-- A link to a file is read, wherever it points (the folder is the learner's own). A link to a
-  folder is never followed, and is named among the skipped: that alone keeps a loop of links
-  from being walked forever. A link that leads nowhere (a loop, a missing target) is named too.
+- A link to a file is read, wherever it points, in the learner's own folder; in a folder someone
+  else owns (a class's shared pictures) links are not followed, as a reader of another user's
+  folder should not (STYLE.md, "Trust"). A link to a folder is never followed, and is named
+  among the skipped: that alone keeps a loop of links from being walked forever. A link that
+  leads nowhere (a loop, a missing target) is named too.
 - Whatever stops the folder being used at all raises `FolderProblem` with one plain sentence.
 
 Only headers are parsed where a format allows it: PNG's chunks are checked by `verify()`,
@@ -70,7 +72,8 @@ class Skipped:
     """Its path inside the folder ("" for the folder itself)."""
     kind: str
     """What the skipped are counted by: "not a picture", "corrupt", "empty", "bomb", "format",
-    "too big", "linked folder", "broken link", "not a file", "unreadable", "outside a class"."""
+    "too big", "linked folder", "broken link", "link", "not a file", "unreadable",
+    "outside a class"."""
     reason: str
     """One plain phrase: "corrupt: image file is truncated"."""
 
@@ -122,11 +125,12 @@ def scan_folder(
         files, not_walked = _walk_class(folder, name)
         candidates += [(name, path, relative) for path, relative in files]
         skipped += not_walked
+    own = folder.stat().st_uid == os.geteuid()
     images: list[ImageFile] = []
     report = Reporter(progress, len(candidates))
     for done, (label, path, relative) in enumerate(candidates, 1):
         try:
-            images.append(examine(path, relative, label, max_pixels, max_file_bytes))
+            images.append(examine(path, relative, label, max_pixels, max_file_bytes, own))
         except PictureProblem as problem:
             skipped.append(Skipped(relative, problem.kind, problem.reason))
         report(done)
@@ -214,8 +218,11 @@ def examine(
     label: str,
     max_pixels: int | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    follow_link: bool = True,
 ) -> ImageFile:
     """One file as an `ImageFile`, or `PictureProblem` saying why it cannot be one."""
+    if not follow_link and path.is_symlink():
+        raise PictureProblem("link", "a link, in a folder that is not yours: not followed")
     try:
         info = os.stat(path)
     except OSError as exc:
