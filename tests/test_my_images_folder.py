@@ -8,6 +8,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import warnings
 
@@ -37,6 +39,15 @@ def shapes(tmp_path):
 
 def skipped(folder) -> dict[str, str]:
     return {s.relative: s.kind for s in folder.skipped}
+
+
+def test_weighing_and_sizing_a_split_import_no_image_library():
+    probe = (
+        "import sys, tui_dl.data.my_images.balance, tui_dl.data.my_images.split\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'PIL', 'numpy', 'sklearn'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
 
 
 # ----- the folder itself --------------------------------------------------------------------

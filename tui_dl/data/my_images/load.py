@@ -5,7 +5,8 @@ Every mode becomes the same kind of pixel: a palette is looked up to RGB; transp
 LA, a palette's or a PNG's transparent colour) is laid on white, as a viewer shows it; 16-bit
 grey is scaled to 0–255 (65535 → 255); grey is copied into three channels where three are
 asked for, and colour becomes grey (Pillow's ITU-R 601-2 luma) where one is. The camera's
-EXIF orientation is applied first, so a photo taken upright is upright.
+EXIF orientation is applied first, so a photo taken upright is upright. An animated GIF gives
+its first frame.
 
 The aspect ratio is kept by one of three documented fits:
 - "crop" (the default): resized to fill the size, then the middle cut out — what Keras's
