@@ -2,8 +2,9 @@
 
 Makes a folder of N pictures in three classes (by default 2,000: two thirds photo-sized JPEG
 files, 640×480, one third 256×256 PNG files), then times, alternated, median of `--repeats`:
-- the scan (`scan_folder`: format by content, decode check, sha256) against the least any scan
-  does, a plain loop of `Image.open(path).size` and `hashlib.file_digest`;
+- the scan (`scan_folder`: format by content, decode check, sha256, in threads) against the
+  least any scan does, a plain loop of `Image.open(path).size` and `hashlib.file_digest`, and
+  against itself in one thread;
 - the load at 224×224 (`load_images`) against a plain loop of
   `Image.open(path).convert("RGB").resize((224, 224))` into a float32 array.
 
@@ -71,18 +72,19 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     from tui_dl.data.my_images.load import load_images
+    from tui_dl.data.my_images.progress import WORKERS
     from tui_dl.data.my_images.scan import scan_folder
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         paths = make_folder(root, args.pictures)
         loaded = paths[: min(len(paths), 300)]
-        times: dict[str, list[float]] = {
-            k: [] for k in ("scan", "plain scan", "load", "plain load")
-        }
+        names = ("scan", "scan, 1 thread", "plain scan", "load", "plain load")
+        times: dict[str, list[float]] = {k: [] for k in names}
         for _ in range(args.repeats):
             times["plain scan"].append(timed(plain_scan, paths))
             times["scan"].append(timed(scan_folder, root))
+            times["scan, 1 thread"].append(timed(lambda: scan_folder(root, workers=1)))
             times["plain load"].append(timed(plain_load, loaded))
             times["load"].append(timed(load_images, loaded, (224, 224)))
     median = {k: statistics.median(v) for k, v in times.items()}
@@ -90,6 +92,8 @@ def main() -> int:
         f"load average {os.getloadavg()[0]:.2f}; {args.pictures} pictures, "
         f"{len(loaded)} loaded at 224×224, median of {args.repeats}"
     )
+    threaded = median["scan"] / median["scan, 1 thread"]
+    print(f"scan in {WORKERS} threads against 1: {threaded:.2f}")
     for name in ("scan", "load"):
         n = args.pictures if name == "scan" else len(loaded)
         ours, plain = median[name], median[f"plain {name}"]

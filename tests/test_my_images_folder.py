@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import warnings
 
 import numpy as np
@@ -18,6 +19,7 @@ import pytest
 from PIL import Image
 
 from tests.my_images import FASHION, declared_png, fashion_folder, shape_picture, shapes_folder
+from tui_dl.data.my_images import scan as scan_module
 from tui_dl.data.my_images.balance import balance
 from tui_dl.data.my_images.load import load_image, load_images, to_pixels
 from tui_dl.data.my_images.problems import FolderProblem
@@ -260,6 +262,41 @@ def test_the_scan_reports_its_progress(shapes):
     scan_folder(shapes, progress=lambda done, total: heard.append((done, total)))
     assert heard[0] == (0, 24) and heard[-1] == (24, 24)
     assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+
+
+def test_threads_change_nothing_but_the_time(shapes):
+    (shapes / "circles" / "notes.txt").write_text("red ones")
+    (shapes / "squares" / "zero.png").write_bytes(b"")
+    one, many = scan_folder(shapes, workers=1), scan_folder(shapes, workers=4)
+    assert one == many and len(one.skipped) == 2
+    paths = [i.path for i in one.images]
+    assert np.array_equal(load_images(paths, (9, 7), workers=1), load_images(paths, (9, 7)))
+
+
+class Cancelled(Exception):
+    pass
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_progress_callback_that_raises_cancels_the_pass(tmp_path, monkeypatch, workers):
+    root = shapes_folder(tmp_path, 200)
+    examined = []
+    real = scan_module.examine
+
+    def counted(*args, **kwargs):
+        examined.append(args[1])
+        time.sleep(0.002)
+        return real(*args, **kwargs)
+
+    def cancel(done, total):
+        if done:
+            raise Cancelled
+
+    monkeypatch.setattr(scan_module, "examine", counted)
+    monkeypatch.setattr("tui_dl.data.my_images.progress.PROGRESS_EVERY_S", 0)
+    with pytest.raises(Cancelled):
+        scan_folder(root, workers=workers, progress=cancel)
+    assert 0 < len(examined) < 100  # of 600
 
 
 # ----- what the data view shows -------------------------------------------------------------

@@ -28,7 +28,7 @@ from PIL import Image, ImageOps
 
 from tui_dl.data.my_images.pictures import open_picture
 from tui_dl.data.my_images.problems import FolderProblem, PictureProblem
-from tui_dl.data.my_images.progress import Progress, Reporter
+from tui_dl.data.my_images.progress import Progress, for_each
 
 FITS = ("crop", "pad", "stretch")
 MAX_ARRAY_BYTES = 2 * 1024**3
@@ -111,11 +111,13 @@ def load_images(
     progress: Progress | None = None,
     max_bytes: int = MAX_ARRAY_BYTES,
     max_pixels: int | None = None,
+    workers: int | None = None,
 ) -> np.ndarray:
     """The pictures at `paths` as float32 (N, height, width, channels), 0–255, in order.
 
     Refuses, with a `FolderProblem` that says how much it would take, an array over
-    `max_bytes`; a picture that cannot be read raises `FolderProblem` naming it.
+    `max_bytes`; a picture that cannot be read raises `FolderProblem` naming it. `workers`
+    pictures are read at once (default: one a core, up to 8); `progress` may raise to cancel.
     """
     height, width = size
     shape = (len(paths), height, width, channels)
@@ -127,8 +129,12 @@ def load_images(
             "MiB: use fewer pictures or a smaller size."
         )
     out = np.empty(shape, np.float32)
-    report = Reporter(progress, len(paths))
-    for i, path in enumerate(paths):
-        out[i] = load_image(path, size, channels, fit, max_pixels)
-        report(i + 1)
+
+    def load(path: str | os.PathLike[str]) -> np.ndarray:
+        return load_image(path, size, channels, fit, max_pixels)
+
+    def keep(i: int, pixels: np.ndarray) -> None:
+        out[i] = pixels
+
+    for_each(load, paths, keep, workers=workers, progress=progress)
     return out

@@ -8,6 +8,7 @@ the file's content (Pillow's identification), not by its name.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from pathlib import Path
 
@@ -20,6 +21,10 @@ FORMATS = ("PNG", "JPEG", "BMP", "GIF")
 
 EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif"})
 """Names that promise a picture: such a file Pillow cannot read is corrupt, not "not a picture"."""
+
+_OPENING = threading.Lock()
+"""`warnings.catch_warnings` swaps process-wide state: one opening at a time holds it. Opening
+reads a header only (a fraction of a millisecond); decoding, the slow part, runs in parallel."""
 
 
 def pixel_limit(max_pixels: int | None = None) -> int | None:
@@ -37,7 +42,7 @@ def open_picture(path: Path, max_pixels: int | None = None) -> Image.Image:
     """
     limit = pixel_limit(max_pixels)
     try:
-        with warnings.catch_warnings():
+        with _OPENING, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

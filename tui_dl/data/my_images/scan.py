@@ -34,7 +34,7 @@ from PIL import Image
 
 from tui_dl.data.my_images.pictures import open_picture
 from tui_dl.data.my_images.problems import FolderProblem, PictureProblem
-from tui_dl.data.my_images.progress import Progress, Reporter
+from tui_dl.data.my_images.progress import Progress, for_each
 
 MAX_CLASSES = 200
 """More class subfolders than this is taken for a wrong folder (a photo library, a home)."""
@@ -111,12 +111,15 @@ def scan_folder(
     max_pixels: int | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> Folder:
     """Every usable picture under `root`'s class subfolders, and every file skipped.
 
-    `max_pixels` defaults to Pillow's `Image.MAX_IMAGE_PIXELS`. Raises `FolderProblem` when the
-    folder cannot be used: missing, not a folder, unreadable, no class subfolders, one class,
-    more than `max_classes`, or a class with no usable picture.
+    `max_pixels` defaults to Pillow's `Image.MAX_IMAGE_PIXELS`; `workers` is how many files are
+    examined at once (default: one a core, up to 8); `progress` may raise to cancel.
+
+    Raises `FolderProblem` when the folder cannot be used: missing, not a folder, unreadable, no
+    class subfolders, one class, more than `max_classes`, or a class with no usable picture.
     """
     folder = Path(root).expanduser()
     class_dirs, skipped = _class_folders(folder, max_classes)
@@ -126,14 +129,18 @@ def scan_folder(
         candidates += [(name, path, relative) for path, relative in files]
         skipped += not_walked
     own = folder.stat().st_uid == os.geteuid()
-    images: list[ImageFile] = []
-    report = Reporter(progress, len(candidates))
-    for done, (label, path, relative) in enumerate(candidates, 1):
+    results: list[ImageFile | Skipped] = []
+
+    def check(candidate: tuple[str, Path, str]) -> ImageFile | Skipped:
+        label, path, relative = candidate
         try:
-            images.append(examine(path, relative, label, max_pixels, max_file_bytes, own))
+            return examine(path, relative, label, max_pixels, max_file_bytes, own)
         except PictureProblem as problem:
-            skipped.append(Skipped(relative, problem.kind, problem.reason))
-        report(done)
+            return Skipped(relative, problem.kind, problem.reason)
+
+    for_each(check, candidates, lambda _, r: results.append(r), workers=workers, progress=progress)
+    images = [r for r in results if isinstance(r, ImageFile)]
+    skipped += [r for r in results if isinstance(r, Skipped)]
     found = Folder(folder, class_dirs, images, skipped)
     _check_every_class_has_pictures(found)
     return found
