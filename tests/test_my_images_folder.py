@@ -86,8 +86,9 @@ def test_pictures_without_class_subfolders_are_explained(tmp_path):
     with pytest.raises(FolderProblem, match="no class subfolders: it holds 2 files") as caught:
         scan_folder(tmp_path)
     assert str(tmp_path / "cats") in str(caught.value)  # an example of the layout, in the folder
+    (tmp_path / "empty").mkdir()
     with pytest.raises(FolderProblem, match="no class subfolders: it is empty"):
-        scan_folder(shutil.rmtree(tmp_path) or tmp_path.mkdir() or tmp_path)
+        scan_folder(tmp_path / "empty")
 
 
 def test_one_class_is_not_enough(tmp_path):
@@ -169,6 +170,21 @@ def test_a_pipe_is_skipped_unopened_and_a_huge_file_unread(shapes):
     assert kinds == {"circles/pipe.png": "not a file", "squares/huge.png": "too big"}
     reason = {s.relative: s.reason for s in found[0].skipped}["squares/huge.png"]
     assert reason.endswith("bytes, over the limit of 20,000")
+
+
+def test_a_file_the_system_refuses_is_unreadable_not_corrupt(shapes, monkeypatch):
+    real_open = Image.open
+
+    def refusing(path, *args, **kwargs):
+        if str(path).endswith("squares/001.png"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(Image, "open", refusing)
+    found = scan_folder(shapes)
+    assert [(s.relative, s.kind, s.reason) for s in found.skipped] == [
+        ("squares/001.png", "unreadable", "cannot be read: Permission denied")
+    ]
 
 
 def test_the_format_is_decided_by_content_not_by_name(shapes):

@@ -51,6 +51,10 @@ def open_picture(path: Path, max_pixels: int | None = None) -> Image.Image:
         if path.suffix.lower() in EXTENSIONS:
             raise PictureProblem("corrupt", "corrupt: Pillow cannot identify it") from exc
         raise PictureProblem("not a picture", "not a picture") from exc
+    except OSError as exc:
+        if exc.errno is None:  # Pillow's own: the data, not the file system
+            raise PictureProblem("corrupt", f"corrupt: {exc}") from exc
+        raise PictureProblem("unreadable", f"cannot be read: {exc.strerror or exc}") from exc
     except Exception as exc:  # a damaged header raises whatever its parser meets
         raise PictureProblem("corrupt", f"corrupt: {exc}") from exc
     width, height = image.size
