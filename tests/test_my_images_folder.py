@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import warnings
 
 import numpy as np
@@ -295,24 +294,28 @@ class Cancelled(Exception):
 
 @pytest.mark.parametrize("workers", [1, 3])
 def test_a_progress_callback_that_raises_cancels_the_pass(tmp_path, monkeypatch, workers):
-    root = shapes_folder(tmp_path, 200)
+    root = shapes_folder(tmp_path, 100)
     examined = []
+    cancelled = threading.Event()
     real = scan_module.examine
 
-    def counted(*args, **kwargs):
-        examined.append(args[1])
-        time.sleep(0.002)
-        return real(*args, **kwargs)
+    def held(path, relative, *args):  # every file but the first waits for the cancel
+        examined.append(relative)
+        if relative != "circles/000.png":
+            cancelled.wait(10)
+        return real(path, relative, *args)
 
     def cancel(done, total):
         if done:
+            cancelled.set()
             raise Cancelled
 
-    monkeypatch.setattr(scan_module, "examine", counted)
+    monkeypatch.setattr(scan_module, "examine", held)
     monkeypatch.setattr("tui_dl.data.my_images.progress.PROGRESS_EVERY_S", 0)
     with pytest.raises(Cancelled):
         scan_folder(root, workers=workers, progress=cancel)
-    assert 0 < len(examined) < 100  # of 600
+    assert examined[0] == "circles/000.png" or workers > 1
+    assert 0 < len(examined) <= 2 * workers + 1  # of 300: those under way finish, no other starts
 
 
 # ----- what the data view shows -------------------------------------------------------------
