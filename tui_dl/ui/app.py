@@ -282,6 +282,8 @@ class TuiDlApp(NavigatingApp):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
+            if not self.screen_stack:  # closing: a key typed ahead of the end goes nowhere
+                return
             self.collector.pressed()
         await super().on_event(event)
 
