@@ -17,6 +17,18 @@ import pytest
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import JOB_EVENTS, RUN_EVENTS, SWEEP_EVENTS, Vocabulary, check_event
 
+
+def pytest_configure(config):
+    """Pilot's idle wait (`pause()`, `press`) in 5 ms slices, each idle under 0.25 ms of CPU:
+    Textual's 20 ms and 1 ms are the same 5 %, looked at four times as often, so a still app is
+    seen still sooner. A test waiting for something that keeps the app busy (a play loop) waits
+    for that, not for the idle wait to run out."""
+    import textual._wait
+
+    textual._wait.SLEEP_GRANULARITY = 0.005
+    textual._wait.SLEEP_IDLE = 0.00025
+
+
 SHARED_DATA = os.environ.get("TUI_DL_DATA")
 """The real datasets (CI points this at ../shared/datasets), saved before isolation."""
 

@@ -496,6 +496,19 @@ async def settle(pilot, wait: float | None = None) -> None:
     await pilot.pause()
 
 
+async def play_until(pilot, done, what: str, key: str = "space", timeout: float = 30.0) -> None:
+    """Press `key` (play), let the app play until `done()` holds, press `key` again (pause).
+    A play loop keeps the app busy, so Pilot's idle wait says nothing about how far it got:
+    this waits for the progress itself, on a loaded machine as on a quiet one."""
+    await pilot.press(key)
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            pytest.fail(f"playing: {what} did not happen in {timeout:.0f} s")
+        await pilot.pause(0.05)
+    await pilot.press(key)
+
+
 def wait_until(predicate, timeout: float = 60.0, what: str = "") -> None:
     """Poll `predicate` until it holds; fail the test, naming `what`, after `timeout` s."""
     deadline = time.monotonic() + timeout

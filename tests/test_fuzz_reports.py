@@ -176,6 +176,10 @@ async def test_the_project_screen_opens_on_damaged_kfold_files(kfold_run, tmp_pa
         for key in ("tab", "right", "left", "tab", "right", "e"):
             await pilot.press(key)
         await settle(pilot)
+        for _ in range(100):  # said once the step's files were read (in a thread)
+            notes = [str(n.message) for n in app._notifications]
+            if any("cannot be read" in m for m in notes):
+                break
+            await pilot.pause(0.05)
         assert app.is_running
-        notes = [str(n.message) for n in app._notifications]
         assert any("cannot be read" in m for m in notes), notes

@@ -47,11 +47,16 @@ async def test_one_d_step_one_g_step_one_iteration_play_pause_and_reset():
         await pilot.press("full_stop")
         assert (lab.iteration, lab.d_updates, lab.g_updates) == (1, 2, 2)
         await pilot.press("space")
-        await pilot.pause(0.5)
+        for _ in range(300):  # playing: iterations come on their own, until space again
+            if lab.iteration > 20:
+                break
+            await pilot.pause(0.05)
         await pilot.press("space")
         await settle(pilot)
         trained = lab.iteration
         assert trained > 20 and not screen.playing
+        await pilot.pause(0.2)
+        assert lab.iteration == trained  # paused: no more
         assert f"Iteration {trained:,}" in side_text(screen)
         await pilot.press("r")
         await settle(pilot)

@@ -10,6 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from textual.app import App, ComposeResult
 
 from tests.conftest import SHARED_DATA
+from tests.fakes import play_until
 from tui_dl.lessons.widgets.scaling import (
     Descent,
     age_and_income,
@@ -92,9 +93,7 @@ async def test_the_widget_reads_the_mammogram_columns_and_its_keys_work():
         assert "mammogram masses" in race.render().plain
         await pilot.press("s")
         assert race.raw is not None and len(race.raw.losses) == 11
-        await pilot.press("space")
-        await pilot.pause(0.5)
-        await pilot.press("space")
+        await play_until(pilot, lambda: len(race.raw.losses) > 11, "a step past the eleventh")
         steps = len(race.raw.losses)
         assert steps > 11 and not race.playing
         await pilot.press("d")

@@ -13,7 +13,7 @@ from textual.containers import Container, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from tests.fakes import settle
+from tests.fakes import play_until, settle
 from tui_dl.lessons import content
 from tui_dl.lessons.widgets import backprop, optimizers, overfitting, perceptron
 from tui_dl.lessons.widgets.optimizers import (
@@ -358,10 +358,9 @@ async def test_perceptron_keys():
         assert model.presented == 0 and not model.errors
         await pilot.press("o")
         assert model.gate == "OR"
-        await pilot.press("space")
-        assert widget.playing
-        await pilot.pause(0.8)
-        await pilot.press("space")
+        await play_until(
+            pilot, lambda: widget.playing and model.presented >= 2, "two points presented"
+        )
         assert not widget.playing and model.presented >= 2
         await pilot.press("x", *["e"] * 12)
         assert model.gate == "XOR" and model.gave_up
@@ -438,10 +437,7 @@ async def test_optimizer_keys():
         assert "S" not in widget.shown and "hidden" in plain(widget, "#race-board")
         await pilot.press("1", "5")
         assert widget.shown == {"S", "M", "N", "R"}
-        await pilot.press("space")
-        assert widget.playing
-        await pilot.pause(0.5)
-        await pilot.press("space")
+        await play_until(pilot, lambda: widget.playing and race.steps >= 2, "two steps")
         assert not widget.playing and race.steps >= 2
         await pilot.press("r")
         assert race.steps == 0
@@ -467,7 +463,10 @@ async def test_a_race_plays_to_its_end_and_stops(monkeypatch):
     async with Holder(widget).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("space")
-        await pilot.pause(0.8)
+        for _ in range(600):  # it plays to its end and stops by itself
+            if widget.race.steps == 3 and not widget.playing:
+                break
+            await pilot.pause(0.05)
         assert not widget.playing and widget.race.steps == 3
         assert "3 steps" in plain(widget, "#race-board")
 
@@ -485,10 +484,7 @@ async def test_overfitting_keys():
         assert widget.run.dropout and widget.run.epochs == 0
         await pilot.press("x")
         assert widget.run.seed == 6 and widget.previous is None
-        await pilot.press("space")
-        assert widget.playing
-        await pilot.pause(0.6)
-        await pilot.press("space")
+        await play_until(pilot, lambda: widget.playing and widget.run.epochs >= 40, "40 epochs")
         assert not widget.playing and widget.run.epochs >= 40
         widget.run.train(overfitting.MAX_EPOCHS)
         await pilot.press("s")

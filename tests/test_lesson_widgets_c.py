@@ -18,7 +18,7 @@ from scipy.signal import correlate2d
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-from tests.fakes import FakeRunSource, mnist_events, settle
+from tests.fakes import FakeRunSource, mnist_events, play_until, settle
 from tui_dl.data.registry import DatasetUnavailable
 from tui_dl.lessons import content
 from tui_dl.lessons.widgets import convolution as conv
@@ -389,10 +389,8 @@ async def test_recurrent_keys():
         assert "at t = 1: 1.8e-03" in shown(widget)
         await pilot.press("s")
         assert widget.shown == 1 and "forward: read x_1" in shown(widget)
-        await pilot.press("full_stop", "space")
-        assert widget.playing
-        await pilot.pause(0.5)
-        await pilot.press("space")
+        await pilot.press("full_stop")
+        await play_until(pilot, lambda: widget.playing and widget.shown > 2, "three steps shown")
         assert not widget.playing and widget.shown > 2
         before = widget.norms[0]
         await pilot.press("up")

@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import OptionList
 
-from tests.fakes import FakeRunSource, settle
+from tests.fakes import FakeRunSource, play_until, settle
 from tui_dl.lessons import load_progress
 from tui_dl.lessons.ethics import checklist_path, load_checklist
 from tui_dl.ui.app import make_app
@@ -109,10 +109,8 @@ async def test_gradient_descent_keys():
         await pilot.press("m", "b")
         assert ball.run.momentum == 0.9 and ball.run.noise > 0
         assert "momentum on" in readout(ball) and "small" in readout(ball)
-        await pilot.press("m", "b", "space")
-        assert ball.playing
-        await pilot.pause(0.5)
-        await pilot.press("space")
+        await pilot.press("m", "b")
+        await play_until(pilot, lambda: ball.playing and ball.run.steps >= 2, "two steps")
         assert not ball.playing and ball.run.steps >= 2
         start = ball.run.start.copy()
         await pilot.press("x")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from tests.fakes import FakeRunSource, settle
+from tests.fakes import FakeRunSource, play_until, settle
 from tests.test_snapshots import settle as snapshot_settle
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens.playground import BoundaryMap, PlaygroundScreen, TextDialog
@@ -31,9 +31,7 @@ async def test_space_plays_and_pauses_step_and_reset():
         assert isinstance(screen, PlaygroundScreen)
         await pilot.press("full_stop")
         assert screen.playground.epoch == 1
-        await pilot.press("space")
-        await pilot.pause(0.6)
-        await pilot.press("space")
+        await play_until(pilot, lambda: screen.playground.epoch > 20, "20 epochs")
         await settle(pilot)
         trained = screen.playground.epoch
         assert trained > 20 and not screen.playing
