@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Status
-from tui_dl.engine.experiments import EXPERIMENTS
 
 if TYPE_CHECKING:
     from textual.binding import Binding
@@ -251,16 +250,20 @@ def screen_problem(name: str) -> str | None:
             return f"unknown project {wanted!r}; the projects: {', '.join(projects)}"
         return f"unknown screen {name!r}; choose from {screen_names()}"
     argument = name.partition(":")[2]
-    from tui_dl.lessons import LessonError, find_lesson
-    from tui_dl.lessons.ethics import EthicsError, validate_project
+    if found.name == "lesson":  # the lessons' modules only for them: not before home paints
+        from tui_dl.lessons import LessonError, find_lesson
 
-    try:
-        if found.name == "lesson":
+        try:
             find_lesson(argument)
-        elif found.name == "ethics":
+        except LessonError as exc:
+            return str(exc)
+    elif found.name == "ethics":
+        from tui_dl.lessons.ethics import EthicsError, validate_project
+
+        try:
             validate_project(argument or "general")
-    except (LessonError, EthicsError) as exc:
-        return str(exc)
+        except EthicsError as exc:
+            return str(exc)
     return None
 
 
@@ -271,6 +274,8 @@ def for_experiment(experiment: str) -> ScreenEntry | None:
 
 def views_of(experiment: str) -> tuple[ScreenEntry, ...]:
     """The run views that have something to show about this experiment's runs."""
+    from tui_dl.engine.experiments import EXPERIMENTS
+
     exp = EXPERIMENTS.get(experiment)
     writes = exp.writes if exp is not None else ()
     return tuple(view for view in RUN_VIEWS if view.reads in writes)
