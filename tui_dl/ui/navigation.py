@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from tui_dl.lessons import LessonError, find_lesson
 from tui_dl.ui import registry
 
 if TYPE_CHECKING:
@@ -134,6 +133,8 @@ class NavigatingApp(App[int]):
 
     def open_lesson(self, lesson_id: str, page: int | None = None) -> None:
         """Open a lesson on the page where the learner left it (or `page`)."""
+        from tui_dl.lessons import LessonError, find_lesson
+
         try:
             lesson = find_lesson(lesson_id)
         except LessonError as exc:
