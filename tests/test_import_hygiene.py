@@ -81,8 +81,6 @@ def test_the_first_frame_imports_only_the_home_screen():
     assert not {m for m in ours if m.startswith(("tui_dl.engine.jobs", "tui_dl.engine.sweeps"))}
     assert heavy(loaded, ("numpy", "pandas", "sklearn", "plotext", "PIL")) == []
     assert "tui_dl.data.status" not in ours
-    # The lessons are listed right after the first frame; the commands' grammar is not built.
-    assert not {m for m in ours if m.startswith("tui_dl.lessons")}
 
 
 # ----- the UI's own imports: one way ------------------------------------------------------------

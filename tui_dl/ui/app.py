@@ -283,8 +283,6 @@ class TuiDlApp(NavigatingApp):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.collector.pressed()
-            if isinstance(self.screen, HomeScreen):
-                self.screen.fill_before_key()
         await super().on_event(event)
 
     def on_unmount(self) -> None:

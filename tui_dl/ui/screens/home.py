@@ -12,6 +12,9 @@ from textual.containers import Grid
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_dl.engine.experiments import EXPERIMENTS, metric
+from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
+from tui_dl.lessons.course import lesson_numbers
 from tui_dl.text import percent
 from tui_dl.ui import registry
 from tui_dl.ui.render.plain import TextTable
@@ -22,8 +25,6 @@ from tui_dl.ui.widgets.rows_list import RowsList
 
 if TYPE_CHECKING:
     from tui_dl.data.status import StatusRow
-    from tui_dl.engine.experiments import Experiment
-    from tui_dl.lessons import Lesson, LessonProgress
     from tui_dl.lessons.share.codes import Shared
 
 RECENT_RUNS = 8
@@ -45,8 +46,6 @@ class HomeScreen(AppScreen):
         Binding("d", "app.open_screen('data')", "Data"),
         Binding("f5", "refresh", "Refresh", show=False),
     ]
-    _wide: bool | None = None
-    """Whether the lists were filled for a wide terminal; None until they are filled."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,36 +71,26 @@ class HomeScreen(AppScreen):
         self.sub_title = "a deep-learning classroom and lab"
         runs = self.query_one("#recent-runs", DataTable)
         runs.add_columns("run", "", "test acc")
+        self._wide: bool | None = None
         self._shown: dict[str, object] = {}
         """What each panel shows now: coming back to the home screen rebuilds only a panel
         whose content changed (a rebuild restyles it, and returning must stay quick)."""
-        self.fill_lists(lessons=False)
+        self.fill_lists()
         self.query_one("#experiments", OptionList).focus()
-        # The lessons (their modules, their files, the learner's progress) right after the
-        # first frame; then the runs and the data, read in threads so that they do not
-        # compete with it for the interpreter.
-        self.call_after_refresh(self.fill_lessons)
+        # The runs and the data are read in threads: started once the first frame is out,
+        # so they do not compete with it for the interpreter.
         self.call_after_refresh(self.action_refresh)
 
     def on_resize(self) -> None:
         self.fill_lists()
 
-    def fill_before_key(self) -> None:
-        """A key that comes before the lessons were listed (typed ahead of the first frame)
-        finds them listed."""
-        if "lessons" not in self._shown and self.is_mounted:
-            self.fill_lessons()
-
-    def fill_lists(self, lessons: bool = True) -> None:
+    def fill_lists(self) -> None:
         """Titles only on a small terminal; a descriptive line under each on a wide one."""
-        from tui_dl.engine.experiments import EXPERIMENTS
-
         wide = self.app.size.width >= WIDE
         if wide == self._wide:
             return
         self._wide = wide
-        if lessons:
-            self.fill_lessons()
+        self.fill_lessons()
         experiments = self.query_one("#experiments", OptionList)
         highlighted = experiments.highlighted
         experiments.clear_options()
@@ -126,8 +115,6 @@ class HomeScreen(AppScreen):
     def fill_lessons(self) -> None:
         """The course map, then each lesson in the course's order with how far the learner
         got: '2/5 pages', '5/5 pages · 3/4 right', ✓ when all is read and answered."""
-        from tui_dl.lessons import load_lessons, load_progress
-
         wide = bool(self._wide)
         lessons, problems = load_lessons()
         progress, trouble = load_progress()
@@ -150,8 +137,6 @@ class HomeScreen(AppScreen):
         progress: dict[str, LessonProgress],
         wide: bool,
     ) -> None:
-        from tui_dl.lessons.course import lesson_numbers
-
         lesson_list = self.query_one("#lessons", OptionList)
         highlighted = lesson_list.highlighted
         numbers = lesson_numbers(lessons)  # the course map's step numbers
@@ -299,8 +284,6 @@ def _lesson_line(number: int, lesson: Lesson, progress: LessonProgress | None, w
     questions once one is answered), dim; a green ✓ once every page was read and every
     question answered. `number` is the lesson's step on the course map (so the lessons go
     1, 2, 3, 5…: step 4 is the Playground)."""
-    from tui_dl.lessons import LessonProgress
-
     entry = progress or LessonProgress()
     pages, keys = len(lesson.pages), lesson.question_keys
     text = Text(f"{number}. {lesson.title}", style="bold")
@@ -331,9 +314,7 @@ def _titled(widget, title: str):
     return widget
 
 
-def _course(experiment: Experiment) -> str:
-    from tui_dl.engine.experiments import metric
-
+def _course(experiment) -> str:
     ref = experiment.reference
     if ref.value is None:
         return "The course: no figure of its own."
