@@ -1,7 +1,8 @@
 """The data view of a learner's folder (issue 26, "Look at the data first"): counts and the
 balance warning, each class's pictures drawn in colour (a ramp under NO_COLOR), names shown as
 text, a bad folder said and recovered from with ctrl+o, the keys that page; `tui-dl data folder`
-headless. Pictures are made by tests/my_images.py; nothing trains."""
+headless; the ethics checklist's data question opening it. Pictures are made by
+tests/my_images.py; nothing trains."""
 
 from __future__ import annotations
 
@@ -198,6 +199,24 @@ async def test_f_in_the_picker_picks_the_folder_under_the_cursor(tmp_path, monke
         await pilot.press("f")
         await settle(pilot)
         assert "3 classes, 23 pictures" in said(app)
+
+
+async def test_the_ethics_checklists_data_question_opens_the_view(tmp_path):
+    from tui_dl.lessons.ethics import ITEMS
+
+    app = make_app(screen="ethics", source=FakeRunSource([]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        offered = lambda: "d" in app.screen.active_bindings  # noqa: E731
+        assert not offered()  # the first question is not about the data
+        checklist = app.screen.query_one("EthicsChecklist")
+        checklist.items.highlighted = next(i for i, it in enumerate(ITEMS) if it.about_data)
+        await settle(pilot)
+        assert offered()
+        await pilot.press("d")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, FolderPicker)
+        assert isinstance(app.screen_stack[-2], MyImagesDataScreen)
 
 
 # ----- headless ------------------------------------------------------------------------------
