@@ -155,6 +155,34 @@ async def test_arrows_turn_the_pages_into_the_next_class_and_n_p_jump_classes(fo
         assert caption().startswith("triangles")
 
 
+async def test_the_scan_runs_in_a_thread_and_says_how_far_it_is(folder, monkeypatch):
+    import threading
+
+    from tui_dl.data.my_images.problems import FolderProblem
+    from tui_dl.ui.screens import my_images_pictures
+
+    go_on, threads = threading.Event(), []
+
+    def slow_scan(root, progress):
+        threads.append(threading.current_thread())
+        progress(3, 24)
+        go_on.wait(10)
+        raise FolderProblem(f"{root}: gone while it was scanned.")
+
+    monkeypatch.setattr(my_images_pictures, "scan", slow_scan)
+    app = app_on(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if "3 of 24 files" in message(app):
+                break
+        assert "Scanning pictures: 3 of 24 files…" in message(app)
+        assert threads and threads[0] is not threading.main_thread()
+        go_on.set()
+        await settle(pilot)
+        assert "pictures: gone while it was scanned." in message(app)
+
+
 @pytest.mark.parametrize(
     ("make", "words"),
     [

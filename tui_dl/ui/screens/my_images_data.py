@@ -118,7 +118,7 @@ class MyImagesDataScreen(AppScreen):
         """The folder scanned, then the first page of each class read, progress said as it
         goes. A newer scan (or leaving) cancels this one at its next report."""
         from tui_dl.data.my_images.problems import FolderProblem
-        from tui_dl.ui.screens.my_images_pictures import first_pages, read_thumbnails, scan
+        from tui_dl.ui.screens.my_images_pictures import first_page, read_thumbnails, scan
 
         worker = get_current_worker()
 
@@ -133,7 +133,7 @@ class MyImagesDataScreen(AppScreen):
         self.from_thread(self.say, f"Looking at {root}…")
         try:
             scanned = scan(root, progress("Scanning"))
-            thumbnails = read_thumbnails(first_pages(scanned), progress("Reading pictures in"))
+            thumbnails = read_thumbnails(first_page(scanned), progress("Reading pictures in"))
         except StopScan:
             return
         except FolderProblem as problem:
@@ -196,6 +196,7 @@ class MyImagesDataScreen(AppScreen):
         self.page = min(self.page, self.pages() - 1)
         self.show_facts()
         images = self.on_page()
+        self.caption(images)
         unread = [image for image in images if image.path not in self.thumbnails]
         if unread:
             self.query_one("#mi-sheet", Static).update(Text("Reading the pictures…"))
@@ -226,6 +227,11 @@ class MyImagesDataScreen(AppScreen):
         unread = sum(p is None for p in pixels)
         sheet = contact_sheet([missing if p is None else p for p in pixels], columns, rows, across)
         self.query_one("#mi-sheet", Static).update(sheet)
+        self.caption(images, unread)
+
+    def caption(self, images: list[ImageFile], unread: int = 0) -> None:
+        """Which class and pictures the page shows, and how many could not be read."""
+        assert self.scanned is not None
         name = self.class_names[self.chosen]
         count = len(self.scanned.pictures[name])
         start = self.page * self.per_page()

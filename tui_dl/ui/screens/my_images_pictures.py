@@ -21,7 +21,8 @@ THUMBNAIL_PIXELS = 48
 """The longer side of the copy of a picture that is drawn: enough for the largest thumbnail
 (12 columns × 6 rows of half blocks is 12 × 12 pixels) several times over."""
 FIRST_PAGE = 64
-"""Pictures of each class read with the scan, so its first page is drawn at once."""
+"""Pictures of the first class read with the scan, so the first page is drawn at once (the
+other classes' are read when they are turned to: a folder may have 200 classes)."""
 
 
 @dataclass
@@ -46,9 +47,9 @@ def scan(root: Path, progress: Progress) -> Scanned:
     return Scanned(folder, summarize(folder), pictures)
 
 
-def first_pages(scanned: Scanned) -> list[ImageFile]:
-    """The pictures read with the scan: the first `FIRST_PAGE` of each class."""
-    return [image for images in scanned.pictures.values() for image in images[:FIRST_PAGE]]
+def first_page(scanned: Scanned) -> list[ImageFile]:
+    """The pictures read with the scan: the first `FIRST_PAGE` of the first class."""
+    return next(iter(scanned.pictures.values()))[:FIRST_PAGE]
 
 
 def thumbnail_size(image: ImageFile) -> tuple[int, int]:
