@@ -33,6 +33,8 @@ def class_bars(summary: FolderSummary, width: int, chosen: str | None = None) ->
     name_width = min(max(len(name) for name in summary.counts) + 2, max(8, width // 3))
     count_width = len(f"{largest:,}")
     bar_width = max(4, width - name_width - count_width - 2)
+    heavy = {summary.majority_class} if summary.balance_warning else set()
+    # the class the warning names stands out
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True, width=name_width, overflow="ellipsis")
     table.add_column(no_wrap=True, width=bar_width)
@@ -42,7 +44,7 @@ def class_bars(summary: FolderSummary, width: int, chosen: str | None = None) ->
         marked = name == chosen
         table.add_row(
             Text(("▸ " if marked else "  ") + name, style="bold" if marked else ""),
-            Text(BAR * length, style="magenta" if name == summary.majority_class else "cyan"),
+            Text(BAR * length, style="magenta" if name in heavy else "cyan"),
             Text(f"{count:,}"),
         )
     return table
