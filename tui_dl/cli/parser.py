@@ -160,6 +160,11 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", metavar="DIR", help="folder with the datasets (default: $TUI_DL_DATA)"
     )
+    parser.add_argument(
+        "--folder",
+        metavar="DIR",
+        help="my-images-data: a folder of your pictures, one subfolder per class",
+    )
 
 
 def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
@@ -219,6 +224,17 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
     fetch = data_commands.add_parser("fetch", help="download a dataset into the Keras cache")
     fetch.add_argument("name", help="a dataset name, or `all`")
     _data_dir(fetch)
+    folder = data_commands.add_parser(
+        "folder",
+        help="look at a folder of your own pictures (one subfolder per class) before training",
+        description="Each class's count (and a warning where they are unbalanced), the "
+        "pictures' sizes and modes, the split's sizes, the files skipped and why, and the same "
+        "picture in two classes. `tui-dl --screen my-images-data --folder DIR` shows the same "
+        "with the pictures.",
+    )
+    folder.add_argument("path", metavar="DIR", help="the folder of class subfolders")
+    folder.add_argument("--seed", type=int, default=0, help="the split's seed (default: 0)")
+    folder.add_argument("--json", action="store_true", help="the summary as JSON")
 
     playground = commands.add_parser(
         "playground",

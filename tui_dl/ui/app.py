@@ -66,6 +66,7 @@ class TuiDlApp(NavigatingApp):
         filters: dict[str, int] | None = None,
         playground: str = "",
         share: Shared | None = None,
+        folder: str | None = None,
     ) -> None:
         super().__init__()
         self.share = share
@@ -77,6 +78,8 @@ class TuiDlApp(NavigatingApp):
         self.playground_state = playground
         """The state string the Playground opens with (`tui-dl playground STATE`)."""
         self._start = (screen, run, filters or {})
+        self.start_folder = folder
+        """The folder `--folder` names, for the screen `--screen` opens."""
         self.collector = IdleCollector(self)
         self.visits: set[str] = set()
         """The course's screens recorded as opened in this session (`record_visit`)."""
@@ -129,7 +132,7 @@ class TuiDlApp(NavigatingApp):
         self.screen_change_signal.subscribe(self, self.record_visit)
         screen, run, filters = self._start
         if screen != "home":
-            self.open_screen(screen, run, **filters)
+            self.open_screen(screen, run, self.start_folder, **filters)
         # The other screens' modules, imported while the learner reads the first one.
         self.set_timer(PRELOAD_AFTER_S, self.preload_screens)
         self.call_after_refresh(self.check_data_folder)
@@ -318,6 +321,7 @@ def make_app(
     filters: dict[str, int] | None = None,
     playground: str = "",
     share: Shared | None = None,
+    folder: str | None = None,
 ) -> TuiDlApp:
     """The app factory: the CLI passes the real engine; tests pass a fake source."""
     if source is None:
@@ -330,4 +334,5 @@ def make_app(
         filters=filters,
         playground=playground,
         share=share,
+        folder=folder,
     )

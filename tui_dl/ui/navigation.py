@@ -25,8 +25,11 @@ class NavigatingApp(App[int]):
     playground_state: str
     """The state string the Playground opens with (`tui-dl playground STATE`)."""
 
-    def open_screen(self, name: str, run: str | None = None, **filters: int) -> None:
-        """Open a screen by its registry name (`--screen`), on a run where it takes one."""
+    def open_screen(
+        self, name: str, run: str | None = None, folder: str | None = None, **filters: int
+    ) -> None:
+        """Open a screen by its registry name (`--screen`), on a run or a folder where it takes
+        one."""
         entry = registry.entry(name)
         argument = name.partition(":")[2]
         if entry.name == "lesson":
@@ -45,6 +48,8 @@ class NavigatingApp(App[int]):
             self.action_help()
         elif entry.kept:
             self.open_kept(entry)
+        elif entry.takes_folder:
+            self.open_folder(entry.name, folder)
         elif entry.name != "home":
             self.push_screen(entry.load()())
 
@@ -54,6 +59,11 @@ class NavigatingApp(App[int]):
             self.install_screen(entry.load()(), entry.name)
         if self.get_screen(entry.name) not in self.screen_stack:
             self.push_screen(entry.name)
+
+    def open_folder(self, name: str, folder: str | None = None, pick: bool = False) -> None:
+        """A page about a folder of the learner's; without one, it says how to pick one (or,
+        with `pick`, opens the picker at once)."""
+        self.push_screen(registry.entry(name).load()(folder, pick=pick))
 
     def switch_to_home(self) -> None:
         while len(self.screen_stack) > 1:

@@ -54,6 +54,8 @@ class ScreenEntry:
     process, not as a run: the GAN Lab)."""
     kept: bool = False
     """Built once and kept when left: opened again, it is as the learner left it."""
+    takes_folder: bool = False
+    """A page about a folder of the learner's (`--folder DIR`): its screen takes the folder."""
 
     def load(self) -> Callable[..., Screen[Any]]:
         """The screen's class (each takes its own arguments: a run, a lesson, a project)."""
@@ -99,6 +101,14 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "One run per pair, compared on one plot; the latest sweep if there is one",
     ),
     ScreenEntry("data", "tui_dl.ui.screens.data:DataScreen", "Data", "Which datasets are here"),
+    ScreenEntry(
+        "my-images-data",
+        "tui_dl.ui.screens.my_images_data:MyImagesDataScreen",
+        "Your pictures: look at the data first",
+        "A folder of your own pictures, one subfolder per class: counts, pictures, problems",
+        usage="my-images-data (with --folder DIR)",
+        takes_folder=True,
+    ),
     ScreenEntry(
         "class",
         "tui_dl.ui.screens.classroom:ClassScreen",
