@@ -50,11 +50,16 @@ class NavigatingApp(App[int]):
             self.push_screen(entry.load()())
 
     def open_kept(self, entry: registry.ScreenEntry) -> None:
-        """A page kept once built (the GAN Lab): the same screen, as the learner left it."""
+        """A page kept once built (runs, data, the course map, the GAN Lab): the same screen,
+        as the learner left it, so opening it again is only showing it (each reads what it
+        shows again as it shows). Further down the stack already: a fresh one over it, but
+        for the one that is `only_one`."""
         if not self.is_screen_installed(entry.name):
             self.install_screen(entry.load()(), entry.name)
         if self.get_screen(entry.name) not in self.screen_stack:
             self.push_screen(entry.name)
+        elif not entry.only_one:
+            self.push_screen(entry.load()())
 
     def switch_to_home(self) -> None:
         while len(self.screen_stack) > 1:
@@ -165,4 +170,5 @@ class NavigatingApp(App[int]):
         help_screen = registry.entry("help")
         if any(help_screen.shows(screen) for screen in self.screen_stack):
             return
-        self.push_screen(help_screen.load()(self.screen))
+        # Kept once built: shown again, it lists the keys of the screen it opens over.
+        self.open_kept(help_screen)

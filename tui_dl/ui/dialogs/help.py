@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_dl.ui.render.rendered_once import RenderedOnce
-from tui_dl.ui.screens.app_screen import SCREENS_CSS
+from tui_dl.ui.screens.app_screen import SCREENS_CSS, AppScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -165,7 +165,10 @@ KEEP_RENDERED = 16
 _RENDERED: dict[tuple[tuple[HelpRow, ...], str], RenderedOnce] = {}
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalScreen[None], AppScreen):
+    """Kept once built (`registry`): opened again, it lists the keys of the screen it now
+    opens over, from the top."""
+
     CSS_PATH = SCREENS_CSS
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close"),
@@ -175,11 +178,26 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, over: Screen[Any] | None = None) -> None:
         super().__init__()
         self.over = over
-        """The screen whose keys this help lists (the one `?` was pressed on)."""
+        """The screen whose keys this help lists (the one `?` was pressed on); None: the one
+        under it."""
         self.rows: list[HelpRow] = []
+        self._shown: RenderedOnce | None = None
 
     def compose(self) -> ComposeResult:
-        over = self.over if self.over is not None else self.app.screen
+        with VerticalScroll(id="help-box"):
+            yield Static(self._listing())
+
+    def on_screen_resume(self) -> None:
+        if self.shown_before:  # kept: opened again, perhaps over another screen
+            self.over = None
+            listing = self._listing()
+            if listing is not self._shown:
+                self.query_one(Static).update(listing)
+            self.query_one(VerticalScroll).scroll_home(animate=False)
+
+    def _listing(self) -> RenderedOnce:
+        """The keys of the screen under this help, laid out (once per rows and title)."""
+        over = self.over if self.over is not None else self._under()
         self.rows = help_rows(over, self.app)
         from tui_dl.ui import registry
 
@@ -190,8 +208,13 @@ class HelpScreen(ModalScreen[None]):
             if len(_RENDERED) >= KEEP_RENDERED:
                 del _RENDERED[next(iter(_RENDERED))]
             _RENDERED[key] = RenderedOnce(help_renderable(self.rows, title))
-        with VerticalScroll(id="help-box"):
-            yield Static(_RENDERED[key])
+        self._shown = _RENDERED[key]
+        return self._shown
+
+    def _under(self) -> Screen[Any]:
+        stack = self.app.screen_stack
+        index = stack.index(self) if self in stack else len(stack)
+        return stack[index - 1]
 
     def action_close(self) -> None:
         self.dismiss()

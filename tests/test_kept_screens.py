@@ -1,0 +1,141 @@
+"""Help, runs, data and the course map are kept once built (issue 25): opened again, each is
+the same screen with the cursor where the learner left it, and what it shows read again."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, OptionList
+
+from tests.fakes import FakeRun, FakeRunSource, mnist_events, sample_runs, settle
+from tui_dl.data.status import StatusRow
+from tui_dl.ui.app import make_app
+from tui_dl.ui.dialogs.help import HelpScreen
+from tui_dl.ui.screens.course import CourseScreen
+from tui_dl.ui.screens.data import DataScreen
+from tui_dl.ui.screens.home import HomeScreen
+from tui_dl.ui.screens.runs import RunsScreen
+
+LIVE = "20261122-110000-mnist-mlp-e5f6"
+FIRST = "20261122-101500-mnist-mlp-a1b2"
+
+
+def cells(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def back_home(pilot) -> None:
+    pilot.app.screen.set_focus(None)
+    await pilot.press("escape")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, HomeScreen)
+
+
+async def test_the_runs_screen_shows_a_run_that_ended_while_it_was_left_with_its_cursor():
+    source = FakeRunSource(sample_runs())
+    app = make_app(source=source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await settle(pilot)
+        runs = app.screen
+        assert isinstance(runs, RunsScreen)
+        table = runs.query_one(DataTable)
+        assert str(table.get_row(LIVE)[1]) == "running"
+        await pilot.press("down", "down")  # the oldest run
+        assert runs.selected_run() == FIRST
+        await back_home(pilot)
+        # Meanwhile the live run finishes and a new one starts.
+        source.runs[LIVE] = FakeRun(LIVE, mnist_events(10, end="finished"))
+        newer = "20261122-120000-mnist-mlp-a9b9"
+        source.runs[newer] = FakeRun(newer, mnist_events(1))
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is runs
+        assert str(table.get_row(LIVE)[1]) != "running" and table.row_count == 4
+        assert runs.selected_run() == FIRST  # the cursor where the learner left it
+
+
+class CountedSource(FakeRunSource):
+    reads = 0
+
+    def list_runs(self, limit=None):
+        self.reads += 1
+        return super().list_runs(limit)
+
+
+async def test_the_runs_screen_reads_nothing_while_it_is_left():
+    source = CountedSource(sample_runs())
+    app = make_app(source=source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await settle(pilot)
+        await back_home(pilot)
+        source.reads = 0
+        await pilot.pause(4.5)  # two of its refreshes every 2 s, had it gone on
+        assert source.reads == 0
+
+
+async def test_the_data_screen_looks_again_each_time_it_opens(monkeypatch):
+    found = [
+        StatusRow("mnist", "MNIST", False, "not found — tui-dl data fetch mnist", "—"),
+        StatusRow("fashion-mnist", "Fashion-MNIST", False, "not found", "—"),
+        StatusRow("uci", "UCI tables", False, "not found", "—"),
+    ]
+    monkeypatch.setattr("tui_dl.ui.screens.data.status_rows", lambda data_dir: list(found))
+    app = make_app(source=FakeRunSource(sample_runs()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        await settle(pilot)
+        data = app.screen
+        assert isinstance(data, DataScreen)
+        table = data.query_one(DataTable)
+        await pilot.press("down", "down")
+        await back_home(pilot)
+        found[0] = StatusRow("mnist", "MNIST", True, "/data/mnist.npz", "11.5 MB", "folder")
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.screen is data
+        assert cells(table)[0][:2] == ["MNIST", "yes"]  # fetched while the screen was left
+        assert table.cursor_row == 2
+
+
+async def test_help_lists_the_keys_of_the_screen_it_opens_over_each_time():
+    app = make_app(source=FakeRunSource(sample_runs()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        assert any(row.description == "Lab" for row in help_screen.rows)  # home's keys
+        await pilot.press("escape")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen is help_screen
+        words = {row.description for row in help_screen.rows}
+        assert "Cancel run" in words or "Open" in words
+        assert "Lab" not in words  # not home's any more
+        await pilot.press("escape")
+        assert isinstance(app.screen, RunsScreen)
+
+
+async def test_the_course_map_keeps_its_cursor_and_a_fresh_copy_opens_over_itself():
+    app = make_app(source=FakeRunSource(sample_runs()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        course = app.screen
+        assert isinstance(course, CourseScreen)
+        steps = course.query_one(OptionList)
+        steps.highlighted = 3
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is course and steps.highlighted == 3
+        # Opened while it is further down (a step opened from it, then the palette): a fresh one.
+        app.open_screen("course")
+        await settle(pilot)
+        assert isinstance(app.screen, CourseScreen) and app.screen is not course
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is course
