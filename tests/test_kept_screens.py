@@ -139,3 +139,25 @@ async def test_the_course_map_keeps_its_cursor_and_a_fresh_copy_opens_over_itsel
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is course
+
+
+async def test_help_draws_the_screen_under_it_as_textual_does(monkeypatch):
+    """Help tints each line of the screen under it once (`TintedScreen`): what it draws, the
+    first time and again, is what Textual's own modal background draws."""
+    from textual.screen import ModalScreen
+
+    app = make_app(source=FakeRunSource(sample_runs()))
+    shots = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            await pilot.press("question_mark")
+            await settle(pilot)
+            shots.append(app.export_screenshot())
+            await pilot.press("escape")
+            await settle(pilot)
+        monkeypatch.setattr(HelpScreen, "render", ModalScreen.render)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        shots.append(app.export_screenshot())
+    assert shots[0] == shots[1] == shots[2]

@@ -16,16 +16,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_dl.ui.render.rendered_once import RenderedOnce
+from tui_dl.ui.render.tinted_screen import TintedLines, TintedScreen
 from tui_dl.ui.screens.app_screen import SCREENS_CSS, AppScreen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.app import App
     from textual.dom import DOMNode
     from textual.screen import Screen
+    from textual.visual import Visual
 
 ABOUT = (
     "Each run trains in its own process and writes its events to its run folder: quitting "
@@ -163,6 +167,8 @@ def help_renderable(rows: list[HelpRow], title: str) -> Group:
 KEEP_RENDERED = 16
 """How many helps (a screen's keys, as they were) are kept laid out for their next opening."""
 _RENDERED: dict[tuple[tuple[HelpRow, ...], str], RenderedOnce] = {}
+_TINTED: TintedLines = {}
+"""The lines of the screens under help, tinted (`TintedScreen`)."""
 
 
 class HelpScreen(ModalScreen[None], AppScreen):
@@ -210,6 +216,14 @@ class HelpScreen(ModalScreen[None], AppScreen):
             _RENDERED[key] = RenderedOnce(help_renderable(self.rows, title))
         self._shown = _RENDERED[key]
         return self._shown
+
+    def render(self) -> RenderableType | Visual:  # type: ignore[override]
+        """The screen under help, tinted, each of its lines tinted once (`TintedScreen`).
+        (A widget may render a Visual; Textual's `Screen.render` is annotated narrower.)"""
+        background = super().render()
+        if isinstance(background, BackgroundScreen):
+            return TintedScreen(background, _TINTED)
+        return background
 
     def _under(self) -> Screen[Any]:
         stack = self.app.screen_stack
