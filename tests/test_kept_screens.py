@@ -161,3 +161,38 @@ async def test_help_draws_the_screen_under_it_as_textual_does(monkeypatch):
         await settle(pilot)
         shots.append(app.export_screenshot())
     assert shots[0] == shots[1] == shots[2]
+
+
+async def test_a_finished_runs_confusion_matrix_is_kept_with_its_cursor(tmp_path):
+    from tests.artifacts import write_predictions
+    from tui_dl.ui.screens.run_views.confusion import ConfusionScreen
+    from tui_dl.ui.widgets.run.confusion_grid import ConfusionGrid
+
+    runs = sample_runs()
+    for index in (0, 2):  # two finished runs with predictions (the failed one between)
+        folder = tmp_path / runs[index].run_id
+        folder.mkdir()
+        write_predictions(folder)
+        runs[index] = FakeRun(folder.name, mnist_events(10, end="finished"), run_dir=folder)
+    app = make_app(source=FakeRunSource(runs))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("down", "down", "m")  # the oldest run's matrix
+        await settle(pilot)
+        matrix = app.screen
+        assert isinstance(matrix, ConfusionScreen) and matrix.run_id == FIRST
+        await pilot.press("down", "right")
+        assert matrix.query_one(ConfusionGrid).cursor == (1, 1)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.screen is matrix and matrix.query_one(ConfusionGrid).cursor == (1, 1)
+        # Another run's matrix: a view of its own, and the first one goes.
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("up", "up", "m")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfusionScreen) and app.screen.run_id == LIVE
+        assert not matrix.is_attached

@@ -25,6 +25,8 @@ class NavigatingApp(App[int]):
     """Where the runs are: the real engine, or a test's fake."""
     playground_state: str
     """The state string the Playground opens with (`tui-dl playground STATE`)."""
+    _kept_views: dict[str, str]
+    """Each kept run view's kind: the name it is installed under (`kind:RUN`)."""
 
     def open_screen(self, name: str, run: str | None = None, **filters: int) -> None:
         """Open a screen by its registry name (`--screen`), on a run where it takes one."""
@@ -135,7 +137,25 @@ class NavigatingApp(App[int]):
             return
         if getattr(current, "run_id", None) == run_id and registry.is_run_view(current):
             self.pop_screen()  # moving between views of one run: escape goes back past them
-        self.push_screen(view.load()(run_id, **kwargs))
+        kept = self._kept_view(view, run_id) if view.kept and not kwargs else None
+        self.push_screen(kept or view.load()(run_id, **kwargs))
+
+    def _kept_view(self, view: registry.ScreenEntry, run_id: str) -> str | None:
+        """The name of this run's view, kept as the learner left it: one per kind, the run's
+        opened last (the one before it goes). None: open a fresh one (the kept one is open
+        further down)."""
+        name = f"{view.name}:{run_id}"
+        old = self._kept_views.get(view.name)
+        if old is not None and self.get_screen(old) in self.screen_stack:
+            return None
+        if old != name:
+            if old is not None:
+                left = self.get_screen(old)
+                self.uninstall_screen(old)
+                left.remove()  # a kept screen stays mounted when left: this one goes
+            self.install_screen(view.load()(run_id), name)
+            self._kept_views[view.name] = name
+        return name
 
     def open_lesson(self, lesson_id: str, page: int | None = None) -> None:
         """Open a lesson on the page where the learner left it (or `page`)."""

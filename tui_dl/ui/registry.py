@@ -55,7 +55,8 @@ class ScreenEntry:
     process, not as a run: the GAN Lab)."""
     kept: bool = False
     """Built once and kept when left: opened again, it is as the learner left it (its cursor,
-    its form), what it shows read again as it shows, and opening it is only showing it."""
+    its form), what it shows read again as it shows, and opening it is only showing it. A run
+    view: the view of the run it showed last, one per kind (not one opened on a filter)."""
     only_one: bool = False
     """A kept screen never built twice (the GAN Lab trains in the app's own process): opened
     while it is further down the stack, nothing opens. Any other kept screen opened then
@@ -158,6 +159,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         key="m",
         label="Matrix",
         reads=runfiles.PREDICTIONS,
+        kept=True,  # a finished run's predictions: read once
     ),
     ScreenEntry(
         "misclassified",
@@ -167,6 +169,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         key="w",
         label="Wrong",
         reads=runfiles.PREDICTIONS,
+        kept=True,  # a finished run's predictions: read once
     ),
     ScreenEntry(
         "attention",
