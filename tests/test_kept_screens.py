@@ -196,3 +196,20 @@ async def test_a_finished_runs_confusion_matrix_is_kept_with_its_cursor(tmp_path
         await settle(pilot)
         assert isinstance(app.screen, ConfusionScreen) and app.screen.run_id == LIVE
         assert not matrix.is_attached
+
+
+async def test_a_palette_command_s_screen_is_drawn_as_soon_as_it_is_ready():
+    """Textual's palette holds the screen (`delay_update`, 50 ms) after a command is chosen;
+    the hold ends once the command queued behind it has run, however long it was asked for."""
+    app = make_app(source=FakeRunSource(sample_runs()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"course map")
+        await pilot.pause(0.3)  # the palette's search
+        await pilot.press("enter")
+        assert isinstance(app.screen, CourseScreen) and not app._batch_count
+        app.delay_update(60.0)  # as the palette does, then its command
+        app.call_later(app.open_screen, "runs")
+        await pilot.pause()
+        assert isinstance(app.screen, RunsScreen)
+        assert not app._batch_count  # drawn, not held a minute

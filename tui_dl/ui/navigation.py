@@ -28,6 +28,21 @@ class NavigatingApp(App[int]):
     _kept_views: dict[str, str]
     """Each kept run view's kind: the name it is installed under (`kind:RUN`)."""
 
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual's command palette holds the screen 50 ms once a command is chosen, so the
+        screen under the palette is not drawn between the palette closing and the command
+        opening its screen. The command is queued next: the hold ends once it has run and
+        its screen is mounted (queued behind them), so that screen is drawn as soon as it is
+        ready, as when a key opens it, not 50 ms on."""
+        self._begin_batch()
+
+        def end() -> None:
+            self._end_batch()
+            if not self._batch_count:
+                self.screen.refresh()
+
+        self.call_later(self.call_later, end)  # queued behind what is queued by then
+
     def open_screen(self, name: str, run: str | None = None, **filters: int) -> None:
         """Open a screen by its registry name (`--screen`), on a run where it takes one."""
         entry = registry.entry(name)
