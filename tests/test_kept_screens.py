@@ -22,6 +22,14 @@ def cells(table: DataTable) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
+async def opened(pilot, key: str, kind: type):
+    """Press `key` and wait: the screen it opened (of `kind`)."""
+    await pilot.press(key)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, kind), key
+    return pilot.app.screen
+
+
 async def back_home(pilot) -> None:
     pilot.app.screen.set_focus(None)
     await pilot.press("escape")
@@ -33,10 +41,7 @@ async def test_the_runs_screen_shows_a_run_that_ended_while_it_was_left_with_its
     source = FakeRunSource(sample_runs())
     app = make_app(source=source)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("r")
-        await settle(pilot)
-        runs = app.screen
-        assert isinstance(runs, RunsScreen)
+        runs = await opened(pilot, "r", RunsScreen)
         table = runs.query_one(DataTable)
         assert str(table.get_row(LIVE)[1]) == "running"
         await pilot.press("down", "down")  # the oldest run
@@ -82,10 +87,7 @@ async def test_the_data_screen_looks_again_each_time_it_opens(monkeypatch):
     monkeypatch.setattr("tui_dl.ui.screens.data.status_rows", lambda data_dir: list(found))
     app = make_app(source=FakeRunSource(sample_runs()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("d")
-        await settle(pilot)
-        data = app.screen
-        assert isinstance(data, DataScreen)
+        data = await opened(pilot, "d", DataScreen)
         table = data.query_one(DataTable)
         await pilot.press("down", "down")
         await back_home(pilot)
@@ -100,10 +102,7 @@ async def test_the_data_screen_looks_again_each_time_it_opens(monkeypatch):
 async def test_help_lists_the_keys_of_the_screen_it_opens_over_each_time():
     app = make_app(source=FakeRunSource(sample_runs()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("question_mark")
-        await settle(pilot)
-        help_screen = app.screen
-        assert isinstance(help_screen, HelpScreen)
+        help_screen = await opened(pilot, "question_mark", HelpScreen)
         assert any(row.description == "Lab" for row in help_screen.rows)  # home's keys
         await pilot.press("escape")
         await pilot.press("r")
@@ -121,10 +120,7 @@ async def test_help_lists_the_keys_of_the_screen_it_opens_over_each_time():
 async def test_the_course_map_keeps_its_cursor_and_a_fresh_copy_opens_over_itself():
     app = make_app(source=FakeRunSource(sample_runs()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        await settle(pilot)
-        course = app.screen
-        assert isinstance(course, CourseScreen)
+        course = await opened(pilot, "c", CourseScreen)
         steps = course.query_one(OptionList)
         steps.highlighted = 3
         await pilot.press("escape")

@@ -89,7 +89,7 @@ class CourseScreen(AppScreen):
             self._shown_once = True
             return
         self.show_map()
-        self.load_runs()
+        self.call_after_refresh(self.load_runs)  # its thread, once the map is drawn
 
     def action_refresh(self) -> None:
         self.show_map()

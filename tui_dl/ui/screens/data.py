@@ -51,8 +51,8 @@ class DataScreen(AppScreen):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        if self.shown_before:  # kept: what is here now (a fetch may have run meanwhile)
-            self.action_refresh()
+        if self.shown_before:  # kept: what is here now (a fetch may have run meanwhile),
+            self.call_after_refresh(self.action_refresh)  # read once the screen is drawn
 
     def on_resize(self) -> None:
         if self.rows and self._wide != (self.app.size.width >= WIDE):

@@ -56,7 +56,9 @@ class RunsScreen(AppScreen):
 
     def on_screen_resume(self) -> None:
         if self.shown_before and self._ticks is not None:
-            self.action_refresh()  # back: the list as it is now, the cursor where it was
+            # Back: the list as it is now, the cursor where it was; read once the screen is
+            # drawn, so the thread does not compete with that for the interpreter.
+            self.call_after_refresh(self.action_refresh)
             self._ticks.resume()
 
     def action_refresh(self) -> None:
