@@ -83,6 +83,7 @@ class TuiDlApp(NavigatingApp):
         self.collector = IdleCollector(self)
         self.visits: set[str] = set()
         """The course's screens recorded as opened in this session (`record_visit`)."""
+        self._kept_views: dict[str, str] = {}
         self.course_runs: tuple[frozenset[str], bool] = frozenset(), False
         """What the course map last read from the runs: the experiments with a finished run,
         whether the latest sweep ran to its end (its next opening starts from them)."""

@@ -53,7 +53,13 @@ class ScreenEntry:
     """A page the home screen lists after the experiments (one that trains in the app's own
     process, not as a run: the GAN Lab)."""
     kept: bool = False
-    """Built once and kept when left: opened again, it is as the learner left it."""
+    """Built once and kept when left: opened again, it is as the learner left it (its cursor,
+    its form), what it shows read again as it shows, and opening it is only showing it. A run
+    view: the view of the run it showed last, one per kind (not one opened on a filter)."""
+    only_one: bool = False
+    """A kept screen never built twice (the GAN Lab trains in the app's own process): opened
+    while it is further down the stack, nothing opens. Any other kept screen opened then
+    opens a fresh copy over the screens above it."""
     takes_folder: bool = False
     """A page about a folder of the learner's (`--folder DIR`): its screen takes the folder."""
 
@@ -89,8 +95,11 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "tui_dl.ui.screens.course:CourseScreen",
         "Course map",
         "The whole course in order: what you have done, and what is next",
+        kept=True,
     ),
-    ScreenEntry("runs", "tui_dl.ui.screens.runs:RunsScreen", "Runs", "Every run on this machine"),
+    ScreenEntry(
+        "runs", "tui_dl.ui.screens.runs:RunsScreen", "Runs", "Every run on this machine", kept=True
+    ),
     ScreenEntry(
         "lab", "tui_dl.ui.screens.lab:LabScreen", "Lab: MNIST MLP", "Train the course's Keras MLP"
     ),
@@ -100,7 +109,9 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Sweep: learning rates × batch sizes",
         "One run per pair, compared on one plot; the latest sweep if there is one",
     ),
-    ScreenEntry("data", "tui_dl.ui.screens.data:DataScreen", "Data", "Which datasets are here"),
+    ScreenEntry(
+        "data", "tui_dl.ui.screens.data:DataScreen", "Data", "Which datasets are here", kept=True
+    ),
     ScreenEntry(
         "my-images-data",
         "tui_dl.ui.screens.my_images_data:MyImagesDataScreen",
@@ -115,7 +126,9 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "The class",
         "Every seat of the workshop: its runs, live; leaderboards; the queue and the GPUs",
     ),
-    ScreenEntry("help", "tui_dl.ui.dialogs.help:HelpScreen", "Help", "Keys and how runs work"),
+    ScreenEntry(
+        "help", "tui_dl.ui.dialogs.help:HelpScreen", "Help", "Keys and how runs work", kept=True
+    ),
     ScreenEntry(
         "project:mammogram",
         "tui_dl.ui.screens.project:ProjectScreen",
@@ -145,6 +158,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "A 2-D GAN trained live: a ring is hard, a line easy",
         among_experiments=True,
         kept=True,
+        only_one=True,
     ),
     ScreenEntry(
         "confusion",
@@ -154,6 +168,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         key="m",
         label="Matrix",
         reads=runfiles.PREDICTIONS,
+        kept=True,  # a finished run's predictions: read once
     ),
     ScreenEntry(
         "misclassified",
@@ -163,6 +178,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         key="w",
         label="Wrong",
         reads=runfiles.PREDICTIONS,
+        kept=True,  # a finished run's predictions: read once
     ),
     ScreenEntry(
         "attention",
