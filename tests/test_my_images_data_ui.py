@@ -197,11 +197,18 @@ async def test_a_bad_folder_is_said_and_ctrl_o_picks_another(tmp_path, make, wor
     app = app_on(str(bad))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        for _ in range(100):  # said once the scan's thread gave up and the line is laid out
+            if words in message(app):
+                break
+            await pilot.pause(0.05)
         assert words in message(app)
         assert "ctrl+o picks another folder" in message(app)
         await pilot.press("right", "n")  # nothing to page: nothing happens
         await pilot.press("ctrl+o")
-        await pilot.pause(0.3)  # not settle: the tree's loader is cancelled and restarted
+        for _ in range(200):  # not settle: the tree's loader is cancelled and restarted
+            if isinstance(app.screen, FolderPicker):
+                break
+            await pilot.pause(0.05)
         assert isinstance(app.screen, FolderPicker)
         app.screen.pick(good)
         await settle(pilot)
