@@ -310,6 +310,18 @@ class Load:
                 total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return total
 
+    def priority(self) -> str:
+        """How the training children run against the app: their niceness and, where Linux
+        groups a session's CPU time (autogroup), their session's. The engine lowers both
+        (`lower_priority`, TUI_DL_NICE) in the child, as for the app's own runs."""
+        seen = set()
+        for pid in self.trainer_pids():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                nice = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+                group = Path(f"/proc/{pid}/autogroup").read_text().split()
+                seen.add(f"nice {nice}, session {' '.join(group[1:])}")
+        return "; ".join(sorted(seen)) or "unknown"
+
     def __exit__(self, *exc: object) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -358,6 +370,7 @@ def measure(
             cores = (load.cpu_seconds() - cpu_start) / (time.monotonic() - wall_start)
             alive = "still training" if load.trainer_pids() else "it ENDED before measuring did"
             print(f"load: the runs used {cores:.2f} cores while measuring; {alive}")
+            print(f"load: the runs' priority: {load.priority()}")
     return rows
 
 

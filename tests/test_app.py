@@ -224,7 +224,7 @@ async def test_a_thread_that_finishes_after_its_screen_closed_changes_nothing():
 
     app = app_with()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("d")
+        await app.push_screen(DataScreen())  # a copy: the one `d` opens is kept when left
         await settle(pilot)
         data, calls = app.screen, []
         await pilot.press("escape")

@@ -148,3 +148,12 @@ def test_a_queued_run_says_where_it_waits_in_full_once_then_in_80_columns():
     _show(progress, task, {"event": "phase", "phase": "starting TensorFlow"})
     assert progress.tasks[0].description == "starting TensorFlow"
     assert progress.tasks[0].fields["detail"] == ""
+
+
+def test_the_apps_start_reads_its_options_without_the_commands_grammar():
+    from tui_dl.cli.parser import build_parser, parse_app_only
+
+    for words in ([], ["--screen", "lab"], ["--scr=runs", "--run", "latest"], ["--true", "3"]):
+        assert vars(parse_app_only(words)) == vars(build_parser().parse_args(words)), words
+    for words in (["runs"], ["-h"], ["--true", "x"], ["--data-dir", "d", "data", "status"]):
+        assert parse_app_only(words) is None, words  # the whole grammar reads (or refuses) it

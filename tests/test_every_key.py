@@ -17,7 +17,15 @@ import pytest
 from textual.binding import Binding
 
 from tests.fakes import settle
-from tests.test_random_keys import MAMMOGRAM, MNIST, ZOO, runs_folder, runs_root, screens
+from tests.test_random_keys import (
+    MAMMOGRAM,
+    MNIST,
+    ZOO,
+    folder_of,
+    runs_folder,
+    runs_root,
+    screens,
+)
 from tui_dl.lessons.share.codes import decode
 from tui_dl.ui.app import make_app
 from tui_dl.ui.dialogs.help import HelpScreen
@@ -140,7 +148,9 @@ async def dead_footer_keys(app, pilot, name: str) -> list[str]:
 async def test_every_screen_its_help_its_share_code_and_every_key_its_footer_shows(name, runs_root):
     """One app per screen (they take a while to start): help first, then ctrl+s, then the
     footer's keys, which may leave the screen."""
-    app = make_app(screen=name, run=opened(app=None, name=name), source=runs_folder(runs_root))
+    source = runs_folder(runs_root)
+    folder = folder_of(name, runs_root)
+    app = make_app(screen=name, run=opened(app=None, name=name), source=source, folder=folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         if isinstance(app.screen, HelpScreen):  # --screen help: the help of the screen under it

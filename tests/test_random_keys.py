@@ -27,6 +27,7 @@ from tests.artifacts import (
 )
 from tests.conftest import SHARED_DATA
 from tests.fakes import FakeRun, FakeRunSource, mnist_events, sample_runs, sample_sweep, settle
+from tests.my_images import shapes_folder
 from tests.test_imagenet import write_zoo_result, zoo_events
 from tui_dl.lessons import load_lessons
 from tui_dl.ui import registry
@@ -53,6 +54,8 @@ TRANSFER = "20261122-130000-transfer-digits-a1b2"
 ZOO = "20261122-140000-transfer-imagenet-e1e1"
 MAMMOGRAM = "20261122-150000-mammogram-ab12"
 UCI = Path(SHARED_DATA or "/nonexistent") / "uci" / "mammographic_masses.data"
+PICTURES = "pictures"
+"""A folder of pictures beside the runs, for the data view of a learner's folder."""
 
 
 def screens() -> list[str]:
@@ -77,7 +80,14 @@ def runs_root(tmp_path_factory) -> Path:
     write_zoo_result(folders[ZOO])
     if UCI.exists():
         write_kfold(folders[MAMMOGRAM], UCI)
+    shapes_folder(root / PICTURES)
     return root
+
+
+def folder_of(name: str, root: Path) -> str | None:
+    """The folder of pictures a screen about one (`--folder`) is opened on."""
+    entry = registry.BY_NAME.get(name)
+    return str(root / PICTURES) if entry is not None and entry.takes_folder else None
 
 
 def runs_folder(root: Path) -> FakeRunSource:
@@ -115,7 +125,8 @@ async def test_random_keys_never_kill_the_app(screen, size, runs_root):
     seed = sum(map(ord, screen)) * 1000 + size[0]
     keys = random.Random(seed).choices(KEYS, k=PRESSES)
     run = {"lab": MNIST, "imagenet": ZOO, "project:mammogram": MAMMOGRAM}.get(screen)
-    app = make_app(screen=screen, run=run, source=runs_folder(runs_root))
+    folder = folder_of(screen, runs_root)
+    app = make_app(screen=screen, run=run, source=runs_folder(runs_root), folder=folder)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         for start in range(0, PRESSES, CHUNK):

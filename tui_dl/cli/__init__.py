@@ -51,23 +51,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(argv: list[str] | None) -> int:
-    from tui_dl.cli.parser import build_parser  # here: imported with the collector off
+    # here: imported with the collector off
+    from tui_dl.cli.parser import build_parser, parse_app_only
 
-    words = sys.argv[1:] if argv is None else argv
-    parser = build_parser(experiments=bool(EXPERIMENT_COMMANDS & set(words)))
-    args, unknown = parser.parse_known_args(argv)
-    if args.command is not None:
-        gc.enable()
-    if unknown:
-        where = " ".join(w for w in (args.command, getattr(args, "experiment", None)) if w)
-        if args.command in ("run", "sweep", "project"):
-            where = " ".join((where, getattr(args, "name", "") or "")).strip()
-            parser.exit(
-                2,
-                f"tui-dl {where}: no setting {' '.join(unknown)}; "
-                f"`tui-dl {where} -h` lists its settings\n",
-            )
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    # The app's start (`tui-dl`, `tui-dl --screen lab`) needs only the app's options.
+    args = parse_app_only(argv)
+    if args is None:
+        words = sys.argv[1:] if argv is None else argv
+        parser = build_parser(experiments=bool(EXPERIMENT_COMMANDS & set(words)))
+        args, unknown = parser.parse_known_args(argv)
+        if args.command is not None:
+            gc.enable()
+        if unknown:
+            where = " ".join(w for w in (args.command, getattr(args, "experiment", None)) if w)
+            if args.command in ("run", "sweep", "project"):
+                where = " ".join((where, getattr(args, "name", "") or "")).strip()
+                parser.exit(
+                    2,
+                    f"tui-dl {where}: no setting {' '.join(unknown)}; "
+                    f"`tui-dl {where} -h` lists its settings\n",
+                )
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     from tui_dl import paths
 
     problem = paths.home_problem()

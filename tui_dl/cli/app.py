@@ -9,7 +9,7 @@ import sys
 
 def app_command(args: argparse.Namespace) -> int:
     from tui_dl.ui.app import make_app
-    from tui_dl.ui.registry import screen_problem
+    from tui_dl.ui.registry import SCREENS, entry, screen_problem
 
     problem = screen_problem(args.screen)
     if problem:
@@ -19,6 +19,16 @@ def app_command(args: argparse.Namespace) -> int:
     if filters and args.screen != "misclassified":
         print("tui-dl: --true and --pred go with --screen misclassified", file=sys.stderr)
         return 2
-    app = make_app(screen=args.screen, run=args.run, data_dir=args.data_dir, filters=filters)
+    if args.folder is not None and not entry(args.screen).takes_folder:
+        takes = ", ".join(e.name for e in SCREENS if e.takes_folder)
+        print(f"tui-dl: --folder goes with --screen {takes}", file=sys.stderr)
+        return 2
+    app = make_app(
+        screen=args.screen,
+        run=args.run,
+        data_dir=args.data_dir,
+        filters=filters,
+        folder=args.folder,
+    )
     app.run()
     return app.return_code or 0

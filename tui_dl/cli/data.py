@@ -1,4 +1,5 @@
-"""`tui-dl data status` and `tui-dl data fetch NAME|all`: the data layer on the command line.
+"""`tui-dl data status`, `tui-dl data fetch NAME|all` and `tui-dl data folder DIR`: the data
+layer on the command line.
 
 Both return an exit code and print learner-sized messages; a failed fetch is one line that
 says what to do (no traceback), because it is an expected situation on an offline machine.
@@ -23,6 +24,10 @@ from tui_dl.data.status import status_rows
 def data_from_args(args: argparse.Namespace) -> int:
     if args.data_command == "status":
         return data_status_command(args.data_dir)
+    if args.data_command == "folder":
+        from tui_dl.cli.data_folder import data_folder_command
+
+        return data_folder_command(args.path, seed=args.seed, as_json=args.json)
     return data_fetch_command(args.name, args.data_dir)
 
 

@@ -32,6 +32,9 @@ class Item:
     id: str
     title: str
     explanation: str
+    about_data: bool = False
+    """A question that looking at the pictures answers (balance, objects photographed
+    together): the checklist offers to open the data view of a folder."""
 
 
 ITEMS: tuple[Item, ...] = (
@@ -94,6 +97,7 @@ ITEMS: tuple[Item, ...] = (
         "A model may learn the background instead of the subject: wolves recognised by the "
         "snow around them, a laptop that makes it answer 'mouse' because the two are always "
         "photographed together. Look at where it looks, and balance the data.",
+        about_data=True,
     ),
     Item(
         "confidence",

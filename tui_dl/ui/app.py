@@ -66,6 +66,7 @@ class TuiDlApp(NavigatingApp):
         filters: dict[str, int] | None = None,
         playground: str = "",
         share: Shared | None = None,
+        folder: str | None = None,
     ) -> None:
         super().__init__()
         self.share = share
@@ -77,9 +78,12 @@ class TuiDlApp(NavigatingApp):
         self.playground_state = playground
         """The state string the Playground opens with (`tui-dl playground STATE`)."""
         self._start = (screen, run, filters or {})
+        self.start_folder = folder
+        """The folder `--folder` names, for the screen `--screen` opens."""
         self.collector = IdleCollector(self)
         self.visits: set[str] = set()
         """The course's screens recorded as opened in this session (`record_visit`)."""
+        self._kept_views: dict[str, str] = {}
         self.course_runs: tuple[frozenset[str], bool] = frozenset(), False
         """What the course map last read from the runs: the experiments with a finished run,
         whether the latest sweep ran to its end (its next opening starts from them)."""
@@ -129,7 +133,7 @@ class TuiDlApp(NavigatingApp):
         self.screen_change_signal.subscribe(self, self.record_visit)
         screen, run, filters = self._start
         if screen != "home":
-            self.open_screen(screen, run, **filters)
+            self.open_screen(screen, run, self.start_folder, **filters)
         # The other screens' modules, imported while the learner reads the first one.
         self.set_timer(PRELOAD_AFTER_S, self.preload_screens)
         self.call_after_refresh(self.check_data_folder)
@@ -320,6 +324,7 @@ def make_app(
     filters: dict[str, int] | None = None,
     playground: str = "",
     share: Shared | None = None,
+    folder: str | None = None,
 ) -> TuiDlApp:
     """The app factory: the CLI passes the real engine; tests pass a fake source."""
     if source is None:
@@ -332,4 +337,5 @@ def make_app(
         filters=filters,
         playground=playground,
         share=share,
+        folder=folder,
     )

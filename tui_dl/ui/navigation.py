@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from tui_dl.lessons import LessonError, find_lesson
 from tui_dl.ui import registry
 
 if TYPE_CHECKING:
@@ -25,9 +24,29 @@ class NavigatingApp(App[int]):
     """Where the runs are: the real engine, or a test's fake."""
     playground_state: str
     """The state string the Playground opens with (`tui-dl playground STATE`)."""
+    _kept_views: dict[str, str]
+    """Each kept run view's kind: the name it is installed under (`kind:RUN`)."""
 
-    def open_screen(self, name: str, run: str | None = None, **filters: int) -> None:
-        """Open a screen by its registry name (`--screen`), on a run where it takes one."""
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual's command palette holds the screen 50 ms once a command is chosen, so the
+        screen under the palette is not drawn between the palette closing and the command
+        opening its screen. The command is queued next: the hold ends once it has run and
+        its screen is mounted (queued behind them), so that screen is drawn as soon as it is
+        ready, as when a key opens it, not 50 ms on."""
+        self._begin_batch()
+
+        def end() -> None:
+            self._end_batch()
+            if not self._batch_count:
+                self.screen.refresh()
+
+        self.call_later(self.call_later, end)  # queued behind what is queued by then
+
+    def open_screen(
+        self, name: str, run: str | None = None, folder: str | None = None, **filters: int
+    ) -> None:
+        """Open a screen by its registry name (`--screen`), on a run or a folder where it takes
+        one."""
         entry = registry.entry(name)
         argument = name.partition(":")[2]
         if entry.name == "lesson":
@@ -46,15 +65,27 @@ class NavigatingApp(App[int]):
             self.action_help()
         elif entry.kept:
             self.open_kept(entry)
+        elif entry.takes_folder:
+            self.open_folder(entry.name, folder)
         elif entry.name != "home":
             self.push_screen(entry.load()())
 
     def open_kept(self, entry: registry.ScreenEntry) -> None:
-        """A page kept once built (the GAN Lab): the same screen, as the learner left it."""
+        """A page kept once built (runs, data, the course map, the GAN Lab): the same screen,
+        as the learner left it, so opening it again is only showing it (each reads what it
+        shows again as it shows). Further down the stack already: a fresh one over it, but
+        for the one that is `only_one`."""
         if not self.is_screen_installed(entry.name):
             self.install_screen(entry.load()(), entry.name)
         if self.get_screen(entry.name) not in self.screen_stack:
             self.push_screen(entry.name)
+        elif not entry.only_one:
+            self.push_screen(entry.load()())
+
+    def open_folder(self, name: str, folder: str | None = None, pick: bool = False) -> None:
+        """A page about a folder of the learner's; without one, it says how to pick one (or,
+        with `pick`, opens the picker at once)."""
+        self.push_screen(registry.entry(name).load()(folder, pick=pick))
 
     def switch_to_home(self) -> None:
         while len(self.screen_stack) > 1:
@@ -130,10 +161,30 @@ class NavigatingApp(App[int]):
             return
         if getattr(current, "run_id", None) == run_id and registry.is_run_view(current):
             self.pop_screen()  # moving between views of one run: escape goes back past them
-        self.push_screen(view.load()(run_id, **kwargs))
+        kept = self._kept_view(view, run_id) if view.kept and not kwargs else None
+        self.push_screen(kept or view.load()(run_id, **kwargs))
+
+    def _kept_view(self, view: registry.ScreenEntry, run_id: str) -> str | None:
+        """The name of this run's view, kept as the learner left it: one per kind, the run's
+        opened last (the one before it goes). None: open a fresh one (the kept one is open
+        further down)."""
+        name = f"{view.name}:{run_id}"
+        old = self._kept_views.get(view.name)
+        if old is not None and self.get_screen(old) in self.screen_stack:
+            return None
+        if old != name:
+            if old is not None:
+                left = self.get_screen(old)
+                self.uninstall_screen(old)
+                left.remove()  # a kept screen stays mounted when left: this one goes
+            self.install_screen(view.load()(run_id), name)
+            self._kept_views[view.name] = name
+        return name
 
     def open_lesson(self, lesson_id: str, page: int | None = None) -> None:
         """Open a lesson on the page where the learner left it (or `page`)."""
+        from tui_dl.lessons import LessonError, find_lesson
+
         try:
             lesson = find_lesson(lesson_id)
         except LessonError as exc:
@@ -165,4 +216,5 @@ class NavigatingApp(App[int]):
         help_screen = registry.entry("help")
         if any(help_screen.shows(screen) for screen in self.screen_stack):
             return
-        self.push_screen(help_screen.load()(self.screen))
+        # Kept once built: shown again, it lists the keys of the screen it opens over.
+        self.open_kept(help_screen)

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
-from tui_dl.lessons import load_lessons
 from tui_dl.ui import registry
 
 if TYPE_CHECKING:
@@ -45,6 +44,7 @@ def _step_commands(app: TuiDlApp) -> Iterable[SystemCommand]:
     variational autoencoder (fashion-vae)': the map's numbers, its titles, its targets;
     then a lab for each experiment the course has no step for."""
     from tui_dl.engine.experiments import EXPERIMENTS
+    from tui_dl.lessons import load_lessons
     from tui_dl.lessons.course import course_steps, screen_of
     from tui_dl.ui.tries import open_target
 

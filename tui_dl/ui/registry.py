@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Status
-from tui_dl.engine.experiments import EXPERIMENTS
 
 if TYPE_CHECKING:
     from textual.binding import Binding
@@ -54,7 +53,15 @@ class ScreenEntry:
     """A page the home screen lists after the experiments (one that trains in the app's own
     process, not as a run: the GAN Lab)."""
     kept: bool = False
-    """Built once and kept when left: opened again, it is as the learner left it."""
+    """Built once and kept when left: opened again, it is as the learner left it (its cursor,
+    its form), what it shows read again as it shows, and opening it is only showing it. A run
+    view: the view of the run it showed last, one per kind (not one opened on a filter)."""
+    only_one: bool = False
+    """A kept screen never built twice (the GAN Lab trains in the app's own process): opened
+    while it is further down the stack, nothing opens. Any other kept screen opened then
+    opens a fresh copy over the screens above it."""
+    takes_folder: bool = False
+    """A page about a folder of the learner's (`--folder DIR`): its screen takes the folder."""
 
     def load(self) -> Callable[..., Screen[Any]]:
         """The screen's class (each takes its own arguments: a run, a lesson, a project)."""
@@ -88,8 +95,11 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "tui_dl.ui.screens.course:CourseScreen",
         "Course map",
         "The whole course in order: what you have done, and what is next",
+        kept=True,
     ),
-    ScreenEntry("runs", "tui_dl.ui.screens.runs:RunsScreen", "Runs", "Every run on this machine"),
+    ScreenEntry(
+        "runs", "tui_dl.ui.screens.runs:RunsScreen", "Runs", "Every run on this machine", kept=True
+    ),
     ScreenEntry(
         "lab", "tui_dl.ui.screens.lab:LabScreen", "Lab: MNIST MLP", "Train the course's Keras MLP"
     ),
@@ -99,14 +109,26 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Sweep: learning rates × batch sizes",
         "One run per pair, compared on one plot; the latest sweep if there is one",
     ),
-    ScreenEntry("data", "tui_dl.ui.screens.data:DataScreen", "Data", "Which datasets are here"),
+    ScreenEntry(
+        "data", "tui_dl.ui.screens.data:DataScreen", "Data", "Which datasets are here", kept=True
+    ),
+    ScreenEntry(
+        "my-images-data",
+        "tui_dl.ui.screens.my_images_data:MyImagesDataScreen",
+        "Your pictures: look at the data first",
+        "A folder of your own pictures, one subfolder per class: counts, pictures, problems",
+        usage="my-images-data (with --folder DIR)",
+        takes_folder=True,
+    ),
     ScreenEntry(
         "class",
         "tui_dl.ui.screens.classroom:ClassScreen",
         "The class",
         "Every seat of the workshop: its runs, live; leaderboards; the queue and the GPUs",
     ),
-    ScreenEntry("help", "tui_dl.ui.dialogs.help:HelpScreen", "Help", "Keys and how runs work"),
+    ScreenEntry(
+        "help", "tui_dl.ui.dialogs.help:HelpScreen", "Help", "Keys and how runs work", kept=True
+    ),
     ScreenEntry(
         "project:mammogram",
         "tui_dl.ui.screens.project:ProjectScreen",
@@ -136,6 +158,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "A 2-D GAN trained live: a ring is hard, a line easy",
         among_experiments=True,
         kept=True,
+        only_one=True,
     ),
     ScreenEntry(
         "confusion",
@@ -145,6 +168,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         key="m",
         label="Matrix",
         reads=runfiles.PREDICTIONS,
+        kept=True,  # a finished run's predictions: read once
     ),
     ScreenEntry(
         "misclassified",
@@ -154,6 +178,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         key="w",
         label="Wrong",
         reads=runfiles.PREDICTIONS,
+        kept=True,  # a finished run's predictions: read once
     ),
     ScreenEntry(
         "attention",
@@ -251,16 +276,20 @@ def screen_problem(name: str) -> str | None:
             return f"unknown project {wanted!r}; the projects: {', '.join(projects)}"
         return f"unknown screen {name!r}; choose from {screen_names()}"
     argument = name.partition(":")[2]
-    from tui_dl.lessons import LessonError, find_lesson
-    from tui_dl.lessons.ethics import EthicsError, validate_project
+    if found.name == "lesson":  # the lessons' modules only for them: not before home paints
+        from tui_dl.lessons import LessonError, find_lesson
 
-    try:
-        if found.name == "lesson":
+        try:
             find_lesson(argument)
-        elif found.name == "ethics":
+        except LessonError as exc:
+            return str(exc)
+    elif found.name == "ethics":
+        from tui_dl.lessons.ethics import EthicsError, validate_project
+
+        try:
             validate_project(argument or "general")
-    except (LessonError, EthicsError) as exc:
-        return str(exc)
+        except EthicsError as exc:
+            return str(exc)
     return None
 
 
@@ -271,6 +300,8 @@ def for_experiment(experiment: str) -> ScreenEntry | None:
 
 def views_of(experiment: str) -> tuple[ScreenEntry, ...]:
     """The run views that have something to show about this experiment's runs."""
+    from tui_dl.engine.experiments import EXPERIMENTS
+
     exp = EXPERIMENTS.get(experiment)
     writes = exp.writes if exp is not None else ()
     return tuple(view for view in RUN_VIEWS if view.reads in writes)

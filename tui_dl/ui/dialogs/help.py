@@ -16,16 +16,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_dl.ui.render.rendered_once import RenderedOnce
-from tui_dl.ui.screens.app_screen import SCREENS_CSS
+from tui_dl.ui.render.tinted_screen import TintedLines, TintedScreen
+from tui_dl.ui.screens.app_screen import SCREENS_CSS, AppScreen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.app import App
     from textual.dom import DOMNode
     from textual.screen import Screen
+    from textual.visual import Visual
 
 ABOUT = (
     "Each run trains in its own process and writes its events to its run folder: quitting "
@@ -163,9 +167,14 @@ def help_renderable(rows: list[HelpRow], title: str) -> Group:
 KEEP_RENDERED = 16
 """How many helps (a screen's keys, as they were) are kept laid out for their next opening."""
 _RENDERED: dict[tuple[tuple[HelpRow, ...], str], RenderedOnce] = {}
+_TINTED: TintedLines = {}
+"""The lines of the screens under help, tinted (`TintedScreen`)."""
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ModalScreen[None], AppScreen):
+    """Kept once built (`registry`): opened again, it lists the keys of the screen it now
+    opens over, from the top."""
+
     CSS_PATH = SCREENS_CSS
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close"),
@@ -175,11 +184,26 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, over: Screen[Any] | None = None) -> None:
         super().__init__()
         self.over = over
-        """The screen whose keys this help lists (the one `?` was pressed on)."""
+        """The screen whose keys this help lists (the one `?` was pressed on); None: the one
+        under it."""
         self.rows: list[HelpRow] = []
+        self._shown: RenderedOnce | None = None
 
     def compose(self) -> ComposeResult:
-        over = self.over if self.over is not None else self.app.screen
+        with VerticalScroll(id="help-box"):
+            yield Static(self._listing())
+
+    def on_screen_resume(self) -> None:
+        if self.shown_before:  # kept: opened again, perhaps over another screen
+            self.over = None
+            listing = self._listing()
+            if listing is not self._shown:
+                self.query_one(Static).update(listing)
+            self.query_one(VerticalScroll).scroll_home(animate=False)
+
+    def _listing(self) -> RenderedOnce:
+        """The keys of the screen under this help, laid out (once per rows and title)."""
+        over = self.over if self.over is not None else self._under()
         self.rows = help_rows(over, self.app)
         from tui_dl.ui import registry
 
@@ -190,8 +214,21 @@ class HelpScreen(ModalScreen[None]):
             if len(_RENDERED) >= KEEP_RENDERED:
                 del _RENDERED[next(iter(_RENDERED))]
             _RENDERED[key] = RenderedOnce(help_renderable(self.rows, title))
-        with VerticalScroll(id="help-box"):
-            yield Static(_RENDERED[key])
+        self._shown = _RENDERED[key]
+        return self._shown
+
+    def render(self) -> RenderableType | Visual:  # type: ignore[override]
+        """The screen under help, tinted, each of its lines tinted once (`TintedScreen`).
+        (A widget may render a Visual; Textual's `Screen.render` is annotated narrower.)"""
+        background = super().render()
+        if isinstance(background, BackgroundScreen):
+            return TintedScreen(background, _TINTED)
+        return background
+
+    def _under(self) -> Screen[Any]:
+        stack = self.app.screen_stack
+        index = stack.index(self) if self in stack else len(stack)
+        return stack[index - 1]
 
     def action_close(self) -> None:
         self.dismiss()

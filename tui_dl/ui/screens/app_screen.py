@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
+from textual._context import active_app
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
@@ -34,6 +35,18 @@ class AppScreen(Screen[None]):
     _left_under: tuple[object, ...] | None = None
     """What this screen's styles were worked out from when it was last left (`_style_inputs`)."""
 
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name, id, classes)
+        app = active_app.get(None)
+        self._styled_whole = app is not None and all(
+            app.stylesheet.has_source(str(path), "") for path in self.css_path
+        )
+        """Whether its style files were read before it was built: it is then styled in full
+        as it mounts. (Opened before the app read them, by `--screen`, Textual reads them
+        after styling the screen itself: its first show restyles it.)"""
+
     def _style_inputs(self) -> tuple[object, ...]:
         """What a screen's styles follow beyond its own widgets (whose class and focus changes
         restyle them as they happen): the app's rules, its theme, whether it has focus."""
@@ -50,13 +63,20 @@ class AppScreen(Screen[None]):
             self._left_under = self._style_inputs()
         elif isinstance(message, events.ScreenResume):
             if not self.is_mounted:
-                message.refresh_styles = False
+                message.refresh_styles = not self._styled_whole
             elif self._left_under is not None:
                 rules, theme, focus = self._left_under
                 now_rules, now_theme, now_focus = self._style_inputs()
                 if rules is now_rules and (theme, focus) == (now_theme, now_focus):
                     message.refresh_styles = False
         return super().post_message(message)
+
+    @property
+    def shown_before(self) -> bool:
+        """Whether this screen has been left once: shown now, it is coming back (kept between
+        openings, or uncovered), and what it shows is read again; at its first show its
+        mount has just read it all."""
+        return self._left_under is not None
 
     def from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """From a thread worker: `callback(*args)` on the app's thread, if this screen is still

@@ -58,6 +58,8 @@ class CourseScreen(AppScreen):
         self.map = CourseMap(())
         self.width = 0
         """The terminal's width the steps were laid out for."""
+        self._drawn: tuple[object, ...] = ()
+        """What the steps were last drawn from: the map, the width, the lessons' problems."""
         self._shown_once = False
 
     def compose(self) -> ComposeResult:
@@ -87,7 +89,7 @@ class CourseScreen(AppScreen):
             self._shown_once = True
             return
         self.show_map()
-        self.load_runs()
+        self.call_after_refresh(self.load_runs)  # its thread, once the map is drawn
 
     def action_refresh(self) -> None:
         self.show_map()
@@ -125,11 +127,21 @@ class CourseScreen(AppScreen):
                 self.notify(problem, title="Progress", severity="warning", timeout=10)
         self.map = course_map(lessons, progress, self.finished, visited, swept=self.swept)
         self.width = self.app.size.width
-        width = self.width - FRAME
         steps = self.query_one(OptionList)
         highlighted = steps.highlighted
-        steps.clear_options()
         upcoming = self.map.next
+        drawn = (self.map, self.width, problems)
+        if drawn != self._drawn:  # shown again with nothing changed: its rows stay
+            self._drawn = drawn
+            self._draw(steps, problems)
+        if highlight_next or highlighted is None:
+            highlighted = upcoming if upcoming is not None else 0
+        if self.map.steps:
+            steps.highlighted = min(highlighted, len(self.map.steps) - 1)
+
+    def _draw(self, steps: OptionList, problems: list[str]) -> None:
+        width, upcoming = self.width - FRAME, self.map.next
+        steps.clear_options()
         steps.add_options(
             [
                 Option(_line(step, i == upcoming, width), id=str(i))
@@ -137,10 +149,6 @@ class CourseScreen(AppScreen):
             ]
             + [Option(Text(f"⚠ {problem}"), disabled=True) for problem in problems]
         )
-        if highlight_next or highlighted is None:
-            highlighted = upcoming if upcoming is not None else 0
-        if self.map.steps:
-            steps.highlighted = min(highlighted, len(self.map.steps) - 1)
         self.query_one("#course-summary", Static).update(_summary(self.map))
         self.query_one("#course-legend", Static).update(_legend(self.map))
 

@@ -50,6 +50,10 @@ class DataScreen(AppScreen):
         self._wide: bool | None = None
         self.action_refresh()
 
+    def on_screen_resume(self) -> None:
+        if self.shown_before:  # kept: what is here now (a fetch may have run meanwhile),
+            self.call_after_refresh(self.action_refresh)  # read once the screen is drawn
+
     def on_resize(self) -> None:
         if self.rows and self._wide != (self.app.size.width >= WIDE):
             self._fill(self.rows)
@@ -66,8 +70,10 @@ class DataScreen(AppScreen):
         self.action_refresh(say=True)
 
     def _fill(self, rows: list[StatusRow]) -> None:
-        self.rows = rows
-        self._wide = wide = self.app.size.width >= WIDE
+        wide = self.app.size.width >= WIDE
+        if (rows, wide) == (self.rows, self._wide):
+            return  # looked again, nothing changed: the table stays as it is
+        self.rows, self._wide = rows, wide
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)

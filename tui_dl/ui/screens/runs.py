@@ -18,12 +18,16 @@ from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from tui_dl.lessons.share.codes import Shared
 
 REFRESH_S = 2.0
 
 
 class RunsScreen(AppScreen):
+    _ticks: Timer | None = None
+    """Reads the list again every REFRESH_S while the screen is shown."""
     BINDINGS = [
         Binding("enter", "open", "Open", show=True),
         Binding("c", "cancel", "Cancel run"),
@@ -42,8 +46,20 @@ class RunsScreen(AppScreen):
         self.title = "tui-dl — runs"
         self.sub_title = "everything trained on this machine"
         self.query_one(DataTable).add_columns("run", "status", "test acc", "epochs", "device")
+        self._rows: list[tuple[str, ...]] | None = None
         self.action_refresh()
-        self.set_interval(REFRESH_S, self.action_refresh)
+        self._ticks = self.set_interval(REFRESH_S, self.action_refresh)
+
+    def on_screen_suspend(self) -> None:
+        if self._ticks is not None:  # left (kept) or covered by a run's view: unseen
+            self._ticks.pause()
+
+    def on_screen_resume(self) -> None:
+        if self.shown_before and self._ticks is not None:
+            # Back: the list as it is now, the cursor where it was; read once the screen is
+            # drawn, so the thread does not compete with that for the interpreter.
+            self.call_after_refresh(self.action_refresh)
+            self._ticks.resume()
 
     def action_refresh(self) -> None:
         self.load()
@@ -99,6 +115,9 @@ class RunsScreen(AppScreen):
         self.refresh_bindings()
 
     def _fill(self, rows: list[tuple[str, ...]]) -> None:
+        if rows == self._rows:
+            return  # read again, unchanged: the table stays as it is
+        self._rows = rows
         table = self.query_one(DataTable)
         selected = self.selected_run()
         table.clear()

@@ -48,6 +48,23 @@ def hang(text: Text, width: int) -> Text:
 class RowsList(OptionList):
     """An OptionList whose rows of rich Text wrap with a hanging indent (see the module)."""
 
+    _lines_at: int | None = None
+    """The row width the option list's lines were counted at."""
+
+    def _update_lines(self) -> None:
+        """A row's lines are counted again when the rows' width changed. A Resize does it
+        for a change of the list's size, but not for its scrollbar's coming: rows added to a
+        list already laid out were counted at its whole width, and the scrollbar that they
+        brought narrowed them, so a row that then wrapped onto one more line lost its last
+        line (home's experiments, filled after its first frame)."""
+        width = self.scrollable_content_region.width  # asked for each line drawn: cheap
+        if width:
+            if width != self._lines_at:
+                if self._lines_at is not None:
+                    self._clear_caches()
+                self._lines_at = width
+        super()._update_lines()
+
     def _row_width(self) -> int:
         padding = self.get_component_styles("option-list--option").padding
         return self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width

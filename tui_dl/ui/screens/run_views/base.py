@@ -74,6 +74,10 @@ class RunViewScreen(AppScreen, Generic[Found]):
         if self.FOLLOWS:
             self._poll = self.set_interval(POLL_S, self.load)
 
+    def on_screen_resume(self) -> None:
+        if self.shown_before and self.found is None:  # back, nothing shown: read it again
+            self.load()
+
     # ----- reading, behind the screen ---------------------------------------------------------
     def read(self, info: RunInfo) -> Found:
         """What the view shows, from the run's folder (in a thread: no widget here). Raises

@@ -35,6 +35,7 @@ class EthicsChecklist(Vertical):
         Binding("space", "tick", "Tick"),
         Binding("o", "other_project", "Project"),
         Binding("e", "export", "Export"),
+        Binding("d", "look_at_data", "Look at data"),
         Binding("escape", "leave_note", "Back to list", show=False),
     ]
 
@@ -103,6 +104,7 @@ class EthicsChecklist(Vertical):
         self.query_one("#ethics-status", Static).update(status)
         self.query_one("#ethics-explanation", Static).update(self.current.explanation)
         self.note.value = self.checklist.entry(self.current.id).note
+        self.refresh_bindings()  # `d` is offered on the questions about data only
 
     @on(OptionList.OptionHighlighted, "#ethics-items")
     def _highlighted(self) -> None:
@@ -118,7 +120,17 @@ class EthicsChecklist(Vertical):
             return self.note.has_focus
         if action == "tick":
             return not self.note.has_focus
+        if action == "look_at_data":
+            return self.current.about_data and not self.note.has_focus
         return True
+
+    def action_look_at_data(self) -> None:
+        """A question the pictures answer: the data view, on a folder the learner picks."""
+        from tui_dl.ui.navigation import NavigatingApp
+
+        app = self.app
+        if isinstance(app, NavigatingApp):
+            app.open_folder("my-images-data", pick=True)
 
     def action_tick(self) -> None:
         if self.error:
