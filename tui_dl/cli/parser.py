@@ -17,6 +17,7 @@ from tui_dl.engine.experiments import (
     ChoiceParam,
     Experiment,
     FloatParam,
+    FolderParam,
     IntParam,
     Param,
     PathParam,
@@ -88,7 +89,13 @@ def _run_options() -> argparse.ArgumentParser:
 
 
 def _metavar(param: Param) -> str:
-    kinds = ((IntParam, "N"), (FloatParam, "X"), (ChoiceParam, "NAME"), (PathParam, "FILE"))
+    kinds = (
+        (IntParam, "N"),
+        (FloatParam, "X"),
+        (ChoiceParam, "NAME"),
+        (PathParam, "FILE"),
+        (FolderParam, "DIR"),
+    )
     return next((name for kind, name in kinds if isinstance(param, kind)), "VALUE")
 
 
