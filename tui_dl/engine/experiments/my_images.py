@@ -207,7 +207,7 @@ MY_IMAGES = Experiment(
             "mobilenetv2",
             help="mobilenetv2, resnet50, vgg16 (ImageNet), run:ID (one of your CNN runs) or "
             "scratch (a small CNN from nothing)",
-            example="run:mnist-cnn's id",
+            example="scratch, or run:ID (an id from `tui-dl runs`)",
             shape=base_name,
         ),
         ChoiceParam(

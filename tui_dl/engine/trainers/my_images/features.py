@@ -16,7 +16,8 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
 from tui_dl.engine.trainers.my_images.cache import reusable, save_cache
 
-PREDICT_BATCH = 64
+PREDICT_BATCH = 32
+"""Keras's own default for predict: larger batches were no faster on a CPU (BENCHMARKS §15)."""
 
 
 class FeatureProgress(keras.callbacks.Callback):

@@ -111,6 +111,7 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
         for c, name in enumerate(names)
     }
     head = bases.head_layers(len(names), p["dropout"])
+    first = "head" if base.model is not None else "scratch"
     if base.model is None:
         model = compiled(
             bases.scratch_model(base.size[0], len(names), p["dropout"], _augment(p)),
@@ -127,7 +128,7 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
               "size": list(base.size), "channels": base.channels},
         note=f"{len(names)} classes from {folder.root}: {len(tr)} train, {len(va)} validation, "
         f"{len(te)} test pictures; base: {base.title}",
-        stages=["head", "fine-tune"] if p["fine_tune"] and base.model is not None else ["head"],
+        stages=[first, "fine-tune"] if p["fine_tune"] and base.model is not None else [first],
     )  # fmt: skip
 
     train_start = time.monotonic()
@@ -139,7 +140,7 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
             compiled(model, p["learning_rate"])
         reporter, _ = fit_reported(
             model, pixels[tr], labels[tr], (pixels[va], labels[va]), p, emit, cancel,
-            extra={"stage": "head"},
+            extra={"stage": first},
         )  # fmt: skip
     else:
         features, features_info = features_of(
