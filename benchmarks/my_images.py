@@ -58,7 +58,7 @@ def main() -> int:
     from tui_dl.engine.trainers.common import fit_reported
     from tui_dl.engine.trainers.my_images import bases
     from tui_dl.engine.trainers.my_images.features import extract
-    from tui_dl.engine.trainers.my_images.train import compiled
+    from tui_dl.engine.trainers.transfer_digits import compile_model as compiled
 
     weighted = find_local(get_dataset("mobilenetv2-weights")) is not None
     size = 224 if weighted else args.size

@@ -33,26 +33,17 @@ from tui_dl.engine.trainers.common import (
     begin,
     emit_started,
     fit_reported,
-    make_optimizer,
     save_model,
 )
 from tui_dl.engine.trainers.my_images import bases
 from tui_dl.engine.trainers.my_images.features import features_of
+from tui_dl.engine.trainers.transfer_digits import compile_model as compiled
 
 THUMBNAIL = 28
 """The confusion and mistakes views draw 28×28 grey test images; the colour pictures are kept
 beside them as `colour_images` at `COLOUR_THUMBNAIL`."""
 COLOUR_THUMBNAIL = 48
 FINE_TUNE_RATE = 0.1
-
-
-def compiled(model: keras.Model, learning_rate: float) -> keras.Model:
-    model.compile(
-        optimizer=make_optimizer("adam", learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
 
 
 def read_folder(p: dict[str, Any], emit, cancel):
