@@ -85,9 +85,21 @@ def _run_options() -> argparse.ArgumentParser:
 
 
 def _metavar(param: Param) -> str:
-    from tui_dl.engine.experiments import ChoiceParam, FloatParam, IntParam, PathParam
+    from tui_dl.engine.experiments import (
+        ChoiceParam,
+        FloatParam,
+        FolderParam,
+        IntParam,
+        PathParam,
+    )
 
-    kinds = ((IntParam, "N"), (FloatParam, "X"), (ChoiceParam, "NAME"), (PathParam, "FILE"))
+    kinds = (
+        (IntParam, "N"),
+        (FloatParam, "X"),
+        (ChoiceParam, "NAME"),
+        (PathParam, "FILE"),
+        (FolderParam, "DIR"),
+    )
     return next((name for kind, name in kinds if isinstance(param, kind)), "VALUE")
 
 

@@ -66,6 +66,8 @@ def run_command(
         error(err, exc)
         return 2
     err.print(Text.assemble("run ", (handle.run_id, "bold"), f" — {handle.run_dir}"))
+    for line in handle.before:
+        err.print(line, highlight=False, markup=False)
     _say_cost(err, handle.run_dir.parent, experiment, params, device)
     log = EventLog(handle.run_dir)
     status = None

@@ -144,6 +144,13 @@ class Started(_Header):
     stages: NotRequired[list[str]]
     image: NotRequired[dict[str, Any]]
     class_names: NotRequired[str]
+    n_validation: NotRequired[int]
+    classes: NotRequired[list[str]]
+    """A classifier's class names, in label order (my-images: the folder's subfolders)."""
+    split: NotRequired[dict[str, Any]]
+    """How the pictures were split: the settings, and each class's (train, validation, test)."""
+    base: NotRequired[dict[str, Any]]
+    """What a run built on (my-images: the base network, its weights, the picture size)."""
 
 
 class _Where(TypedDict):
@@ -207,6 +214,10 @@ class Finished(_Header):
     """What else the run measured, in words (transfer-digits: from scratch)."""
     top: NotRequired[list[Guess]]
     """A classifier's guesses about one image (transfer-imagenet)."""
+    per_class: NotRequired[dict[str, float]]
+    """Each class's test accuracy (recall), by name."""
+    features: NotRequired[dict[str, Any]]
+    """How the features were had (my-images: computed or reused, seconds, the cache's file)."""
     watch_s: NotRequired[float]
     """Seconds spent after the epochs drawing what the run shows (a generative model's
     samples and latent space), to set against `train_s`."""

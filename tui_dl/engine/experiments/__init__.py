@@ -8,6 +8,7 @@ from tui_dl.engine.experiments.experiment import METRICS, Experiment, Metric, Re
 from tui_dl.engine.experiments.params import (
     ChoiceParam,
     FloatParam,
+    FolderParam,
     IntParam,
     Param,
     PathParam,
@@ -20,6 +21,7 @@ __all__ = [
     "ChoiceParam",
     "Experiment",
     "FloatParam",
+    "FolderParam",
     "IntParam",
     "Metric",
     "Param",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from tui_dl.engine import runfiles
 from tui_dl.engine.experiments.cost import Cost
 from tui_dl.engine.experiments.experiment import Experiment, Reference
+from tui_dl.engine.experiments.my_images import MY_IMAGES
 from tui_dl.engine.experiments.params import (
     SEED_MAX,
     TRAIN_LIMIT_MAX,
@@ -608,5 +609,6 @@ EXPERIMENTS: dict[str, Experiment] = {
         PLAYGROUND,
         FASHION_VAE,
         FASHION_GAN,
+        MY_IMAGES,
     )
 }

@@ -6,7 +6,9 @@ importing TensorFlow; the training child imports `runner` (a "module:function" p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tui_dl.engine.experiments.cost import Cost
@@ -79,6 +81,14 @@ class Experiment:
     """The lab's two live plots: (epoch logs' name, title) each."""
     cost: Cost | None = None
     """Its training time per image on a CPU: the lab says what a long run costs before it."""
+    listed: bool = True
+    """Offered on the home screen's list; False while its lab is not built yet (my-images
+    runs from the command line until its lab's folder picker is there)."""
+    ready: Callable[[dict[str, Any], str | None, Path], list[str]] | None = None
+    """What must hold before launch beyond each setting's own range (a folder that can be
+    used, weights that are on this machine): called with the validated settings, the data
+    folder and the runs folder; raises ValueError with one plain sentence, or returns what
+    to say before the run starts (the split's sizes)."""
 
     def reference_fields(self) -> dict[str, Any]:
         """The course's figure, as the `started` event carries it to every screen and report."""
@@ -88,6 +98,8 @@ class Experiment:
     @property
     def data_needed(self) -> tuple[str, ...]:
         """The data registry entries a run reads."""
+        if self.dataset == "my-images":  # the learner's own folder, not the registry's
+            return ()
         return ("imdb", "imdb-word-index") if self.dataset == "imdb" else (self.dataset,)
 
     def defaults(self) -> dict[str, Any]:

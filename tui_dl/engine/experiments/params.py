@@ -201,6 +201,25 @@ class PathParam(Param):
         return "a file; optional" if self.optional else "a file; required"
 
 
+@dataclass(frozen=True, kw_only=True)
+class FolderParam(Param):
+    """A folder, made absolute where it is typed (the run's process works elsewhere). What is
+    inside it is the experiment's to check (`Experiment.ready`), before launch."""
+
+    def empty(self) -> Any:
+        raise self.fail("empty — name a folder")
+
+    @property
+    def required(self) -> bool:
+        return True
+
+    def convert(self, text: str) -> Any:
+        return str(Path(text).expanduser().resolve())
+
+    def describe(self) -> str:
+        return "a folder; required"
+
+
 def layer_sizes(text: str) -> str:
     """'6' or '16, 8' → '16,8': hidden layer widths, first to last."""
     parts = [p.strip() for p in text.split(",")]

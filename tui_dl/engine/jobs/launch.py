@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,9 @@ class RunHandle:
     """Waits for the process and records how it ended; join it before reading the outcome."""
     note: str | None = None
     """What the launch has to say: a spare that could not take it (nothing is lost)."""
+    before: list[str] = field(default_factory=list)
+    """What the experiment's check before launch had to say (`Experiment.ready`: the
+    folder's classes and split sizes, augmentation's cost)."""
 
     @property
     def run_id(self) -> str:
@@ -74,7 +77,8 @@ def launch_run(
     runs the same trainer as a task on the cluster; without, the trainer's own child — the
     `spare`'s process when it has one ready for the device (TensorFlow already imported),
     a fresh one otherwise."""
-    spec_params = get_experiment(experiment).validate(params or {})
+    exp = get_experiment(experiment)
+    spec_params = exp.validate(params or {})
     device = normalise_device(device)
     if cluster:
         from tui_dl.engine.cluster import INSTALL, check_address, resources
@@ -87,6 +91,7 @@ def launch_run(
         raise ValueError("--gpu-share goes with --cluster (Ray shares a GPU between runs)")
     store = store or RunStore()
     data_dir = str(Path(data_dir).expanduser().resolve()) if data_dir else None
+    said = exp.ready(spec_params, data_dir, store.root) if exp.ready else []
     spec: dict[str, Any] = {
         "experiment": experiment,
         "params": spec_params,
@@ -101,9 +106,12 @@ def launch_run(
     if data_dir:
         env["TUI_DL_DATA"] = data_dir
     if cluster:
-        return spawn_child("tui_dl.engine.cluster.driver", [str(run_dir)], run_dir, env)
-    order = {"kind": "run", "folder": str(run_dir), "data_dir": data_dir}
-    return served(spare, order, device, "tui_dl.engine.jobs.child", [str(run_dir)], env)
+        handle = spawn_child("tui_dl.engine.cluster.driver", [str(run_dir)], run_dir, env)
+    else:
+        order = {"kind": "run", "folder": str(run_dir), "data_dir": data_dir}
+        handle = served(spare, order, device, "tui_dl.engine.jobs.child", [str(run_dir)], env)
+    handle.before = said
+    return handle
 
 
 def served(

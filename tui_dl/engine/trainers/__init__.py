@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         vae,
         votes,
     )
+    from tui_dl.engine.trainers.my_images import train as my_images
 
     TRAINERS: Mapping[str, Trainer] = {
         "images": images.train,
@@ -65,4 +66,5 @@ if TYPE_CHECKING:
         "playground": playground.train,
         "vae": vae.train,
         "gan": gan.train,
+        "my_images": my_images.train,
     }
