@@ -74,6 +74,9 @@ def test_the_settings_parse_and_say_what_is_wrong():
 def test_each_bad_input_is_refused_before_launch_by_name(tmp_path, shapes):
     scratch = {"base": "scratch"}
     refused({**scratch, "folder": tmp_path / "nowhere"}, "nowhere: there is no such folder")
+    # The folder first: the default base's weights are not here either, but no pictures is
+    # what the learner must hear about.
+    refused({"folder": tmp_path / "nowhere"}, "nowhere: there is no such folder")
     one = shapes_folder(tmp_path / "one", {"circles": 5})
     refused({**scratch, "folder": one}, r"one class subfolder \(circles\)")
     few = shapes_folder(tmp_path / "few", {"circles": 12, "squares": 2})

@@ -132,30 +132,23 @@ def ready(params: dict[str, Any], data_dir: str | None, runs: Path) -> list[str]
     from tui_dl.data.my_images.scan import scan_folder
     from tui_dl.data.my_images.split import split_folder
 
+    try:  # the folder first: without pictures, nothing else matters
+        folder = scan_folder(params["folder"])
+        split = split_folder(folder, split_settings(params))
+    except (FolderProblem, ValueError) as exc:
+        raise ValueError(str(exc)) from None
     base = params["base"]
-    if base in IMAGENET_BASES and params["weights"] == "imagenet":
+    imagenet = base in IMAGENET_BASES and params["weights"] == "imagenet"
+    if imagenet:
         problem = weights_problem(base, data_dir)
         if problem:
             raise ValueError(problem)
-    if (
-        base in IMAGENET_BASES
-        and params["weights"] == "imagenet"
-        and params["image_size"]
-        not in (
-            0,
-            224,
-        )
-    ):
+    if imagenet and params["image_size"] not in (0, 224):
         raise ValueError(
             f"Image size: the {IMAGENET_BASES[base]} ImageNet weights were trained at 224×224; "
             "set 0 (its own) or 224, or --weights none for another size."
         )
     said = [f"base: run {run_base(base, runs).run_id}"] if base.startswith(RUN_PREFIX) else []
-    try:
-        folder = scan_folder(params["folder"])
-        split = split_folder(folder, split_settings(params))
-    except (FolderProblem, ValueError) as exc:
-        raise ValueError(str(exc)) from None
     skipped = f" ({len(folder.skipped)} skipped)" if folder.skipped else ""
     said.append(
         f"{folder.root}: {len(folder.classes)} classes, {len(folder.images):,} pictures"
