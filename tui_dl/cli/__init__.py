@@ -31,6 +31,7 @@ COMMANDS = {
     "queue": "tui_dl.cli.classroom:queue_command",
     "workshop": "tui_dl.cli.workshop:workshop_command",
     "cancel": "tui_dl.cli.workshop:cancel_command",
+    "predict": "tui_dl.cli.predict:predict_command",
 }
 """Each command → "module:function" taking the parsed arguments and returning an exit code."""
 EXPERIMENT_COMMANDS = {"run", "sweep", "project"}

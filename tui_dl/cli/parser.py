@@ -52,6 +52,17 @@ def whole(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def fraction(text: str) -> float:
+    """An argument's type: a number from 0 to 1."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text}: a number from 0 to 1")
+    return value
+
+
 def _data_dir(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: given before the command (`tui-dl --data-dir X run ...`) it is kept.
     parser.add_argument(
@@ -379,6 +390,25 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
     )
     spare.add_argument("folder", metavar="DIR", help="the workshop folder")
     spare.add_argument("state", choices=("on", "off"), help="on or off")
+    predict = commands.add_parser(
+        "predict",
+        help="ask a my-images run about pictures (a file or a folder)",
+        description="Ask a finished my-images run what it sees in pictures it was never "
+        "shown: each one's top classes and confidences, how sure it was over them all beside "
+        "how sure it was of its own test pictures, and what a confidence threshold would "
+        "answer 'none of these' to. A folder: every picture in it (and below).",
+    )
+    predict.add_argument("run", metavar="RUN", help="a run id, a unique prefix, or latest")
+    predict.add_argument("paths", metavar="PATH", nargs="+", help="a picture or a folder of them")
+    predict.add_argument(
+        "--threshold",
+        type=fraction,
+        metavar="X",
+        help="answer 'none of these' below this confidence (0–1; default: the run's own)",
+    )
+    predict.add_argument(
+        "--json", action="store_true", help="print the answers as one JSON object on stdout"
+    )
     cancel = commands.add_parser(
         "cancel",
         help="cancel a run (yours; any run, for the instructor)",

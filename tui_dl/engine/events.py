@@ -274,6 +274,8 @@ class JobFinished(_Header):
     layer: NotRequired[str]
     count: NotRequired[int]
     groups: NotRequired[int]
+    skipped: NotRequired[int]
+    """predict: the files named that were not pictures it could read."""
 
 
 Vocabulary = dict[Event, type]

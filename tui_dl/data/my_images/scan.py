@@ -199,6 +199,12 @@ def _linked_folder(relative: str) -> Skipped:
 
 def _walk_class(folder: Path, name: str) -> tuple[list[tuple[Path, str]], list[Skipped]]:
     """A class folder's files (below it too), sorted, and the folders not walked."""
+    return walk_below(folder, name)
+
+
+def walk_below(folder: Path, name: str = "") -> tuple[list[tuple[Path, str]], list[Skipped]]:
+    """The files below `folder / name` (each with its path from `folder`), sorted, hidden ones
+    and linked folders left out, and the folders not walked with why."""
     files: list[tuple[Path, str]] = []
     skipped: list[Skipped] = []
 
@@ -210,11 +216,12 @@ def _walk_class(folder: Path, name: str) -> tuple[list[tuple[Path, str]], list[S
     for dirpath, dirnames, filenames in os.walk(folder / name, onerror=unreadable):
         here = Path(dirpath)
         inside = here.relative_to(folder).as_posix()
+        prefix = "" if inside == "." else f"{inside}/"
         for sub in sorted(dirnames):
             if not sub.startswith(".") and (here / sub).is_symlink():
-                skipped.append(_linked_folder(f"{inside}/{sub}"))
+                skipped.append(_linked_folder(f"{prefix}{sub}"))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        files += [(here / f, f"{inside}/{f}") for f in sorted(filenames) if not f.startswith(".")]
+        files += [(here / f, f"{prefix}{f}") for f in sorted(filenames) if not f.startswith(".")]
     files.sort(key=lambda pair: pair[1])
     return files, skipped
 

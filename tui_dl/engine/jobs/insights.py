@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 JOBS = {
     "attention": "tui_dl.engine.jobs.insight_tasks:attention_job",
     "probe": "tui_dl.engine.jobs.insight_tasks:probe_job",
+    "predict": "tui_dl.engine.jobs.predict_task:predict_job",
 }
 
 
