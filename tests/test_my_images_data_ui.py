@@ -197,11 +197,15 @@ async def test_a_bad_folder_is_said_and_ctrl_o_picks_another(tmp_path, make, wor
     app = app_on(str(bad))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+
+        def said_it() -> bool:  # a long path wraps anywhere: compared without the spaces
+            return words.replace(" ", "") in message(app).replace(" ", "")
+
         for _ in range(100):  # said once the scan's thread gave up and the line is laid out
-            if words in message(app):
+            if said_it():
                 break
             await pilot.pause(0.05)
-        assert words in message(app)
+        assert said_it(), message(app)
         assert "ctrl+o picks another folder" in message(app)
         await pilot.press("right", "n")  # nothing to page: nothing happens
         await pilot.press("ctrl+o")

@@ -227,13 +227,13 @@ MY_IMAGES = Experiment(
         FloatParam("dropout", "Dropout", 0.2, minimum=0.0, maximum=0.95, help="in the head"),
         IntParam(
             "fine_tune",
-            "Fine-tune layers",
+            "Unfreeze top",
             0,
             minimum=0,
             maximum=1000,
             help="then unfreeze the base's top N layers and train at a tenth of the rate",
         ),
-        IntParam("fine_tune_epochs", "Fine-tune epochs", 5, minimum=1, maximum=1000),
+        IntParam("fine_tune_epochs", "Tuning epochs", 5, minimum=1, maximum=1000),
         ChoiceParam(
             "augment",
             "Augment",
@@ -262,5 +262,4 @@ MY_IMAGES = Experiment(
         "Augment changes the pictures every epoch: no cache, slow."
     ),
     ready=ready,
-    listed=False,  # the command line only, until its lab picks the folder (issue 26)
 )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import Input, Label, Select
 
 from tui_dl.engine.devices import Gpu
-from tui_dl.engine.experiments import ChoiceParam, Experiment
+from tui_dl.engine.experiments import ChoiceParam, Experiment, FolderParam
 from tui_dl.ui.serve.seat_files import confine_value
 
 CPU_CHOICE = ("CPU", "cpu")
@@ -48,9 +50,36 @@ class RunForm(Grid):
     RunForm Input.-invalid { color: $error; }
     """
 
+    BINDINGS = [Binding("ctrl+o", "pick_folder", "Pick folder")]
+
     def __init__(self, experiment: Experiment, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.experiment = experiment
+        self.folder_param = next((p for p in experiment.params if isinstance(p, FolderParam)), None)
+        """The setting ctrl+o fills by picking a folder (my-images' pictures), if any."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_folder":  # only on a form with a folder to name, and editable
+            return self.folder_param is not None and not self.field(self.folder_param.name).disabled
+        return True
+
+    def action_pick_folder(self) -> None:
+        """A folder picked by keyboard into the folder setting (typing its path works too)."""
+        from tui_dl.ui.dialogs.folder_picker import FolderPicker
+
+        if self.folder_param is None:
+            return
+        field = self.field(self.folder_param.name)
+        typed = Path(str(field.value)).expanduser() if field.value else None
+        start = typed.parent if typed is not None and typed.parent.is_dir() else Path.cwd()
+
+        def picked(path: Path | None) -> None:
+            if path is not None and isinstance(field, Input):
+                put_value(field, str(path))
+                field.remove_class("-invalid")
+                field.focus()
+
+        self.app.push_screen(FolderPicker(start, f"{self.folder_param.label}: choose"), picked)
 
     def compose(self) -> ComposeResult:
         for param in self.experiment.params:

@@ -1,0 +1,77 @@
+"""The my-images lab: a lab like every other, whose folder ctrl+o picks by keyboard; home lists
+it among the experiments. Snapshots at 80×24 and 200×60."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from tests.fakes import FakeRunSource, settle
+from tests.my_images import shapes_folder
+from tui_dl.ui.app import make_app
+from tui_dl.ui.dialogs.folder_picker import FolderPicker
+from tui_dl.ui.screens.lab import LabScreen
+
+
+async def until(pilot, done) -> None:
+    """Not settle: a folder picker's tree keeps a loader worker going."""
+    for _ in range(200):
+        if done():
+            return
+        await pilot.pause(0.05)
+
+
+async def open_my_images(pilot) -> LabScreen:
+    pilot.app.open_lab("my-images")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LabScreen)
+    return pilot.app.screen
+
+
+async def test_ctrl_o_picks_the_folder_into_the_lab_and_only_where_there_is_one(tmp_path):
+    pictures = shapes_folder(tmp_path / "pictures", 4)
+    app = make_app(source=FakeRunSource())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_lab("mnist-mlp")
+        await settle(pilot)
+        keys = {b.binding.key for b in app.screen.active_bindings.values() if b.binding.show}
+        assert "ctrl+o" not in keys  # no folder to name in this lab
+        await pilot.press("escape")
+        screen = await open_my_images(pilot)
+        assert "ctrl+o" in {b.binding.key for b in screen.active_bindings.values()}
+        field = screen.query_one("#field-folder", Input)
+        field.value = str(tmp_path / "nowhere")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, FolderPicker))
+        assert isinstance(app.screen, FolderPicker)
+        assert app.screen.start == tmp_path  # beside what was typed, where it would be
+        app.screen.pick(pictures)
+        await until(pilot, lambda: app.screen is screen and field.value == str(pictures))
+        assert app.screen is screen and field.value == str(pictures)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, FolderPicker))
+        await pilot.press("escape")  # picked nothing: the field stays
+        await until(pilot, lambda: app.screen is screen)
+        assert app.screen is screen and field.value == str(pictures)
+
+
+async def test_home_lists_the_my_images_lab(tmp_path):
+    from textual.widgets import OptionList
+
+    app = make_app(source=FakeRunSource())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listed = app.screen.query_one("#experiments", OptionList)
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any("Your own images" in p for p in prompts)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_of_the_my_images_lab(snap_compare, size):
+    async def opened(pilot):
+        await settle(pilot)
+        await open_my_images(pilot)
+
+    app = make_app(source=FakeRunSource())
+    assert snap_compare(app, terminal_size=size, run_before=opened)
