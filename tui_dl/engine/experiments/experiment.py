@@ -81,9 +81,6 @@ class Experiment:
     """The lab's two live plots: (epoch logs' name, title) each."""
     cost: Cost | None = None
     """Its training time per image on a CPU: the lab says what a long run costs before it."""
-    listed: bool = True
-    """Offered on the home screen's list; False while its lab is not built yet (my-images
-    runs from the command line until its lab's folder picker is there)."""
     ready: Callable[[dict[str, Any], str | None, Path], list[str]] | None = None
     """What must hold before launch beyond each setting's own range (a folder that can be
     used, weights that are on this machine): called with the validated settings, the data

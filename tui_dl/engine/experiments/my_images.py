@@ -9,12 +9,10 @@ model file's own config.json, so a wrong run is refused in a second, not after a
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui_dl.data.my_images.split import SplitSettings
 from tui_dl.engine import runfiles
 from tui_dl.engine.experiments.experiment import Experiment, Reference
 from tui_dl.engine.experiments.params import (
@@ -25,6 +23,9 @@ from tui_dl.engine.experiments.params import (
     IntParam,
     TextParam,
 )
+
+if TYPE_CHECKING:
+    from tui_dl.data.my_images.split import SplitSettings
 
 IMAGENET_BASES = {"mobilenetv2": "MobileNetV2", "resnet50": "ResNet50", "vgg16": "VGG16"}
 """The pretrained networks a base may be (keras.applications), by the name typed."""
@@ -76,6 +77,8 @@ def _input_shape(config: dict[str, Any]) -> tuple[int, int, int] | None:
 
 def run_base(text: str, runs: Path) -> RunBase:
     """`run:ID` as a base, or ValueError naming the run and what it lacks."""
+    import zipfile
+
     from tui_dl.engine.store import RunStore
 
     wanted = text[len(RUN_PREFIX) :]
@@ -166,6 +169,8 @@ def ready(params: dict[str, Any], data_dir: str | None, runs: Path) -> list[str]
 
 def split_settings(params: dict[str, Any]) -> SplitSettings:
     """The run's split (ValueError when its fractions do not add up)."""
+    from tui_dl.data.my_images.split import SplitSettings
+
     return SplitSettings(
         train=1 - params["validation"] - params["test"],
         validation=params["validation"],

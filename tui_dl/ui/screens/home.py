@@ -104,7 +104,6 @@ class HomeScreen(AppScreen):
                     id=e.name,
                 )
                 for e in EXPERIMENTS.values()
-                if e.listed
             ]
             + [
                 Option(_two_lines(page.title, page.help), id=PAGE + page.name)
