@@ -238,8 +238,22 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
         if sweepable(exp):
             _experiment(sweep_experiments, exp, [lists, run_options], skip=SWEPT)
 
-    runs = commands.add_parser("runs", help="list past runs")
+    runs = commands.add_parser("runs", help="list past runs, or compare some side by side")
     runs.add_argument("--json", action="store_true")
+    runs.add_argument(
+        "--compare",
+        nargs="+",
+        metavar="ID",
+        help="these runs side by side: a column for each setting that differs among them",
+    )
+    runs.add_argument(
+        "--baseline", metavar="ID", help="with --compare: every result shown against this run"
+    )
+    runs.add_argument(
+        "--sort",
+        metavar="KEY",
+        help="with --compare: order by a result, best first (accuracy, loss, …), or a setting",
+    )
 
     data = commands.add_parser("data", help="dataset status and downloads")
     data_commands = data.add_subparsers(dest="data_command", metavar="WHAT", required=True)

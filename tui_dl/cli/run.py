@@ -41,6 +41,13 @@ def run_from_args(args: argparse.Namespace) -> int:
 
 
 def runs_from_args(args: argparse.Namespace) -> int:
+    if args.compare:
+        from tui_dl.cli.compare import compare_command
+
+        return compare_command(args.compare, args.baseline, args.sort, args.json)
+    if args.baseline or args.sort:
+        error(console(stderr=True), "--baseline and --sort go with --compare ID ID...")
+        return 2
     return runs_command(args.json)
 
 
