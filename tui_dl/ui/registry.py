@@ -101,6 +101,12 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "runs", "tui_dl.ui.screens.runs:RunsScreen", "Runs", "Every run on this machine", kept=True
     ),
     ScreenEntry(
+        "compare",
+        "tui_dl.ui.screens.compare:CompareScreen",
+        "Compare runs",
+        "Runs side by side: the settings that differ, results against a baseline, curves",
+    ),
+    ScreenEntry(
         "lab", "tui_dl.ui.screens.lab:LabScreen", "Lab: MNIST MLP", "Train the course's Keras MLP"
     ),
     ScreenEntry(

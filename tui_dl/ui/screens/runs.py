@@ -31,6 +31,8 @@ class RunsScreen(AppScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", show=True),
         Binding("c", "cancel", "Cancel run"),
+        Binding("space", "mark", "Mark", show=False),
+        Binding("v", "compare", "Compare marked"),
         Binding("f5", "refresh", "Refresh", show=False),  # it refreshes itself every 2 s
         Binding("escape", "back", "Back"),
         *registry.view_keys("insight", runfiles.PREDICTIONS),
@@ -47,6 +49,8 @@ class RunsScreen(AppScreen):
         self.sub_title = "everything trained on this machine"
         self.query_one(DataTable).add_columns("run", "status", "test acc", "epochs", "device")
         self._rows: list[tuple[str, ...]] | None = None
+        self.marked: list[str] = []
+        """The runs marked with space, in the order marked: v compares them."""
         self.action_refresh()
         self._ticks = self.set_interval(REFRESH_S, self.action_refresh)
 
@@ -114,24 +118,28 @@ class RunsScreen(AppScreen):
     def _moved(self) -> None:
         self.refresh_bindings()
 
-    def _fill(self, rows: list[tuple[str, ...]]) -> None:
-        if rows == self._rows:
+    def _fill(self, rows: list[tuple[str, ...]], force: bool = False) -> None:
+        if rows == self._rows and not force:
             return  # read again, unchanged: the table stays as it is
         self._rows = rows
         table = self.query_one(DataTable)
         selected = self.selected_run()
+        self.marked = [run_id for run_id in self.marked if run_id in {row[0] for row in rows}]
         table.clear()
         for row in rows:
-            table.add_row(*row, key=row[0])
+            mark = ("● " if row[0] in self.marked else "  ") if self.marked else ""
+            shown = (f"{mark}{row[0]}", *row[1:])
+            table.add_row(*shown, key=row[0])
         if selected in {row[0] for row in rows}:
             table.move_cursor(row=table.get_row_index(selected))
         hint = self.query_one("#runs-hint", Static)
         live = sum(1 for row in rows if row[1] in LIVE)
+        marked = f"{len(self.marked)} marked: v compares them. " if len(self.marked) > 1 else ""
         hint.update(
             "No runs yet: press escape, then l to open the lab."
             if not rows
-            else f"{len(rows)} run(s), {live} live. Runs keep going when tui-dl quits; "
-            "open one to watch it again."
+            else f"{marked}{len(rows)} run(s), {live} live. Space marks runs to compare (v). "
+            "Runs keep going when tui-dl quits; open one to watch it again."
         )
 
     def selected_run(self) -> str | None:
@@ -154,6 +162,36 @@ class RunsScreen(AppScreen):
         run_id = self.selected_run()
         if run_id:
             self.app.open_insight(kind, run_id)
+
+    def action_mark(self) -> None:
+        run_id = self.selected_run()
+        if run_id is None or self._rows is None:
+            return
+        if run_id in self.marked:
+            self.marked.remove(run_id)
+        else:
+            self.marked.append(run_id)
+        table = self.query_one(DataTable)
+        self._fill(self._rows, force=True)
+        if table.cursor_row + 1 < table.row_count:  # on to the next, as a file manager does
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def action_compare(self) -> None:
+        from tui_dl.ui.widgets.compare.curves import MOST
+
+        if len(self.marked) < 2:
+            self.notify("Mark two runs or more with space, then press v.", severity="warning")
+            return
+        if len(self.marked) > MOST:
+            self.notify(
+                f"{len(self.marked)} runs marked: {MOST} at most fit on one plot. Space on a "
+                "marked run unmarks it.",
+                severity="warning",
+            )
+            return
+        from tui_dl.ui.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(list(self.marked)))
 
     def action_cancel(self) -> None:
         run_id = self.selected_run()

@@ -1,0 +1,1 @@
+"""Widgets of the runs comparison (issue 27 §5)."""
