@@ -6,6 +6,8 @@ functions, over coloured shapes the test draws."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from rich.style import Style
@@ -119,6 +121,16 @@ def test_the_picture_is_drawn_in_colour_and_on_the_ramp_without(tmp_path):
     assert any(r > 150 and g < 100 and b < 100 for r, g, b in colours)  # the red circle
     ramp = render_photo(picture(p, 0), PHOTO_COLUMNS, PHOTO_ROWS, colour=False)
     assert not ramp.spans and set(ramp.plain) <= set(" .:-=+*#%@\n")
+
+
+def test_without_colour_the_grey_copy_is_drawn_whatever_its_shape(tmp_path):
+    write_own_predictions(tmp_path, SHORT)
+    p = load_predictions(tmp_path)
+    for images in (p.images, p.images[..., None] / 255.0):  # (n, 28, 28) 0–255, (n, 28, 28, 1) 0–1
+        grey = dataclasses.replace(p, images=images, colour_images=None, colour_problem="why")
+        drawn = picture(grey, 0)
+        assert drawn.shape == (28, 28, 3) and drawn.dtype == np.uint8
+        assert (drawn[..., 0] == drawn[..., 2]).all() and drawn.max() == p.images[0].max()
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from textual.containers import Grid
 from textual.widgets import Static
 
 from tui_dl.analysis.predictions import Predictions, mistakes
+from tui_dl.text import one_line
 from tui_dl.ui.screens.run_views.predictions import PredictionsScreen
 from tui_dl.ui.widgets.run import digit_card, photo_card
 from tui_dl.ui.widgets.run.digit_card import DigitCard, card
@@ -82,7 +83,7 @@ class MisclassifiedScreen(PredictionsScreen):
         self.query_one("#gallery-title", Static).update(title)
 
     def _title(self, shown: int) -> str:
-        names = self.shown.class_names
+        names = [one_line(name) for name in self.shown.class_names]
         what = "mistakes"
         if self.true is not None and self.true == self.pred and self.shown.own_pictures:
             what = f"{names[self.true]}: the pictures named right, least sure first"

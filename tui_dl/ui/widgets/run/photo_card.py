@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from tui_dl.analysis.predictions import Predictions
 from tui_dl.text import bar, clipped
+from tui_dl.ui.render.digits import to_unit
 from tui_dl.ui.render.photos import render_photo
 
 PHOTO_COLUMNS = 22
@@ -32,8 +33,12 @@ def picture(p: Predictions, index: int) -> np.ndarray:
     ones could not be read."""
     if p.colour_images is not None:
         return p.colour_images[index]
-    grey = np.clip(np.asarray(p.images[index], np.float32), 0, 255).astype(np.uint8)
-    return np.repeat(grey[..., None], 3, axis=-1) if grey.ndim == 2 else grey[..., :3]
+    grey = np.rint(to_unit(p.images[index]) * 255).astype(np.uint8)
+    if grey.ndim == 3 and grey.shape[-1] == 3:
+        return grey
+    if grey.ndim == 3:  # (H, W, 1)
+        grey = grey[..., 0]
+    return np.repeat(grey[..., None], 3, axis=-1)
 
 
 def photo_card(p: Predictions, index: int, colour: bool | None = None) -> Table:
