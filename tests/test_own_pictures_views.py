@@ -214,6 +214,25 @@ async def test_many_long_names_fit_the_screen_and_the_cursor_stays_in_view(tmp_p
         assert box.scroll_offset.x == 0  # back at the first column: the rows' names
 
 
+async def test_a_step_of_the_cursor_draws_only_the_lines_in_view(tmp_path):
+    """200 classes (the most a folder may have): 203 lines of 1,200 cells. Drawn whole, one
+    step of the cursor took seconds; only the lines on the screen are drawn again."""
+    run_dir = tmp_path / RUN
+    run_dir.mkdir()
+    write_own_predictions(run_dir, [f"class {i:03d}" for i in range(200)], per_class=2)
+    runs = [FakeRun(RUN, own_events(), experiment="my-images", run_dir=run_dir)]
+    app = make_app(source=FakeRunSource(runs), screen="confusion", run=RUN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(NamedConfusionGrid)
+        drawn: list[int] = []
+        line = grid.line
+        grid.line = lambda y, *rest: drawn.append(y) or line(y, *rest)  # type: ignore[method-assign]
+        await pilot.press("right", "down")
+        await settle(pilot)
+        assert grid.cursor == (1, 1) and drawn and len(set(drawn)) <= 24
+
+
 # ----- snapshots -------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("view", ["confusion", "misclassified"])

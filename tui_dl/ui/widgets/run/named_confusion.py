@@ -12,6 +12,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 
 from tui_dl.analysis.predictions import ConfusionReport
 from tui_dl.text import clipped
@@ -33,6 +35,8 @@ class NamedConfusionGrid(ConfusionGrid):
     ) -> None:
         super().__init__(report, id=id)
         self.names = names
+        self.layout_now = (7, 6)
+        """(label, cell) for the screen's width, set when the matrix is mounted or resized."""
 
     def columns(self) -> tuple[int, int]:
         """(label, cell): the width of the row names and of each column, for this screen."""
@@ -50,30 +54,50 @@ class NamedConfusionGrid(ConfusionGrid):
         self.fit_screen()
 
     def fit_screen(self) -> None:
-        """Columns for the screen's width now; the matrix's own width set to theirs (an auto
-        width stops at the screen's edge and wraps the rows where it should scroll)."""
-        label, cell = self.columns()
+        """Columns for the screen's width now, and the matrix's own size set to theirs (an
+        auto width stops at the screen's edge and wraps the rows where it should scroll)."""
+        self.layout_now = self.columns()
+        label, cell = self.layout_now
         self.styles.width = 2 + label + self.size_n * cell + RECALL
+        self.styles.height = self.size_n + 3
         self.refresh(layout=True)
 
+    def render_line(self, y: int) -> Strip:
+        """One line at a time, only those in view: a matrix of 200 classes is 200 lines of
+        1,200 cells, too many to draw whole at each step of the cursor."""
+        if not 0 <= y < self.size_n + 3:
+            return Strip.blank(self.size.width, self.visual_style.rich_style)
+        visual = visualize(self, self.line(y, *self.layout_now))  # as `render` is drawn
+        return Visual.to_strips(self, visual, self.size.width, 1, self.visual_style)[0]
+
     def render(self) -> Text:
-        n = self.size_n
+        """The whole matrix as one text (what a test reads)."""
         label, cell = self.columns()
-        text = Text(" " * label + "predicted →\n", style="dim")
-        text.append("true ↓".ljust(label), style="dim")
-        for col in range(n):
-            name = clipped(self.names[col], cell - 1)
-            text.append(" " * (cell - 1 - cell_len(name)) + name + " ", style="bold")
-        text.append("  recall\n", style="bold")
-        for row in range(n):
+        return Text("\n").join(self.line(y, label, cell) for y in range(self.size_n + 3))
+
+    def line(self, y: int, label: int, cell: int) -> Text:
+        """Line `y`: the heading, the columns' names, a row per class, the precisions."""
+        n = self.size_n
+        if y == 0:
+            return Text(" " * label + "predicted →", style="dim")
+        text = Text(style="dim")  # as the digits' matrix: dim, but for its coloured cells
+        if y == 1:
+            text.append("true ↓".ljust(label), style="dim")
+            for col in range(n):
+                name = clipped(self.names[col], cell - 1)
+                text.append(" " * (cell - 1 - cell_len(name)) + name + " ", style="bold")
+            text.append("  recall", style="bold")
+        elif y < n + 2:
+            row = y - 2
             name = clipped(self.names[row], label - 1)
             text.append(name + " " * (label - cell_len(name)), style="bold")
             for col in range(n):
                 text.append(*self._cell(row, col, cell))
-            text.append(f"  {self.report.recall[row] * 100:5.1f} %\n")
-        text.append("prec.".ljust(label), style="bold")
-        for col in range(n):
-            text.append(f"{self.report.precision[col] * 100:{cell - 1}.0f}%")
+            text.append(f"  {self.report.recall[row] * 100:5.1f} %")
+        else:
+            text.append("prec.".ljust(label), style="bold")
+            for col in range(n):
+                text.append(f"{self.report.precision[col] * 100:{cell - 1}.0f}%")
         return text
 
     def watch_cursor(self, cursor: tuple[int, int]) -> None:
@@ -86,7 +110,7 @@ class NamedConfusionGrid(ConfusionGrid):
         box = self.parent
         if not isinstance(box, ScrollableContainer):
             return
-        label, cell = self.columns()
+        label, cell = self.layout_now
         row, col = self.cursor
         left = 0 if col == 0 else 1 + label + col * cell
         right = 1 + label + (col + 1) * cell + (RECALL if col == self.size_n - 1 else 0)
