@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import SHARED_DATA
 from tests.my_images import fashion_folder, shape_picture, shapes_folder
+from tui_dl.analysis.predictions import load_predictions
 from tui_dl.cli import main
 from tui_dl.data.my_images.scan import scan_folder
 from tui_dl.engine import runfiles
@@ -181,6 +182,8 @@ def test_scratch_learns_coloured_shapes_through_the_command_line(tmp_path, capsy
     assert predictions["images"].shape == (15, 28, 28)
     assert predictions["colour_images"].shape == (15, 48, 48, 3)
     assert predictions["class_names"].tolist() == ["circles", "squares", "triangles"]
+    shown = load_predictions(run_dir)  # what the confusion and mistakes views draw
+    assert shown.own_pictures and shown.colour_problem is None
     assert (run_dir / runfiles.MODEL).exists() and list(run_dir.glob("history*.csv"))
 
 

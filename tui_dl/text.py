@@ -51,3 +51,16 @@ def one_line(text: str) -> str:
     return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
     )
+
+
+def clipped(text: str, width: int) -> str:
+    """`text` on one line in at most `width` terminal cells, cut with an ellipsis where it is
+    longer ("triangles", 6 → "trian…"): a class name in a column, whatever a folder was called."""
+    from rich.cells import cell_len, set_cell_size
+
+    text = one_line(text)
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    return set_cell_size(text, width - 1).rstrip(" ") + "…"

@@ -1,7 +1,9 @@
 """A run's test-set predictions, and the questions a learner asks of them.
 
 `predictions.npz` is written by every classification trainer: y_true, y_pred,
-probabilities (n × classes), images (n × 28 × 28 uint8) and class_names.
+probabilities (n × classes), images (n × 28 × 28 uint8) and class_names. A run on the
+learner's own pictures (my-images) adds `colour_images` (n × H × W × 3 uint8) and its
+`threshold`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ class Predictions:
     probabilities: np.ndarray
     images: np.ndarray
     class_names: tuple[str, ...]
+    colour_images: np.ndarray | None = None
+    """The test pictures in colour (n × H × W × 3 uint8), for a run on the learner's own."""
+    colour_problem: str | None = None
+    """Why a run's colour pictures cannot be drawn (a damaged array): it is shown in grey."""
+
+    @property
+    def own_pictures(self) -> bool:
+        """A run on pictures of the learner's own classes (it kept them in colour, or meant
+        to): its views name the classes and draw the pictures as photos."""
+        return self.colour_images is not None or self.colour_problem is not None
 
     @property
     def n_classes(self) -> int:
@@ -62,6 +74,25 @@ def save_predictions(
     return runfiles.PREDICTIONS
 
 
+def add_colour_images(run_dir: Path, colour_images: np.ndarray, threshold: float) -> None:
+    """The test pictures in colour (n × H × W × 3 uint8) and the run's threshold, added to
+    the run's predictions.npz (the views that read it take what they know, leave the rest)."""
+    path = Path(run_dir) / runfiles.PREDICTIONS
+    arrays = open_npz(path)
+    save_npz(path, **arrays, colour_images=colour_images, threshold=np.float32(threshold))
+
+
+def colour_problem(colour: np.ndarray, n: int) -> str | None:
+    """Why `colour` is not n RGB pictures of uint8 (None when it is)."""
+    if colour.dtype != np.uint8:
+        return f"colour_images: {colour.dtype}, not uint8"
+    if colour.ndim != 4 or colour.shape[-1] != 3 or min(colour.shape[1:3], default=0) < 1:
+        return f"colour_images: shape {colour.shape}, not pictures × height × width × 3"
+    if len(colour) != n:
+        return f"colour_images: {len(colour)} pictures where there are {n} test images"
+    return None
+
+
 def load_predictions(run_dir: Path) -> Predictions:
     """The run's predictions, checked once: NoPredictions when there are none, and
     UnreadableArtifact (a ValueError: "predictions.npz: why") when the file is damaged —
@@ -92,12 +123,16 @@ def load_predictions(run_dir: Path) -> Predictions:
         names = np.arange(classes)
     elif names.dtype.kind not in "USiu" or names.ndim != 1 or len(names) != classes:
         raise UnreadableArtifact(f"{name}: class_names: not {classes} names")
+    colour = data.get("colour_images")
+    problem = None if colour is None else colour_problem(colour, n)
     return Predictions(
         y_true=y_true,
         y_pred=y_pred,
         probabilities=probabilities,
         images=images,
         class_names=tuple(str(n) for n in names),
+        colour_images=None if problem else colour,
+        colour_problem=problem and f"{name}: {problem}",
     )
 
 

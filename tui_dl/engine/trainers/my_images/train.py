@@ -19,7 +19,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from tui_dl.analysis.predictions import save_predictions
+from tui_dl.analysis.predictions import add_colour_images, save_predictions
 from tui_dl.data.my_images.load import load_images
 from tui_dl.data.my_images.problems import FolderProblem
 from tui_dl.data.my_images.scan import scan_folder
@@ -198,10 +198,5 @@ def _augment(p: dict[str, Any]) -> list:
 
 
 def _add_colour(run_dir, colour: np.ndarray, p: dict[str, Any], names: list[str]) -> None:
-    """The colour thumbnails and the run's threshold, added to predictions.npz (the views that
-    read it take what they know and leave the rest)."""
-    from tui_dl.analysis.artifacts import open_npz, save_npz
-
-    path = run_dir / runfiles.PREDICTIONS
-    arrays = open_npz(path)
-    save_npz(path, **arrays, colour_images=colour, threshold=np.float32(p["threshold"]))
+    """The colour thumbnails and the run's threshold, added to predictions.npz."""
+    add_colour_images(run_dir, colour, p["threshold"])

@@ -84,7 +84,7 @@ class ConfusionGrid(Widget, can_focus=True):
             text.append(f"{self.report.precision[col] * 100:5.0f}%")
         return text
 
-    def _cell(self, row: int, col: int) -> tuple[str, Style]:
+    def _cell(self, row: int, col: int, width: int = CELL) -> tuple[str, Style]:
         count = int(self.report.matrix[row, col])
         rate = float(self.report.rates[row, col])
         if self.rates:
@@ -93,7 +93,7 @@ class ConfusionGrid(Widget, can_focus=True):
             value = "·" if count == 0 else str(count)
         selected = (row, col) == self.cursor
         body = f"[{value}]" if selected else value
-        cell = body.rjust(CELL - (0 if selected else 1)) + ("" if selected else " ")
+        cell = body.rjust(width - (0 if selected else 1)) + ("" if selected else " ")
         style = Style(bold=row == col)
         if self.colour and count:
             style += Style(bgcolor=_shade(rate, row == col), color="white")
