@@ -55,21 +55,29 @@ class RunForm(Grid):
     def __init__(self, experiment: Experiment, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.experiment = experiment
-        self.folder_param = next((p for p in experiment.params if isinstance(p, FolderParam)), None)
-        """The setting ctrl+o fills by picking a folder (my-images' pictures), if any."""
+        self.folder_params = [p for p in experiment.params if isinstance(p, FolderParam)]
+        """The settings ctrl+o fills by picking a folder (my-images' pictures and its other
+        folder): the focused one, else the first."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick_folder":  # only on a form with a folder to name, and editable
-            return self.folder_param is not None and not self.field(self.folder_param.name).disabled
+            return bool(self.folder_params) and not self.field(self.folder_params[0].name).disabled
         return True
 
+    def picking_for(self) -> FolderParam:
+        """The folder setting ctrl+o fills: the one being typed in, else the first."""
+        focused = self.app.focused
+        chosen = (p for p in self.folder_params if self.field(p.name) is focused)
+        return next(chosen, self.folder_params[0])
+
     def action_pick_folder(self) -> None:
-        """A folder picked by keyboard into the folder setting (typing its path works too)."""
+        """A folder picked by keyboard into a folder setting (typing its path works too)."""
         from tui_dl.ui.dialogs.folder_picker import FolderPicker
 
-        if self.folder_param is None:
+        if not self.folder_params:
             return
-        field = self.field(self.folder_param.name)
+        param = self.picking_for()
+        field = self.field(param.name)
         typed = Path(str(field.value)).expanduser() if field.value else None
         start = typed.parent if typed is not None and typed.parent.is_dir() else Path.cwd()
 
@@ -79,7 +87,7 @@ class RunForm(Grid):
                 field.remove_class("-invalid")
                 field.focus()
 
-        self.app.push_screen(FolderPicker(start, f"{self.folder_param.label}: choose"), picked)
+        self.app.push_screen(FolderPicker(start, f"{param.label}: choose"), picked)
 
     def compose(self) -> ComposeResult:
         for param in self.experiment.params:
