@@ -163,7 +163,7 @@ async def test_the_scan_runs_in_a_thread_and_says_how_far_it_is(folder, monkeypa
 
     go_on, threads = threading.Event(), []
 
-    def slow_scan(root, progress):
+    def slow_scan(root, progress, other=None):
         threads.append(threading.current_thread())
         progress(3, 24)
         go_on.wait(10)

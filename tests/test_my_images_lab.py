@@ -3,6 +3,8 @@ it among the experiments. Snapshots at 80×24 and 200×60."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input
 
@@ -54,6 +56,60 @@ async def test_ctrl_o_picks_the_folder_into_the_lab_and_only_where_there_is_one(
         await pilot.press("escape")  # picked nothing: the field stays
         await until(pilot, lambda: app.screen is screen)
         assert app.screen is screen and field.value == str(pictures)
+
+
+async def test_ctrl_o_picks_for_the_folder_setting_being_typed_in(tmp_path):
+    pictures = shapes_folder(tmp_path / "pictures", 4)
+    other = shapes_folder(tmp_path / "else", {"triangles": 4})
+    app = make_app(source=FakeRunSource())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_my_images(pilot)
+        folder = screen.query_one("#field-folder", Input)
+        elsewhere = screen.query_one("#field-other", Input)
+        folder.value = str(pictures)
+        elsewhere.focus()
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, FolderPicker))
+        assert isinstance(app.screen, FolderPicker) and app.screen.start == Path.cwd()
+        assert app.screen.title_text == "Other folder: choose"
+        app.screen.pick(other)
+        await until(pilot, lambda: app.screen is screen and elsewhere.value == str(other))
+        assert elsewhere.value == str(other) and folder.value == str(pictures)
+        assert app.focused is elsewhere
+        screen.query_one("#field-epochs", Input).focus()  # not a folder: the first folder's
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, FolderPicker))
+        assert isinstance(app.screen, FolderPicker) and app.screen.start == tmp_path
+        await pilot.press("escape")
+
+
+async def test_ctrl_l_shows_the_forms_folder_in_the_data_view_with_its_other_class(tmp_path):
+    from tui_dl.ui.screens.my_images_data import MyImagesDataScreen
+
+    pictures = shapes_folder(tmp_path / "pictures", {"circles": 4, "squares": 4})
+    other = shapes_folder(tmp_path / "else", {"triangles": 5}) / "triangles"
+    app = make_app(source=FakeRunSource())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_my_images(pilot)
+        keys = {b.binding.key: b for b in screen.active_bindings.values()}
+        assert keys["ctrl+l"].binding.description == "Look at data" and keys["ctrl+l"].enabled
+        await pilot.press("ctrl+l")  # no folder yet: said, nothing opens
+        await settle(pilot)
+        assert app.screen is screen
+        notes = [n.message for n in app._notifications]
+        assert any("Your folder: empty — name a folder. ctrl+o picks" in n for n in notes)
+        screen.query_one("#field-folder", Input).value = str(pictures)
+        screen.query_one("#field-other", Input).value = str(other)
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, MyImagesDataScreen))
+        view = app.screen
+        assert isinstance(view, MyImagesDataScreen)
+        await until(pilot, lambda: view.scanned is not None)
+        assert view.scanned is not None and view.folder == pictures and view.other == other
+        assert view.scanned.folder.counts() == {"circles": 4, "squares": 4, "other": 5}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
 
 
 async def test_home_lists_the_my_images_lab(tmp_path):

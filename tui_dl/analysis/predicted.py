@@ -82,6 +82,12 @@ class Predicted:
         """How many of the pictures it would answer "none of these" at `threshold`."""
         return sum(a["top"][0][1] < threshold for a in self.report["answers"])
 
+    def chose(self, name: str, threshold: float | None = None) -> int:
+        """How many of the pictures it answers `name` for (a run's "other" class: how many it
+        called none of its classes), at `threshold` (the run's own when None)."""
+        answers = range(len(self.report["answers"]))
+        return sum(self.answer(i, threshold) == name for i in answers)
+
 
 def sureness(top: np.ndarray) -> Sureness:
     """The mean and spread of a list of top confidences."""

@@ -27,7 +27,7 @@ def data_from_args(args: argparse.Namespace) -> int:
     if args.data_command == "folder":
         from tui_dl.cli.data_folder import data_folder_command
 
-        return data_folder_command(args.path, seed=args.seed, as_json=args.json)
+        return data_folder_command(args.path, seed=args.seed, as_json=args.json, other=args.other)
     return data_fetch_command(args.name, args.data_dir)
 
 

@@ -1,6 +1,7 @@
-"""`tui-dl data folder DIR [--json]`: the data view of a learner's folder of pictures, headless —
-the same summary the app's `my-images-data` screen shows beside the pictures. A folder that
-cannot be used is one line on stderr and exit code 2."""
+"""`tui-dl data folder DIR [--other OTHER_DIR] [--json]`: the data view of a learner's folder of
+pictures, headless — the same summary the app's `my-images-data` screen shows beside the
+pictures, the other folder's pictures counted as the class "other". A folder that cannot be
+used is one line on stderr and exit code 2."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from tui_dl.cli.console import error
 
 
 def data_folder_command(
-    folder: str, seed: int = 0, as_json: bool = False, console: Console | None = None
+    folder: str,
+    seed: int = 0,
+    as_json: bool = False,
+    console: Console | None = None,
+    other: str | None = None,
 ) -> int:
     from tui_dl.data.my_images.problems import FolderProblem
     from tui_dl.data.my_images.scan import scan_folder
@@ -25,7 +30,7 @@ def data_folder_command(
 
     console = console or plain_console()
     try:
-        summary = summarize(scan_folder(folder), SplitSettings(seed=seed))
+        summary = summarize(scan_folder(folder, other=other), SplitSettings(seed=seed))
     except FolderProblem as problem:
         error(plain_console(stderr=True), problem)
         return 2

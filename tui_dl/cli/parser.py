@@ -270,6 +270,12 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
         "with the pictures.",
     )
     folder.add_argument("path", metavar="DIR", help="the folder of class subfolders")
+    folder.add_argument(
+        "--other",
+        metavar="OTHER_DIR",
+        help="a folder of pictures of anything that is none of your classes, counted as the "
+        "class 'other' (as `tui-dl run my-images --other` teaches it)",
+    )
     folder.add_argument("--seed", type=int, default=0, help="the split's seed (default: 0)")
     folder.add_argument("--json", action="store_true", help="the summary as JSON")
 

@@ -101,6 +101,7 @@ def named(found: Any, index: int) -> list[tuple[str, float]]:
 
 def as_text(run_dir: Path, found: Any, threshold: float | None) -> Text:
     from tui_dl.analysis.predicted import NONE_OF_THESE
+    from tui_dl.data.my_images.other import OTHER
 
     report = found.report
     names = report["class_names"]
@@ -138,6 +139,12 @@ def as_text(run_dir: Path, found: Any, threshold: float | None) -> Text:
         "It must pick one of the classes it knows: a picture of anything else still gets one "
         f"of them ({sure} of these {asked['n']} at 90 % or more).\n"
     )
+    if OTHER in names:
+        out.append(
+            f'Its "{OTHER}" class, taught from a folder of everything else, took '
+            f"{found.chose(OTHER)} of these {asked['n']}: the answer it learned for none of "
+            "its classes.\n"
+        )
     if limit > 0:
         out.append(
             f'Threshold {limit:.0%}: it answers "{NONE_OF_THESE}" for '
@@ -156,6 +163,8 @@ def as_text(run_dir: Path, found: Any, threshold: float | None) -> Text:
 
 
 def as_json(run_dir: Path, found: Any, threshold: float | None) -> dict[str, Any]:
+    from tui_dl.data.my_images.other import OTHER
+
     report = found.report
     return {
         "run": run_dir.name,
@@ -166,6 +175,7 @@ def as_json(run_dir: Path, found: Any, threshold: float | None) -> dict[str, Any
             for i, a in enumerate(report["answers"])
         ],
         "refused": found.refused(report["threshold"]) if report["threshold"] > 0 else 0,
+        "other": found.chose(OTHER) if OTHER in report["class_names"] else None,
         "asked": report["asked"],
         "taught": report["taught"],
         "skipped": report["skipped"],

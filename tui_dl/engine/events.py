@@ -151,6 +151,8 @@ class Started(_Header):
     """How the pictures were split: the settings, and each class's (train, validation, test)."""
     base: NotRequired[dict[str, Any]]
     """What a run built on (my-images: the base network, its weights, the picture size)."""
+    other: NotRequired[str]
+    """my-images: the folder its "other" class was read from (`--other`), when it has one."""
 
 
 class _Where(TypedDict):

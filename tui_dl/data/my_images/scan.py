@@ -33,7 +33,7 @@ from pathlib import Path
 from PIL import Image
 
 from tui_dl.data.my_images.pictures import open_picture
-from tui_dl.data.my_images.problems import FolderProblem, PictureProblem
+from tui_dl.data.my_images.problems import FolderProblem, PictureProblem, require_folder
 from tui_dl.data.my_images.progress import Progress, for_each
 
 MAX_CLASSES = 200
@@ -50,9 +50,11 @@ class ImageFile:
     path: Path
     """Where it is read from (the folder's path joined with `relative`)."""
     relative: str
-    """Its path inside the folder, with "/" between parts: "cats/tabby/01.png"."""
+    """Its path inside the folder, with "/" between parts: "cats/tabby/01.png" (in the other
+    folder: that folder's path and its path inside it, see `other.py`)."""
     label: str
-    """Its class: the name of the subfolder of the folder it sits under."""
+    """Its class: the name of the subfolder of the folder it sits under (`other.OTHER` for
+    the other folder's pictures)."""
     format: str
     """Pillow's name for its content's format: "PNG", "JPEG", "BMP" or "GIF"."""
     width: int
@@ -84,10 +86,13 @@ class Folder:
 
     root: Path
     classes: list[str]
-    """Sorted: a class's index in this list is its label number."""
+    """The class subfolders sorted, then `other.OTHER` where there is an other folder: a
+    class's index in this list is its label number."""
     images: list[ImageFile] = field(default_factory=list)
-    """Sorted by class, then path."""
+    """In class order, then by path."""
     skipped: list[Skipped] = field(default_factory=list)
+    other: Path | None = None
+    """The folder the "other" class was read from (`--other`), if any."""
 
     def counts(self) -> dict[str, int]:
         """Pictures per class, in class order."""
@@ -107,55 +112,65 @@ class Folder:
 def scan_folder(
     root: str | os.PathLike[str],
     *,
+    other: str | os.PathLike[str] | None = None,
     max_classes: int = MAX_CLASSES,
     max_pixels: int | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> Folder:
-    """Every usable picture under `root`'s class subfolders, and every file skipped.
+    """Every usable picture under `root`'s class subfolders, and every file skipped; with
+    `other`, that folder's pictures as one more class (`other.py`).
 
     `max_pixels` defaults to Pillow's `Image.MAX_IMAGE_PIXELS`; `workers` is how many files are
     examined at once (default: one a core, up to 8); `progress` may raise to cancel.
 
     Raises `FolderProblem` when the folder cannot be used: missing, not a folder, unreadable, no
-    class subfolders, one class, more than `max_classes`, or a class with no usable picture.
+    class subfolders, one class, more than `max_classes`, or a class with no usable picture;
+    and for an other folder that cannot be one (`other.other_root`, `other.check_has_pictures`).
     """
     folder = Path(root).expanduser()
     class_dirs, skipped = _class_folders(folder, max_classes)
-    candidates: list[tuple[str, Path, str]] = []
+    own = folder.stat().st_uid == os.geteuid()
+    candidates: list[tuple[str, Path, str, bool]] = []  # (class, path, as shown, links followed)
     for name in class_dirs:
         files, not_walked = _walk_class(folder, name)
-        candidates += [(name, path, relative) for path, relative in files]
+        candidates += [(name, path, relative, own) for path, relative in files]
         skipped += not_walked
-    own = folder.stat().st_uid == os.geteuid()
+    classes = list(class_dirs)
+    outside: Path | None = None
+    if other is not None:
+        from tui_dl.data.my_images import other as other_class
+
+        outside = other_class.other_root(folder, other, class_dirs)
+        files, not_walked = other_class.other_files(outside)
+        follow = outside.stat().st_uid == os.geteuid()
+        candidates += [(other_class.OTHER, path, shown, follow) for path, shown in files]
+        skipped += not_walked
+        classes.append(other_class.OTHER)
     results: list[ImageFile | Skipped] = []
 
-    def check(candidate: tuple[str, Path, str]) -> ImageFile | Skipped:
-        label, path, relative = candidate
+    def check(candidate: tuple[str, Path, str, bool]) -> ImageFile | Skipped:
+        label, path, relative, follow = candidate
         try:
-            return examine(path, relative, label, max_pixels, max_file_bytes, own)
+            return examine(path, relative, label, max_pixels, max_file_bytes, follow)
         except PictureProblem as problem:
             return Skipped(relative, problem.kind, problem.reason)
 
     for_each(check, candidates, lambda _, r: results.append(r), workers=workers, progress=progress)
     images = [r for r in results if isinstance(r, ImageFile)]
     skipped += [r for r in results if isinstance(r, Skipped)]
-    found = Folder(folder, class_dirs, images, skipped)
+    found = Folder(folder, classes, images, skipped, outside)
     _check_every_class_has_pictures(found)
+    if outside is not None:
+        other_class.check_has_pictures(found)
     return found
 
 
 def _class_folders(folder: Path, max_classes: int) -> tuple[list[str], list[Skipped]]:
-    if not os.path.lexists(folder):
-        raise FolderProblem(f"{folder}: there is no such folder.")
-    if not folder.exists():
-        raise FolderProblem(f"{folder}: a link that leads nowhere (a loop or a missing target).")
-    if not folder.is_dir():
-        raise FolderProblem(
-            f"{folder} is a file, not a folder: name the folder that holds one "
-            "subfolder of pictures per class."
-        )
+    require_folder(
+        folder, str(folder), "name the folder that holds one subfolder of pictures per class."
+    )
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -279,7 +294,8 @@ def _check_decodes(image: Image.Image) -> None:
 
 def _check_every_class_has_pictures(folder: Folder) -> None:
     counts = folder.counts()
-    empty = [name for name in folder.classes if counts[name] == 0]
+    own = folder.classes[:-1] if folder.other is not None else folder.classes
+    empty = [name for name in own if counts[name] == 0]
     if not empty:
         return
     lines = []

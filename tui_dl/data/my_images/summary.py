@@ -66,6 +66,9 @@ class FolderSummary:
     """Class → (train, validation, test)."""
     split_needed: int
     split_problems: list[str]
+    other: str | None = None
+    """The folder the "other" class was read from (`--other`), if any: its count is the
+    `counts` entry `other.OTHER`."""
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-able data (tuples become lists when dumped)."""
@@ -111,4 +114,5 @@ def summarize(folder: Folder, settings: SplitSettings | None = None) -> FolderSu
         split_sizes=split_sizes(counts, settings),
         split_needed=needed(settings),
         split_problems=split_problems(counts, settings),
+        other=str(folder.other) if folder.other else None,
     )

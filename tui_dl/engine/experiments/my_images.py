@@ -131,12 +131,14 @@ def weights_problem(base: str, data_dir: str | None) -> str | None:
 
 def ready(params: dict[str, Any], data_dir: str | None, runs: Path) -> list[str]:
     """The folder, its split and the base checked before launch (ValueError: why not)."""
+    from tui_dl.data.my_images.other import check_apart
     from tui_dl.data.my_images.problems import FolderProblem
     from tui_dl.data.my_images.scan import scan_folder
     from tui_dl.data.my_images.split import split_folder
 
     try:  # the folder first: without pictures, nothing else matters
-        folder = scan_folder(params["folder"])
+        folder = scan_folder(params["folder"], other=params.get("other") or None)
+        check_apart(folder)
         split = split_folder(folder, split_settings(params))
     except (FolderProblem, ValueError) as exc:
         raise ValueError(str(exc)) from None
@@ -153,8 +155,9 @@ def ready(params: dict[str, Any], data_dir: str | None, runs: Path) -> list[str]
         )
     said = [f"base: run {run_base(base, runs).run_id}"] if base.startswith(RUN_PREFIX) else []
     skipped = f" ({len(folder.skipped)} skipped)" if folder.skipped else ""
+    other = f", 'other' from {folder.other}" if folder.other else ""
     said.append(
-        f"{folder.root}: {len(folder.classes)} classes, {len(folder.images):,} pictures"
+        f"{folder.root}: {len(folder.classes)} classes{other}, {len(folder.images):,} pictures"
         f"{skipped}; split {len(split.train):,} train, {len(split.validation):,} validation, "
         f"{len(split.test):,} test"
     )
@@ -198,6 +201,14 @@ MY_IMAGES = Experiment(
     params=(
         FolderParam(
             "folder", "Your folder", "", help="one subfolder of pictures per class (PNG, JPEG…)"
+        ),
+        FolderParam(
+            "other",
+            "Other folder",
+            "",
+            optional=True,
+            help="pictures of anything that is none of your classes (in it or in subfolders): "
+            "one more class, 'other', so it can answer none of these (empty: none)",
         ),
         TextParam(
             "base",

@@ -206,18 +206,23 @@ class FolderParam(Param):
     """A folder, made absolute where it is typed (the run's process works elsewhere). What is
     inside it is the experiment's to check (`Experiment.ready`), before launch."""
 
+    optional: bool = False
+    """Empty is allowed and means "none" (my-images' other class: no other folder)."""
+
     def empty(self) -> Any:
+        if self.optional:
+            return ""
         raise self.fail("empty — name a folder")
 
     @property
     def required(self) -> bool:
-        return True
+        return not self.optional
 
     def convert(self, text: str) -> Any:
         return str(Path(text).expanduser().resolve())
 
     def describe(self) -> str:
-        return "a folder; required"
+        return "a folder; optional" if self.optional else "a folder; required"
 
 
 def layer_sizes(text: str) -> str:

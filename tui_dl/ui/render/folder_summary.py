@@ -14,6 +14,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from tui_dl.data.my_images.other import OTHER
+
 if TYPE_CHECKING:
     from tui_dl.data.my_images.summary import Duplicate, FolderSummary
 
@@ -121,6 +123,12 @@ def duplicates_text(summary: FolderSummary) -> Text:
             style="bold red",
         )
         text.append_text(_copies(summary.duplicates))
+        if summary.other and any(OTHER in d.classes for d in summary.duplicates):
+            text.append(
+                "\n  In the other folder and in a class: training refuses these until one "
+                "copy goes.",
+                style="red",
+            )
     if summary.repeats:
         if summary.duplicates:
             text.append("\n")
@@ -135,9 +143,14 @@ def duplicates_text(summary: FolderSummary) -> Text:
 
 def headline(summary: FolderSummary) -> Text:
     classes = _plural(len(summary.counts), "class", "classes")
-    return Text.assemble(
+    text = Text.assemble(
         (summary.folder, "bold"), f": {classes}, {_plural(summary.total, 'picture')}"
     )
+    if summary.other:
+        text.append(f"\n{OTHER}: {_plural(summary.counts.get(OTHER, 0), 'picture')} from ")
+        text.append(summary.other, style="bold")
+        text.append(" (everything that is none of the classes)", style="dim")
+    return text
 
 
 def facts(summary: FolderSummary, width: int, chosen: str | None = None) -> Group:

@@ -66,9 +66,14 @@ class MyImagesDataScreen(AppScreen):
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
-    def __init__(self, folder: str | Path | None = None, pick: bool = False) -> None:
+    def __init__(
+        self, folder: str | Path | None = None, pick: bool = False, other: str | Path | None = None
+    ) -> None:
         super().__init__()
         self.folder = Path(folder).expanduser() if folder else None
+        self.other = Path(other).expanduser() if other else None
+        """The folder of the class "other" (the lab's other folder), counted with the classes;
+        kept when ctrl+o picks another folder."""
         self.pick_first = pick and folder is None
         """Opened to look at some folder (the ethics checklist): the picker comes up at once."""
         self.scanned: Scanned | None = None
@@ -132,7 +137,7 @@ class MyImagesDataScreen(AppScreen):
 
         self.from_thread(self.say, f"Looking at {root}…")
         try:
-            scanned = scan(root, progress("Scanning"))
+            scanned = scan(root, progress("Scanning"), other=self.other)
             thumbnails = read_thumbnails(first_page(scanned), progress("Reading pictures in"))
         except StopScan:
             return

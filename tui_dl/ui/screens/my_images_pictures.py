@@ -35,12 +35,13 @@ class Scanned:
     """Class → its pictures, in folder order."""
 
 
-def scan(root: Path, progress: Progress) -> Scanned:
-    """The folder scanned and summed up; `FolderProblem` when it cannot be used."""
+def scan(root: Path, progress: Progress, other: Path | None = None) -> Scanned:
+    """The folder scanned (with `other`, that folder as the class "other") and summed up;
+    `FolderProblem` when it cannot be used."""
     from tui_dl.data.my_images.scan import scan_folder
     from tui_dl.data.my_images.summary import summarize
 
-    folder = scan_folder(root, progress=progress)
+    folder = scan_folder(root, other=other, progress=progress)
     pictures: dict[str, list[ImageFile]] = {name: [] for name in folder.classes}
     for image in folder.images:
         pictures[image.label].append(image)

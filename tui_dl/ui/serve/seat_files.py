@@ -115,15 +115,15 @@ def picker_roots(default: Path) -> tuple[Path, ...]:
 
 
 def confine_value(param: Param, text: str) -> str:
-    """A setting as typed, with the file it names (a path, a Playground state's CSV) checked
-    against the seat's folders before anything opens it — the run's process reads it as the
-    server's user. Unchanged outside a seat."""
-    from tui_dl.engine.experiments.params import PathParam
+    """A setting as typed, with the file or folder it names (a path, my-images' folders, a
+    Playground state's CSV) checked against the seat's folders before anything opens it — the
+    run's process reads it as the server's user. Unchanged outside a seat."""
+    from tui_dl.engine.experiments.params import FolderParam, PathParam
 
     seat = here() if text.strip() else None
     if seat is None:
         return text
-    if isinstance(param, PathParam):
+    if isinstance(param, PathParam | FolderParam):
         return str(seat.confine(text.strip()))
     if param.name == "state":
         return confine_state(text, seat)

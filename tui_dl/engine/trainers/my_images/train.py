@@ -21,6 +21,7 @@ import numpy as np
 
 from tui_dl.analysis.predictions import add_colour_images, save_predictions
 from tui_dl.data.my_images.load import load_images
+from tui_dl.data.my_images.other import check_apart
 from tui_dl.data.my_images.problems import FolderProblem
 from tui_dl.data.my_images.scan import scan_folder
 from tui_dl.data.my_images.split import split_folder
@@ -53,7 +54,8 @@ def read_folder(p: dict[str, Any], emit, cancel):
         cancel.raise_if_requested()
 
     try:
-        folder = scan_folder(p["folder"], progress=progress)
+        folder = scan_folder(p["folder"], other=p.get("other") or None, progress=progress)
+        check_apart(folder)
         split = split_folder(folder, split_settings(p))
     except FolderProblem as exc:
         raise RunFailure("FolderProblem", str(exc)) from None
@@ -117,8 +119,9 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
         split={"settings": split_settings(p).describe(), "seed": p["seed"], "classes": sizes},
         base={"name": p["base"], "title": base.title, "source": base.source,
               "size": list(base.size), "channels": base.channels},
-        note=f"{len(names)} classes from {folder.root}: {len(tr)} train, {len(va)} validation, "
-        f"{len(te)} test pictures; base: {base.title}",
+        **({"other": str(folder.other)} if folder.other else {}),
+        note=f"{len(names)} classes from {folder.root}{_other(folder)}: {len(tr)} train, "
+        f"{len(va)} validation, {len(te)} test pictures; base: {base.title}",
         stages=[first, "fine-tune"] if p["fine_tune"] and base.model is not None else [first],
     )  # fmt: skip
 
@@ -191,6 +194,10 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
         device=spec["device"],
         **finished,
     )
+
+
+def _other(folder) -> str:
+    return f" (and 'other' from {folder.other})" if folder.other else ""
 
 
 def _augment(p: dict[str, Any]) -> list:

@@ -16,6 +16,8 @@ from tui_dl.engine.experiments import ChoiceParam, Experiment, FolderParam
 from tui_dl.ui.serve.seat_files import confine_value
 
 CPU_CHOICE = ("CPU", "cpu")
+FOLDER_VIEW = "my-images-data"
+"""The page ctrl+l opens on a form's folder (my-images', the one experiment with folders)."""
 
 
 def put_value(field: Input, text: str) -> None:
@@ -50,26 +52,39 @@ class RunForm(Grid):
     RunForm Input.-invalid { color: $error; }
     """
 
-    BINDINGS = [Binding("ctrl+o", "pick_folder", "Pick folder")]
+    BINDINGS = [
+        Binding("ctrl+o", "pick_folder", "Pick folder"),
+        Binding("ctrl+l", "look_at_folder", "Look at data"),
+    ]
 
     def __init__(self, experiment: Experiment, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.experiment = experiment
-        self.folder_param = next((p for p in experiment.params if isinstance(p, FolderParam)), None)
-        """The setting ctrl+o fills by picking a folder (my-images' pictures), if any."""
+        self.folder_params = [p for p in experiment.params if isinstance(p, FolderParam)]
+        """The settings ctrl+o fills by picking a folder (my-images' pictures and its other
+        folder): the focused one, else the first."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick_folder":  # only on a form with a folder to name, and editable
-            return self.folder_param is not None and not self.field(self.folder_param.name).disabled
+            return bool(self.folder_params) and not self.field(self.folder_params[0].name).disabled
+        if action == "look_at_folder":  # also while a run shows: its folder is in the form
+            return bool(self.folder_params)
         return True
 
+    def picking_for(self) -> FolderParam:
+        """The folder setting ctrl+o fills: the one being typed in, else the first."""
+        focused = self.app.focused
+        chosen = (p for p in self.folder_params if self.field(p.name) is focused)
+        return next(chosen, self.folder_params[0])
+
     def action_pick_folder(self) -> None:
-        """A folder picked by keyboard into the folder setting (typing its path works too)."""
+        """A folder picked by keyboard into a folder setting (typing its path works too)."""
         from tui_dl.ui.dialogs.folder_picker import FolderPicker
 
-        if self.folder_param is None:
+        if not self.folder_params:
             return
-        field = self.field(self.folder_param.name)
+        param = self.picking_for()
+        field = self.field(param.name)
         typed = Path(str(field.value)).expanduser() if field.value else None
         start = typed.parent if typed is not None and typed.parent.is_dir() else Path.cwd()
 
@@ -79,7 +94,26 @@ class RunForm(Grid):
                 field.remove_class("-invalid")
                 field.focus()
 
-        self.app.push_screen(FolderPicker(start, f"{self.folder_param.label}: choose"), picked)
+        self.app.push_screen(FolderPicker(start, f"{param.label}: choose"), picked)
+
+    def action_look_at_folder(self) -> None:
+        """The data view of the folder in the form (and its other folder, counted as the class
+        "other"): the pictures looked at before a network does."""
+        from tui_dl.ui import registry
+
+        try:  # as a launch reads them (a seat's folders checked), or why not
+            folder, *others = (
+                p.parse(confine_value(p, str(self.field(p.name).value))) for p in self.folder_params
+            )
+        except ValueError as exc:
+            self.app.notify(
+                f"{exc}. ctrl+o picks a folder; ctrl+l then shows its pictures.",
+                title="Look at data",
+                severity="warning",
+            )
+            return
+        view = registry.entry(FOLDER_VIEW).load()
+        self.app.push_screen(view(folder, other=next((o for o in others if o), None)))
 
     def compose(self) -> ComposeResult:
         for param in self.experiment.params:
