@@ -163,3 +163,46 @@ def test_a_setting_that_looks_like_markup_prints_as_typed(capsys):
     assert main(["runs", "--compare", a.name, b.name]) == 0
     out = capsys.readouterr().out
     assert "[bold]x[/bold]" in out, out
+
+
+# ----- the runs list as a table: the settings that differ, a filter, a sort ---------------------
+def test_the_list_has_a_column_for_each_setting_that_differs_among_the_runs_shown(three):
+    from tui_dl.analysis.compare.listing import listing
+
+    store, runs = three
+    infos = [store.info(r) for r in reversed(runs)]  # newest first, as the store lists them
+    table = listing(infos)
+    assert table.keys[5:] == ("learning_rate", "dropout")
+    assert table.labels[5:] == ("Learning rate", "Dropout")
+    # Filtered to the two at rate 0.001, the rate is the same in both: no longer a column.
+    narrowed = listing(infos, "learning-rate=1e-3")
+    assert [row[0] for row in narrowed.rows] == [runs[2].name, runs[1].name]
+    assert narrowed.keys[5:] == ("dropout",) and narrowed.total == 3
+
+
+def test_the_filter_takes_words_and_setting_values_and_says_what_it_does_not_know(three):
+    from tui_dl.analysis.compare.listing import listing
+
+    store, runs = three
+    infos = [store.info(r) for r in reversed(runs)]
+    assert len(listing(infos, "Dropout=0.5").rows) == 1
+    assert len(listing(infos, "dropout=0").rows) == 2
+    assert len(listing(infos, "experiment=mnist-mlp status=finished").rows) == 3
+    assert len(listing(infos, "0.01").rows) == 1  # a word: any value holding it
+    assert len(listing(infos, "experiment=imdb-lstm").rows) == 0
+    odd = listing(infos, "colour=red dropout=0.5")
+    assert "no setting named 'colour'" in odd.problem and len(odd.rows) == 1
+
+
+def test_the_list_sorts_by_accuracy_best_first_and_by_a_setting_smallest_first(three):
+    from tui_dl.analysis.compare.listing import listing
+
+    store, runs = three
+    infos = [store.info(r) for r in reversed(runs)]
+    assert [row[2] for row in listing(infos, sort="accuracy").rows] == [
+        "95.0 %",
+        "93.0 %",
+        "91.0 %",
+    ]
+    by_rate = listing(infos, sort="learning_rate").rows
+    assert [row[5] for row in by_rate] == ["0.001", "0.001", "0.01"]

@@ -10,6 +10,7 @@ from tui_dl.engine.events import Event
 from tui_dl.ui.app import make_app
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.compare import CompareScreen
+from tui_dl.ui.screens.runs import RunsScreen
 from tui_dl.ui.widgets.compare.curves import CompareCurves
 
 RUNS = [  # accuracy, learning rate, dropout
@@ -145,3 +146,26 @@ def test_snapshot_of_runs_compared_against_a_baseline(snap_compare, size):
 
     app = make_app(screen="compare", source=source())
     assert snap_compare(app, terminal_size=size, run_before=pinned)
+
+
+async def test_the_runs_list_filters_with_slash_and_sorts_with_s():
+    app = make_app(screen="runs", source=source())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TextTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[5:] == ["Learning rate", "Dropout"]  # the settings that differ
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"dropout=0")
+        await settle(pilot)
+        assert table.row_count == 2  # dropout 0: the runs at 91 % and 95 %
+        assert "Filter 'dropout=0': 2 shown" in str(app.screen.query_one("#runs-hint").render())
+        await pilot.press("enter", "s")  # back in the list: sorted by accuracy, best first
+        await settle(pilot)
+        assert [str(table.get_row_at(i)[2]) for i in range(2)] == ["95.0 %", "91.0 %"]
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press("escape")  # escape in the filter clears it, and stays here
+        await settle(pilot)
+        assert table.row_count == 4 and isinstance(app.screen, RunsScreen)
