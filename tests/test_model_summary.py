@@ -111,3 +111,17 @@ def test_the_model_job_counts_an_older_run(tmp_path):
     summary = find_summary(run_dir, run_dir)
     assert summary["trainable"] == model.count_params() and summary["frozen"] == 0
     assert np.sum([r["trainable"] for r in summary["layers"]]) == 12_730
+
+
+def test_a_model_that_cannot_be_counted_leaves_no_earlier_summary_beside_it(tmp_path, capsys):
+    from tui_dl.engine.trainers.common import save_model
+
+    class Unwalkable:  # saves, but has no layers to count
+        def save(self, path) -> None:
+            path.write_bytes(b"a model")
+
+    save_model(transfer_model(), tmp_path)
+    assert (tmp_path / runfiles.MODEL_SUMMARY).is_file()
+    save_model(Unwalkable(), tmp_path)  # the run goes on
+    assert not (tmp_path / runfiles.MODEL_SUMMARY).exists()  # not the earlier model's
+    assert "summary was not written" in capsys.readouterr().out

@@ -73,6 +73,7 @@ def write_summary(model: keras.Model, run_dir: Path, source: str = runfiles.MODE
     try:
         save_summary(run_dir, summarise(model, source))
     except Exception as exc:  # noqa: BLE001 — the run's model is saved; its summary can wait
+        (run_dir / runfiles.MODEL_SUMMARY).unlink(missing_ok=True)  # an earlier model's
         print(f"tui-dl: the model's summary was not written ({type(exc).__name__}: {exc})")
 
 
