@@ -279,3 +279,16 @@ async def test_at_80x24_only_long_names_end_in_an_ellipsis_and_the_picked_one_is
         words = " ".join(screen_text(app).split())
         assert "▾ mobilenetv2_…" in words
         assert "mobilenetv2_1.00_96 · Functional of 5 layers" in words
+
+
+async def test_a_model_zoo_run_has_its_network_counted_by_the_job_and_m_offers_it(tmp_path):
+    zoo = finished("20261122-040000-transfer-imagenet-0fa4", tmp_path / "zoo",
+                   "transfer-imagenet", model="mobilenetv2")  # fmt: skip
+    source = FakeRunSource([zoo])
+    app = make_app(source=source, screen="runs")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.check_action("insight", ("model",))
+        await pilot.press("M")
+        await settle(pilot)
+        assert source.jobs == [(zoo.run_id, "model", {})]  # no model.keras: built by name

@@ -211,7 +211,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
         kind="run-view",
         key="M",
         label="Model",
-        reads=runfiles.MODEL,
+        reads=runfiles.MODEL_SUMMARY,
         usage="model (a run with a model)",
     ),
     ScreenEntry(

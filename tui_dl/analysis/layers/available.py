@@ -11,7 +11,7 @@ from tui_dl.engine.experiments import EXPERIMENTS
 from tui_dl.engine.store import RunInfo
 
 ZOO_EXPERIMENT = "transfer-imagenet"
-"""The model zoo: nothing is saved, its network is built again from its name (no weights)."""
+"""The model zoo: no model.keras; its network is built again from its name (no weights)."""
 
 
 def has_summary(run_dir: Path, notes: Path) -> bool:
@@ -19,9 +19,10 @@ def has_summary(run_dir: Path, notes: Path) -> bool:
 
 
 def offers_model(experiment: str) -> bool:
-    """Whether this experiment's runs keep a model whose layers can be shown."""
+    """Whether this experiment's runs have a model whose layers can be shown (they write its
+    summary when they save it)."""
     exp = EXPERIMENTS.get(experiment)
-    return experiment == ZOO_EXPERIMENT or (exp is not None and runfiles.MODEL in exp.writes)
+    return exp is not None and runfiles.MODEL_SUMMARY in exp.writes
 
 
 def no_model(info: RunInfo, notes: Path) -> str | None:
