@@ -292,3 +292,16 @@ async def test_a_model_zoo_run_has_its_network_counted_by_the_job_and_m_offers_i
         await pilot.press("M")
         await settle(pilot)
         assert source.jobs == [(zoo.run_id, "model", {})]  # no model.keras: built by name
+
+
+async def test_a_layer_named_like_markup_is_shown_as_written(tmp_path):
+    found = runs(tmp_path)
+    summary = mlp_summary()
+    summary["layers"][0]["name"] = "[/]dense[b]x"
+    summary["model"] = "[red]net"
+    save_summary(tmp_path / MLP, summary)
+    app = make_app(source=FakeRunSource(found))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_model(pilot, MLP)
+        text = screen_text(app)
+        assert "[red]net (Sequential)" in text and "[/]dense[b]x" in text
