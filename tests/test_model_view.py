@@ -259,8 +259,7 @@ def test_snapshot_of_the_model_view(snap_compare, tmp_path, size):
         await pilot.press("down", "enter", "down", "down")
         await settle(pilot)
 
-    folder = Path("/tmp/tui-dl-model-snapshot")  # the same path each time: the SVG shows none
-    app = make_app(source=FakeRunSource(runs(folder)))
+    app = make_app(source=FakeRunSource(runs(tmp_path)))  # no path is shown
     assert snap_compare(app, terminal_size=size, run_before=opened)
 
 

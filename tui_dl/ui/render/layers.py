@@ -52,9 +52,9 @@ def totals_text(summary: ModelSummary) -> Text:
     top = [row for row in summary["layers"] if row["depth"] == 0]
     heaviest = max(top, key=total, default=None)
     if heaviest is not None and whole:
-        out.append(". The most in ")
+        out.append(". ")
         out.append(Text(heaviest["name"], style="bold"))
-        out.append(f": {share_words(total(heaviest), whole)}")
+        out.append(f" holds {share_words(total(heaviest), whole)} of them")
     out.append(".\n")
     out.append(Text(f"From {summary['source']}", style="dim"))
     if summary["note"]:

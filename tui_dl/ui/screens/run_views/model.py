@@ -44,7 +44,7 @@ class ModelScreen(RunJobs, RunViewScreen["ModelSummary | None"]):
         Binding("down,j", "move(1)", "Next layer"),
         Binding("up,k", "move(-1)", "Previous", show=False),
         Binding("enter,space", "open_close", "Open/close"),
-        Binding("e", "toggle_all", "Open all"),
+        Binding("e", "toggle_all", "Open/close all"),
         BACK,
     ]
 
