@@ -32,6 +32,7 @@ COMMANDS = {
     "workshop": "tui_dl.cli.workshop:workshop_command",
     "cancel": "tui_dl.cli.workshop:cancel_command",
     "predict": "tui_dl.cli.predict:predict_command",
+    "model": "tui_dl.cli.model:model_command",
 }
 """Each command → "module:function" taking the parsed arguments and returning an exit code."""
 EXPERIMENT_COMMANDS = {"run", "sweep", "project"}

@@ -9,8 +9,13 @@ command line's own colours go in `Text` (or `style=`), never in a string.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from tui_dl.engine.store import RunInfo
 
 
 def console(stderr: bool = False) -> Console:
@@ -31,3 +36,20 @@ def error(err: Console, message: object) -> None:
 def warning(err: Console, message: object) -> None:
     """`warning: …` in yellow, the message as text."""
     err.print(said("warning", "yellow", message), highlight=False, soft_wrap=True)
+
+
+def run_named(name: str, err: Console) -> RunInfo | None:
+    """The run `name` names (an id, a unique prefix, `latest`), believed; None once `err`
+    has said why there is none or why it cannot be believed."""
+    from tui_dl.engine.store import RunStore
+
+    store = RunStore()
+    try:
+        info = store.info(store.resolve(name))
+    except (LookupError, OSError, ValueError) as exc:
+        error(err, str(exc.args[0] if exc.args else exc))
+        return None
+    if info.problem:
+        error(err, f"run {info.run_id} is unreadable: {info.problem}")
+        return None
+    return info

@@ -429,6 +429,15 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
     predict.add_argument(
         "--json", action="store_true", help="print the answers as one JSON object on stdout"
     )
+    model = commands.add_parser(
+        "model",
+        help="a run's model layer by layer: type, output shape, parameters",
+        description="A run's model as a table: each layer's type, output shape and "
+        "parameters, trainable and frozen (a nested model's layers under it), with a bar of "
+        "where the parameters are; the totals as Keras's count_params() counts them.",
+    )
+    model.add_argument("run", metavar="RUN", help="a run id, a unique prefix, or latest")
+    model.add_argument("--json", action="store_true", help="the summary as one JSON object")
     cancel = commands.add_parser(
         "cancel",
         help="cancel a run (yours; any run, for the instructor)",

@@ -278,6 +278,8 @@ class JobFinished(_Header):
     groups: NotRequired[int]
     skipped: NotRequired[int]
     """predict: the files named that were not pictures it could read."""
+    parameters: NotRequired[int]
+    """model: the model's parameters, as Keras's count_params() counts them."""
 
 
 Vocabulary = dict[Event, type]

@@ -110,6 +110,10 @@ PREDICTED_REPORT = "predict.json"
 """What a my-images run answered about pictures the learner named, and how sure it was."""
 PREDICTED_PICTURES = "predict.npz"
 """Those pictures' colour thumbnails, in the report's order."""
+MODEL_SUMMARY = "model-summary.json"
+"""The model's layers as Keras counts them (name, type, output shape, trainable and frozen
+parameters, nested models inside): written beside model.keras when it is saved, or later by
+the model job into the viewer's notes folder for the run."""
 JOBS = "jobs"
 """The folder holding one sub-folder per job (its own spec, events and log)."""
 JOB_SPEC = "job.json"

@@ -205,6 +205,16 @@ SCREENS: tuple[ScreenEntry, ...] = (
         reads=runfiles.PREDICTIONS,
     ),
     ScreenEntry(
+        "model",
+        "tui_dl.ui.screens.run_views.model:ModelScreen",
+        "The model, layer by layer",
+        kind="run-view",
+        key="M",
+        label="Model",
+        reads=runfiles.MODEL_SUMMARY,
+        usage="model (a run with a model)",
+    ),
+    ScreenEntry(
         "reviews",
         "tui_dl.ui.screens.run_views.reviews:ReviewsScreen",
         "IMDB reviews",

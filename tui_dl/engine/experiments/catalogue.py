@@ -21,8 +21,9 @@ from tui_dl.engine.experiments.params import (
     playground_state,
 )
 
-CLASSIFIER = (runfiles.MODEL, runfiles.PREDICTIONS)
-"""What an image classifier's run leaves: the model and its test-set predictions."""
+CLASSIFIER = (runfiles.MODEL, runfiles.MODEL_SUMMARY, runfiles.PREDICTIONS)
+"""What an image classifier's run leaves: the model (and its layer table) and its test-set
+predictions."""
 
 
 def fit_params(examples: str, everything: str) -> tuple[Param, ...]:
@@ -248,7 +249,13 @@ IMDB_LSTM = Experiment(
     "Dense 1 sigmoid, Adam, binary cross-entropy, batch 32.",
     dataset="imdb",
     runner="tui_dl.engine.trainers.imdb:train",
-    writes=(runfiles.MODEL, runfiles.REVIEWS, runfiles.WORDS, runfiles.SENTIMENT),
+    writes=(
+        runfiles.MODEL,
+        runfiles.MODEL_SUMMARY,
+        runfiles.REVIEWS,
+        runfiles.WORDS,
+        runfiles.SENTIMENT,
+    ),
     reference=Reference(
         metric="test_accuracy",
         value=0.81,
@@ -304,7 +311,7 @@ TRANSFER_IMAGENET = Experiment(
     "what is in your photo: top-5 of 1,000 ImageNet classes, and where it looked.",
     dataset="imagenet",
     runner="tui_dl.engine.trainers.imagenet:train",
-    writes=(runfiles.IMAGENET_RESULT, runfiles.IMAGENET_MAPS),
+    writes=(runfiles.IMAGENET_RESULT, runfiles.IMAGENET_MAPS, runfiles.MODEL_SUMMARY),
     reference=Reference(
         metric="top1_probability",
         value=0.91,

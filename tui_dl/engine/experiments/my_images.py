@@ -191,7 +191,7 @@ MY_IMAGES = Experiment(
     "the top of the base is fine-tuned at a lower rate.",
     dataset="my-images",
     runner="tui_dl.engine.trainers.my_images.train:train",
-    writes=(runfiles.MODEL, runfiles.PREDICTIONS),
+    writes=(runfiles.MODEL, runfiles.MODEL_SUMMARY, runfiles.PREDICTIONS),
     reference=Reference(
         metric="test_accuracy",
         value=None,

@@ -17,6 +17,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.experiments import Experiment, get_experiment
 from tui_dl.engine.failures import RunFailure
+from tui_dl.engine.jobs.layers_task import write_summary
 from tui_dl.engine.trainers.logs import keras_logs, part_name
 from tui_dl.engine.trainers.reporter import EventReporter
 
@@ -78,6 +79,7 @@ def save_model(model: keras.Model, run_dir: Path) -> Path:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    write_summary(model, run_dir)  # every saved model carries its layer table
     return target
 
 

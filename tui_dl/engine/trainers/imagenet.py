@@ -183,6 +183,9 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
     )
     model, preprocess = build(zoo, weights)
     source = weights.label if weights else f"no weights: an untrained {zoo.title} (random start)"
+    from tui_dl.engine.jobs.layers_task import write_summary
+
+    write_summary(model, start.run_dir, f"keras.applications {zoo.constructor}")
     layer = model.get_layer(zoo.layer)
     emit_started(
         emit, spec, start, "imagenet", source,

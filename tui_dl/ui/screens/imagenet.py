@@ -50,6 +50,7 @@ class ImageNetScreen(FollowingScreen):
         Binding("ctrl+o", "pick_image", "Pick image"),
         Binding("c", "cancel", "Cancel"),
         Binding("h", "toggle_heat", "Heatmap"),
+        Binding("M", "model", "Model"),
         *[Binding(str(d), f"guess({d})", show=False) for d in range(1, 10)],
         Binding("escape", "back", "Back"),
     ]
@@ -165,7 +166,13 @@ class ImageNetScreen(FollowingScreen):
             return self.result is not None and not self.wide
         if action == "guess":
             return self.result is not None
+        if action == "model":
+            return self.status == Status.FINISHED
         return True
+
+    def action_model(self) -> None:
+        """The network's layers (built from its name in a short job, if the run is older)."""
+        self.app.open_insight("model", self.run_id)
 
     @on(Button.Pressed, "#zoo-start")
     def start_pressed(self) -> None:

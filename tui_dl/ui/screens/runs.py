@@ -40,6 +40,7 @@ class RunsScreen(AppScreen):
         Binding("f5", "refresh", "Refresh", show=False),  # it refreshes itself every 2 s
         Binding("escape", "back", "Back"),
         *registry.view_keys("insight", runfiles.PREDICTIONS),
+        *registry.view_keys("insight", runfiles.MODEL_SUMMARY),
     ]
 
     def compose(self) -> ComposeResult:
