@@ -125,7 +125,7 @@ def test_settings_are_parsed_and_bad_ones_named():
         ({"epochs": "2.5"}, "not a whole number"),
         ({"epochs": "0"}, "at least 1"),
         ({"dropout": "1.5"}, "at most 0.95"),
-        ({"optimizer": "adagrad"}, "choose one of rmsprop, adam, sgd"),
+        ({"optimizer": "adagrad"}, "choose one of sgd, momentum, nesterov, rmsprop, adam"),
         ({"units": "3"}, "unknown setting"),
     ):
         with pytest.raises(ValueError, match=words):

@@ -49,6 +49,37 @@ def fit_params(examples: str, everything: str) -> tuple[Param, ...]:
     )
 
 
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
+"""The optimizers lesson's five, in its order: plain SGD, SGD with momentum, Nesterov's
+momentum (it looks ahead), RMSprop (a rate of its own per weight), Adam (momentum + RMSprop).
+Runs from before momentum and nesterov were offered said sgd, rmsprop or adam, and still mean
+the same: sgd is plain SGD, momentum 0."""
+MOMENTUM = 0.9
+"""The momentum setting's default, for the two optimizers that use it."""
+
+
+def optimizer_params(default: str) -> tuple[Param, ...]:
+    """The optimizer and its momentum: every Keras experiment with an optimizer setting's."""
+    return (
+        ChoiceParam(
+            "optimizer",
+            "Optimizer",
+            default,
+            choices=OPTIMIZERS,
+            help="sgd plain; momentum and nesterov: SGD with momentum (Nesterov looks ahead); "
+            "rmsprop and adam adapt each weight's rate",
+        ),
+        FloatParam(
+            "momentum",
+            "Momentum",
+            MOMENTUM,
+            minimum=0.0,
+            maximum=0.999,
+            help="used by momentum and nesterov only; sgd, rmsprop and adam ignore it",
+        ),
+    )
+
+
 def image_params(
     epochs: int, batch_size: int, learning_rate: float, optimizer: str, *extra: Param
 ) -> tuple[Param, ...]:
@@ -65,7 +96,7 @@ def image_params(
             help=f"{optimizer}'s default is 0.001",
         ),
         *extra,
-        ChoiceParam("optimizer", "Optimizer", optimizer, choices=("rmsprop", "adam", "sgd")),
+        *optimizer_params(optimizer),
         ChoiceParam("dataset", "Dataset", "mnist", choices=("mnist", "fashion-mnist")),
         *fit_params("images", "all"),
     )
@@ -122,6 +153,30 @@ MNIST_MLP_DROPOUT = Experiment(
     params=image_params(10, 100, 0.001, "rmsprop", dropout_param(0.2)),
 )
 
+MNIST_SIDE = 28
+"""An MNIST picture's width and height."""
+
+
+def cnn_sides(kernel: int, blocks: int) -> list[int]:
+    """The picture's side after each of mnist-cnn's blocks (two unpadded k×k convolutions,
+    each taking k − 1 pixels off, then a 2×2 pool halving what is left): 28 → 12 with the
+    course's 3×3. A count of blocks that leaves less than 1×1 is refused, naming the setting,
+    with the most blocks that fit this kernel."""
+    sides = [MNIST_SIDE]
+    for _ in range(blocks):
+        side = (sides[-1] - 2 * (kernel - 1)) // 2
+        if side < 1:
+            fit = len(sides) - 1
+            shrink = " → ".join(f"{s}×{s}" for s in sides)
+            raise ValueError(
+                f"Conv blocks: {blocks} blocks of {kernel}×{kernel} convolutions shrink the "
+                f"28×28 picture below 1×1 ({shrink} → nothing in block {len(sides)}); with a "
+                f"{kernel}×{kernel} kernel at most {fit} block{'s' if fit != 1 else ''} fit"
+            )
+        sides.append(side)
+    return sides
+
+
 MNIST_CNN = Experiment(
     name="mnist-cnn",
     title="MNIST digits — convolutional network",
@@ -135,7 +190,40 @@ MNIST_CNN = Experiment(
         value=0.99,
         text="over 99 % test accuracy on full MNIST, about 45 minutes on the author's CPU",
     ),
-    params=image_params(10, 32, 0.001, "adam"),
+    params=image_params(
+        10,
+        32,
+        0.001,
+        "adam",
+        IntParam(
+            "filters",
+            "Filters",
+            32,
+            minimum=1,
+            maximum=256,
+            help="of the first convolution; the second of a block has twice as many, and each "
+            "block twice the one before (the course: 32, then 64)",
+        ),
+        IntParam(
+            "kernel_size",
+            "Kernel size",
+            3,
+            minimum=1,
+            maximum=9,
+            help="each convolution looks at a square this many pixels wide (the course: 3×3)",
+        ),
+        IntParam(
+            "conv_blocks",
+            "Conv blocks",
+            1,
+            minimum=1,
+            maximum=4,
+            help="Conv2D → Conv2D → MaxPool 2×2 → Dropout 0.25, repeated (the course: 1); each "
+            "halves the picture, so a large kernel fits fewer",
+        ),
+        IntParam("dense_units", "Dense units", 128, minimum=1, maximum=4096),
+    ),
+    check=lambda p: cnn_sides(p["kernel_size"], p["conv_blocks"]),
 )
 
 
@@ -156,7 +244,7 @@ def kfold_params(hidden: str, *extra: Param) -> tuple[Param, ...]:
             "relu",
             choices=("relu", "tanh", "sigmoid", "elu", "leaky_relu"),
         ),
-        ChoiceParam("optimizer", "Optimizer", "adam", choices=("adam", "rmsprop", "sgd")),
+        *optimizer_params("adam"),
         FloatParam("learning_rate", "Learning rate", 0.001, minimum=1e-12, maximum=1e40),
         IntParam("epochs", "Epochs", 100, minimum=1, maximum=10000),
         IntParam("batch_size", "Batch size", 32, minimum=1, maximum=65536),
@@ -215,6 +303,22 @@ TF_LOWLEVEL = Experiment(
         ),
         IntParam("batch_size", "Batch size", 250, minimum=1, maximum=65536),
         FloatParam("learning_rate", "Learning rate", 0.1, minimum=1e-12, maximum=1e40),
+        IntParam(
+            "hidden_units",
+            "Hidden units",
+            512,
+            minimum=1,
+            maximum=16384,
+            help="sigmoid units in each hidden layer (the course: 512)",
+        ),
+        IntParam(
+            "hidden_layers",
+            "Hidden layers",
+            1,
+            minimum=1,
+            maximum=2,
+            help="1 as the course; 2 adds a second sigmoid layer as wide (its exercise: beat 93 %)",
+        ),
         ChoiceParam("dataset", "Dataset", "mnist", choices=("mnist", "fashion-mnist")),
         IntParam("seed", "Seed", 42, minimum=0, maximum=SEED_MAX),
     ),
@@ -224,7 +328,8 @@ TF_LOWLEVEL = Experiment(
         "  p = softmax(h · W2 + b2)\n"
         "  loss = mean(−Σ y · log clip(p, 1e-9, 1))\n"
         "  g = ∂loss/∂(W1, b1, W2, b2)  (GradientTape)\n"
-        "  W ← W − rate · g  (SGD)"
+        "  W ← W − rate · g  (SGD)\n"
+        "With 2 hidden layers, h = sigmoid(h · W + b) once more."
     ),
 )
 

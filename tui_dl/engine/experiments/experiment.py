@@ -81,6 +81,10 @@ class Experiment:
     """The lab's two live plots: (epoch logs' name, title) each."""
     cost: Cost | None = None
     """Its training time per image on a CPU: the lab says what a long run costs before it."""
+    check: Callable[[dict[str, Any]], object] | None = None
+    """A rule between settings, each in its range alone but impossible together (mnist-cnn's
+    blocks and kernel): called by `validate` with the full settings; raises ValueError with a
+    sentence that starts with the setting's label."""
     ready: Callable[[dict[str, Any], str | None, Path], list[str]] | None = None
     """What must hold before launch beyond each setting's own range (a folder that can be
     used, weights that are on this machine): called with the validated settings, the data
@@ -119,4 +123,11 @@ class Experiment:
         for param in self.params:  # a setting with no default (a file) must be given
             if param.name not in values and param.required:
                 param.parse("")
+        if self.check is not None:
+            self.check(merged)
         return merged
+
+    def complete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A run's spec settings with the defaults of any setting added since it was made, so
+        an old run means what it meant (its network had the course's filters, say)."""
+        return {**self.defaults(), **params}

@@ -16,6 +16,7 @@ import tensorflow as tf
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.experiments import Experiment, get_experiment
+from tui_dl.engine.experiments.catalogue import MOMENTUM
 from tui_dl.engine.failures import RunFailure
 from tui_dl.engine.jobs.layers_task import write_summary
 from tui_dl.engine.trainers.logs import keras_logs, part_name
@@ -58,12 +59,20 @@ def visible_devices(requested: str, memory_mb: int | None = None) -> list[dict[s
     return devices
 
 
-def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
-    factories = {
-        "rmsprop": keras.optimizers.RMSprop,
-        "adam": keras.optimizers.Adam,
-        "sgd": keras.optimizers.SGD,
-    }
+def make_optimizer(
+    name: str, learning_rate: float, momentum: float = MOMENTUM
+) -> keras.optimizers.Optimizer:
+    """One of the optimizers lesson's five (`OPTIMIZERS`) by its setting's name: sgd is plain
+    SGD (momentum 0, as before momentum was a setting), momentum and nesterov are Keras's SGD
+    with `momentum` (Nesterov's look-ahead for the second); rmsprop and adam keep Keras's
+    defaults and do not use `momentum`."""
+    if name in ("sgd", "momentum", "nesterov"):
+        return keras.optimizers.SGD(
+            learning_rate=learning_rate,
+            momentum=0.0 if name == "sgd" else momentum,
+            nesterov=name == "nesterov",
+        )
+    factories = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam}
     return factories[name](learning_rate=learning_rate)
 
 
@@ -102,11 +111,13 @@ class Start:
 
 def begin(spec: runfiles.TrainerSpec, seed: bool = True) -> Start:
     """Check the device (a GPU asked for in vain fails here) and seed everything (`seed=False`:
-    a trainer that seeds its own network and data, tf-lowlevel)."""
+    a trainer that seeds its own network and data, tf-lowlevel). A setting added since the
+    spec was written takes its default (`Experiment.complete`)."""
+    experiment = get_experiment(spec["experiment"])
     start = Start(
         run_dir=Path(spec.get("run_dir") or ".").resolve(),
-        params=spec["params"],
-        experiment=get_experiment(spec["experiment"]),
+        params=experiment.complete(spec["params"]),
+        experiment=experiment,
         devices=visible_devices(spec["device"], spec.get("gpu_memory_mb")),
     )
     if seed and "seed" in start.params:

@@ -3,7 +3,8 @@
 - mnist-mlp: 784 → Dense relu (→ Dropout) → Dense 10 softmax, the course's first Keras model;
 - mnist-mlp-dropout: the Keras example, 512 → Dropout 0.2 → 512 → Dropout 0.2 → 10;
 - mnist-cnn: Conv2D 32 → Conv2D 64 → MaxPool → Dropout 0.25 → Flatten → Dense 128 →
-  Dropout 0.5 → Dense 10, in whichever channel order Keras is set to.
+  Dropout 0.5 → Dense 10, in whichever channel order Keras is set to (its filters, kernel,
+  blocks and dense units are settings; these are the course's).
 Early stopping (patience > 0) is an option on all of them and restores the best weights.
 """
 
@@ -19,6 +20,7 @@ from tui_dl.analysis.predictions import save_predictions
 from tui_dl.data.images import load_fashion_mnist, load_mnist
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.experiments.catalogue import MOMENTUM
 from tui_dl.engine.trainers import Cancel
 from tui_dl.engine.trainers.common import (
     begin,
@@ -41,21 +43,26 @@ def mlp(hidden: list[int], dropout: float) -> keras.Sequential:
     return keras.Sequential(layers, name="mlp")
 
 
-def cnn() -> keras.Sequential:
-    return keras.Sequential(
-        [
-            keras.Input(shape=image_shape()),
-            keras.layers.Conv2D(32, (3, 3), activation="relu"),
-            keras.layers.Conv2D(64, (3, 3), activation="relu"),
+def cnn(filters: int = 32, kernel: int = 3, blocks: int = 1, dense: int = 128) -> keras.Sequential:
+    """The course's network with its settings: `blocks` of Conv2D → Conv2D → MaxPool →
+    Dropout 0.25 (block b's convolutions have filters·2^b and twice that), then Dense `dense`.
+    The defaults are the course's: Conv2D 32 → Conv2D 64 → one pool → Dense 128."""
+    layers: list[Any] = [keras.Input(shape=image_shape())]
+    for block in range(blocks):
+        width = filters * 2**block
+        layers += [
+            keras.layers.Conv2D(width, (kernel, kernel), activation="relu"),
+            keras.layers.Conv2D(2 * width, (kernel, kernel), activation="relu"),
             keras.layers.MaxPooling2D((2, 2)),
             keras.layers.Dropout(0.25),
-            keras.layers.Flatten(),
-            keras.layers.Dense(128, activation="relu"),
-            keras.layers.Dropout(0.5),
-            keras.layers.Dense(10, activation="softmax"),
-        ],
-        name="cnn",
-    )
+        ]
+    layers += [
+        keras.layers.Flatten(),
+        keras.layers.Dense(dense, activation="relu"),
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
+    return keras.Sequential(layers, name="cnn")
 
 
 def image_shape() -> tuple[int, int, int]:
@@ -68,13 +75,15 @@ def image_shape() -> tuple[int, int, int]:
 ARCHITECTURES = {
     "mnist-mlp": lambda p: mlp([p["hidden_units"]], p["dropout"]),
     "mnist-mlp-dropout": lambda p: mlp([512, 512], p["dropout"]),
-    "mnist-cnn": lambda p: cnn(),
+    "mnist-cnn": lambda p: cnn(p["filters"], p["kernel_size"], p["conv_blocks"], p["dense_units"]),
 }
 
 
-def compile_model(model: keras.Model, optimizer: str, learning_rate: float) -> keras.Model:
+def compile_model(
+    model: keras.Model, optimizer: str, learning_rate: float, momentum: float = MOMENTUM
+) -> keras.Model:
     model.compile(
-        optimizer=make_optimizer(optimizer, learning_rate),
+        optimizer=make_optimizer(optimizer, learning_rate, momentum),
         loss="categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -97,7 +106,9 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
         x_train, y_train = x_train[: p["train_limit"]], y_train[: p["train_limit"]]
     cancel.raise_if_requested()
 
-    model = compile_model(ARCHITECTURES[spec["experiment"]](p), p["optimizer"], p["learning_rate"])
+    model = compile_model(
+        ARCHITECTURES[spec["experiment"]](p), p["optimizer"], p["learning_rate"], p["momentum"]
+    )
     shape = tuple(model.inputs[0].shape[1:])
     emit_started(
         emit, spec, start, p["dataset"], data.describe(), model,

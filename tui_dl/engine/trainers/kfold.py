@@ -21,6 +21,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from tui_dl.analysis.kfold import fold_metrics, scaled_fold
 from tui_dl.engine.events import Event
+from tui_dl.engine.experiments.catalogue import MOMENTUM
 from tui_dl.engine.trainers.common import make_optimizer
 from tui_dl.engine.trainers.logs import keras_logs
 from tui_dl.engine.trainers.reporter import EventReporter
@@ -33,13 +34,14 @@ def build_model(
     learning_rate: float,
     steps_per_execution: int,
     n_features: int = 4,
+    momentum: float = MOMENTUM,
 ) -> keras.Model:
     layers = [keras.Input(shape=(n_features,))]
     layers += [keras.layers.Dense(int(units), activation=activation) for units in hidden.split(",")]
     layers.append(keras.layers.Dense(1, activation="sigmoid"))
     model = keras.Sequential(layers, name="mammogram_mlp")
     model.compile(
-        optimizer=make_optimizer(optimizer, learning_rate),
+        optimizer=make_optimizer(optimizer, learning_rate, momentum),
         loss="binary_crossentropy",
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
@@ -89,6 +91,7 @@ def run_folds(x: np.ndarray, y: np.ndarray, p: dict[str, Any], emit, cancel) -> 
         p["learning_rate"],
         steps,
         n_features=x.shape[1],
+        momentum=p["momentum"],
     )
     outcome = FoldOutcome(folds, np.zeros(len(y), np.float32), np.zeros(len(y), np.int64))
     cancel.interruptible = False

@@ -1,8 +1,9 @@
 """The course's "hard way": a network written with raw TensorFlow ops, no Keras layers.
 
-tf.Variable weights (random normal) and zero biases, h = sigmoid(x·W1 + b1),
-p = softmax(h·W2 + b2), cross-entropy with clipping, and plain SGD through GradientTape on
-batches of 250 from a shuffled tf.data pipeline. It reports per display step, not per epoch.
+tf.Variable weights (random normal) and zero biases, h = sigmoid(x·W1 + b1) (once more for a
+second hidden layer, the course's exercise), p = softmax(h·W2 + b2), cross-entropy with
+clipping, and plain SGD through GradientTape on batches of 250 from a shuffled tf.data
+pipeline. It reports per display step, not per epoch.
 The trained weights are saved as an equivalent Keras model, so the views of a finished run
 (confusion, mistakes, where it looked, the probe) work for it too.
 """
@@ -29,19 +30,33 @@ HIDDEN = 512
 
 
 class RawNetwork:
-    """The weights, and the three functions the course writes by hand."""
+    """The weights, and the three functions the course writes by hand: `hidden_layers`
+    sigmoid layers of `hidden_units` each (the course: one of 512; its exercise: a second),
+    then softmax 10. Weights are drawn first layer to last from one seeded generator, so the
+    course's network gets the same first weights it always had."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, hidden_units: int = HIDDEN, hidden_layers: int = 1) -> None:
         init = tf.random.Generator.from_seed(seed)
-        self.w1 = tf.Variable(init.normal([784, HIDDEN]), name="w1")
-        self.b1 = tf.Variable(tf.zeros([HIDDEN]), name="b1")
-        self.w2 = tf.Variable(init.normal([HIDDEN, 10]), name="w2")
-        self.b2 = tf.Variable(tf.zeros([10]), name="b2")
-        self.variables = [self.w1, self.b1, self.w2, self.b2]
+        sizes = [784, *[hidden_units] * hidden_layers, 10]
+        self.names: list[str] = []
+        self.variables: list[tf.Variable] = []
+        for number, (inputs, outputs) in enumerate(zip(sizes, sizes[1:], strict=False), 1):
+            self.names += [f"w{number}", f"b{number}"]
+            self.variables += [
+                tf.Variable(init.normal([inputs, outputs]), name=f"w{number}"),
+                tf.Variable(tf.zeros([outputs]), name=f"b{number}"),
+            ]
+
+    @property
+    def layers(self) -> list[tuple[tf.Variable, tf.Variable]]:
+        """(W, b) of each layer, first to last."""
+        return list(zip(self.variables[::2], self.variables[1::2], strict=True))
 
     def __call__(self, x: tf.Tensor) -> tf.Tensor:
-        hidden = tf.nn.sigmoid(tf.matmul(x, self.w1) + self.b1)
-        return tf.nn.softmax(tf.matmul(hidden, self.w2) + self.b2)
+        *hidden, (w_out, b_out) = self.layers
+        for w, b in hidden:
+            x = tf.nn.sigmoid(tf.matmul(x, w) + b)
+        return tf.nn.softmax(tf.matmul(x, w_out) + b_out)
 
 
 def cross_entropy(probabilities: tf.Tensor, labels: tf.Tensor) -> tf.Tensor:
@@ -72,10 +87,11 @@ def make_step(network: RawNetwork, learning_rate: float):
 
 
 def as_keras(network: RawNetwork) -> keras.Model:
+    *hidden, _ = network.layers
     model = keras.Sequential(
         [
             keras.Input(shape=(784,)),
-            keras.layers.Dense(HIDDEN, activation="sigmoid"),
+            *[keras.layers.Dense(int(w.shape[1]), activation="sigmoid") for w, _ in hidden],
             keras.layers.Dense(10, activation="softmax"),
         ],
         name="tf_lowlevel",
@@ -99,13 +115,13 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
         .batch(p["batch_size"])
         .prefetch(1)
     )
-    network = RawNetwork(p["seed"])
+    network = RawNetwork(p["seed"], p["hidden_units"], p["hidden_layers"])
     step = make_step(network, p["learning_rate"])
     displays = max(1, p["steps"] // p["display_every"])
     emit_started(
         emit, spec, start, p["dataset"], data.describe(),
         n_train=int(len(x_train)), n_test=int(len(x_test)),
-        model={"layers": ["w1", "b1", "w2", "b2"]},
+        model={"layers": network.names},
     )  # fmt: skip
     emit(Event.PHASE, phase="training", epochs=1, steps=p["steps"])
     cancel.interruptible = False
