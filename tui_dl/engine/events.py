@@ -278,6 +278,12 @@ class JobFinished(_Header):
     groups: NotRequired[int]
     skipped: NotRequired[int]
     """predict: the files named that were not pictures it could read."""
+    bytes: NotRequired[int]
+    """tflite: the file's size."""
+    max_difference: NotRequired[float]
+    """tflite: the largest difference between its outputs and the Keras model's."""
+    compared: NotRequired[str]
+    """tflite: the pictures both were asked about, in words."""
 
 
 Vocabulary = dict[Event, type]

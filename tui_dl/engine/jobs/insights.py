@@ -29,6 +29,7 @@ JOBS = {
     "attention": "tui_dl.engine.jobs.insight_tasks:attention_job",
     "probe": "tui_dl.engine.jobs.insight_tasks:probe_job",
     "predict": "tui_dl.engine.jobs.predict_task:predict_job",
+    "tflite": "tui_dl.engine.export.tflite:tflite_job",
 }
 
 
