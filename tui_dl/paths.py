@@ -86,6 +86,14 @@ def runs_dir() -> Path:
     return _sub("runs")
 
 
+def exports_dir() -> Path:
+    """Where the app writes a run's exports (script, model, TFLite): the user's own folder,
+    never a workshop's shared one."""
+    path = home() / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def sweeps_dir() -> Path:
     """One sub-folder per sweep, beside the runs."""
     return _sub("sweeps")
