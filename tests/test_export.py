@@ -202,7 +202,25 @@ def test_the_script_trains_the_run_again_and_tflite_answers_as_keras(tmp_path, c
     assert said["bytes"] == written.stat().st_size > 0
     assert written.read_bytes()[4:8] == b"TFL3"  # a TFLite flatbuffer
     assert said["compared"] == "6 test pictures" and 0 <= said["max_difference"] <= TOLERANCE
+    # And on pictures of its own, apart from the job: the file answers as the model does.
+    model = RunStore().resolve(run) / runfiles.MODEL
+    check = (
+        "import sys, numpy as np, keras, tensorflow as tf\n"
+        "model = keras.models.load_model(sys.argv[1], compile=False)\n"
+        "x = np.random.default_rng(1).uniform(0, 255, (5, 24, 24, 3)).astype(np.float32)\n"
+        "lite = tf.lite.Interpreter(model_path=sys.argv[2])\n"
+        "given = lite.get_input_details()[0]\n"
+        "lite.resize_tensor_input(given['index'], list(x.shape)); lite.allocate_tensors()\n"
+        "lite.set_tensor(given['index'], x); lite.invoke()\n"
+        "out = lite.get_tensor(lite.get_output_details()[0]['index'])\n"
+        "print(float(np.abs(out - model.predict(x, verbose=0)).max()))\n"
+    )
+    compared = subprocess.run(
+        [sys.executable, "-c", check, str(model), str(written)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert compared.returncode == 0, compared.stderr[-2000:]
+    assert float(compared.stdout.strip().splitlines()[-1]) <= TOLERANCE
 
     code, out, _ = export(capsys, run, "--keras", "-o", str(out_dir), "--json")
-    model = RunStore().resolve(run) / runfiles.MODEL
     assert code == 0 and Path(json.loads(out)["path"]).read_bytes() == model.read_bytes()
