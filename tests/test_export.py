@@ -179,6 +179,9 @@ def test_the_script_trains_the_run_again_and_tflite_answers_as_keras(tmp_path, c
     from tui_dl.engine.jobs.launch import launch_run
 
     folder = shapes_folder(tmp_path / "shapes", 10)
+    (folder / "circles" / "notes.txt").write_text("not a picture")  # both skip these
+    (folder / "squares" / "empty.png").write_bytes(b"")
+    (folder / "squares" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
     params = {"folder": folder, "base": "scratch", "image_size": 24, "epochs": 6,
               "learning_rate": 0.003, "seed": 7}  # fmt: skip
     run_end = finished(launch_run("my-images", params))[-1]
@@ -190,6 +193,7 @@ def test_the_script_trains_the_run_again_and_tflite_answers_as_keras(tmp_path, c
     assert code == 0, err
     done = without_tui_dl(out_dir / "again.py", out_dir)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "Note: the run read" not in done.stderr  # the same 30 pictures as the run
     metrics = json.loads(done.stdout.strip().splitlines()[-1])
     assert metrics["n_test"] == 6
     assert abs(metrics["test_accuracy"] - run_end["metrics"]["test_accuracy"]) <= 0.02
