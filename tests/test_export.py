@@ -116,9 +116,9 @@ def test_a_run_without_a_model_or_with_a_setting_the_script_lacks_is_refused(des
     (run_dir / runfiles.MODEL).unlink()
     code, _, err = export(capsys, run_dir.name, "--tflite", "-o", str(dest))
     assert code == 2 and f"run {run_dir.name} has no model.keras" in err
-    other = fake_run(other="/pictures/everything-else").name
-    code, _, err = export(capsys, other, "-o", str(dest))
-    assert code == 2 and "does not reproduce yet (other='/pictures/everything-else')" in err
+    newer = fake_run(colour_space="lab").name  # a setting a later tui-dl may add
+    code, _, err = export(capsys, newer, "-o", str(dest))
+    assert code == 2 and "does not reproduce yet (colour_space='lab')" in err
     on_run = fake_run(base="run:20200101-000000-mnist-cnn-abcd").name
     code, _, err = export(capsys, on_run, "-o", str(dest))
     assert code == 2 and "built on run 20200101-000000-mnist-cnn-abcd" in err
@@ -126,7 +126,9 @@ def test_a_run_without_a_model_or_with_a_setting_the_script_lacks_is_refused(des
 
 def test_the_script_holds_the_runs_settings_as_literals_and_imports_no_tui_dl(tmp_path):
     folder = str(tmp_path / 'it\'s "mine"\nprint("owned")')  # a name is data, never code
-    run_dir = fake_run(folder=folder, epochs=7, learning_rate=0.003, seed=5, validation=0.2)
+    run_dir = fake_run(
+        folder=folder, epochs=7, learning_rate=0.003, seed=5, validation=0.2, other="/else"
+    )
     text = render_script(RunStore().info(run_dir))
     tree = ast.parse(text)
     imported = {
@@ -141,6 +143,7 @@ def test_the_script_holds_the_runs_settings_as_literals_and_imports_no_tui_dl(tm
     )
     settings = ast.literal_eval(assigned.value)
     assert settings["folder"] == folder and settings["classes"] == CLASSES
+    assert settings["other"] == "/else"
     assert (settings["epochs"], settings["rate"], settings["seed"]) == (7, 0.003, 5)
     assert (settings["validation"], settings["test"], settings["image_size"]) == (0.2, 0.15, 32)
     assert settings["pictures"] == 90 and settings["run_test_accuracy"] == 0.8

@@ -44,6 +44,7 @@ class MyImagesScript(ScriptTemplate):
         s: dict[str, Any] = {
             "run": info.run_id,
             "folder": str(p["folder"]),
+            "other": str(p["other"]) if p.get("other") else None,
             "classes": classes,
             "pictures": sum(counts),
             "run_test_accuracy": float(info.test_accuracy),
@@ -93,7 +94,17 @@ class MyImagesScript(ScriptTemplate):
 MY_IMAGES_SCRIPT = MyImagesScript(
     template="my_images_keras.py",
     reproduces=frozenset(
-        ("folder", "base", "weights", "learning_rate", "image_size", "threshold", *TRAINING, *SPLIT)
+        (
+            "folder",
+            "other",
+            "base",
+            "weights",
+            "learning_rate",
+            "image_size",
+            "threshold",
+            *TRAINING,
+            *SPLIT,
+        )
     ),
 )
 """`threshold` is read: it changes what predict answers, not what is trained."""

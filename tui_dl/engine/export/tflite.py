@@ -36,7 +36,7 @@ def test_pictures(spec: RunSpec, shape: tuple[int, int, int]) -> tuple[np.ndarra
     p = spec.get("params", {})
     height, width, channels = shape
     try:
-        folder = scan_folder(p["folder"])
+        folder = scan_folder(p["folder"], other=p.get("other") or None)
         test = split_folder(folder, split_settings(p)).test[:COMPARED]
         files = [folder.images[i].path for i in test]
         return load_images(files, (height, width), channels), f"{len(files)} test pictures"

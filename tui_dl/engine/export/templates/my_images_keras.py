@@ -46,22 +46,32 @@ def usable(path):
     return True
 
 
-def list_pictures(folder):
-    """The class names (subfolders, sorted) and every usable picture below each with its
-    class number, sorted by path; hidden files and linked folders left out."""
+def pictures_below(top):
+    """Every usable picture below `top`, sorted by path; hidden files and folders left out
+    (os.walk does not enter a linked folder)."""
+    found = []
+    for here, folders, names in os.walk(top):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found += [Path(here) / n for n in names if not n.startswith(".")]
+    found.sort(key=lambda path: path.relative_to(top).as_posix())
+    return [path for path in found if usable(path)]
+
+
+def list_pictures(folder, other):
+    """The class names (the subfolders, sorted; then "other" where the run had an other
+    folder), and every usable picture of each with its class number."""
     classes = sorted(
         entry.name
         for entry in os.scandir(folder)
         if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)
     )
+    tops = [folder / name for name in classes]
+    if other:  # everything that is none of the classes, taught as one more class
+        classes.append("other")
+        tops.append(Path(other))
     files, labels = [], []
-    for label, name in enumerate(classes):
-        found = []
-        for here, folders, names in os.walk(folder / name):
-            folders[:] = [f for f in folders if not f.startswith(".")]
-            found += [Path(here) / n for n in names if not n.startswith(".")]
-        found.sort(key=lambda path: path.relative_to(folder).as_posix())
-        kept = [path for path in found if usable(path)]
+    for label, top in enumerate(tops):
+        kept = pictures_below(top)
         files += kept
         labels += [label] * len(kept)
     return classes, files, np.array(labels, np.int64)
@@ -212,7 +222,7 @@ def compiled(model, learning_rate):
 
 def main(s):
     folder = Path(s["folder"])
-    classes, files, labels = list_pictures(folder)
+    classes, files, labels = list_pictures(folder, s.get("other"))
     if classes != s["classes"] or len(files) != s["pictures"]:
         print(
             f"Note: the run read {s['pictures']} pictures in {len(s['classes'])} classes, "
