@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from platformdirs import user_data_path
 
@@ -85,6 +86,14 @@ def runs_dir() -> Path:
     return _sub("runs")
 
 
+def exports_dir() -> Path:
+    """Where the app writes a run's exports (script, model, TFLite): the user's own folder,
+    never a workshop's shared one."""
+    path = home() / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def sweeps_dir() -> Path:
     """One sub-folder per sweep, beside the runs."""
     return _sub("sweeps")
@@ -128,12 +137,17 @@ def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, then rename: a reader (or a crash) never
     sees half a file. The file gets the mode any new file would (the umask's), not the
     temporary file's private 0600: the group reads a run's spec in a workshop."""
+    write_atomic_with(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def write_atomic_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """`write_atomic` for any content: `write` fills the temporary file (opened binary)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~current_umask())
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

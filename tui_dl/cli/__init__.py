@@ -1,5 +1,5 @@
 """Command line: `tui-dl` opens the app; `run`, `sweep`, `project`, `runs`, `data`,
-`playground`, `ganlab`, `lessons`, `course` and `ethics` work without it.
+`playground`, `ganlab`, `lessons`, `course`, `ethics`, `predict` and `export` work without it.
 
 Each command lives in a module of its own here and is imported only when it runs, so
 `tui-dl runs` answers at once and the app paints fast (neither textual nor tensorflow is
@@ -33,6 +33,7 @@ COMMANDS = {
     "cancel": "tui_dl.cli.workshop:cancel_command",
     "predict": "tui_dl.cli.predict:predict_command",
     "model": "tui_dl.cli.model:model_command",
+    "export": "tui_dl.cli.export:export_command",
 }
 """Each command → "module:function" taking the parsed arguments and returning an exit code."""
 EXPERIMENT_COMMANDS = {"run", "sweep", "project"}

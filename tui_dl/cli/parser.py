@@ -438,6 +438,22 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
     )
     model.add_argument("run", metavar="RUN", help="a run id, a unique prefix, or latest")
     model.add_argument("--json", action="store_true", help="the summary as one JSON object")
+    export = commands.add_parser(
+        "export",
+        help="a finished my-images run as a Keras script, model.keras or a TFLite file",
+        description="Take a finished my-images run out of tui-dl: by default a plain Keras "
+        "script that trains the same model again from the same folder, settings and seed "
+        "(it prints its test metrics as JSON, last); --keras its trained model.keras; "
+        "--tflite a TensorFlow Lite file, checked against the Keras model on a few test "
+        "pictures. The file goes to the current folder under the run's id unless -o says.",
+    )
+    export.add_argument("run", metavar="RUN", help="a run id, a unique prefix, or latest")
+    kind = export.add_mutually_exclusive_group()
+    kind.add_argument("--tflite", action="store_true", help="a TensorFlow Lite file")
+    kind.add_argument("--keras", action="store_true", help="the trained model.keras")
+    export.add_argument("-o", "--output", metavar="FILE", help="where (a file, or a folder)")
+    export.add_argument("--force", action="store_true", help="overwrite a file that is there")
+    export.add_argument("--json", action="store_true", help="say what was written as JSON")
     cancel = commands.add_parser(
         "cancel",
         help="cancel a run (yours; any run, for the instructor)",

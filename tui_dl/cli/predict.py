@@ -11,28 +11,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 
 from tui_dl.cli.console import console, error
-
-JOB_TIMEOUT_S = 1800
+from tui_dl.cli.jobs import follow, named_run
 
 
 def predict_command(args: argparse.Namespace) -> int:
-    from tui_dl.engine.store import RunStore
-
     err = console(stderr=True)
-    store = RunStore()
-    try:
-        run_dir = store.resolve(args.run)
-        info = store.info(run_dir)
-    except (LookupError, OSError, ValueError) as exc:
-        error(err, str(exc.args[0] if exc.args else exc))
+    info = named_run(args.run, err)
+    if info is None:
         return 2
+    run_dir = info.run_dir
     if info.experiment != "my-images":
         error(
             err,
@@ -62,7 +55,6 @@ def ask(run_dir: Path, args: argparse.Namespace, err: Any) -> Any:
     code when it failed."""
     from tui_dl.analysis.artifacts import UnreadableArtifact
     from tui_dl.analysis.predicted import load_predicted
-    from tui_dl.engine.events import EventLog
     from tui_dl.engine.jobs.insights import launch_job
     from tui_dl.engine.store import read_spec
     from tui_dl.engine.workshop.seats import notes_dir
@@ -71,18 +63,7 @@ def ask(run_dir: Path, args: argparse.Namespace, err: Any) -> Any:
     if args.threshold is not None:
         job_args["threshold"] = args.threshold
     handle = launch_job(run_dir, "predict", job_args)
-    log = EventLog(handle.run_dir)
-    deadline = time.monotonic() + JOB_TIMEOUT_S
-    last: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        for event in log.read_new():
-            last = event
-            if event.get("event") == "phase" and not args.json:
-                err.print(Text(f"… {event.get('phase', '')}", style="dim"))
-        if last.get("event") in ("finished", "failed", "cancelled"):
-            break
-        time.sleep(0.1)
-    handle.wait(10)
+    last = follow(handle, err, quiet=args.json)
     if last.get("event") != "finished":
         why = last.get("message") or f"the job ended without an answer (see {handle.run_dir})"
         error(err, str(why))

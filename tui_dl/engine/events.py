@@ -280,6 +280,12 @@ class JobFinished(_Header):
     """predict: the files named that were not pictures it could read."""
     parameters: NotRequired[int]
     """model: the model's parameters, as Keras's count_params() counts them."""
+    bytes: NotRequired[int]
+    """tflite: the file's size."""
+    max_difference: NotRequired[float]
+    """tflite: the largest difference between its outputs and the Keras model's."""
+    compared: NotRequired[str]
+    """tflite: the pictures both were asked about, in words."""
 
 
 Vocabulary = dict[Event, type]

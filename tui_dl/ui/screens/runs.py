@@ -1,4 +1,5 @@
-"""Every run kept on this machine: open one in the lab, or cancel a live one."""
+"""Every run kept on this machine: open one in the lab, cancel a live one, or export a
+finished my-images run (`x`)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class RunsScreen(AppScreen):
         Binding("v", "compare", "Compare marked"),
         Binding("slash", "filter", "Filter", show=False),
         Binding("s", "sort", "Sort", show=False),
+        Binding("x", "export", "Export"),
         Binding("f5", "refresh", "Refresh", show=False),  # it refreshes itself every 2 s
         Binding("escape", "back", "Back"),
         *registry.view_keys("insight", runfiles.PREDICTIONS),
@@ -123,6 +125,8 @@ class RunsScreen(AppScreen):
             return view in registry.views_of(experiment) and view.ready(status)
         if action == "open":
             return bool(experiment)
+        if action == "export":  # my-images only, for now (issue 27: every experiment)
+            return experiment == "my-images" and status == "finished"
         return True
 
     @on(DataTable.RowHighlighted)
@@ -228,6 +232,14 @@ class RunsScreen(AppScreen):
         from tui_dl.ui.screens.compare import CompareScreen
 
         self.app.push_screen(CompareScreen(list(self.marked)))
+
+    def action_export(self) -> None:
+        from tui_dl.paths import exports_dir
+        from tui_dl.ui.dialogs.export_menu import ExportMenu
+
+        run_id = self.selected_run()
+        if run_id:
+            self.app.push_screen(ExportMenu(run_id, exports_dir()))
 
     def action_cancel(self) -> None:
         run_id = self.selected_run()

@@ -1,0 +1,23 @@
+"""Each experiment's script template, by name: the one table `render_script` (and issue 27's
+notebook and every other experiment) reads."""
+
+from __future__ import annotations
+
+from tui_dl.engine.export.my_images import MY_IMAGES_SCRIPT
+from tui_dl.engine.export.refusals import ExportRefused
+from tui_dl.engine.export.template import ScriptTemplate
+from tui_dl.engine.store import RunInfo
+
+SCRIPTS: dict[str, ScriptTemplate] = {"my-images": MY_IMAGES_SCRIPT}
+"""Experiment → its script template."""
+
+
+def render_script(info: RunInfo) -> str:
+    """The run as a script (ExportRefused: its experiment has no template yet)."""
+    template = SCRIPTS.get(info.experiment)
+    if template is None:
+        raise ExportRefused(
+            f"run {info.run_id} is a {info.experiment} run: its export as a script is not "
+            "there yet."
+        )
+    return template.render(info)
