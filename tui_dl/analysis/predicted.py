@@ -34,6 +34,9 @@ TOP = 3
 """Classes shown for each picture."""
 NONE_OF_THESE = "none of these"
 """The answer under the threshold."""
+OTHER = "other"
+"""The name of a run's class for everything else (taught from a folder of it), when it has
+one: an answer like the others, shown as what it is."""
 
 
 class Answer(TypedDict):
@@ -137,3 +140,24 @@ def load_predicted(folder: Path) -> Predicted:
         len(report["answers"]),
     )
     return Predicted(report, thumbnails.astype(np.uint8))
+
+
+def taught_pictures(run_dir: Path) -> np.ndarray | None:
+    """The run's own test pictures in colour (predictions.npz's `colour_images`, (N, h, w, 3)
+    uint8, in its y_true's order): what the predict screen sets beside the pictures asked
+    about. None for a run that kept none; UnreadableArtifact when they are damaged."""
+    data = open_npz(Path(run_dir) / runfiles.PREDICTIONS, ("y_true",))
+    colour = data.get("colour_images")
+    if colour is None:
+        return None
+    name = f"{runfiles.PREDICTIONS}: colour_images"
+    checked = check_array(name, colour, "i", 4, len(data["y_true"]))
+    if checked.shape[-1] != 3:
+        raise UnreadableArtifact(f"{name}: not RGB pictures")
+    return np.clip(checked, 0, 255).astype(np.uint8)
+
+
+def examples_of(y_true: np.ndarray, classes: int, per_class: int) -> list[list[int]]:
+    """For each class, the first `per_class` of its pictures (their indices in y_true)."""
+    labels = np.asarray(y_true)
+    return [[int(i) for i in np.flatnonzero(labels == c)[:per_class]] for c in range(classes)]

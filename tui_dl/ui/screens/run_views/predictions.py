@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 class PredictionsScreen(RunViewScreen[Predictions]):
     """Subclasses compose their body in `compose_body` and fill it in `show`."""
 
-    BINDINGS = [BACK, *registry.view_keys("app.open_insight", runfiles.PREDICTIONS)]
+    BINDINGS = [
+        BACK,
+        *registry.view_keys("app.open_insight", runfiles.PREDICTIONS, everywhere=True),
+    ]
 
     def __init__(self, run_id: str) -> None:
         super().__init__(run_id)
