@@ -100,7 +100,8 @@ async def test_it_shows_each_answer_the_taught_pictures_and_how_sure_it_was(tmp_
         table = said(screen, "#predict-table")
         assert "noise-0.png" in table and "odd [red]things[/red]" not in table  # folder shared
         assert "circles 97 %" in table and "squares 2 %" in table
-        assert "one of its 3 classes" in said(screen, "#predict-point")
+        point = said(screen, "#predict-point")
+        assert "its 3 classes: shown anything else, it still picks one" in point
         examples = said(screen, "#predict-examples")
         assert all(name in examples for name in SHAPES)
         text = said(screen, "#predict-summary")
@@ -208,7 +209,7 @@ async def test_an_other_class_is_shown_as_such(tmp_path):
     app = make_app(source=source, screen="predict", run=RUN)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await opened(pilot)
-        assert '"other" among them' in said(screen, "#predict-point")
+        assert '4 classes; "other" stands for everything else' in said(screen, "#predict-point")
         assert "other (everything else)" in said(screen, "#predict-table")
         assert 'It answered "other" for 5 of these 5' in said(screen, "#predict-summary")
 

@@ -30,12 +30,12 @@ CARD = 56
 
 def the_point(names: tuple[str, ...] | list[str]) -> Text:
     """The course's point, in one line: a network picks among what it knows."""
-    text = Text("It can only answer with one of its ")
+    text = Text("Its only answers are its ")
     text.append(f"{len(names)} classes", style="bold")
     text.append(
-        " — show it anything else and it still picks one of them, often sure of it."
+        ": shown anything else, it still picks one."
         if OTHER not in names
-        else f' — "{OTHER}" among them: what it was shown of everything else.'
+        else f'; "{OTHER}" stands for everything else.'
     )
     return text
 
