@@ -129,9 +129,11 @@ async def test_the_threshold_count_is_recomputed_from_the_confidences_without_as
         assert said(screen, "#predict-table").count(NONE_OF_THESE) == below
         await pilot.press("plus")  # 65 %: 0.62 falls under it too
         assert f"for {below + 1} of these 5" in said(screen, "#predict-summary")
-        for _ in range(3):
-            await pilot.press("minus")  # 50 %: 0.55 and 0.62 answer again
+        for _ in range(2):
+            await pilot.press("minus")  # 55 %: 0.55 is not below it, 0.62 answers again
         assert "for 1 of these 5, and for 1 of its own 6" in said(screen, "#predict-summary")
+        await pilot.press("minus", "minus")  # 45 %
+        assert "for 1 of these 5, and for 0 of its own 6" in said(screen, "#predict-summary")
         assert source.jobs == []  # nothing asked again
 
 
