@@ -242,3 +242,16 @@ def test_snapshot_of_the_predict_screen(snap_compare, tmp_path, size):
             await pilot.press("plus")
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("classes", [tuple(SHAPES), ("other", *SHAPES)], ids=["three", "other"])
+async def test_nothing_is_cut_at_80x24(tmp_path, classes):
+    from tests.fit import cuts, screen_text
+
+    app = make_app(source=source_with(tmp_path, classes=classes), screen="predict", run=RUN)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await pilot.press(*["plus"] * 10)
+        await settle(pilot, 0.2)
+        found = cuts(app)
+        assert not found, "\n".join(found) + "\n" + screen_text(app)
