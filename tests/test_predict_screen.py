@@ -152,14 +152,15 @@ async def test_ctrl_o_asks_in_a_child_and_shows_the_new_answers(tmp_path):
 
         await until(pilot, lambda: isinstance(app.screen, PicturePicker))
         assert isinstance(app.screen, PicturePicker)
-        picture = tmp_path / "one.png"
+        picture, marked = tmp_path / "one.png", tmp_path / "two.png"
         shape_picture("circles", (30, 30), 1).save(picture)
+        shape_picture("squares", (30, 30), 2).save(marked)
         write_run(tmp_path / "answers", asked=True)  # what the job would have written
         for name in (runfiles.PREDICTED_REPORT, runfiles.PREDICTED_PICTURES):
             (tmp_path / "answers" / name).replace(tmp_path / RUN / name)
-        app.screen.pick(picture)
+        app.screen.pick_all([marked, picture])  # one marked with m, then enter on another
         await until(pilot, lambda: screen.answers is not None and not screen.asking)
-        assert source.jobs == [(RUN, "predict", {"paths": [str(picture)]})]
+        assert source.jobs == [(RUN, "predict", {"paths": [str(marked), str(picture)]})]
         assert screen.answers is not None and not screen.asking
         assert "noise-4.png" in said(screen, "#predict-table")
 

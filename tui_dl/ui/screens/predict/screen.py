@@ -49,8 +49,8 @@ STEP = 5
 WIDE = 120
 """From this many columns on, the taught pictures are four a class instead of two."""
 INTRO = (
-    "Show it pictures it was never taught: ctrl+o picks one (enter on a file) or a whole "
-    "folder (f), and it names one of its classes for each, with how sure it is."
+    "Show it pictures it was never taught: ctrl+o picks one (enter on a file; m marks more) "
+    "or a whole folder (f), and it names one of its classes for each, with how sure it is."
 )
 
 
@@ -192,11 +192,13 @@ class PredictScreen(PredictionsScreen):
     def action_ask(self) -> None:
         from tui_dl.ui.dialogs.picture_picker import PicturePicker
 
+        picker = PicturePicker(self.start, "Ask it about pictures or a folder")
+
         def picked(path: Path | None) -> None:
             if path is not None:
-                self.ask([path])
+                self.ask(picker.chosen or [path])
 
-        self.app.push_screen(PicturePicker(self.start, "Ask it about a picture or folder"), picked)
+        self.app.push_screen(picker, picked)
 
     def ask(self, paths: list[Path]) -> None:
         """Start the job on these pictures and folders (one that is not there: said)."""
