@@ -256,3 +256,27 @@ async def test_nothing_is_cut_at_80x24(tmp_path, classes):
         await settle(pilot, 0.2)
         found = cuts(app)
         assert not found, "\n".join(found) + "\n" + screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("file", "array", "words"),
+    [
+        (runfiles.PREDICTED_PICTURES, "thumbnails", "is not a size of RGB pictures"),
+        (runfiles.PREDICTIONS, "colour_images", "is not a size of RGB pictures"),
+    ],
+)
+async def test_damaged_pictures_are_said_not_drawn(tmp_path, file, array, words):
+    source = source_with(tmp_path)
+    path = tmp_path / RUN / file
+    arrays = open_npz(path)
+    arrays[array] = arrays[array][..., :1]  # grey where RGB is promised
+    save_npz(path, **arrays)
+    app = make_app(source=source, screen="predict", run=RUN)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        if array == "colour_images":
+            assert words in said(screen, "#predict-examples")
+            assert "noise-0.png" in said(screen, "#predict-table")
+        else:
+            assert any(words in n.message for n in app._notifications)
+            assert screen.answers is None and screen.query_one("#predict-intro").display

@@ -132,14 +132,19 @@ def load_predicted(folder: Path) -> Predicted:
         ):
             raise UnreadableArtifact(f"{name}: an answer that is no class or no confidence")
     data = open_npz(folder / runfiles.PREDICTED_PICTURES, ("thumbnails",))
-    thumbnails = check_array(
-        f"{runfiles.PREDICTED_PICTURES}: thumbnails",
-        data["thumbnails"],
-        "i",
-        4,
-        len(report["answers"]),
+    thumbnails = rgb_pictures(
+        f"{runfiles.PREDICTED_PICTURES}: thumbnails", data["thumbnails"], len(report["answers"])
     )
-    return Predicted(report, thumbnails.astype(np.uint8))
+    return Predicted(report, thumbnails)
+
+
+def rgb_pictures(name: str, array: np.ndarray, n: int) -> np.ndarray:
+    """`array` as n RGB pictures (N, h, w, 3) uint8 of one pixel or more, else
+    UnreadableArtifact naming it."""
+    checked = check_array(name, array, "i", 4, n)
+    if checked.shape[-1] != 3 or min(checked.shape[1:3]) < 1:
+        raise UnreadableArtifact(f"{name}: {checked.shape[1:]} is not a size of RGB pictures")
+    return np.clip(checked, 0, 255).astype(np.uint8)
 
 
 def taught_pictures(run_dir: Path) -> np.ndarray | None:
@@ -150,11 +155,7 @@ def taught_pictures(run_dir: Path) -> np.ndarray | None:
     colour = data.get("colour_images")
     if colour is None:
         return None
-    name = f"{runfiles.PREDICTIONS}: colour_images"
-    checked = check_array(name, colour, "i", 4, len(data["y_true"]))
-    if checked.shape[-1] != 3:
-        raise UnreadableArtifact(f"{name}: not RGB pictures")
-    return np.clip(checked, 0, 255).astype(np.uint8)
+    return rgb_pictures(f"{runfiles.PREDICTIONS}: colour_images", colour, len(data["y_true"]))
 
 
 def examples_of(y_true: np.ndarray, classes: int, per_class: int) -> list[list[int]]:
