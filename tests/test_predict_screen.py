@@ -280,3 +280,16 @@ async def test_damaged_pictures_are_said_not_drawn(tmp_path, file, array, words)
         else:
             assert any(words in n.message for n in app._notifications)
             assert screen.answers is None and screen.query_one("#predict-intro").display
+
+
+def test_the_taught_panel_shows_the_first_classes_and_counts_the_rest():
+    from tui_dl.analysis.predicted import examples_of
+    from tui_dl.ui.screens.predict.answers import MAX_TAUGHT_CLASSES, taught_sheet
+
+    classes = MAX_TAUGHT_CLASSES + 6
+    y_true = np.arange(2 * classes) % classes
+    colour = np.zeros((len(y_true), 12, 12, 3), np.uint8)
+    names = tuple(f"[b]class {c}" for c in range(classes))
+    text = taught_sheet(colour, examples_of(y_true, classes, 2), names, 2)
+    assert "[b]class 0" in text.plain and f"[b]class {classes - 1}" not in text.plain
+    assert text.plain.endswith("… and 6 more classes.")

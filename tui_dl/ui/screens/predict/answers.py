@@ -24,6 +24,8 @@ MAX_ROWS = 200
 """Pictures listed at most (a folder may hold 2,000); the summary counts them all."""
 THUMB = (8, 4)
 """(columns, rows) of each picture asked about."""
+MAX_TAUGHT_CLASSES = 24
+"""Classes whose pictures are shown (a run may know hundreds; their names are in the answers)."""
 CARD = 56
 """The cells a picture's card takes at least: more than this, and cards stand side by side."""
 
@@ -59,10 +61,18 @@ def answer_words(answer: str) -> Text:
     return Text(answer, style="bold")
 
 
-def answers_table(found: Predicted, threshold: float, width: int = 80) -> Table:
-    """One card a picture, as many side by side as `width` cells hold: its thumbnail, its
-    name, what it answers at `threshold`, and its top classes with their confidences (one a
-    line where they do not fit)."""
+def thumbnails_of(found: Predicted) -> list[Text]:
+    """The pictures listed, drawn once (off the UI thread: the threshold redraws the rest)."""
+    return [contact_sheet([picture], *THUMB, across=1) for picture in found.thumbnails[:MAX_ROWS]]
+
+
+def answers_table(
+    found: Predicted, threshold: float, width: int = 80, thumbnails: list[Text] | None = None
+) -> Table:
+    """One card a picture, as many side by side as `width` cells hold: its thumbnail (drawn
+    here unless given), its name, what it answers at `threshold`, and its top classes with
+    their confidences (one a line where they do not fit)."""
+    drawn = thumbnails_of(found) if thumbnails is None else thumbnails
     names = found.report["class_names"]
     across = max(1, width // CARD)
     room = width // across - THUMB[0] - 2
@@ -80,7 +90,7 @@ def answers_table(found: Predicted, threshold: float, width: int = 80) -> Table:
         said.append("\n")
         tops = [f"{names[int(c)]} {percent(p, 0)}" for c, p in answer["top"]]
         said.append(("  " if len("  ".join(tops)) <= room else "\n").join(tops), style="dim")
-        cells += [contact_sheet([found.thumbnails[i]], *THUMB, across=1), said]
+        cells += [drawn[i], said]
         if len(cells) == 2 * across:
             table.add_row(*cells)
             cells = []
@@ -146,9 +156,10 @@ def refusals(threshold: float, refused: int, n: int, taught: np.ndarray) -> Text
 def taught_sheet(
     colour: np.ndarray, examples: list[list[int]], names: tuple[str, ...], per_row: int
 ) -> Text:
-    """Each class's name over a few of its own pictures, in colour."""
+    """Each class's name over a few of its own pictures, in colour (the first
+    MAX_TAUGHT_CLASSES classes)."""
     text = Text()
-    for c, indices in enumerate(examples):
+    for c, indices in enumerate(examples[:MAX_TAUGHT_CLASSES]):
         if c:
             text.append("\n")
         text.append(names[c] + "\n", style="bold" if names[c] != OTHER else "italic")
@@ -157,4 +168,6 @@ def taught_sheet(
         else:
             text.append("(none among its test pictures)", style="dim")
         text.append("\n")
+    if len(examples) > MAX_TAUGHT_CLASSES:
+        text.append(f"\n… and {len(examples) - MAX_TAUGHT_CLASSES:,} more classes.", style="dim")
     return text

@@ -34,6 +34,7 @@ from tui_dl.ui.screens.predict.answers import (
     summary,
     taught_sheet,
     the_point,
+    thumbnails_of,
 )
 from tui_dl.ui.screens.run_views.predictions import PredictionsScreen
 
@@ -73,6 +74,8 @@ class PredictScreen(PredictionsScreen):
         super().__init__(run_id)
         self.answers: Predicted | None = None
         """The answers shown: the last question's (this session's or one before)."""
+        self.thumbnails: list[Text] = []
+        """Their pictures, drawn once."""
         self.threshold = 0
         """Below this confidence (in percent) it answers "none of these"; 0: off."""
         self.asking = False
@@ -124,6 +127,7 @@ class PredictScreen(PredictionsScreen):
         except (OSError, UnreadableArtifact) as exc:
             self.colour, self.colour_problem = None, f"unreadable: {exc}"
         self.answers = self.kept_answers(info, predictions)
+        self.thumbnails = [] if self.answers is None else thumbnails_of(self.answers)
         return predictions
 
     def kept_answers(self, info: RunInfo, predictions: Predictions) -> Predicted | None:
@@ -170,7 +174,7 @@ class PredictScreen(PredictionsScreen):
         width = panel.content_size.width - panel.styles.scrollbar_size_vertical
         width = width if width > THUMB[0] else 80  # not laid out yet: drawn again once it is
         self.query_one("#predict-table", Static).update(
-            "" if found is None else answers_table(found, limit, width)
+            "" if found is None else answers_table(found, limit, width, self.thumbnails)
         )
         self.query_one("#predict-left-out", Static).update(
             Text() if found is None else left_out(found)
@@ -226,17 +230,17 @@ class PredictScreen(PredictionsScreen):
         try:
             found = load_predicted(self.notes)
         except (OSError, UnreadableArtifact) as exc:
-            self.from_thread(self.answered, None, f"Its answers cannot be read: {exc}")
+            self.from_thread(self.answered, None, [], f"Its answers cannot be read: {exc}")
             return
-        self.from_thread(self.answered, found, "")
+        self.from_thread(self.answered, found, thumbnails_of(found), "")
 
-    def answered(self, found: Predicted | None, problem: str) -> None:
+    def answered(self, found: Predicted | None, thumbnails: list[Text], problem: str) -> None:
         self.asking = False
         self.refresh_bindings()
         if found is None or tuple(found.report["class_names"]) != self.shown.class_names:
             self.say(problem or "Its answers name other classes than this run's.", True)
             return
         self.say("")
-        self.answers = found
+        self.answers, self.thumbnails = found, thumbnails
         self.show_answers()
         self.query_one("#predict-answers", VerticalScroll).scroll_home(animate=False)
