@@ -262,7 +262,7 @@ async def test_nothing_is_cut_at_80x24(tmp_path, classes):
     ("file", "array", "words"),
     [
         (runfiles.PREDICTED_PICTURES, "thumbnails", "is not a size of RGB pictures"),
-        (runfiles.PREDICTIONS, "colour_images", "is not a size of RGB pictures"),
+        (runfiles.PREDICTIONS, "colour_images", "not pictures × height × width × 3"),
     ],
 )
 async def test_damaged_pictures_are_said_not_drawn(tmp_path, file, array, words):

@@ -34,9 +34,6 @@ TOP = 3
 """Classes shown for each picture."""
 NONE_OF_THESE = "none of these"
 """The answer under the threshold."""
-OTHER = "other"
-"""The name of a run's class for everything else (taught from a folder of it), when it has
-one: an answer like the others, shown as what it is."""
 
 
 class Answer(TypedDict):
@@ -145,17 +142,6 @@ def rgb_pictures(name: str, array: np.ndarray, n: int) -> np.ndarray:
     if checked.shape[-1] != 3 or min(checked.shape[1:3]) < 1:
         raise UnreadableArtifact(f"{name}: {checked.shape[1:]} is not a size of RGB pictures")
     return np.clip(checked, 0, 255).astype(np.uint8)
-
-
-def taught_pictures(run_dir: Path) -> np.ndarray | None:
-    """The run's own test pictures in colour (predictions.npz's `colour_images`, (N, h, w, 3)
-    uint8, in its y_true's order): what the predict screen sets beside the pictures asked
-    about. None for a run that kept none; UnreadableArtifact when they are damaged."""
-    data = open_npz(Path(run_dir) / runfiles.PREDICTIONS, ("y_true",))
-    colour = data.get("colour_images")
-    if colour is None:
-        return None
-    return rgb_pictures(f"{runfiles.PREDICTIONS}: colour_images", colour, len(data["y_true"]))
 
 
 def examples_of(y_true: np.ndarray, classes: int, per_class: int) -> list[list[int]]:

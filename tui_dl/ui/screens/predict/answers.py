@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from tui_dl.analysis.predicted import NONE_OF_THESE, OTHER
+from tui_dl.analysis.predicted import NONE_OF_THESE
+from tui_dl.data.my_images.other import OTHER
 from tui_dl.text import percent
 from tui_dl.ui.render.sheet import contact_sheet
 
@@ -131,7 +132,7 @@ def summary(found: Predicted | None, threshold: float, taught: np.ndarray) -> Te
     text.append(".\n")
     names = found.report["class_names"]
     if OTHER in names:
-        other = sum(found.answer(i, 0.0) == OTHER for i in range(n))
+        other = found.chose(OTHER, 0.0)
         text.append(f'It answered "{OTHER}" for {other:,} of these {n:,}.\n')
     text.append_text(refusals(threshold, found.refused(threshold), n, taught))
     return text

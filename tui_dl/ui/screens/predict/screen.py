@@ -24,7 +24,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from tui_dl.analysis.artifacts import UnreadableArtifact
-from tui_dl.analysis.predicted import Predicted, examples_of, load_predicted, taught_pictures
+from tui_dl.analysis.predicted import Predicted, examples_of, load_predicted
 from tui_dl.engine.events import Event, Status
 from tui_dl.ui.screens.app_screen import SCREENS_CSS
 from tui_dl.ui.screens.predict.answers import (
@@ -39,8 +39,6 @@ from tui_dl.ui.screens.predict.answers import (
 from tui_dl.ui.screens.run_views.predictions import PredictionsScreen
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from tui_dl.analysis.predictions import Predictions
     from tui_dl.engine.store import RunInfo
 
@@ -79,9 +77,6 @@ class PredictScreen(PredictionsScreen):
         self.threshold = 0
         """Below this confidence (in percent) it answers "none of these"; 0: off."""
         self.asking = False
-        self.colour: np.ndarray | None = None
-        """The run's own test pictures in colour (None: it kept none)."""
-        self.colour_problem = ""
         self.start = Path.cwd()
         """Where the picker opens: beside what was asked about last."""
 
@@ -122,10 +117,6 @@ class PredictScreen(PredictionsScreen):
         if info.status != Status.FINISHED:
             raise LookupError(f"run {info.run_id} is {info.status_words}: ask a finished run")
         predictions = super().read(info)
-        try:
-            self.colour = taught_pictures(info.run_dir)
-        except (OSError, UnreadableArtifact) as exc:
-            self.colour, self.colour_problem = None, f"unreadable: {exc}"
         self.answers = self.kept_answers(info, predictions)
         self.thumbnails = [] if self.answers is None else thumbnails_of(self.answers)
         return predictions
@@ -156,16 +147,15 @@ class PredictScreen(PredictionsScreen):
 
     # ----- what it shows ---------------------------------------------------------------------
     def show_taught(self) -> None:
-        names = self.shown.class_names
+        names, colour = self.shown.class_names, self.shown.colour_images
         box = self.query_one("#predict-examples", Static)
-        if self.colour is None:
-            box.update(
-                Text(self.colour_problem or "This run kept no colour pictures.", style="dim")
-            )
+        if colour is None:
+            why = self.shown.colour_problem or "This run kept no colour pictures."
+            box.update(Text(why, style="dim"))
             return
         per_row = 4 if self.has_class("-wide") else 2
         examples = examples_of(self.shown.y_true, len(names), per_row)
-        box.update(taught_sheet(self.colour, examples, names, per_row))
+        box.update(taught_sheet(colour, examples, names, per_row))
 
     def show_answers(self) -> None:
         found, limit = self.answers, self.threshold / 100
