@@ -293,3 +293,20 @@ def test_the_taught_panel_shows_the_first_classes_and_counts_the_rest():
     text = taught_sheet(colour, examples_of(y_true, classes, 2), names, 2)
     assert "[b]class 0" in text.plain and f"[b]class {classes - 1}" not in text.plain
     assert text.plain.endswith("… and 6 more classes.")
+
+
+@pytest.mark.parametrize("experiment", ["my-images", "mnist-mlp"])
+async def test_i_opens_it_from_the_other_views_of_a_my_images_run_only(tmp_path, experiment):
+    source = source_with(tmp_path, experiment=experiment)
+    app = make_app(source=source, screen="confusion", run=RUN)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        confusion = app.screen
+        assert confusion.check_action("open_view", ("predict",)) is (experiment == "my-images")
+        await pilot.press("i")
+        await settle(pilot)
+        if experiment == "my-images":
+            assert isinstance(app.screen, PredictScreen)
+            assert not app.screen.check_action("open_view", ("predict",))  # not itself again
+        else:
+            assert app.screen is confusion

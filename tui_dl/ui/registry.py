@@ -209,7 +209,7 @@ SCREENS: tuple[ScreenEntry, ...] = (
     ),
     ScreenEntry(
         "predict",
-        "tui_dl.ui.screens.predict:PredictScreen",
+        "tui_dl.ui.screens.predict.screen:PredictScreen",
         "Ask it about new pictures",
         kind="run-view",
         key="i",
@@ -339,16 +339,19 @@ def latest_with_view(runs: Iterable[RunInfo], view: ScreenEntry) -> str | None:
     return chosen[0].run_id if chosen else None
 
 
-def view_keys(action: str, reads: str | None = None, everywhere: bool = False) -> list[Binding]:
+def view_keys(
+    action: str, reads: str | None = None, everywhere: bool | None = None
+) -> list[Binding]:
     """The keys of the run views (those showing `reads`, or all); `action` gets the name.
-    `everywhere`: only the views every experiment's runs have, for a screen that does not
-    check its keys against its run's experiment."""
+    `everywhere`: True, only the views every experiment's runs have (keys a screen need not
+    check against its run's experiment); False, only those kept to some experiments."""
     from textual.binding import Binding
 
     return [
         Binding(view.key, f"{action}('{view.name}')", view.label)
         for view in RUN_VIEWS
-        if (reads is None or view.reads == reads) and not (everywhere and view.only_for)
+        if (reads is None or view.reads == reads)
+        and (everywhere is None or everywhere != bool(view.only_for))
     ]
 
 

@@ -5,6 +5,7 @@ show, and the engine jobs (maps, probes) they start and watch."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -33,6 +34,13 @@ class PredictionsScreen(RunViewScreen[Predictions]):
     BINDINGS = [
         BACK,
         *registry.view_keys("app.open_insight", runfiles.PREDICTIONS, everywhere=True),
+        # The views kept to some experiments (predict: my-images runs), there where the run is
+        # one of theirs; out of the footer, where they would push out a view's own keys (? lists
+        # them).
+        *[
+            replace(key, show=False)
+            for key in registry.view_keys("open_view", runfiles.PREDICTIONS, everywhere=False)
+        ],
     ]
 
     def __init__(self, run_id: str) -> None:
@@ -77,7 +85,18 @@ class PredictionsScreen(RunViewScreen[Predictions]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Until the predictions are here (or when there are none to show), a view's own keys
         do nothing: only escape, and the keys to the other views."""
+        if action == "open_view":
+            view = registry.entry(str(parameters[0]))
+            return not view.shows(self) and view in registry.views_of(self.experiment)
         return self.found is not None or action == "back"
+
+    @property
+    def experiment(self) -> str:
+        """The run's experiment, once it was read ('' before)."""
+        return str(self.spec.get("experiment", "")) if self.found is not None else ""
+
+    def action_open_view(self, kind: str) -> None:
+        self.app.open_insight(kind)
 
     # ----- engine jobs (maps, probes): started here, watched here ----------------------------
     def run_job(self, kind: str, args: dict, done: Callable[[dict], None]) -> None:
