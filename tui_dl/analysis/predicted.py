@@ -129,11 +129,22 @@ def load_predicted(folder: Path) -> Predicted:
         ):
             raise UnreadableArtifact(f"{name}: an answer that is no class or no confidence")
     data = open_npz(folder / runfiles.PREDICTED_PICTURES, ("thumbnails",))
-    thumbnails = check_array(
-        f"{runfiles.PREDICTED_PICTURES}: thumbnails",
-        data["thumbnails"],
-        "i",
-        4,
-        len(report["answers"]),
+    thumbnails = rgb_pictures(
+        f"{runfiles.PREDICTED_PICTURES}: thumbnails", data["thumbnails"], len(report["answers"])
     )
-    return Predicted(report, thumbnails.astype(np.uint8))
+    return Predicted(report, thumbnails)
+
+
+def rgb_pictures(name: str, array: np.ndarray, n: int) -> np.ndarray:
+    """`array` as n RGB pictures (N, h, w, 3) uint8 of one pixel or more, else
+    UnreadableArtifact naming it."""
+    checked = check_array(name, array, "i", 4, n)
+    if checked.shape[-1] != 3 or min(checked.shape[1:3]) < 1:
+        raise UnreadableArtifact(f"{name}: {checked.shape[1:]} is not a size of RGB pictures")
+    return np.clip(checked, 0, 255).astype(np.uint8)
+
+
+def examples_of(y_true: np.ndarray, classes: int, per_class: int) -> list[list[int]]:
+    """For each class, the first `per_class` of its pictures (their indices in y_true)."""
+    labels = np.asarray(y_true)
+    return [[int(i) for i in np.flatnonzero(labels == c)[:per_class]] for c in range(classes)]

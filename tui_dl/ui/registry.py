@@ -62,6 +62,9 @@ class ScreenEntry:
     opens a fresh copy over the screens above it."""
     takes_folder: bool = False
     """A page about a folder of the learner's (`--folder DIR`): its screen takes the folder."""
+    only_for: tuple[str, ...] = ()
+    """A run view offered only on these experiments' runs (empty: on every run that has what
+    it reads)."""
 
     def load(self) -> Callable[..., Screen[Any]]:
         """The screen's class (each takes its own arguments: a run, a lesson, a project)."""
@@ -215,6 +218,17 @@ SCREENS: tuple[ScreenEntry, ...] = (
         usage="model (a run with a model)",
     ),
     ScreenEntry(
+        "predict",
+        "tui_dl.ui.screens.predict.screen:PredictScreen",
+        "Ask it about new pictures",
+        kind="run-view",
+        key="i",
+        label="Predict",
+        reads=runfiles.PREDICTIONS,
+        only_for=("my-images",),
+        usage="predict (a my-images run)",
+    ),
+    ScreenEntry(
         "reviews",
         "tui_dl.ui.screens.run_views.reviews:ReviewsScreen",
         "IMDB reviews",
@@ -320,7 +334,11 @@ def views_of(experiment: str) -> tuple[ScreenEntry, ...]:
 
     exp = EXPERIMENTS.get(experiment)
     writes = exp.writes if exp is not None else ()
-    return tuple(view for view in RUN_VIEWS if view.reads in writes)
+    return tuple(
+        view
+        for view in RUN_VIEWS
+        if view.reads in writes and (not view.only_for or experiment in view.only_for)
+    )
 
 
 def latest_with_view(runs: Iterable[RunInfo], view: ScreenEntry) -> str | None:
@@ -331,14 +349,19 @@ def latest_with_view(runs: Iterable[RunInfo], view: ScreenEntry) -> str | None:
     return chosen[0].run_id if chosen else None
 
 
-def view_keys(action: str, reads: str | None = None) -> list[Binding]:
-    """The keys of the run views (those showing `reads`, or all); `action` gets the name."""
+def view_keys(
+    action: str, reads: str | None = None, everywhere: bool | None = None
+) -> list[Binding]:
+    """The keys of the run views (those showing `reads`, or all); `action` gets the name.
+    `everywhere`: True, only the views every experiment's runs have (keys a screen need not
+    check against its run's experiment); False, only those kept to some experiments."""
     from textual.binding import Binding
 
     return [
         Binding(view.key, f"{action}('{view.name}')", view.label)
         for view in RUN_VIEWS
-        if reads is None or view.reads == reads
+        if (reads is None or view.reads == reads)
+        and (everywhere is None or everywhere != bool(view.only_for))
     ]
 
 

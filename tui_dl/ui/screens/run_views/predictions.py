@@ -4,6 +4,7 @@ show, and the engine jobs (maps, probes) they start and watch."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -24,7 +25,17 @@ if TYPE_CHECKING:
 class PredictionsScreen(RunJobs, RunViewScreen[Predictions]):
     """Subclasses compose their body in `compose_body` and fill it in `show`."""
 
-    BINDINGS = [BACK, *registry.view_keys("app.open_insight", runfiles.PREDICTIONS)]
+    BINDINGS = [
+        BACK,
+        *registry.view_keys("app.open_insight", runfiles.PREDICTIONS, everywhere=True),
+        # The views kept to some experiments (predict: my-images runs), there where the run is
+        # one of theirs; out of the footer, where they would push out a view's own keys (? lists
+        # them).
+        *[
+            replace(key, show=False)
+            for key in registry.view_keys("open_view", runfiles.PREDICTIONS, everywhere=False)
+        ],
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,4 +71,16 @@ class PredictionsScreen(RunJobs, RunViewScreen[Predictions]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Until the predictions are here (or when there are none to show), a view's own keys
         do nothing: only escape, and the keys to the other views."""
+        if action == "open_view":
+            view = registry.entry(str(parameters[0]))
+            return not view.shows(self) and view in registry.views_of(self.experiment)
         return self.found is not None or action == "back"
+
+    @property
+    def experiment(self) -> str:
+        """The run's experiment, once it was read ('' before)."""
+        return str(self.spec.get("experiment", "")) if self.found is not None else ""
+
+    def action_open_view(self, kind: str) -> None:
+        self.app.open_insight(kind)
+
