@@ -27,6 +27,32 @@ def pytest_configure(config):
 
     textual._wait.SLEEP_GRANULARITY = 0.005
     textual._wait.SLEEP_IDLE = 0.00025
+    _share_parsed_css()
+
+
+_PARSED_CSS: dict[tuple, list] = {}
+
+
+def _share_parsed_css() -> None:
+    """Each app parses its styles (its files, every widget's DEFAULT_CSS) into rules once and
+    keeps them for its own life; a learner's process has one app, a test process hundreds, each
+    parsing the same text again: a quarter of a second a test. Here the parsed rules of a text
+    (with the theme's variables it was parsed under) are shared by every app of the process.
+    Rules are read, never changed, once parsed; a text that does not parse raises as before."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+
+    def shared(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        variables = tuple(sorted(self._variables.items()))
+        key = (css, read_from, is_default_rules, tie_breaker, scope, variables)
+        rules = _PARSED_CSS.get(key)
+        if rules is None:
+            rules = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+            _PARSED_CSS[key] = rules
+        return rules
+
+    Stylesheet._parse_rules = shared  # type: ignore[method-assign]
 
 
 SHARED_DATA = os.environ.get("TUI_DL_DATA")
