@@ -44,6 +44,7 @@ def write_my_images_run(run_dir: Path, method: str = "grad-cam", note: str = "")
         for c in range(3):
             cy, cx = ys.mean() + 6 * (c - labels[i]), xs.mean()
             maps[i, c] = np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / 60.0)
+    maps[1, 1] = 0.0  # Grad-CAM's map when nothing raised the class's score
     save_attention(run_dir, np.arange(N), maps, method, "conv_3", note=note)
 
 
@@ -83,10 +84,12 @@ async def test_a_my_images_run_is_drawn_in_colour_with_its_class_names(tmp_path)
         assert screen.cls == 2 and "triangles" in str(screen.query_one("#attention-info").render())
         await pilot.press("7")  # a class this run does not have: nothing happens
         assert screen.cls == 2
-        await pilot.press("right", "y")
-        assert screen.pos == 1 and screen.cls is None
         method = str(screen.query_one("#attention-method").render())
-        assert "Grad-CAM on conv_3" in method
+        assert "Grad-CAM on conv_3" in method and "empty" not in method
+        await pilot.press("right", "y")  # picture 1's map for its answer is all zeros
+        assert screen.pos == 1 and screen.cls is None
+        method = " ".join(str(screen.query_one("#attention-method").render()).split())
+        assert method.startswith("This map is empty: nothing the layer saw raised")
 
 
 async def test_the_maps_note_and_a_run_without_a_reachable_convolution_are_said(tmp_path):

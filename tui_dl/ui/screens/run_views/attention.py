@@ -7,6 +7,7 @@ the learner's own pictures (my-images) is drawn in colour, the map over its pict
 
 from __future__ import annotations
 
+import numpy as np
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -30,6 +31,10 @@ METHODS = {
 NO_CONVOLUTION = (
     "Gradient saliency: no convolutional layer of this model could be reached, so the map "
     "shows which pixels change the class's score most."
+)
+EMPTY = (
+    "This map is empty: nothing the layer saw raised this class's score (Grad-CAM keeps only "
+    "what raised it)."
 )
 PICTURE = (28, 14)
 """A picture's columns and rows: a digit's 28×28 pixels, a colour picture shrunk to as many."""
@@ -146,6 +151,8 @@ class AttentionScreen(PredictionsScreen):
         if self.method == "saliency" and p.colour_images is not None:
             method = NO_CONVOLUTION
         method = method.format(layer=self.conv_layer) if self.method in METHODS else method
+        if self.method == "grad-cam" and not np.any(heat):
+            method = f"{EMPTY} {method}"
         if self.attention.note:  # the layer's name and the note are the run's: plain text
             method = f"{method} Note: {self.attention.note}."
         self.query_one("#attention-method", Static).update(Text(method))
