@@ -13,7 +13,6 @@ from PIL import Image
 from tests.my_images import SHAPES, is_shape, shape_picture, shapes_folder
 from tui_dl.engine import runfiles
 
-pytestmark = pytest.mark.slow
 CLASSES = list(SHAPES)
 
 
@@ -36,6 +35,7 @@ def colour_shapes(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]
     return np.stack(pictures).astype(np.float32), labels
 
 
+@pytest.mark.slow
 def test_grad_cam_reaches_the_last_convolution_inside_a_nested_base(tmp_path):
     """A base nested in the model as a sub-model (pixels → base → dropout → dense): the
     convolution is found inside it and the gradients go through it; a model that does not run
@@ -93,6 +93,7 @@ def finished(handle, timeout: float = 240) -> Path:
     return handle.run_dir
 
 
+@pytest.mark.slow
 def test_the_attention_job_on_a_scratch_run_looks_at_the_shapes(tmp_path):
     from tui_dl.analysis.predictions import load_predictions
     from tui_dl.engine.events import EventLog
@@ -135,6 +136,7 @@ def test_the_attention_job_on_a_scratch_run_looks_at_the_shapes(tmp_path):
     assert "48×48 pictures kept with the run" in note
 
 
+@pytest.mark.slow
 def test_the_attention_job_on_an_untrained_mobilenetv2_base(tmp_path):
     """The whole path through an ImageNet network's layers (no weights here): the last
     convolution is MobileNetV2's Conv_1, the maps at the kept pictures' size."""
@@ -150,3 +152,28 @@ def test_the_attention_job_on_an_untrained_mobilenetv2_base(tmp_path):
     assert events[-1][1]["method"] == "grad-cam" and events[-1][1]["layer"] == "Conv_1"
     with np.load(run_dir / runfiles.ATTENTION) as data:
         assert data["maps"].shape[1:] == (3, 48, 48)
+
+
+def test_the_test_pictures_are_read_again_as_the_run_split_them_with_its_other_class(tmp_path):
+    """A run taught an "other" class (`--other DIR`): its test pictures come from both folders,
+    and they are found again only by scanning as the run did (no TensorFlow here: the run
+    kept no colour copies, so nothing is resized)."""
+    from tui_dl.analysis.predictions import Predictions
+    from tui_dl.data.my_images.scan import scan_folder
+    from tui_dl.data.my_images.split import SplitSettings, split_folder
+    from tui_dl.engine.jobs.run_pictures import pictures_of
+
+    folder = shapes_folder(tmp_path / "shapes", 9)
+    other = shapes_folder(tmp_path / "elsewhere", {"triangles": 9}, seed=5)
+    params = {"folder": str(folder), "other": str(other), "validation": 0.2, "test": 0.3}
+    params["seed"] = 3
+    scanned = scan_folder(folder, other=other)
+    test = split_folder(scanned, SplitSettings(0.5, 0.2, 0.3, seed=3)).test
+    labels = np.array(scanned.labels())[test]
+    assert scanned.classes[-1] == "other" and (labels == 3).any()
+    taught = Predictions(
+        labels, labels, np.eye(4, dtype=np.float32)[labels], np.zeros((len(labels), 28, 28)),
+        tuple(scanned.classes),
+    )  # fmt: skip
+    x, note = pictures_of(taught, params, np.arange(len(labels)), (20, 20, 3))
+    assert x.shape == (len(labels), 20, 20, 3) and note == ""

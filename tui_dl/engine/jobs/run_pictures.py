@@ -54,7 +54,7 @@ def _reread(
 ) -> np.ndarray:
     root = params.get("folder", "")
     try:
-        folder = scan_folder(root)
+        folder = scan_folder(root, other=params.get("other") or None)  # as the run scanned it
         split = split_folder(folder, split_settings(params))
     except (FolderProblem, OSError, KeyError, ValueError) as exc:
         raise PicturesChanged(f"the folder {root} cannot be read again ({exc})") from None
