@@ -41,6 +41,11 @@ def shape_picture(label: str, size: tuple[int, int], seed: int) -> Image.Image:
     return image
 
 
+def is_shape(pictures: np.ndarray) -> np.ndarray:
+    """Where pictures drawn by `shape_picture` (…, 3) are their shape, not the white around."""
+    return pictures.astype(int).min(axis=-1) < 200
+
+
 def save_as(image: Image.Image, path: Path, kind: str) -> Path:
     """`image` written at `path` (its suffix set by `kind`) in that kind's mode and format."""
     if kind == "palette":

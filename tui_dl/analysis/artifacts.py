@@ -114,7 +114,10 @@ class AttentionMaps:
     order: list[int] = field(default_factory=list)
     """Test image indices, in the order they were computed."""
     maps: dict[int, np.ndarray] = field(default_factory=dict)
-    """Test image index → (classes, 28, 28) maps, 0–1."""
+    """Test image index → (classes, H, W) maps, 0–1 (28×28 for digits, the colour
+    pictures' size for a my-images run)."""
+    note: str = ""
+    """What the maps were computed on, where it is not the run's own test pictures."""
 
 
 def save_attention(
@@ -124,15 +127,18 @@ def save_attention(
     method: str,
     layer: str,
     index: int | None = None,
+    note: str = "",
 ) -> str:
     """The maps of the mistakes (or of one more test image, `index`); returns the file name."""
     name = runfiles.ATTENTION if index is None else runfiles.ATTENTION_MORE.format(index=index)
+    noted = {"note": np.array(note)} if note else {}
     save_npz(
         Path(run_dir) / name,
         indices=indices,
         maps=maps.astype(np.float16),
         method=np.array(method),
         layer=np.array(layer),
+        **noted,
     )
     return name
 
@@ -149,6 +155,8 @@ def load_attention(run_dir: Path, into: AttentionMaps | None = None) -> Attentio
         method = check_array(f"{path.name}: method", data["method"], "U", 0)
         layer = check_array(f"{path.name}: layer", data["layer"], "U", 0)
         found.method, found.layer = str(method), str(layer)
+        if "note" in data:
+            found.note = str(check_array(f"{path.name}: note", data["note"], "U", 0))
         for index, image_maps in zip(indices, maps, strict=True):
             if int(index) not in found.maps:
                 found.order.append(int(index))

@@ -14,7 +14,8 @@ from tui_dl.data.images import load_fashion_mnist, load_mnist
 from tui_dl.data.registry import DatasetUnavailable
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
-from tui_dl.engine.jobs.maps import attention_maps, probe
+from tui_dl.engine.jobs.maps import attention_maps, maps_of, probe
+from tui_dl.engine.jobs.run_pictures import pictures_of
 from tui_dl.engine.runfiles import RunSpec
 from tui_dl.engine.workshop.seats import notes_dir
 
@@ -29,11 +30,23 @@ def attention_job(run_dir: Path, spec: RunSpec, args: dict[str, Any], emit: Emit
     indices = np.array(args.get("indices") or mistakes(p)[:MAX_MISTAKES], dtype=np.int64)
     if len(indices) == 0:
         indices = np.arange(min(10, len(p.y_true)))  # a perfect model: show some right answers
-    emit(Event.PHASE, phase=f"computing maps for {len(indices)} images × {p.n_classes} classes")
-    result = attention_maps(model, p.images[indices], p.n_classes)
+    note = ""
+    if spec.get("experiment") == "my-images":  # colour pictures at the base's size
+        _, height, width, channels = model.input_shape
+        pictures = f"{len(indices)} test picture{'' if len(indices) == 1 else 's'}"
+        emit(Event.PHASE, phase=f"reading {pictures} at {height}×{width}")
+        x, note = pictures_of(p, spec.get("params", {}), indices, (height, width, channels))
+        shown = p.colour_images if p.colour_images is not None else p.images
+        emit(Event.PHASE, phase=f"computing maps for {pictures} × {p.n_classes} classes")
+        result = maps_of(model, x, p.n_classes, shown.shape[1:3])
+    else:
+        emit(Event.PHASE, phase=f"computing maps for {len(indices)} images × {p.n_classes} classes")
+        result = attention_maps(model, p.images[indices], p.n_classes)
     one = args.get("index")  # one more test image, asked for on the screen
     out = notes_dir(run_dir, spec)  # the run's folder, or the viewer's own for another's run
-    name = save_attention(out, indices, result["maps"], result["method"], result["layer"], one)
+    name = save_attention(
+        out, indices, result["maps"], result["method"], result["layer"], one, note
+    )
     emit(
         Event.FINISHED,
         artifact=name,

@@ -1,11 +1,13 @@
 """`--screen attention`: where the network was looking when it answered.
 
 The maps come from an engine job (Grad-CAM on the last convolutional layer, or a gradient
-saliency map for a model without one) and are kept in the run folder for next time.
+saliency map for a model without one) and are kept in the run folder for next time. A run on
+the learner's own pictures (my-images) is drawn in colour, the map over its picture.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +19,7 @@ from tui_dl.analysis.artifacts import AttentionMaps, load_attention
 from tui_dl.analysis.predictions import Predictions
 from tui_dl.engine.events import Event
 from tui_dl.ui.render.digits import render_digit
+from tui_dl.ui.render.photos import render_photo
 from tui_dl.ui.screens.run_views.predictions import PredictionsScreen
 
 METHODS = {
@@ -25,6 +28,16 @@ METHODS = {
     "saliency": "Gradient saliency: this model has no convolutional layer, so the map shows which "
     "pixels change the class's score most.",
 }
+NO_CONVOLUTION = (
+    "Gradient saliency: no convolutional layer of this model could be reached, so the map "
+    "shows which pixels change the class's score most."
+)
+EMPTY = (
+    "This map is empty: nothing the layer saw raised this class's score (Grad-CAM keeps only "
+    "what raised it)."
+)
+PICTURE = (28, 14)
+"""A picture's columns and rows: a digit's 28×28 pixels, a colour picture shrunk to as many."""
 
 
 class AttentionScreen(PredictionsScreen):
@@ -107,10 +120,15 @@ class AttentionScreen(PredictionsScreen):
         cls = int(p.y_pred[index]) if self.cls is None else self.cls
         names = p.class_names
         true, pred = int(p.y_true[index]), int(p.y_pred[index])
-        self.query_one("#attention-plain", Static).update(render_digit(p.images[index]))
-        self.query_one("#attention-heat", Static).update(
-            render_digit(p.images[index], heat=self.maps[index][cls])
-        )
+        heat = self.maps[index][cls]
+        if p.colour_images is not None:  # the learner's own picture, in colour
+            size = self.picture_size(p.colour_images.shape[1:3])
+            plain = render_photo(p.colour_images[index], *size)
+            over = render_photo(p.colour_images[index], *size, heat=heat)
+        else:
+            plain, over = render_digit(p.images[index]), render_digit(p.images[index], heat=heat)
+        self.query_one("#attention-plain", Static).update(plain)
+        self.query_one("#attention-heat", Static).update(over)
         info = Text()
         info.append(f"test image #{index}\n", style="bold")
         info.append(f"true  {names[true]}\n")
@@ -123,14 +141,38 @@ class AttentionScreen(PredictionsScreen):
             style="dim",
         )
         info.append(f"\n{self.pos + 1} of {len(self.order)}\n", style="dim")
-        info.append("0–9 map another class\ng go to any test image", style="dim")
+        keys = f"0–{min(p.n_classes, 10) - 1}"
+        info.append(f"{keys} map another class\ng go to any test image", style="dim")
         self.query_one("#attention-info", Static).update(info)
         self.query_one("#attention-title", Static).update(
             "Left: the image. Right: where it looked — brighter mattered more."
         )
-        self.query_one("#attention-method", Static).update(  # the layer's name is the model's
-            Text(METHODS.get(self.method, self.method).format(layer=self.conv_layer))
-        )
+        method = METHODS[self.method] if self.method in METHODS else self.method
+        if self.method == "saliency" and p.colour_images is not None:
+            method = NO_CONVOLUTION
+        method = method.format(layer=self.conv_layer) if self.method in METHODS else method
+        if self.method == "grad-cam" and not np.any(heat):
+            method = f"{EMPTY} {method}"
+        if self.attention.note:  # the layer's name and the note are the run's: plain text
+            method = f"{method} Note: {self.attention.note}."
+        self.query_one("#attention-method", Static).update(Text(method))
+
+    def picture_size(self, shape: tuple[int, int]) -> tuple[int, int]:
+        """A colour picture's columns and rows: every pixel of it where the screen has room
+        (200×60), a digit's size where it does not (80×24); the boxes sized to match."""
+        height, width = shape
+        columns, rows = PICTURE
+        if self.app.size.width >= 2 * width + 60 and self.app.size.height >= height // 2 + 16:
+            columns, rows = width, (height + 1) // 2
+        for box in ("#attention-plain", "#attention-heat"):
+            widget = self.query_one(box)
+            widget.styles.width, widget.styles.height = columns + 1, rows
+        self.query_one("#attention-row").styles.height = rows + 1
+        return columns, rows
+
+    def on_resize(self) -> None:
+        if self._ready() and self.shown.colour_images is not None:
+            self.display_image()
 
     def _ready(self) -> bool:
         return bool(self.order) and self.predictions is not None
