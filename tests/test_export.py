@@ -18,7 +18,6 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event, make_event
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.export import render_script
-from tui_dl.engine.export.tflite import TOLERANCE
 from tui_dl.engine.store import RunStore
 
 CLASSES = ["circles", "squares", "triangles"]
@@ -179,6 +178,7 @@ def without_tui_dl(script: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 def test_the_script_trains_the_run_again_and_tflite_answers_as_keras(tmp_path, capsys):
     from tests.test_my_images_trainer import finished
+    from tui_dl.engine.export.tflite import TOLERANCE  # imports TensorFlow: here, not at collection
     from tui_dl.engine.jobs.launch import launch_run
 
     folder = shapes_folder(tmp_path / "shapes", 10)

@@ -5,15 +5,20 @@ saves the model and, for a run saved without it, by the model job in a child pro
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 import pytest
 
 from tui_dl.analysis.layers.summary import find_summary, load_summary
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import EventLog
-from tui_dl.engine.jobs.layers_task import summarise
+
+if TYPE_CHECKING:
+    import keras
+
+# Keras and the job's module (which imports it) are imported inside each test: collecting the
+# suite imports no TensorFlow here.
 
 
 def keras_counts(model: keras.Model) -> tuple[int, int, int]:
@@ -31,6 +36,8 @@ def keras_counts(model: keras.Model) -> tuple[int, int, int]:
 
 
 def transfer_model(frozen: bool = True) -> keras.Model:
+    import keras
+
     keras.utils.set_random_seed(0)
     base = keras.Sequential(
         [
@@ -52,6 +59,8 @@ def transfer_model(frozen: bool = True) -> keras.Model:
 
 @pytest.mark.parametrize("frozen", [True, False], ids=["frozen base", "trainable base"])
 def test_the_totals_are_keras_own_count_params_trainable_and_frozen_apart(frozen):
+    from tui_dl.engine.jobs.layers_task import summarise
+
     model = transfer_model(frozen)
     summary = summarise(model, runfiles.MODEL)
     total, trainable, non_trainable = keras_counts(model)
@@ -73,6 +82,9 @@ def test_the_totals_are_keras_own_count_params_trainable_and_frozen_apart(frozen
 
 
 def test_saving_a_model_writes_its_summary_beside_it(tmp_path):
+    import keras
+
+    from tui_dl.engine.jobs.layers_task import summarise
     from tui_dl.engine.trainers.common import save_model
 
     model = transfer_model()
@@ -84,7 +96,7 @@ def test_saving_a_model_writes_its_summary_beside_it(tmp_path):
 
 
 def test_a_zoo_network_is_counted_from_its_name():
-    from tui_dl.engine.jobs.layers_task import zoo_model
+    from tui_dl.engine.jobs.layers_task import summarise, zoo_model
 
     model, source, note = zoo_model({"experiment": "transfer-imagenet",
                                      "params": {"model": "mobilenetv2"}})  # fmt: skip
@@ -95,6 +107,8 @@ def test_a_zoo_network_is_counted_from_its_name():
 
 
 def test_the_model_job_counts_an_older_run(tmp_path):
+    import keras
+
     from tui_dl.engine.jobs.insights import launch_job
     from tui_dl.engine.store import RunStore
 
