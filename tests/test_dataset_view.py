@@ -179,6 +179,8 @@ async def test_the_table_marks_gaps_describes_and_states_the_drop(tmp_path):
         assert said(app, "#ds-legend") == "row 2 · 1 handicapped-infants: n"
         describe = app.screen.query_one("#ds-describe")
         assert describe.get_row_at(0)[0].plain == "party"
+        note = app.screen.query_one("#ds-describe-note").content.plain
+        assert note == "In every column: unique 2."  # said once, not a column
         await pilot.press("p")  # back round to the balance
         await settle(pilot)
         assert "over-represent democrat" in said(app, "#ds-balance")
@@ -266,10 +268,30 @@ def test_snapshot_of_a_dataset_not_here(snap_compare, size):
     assert snap_compare(app_on("mammographic-masses"), terminal_size=size, run_before=settle)
 
 
+def mammograms(root: Path) -> Path:
+    """Five masses, '?' where the UCI file has gaps, BI-RADS 55 as in its row 341."""
+    path = root / "uci" / "mammographic_masses.data"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "5,67,3,5,3,1\r\n4,43,1,1,?,1\r\n55,58,4,5,3,1\r\n4,28,1,1,3,0\r\n4,?,1,?,3,0\r\n"
+    )
+    return root
+
+
 @SIZES
-@pytest.mark.parametrize("name", ["mnist", "house-votes"])
+@pytest.mark.parametrize("name", ["mnist", "house-votes", "mammographic-masses"])
 async def test_the_dataset_view_fits(name, size, tmp_path):
     from tests.test_fit_80x24 import check
 
-    root = tilted(tmp_path, "democrat") if name == "house-votes" else None
+    make = {
+        "house-votes": lambda: tilted(tmp_path, "democrat"),
+        "mammographic-masses": lambda: mammograms(tmp_path),
+    }
+    root = make[name]() if name in make else None
     await check(app_on(name, root), f"dataset:{name}", size=size)
+
+    async def describe(pilot):
+        await pilot.press("n")
+
+    if root is not None:  # the longest column name, whole, beside pandas' statistics
+        await check(app_on(name, root), f"dataset:{name} describe", describe, size)

@@ -135,13 +135,21 @@ def cursor_line(overview: TableOverview, row: int, column: int) -> Text:
     return Text.assemble(f"row {row + 1} · {label}: ", cell(frame.iloc[row, index]))
 
 
-def fill_describe(table: TextTable, overview: TableOverview) -> None:
-    """`describe()`, one row a column of the table, with its missing values beside."""
+def fill_describe(table: TextTable, overview: TableOverview) -> Text:
+    """`describe()`, one row a column of the table, with its missing values beside. A
+    statistic the same for every column (house votes' 2 unique values) is not a column but
+    the line returned, so the table fits 80 columns."""
+    stats = [str(s) for s in overview.describe.columns]
+    rows = overview.describe_rows()
+    same = [k for k in range(len(stats)) if len({row[2][k] for row in rows}) == 1 and rows]
+    kept = [k for k in range(len(stats)) if k not in same]
     table.clear(columns=True)
-    table.add_columns("column", "missing", *(str(s) for s in overview.describe.columns))
-    for column, missing, stats in overview.describe_rows():
+    table.add_columns("column", "missing", *(stats[k] for k in kept))
+    for column, missing, values in rows:
         table.add_row(
             Text(column, style="bold"),
             Text(f"{missing:,}", style="red" if missing else ""),
-            *(Text(stat) for stat in stats),
+            *(Text(values[k]) for k in kept),
         )
+    said = [f"{stats[k]} {rows[0][2][k]}" for k in same if rows[0][2][k]]
+    return Text(f"In every column: {', '.join(said)}." if said else "", style="dim")

@@ -69,6 +69,7 @@ class DatasetScreen(AppScreen):
                         yield Static(id="ds-legend")
                     with TabPane("Describe", id="ds-describe-tab"):
                         yield TextTable(id="ds-describe", cursor_type="row")
+                        yield Static(id="ds-describe-note")
                 with TabPane("Balance", id="ds-balance-tab"):
                     with VerticalScroll(id="ds-balance-scroll"):
                         yield Static(id="ds-balance")
@@ -121,7 +122,8 @@ class DatasetScreen(AppScreen):
         self.refresh_bindings()
         if isinstance(overview, TableOverview):
             fill_table(self.query_one("#ds-table", TextTable), overview)
-            fill_describe(self.query_one("#ds-describe", TextTable), overview)
+            note = fill_describe(self.query_one("#ds-describe", TextTable), overview)
+            self.query_one("#ds-describe-note", Static).update(note)
         self.call_after_refresh(self.draw)
 
     @on(DataTable.CellHighlighted, "#ds-table")

@@ -83,4 +83,3 @@ class PredictionsScreen(RunJobs, RunViewScreen[Predictions]):
 
     def action_open_view(self, kind: str) -> None:
         self.app.open_insight(kind)
-
