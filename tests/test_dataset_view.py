@@ -230,6 +230,9 @@ async def test_v_on_the_data_screen_and_ctrl_d_in_the_lab_open_it(tmp_path):
         for _ in range(rows.index("imdb")):
             await pilot.press("down")
         assert not app.screen.check_action("view", ())  # no view of the reviews
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("no dataset view for 'imdb'" in n.message for n in app._notifications)
         for _ in range(rows.index("imdb") - rows.index("house-votes")):
             await pilot.press("up")
         await pilot.press("v")
