@@ -24,6 +24,10 @@ from tui_dl.data.status import status_rows
 def data_from_args(args: argparse.Namespace) -> int:
     if args.data_command == "status":
         return data_status_command(args.data_dir)
+    if args.data_command == "show":
+        from tui_dl.cli.data_show import data_show_command
+
+        return data_show_command(args.name, args.data_dir, as_json=args.json)
     if args.data_command == "folder":
         from tui_dl.cli.data_folder import data_folder_command
 

@@ -261,6 +261,18 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
     fetch = data_commands.add_parser("fetch", help="download a dataset into the Keras cache")
     fetch.add_argument("name", help="a dataset name, or `all`")
     _data_dir(fetch)
+    show = data_commands.add_parser(
+        "show",
+        help="look inside a dataset before training: class balance, describe(), missing values",
+        description="MNIST and Fashion-MNIST: each class's count in the training and test "
+        "sets. House votes and the mammograms: the table's size, each column's missing values "
+        "and pandas' describe(), and what dropping the rows with a missing value does to the "
+        "class balance. `tui-dl --screen dataset:NAME` shows the same with the pictures or "
+        "the table.",
+    )
+    show.add_argument("name", help="mnist, fashion-mnist, house-votes or mammographic-masses")
+    show.add_argument("--json", action="store_true", help="the view as one JSON object")
+    _data_dir(show)
     folder = data_commands.add_parser(
         "folder",
         help="look at a folder of your own pictures (one subfolder per class) before training",

@@ -53,6 +53,8 @@ class NavigatingApp(App[int]):
             self.open_lesson(argument)
         elif entry.name == "ethics":
             self.open_ethics(argument or "general")
+        elif entry.name == "dataset":
+            self.open_dataset(argument)
         elif entry.kind == "run-view":
             self.open_insight(name, run or "latest", **filters)
         elif entry.experiment:
@@ -86,6 +88,16 @@ class NavigatingApp(App[int]):
         """A page about a folder of the learner's; without one, it says how to pick one (or,
         with `pick`, opens the picker at once)."""
         self.push_screen(registry.entry(name).load()(folder, pick=pick))
+
+    def open_dataset(self, name: str) -> None:
+        """A dataset looked at before training (`dataset:NAME`); one without a view is said."""
+        from tui_dl.data.overview import view_problem
+
+        problem = view_problem(name)
+        if problem is not None:
+            self.notify(problem, title="No view of that dataset", severity="warning")
+            return
+        self.push_screen(registry.entry("dataset").load()(name))
 
     def switch_to_home(self) -> None:
         while len(self.screen_stack) > 1:

@@ -273,6 +273,12 @@ SCREENS: tuple[ScreenEntry, ...] = (
         kind="family",
         usage="ethics or ethics:PROJECT",
     ),
+    ScreenEntry(
+        "dataset",
+        "tui_dl.ui.screens.dataset.screen:DatasetScreen",
+        kind="family",
+        usage="dataset:NAME (mnist, fashion-mnist, house-votes, mammographic-masses)",
+    ),
 )
 BY_NAME = {entry.name: entry for entry in SCREENS}
 RUN_VIEWS = tuple(entry for entry in SCREENS if entry.kind == "run-view")
@@ -313,6 +319,10 @@ def screen_problem(name: str) -> str | None:
             find_lesson(argument)
         except LessonError as exc:
             return str(exc)
+    elif found.name == "dataset":
+        from tui_dl.data.overview import view_problem
+
+        return view_problem(argument)
     elif found.name == "ethics":
         from tui_dl.lessons.ethics import EthicsError, validate_project
 

@@ -8,6 +8,7 @@ may hold `[brackets]`.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -31,17 +32,28 @@ def _plural(count: int, word: str, words: str = "") -> str:
 def class_bars(summary: FolderSummary, width: int, chosen: str | None = None) -> Table:
     """One row a class, `width` cells in all: its name, a bar as long as its share of the
     largest, its count. The `chosen` class (the one whose pictures are shown) is marked."""
-    largest = max(summary.counts.values())
-    name_width = min(max(len(name) for name in summary.counts) + 2, max(8, width // 3))
-    count_width = len(f"{largest:,}")
-    bar_width = max(4, width - name_width - count_width - 2)
     heavy = {summary.majority_class} if summary.balance_warning else set()
     # the class the warning names stands out
+    return count_bars(summary.counts, width, chosen, heavy)
+
+
+def count_bars(
+    counts: Mapping[str, int],
+    width: int,
+    chosen: str | None = None,
+    heavy: Collection[str] = (),
+) -> Table:
+    """Counts by name as bars, `width` cells in all: a name, a bar as long as its count's share
+    of the largest, the count; `chosen` marked, the `heavy` names in another colour."""
+    largest = max(max(counts.values(), default=0), 1)
+    name_width = min(max((len(name) for name in counts), default=0) + 2, max(8, width // 3))
+    count_width = len(f"{largest:,}")
+    bar_width = max(4, width - name_width - count_width - 2)
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True, width=name_width, overflow="ellipsis")
     table.add_column(no_wrap=True, width=bar_width)
     table.add_column(justify="right", no_wrap=True, width=count_width)
-    for name, count in summary.counts.items():
+    for name, count in counts.items():
         length = max(1, round(bar_width * count / largest))
         marked = name == chosen
         table.add_row(

