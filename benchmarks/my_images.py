@@ -55,6 +55,7 @@ def main() -> int:
 
     from tui_dl.data.registry import get_dataset
     from tui_dl.data.sources import find_local
+    from tui_dl.engine.export.templates import my_images_keras as script
     from tui_dl.engine.trainers.common import fit_reported
     from tui_dl.engine.trainers.my_images import bases
     from tui_dl.engine.trainers.my_images.features import extract
@@ -83,13 +84,13 @@ def main() -> int:
     )
     plain_base.trainable = False
     plain_model = compiled(
-        keras.Sequential([plain_base, *bases.head_layers(3, 0.2)], name="plain"), 0.001
+        keras.Sequential([plain_base, *script.head_layers(3, 0.2)], name="plain"), 0.001
     )
     plain_model.fit(pixels, labels, batch_size=32, epochs=1, verbose=0)  # warm-up
 
     features = extract(base.model, pixels, quiet, NoCancel())
     head = compiled(
-        keras.Sequential([keras.Input(features.shape[1:]), *bases.head_layers(3, 0.2)]), 0.001
+        keras.Sequential([keras.Input(features.shape[1:]), *script.head_layers(3, 0.2)]), 0.001
     )
     fit_reported(head, features, labels, None, settings, quiet, NoCancel(), epochs=1)
 

@@ -149,6 +149,19 @@ def test_the_script_holds_the_runs_settings_as_literals_and_imports_no_tui_dl(tm
     assert all(line.startswith("#") for line in text.splitlines()[:2])
 
 
+def test_a_script_on_a_base_run_feeds_it_pixels_as_its_own_run_did(tmp_path):
+    mine = fake_run().name  # a my-images model rescales its pixels itself
+    digits = fake_run("mnist-cnn").name  # the others read 0-1
+    for base, scale in ((mine, 1.0), (digits, 1 / 255)):
+        text = render_script(RunStore().info(fake_run(base=f"run:{base}")))
+        settings = ast.literal_eval(text.split("SETTINGS = ", 1)[1].split("\n\n", 1)[0])
+        assert settings["base_model"] == str(RunStore().resolve(base) / runfiles.MODEL)
+        assert (
+            settings["base_scale"] == scale
+            and "GlobalAveragePooling2D" in settings["feature_kinds"]
+        )
+
+
 def test_the_script_and_the_copy_are_made_without_tensorflow():
     from tests.test_import_hygiene import heavy, modules_after
 

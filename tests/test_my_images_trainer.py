@@ -18,6 +18,7 @@ from tui_dl.cli import main
 from tui_dl.data.my_images.scan import scan_folder
 from tui_dl.engine import runfiles
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.experiments.my_images import base_scale, run_base
 from tui_dl.engine.jobs.launch import launch_run
 from tui_dl.engine.store import RunStore
 from tui_dl.engine.trainers.my_images.cache import cache_problem, reusable, save_cache
@@ -36,18 +37,24 @@ def refused(params: dict, match: str) -> None:
     assert not [r for r in RunStore().run_ids() if "my-images" in r]  # nothing was made
 
 
-def fake_run(name: str, layers: list[str] | None, experiment: str = "mnist-mlp") -> str:
+def fake_run(
+    name: str, layers: list[str] | None, experiment: str = "mnist-mlp", nested: bool = False
+) -> str:
     """A finished run's folder with a model.keras holding only a config of these layers
-    (None: no model at all), made without TensorFlow."""
+    (None: no model at all; `nested`: inside a functional model inside the Sequential), made
+    without TensorFlow."""
     run_dir = RunStore().create({"experiment": experiment, "params": {}, "device": "cpu"})
     if layers is not None:
+        inner = [{"class_name": kind, "config": {}} for kind in layers]
+        if nested:
+            inner = [{"class_name": "Functional", "config": {"layers": inner}}]
         config = {
             "class_name": "Sequential",
             "config": {
                 "layers": [
                     {"class_name": "InputLayer", "config": {"batch_shape": [None, 28, 28, 1]}}
                 ]
-                + [{"class_name": kind, "config": {}} for kind in layers]
+                + inner
             },
         }
         with zipfile.ZipFile(run_dir / runfiles.MODEL, "w") as archive:
@@ -86,6 +93,11 @@ def test_each_bad_input_is_refused_before_launch_by_name(tmp_path, shapes):
     refused({"folder": shapes, "base": "vgg16"}, "`tui-dl data fetch vgg16-weights`")
     mlp = fake_run("mlp", ["Flatten", "Dense", "Dense"])
     refused({"folder": shapes, "base": f"run:{mlp}"}, f"run {mlp}'s model has no convolutional")
+    deep_mlp = fake_run("mlp", ["Flatten", "Dense"], nested=True)
+    refused(
+        {"folder": shapes, "base": f"run:{deep_mlp}"},
+        rf"run {deep_mlp}'s model has no convolutional layers \(Functional, Flatten, Dense\)",
+    )
     none = fake_run("none", None)
     refused({"folder": shapes, "base": f"run:{none}"}, f"run {none} has no model")
     refused({"folder": shapes, "base": "run:nosuchrun"}, "no such run here")
@@ -93,6 +105,56 @@ def test_each_bad_input_is_refused_before_launch_by_name(tmp_path, shapes):
         {"folder": shapes, "base": "scratch", "validation": 0.5, "test": 0.5},
         "fractions must each be between 0 and 1",
     )
+
+
+def test_a_base_runs_convolutions_are_found_inside_the_models_it_holds(tmp_path):
+    deep = fake_run("cnn", ["Conv2D", "Flatten", "Dense"], experiment="mnist-cnn", nested=True)
+    found = run_base(f"run:{deep}", RunStore().root)
+    assert (found.run_id, found.input_shape, found.experiment) == (deep, (28, 28, 1), "mnist-cnn")
+    assert base_scale(RunStore().root / deep) == 1 / 255
+    mine = fake_run("mine", ["Conv2D"], experiment="my-images")
+    assert base_scale(RunStore().root / mine) == 1.0  # its model takes pixels as they are
+
+
+def test_the_convolutional_part_of_any_model_is_cut_out_flat():
+    """Sequential in Sequential, a functional model with a branch inside a functional one,
+    an MLP: the base is each one's layers up to its last convolution or pooling, at the top
+    level of the new model (Grad-CAM finds them), its weights the same."""
+    import keras
+
+    from tui_dl.engine.experiments.my_images import FEATURE_KINDS
+    from tui_dl.engine.export.templates.my_images_keras import conv_part, run_features
+
+    layers = keras.layers
+    cnn = keras.Sequential(
+        [keras.Input((12, 12, 1)), layers.Conv2D(4, 3, name="c"), layers.MaxPooling2D(name="p"),
+         layers.Dropout(0.1), layers.Dense(5)], name="cnn",
+    )  # fmt: skip
+    outer = keras.Sequential([keras.Input((12, 12, 1)), cnn, layers.Dense(3)])
+    base = run_features(outer, FEATURE_KINDS, 1 / 255, [])
+    assert [type(x).__name__ for x in base.layers] == [
+        "InputLayer", "Rescaling", "Conv2D", "MaxPooling2D", "Flatten",
+    ]  # fmt: skip
+    assert base.get_layer("c") is cnn.get_layer("c") and base.output.shape == (None, 100)
+
+    pixels = keras.Input((16, 16, 3))
+    a = layers.Conv2D(4, 3, name="a")(pixels)
+    joined = layers.Add()([a, layers.Conv2D(4, 1, name="b")(a)])
+    pooled = layers.GlobalAveragePooling2D(name="gap")(joined)
+    branchy = keras.Model(pixels, layers.Dense(7)(pooled), name="branchy")
+    top_in = keras.Input((16, 16, 3))
+    functional = keras.Model(top_in, layers.Dense(2)(branchy(layers.Rescaling(0.5)(top_in))))
+    part = conv_part(functional, FEATURE_KINDS)
+    assert part.output.shape == (None, 4)
+    assert {"a", "b", "gap", "rescaling"} <= {x.name for x in part.layers}
+    x = np.random.default_rng(0).uniform(0, 1, (2, 16, 16, 3)).astype(np.float32)
+    cut = keras.Model(branchy.inputs, branchy.get_layer("gap").output)
+    assert np.allclose(part.predict(x, verbose=0), cut.predict(x * 0.5, verbose=0), atol=1e-6)
+
+    mlp = keras.Sequential([keras.Input((4, 4, 1)), layers.Dense(3)])
+    assert conv_part(mlp, FEATURE_KINDS) is None
+    with pytest.raises(ValueError, match="no convolutional layers"):
+        run_features(mlp, FEATURE_KINDS, 1.0, [])
 
 
 def test_the_command_line_exits_2_with_the_message(tmp_path, capsys):
@@ -185,6 +247,18 @@ def test_scratch_learns_coloured_shapes_through_the_command_line(tmp_path, capsy
     shown = load_predictions(run_dir)  # what the confusion and mistakes views draw
     assert shown.own_pictures and shown.colour_problem is None
     assert (run_dir / runfiles.MODEL).exists() and list(run_dir.glob("history*.csv"))
+
+    # That run, a functional model with its preprocessing inside, is a base for another: its
+    # layers up to its last pooling, fed pixels as they are (it rescales them itself).
+    handle = launch_run("my-images", {"folder": folder, "base": f"run:{run_dir.name}", "epochs": 8})
+    assert handle.before[0] == f"base: run {run_dir.name}"
+    events = finished(handle)
+    started = next(e for e in events if e["event"] == "started")
+    assert started["base"]["size"] == [32, 32] and started["base"]["channels"] == 3
+    assert started["base"]["source"].startswith("['Conv2D', 'MaxPooling2D', 'Conv2D',")
+    assert "'GlobalAveragePooling2D'] of run" in started["base"]["source"]
+    assert events[-1]["features"]["how"] == "computed"
+    assert events[-1]["metrics"]["test_accuracy"] >= 0.8, events[-1]
 
 
 @pytest.mark.slow

@@ -33,8 +33,19 @@ BASES = (*IMAGENET_BASES, "scratch")
 RUN_PREFIX = "run:"
 CONV_KINDS = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D")
 """Layer classes that make a run's model a convolutional base."""
-FEATURE_KINDS = (*CONV_KINDS, "MaxPooling2D", "AveragePooling2D", "Flatten")
-"""A base run's layers are taken up to the last of these (the rest is its old head)."""
+FEATURE_KINDS = (
+    *CONV_KINDS,
+    "MaxPooling2D",
+    "AveragePooling2D",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
+    "Flatten",
+)
+"""A base run's layers are taken up to the last of these, in the models inside it too (the
+rest is its old head)."""
+RAW_PIXELS = ("my-images",)
+"""Experiments whose models take pixels 0–255 (their preprocessing inside); the others' read
+0–1."""
 CONFIG_LIMIT = 4 * 1024 * 1024
 """A model file's config.json larger than this is not read."""
 
@@ -64,6 +75,27 @@ def _layers(config: dict[str, Any]) -> list[dict[str, Any]]:
     inner = config.get("config", {})
     layers = inner.get("layers", []) if isinstance(inner, dict) else []
     return [layer for layer in layers if isinstance(layer, dict)]
+
+
+def _kinds(config: dict[str, Any], depth: int = 0) -> list[str]:
+    """Every layer's class, the layers of the models inside it too (Sequential or
+    functional, nested up to 20 deep)."""
+    kinds: list[str] = []
+    for layer in _layers(config):
+        kinds.append(str(layer.get("class_name")))
+        if depth < 20:
+            kinds += _kinds(layer, depth + 1)
+    return kinds
+
+
+def base_scale(run_dir: Path) -> float:
+    """What a base run's pixels are multiplied by before its model: 1 where its experiment's
+    model takes 0–255 (RAW_PIXELS), else 1/255 (its runs read 0–1)."""
+    try:
+        experiment = json.loads((run_dir / runfiles.SPEC).read_text()).get("experiment")
+    except (OSError, ValueError, AttributeError):
+        experiment = None
+    return 1.0 if experiment in RAW_PIXELS else 1 / 255
 
 
 def _input_shape(config: dict[str, Any]) -> tuple[int, int, int] | None:
@@ -100,12 +132,12 @@ def run_base(text: str, runs: Path) -> RunBase:
         ) from None
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise ValueError(f"Base {text}: {model} cannot be read ({exc}).") from None
-    kinds = [layer.get("class_name") for layer in _layers(config)]
+    kinds = _kinds(config)
     shape = _input_shape(config)
     if not any(kind in CONV_KINDS for kind in kinds) or shape is None:
         raise ValueError(
             f"Base {text}: run {run_dir.name}'s model has no convolutional layers "
-            f"({', '.join(str(k) for k in kinds if k != 'InputLayer') or 'none'}): there are "
+            f"({', '.join(k for k in kinds if k != 'InputLayer') or 'none'}): there are "
             "no features of pictures to borrow. Choose a CNN's run (mnist-cnn, "
             "transfer-digits), an ImageNet network or scratch."
         )

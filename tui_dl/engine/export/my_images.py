@@ -5,11 +5,17 @@ test accuracy) so the script can say when the folder has changed since."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
-from tui_dl.engine.experiments.my_images import FEATURE_KINDS, IMAGENET_BASES, RUN_PREFIX
+from tui_dl.engine.experiments.my_images import (
+    FEATURE_KINDS,
+    IMAGENET_BASES,
+    RUN_PREFIX,
+    base_scale,
+)
 from tui_dl.engine.export.refusals import ExportRefused
 from tui_dl.engine.export.template import ScriptTemplate
 from tui_dl.engine.store import RunInfo, RunStore
@@ -55,7 +61,9 @@ class MyImagesScript(ScriptTemplate):
             s["network"] = IMAGENET_BASES[p["base"]]
             s["weights"] = self._weights(info) if p["weights"] == "imagenet" else "none"
         elif p["base"].startswith(RUN_PREFIX):
-            s["base_model"] = self._base_model(info)
+            model = self._base_model(info)
+            s["base_model"] = str(model)
+            s["base_scale"] = base_scale(model.parent)
             s["feature_kinds"] = list(FEATURE_KINDS)
         s.update({key: p[key] for key in TRAINING})
         s["rate"] = p["learning_rate"]
@@ -75,7 +83,7 @@ class MyImagesScript(ScriptTemplate):
         return str(found.path) if found is not None else "imagenet"
 
     @staticmethod
-    def _base_model(info: RunInfo) -> str:
+    def _base_model(info: RunInfo) -> Path:
         wanted = info.spec["params"]["base"][len(RUN_PREFIX) :]
         try:
             base_dir = RunStore(info.run_dir.parent).resolve(wanted)
@@ -88,7 +96,7 @@ class MyImagesScript(ScriptTemplate):
                 "here any more: the script could not build its base. Export the model instead "
                 "(--keras, --tflite)."
             )
-        return str(model)
+        return model
 
 
 MY_IMAGES_SCRIPT = MyImagesScript(

@@ -169,19 +169,54 @@ def imagenet_base(s, augment):
     return keras.Model(inputs, net.outputs[0], name=f"{s['base']}_features")
 
 
-def run_base(s, augment):
-    """Another run's model up to its last convolution, pooling or flatten."""
-    old = keras.saving.load_model(s["base_model"], compile=False)
-    kinds = [type(layer).__name__ for layer in old.layers]
-    last = max(i for i, kind in enumerate(kinds) if kind in s["feature_kinds"])
-    height, width, channels = (int(d) for d in old.inputs[0].shape[1:])
+def replay(model, x, skip=("augment_",)):
+    """`model`'s layers called on `x` one by one, weights shared, as a Sequential's would be:
+    they join the new model at its top level (where Grad-CAM finds the last convolution). Its
+    augmentation layers (`skip`) are left out: they only ever changed its training pictures."""
+
+    def same(layer):
+        return keras.layers.Identity() if layer.name.startswith(skip) else layer
+
+    return model._run_through_graph(x, operation_fn=same)
+
+
+def conv_part(model, kinds):
+    """The model from its input up to and including its last layer of `kinds` (its last
+    convolution or pooling block), looking into the models inside it, as a functional model
+    of its layers (None: it has none). Sequential or functional, branches and all."""
+    for layer in reversed(model.layers):
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        if type(layer).__name__ in kinds:
+            return keras.Model(model.inputs[0], layer.output)
+        if isinstance(layer, keras.Model):
+            inner = conv_part(layer, kinds)
+            if inner is not None:  # the tensor this inner model is called on, in `model`
+                called_on = layer._inbound_nodes[0].input_tensors[0]
+                return keras.Model(model.inputs[0], replay(inner, called_on))
+    return None
+
+
+def run_features(old, kinds, scale, augment):
+    """Pixels (0-255) to features: `old`'s convolutional part, fed as its run fed it (its
+    pixels times `scale`: 1/255 for runs that read 0-1), flattened to one vector."""
+    part = conv_part(old, kinds)
+    if part is None:
+        raise ValueError(f"{old.name} has no convolutional layers")
+    height, width, channels = (int(d) for d in part.inputs[0].shape[1:])
     inputs, x = pixels_in((height, width), channels, augment)
-    x = keras.layers.Rescaling(1 / 255.0, name="preprocess")(x)  # its runs read 0-1
-    for layer in old.layers[: last + 1]:
-        x = layer(x)
+    if scale != 1:
+        x = keras.layers.Rescaling(scale, name="preprocess")(x)
+    x = replay(part, x)
     if len(x.shape) > 2:
         x = keras.layers.Flatten(name="features_flat")(x)
     return keras.Model(inputs, x, name="run_features")
+
+
+def run_base(s, augment):
+    """Another run's model up to its last convolution or pooling."""
+    old = keras.saving.load_model(s["base_model"], compile=False)
+    return run_features(old, s["feature_kinds"], s["base_scale"], augment)
 
 
 def scratch_model(size, n_classes, dropout, augment):
@@ -197,15 +232,34 @@ def scratch_model(size, n_classes, dropout, augment):
     return keras.Model(inputs, outputs, name="scratch")
 
 
+def head_layers(n_classes, dropout):
+    """The new head: dropout, then one Dense softmax over the classes."""
+    return [
+        keras.layers.Dropout(dropout, name="head_dropout"),
+        keras.layers.Dense(n_classes, activation="softmax", name="head_out"),
+    ]
+
+
+def whole(base, head):
+    """Base and head as one flat model (the head's layers shared, so trained already)."""
+    x = base.outputs[0]
+    for layer in head:
+        x = layer(x)
+    return keras.Model(base.inputs, x, name="my_images")
+
+
 def unfreeze_top(base, n):
-    """The base's top `n` layers with weights made trainable (batch normalization kept frozen)."""
+    """The base's top `n` layers that hold weights made trainable (batch normalization kept
+    frozen, in inference mode, as Keras's transfer-learning guide advises); their names."""
     weighted = [
         layer
         for layer in base.layers
         if layer.weights and not layer.name.startswith(("preprocess", "augment"))
     ]
-    for layer in weighted[-n:] if n else []:
+    chosen = weighted[-n:] if n else []
+    for layer in chosen:
         layer.trainable = not isinstance(layer, keras.layers.BatchNormalization)
+    return [layer.name for layer in chosen if layer.trainable]
 
 
 def compiled(model, learning_rate):
@@ -239,19 +293,13 @@ def main(s):
         size, channels = tuple(base.inputs[0].shape[1:3]), base.inputs[0].shape[3]
     print(f"loading {len(files)} pictures at {size[0]}x{size[1]}", file=sys.stderr)
     pixels = np.stack([load_picture(path, size, channels) for path in files])
-    head = [
-        keras.layers.Dropout(s["dropout"], name="head_dropout"),
-        keras.layers.Dense(len(classes), activation="softmax", name="head_out"),
-    ]
+    head = head_layers(len(classes), s["dropout"])
     fit = {"batch_size": s["batch_size"], "verbose": 2, "shuffle": True}
     if base is None:  # scratch: the small CNN trains whole
         model = compiled(scratch_model(size[0], len(classes), s["dropout"], augment), s["rate"])
     else:
         base.trainable = False
-        x = base.outputs[0]
-        for layer in head:
-            x = layer(x)
-        model = keras.Model(base.inputs, x, name="my_images")
+        model = whole(base, head)
     if base is None or s["augment"] == "yes":  # the pictures change every epoch: no features
         if base is not None:
             compiled(model, s["rate"])

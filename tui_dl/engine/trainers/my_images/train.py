@@ -28,6 +28,7 @@ from tui_dl.data.my_images.split import split_folder
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.experiments.my_images import split_settings
+from tui_dl.engine.export.templates import my_images_keras as script
 from tui_dl.engine.failures import RunFailure
 from tui_dl.engine.trainers import Cancel
 from tui_dl.engine.trainers.common import (
@@ -103,16 +104,16 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
         name: [int((labels[part] == c).sum()) for part in (tr, va, te)]
         for c, name in enumerate(names)
     }
-    head = bases.head_layers(len(names), p["dropout"])
+    head = script.head_layers(len(names), p["dropout"])
     first = "head" if base.model is not None else "scratch"
     if base.model is None:
         model = compiled(
-            bases.scratch_model(base.size[0], len(names), p["dropout"], _augment(p)),
+            script.scratch_model(base.size[0], len(names), p["dropout"], _augment(p)),
             p["learning_rate"],
         )
     else:
         base.model.trainable = False
-        model = bases.whole(base.model, head)
+        model = script.whole(base.model, head)
     emit_started(
         emit, spec, start, "my-images", str(folder.root), model,
         n_train=len(tr), n_validation=len(va), n_test=len(te), classes=names,
@@ -151,7 +152,7 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
         )  # fmt: skip
         features_info["head_s"] = round(head_s, 3)
     if p["fine_tune"] and base.model is not None:
-        unfrozen = bases.unfreeze_top(base.model, p["fine_tune"])
+        unfrozen = script.unfreeze_top(base.model, p["fine_tune"])
         rate = p["learning_rate"] * FINE_TUNE_RATE
         emit(
             Event.PHASE,
@@ -201,7 +202,7 @@ def _other(folder) -> str:
 
 
 def _augment(p: dict[str, Any]) -> list:
-    return bases.augmentation(p["seed"]) if p["augment"] == "yes" else []
+    return script.augmentation(p["seed"]) if p["augment"] == "yes" else []
 
 
 def _add_colour(run_dir, colour: np.ndarray, p: dict[str, Any], names: list[str]) -> None:
