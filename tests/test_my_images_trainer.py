@@ -157,6 +157,43 @@ def test_the_convolutional_part_of_any_model_is_cut_out_flat():
         run_features(mlp, FEATURE_KINDS, 1.0, [])
 
 
+def test_a_sweep_scans_the_folder_once_not_once_a_cell(tmp_path, shapes, monkeypatch):
+    """Each cell's launch checks its settings, but the folder (every picture read and hashed)
+    is scanned once for the whole sweep; a lone launch still scans it afresh."""
+    from tui_dl.data.my_images import scan
+    from tui_dl.engine.jobs import launch
+    from tui_dl.engine.sweeps.driver import Driver
+    from tui_dl.engine.sweeps.launch import write_spec
+
+    scans = []
+    real_scan = scan.scan_folder
+    monkeypatch.setattr(scan, "scan_folder", lambda *a, **k: scans.append(a) or real_scan(*a, **k))
+    monkeypatch.setattr(  # no child: the check before launch is what is counted
+        launch, "served", lambda _s, order, *_a: launch.RunHandle(Path(order["folder"]), None, None)
+    )  # type: ignore[arg-type]
+    params = EXP.validate({"folder": shapes, "base": "scratch"})
+    cells = [{"lr": lr, "batch_size": 8, "run_id": None} for lr in (0.1, 0.01, 0.001)]
+    sweep_dir = tmp_path / "sweep"
+    sweep_dir.mkdir()
+    write_spec(sweep_dir, {
+        "sweep_id": "s", "experiment": "my-images", "params": params, "learning_rates":
+        [0.1, 0.01, 0.001], "batch_sizes": [8], "cells": cells, "device": "cpu",
+    })  # fmt: skip
+    driver = Driver(sweep_dir)
+    handles = [driver.start_cell(i, cell) for i, cell in enumerate(cells)]
+    assert all(h is not None for h in handles) and len(scans) == 1
+    launch_run("my-images", params)
+    assert len(scans) == 2
+    for name in sorted((shapes / "squares").iterdir())[2:]:  # a bad folder: said to each cell
+        name.unlink()
+    again = Driver(sweep_dir)
+    assert [again.start_cell(i, cell) for i, cell in enumerate(cells)] == [None] * 3
+    assert len(scans) == 3
+    ended = [json.loads(line) for line in (sweep_dir / runfiles.EVENTS).read_text().splitlines()]
+    failed = [e["message"] for e in ended if e.get("status") == "failed"]
+    assert len(failed) == 3 and all("squares has 2 pictures" in m for m in failed)
+
+
 def test_the_command_line_exits_2_with_the_message(tmp_path, capsys):
     code = main(["run", "my-images", "--folder", str(tmp_path / "nowhere"), "--base", "scratch"])
     err = capsys.readouterr().err

@@ -85,11 +85,13 @@ class Experiment:
     """A rule between settings, each in its range alone but impossible together (mnist-cnn's
     blocks and kernel): called by `validate` with the full settings; raises ValueError with a
     sentence that starts with the setting's label."""
-    ready: Callable[[dict[str, Any], str | None, Path], list[str]] | None = None
+    ready: Callable[[dict[str, Any], str | None, Path, dict[str, Any]], list[str]] | None = None
     """What must hold before launch beyond each setting's own range (a folder that can be
     used, weights that are on this machine): called with the validated settings, the data
-    folder and the runs folder; raises ValueError with one plain sentence, or returns what
-    to say before the run starts (the split's sizes)."""
+    folder, the runs folder and a memo that launches of one family share (a sweep's cells:
+    its folder scanned once, not once a cell); raises ValueError with one plain sentence, or
+    returns what to say before the run starts (the split's sizes). It reads files (the
+    folder's every picture): never call it on a UI's thread."""
 
     def reference_fields(self) -> dict[str, Any]:
         """The course's figure, as the `started` event carries it to every screen and report."""

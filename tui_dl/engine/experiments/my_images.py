@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.experiments.experiment import Experiment, Reference
@@ -25,6 +25,7 @@ from tui_dl.engine.experiments.params import (
 )
 
 if TYPE_CHECKING:
+    from tui_dl.data.my_images.scan import Folder
     from tui_dl.data.my_images.split import SplitSettings
 
 IMAGENET_BASES = {"mobilenetv2": "MobileNetV2", "resnet50": "ResNet50", "vgg16": "VGG16"}
@@ -161,16 +162,36 @@ def weights_problem(base: str, data_dir: str | None) -> str | None:
     )
 
 
-def ready(params: dict[str, Any], data_dir: str | None, runs: Path) -> list[str]:
-    """The folder, its split and the base checked before launch (ValueError: why not)."""
+def scanned(params: dict[str, Any], checked: dict[str, Any]) -> Folder:
+    """The folder (and its 'other' folder) scanned, every picture read and hashed: once for
+    all the launches that share `checked` (a sweep's cells), its problem too (ValueError)."""
     from tui_dl.data.my_images.other import check_apart
     from tui_dl.data.my_images.problems import FolderProblem
     from tui_dl.data.my_images.scan import scan_folder
+
+    key = f"my-images folder {params['folder']!s} other {params.get('other') or ''!s}"
+    if key not in checked:
+        try:
+            folder = scan_folder(params["folder"], other=params.get("other") or None)
+            check_apart(folder)
+            checked[key] = folder
+        except (FolderProblem, ValueError) as exc:
+            checked[key] = ValueError(str(exc))
+    found = checked[key]
+    if isinstance(found, ValueError):
+        raise found
+    return cast("Folder", found)
+
+
+def ready(
+    params: dict[str, Any], data_dir: str | None, runs: Path, checked: dict[str, Any]
+) -> list[str]:
+    """The folder, its split and the base checked before launch (ValueError: why not)."""
+    from tui_dl.data.my_images.problems import FolderProblem
     from tui_dl.data.my_images.split import split_folder
 
-    try:  # the folder first: without pictures, nothing else matters
-        folder = scan_folder(params["folder"], other=params.get("other") or None)
-        check_apart(folder)
+    folder = scanned(params, checked)  # the folder first: without pictures, nothing matters
+    try:
         split = split_folder(folder, split_settings(params))
     except (FolderProblem, ValueError) as exc:
         raise ValueError(str(exc)) from None

@@ -70,8 +70,12 @@ def launch_run(
     cluster: str | None = None,
     gpu_share: float | None = None,
     spare: SparePool | None = None,
+    checked: dict[str, Any] | None = None,
 ) -> RunHandle:
-    """Validate the settings, create the run folder and start its child; returns at once.
+    """Validate the settings, create the run folder and start its child; returns once the
+    experiment's check before launch (`Experiment.ready`: for my-images, the folder scanned)
+    has passed: call it from a worker thread in the app. `checked`: the memo of that check
+    that launches of one family share (a sweep's cells), so what it found is not read again.
 
     With `cluster` the child is the run's Ray driver (tui_dl.engine.cluster.driver), which
     runs the same trainer as a task on the cluster; without, the trainer's own child — the
@@ -91,7 +95,8 @@ def launch_run(
         raise ValueError("--gpu-share goes with --cluster (Ray shares a GPU between runs)")
     store = store or RunStore()
     data_dir = str(Path(data_dir).expanduser().resolve()) if data_dir else None
-    said = exp.ready(spec_params, data_dir, store.root) if exp.ready else []
+    memo = {} if checked is None else checked
+    said = exp.ready(spec_params, data_dir, store.root, memo) if exp.ready else []
     spec: dict[str, Any] = {
         "experiment": experiment,
         "params": spec_params,

@@ -38,6 +38,8 @@ class Driver:
         self.spec = read_spec(sweep_dir)
         self.store = RunStore()
         self.cancel_requested = False
+        self.checked: dict[str, Any] = {}
+        """The cells' check before launch, shared: my-images's folder is scanned once."""
 
     def on_signal(self, _signum: int, _frame: object) -> None:
         self.cancel_requested = True
@@ -120,6 +122,7 @@ class Driver:
             handle = launch_run(
                 spec["experiment"], params, spec["device"], spec.get("data_dir"), self.store,
                 cluster=spec.get("cluster"), gpu_share=spec.get("gpu_share"),
+                checked=self.checked,
             )  # fmt: skip
         except (OSError, ValueError) as exc:
             self.emit(
