@@ -131,3 +131,24 @@ def test_snapshot_of_the_my_images_lab(snap_compare, size):
 
     app = make_app(source=FakeRunSource())
     assert snap_compare(app, terminal_size=size, run_before=opened)
+
+
+async def test_an_untrained_imagenet_base_is_said_to_stay_at_chance_before_launch(tmp_path):
+    from textual.widgets import Select
+
+    from tui_dl.ui.widgets.run.cost_line import CostLine
+
+    app = make_app(source=FakeRunSource())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_my_images(pilot)
+        screen.query_one("#field-folder", Input).value = str(tmp_path)
+        await settle(pilot)
+        line = screen.query_one(CostLine)
+        assert not line.display  # ImageNet weights: nothing to say
+        screen.query_one("#field-weights", Select).value = "none"
+        await settle(pilot)
+        assert line.display and "untrained MobileNetV2" in str(line.render())
+        assert "stays near chance" in str(line.render())
+        screen.query_one("#field-base", Input).value = "scratch"
+        await settle(pilot)
+        assert not line.display

@@ -194,6 +194,20 @@ def test_a_sweep_scans_the_folder_once_not_once_a_cell(tmp_path, shapes, monkeyp
     assert len(failed) == 3 and all("squares has 2 pictures" in m for m in failed)
 
 
+def test_an_untrained_imagenet_base_is_said_to_stay_at_chance(shapes, monkeypatch):
+    from tui_dl.engine.jobs import launch
+
+    monkeypatch.setattr(  # no child: what is said before launch
+        launch, "served", lambda _s, order, *_a: launch.RunHandle(Path(order["folder"]), None, None)
+    )  # type: ignore[arg-type]
+    handle = launch_run("my-images", {"folder": shapes, "base": "resnet50", "weights": "none"})
+    said = " ".join(" ".join(handle.before).split())
+    assert "an untrained ResNet50 gives random features" in said
+    assert "stays near chance (33% for 3 classes)" in said
+    handle = launch_run("my-images", {"folder": shapes, "base": "scratch"})
+    assert "chance" not in " ".join(handle.before)
+
+
 def test_the_command_line_exits_2_with_the_message(tmp_path, capsys):
     code = main(["run", "my-images", "--folder", str(tmp_path / "nowhere"), "--base", "scratch"])
     err = capsys.readouterr().err

@@ -85,6 +85,10 @@ class Experiment:
     """A rule between settings, each in its range alone but impossible together (mnist-cnn's
     blocks and kernel): called by `validate` with the full settings; raises ValueError with a
     sentence that starts with the setting's label."""
+    caution: Callable[[dict[str, Any]], str | None] | None = None
+    """One line the lab shows under the form while these settings would run but teach
+    little (my-images on an untrained ImageNet network); from the settings alone, read
+    nothing: it is called on the UI's thread as the form changes."""
     ready: Callable[[dict[str, Any], str | None, Path, dict[str, Any]], list[str]] | None = None
     """What must hold before launch beyond each setting's own range (a folder that can be
     used, weights that are on this machine): called with the validated settings, the data

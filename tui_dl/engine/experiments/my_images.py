@@ -183,6 +183,18 @@ def scanned(params: dict[str, Any], checked: dict[str, Any]) -> Folder:
     return cast("Folder", found)
 
 
+def untrained(params: dict[str, Any], n_classes: int | None = None) -> str | None:
+    """The line said before a run on an ImageNet network without its weights (None: not)."""
+    if params.get("base") not in IMAGENET_BASES or params.get("weights") != "none":
+        return None
+    chance = f"{1 / n_classes:.0%} for {n_classes} classes" if n_classes else "1 in N classes"
+    return (
+        f"Weights none: an untrained {IMAGENET_BASES[params['base']]} gives random features, "
+        f"so its head stays near chance ({chance}); it runs the whole path but teaches "
+        f"little: fetch {params['base']}-weights, or choose scratch or run:ID."
+    )
+
+
 def ready(
     params: dict[str, Any], data_dir: str | None, runs: Path, checked: dict[str, Any]
 ) -> list[str]:
@@ -214,6 +226,9 @@ def ready(
         f"{skipped}; split {len(split.train):,} train, {len(split.validation):,} validation, "
         f"{len(split.test):,} test"
     )
+    caution = untrained(params, len(folder.classes))
+    if caution:
+        said.append(caution)
     if params["augment"] == "yes" and base != "scratch":
         said.append(
             "augment: the pictures change every epoch, so the base's features cannot be "
@@ -331,4 +346,5 @@ MY_IMAGES = Experiment(
         "Augment changes the pictures every epoch: no cache, slow."
     ),
     ready=ready,
+    caution=untrained,
 )

@@ -95,7 +95,7 @@ class LabScreen(DatasetKey, FollowingScreen):
                 yield Button("Start  ctrl+r", id="start", variant="primary", compact=True)
                 yield Static("", id="form-error")
                 yield DataWarning(self.experiment.data_needed, self.app.data_dir, id="data-warning")
-                yield CostLine(self.experiment.cost, id="cost")
+                yield CostLine(self.experiment.cost, self.experiment.caution, id="cost")
                 yield RunSummary("", id="summary")
                 if self.experiment.notes:
                     yield Static(self.experiment.notes, id="lab-notes")
@@ -181,7 +181,7 @@ class LabScreen(DatasetKey, FollowingScreen):
     @on(Input.Changed)
     @on(Select.Changed)
     def form_changed(self) -> None:
-        if self.experiment.cost is not None:
+        if self.experiment.cost is not None or self.experiment.caution is not None:
             self.show_cost()
         if self.run_id is None:
             try:

@@ -1,11 +1,14 @@
 """The lab's line on what a run will cost: before a CPU run that would take long, how long
 (from the experiment's measured speed, or this machine's own last runs) and the smaller setup
-that ctrl+t fills in; nothing for a GPU run, nor while a run is shown."""
+that ctrl+t fills in; nothing for a GPU run, nor while a run is shown. Before it, the
+experiment's caution on settings that would teach little (`Experiment.caution`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from rich.text import Text
 from textual.widgets import Static
 
 from tui_dl.engine.experiments.cost import Cost, Estimate, duration, estimate
@@ -15,9 +18,15 @@ PastRuns = list[tuple[dict[str, Any], list[dict[str, Any]]]]
 
 
 class CostLine(Static):
-    def __init__(self, cost: Cost | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        cost: Cost | None,
+        caution: Callable[[dict[str, Any]], str | None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__("", **kwargs)
         self.cost = cost
+        self.caution = caution
         self.past: PastRuns = []
         self.estimate: Estimate | None = None
         """A long CPU run's estimate, while the form would start one (then ctrl+t: smaller)."""
@@ -28,6 +37,11 @@ class CostLine(Static):
         The estimate of a long run, for which ctrl+t offers a smaller one; None otherwise."""
         cost = self.cost
         self.estimate = None
+        caution = self.caution(params) if self.caution and params is not None else None
+        if caution:  # a run that teaches little: said before what it costs
+            self.update(Text(caution))
+            self.display = True
+            return None
         if cost is None or params is None:
             self.update("")
             self.display = False
