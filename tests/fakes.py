@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,8 @@ class FakeRunSource:
         self.cancelled: list[str] = []
         self.launch_notes: dict[str, str] = {}
         """What a launch has to say, by run id (a spare that could not take it)."""
+        self.launch_progress: list[str] = []
+        """What the check before launch says while it runs, in turn (lab: the phase line)."""
         self.spares: list[str | None] = []
         """Every start_spare call's device."""
         self.closed = False
@@ -217,8 +220,16 @@ class FakeRunSource:
         return max(live, default=None)
 
     def launch(
-        self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
+        self,
+        experiment: str,
+        params: dict[str, Any],
+        device: str,
+        cluster: str | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> str:
+        for text in self.launch_progress:  # what the check before launch says, in turn
+            if progress is not None:
+                progress(text)
         self.launched.append((experiment, params, device))
         self.clusters.append(cluster)
         run_id = f"20261122-1500{len(self.launched):02d}-{experiment}-f00{len(self.launched)}"

@@ -152,3 +152,36 @@ async def test_an_untrained_imagenet_base_is_said_to_stay_at_chance_before_launc
         screen.query_one("#field-base", Input).value = "scratch"
         await settle(pilot)
         assert not line.display
+
+
+async def test_the_check_before_launch_says_how_far_it_reads_off_the_ui_thread(tmp_path):
+    """The launch (and the folder's scan in it) runs in a thread: the screen answers, its
+    phase line says how far the scan is, and a refusal puts it back as it was."""
+    import threading
+
+    from textual.widgets import Static
+
+    from tui_dl.ui.widgets.run.run_progress import RunProgress
+
+    source, gate, threads = FakeRunSource(), threading.Event(), []
+
+    def launch(experiment, params, device, cluster=None, progress=None):
+        threads.append(threading.current_thread())
+        progress("Reading your folder: 5 of 9 files")
+        gate.wait(10)
+        raise ValueError("squares has 2 pictures")
+
+    source.launch = launch  # type: ignore[method-assign]
+    app = make_app(source=source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_my_images(pilot)
+        screen.query_one("#field-folder", Input).value = str(tmp_path)
+        phase = screen.query_one(RunProgress).query_one("#phase", Static)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: "5 of 9" in str(phase.content))
+        assert str(phase.content) == "Reading your folder: 5 of 9 files"
+        assert threads and threads[0] is not threading.main_thread()
+        gate.set()
+        await until(pilot, lambda: not screen.launching)
+        assert str(phase.content) == "No run yet."
+        assert "squares has 2 pictures" in str(screen.query_one("#form-error", Static).content)

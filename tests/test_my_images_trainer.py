@@ -18,6 +18,7 @@ from tui_dl.cli import main
 from tui_dl.data.my_images.scan import scan_folder
 from tui_dl.engine import runfiles
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.experiments.experiment import Checks
 from tui_dl.engine.experiments.my_images import base_scale, run_base
 from tui_dl.engine.jobs.launch import launch_run
 from tui_dl.engine.store import RunStore
@@ -194,13 +195,18 @@ def test_a_sweep_scans_the_folder_once_not_once_a_cell(tmp_path, shapes, monkeyp
     assert len(failed) == 3 and all("squares has 2 pictures" in m for m in failed)
 
 
-def test_an_untrained_imagenet_base_is_said_to_stay_at_chance(shapes, monkeypatch):
+def test_an_untrained_imagenet_base_is_said_to_stay_at_chance_after_the_scans_progress(
+    shapes, monkeypatch
+):
     from tui_dl.engine.jobs import launch
 
     monkeypatch.setattr(  # no child: what is said before launch
         launch, "served", lambda _s, order, *_a: launch.RunHandle(Path(order["folder"]), None, None)
     )  # type: ignore[arg-type]
-    handle = launch_run("my-images", {"folder": shapes, "base": "resnet50", "weights": "none"})
+    checks = Checks(progress=(progress := []).append)
+    params = {"folder": shapes, "base": "resnet50", "weights": "none"}
+    handle = launch_run("my-images", params, checks=checks)
+    assert progress[-1] == "Reading your folder: 36 of 36 files"  # and on the way there
     said = " ".join(" ".join(handle.before).split())
     assert "an untrained ResNet50 gives random features" in said
     assert "stays near chance (33% for 3 classes)" in said

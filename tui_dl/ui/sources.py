@@ -7,6 +7,7 @@ STYLE.md asks for. Every method is quick except `cancel` (up to ~1 s: call it in
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -48,7 +49,12 @@ class RunSource(Protocol):
     def resolve(self, run_id: str) -> str: ...
     def newest_live(self, experiment: str) -> str | None: ...
     def launch(
-        self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
+        self,
+        experiment: str,
+        params: dict[str, Any],
+        device: str,
+        cluster: str | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> str: ...
     def launch_note(self, run_id: str) -> str | None: ...
     def start_spare(self, device: str | None = None) -> None: ...
@@ -101,13 +107,21 @@ class LocalRunSource:
         return info.run_id if info else None
 
     def launch(
-        self, experiment: str, params: dict[str, Any], device: str, cluster: str | None = None
+        self,
+        experiment: str,
+        params: dict[str, Any],
+        device: str,
+        cluster: str | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> str:
+        """Blocking (the check before launch reads the folder): from a worker thread;
+        `progress` hears how far that check is."""
+        from tui_dl.engine.experiments.experiment import Checks
         from tui_dl.engine.jobs.launch import launch_run
 
         handle = launch_run(
             experiment, params, device=device, data_dir=self.data_dir, store=self.store,
-            cluster=cluster, spare=self._spare,
+            cluster=cluster, spare=self._spare, checks=Checks(progress=progress),
         )  # fmt: skip
         self._handles[handle.run_id] = handle
         return handle.run_id

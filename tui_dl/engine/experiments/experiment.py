@@ -61,6 +61,21 @@ class Reference:
     text: str
 
 
+@dataclass
+class Checks:
+    """What a check before launch (`Experiment.ready`) gets besides the settings."""
+
+    memo: dict[str, Any] = field(default_factory=dict)
+    """What it found, kept for the launches of one family (a sweep's cells: its folder is
+    scanned once, not once a cell)."""
+    progress: Callable[[str], None] | None = None
+    """Where to say how far it is (the lab's phase line while the folder is read)."""
+
+    def say(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress(text)
+
+
 @dataclass(frozen=True)
 class Experiment:
     name: str
@@ -89,13 +104,13 @@ class Experiment:
     """One line the lab shows under the form while these settings would run but teach
     little (my-images on an untrained ImageNet network); from the settings alone, read
     nothing: it is called on the UI's thread as the form changes."""
-    ready: Callable[[dict[str, Any], str | None, Path, dict[str, Any]], list[str]] | None = None
+    ready: Callable[[dict[str, Any], str | None, Path, Checks], list[str]] | None = None
     """What must hold before launch beyond each setting's own range (a folder that can be
     used, weights that are on this machine): called with the validated settings, the data
-    folder, the runs folder and a memo that launches of one family share (a sweep's cells:
-    its folder scanned once, not once a cell); raises ValueError with one plain sentence, or
-    returns what to say before the run starts (the split's sizes). It reads files (the
-    folder's every picture): never call it on a UI's thread."""
+    folder, the runs folder and `Checks` (a memo launches of one family share, where to say
+    how far it is); raises ValueError with one plain sentence, or returns what to say before
+    the run starts (the split's sizes). It reads files (the folder's every picture): never
+    call it on a UI's thread."""
 
     def reference_fields(self) -> dict[str, Any]:
         """The course's figure, as the `started` event carries it to every screen and report."""

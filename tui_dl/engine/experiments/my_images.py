@@ -9,12 +9,13 @@ model file's own config.json, so a wrong run is refused in a second, not after a
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from tui_dl.engine import runfiles
-from tui_dl.engine.experiments.experiment import Experiment, Reference
+from tui_dl.engine.experiments.experiment import Checks, Experiment, Reference
 from tui_dl.engine.experiments.params import (
     SEED_MAX,
     ChoiceParam,
@@ -47,6 +48,9 @@ rest is its old head)."""
 RAW_PIXELS = ("my-images",)
 """Experiments whose models take pixels 0–255 (their preprocessing inside); the others' read
 0–1."""
+SAY_EVERY_S = 0.1
+"""How often the scan before launch says how far it is (the lab redraws at most 10 times a
+second)."""
 CONFIG_LIMIT = 4 * 1024 * 1024
 """A model file's config.json larger than this is not read."""
 
@@ -162,22 +166,33 @@ def weights_problem(base: str, data_dir: str | None) -> str | None:
     )
 
 
-def scanned(params: dict[str, Any], checked: dict[str, Any]) -> Folder:
-    """The folder (and its 'other' folder) scanned, every picture read and hashed: once for
-    all the launches that share `checked` (a sweep's cells), its problem too (ValueError)."""
+def scanned(params: dict[str, Any], checks: Checks) -> Folder:
+    """The folder (and its 'other' folder) scanned, every picture read and hashed, saying how
+    far it is: once for all the launches that share `checks` (a sweep's cells), its problem
+    too (ValueError)."""
     from tui_dl.data.my_images.other import check_apart
     from tui_dl.data.my_images.problems import FolderProblem
     from tui_dl.data.my_images.scan import scan_folder
 
     key = f"my-images folder {params['folder']!s} other {params.get('other') or ''!s}"
-    if key not in checked:
+    said = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - said[0] >= SAY_EVERY_S or done == total:
+            said[0] = now
+            checks.say(f"Reading your folder: {done:,} of {total:,} files")
+
+    if key not in checks.memo:
         try:
-            folder = scan_folder(params["folder"], other=params.get("other") or None)
+            folder = scan_folder(
+                params["folder"], other=params.get("other") or None, progress=progress
+            )
             check_apart(folder)
-            checked[key] = folder
+            checks.memo[key] = folder
         except (FolderProblem, ValueError) as exc:
-            checked[key] = ValueError(str(exc))
-    found = checked[key]
+            checks.memo[key] = ValueError(str(exc))
+    found = checks.memo[key]
     if isinstance(found, ValueError):
         raise found
     return cast("Folder", found)
@@ -195,14 +210,12 @@ def untrained(params: dict[str, Any], n_classes: int | None = None) -> str | Non
     )
 
 
-def ready(
-    params: dict[str, Any], data_dir: str | None, runs: Path, checked: dict[str, Any]
-) -> list[str]:
+def ready(params: dict[str, Any], data_dir: str | None, runs: Path, checks: Checks) -> list[str]:
     """The folder, its split and the base checked before launch (ValueError: why not)."""
     from tui_dl.data.my_images.problems import FolderProblem
     from tui_dl.data.my_images.split import split_folder
 
-    folder = scanned(params, checked)  # the folder first: without pictures, nothing matters
+    folder = scanned(params, checks)  # the folder first: without pictures, nothing matters
     try:
         split = split_folder(folder, split_settings(params))
     except (FolderProblem, ValueError) as exc:

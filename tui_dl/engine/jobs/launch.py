@@ -23,6 +23,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env, normalise_device
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog, append_event
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.experiments.experiment import Checks
 from tui_dl.engine.store import RunStore, read_pid
 from tui_dl.engine.trust import PID_MAX, is_mine, owner_of, proven_process, user_name
 from tui_dl.engine.workshop.seats import identity
@@ -70,12 +71,13 @@ def launch_run(
     cluster: str | None = None,
     gpu_share: float | None = None,
     spare: SparePool | None = None,
-    checked: dict[str, Any] | None = None,
+    checks: Checks | None = None,
 ) -> RunHandle:
     """Validate the settings, create the run folder and start its child; returns once the
     experiment's check before launch (`Experiment.ready`: for my-images, the folder scanned)
-    has passed: call it from a worker thread in the app. `checked`: the memo of that check
-    that launches of one family share (a sweep's cells), so what it found is not read again.
+    has passed: call it from a worker thread in the app. `checks`: where that check says how
+    far it is, and its memo that launches of one family share (a sweep's cells), so what it
+    found is not read again.
 
     With `cluster` the child is the run's Ray driver (tui_dl.engine.cluster.driver), which
     runs the same trainer as a task on the cluster; without, the trainer's own child — the
@@ -95,8 +97,8 @@ def launch_run(
         raise ValueError("--gpu-share goes with --cluster (Ray shares a GPU between runs)")
     store = store or RunStore()
     data_dir = str(Path(data_dir).expanduser().resolve()) if data_dir else None
-    memo = {} if checked is None else checked
-    said = exp.ready(spec_params, data_dir, store.root, memo) if exp.ready else []
+    checks = checks or Checks()
+    said = exp.ready(spec_params, data_dir, store.root, checks) if exp.ready else []
     spec: dict[str, Any] = {
         "experiment": experiment,
         "params": spec_params,

@@ -18,6 +18,7 @@ from typing import Any
 
 from tui_dl.engine.events import ENDED, Event, Status, append_event
 from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.experiments.experiment import Checks
 from tui_dl.engine.jobs.launch import (
     CANCEL_SIGNAL,
     EXIT_CANCELLED,
@@ -38,7 +39,7 @@ class Driver:
         self.spec = read_spec(sweep_dir)
         self.store = RunStore()
         self.cancel_requested = False
-        self.checked: dict[str, Any] = {}
+        self.checks = Checks()
         """The cells' check before launch, shared: my-images's folder is scanned once."""
 
     def on_signal(self, _signum: int, _frame: object) -> None:
@@ -122,7 +123,7 @@ class Driver:
             handle = launch_run(
                 spec["experiment"], params, spec["device"], spec.get("data_dir"), self.store,
                 cluster=spec.get("cluster"), gpu_share=spec.get("gpu_share"),
-                checked=self.checked,
+                checks=self.checks,
             )  # fmt: skip
         except (OSError, ValueError) as exc:
             self.emit(

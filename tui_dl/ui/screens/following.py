@@ -12,6 +12,7 @@ from tui_dl.engine.devices import Gpu
 from tui_dl.engine.store import RunInfo
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.sources import RunSource
+from tui_dl.ui.widgets.run.run_progress import RunProgress
 
 
 class FollowingScreen(AppScreen):
@@ -74,16 +75,28 @@ class FollowingScreen(AppScreen):
     def _launch(
         self, experiment: str, params: dict[str, Any], device: str, cluster: str | None
     ) -> None:
+        def said(text: str) -> None:
+            self.from_thread(self.launch_progress, text)
+
         try:
-            run_id = self.source.launch(experiment, params, device, cluster=cluster)
+            run_id = self.source.launch(experiment, params, device, cluster, progress=said)
         except (OSError, ValueError) as exc:
             self.from_thread(self._launch_ended, None, exc)
             return
         self.from_thread(self._launch_ended, run_id, None)
 
+    def launch_progress(self, text: str) -> None:
+        """How far the check before launch is (my-images reads the folder), where the
+        screen says its run's phase, a bar pulsing under it."""
+        for line in self.query(RunProgress):
+            line.reset(text)
+
     def _launch_ended(self, run_id: str | None, problem: Exception | None) -> None:
         self.launching = False
         self.refresh_bindings()
+        if run_id is None:
+            for line in self.query(RunProgress):
+                line.reset()
         if run_id is not None:
             self.attach(run_id)
         elif problem is not None:
