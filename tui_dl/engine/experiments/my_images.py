@@ -202,11 +202,10 @@ def untrained(params: dict[str, Any], n_classes: int | None = None) -> str | Non
     """The line said before a run on an ImageNet network without its weights (None: not)."""
     if params.get("base") not in IMAGENET_BASES or params.get("weights") != "none":
         return None
-    chance = f"{1 / n_classes:.0%} for {n_classes} classes" if n_classes else "1 in N classes"
+    chance = f"{1 / n_classes:.0%} for {n_classes} classes" if n_classes else "1/N for N classes"
     return (
         f"Weights none: an untrained {IMAGENET_BASES[params['base']]} gives random features, "
-        f"so its head stays near chance ({chance}); it runs the whole path but teaches "
-        f"little: fetch {params['base']}-weights, or choose scratch or run:ID."
+        f"so the head stays near chance ({chance}); fetch {params['base']}-weights to teach."
     )
 
 
