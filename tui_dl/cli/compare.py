@@ -11,11 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from tui_dl.analysis.compare import (
+    DELTA_STYLES,
     Compared,
     CompareRefused,
     Result,
     compare_runs,
-    shown_delta,
     shown_result,
     shown_setting,
 )
@@ -74,13 +74,8 @@ def same_line(compared: Compared) -> str:
 
 
 def _result_cell(compared: Compared, info: RunInfo, result: Result) -> Text:
-    cell = Text(shown_result(result, result.read(info)))
-    delta = compared.delta(info, result.key)
-    if delta is not None:
-        better = compared.better(info, result.key)
-        style = "dim" if better is None else ("green" if better else "red")
-        cell.append(f" {shown_delta(result, delta)}", style=style)
-    return cell
+    value, delta, better = compared.result_words(info, result)
+    return Text.assemble(value, (f" {delta}" if delta else "", DELTA_STYLES[better]))
 
 
 def _name(compared: Compared, info: RunInfo, ids: dict[str, str]) -> Text:

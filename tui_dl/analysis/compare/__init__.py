@@ -2,6 +2,7 @@
 difference from a baseline run (issue 27 §5)."""
 
 from tui_dl.analysis.compare.table import (
+    DELTA_STYLES,
     RESULTS,
     Compared,
     CompareRefused,
@@ -13,6 +14,7 @@ from tui_dl.analysis.compare.table import (
 )
 
 __all__ = [
+    "DELTA_STYLES",
     "RESULTS",
     "CompareRefused",
     "Compared",

@@ -19,6 +19,8 @@ from tui_dl.text import duration
 
 NOT_SET = None
 """What a run whose spec does not name a setting has in that setting's column."""
+DELTA_STYLES = {True: "green", False: "red", None: "dim"}
+"""A difference from the baseline: better, worse, the same."""
 
 
 class CompareRefused(ValueError):
@@ -135,6 +137,15 @@ class Compared:
             return None
         result = next(r for r in self.results if r.key == key)
         return (delta > 0) == result.higher_is_better
+
+    def result_words(self, info: RunInfo, result: Result) -> tuple[str, str, bool | None]:
+        """A result as a cell says it: its value, its difference from the baseline ('' without
+        one), and whether that difference is better (None: none to tell)."""
+        delta = self.delta(info, result.key)
+        value = shown_result(result, result.read(info))
+        if delta is None:
+            return value, "", None
+        return value, shown_delta(result, delta), self.better(info, result.key)
 
     def sorted_by(self, key: str, descending: bool = False) -> Compared:
         """The same comparison with its runs in the order of a setting or a result; runs

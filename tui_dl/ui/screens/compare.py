@@ -18,11 +18,10 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Static
 
 from tui_dl.analysis.compare import (
+    DELTA_STYLES,
     Compared,
     CompareRefused,
     compare_runs,
-    shown_delta,
-    shown_result,
     shown_setting,
 )
 from tui_dl.engine.events import Status
@@ -146,13 +145,10 @@ class CompareScreen(AppScreen):
             if compared.statuses_differ:
                 cells.append(Text(info.status_words))
             for result in results:
-                cell = Text(shown_result(result, result.read(info)))
-                delta = compared.delta(info, result.key)
-                if delta is not None:
-                    better = compared.better(info, result.key)
-                    style = "dim" if better is None else ("green" if better else "red")
-                    cell.append(f" {shown_delta(result, delta)}", style=style)
-                cells.append(cell)
+                value, delta, better = compared.result_words(info, result)
+                cells.append(
+                    Text.assemble(value, (f" {delta}" if delta else "", DELTA_STYLES[better]))
+                )
             table.add_row(*cells, key=info.run_id)
         if selected in self.numbers:
             table.move_cursor(row=table.get_row_index(selected))
