@@ -29,9 +29,12 @@ def follow(sweep_dir, until, timeout: float = 120.0) -> SweepState:
     pytest.fail(f"timed out; log: {(sweep_dir / runfiles.LOG).read_text()[-2000:]}")
 
 
-def test_a_2x1_grid_through_the_cli_runs_each_cell_and_prints_the_grid_as_json(capsys, monkeypatch):
-    """One sweep (two TensorFlow children) read two ways: the CLI's report, then the driver's
-    own files and its exit code (each cell is a TensorFlow start: one grid, not two)."""
+def test_a_2x1_grid_with_two_seeds_through_the_cli_runs_each_cell_twice_and_prints_json(
+    capsys, monkeypatch
+):
+    """One sweep (four TensorFlow children: two cells × two seeds) read two ways: the CLI's
+    report, then the driver's own files and its exit code (each run is a TensorFlow start:
+    one grid, not two)."""
     import tui_dl.cli.sweep as cli_sweep
 
     handles = []
@@ -42,31 +45,43 @@ def test_a_2x1_grid_through_the_cli_runs_each_cell_and_prints_the_grid_as_json(c
 
     monkeypatch.setattr(cli_sweep, "launch_sweep", launch_and_keep)
     args = ["sweep", "mnist-mlp", "--lr", "0.01,1e30", "--batch-size", "64", "--epochs", "1"]
-    code = main([*args, "--train-limit", "300", "--hidden-units", "16", "--json"])
+    code = main([*args, "--train-limit", "300", "--hidden-units", "16", "--seeds", "2", "--json"])
     out = capsys.readouterr()
     assert code == 0
     report = json.loads(out.out.strip().splitlines()[-1])
-    assert [c["status"] for c in report["cells"]] == ["finished", "failed"]
-    assert [c["verdict"] for c in report["cells"]] == ["best", "diverged"]
+    assert [c["status"] for c in report["cells"]] == ["finished"] * 2 + ["failed"] * 2
+    assert [c["verdict"] for c in report["cells"]][2:] == ["diverged", "diverged"]
+    assert "best" in [c["verdict"] for c in report["cells"]][:2]
     assert report["best"]["learning_rate"] == 0.01 and report["metric"] == "test_accuracy"
-    assert "cell 2/2  rate 1e+30  batch 64  failed" in out.err
+    assert report["axes"] == ["learning_rate"] and report["seeds"] == 2
+    seed = report["params"]["seed"]
+    assert [c["seed"] for c in report["cells"]] == [seed, seed + 1] * 2
+    assert f"cell 4/4  rate 1e+30  seed {seed + 1}  failed" in out.err
+    # Each cell's two runs pooled: mean ± sample standard deviation, from the runs' own results.
+    good_group, huge_group = report["groups"]
+    results = [c["metric"] for c in report["cells"][:2]]
+    assert good_group["results"] == results and huge_group["results"] == []
+    assert good_group["mean"] == pytest.approx(sum(results) / 2)
+    assert good_group["sd"] == pytest.approx(abs(results[0] - results[1]) / 2**0.5)
+    assert "mean ± sd" in out.err and "most varied" not in out.err  # one cell has a spread
 
     [handle] = handles
     state = follow(handle.run_dir, lambda s: s.done)
     assert handle.wait(10) == 0
     assert state.status == "finished"
-    good, huge = state.cells
+    good, good2, huge, _ = state.cells
     assert (good.learning_rate, good.batch_size, good.status) == (0.01, 64, "finished")
     assert 0.3 < good.metric <= 1.0 and good.history[0]["val_loss"] > 0
     # A failed cell is data, not the end of the sweep: NaN at a huge rate is the lesson.
     assert huge.status == "failed" and huge.verdict.code == "diverged"
-    assert state.best == 0 and good.verdict.code == "best"
-    # Each cell is an ordinary run, one after the other, recorded in sweep.json.
+    assert state.best in (0, 1)
+    # Each run is an ordinary run, one after the other, recorded in sweep.json.
     spec = read_spec(handle.run_dir)
     run_ids = [c["run_id"] for c in spec["cells"]]
-    assert run_ids == [good.run_id, huge.run_id]
+    assert run_ids == [c.run_id for c in state.cells]
     runs = {i.run_id: i for i in RunStore().list()}
     assert runs[good.run_id].spec["params"]["learning_rate"] == 0.01
+    assert [runs[c.run_id].spec["params"]["seed"] for c in (good, good2)] == [seed, seed + 1]
     assert runs[good.run_id].final("finished")["t"] <= runs[huge.run_id].final("started")["t"]
     assert list_sweeps() == [handle.run_dir]
 

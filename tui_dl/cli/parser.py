@@ -221,18 +221,24 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
 
     sweep = commands.add_parser(
         "sweep",
-        help="train one experiment over learning rates × batch sizes, cell by cell",
-        description="One run per learning rate × batch size. `tui-dl sweep NAME -h` lists the "
-        "settings the cells share.",
+        help="train one experiment over one or two settings' values, cell by cell",
+        description="One run per cell of a grid over one or two settings: any number or "
+        "choice setting given as a list (--hidden-units 32,128,512 --dropout 0,0.5). "
+        "`tui-dl sweep NAME -h` lists them.",
     )
     sweep_experiments = sweep.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
     lists = argparse.ArgumentParser(add_help=False)
     grid = lists.add_argument_group("the grid")
     grid.add_argument(
-        "--lr", required=True, metavar="LIST", help="learning rates, e.g. 0.1,0.01,0.001"
+        "--lr", "--learning-rate", metavar="LIST", help="learning rates, e.g. 0.1,0.01,0.001"
     )
+    grid.add_argument("--batch-size", dest="batch_sizes", metavar="LIST", help="e.g. 32,128")
     grid.add_argument(
-        "--batch-size", dest="batch_sizes", required=True, metavar="LIST", help="e.g. 32,128"
+        "--seeds",
+        default="1",
+        metavar="K",
+        help="run each cell K times, seeds seed, seed+1, …: the table shows mean ± standard "
+        "deviation (default 1)",
     )
     for exp in EXPERIMENTS.values() if experiments else ():
         if sweepable(exp):

@@ -15,18 +15,21 @@ from tui_dl.cli.console import console, error
 from tui_dl.cli.parser import settings
 from tui_dl.cli.warnings import warn_about_data_folder
 from tui_dl.engine.events import ENDED, Status
+from tui_dl.engine.sweeps.grid import axis_label, point_text, split_lists, value_text
 from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep
 from tui_dl.engine.sweeps.lessons import LESSONS
-from tui_dl.engine.sweeps.state import CellState, SweepState, track_sweep
+from tui_dl.engine.sweeps.spread import Group, best_group, group_cells, most_varied
+from tui_dl.engine.sweeps.state import CellState, SweepState, higher_is_better, track_sweep
 from tui_dl.text import percent
 
 POLL_S = 0.2
 
 
 def sweep_from_args(args: argparse.Namespace) -> int:
+    shared, lists = split_lists(args.experiment, settings(args))
     return sweep_command(
         args.experiment,
-        settings(args),
+        shared,
         args.lr,
         args.batch_sizes,
         args.device,
@@ -34,19 +37,23 @@ def sweep_from_args(args: argparse.Namespace) -> int:
         args.json,
         cluster=args.cluster,
         gpu_share=args.gpu_share,
+        axes=lists,
+        seeds=args.seeds,
     )
 
 
 def sweep_command(
     experiment: str,
     params: dict[str, Any],
-    learning_rates: str,
-    batch_sizes: str,
+    learning_rates: str | None,
+    batch_sizes: str | None,
     device: str,
     data_dir: str | None,
     as_json: bool,
     cluster: str | None = None,
     gpu_share: float | None = None,
+    axes: dict[str, str] | None = None,
+    seeds: str | int = 1,
 ) -> int:
     """Exit 0 when at least one cell finished, 1 when none did, 2 for bad input, 130 on ctrl+c."""
     err = console(stderr=True)
@@ -54,7 +61,7 @@ def sweep_command(
     try:
         handle = launch_sweep(
             experiment, params, learning_rates, batch_sizes, device, data_dir,
-            cluster=cluster, gpu_share=gpu_share,
+            cluster=cluster, gpu_share=gpu_share, axes=axes, seeds=seeds,
         )  # fmt: skip
     except ValueError as exc:
         error(err, exc)
@@ -77,6 +84,8 @@ def sweep_command(
     tracker.update()
     state = tracker.state
     err.print(result_table(state))
+    if state.seeds > 1:
+        err.print(spread_table(state))
     for line in lesson_lines(state):
         err.print(line)
     if as_json:
@@ -97,7 +106,7 @@ def _report_progress(err: Console, state: SweepState, reported: dict[int, str]) 
         if before in ENDED or (not ended and before != Status.PENDING):
             continue
         reported[index] = cell.status
-        where = f"cell {index + 1}/{total}  rate {cell.learning_rate:g}  batch {cell.batch_size}"
+        where = f"cell {index + 1}/{total}  {point_text(cell.settings, cell.seed)}"
         if not ended:
             err.print(f"{where}  started (run {cell.run_id})")
         elif cell.status == Status.FINISHED:
@@ -118,12 +127,15 @@ def _metric(metric: str, value: float | None) -> str:
 
 
 def result_table(state: SweepState) -> Table:
-    table = Table("rate", "batch", "status", "epochs", state.metric.replace("_", " "), "lesson")
+    axes = state.axes
+    seeded = state.seeds > 1
+    columns = [axis_label(a) for a in axes] + (["seed"] if seeded else [])
+    table = Table(*columns, "status", "epochs", state.metric.replace("_", " "), "lesson")
     for index, cell in enumerate(state.cells):
-        star = "★ " if index == state.best else ""
+        star = "★ " if index == state.best and not seeded else ""
         table.add_row(
-            f"{cell.learning_rate:g}",
-            str(cell.batch_size),
+            *(value_text(cell.settings.get(a, "")) for a in axes),
+            *([str(cell.seed)] if seeded else []),
             cell.status,
             f"{cell.epoch}/{cell.epochs}" if cell.epochs else "",
             _value(state.metric, cell.metric),
@@ -132,14 +144,65 @@ def result_table(state: SweepState) -> Table:
     return table
 
 
+def spread_table(state: SweepState) -> Table:
+    """Each cell's runs pooled: mean ± standard deviation, and the lowest–highest."""
+    groups = group_cells(state.cells)
+    best = best_group(groups, higher_is_better(state.metric))
+    metric = state.metric.replace("_", " ")
+    table = Table(
+        *(axis_label(a) for a in state.axes), "runs", f"{metric} mean ± sd", "lowest–highest",
+        title=f"{state.seeds} seeds per cell (sd: sample standard deviation of its runs)",
+    )  # fmt: skip
+    for index, group in enumerate(groups):
+        table.add_row(
+            *(value_text(group.settings.get(a, "")) for a in state.axes),
+            f"{len(group.results)}/{len(group.members)}",
+            ("★ " if index == best else "") + spread_text(state.metric, group),
+            _range(state.metric, group),
+        )
+    return table
+
+
+def spread_text(metric: str, group: Group) -> str:
+    if group.mean is None:
+        return "—"
+    if group.sd is None:
+        return f"{_value(metric, group.mean)} (one run)"
+    return f"{_value(metric, group.mean)} ± {_spread(metric, group.sd)}"
+
+
+def _spread(metric: str, value: float) -> str:
+    return f"{value * 100:.1f} pts" if "accuracy" in metric else f"{value:.4f}"
+
+
+def _range(metric: str, group: Group) -> str:
+    if group.low is None or group.high is None:
+        return "—"
+    return f"{_value(metric, group.low)}–{_value(metric, group.high)}"
+
+
 def lesson_lines(state: SweepState) -> list[str]:
     lines = []
-    if state.best is not None:
-        best = state.cells[state.best]
-        lines.append(
-            f"best: rate {best.learning_rate:g}, batch {best.batch_size} — "
-            f"{_metric(state.metric, best.metric)}"
-        )
+    if state.seeds > 1:
+        groups = group_cells(state.cells)
+        top = best_group(groups, higher_is_better(state.metric))
+        if top is not None:
+            group = groups[top]
+            lines.append(
+                f"best on average: {point_text(group.settings)} — "
+                f"{state.metric.replace('_', ' ')} {spread_text(state.metric, group)}"
+            )
+        varied = most_varied(groups)
+        if varied is not None:
+            most, least = varied
+            lines.append(
+                f"most varied from run to run: {point_text(most.settings)} "
+                f"(sd {_spread(state.metric, most.sd or 0.0)}); least: "
+                f"{point_text(least.settings)} (sd {_spread(state.metric, least.sd or 0.0)})"
+            )
+    elif state.best is not None:
+        cell = state.cells[state.best]
+        lines.append(f"best: {point_text(cell.settings)} — {_metric(state.metric, cell.metric)}")
     seen = {c.verdict.code for c in state.cells}
     lines += [f"{code.replace('-', ' ')}: {LESSONS[code]}" for code in LESSONS if code in seen]
     return lines
@@ -149,6 +212,8 @@ def _cell_report(cell: CellState) -> dict[str, Any]:
     return {
         "learning_rate": cell.learning_rate,
         "batch_size": cell.batch_size,
+        "settings": cell.settings,
+        "seed": cell.seed,
         "run_id": cell.run_id,
         "status": cell.status,
         "epochs_done": cell.epoch,
@@ -157,6 +222,18 @@ def _cell_report(cell: CellState) -> dict[str, Any]:
         "verdict_text": cell.verdict.text,
         "message": cell.message,
         "history": cell.history,
+    }
+
+
+def _group_report(group: Group) -> dict[str, Any]:
+    return {
+        "settings": group.settings,
+        "runs": len(group.members),
+        "results": group.results,
+        "mean": group.mean,
+        "sd": group.sd,
+        "lowest": group.low,
+        "highest": group.high,
     }
 
 
@@ -170,6 +247,10 @@ def sweep_report(state: SweepState, sweep_dir: str) -> dict[str, Any]:
         "metric": state.metric,
         "learning_rates": state.spec["learning_rates"],
         "batch_sizes": state.spec["batch_sizes"],
+        "axes": state.axes,
+        "seeds": state.seeds,
+        "spread": "sample standard deviation (n - 1) of each cell's finished runs",
+        "groups": [_group_report(g) for g in group_cells(state.cells)],
         "params": state.spec["params"],
         "device": state.spec["device"],
         "cells": [_cell_report(c) for c in state.cells],
@@ -178,6 +259,7 @@ def sweep_report(state: SweepState, sweep_dir: str) -> dict[str, Any]:
         else {
             "learning_rate": best.learning_rate,
             "batch_size": best.batch_size,
+            "settings": best.settings,
             "run_id": best.run_id,
             "metric": best.metric,
         },

@@ -27,7 +27,7 @@ from tui_dl.engine.jobs.launch import (
     launch_run,
 )
 from tui_dl.engine.store import RunStore
-from tui_dl.engine.sweeps.launch import read_spec, write_spec
+from tui_dl.engine.sweeps.launch import cell_params, read_spec, write_spec
 from tui_dl.engine.workshop.folder import cancel_asked
 
 POLL_S = 0.1
@@ -118,7 +118,7 @@ class Driver:
 
     def start_cell(self, index: int, cell: dict[str, Any]) -> RunHandle | None:
         spec = self.spec
-        params = {**spec["params"], "learning_rate": cell["lr"], "batch_size": cell["batch_size"]}
+        params = cell_params(spec, cell)
         try:
             handle = launch_run(
                 spec["experiment"], params, spec["device"], spec.get("data_dir"), self.store,

@@ -35,7 +35,7 @@ from tui_dl.engine.events import (
 )
 from tui_dl.engine.jobs.launch import CANCEL_SIGNAL, RunHandle, spawn_child
 from tui_dl.engine.store import pid_alive, read_pid
-from tui_dl.engine.sweeps.grid import SWEPT, grid, validate_sweep
+from tui_dl.engine.sweeps.grid import SWEPT, SweepPlan, plan_sweep
 from tui_dl.paths import write_atomic
 
 
@@ -44,6 +44,15 @@ class SweepCell(TypedDict):
     batch_size: int
     run_id: NotRequired[str | None]
     """Once its run has started."""
+    settings: NotRequired[dict[str, Any]]
+    """Its values of the sweep's axes (a sweep with `axes`)."""
+    seed: NotRequired[int | None]
+    """Its own seed when the sweep runs each cell several times; None: the settings' seed."""
+
+
+class SweepAxis(TypedDict):
+    name: str
+    values: list[Any]
 
 
 class SweepSpec(TypedDict):
@@ -60,6 +69,10 @@ class SweepSpec(TypedDict):
     created: NotRequired[float]
     cluster: NotRequired[str | None]
     gpu_share: NotRequired[float | None]
+    axes: NotRequired[list[SweepAxis]]
+    """The settings swept (a sweep made before axes: learning rate × batch size)."""
+    seeds: NotRequired[int]
+    """Runs per cell, seeds seed, seed+1, …"""
 
 
 def launch_sweep(
@@ -72,12 +85,22 @@ def launch_sweep(
     root: Path | None = None,
     cluster: str | None = None,
     gpu_share: float | None = None,
+    *,
+    axes: dict[str, Any] | None = None,
+    seeds: Any = 1,
 ) -> RunHandle:
     """Validate, write the sweep folder, start its driver; returns at once. With `cluster`,
-    the cells run side by side on Ray, as many at once as its resources allow."""
-    exp, base, rates, batches = validate_sweep(
-        experiment, params or {}, learning_rates, batch_sizes
-    )
+    the cells run side by side on Ray, as many at once as its resources allow.
+
+    `learning_rates`, `batch_sizes` (None: not swept) and `axes` (setting → values) are the
+    lists; the ones with two or more values are the axes. Each cell runs `seeds` times."""
+    lists = {
+        name: values
+        for name, values in (("learning_rate", learning_rates), ("batch_size", batch_sizes))
+        if values is not None
+    }
+    plan = plan_sweep(experiment, params or {}, {**lists, **(axes or {})}, seeds)
+    exp = plan.experiment
     device = normalise_device(device)
     if cluster:
         import importlib.util
@@ -94,22 +117,46 @@ def launch_sweep(
     sweep_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{exp.name}-{secrets.token_hex(2)}"
     sweep_dir = root / sweep_id
     sweep_dir.mkdir()
-    spec = {
-        "sweep_id": sweep_id,
-        "experiment": exp.name,
-        "params": {k: v for k, v in base.items() if k not in SWEPT},
-        "learning_rates": rates,
-        "batch_sizes": batches,
-        "device": device,
-        "data_dir": data_dir,
-        "created": time.time(),
-        "cells": [{"lr": lr, "batch_size": bs, "run_id": None} for lr, bs in grid(rates, batches)],
-    }
+    spec = sweep_spec(sweep_id, plan)
+    spec.update(device=device, data_dir=data_dir, created=time.time())
     if cluster:
         spec.update(cluster=cluster, gpu_share=gpu_share)
     write_spec(sweep_dir, spec)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return spawn_child("tui_dl.engine.sweeps.driver", [str(sweep_dir)], sweep_dir, env)
+
+
+def sweep_spec(sweep_id: str, plan: SweepPlan) -> dict[str, Any]:
+    """sweep.json's grid: the shared settings, the axes, and every cell (point × seed) in the
+    order it runs, each with its learning rate and batch size (what the lessons compare)."""
+    swept = {name for name, _ in plan.axes}
+    cells = []
+    for point in plan.points():
+        settings = {**plan.base, **point}
+        for seed in plan.cell_seeds():
+            cells.append({
+                "lr": settings["learning_rate"], "batch_size": settings["batch_size"],
+                "settings": point, "seed": seed, "run_id": None,
+            })  # fmt: skip
+    return {
+        "sweep_id": sweep_id,
+        "experiment": plan.experiment.name,
+        "params": {k: v for k, v in plan.base.items() if k not in SWEPT and k not in swept},
+        "learning_rates": plan.values("learning_rate"),
+        "batch_sizes": plan.values("batch_size"),
+        "axes": [{"name": name, "values": values} for name, values in plan.axes],
+        "seeds": plan.seeds,
+        "cells": cells,
+    }
+
+
+def cell_params(spec: dict[str, Any], cell: dict[str, Any]) -> dict[str, Any]:
+    """The settings a cell's run is launched with."""
+    params = {**spec["params"], "learning_rate": cell["lr"], "batch_size": cell["batch_size"]}
+    params.update(cell.get("settings") or {})
+    if cell.get("seed") is not None:
+        params["seed"] = cell["seed"]
+    return params
 
 
 def write_spec(sweep_dir: Path, spec: dict[str, Any]) -> None:

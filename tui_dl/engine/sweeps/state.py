@@ -39,6 +39,10 @@ class EventReader(Protocol):
 class CellState:
     learning_rate: float
     batch_size: int
+    settings: dict[str, Any] = field(default_factory=dict)
+    """Its values of the sweep's axes (rate and batch size for a sweep made before axes)."""
+    seed: int | None = None
+    """Its own seed when each cell runs several times."""
     run_id: str | None = None
     status: str = Status.PENDING
     """pending, starting, running, finished, failed or cancelled."""
@@ -123,11 +127,34 @@ class SweepState:
     def done(self) -> bool:
         return self.status in TERMINAL_EVENTS
 
+    @property
+    def axes(self) -> list[str]:
+        """The settings swept, in order (rate and batch size for a sweep made before axes)."""
+        axes = self.spec.get("axes")
+        if axes is None:
+            return ["learning_rate", "batch_size"]
+        return [axis["name"] for axis in axes]
+
+    @property
+    def seeds(self) -> int:
+        return int(self.spec.get("seeds", 1))
+
     def cell(self, learning_rate: float, batch_size: int) -> CellState:
         for cell in self.cells:
             if cell.learning_rate == learning_rate and cell.batch_size == batch_size:
                 return cell
         raise KeyError((learning_rate, batch_size))
+
+    def cell_of(self, event: dict[str, Any]) -> CellState:
+        """The cell a cell_started/cell_ended event is about: its index, if its rate and batch
+        size agree (KeyError if not: not this sweep's event)."""
+        index = event.get("index")
+        if isinstance(index, int) and 0 <= index < len(self.cells):
+            cell = self.cells[index]
+            if (cell.learning_rate, cell.batch_size) == (event.get("lr"), event.get("batch_size")):
+                return cell
+            raise KeyError(index)
+        return self.cell(event["lr"], event["batch_size"])
 
 
 def higher_is_better(metric: str) -> bool:
@@ -142,7 +169,7 @@ class SweepTracker:
         run_reader: Callable[[str], EventReader],
         lost: Callable[[], bool] | None = None,
     ) -> None:
-        cells = [CellState(lr, bs) for lr, bs in grid(spec["learning_rates"], spec["batch_sizes"])]
+        cells = spec_cells(spec)
         self.state = SweepState(spec["sweep_id"], spec, cells)
         self._sweep_reader = sweep_reader
         self._run_reader = run_reader
@@ -190,7 +217,7 @@ class SweepTracker:
 
     def _in_grid(self, event: dict[str, Any]) -> bool:
         try:
-            self.state.cell(event["lr"], event["batch_size"])
+            self.state.cell_of(event)
         except KeyError:
             return False
         return True
@@ -203,12 +230,12 @@ class SweepTracker:
         elif kind in (Event.CELL_STARTED, Event.CELL_ENDED) and not self._in_grid(event):
             return  # a cell this sweep's grid does not have: not this sweep's event
         elif kind == Event.CELL_STARTED:
-            cell = state.cell(event["lr"], event["batch_size"])
+            cell = state.cell_of(event)
             cell.run_id, cell.status = event["run_id"], Status.STARTING
             self._readers[cell.run_id] = self._run_reader(cell.run_id)
             state.status = Status.RUNNING
         elif kind == Event.CELL_ENDED:
-            cell = state.cell(event["lr"], event["batch_size"])
+            cell = state.cell_of(event)
             reader = self._readers.get(cell.run_id or "")
             for run_event in reader.read_new() if reader else []:
                 cell.apply(run_event, state.metric)
@@ -221,6 +248,18 @@ class SweepTracker:
             for cell in state.cells:
                 if cell.status == Status.PENDING:
                     cell.status = Status.SKIPPED
+
+
+def spec_cells(spec: dict[str, Any]) -> list[CellState]:
+    """The cells of sweep.json, in the order they run: its own list for a sweep with axes,
+    rate × batch for one made before them."""
+    if spec.get("axes") is None:
+        pairs = grid(spec["learning_rates"], spec["batch_sizes"])
+        return [CellState(lr, bs, {"learning_rate": lr, "batch_size": bs}) for lr, bs in pairs]
+    return [
+        CellState(c["lr"], c["batch_size"], dict(c.get("settings") or {}), c.get("seed"))
+        for c in spec["cells"]
+    ]
 
 
 def track_sweep(sweep_dir: Path, runs_root: Path | None = None) -> SweepTracker:

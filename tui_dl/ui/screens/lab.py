@@ -370,13 +370,8 @@ class LabScreen(DatasetKey, FollowingScreen):
             self.events.append(event)
             progress.apply(event)
             kind = event.get("event")
-            if kind == Event.EPOCH_END:
-                plots.add_epoch(event)
-                replot = True
-            elif kind == Event.EARLY_STOP:
-                plots.best_epoch = event.get("best_epoch")
-                replot = True
-            elif kind == Event.STARTED:
+            replot = plots.apply(event) or replot
+            if kind == Event.STARTED:
                 self._show_summary(None)
             elif kind in TERMINAL_EVENTS:
                 self.status = kind

@@ -29,9 +29,9 @@ from tui_dl.engine.sweeps.grid import (
 )
 from tui_dl.engine.sweeps.state import SweepState
 from tui_dl.ui.follow import SweepFollower
+from tui_dl.ui.render import sweep_rows
 from tui_dl.ui.render.plain import TextTable
-from tui_dl.ui.render.status_marks import status_mark
-from tui_dl.ui.render.sweep_text import metric_text, status_line, summary_text
+from tui_dl.ui.render.sweep_text import status_line, summary_text
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.run_form import CPU_CHOICE, put_value, read_cluster
@@ -39,8 +39,6 @@ from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour
 
 if TYPE_CHECKING:
     from tui_dl.lessons.share.codes import Shared
-
-VERDICT_STYLE = {"best": "bold green", "diverged": "red", "failed": "red", "overshoots": "red"}
 
 
 class SweepScreen(FollowingScreen):
@@ -66,6 +64,7 @@ class SweepScreen(FollowingScreen):
         self.origin = origin
         self.state: SweepState | None = None
         self._epochs_seen = -1
+        self._columns: list[tuple[str, str]] = []
         self.follower = SweepFollower(self, self.show_state)
 
     def compose(self) -> ComposeResult:
@@ -119,16 +118,7 @@ class SweepScreen(FollowingScreen):
 
     def on_mount(self) -> None:
         self.title = "tui-dl sweep"
-        table = self.query_one(DataTable)
-        for label, key in (
-            ("rate", "rate"),
-            ("batch", "batch"),
-            ("", "status"),
-            ("done", "epoch"),
-            ("result", "metric"),
-            ("lesson", "verdict"),
-        ):
-            table.add_column(label, key=key)
+        self._set_columns(sweep_rows.columns(SweepState("", {}, [])))
         self.load_gpus()
         sweep_id = self.sweep_id or self.source.latest_sweep()
         if sweep_id:
@@ -274,6 +264,7 @@ class SweepScreen(FollowingScreen):
         self.sweep_id, self.state = None, None
         self._set_editable(True)
         self.query_one(DataTable).clear()
+        self._set_columns(sweep_rows.columns(SweepState("", {}, [])))
         self.query_one(SweepPlot).show([], None)
         self.query_one("#sweep-legend", Static).update("")
         self._idle_text()
@@ -332,31 +323,26 @@ class SweepScreen(FollowingScreen):
         if epochs != self._epochs_seen:
             self._epochs_seen = epochs
             plot = self.query_one(SweepPlot)
-            plot.show(state.cells, state.best)
+            plot.show(state.cells, state.best, state.seeds)
             self.query_one("#sweep-legend", Static).update(plot.legend())
+
+    def _set_columns(self, columns: list[tuple[str, str]]) -> None:
+        """The table's columns: one per axis of the sweep shown, then its results'."""
+        if columns == self._columns:
+            return
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for label, key in columns:
+            table.add_column(label, key=key)
+        self._columns = columns
 
     def _fill_table(self, state: SweepState) -> None:
         table = self.query_one(DataTable)
-        metric = state.metric
-        for index, cell in enumerate(state.cells):
-            glyph, style = status_mark(cell.status)
-            best = index == state.best
-            r, g, b = cell_colour(index)
-            status = Text.assemble(("━" if cell.history else " ", f"rgb({r},{g},{b})"))
-            status.append(glyph, style=style)
-            epochs = f"{cell.epoch}/{cell.epochs}" if cell.epochs else ""
-            result = metric_text(metric, cell.metric)
-            verdict = Text(
-                ("★ " if best else "") + cell.verdict.text,
-                style=VERDICT_STYLE.get(cell.verdict.code, ""),
-            )
-            rate = f"{cell.learning_rate:g}"
-            row = (rate, str(cell.batch_size), status, epochs, result, verdict)
-            key = str(index)
+        columns = sweep_rows.columns(state)
+        self._set_columns(columns)
+        for key, row in sweep_rows.rows(state, cell_colour):
             if key in table.rows:
-                for column, value in zip(
-                    ("rate", "batch", "status", "epoch", "metric", "verdict"), row, strict=True
-                ):
+                for (_, column), value in zip(columns, row, strict=True):
                     table.update_cell(key, column, value)
             else:
                 table.add_row(*row, key=key)

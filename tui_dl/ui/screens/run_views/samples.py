@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from tui_dl.analysis.artifacts import GenerativeSamples, load_samples
+from tui_dl.engine.experiments.course_lines import course_line
 from tui_dl.ui.render.digits import render_digit, resize_nearest
 from tui_dl.ui.screens.run_views.base import BACK, RunViewScreen
 from tui_dl.ui.widgets.run.series_plot import Series, SeriesPlot
@@ -155,10 +156,15 @@ class SamplesScreen(RunViewScreen[GenerativeSamples]):
         self.epoch_logs = info.history()
         if not self.experiment:  # the curves of the run's model, now that it is known
             self.experiment = info.experiment
-            self.query_one("#samples-curves").mount_all(
+            plots = [
                 SeriesPlot(title, series, id=f"samples-plot-{index}")
                 for index, (title, series) in enumerate(plots_of(info.experiment))
-            )
+            ]
+            data = (info.final("started") or {}).get("data_source")
+            for plot in plots:  # the course's figure beside the curve it reports on
+                lines = (course_line(info.experiment, s.key, data) for s in plot.series)
+                plot.course = next((line for line in lines if line), None)
+            self.query_one("#samples-curves").mount_all(plots)
         self.redraw()
 
     @property

@@ -37,6 +37,8 @@ class MetricsPlot(AxisPlot):
         self.companion: list[dict[str, Any]] = []
         """A second stage of the same run (from scratch), drawn as lines beside this one."""
         self.names: tuple[str, str] = ("", "")
+        self.course: tuple[float, str] | None = None
+        """The course's figure for this curve: (value, label), drawn as a level line."""
         self.other_marks: tuple[str, ...] = ()
         """The marks the run laid over this one is drawn with: only those of its series that
         have points."""
@@ -59,6 +61,10 @@ class MetricsPlot(AxisPlot):
         self.companion = list(companion or [])
         self.names = names
         self.replot()
+
+    def set_course(self, line: tuple[float, str] | None) -> None:
+        """The course's figure as a line across the plot (drawn at the next redraw)."""
+        self.course = line
 
     def set_overlay(self, history: list[dict[str, Any]] | None) -> None:
         self.overlay = history
@@ -102,6 +108,8 @@ class MetricsPlot(AxisPlot):
         # The legend lives in the title (inside a small plot it would hide the lines), and
         # names only the series drawn.
         plt.title(self.legend(by_step, own, companion, other))
+        if self.course is not None:
+            course_mark(plt, self.course, epochs[0])
         if self.mark is not None:
             plt.vertical_line(self.mark, color="yellow")
         self.refresh()
@@ -123,3 +131,11 @@ class MetricsPlot(AxisPlot):
 def _points(history: list[dict[str, Any]], key: str) -> list[tuple[int, float]]:
     """(epoch, value) where the epoch has a value for `key`."""
     return [(i, h[key]) for i, h in enumerate(history, start=1) if h.get(key) is not None]
+
+
+def course_mark(plt: Any, course: tuple[float, str], x: float) -> None:
+    """The course's figure as a level line, its label written on it from the first point
+    (not in the title: a narrow plot drops a title too long for it)."""
+    value, label = course
+    plt.hline(value, color="gray")
+    plt.text(f" {label} ", x, value, color="gray", alignment="left")

@@ -10,7 +10,9 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
+from tui_dl.engine.events import Event
 from tui_dl.engine.experiments import Experiment
+from tui_dl.engine.experiments.course_lines import course_line
 from tui_dl.engine.store import RunInfo
 from tui_dl.ui.widgets.run.metrics_plot import OTHER, MetricsPlot
 
@@ -29,6 +31,8 @@ class RunPlots(Horizontal):
         """Where early stopping kept the weights: marked on the plots."""
         self.overlay_id: str | None = None
         """The older run laid over these curves, if any."""
+        self.data_source: str | None = None
+        """The run's data as its started event says (the course's line says when it differs)."""
 
     def compose(self) -> ComposeResult:
         (first, first_title), (second, second_title) = self.experiment.plots
@@ -38,13 +42,24 @@ class RunPlots(Horizontal):
     def reset(self) -> None:
         """A new run: no epochs yet (what is drawn stays until the next redraw)."""
         self.history, self.series, self.companion = [], (None, None), []
-        self.best_epoch = None
+        self.best_epoch, self.data_source = None, None
 
     def clear(self) -> None:
         """Back to the form: nothing drawn."""
         self.reset()
         for plot in self.query(MetricsPlot):
             plot.set_history([])
+
+    def apply(self, event: Mapping[str, Any]) -> bool:
+        """One of the run's events; True when the plots need a redraw."""
+        kind = event.get("event")
+        if kind == Event.STARTED:
+            self.data_source = event.get("data_source")
+        elif kind == Event.EPOCH_END:
+            self.add_epoch(event)
+        elif kind == Event.EARLY_STOP:
+            self.best_epoch = event.get("best_epoch")
+        return kind in (Event.EPOCH_END, Event.EARLY_STOP)
 
     def add_epoch(self, event: Mapping[str, Any]) -> None:
         """One epoch_end event: to the compared stage's curves, or to the fold's or stage's
@@ -64,6 +79,7 @@ class RunPlots(Horizontal):
     def redraw(self) -> None:
         names = self.experiment.compare_stages or ("", "")
         for plot in self.query(MetricsPlot):
+            plot.set_course(course_line(self.experiment.name, plot.metric, self.data_source))
             plot.set_history(self.history, self.best_epoch, self.companion, names)
 
     def overlay_next(self, others: list[RunInfo], mine: Mapping[str, Any]) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui_dl.ui.widgets.axis_plot import AxisPlot
+from tui_dl.ui.widgets.run.metrics_plot import course_mark
 
 MARKERS = ("hd", "braille", "dot", "•")
 
@@ -28,6 +29,8 @@ class SeriesPlot(AxisPlot):
         self.series = series
         self.history: list[dict[str, Any]] = []
         self.mark: int | None = None
+        self.course: tuple[float, str] | None = None
+        """The course's figure for one of these series: (value, label), a level line."""
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -59,6 +62,8 @@ class SeriesPlot(AxisPlot):
         if not drawn:
             plt.title(f"{self.title} — no epochs yet")
         else:
+            if self.course is not None:
+                course_mark(plt, self.course, 1)
             plt.title(f"{self.title}  " + "  ".join(drawn))
         if self.mark:
             plt.vertical_line(self.mark, color="yellow")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from rich.text import Text
 
+from tui_dl.engine.sweeps.grid import value_text
+from tui_dl.engine.sweeps.spread import group_cells
 from tui_dl.engine.sweeps.state import CellState
 from tui_dl.ui.render.sweep_text import cell_label
 from tui_dl.ui.widgets.axis_plot import AxisPlot
@@ -29,6 +32,31 @@ FLOOR = 1e-7
 SERIES = {"loss": ("val_loss", "validation loss"), "accuracy": ("val_accuracy", "val accuracy")}
 
 
+@dataclass(frozen=True)
+class Band:
+    """One epoch of a grid point's runs: their mean, lowest and highest."""
+
+    epoch: int
+    mean: float
+    low: float
+    high: float
+
+
+def epoch_bands(histories: list[list[dict]], key: str) -> list[Band | None]:
+    """Per epoch, the mean and range of `key` over the runs that reached it with a finite
+    value (None where none did)."""
+    bands: list[Band | None] = []
+    for epoch in range(max((len(h) for h in histories), default=0)):
+        values = [h[epoch].get(key) for h in histories if len(h) > epoch]
+        finite = [v for v in values if v is not None and math.isfinite(v)]
+        if finite:
+            mean = sum(finite) / len(finite)
+            bands.append(Band(epoch + 1, mean, min(finite), max(finite)))
+        else:
+            bands.append(None)
+    return bands
+
+
 def cell_colour(index: int) -> tuple[int, int, int]:
     return PALETTE[index % len(PALETTE)]
 
@@ -50,13 +78,16 @@ class SweepPlot(AxisPlot):
         self.metric = "loss"
         self.cells: list[CellState] = []
         self.best: int | None = None
+        self.seeds = 1
+        """Runs per grid point: above 1, one curve per point (the mean of its runs) and
+        its range (lowest and highest of its runs, dotted) each epoch."""
 
     def on_mount(self) -> None:
         super().on_mount()
         self.replot()
 
-    def show(self, cells: list[CellState], best: int | None) -> None:
-        self.cells, self.best = cells, best
+    def show(self, cells: list[CellState], best: int | None, seeds: int = 1) -> None:
+        self.cells, self.best, self.seeds = cells, best, seeds
         self.replot()
 
     def toggle(self) -> str:
@@ -64,17 +95,28 @@ class SweepPlot(AxisPlot):
         self.replot()
         return self.metric
 
+    def curves(self, key: str) -> list[tuple[int, list[tuple[int, float]], list[Band]]]:
+        """(colour index, points, range) per curve: a cell's own, or a grid point's mean over
+        its runs with the lowest and highest of them each epoch."""
+        if self.seeds <= 1:
+            order = sorted(range(len(self.cells)), key=lambda i: i == self.best)  # best on top
+            found = [(i, _downsample([h.get(key) for h in self.cells[i].history])) for i in order]
+            return [(i, points, []) for i, points in found if points]
+        out: list[tuple[int, list[tuple[int, float]], list[Band]]] = []
+        for index, group in enumerate(group_cells(self.cells)):
+            bands = epoch_bands([self.cells[i].history for i in group.members], key)
+            means = _downsample([b.mean if b else None for b in bands])
+            if means:
+                out.append((index, means, [b for b in bands if b is not None]))
+        return out
+
     def replot(self) -> None:
         plt = self.plt
         plt.clear_data()
         key, title = SERIES[self.metric]
-        curves = []
-        order = sorted(range(len(self.cells)), key=lambda i: i == self.best)  # best on top
-        for index in order:
-            points = _downsample([h.get(key) for h in self.cells[index].history])
-            if points:
-                curves.append((index, points))
-        values = [p[1] for _, points in curves for p in points if math.isfinite(p[1])]
+        curves = self.curves(key)
+        values = [p[1] for _, points, _ in curves for p in points if math.isfinite(p[1])]
+        values += [v for *_, bands in curves for b in bands for v in (b.low, b.high)]
         # A rate that overshoots can end 10,000 times higher than the rest: then a log scale,
         # so the other cells do not lie flat along the bottom.
         self.y_log = (
@@ -82,21 +124,39 @@ class SweepPlot(AxisPlot):
             and bool(values)
             and max(values) >= LOG_SPREAD * max(min(values), FLOOR)
         )
-        for index, points in curves:
-            ys = [math.log10(max(p[1], FLOOR)) if self.y_log else p[1] for p in points]
+
+        def y(value: float) -> float:
+            return math.log10(max(value, FLOOR)) if self.y_log else value
+
+        for index, points, bands in curves:
+            colour = cell_colour(index)
             plt.plot(
                 [p[0] for p in points],
-                ys,
-                marker="hd" if index == self.best else "braille",
-                color=cell_colour(index),
+                [y(p[1]) for p in points],
+                marker="hd" if index == self.best and self.seeds <= 1 else "braille",
+                color=colour,
             )
+            spread = [b for b in bands if b.high > b.low]
+            for ends in ([b.low for b in spread], [b.high for b in spread]):
+                if spread:
+                    plt.scatter([b.epoch for b in spread], [y(v) for v in ends],
+                                marker="·", color=colour)  # fmt: skip
         scale = " (log scale)" if self.y_log else ""
-        plt.title(f"{title} per epoch{scale}" if curves else f"{title} — no epochs yet")
+        pooled = f", mean of {self.seeds} seeds · lowest–highest" if self.seeds > 1 else ""
+        plt.title(f"{title} per epoch{pooled}{scale}" if curves else f"{title} — no epochs yet")
         self.refresh()
 
     def legend(self) -> Text:
         """One coloured swatch per cell that has a curve; the best one starred."""
         text = Text()
+        if self.seeds > 1:
+            for index, group in enumerate(group_cells(self.cells)):
+                if any(self.cells[i].history for i in group.members):
+                    r, g, b = cell_colour(index)
+                    text.append("━━", style=f"bold rgb({r},{g},{b})")
+                    label = "/".join(value_text(v) for v in group.settings.values())
+                    text.append(f" {label or 'cell'}  ")
+            return text
         for index, cell in enumerate(self.cells):
             if not cell.history:
                 continue
