@@ -64,6 +64,7 @@ def written_events(home: Path) -> list[tuple[Path, Vocabulary]]:
     found = [(p, RUN_EVENTS) for p in home.glob(f"runs/*/{runfiles.EVENTS}")]
     found += [(p, JOB_EVENTS) for p in home.glob(f"runs/*/{runfiles.JOBS}/*/{runfiles.EVENTS}")]
     found += [(p, SWEEP_EVENTS) for p in home.glob(f"sweeps/*/{runfiles.EVENTS}")]
+    found += [(p, JOB_EVENTS) for p in home.glob(f"lr-find/*/{runfiles.EVENTS}")]
     return found
 
 

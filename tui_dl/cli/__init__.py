@@ -34,9 +34,10 @@ COMMANDS = {
     "predict": "tui_dl.cli.predict:predict_command",
     "model": "tui_dl.cli.model:model_command",
     "export": "tui_dl.cli.export:export_command",
+    "lr-find": "tui_dl.cli.lr_find:lr_find_command",
 }
 """Each command → "module:function" taking the parsed arguments and returning an exit code."""
-EXPERIMENT_COMMANDS = {"run", "sweep", "project"}
+EXPERIMENT_COMMANDS = {"run", "sweep", "project", "lr-find"}
 """The commands with a sub-command per experiment: their grammar is built only when one of them
 is on the command line (23 experiments' settings, 15 ms of the app's start otherwise)."""
 

@@ -214,6 +214,24 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
     for exp in EXPERIMENTS.values() if experiments else ():
         _experiment(run_experiments, exp, [run_options])
 
+    lr_find = commands.add_parser(
+        "lr-find",
+        help="find a learning rate: one short pass with the rate rising, the loss against it",
+        description="One short pass of an experiment's model (its settings as given) with the "
+        "learning rate rising from 1e-7 to 10, each step's loss recorded, stopped when the loss "
+        "blows up; then the loss against the rate and a suggested rate. `tui-dl lr-find NAME "
+        "-h` lists its settings.",
+    )
+    lr_experiments = lr_find.add_subparsers(dest="experiment", metavar="EXPERIMENT", required=True)
+    lr_options = argparse.ArgumentParser(add_help=False)
+    lr_options.add_argument("--device", default="cpu", help="cpu, gpu or gpu:N (default cpu)")
+    _data_dir(lr_options)
+    lr_options.add_argument("--json", action="store_true", help="the result as one JSON object")
+    lr_options.add_argument("--find-steps", type=whole(2, 10000), default=100, metavar="N",
+                            help="steps of the pass (default 100)")  # fmt: skip
+    for exp in EXPERIMENTS.values() if experiments else ():
+        _experiment(lr_experiments, exp, [lr_options])
+
     project = commands.add_parser("project", help="run a course project headless (mammogram)")
     projects = project.add_subparsers(dest="name", metavar="PROJECT", required=True)
     for name in HEADLESS_PROJECTS if experiments else ():

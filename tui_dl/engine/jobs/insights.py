@@ -31,6 +31,7 @@ JOBS = {
     "predict": "tui_dl.engine.jobs.predict_task:predict_job",
     "model": "tui_dl.engine.jobs.layers_task:model_job",
     "tflite": "tui_dl.engine.export.tflite:tflite_job",
+    "lr-find": "tui_dl.engine.jobs.lrfind.task:lr_find_job",
 }
 
 

@@ -1,0 +1,90 @@
+"""Starting a learning-rate finder: checked, a folder of its own, a short child process.
+
+A finder belongs to no run (it comes before one): its folder, under the finders' folder
+beside the runs, holds the spec it was started with (as a run's would), the job's order,
+events.jsonl, log.txt and, when it finishes, the result (`analysis.lrfind.RESULT`).
+TensorFlow is imported in the child only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from tui_dl.analysis.lrfind import STEPS
+from tui_dl.engine import runfiles
+from tui_dl.engine.devices import device_env, normalise_device
+from tui_dl.engine.experiments import get_experiment
+from tui_dl.engine.jobs.launch import RunHandle, spawn_child
+from tui_dl.engine.workshop.seats import identity
+from tui_dl.paths import shared
+
+KIND = "lr-find"
+"""Its name among the jobs (`insights.JOBS`)."""
+SUPPORTED = ("mnist-mlp", "mnist-mlp-dropout", "mnist-cnn")
+"""The experiments whose model the finder builds: the Keras image classifiers."""
+
+
+def refusal(experiment: str) -> str | None:
+    """Why the finder cannot run on this experiment, naming it; None when it can."""
+    exp = get_experiment(experiment)  # KeyError for an unknown name
+    names = {p.name for p in exp.params}
+    if "learning_rate" not in names:
+        return f"{experiment} has no learning-rate setting: there is no rate to find."
+    if "k" in names:
+        return (
+            f"{experiment} trains a new model for each of its k folds: the finder needs one "
+            "model, so try it on one of " + ", ".join(SUPPORTED) + "."
+        )
+    if experiment not in SUPPORTED:
+        return (
+            f"The finder builds only the image classifiers' models ({', '.join(SUPPORTED)}): "
+            f"{experiment} is not one of them."
+        )
+    return None
+
+
+def finders_dir() -> Path:
+    """One sub-folder per finder, beside the runs."""
+    path = shared() / "lr-find"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def launch_lr_find(
+    experiment: str,
+    params: dict[str, Any] | None = None,
+    device: str = "cpu",
+    data_dir: str | os.PathLike[str] | None = None,
+    steps: int = STEPS,
+    root: Path | None = None,
+) -> RunHandle:
+    """Check the experiment and its settings (ValueError naming what is wrong), make the
+    finder's folder and start its child; returns at once."""
+    why = refusal(experiment)
+    if why:
+        raise ValueError(why)
+    spec_params = get_experiment(experiment).validate(params or {})
+    device = normalise_device(device)
+    data = str(Path(data_dir).expanduser().resolve()) if data_dir else None
+    folder = (root or finders_dir()) / f"{experiment}-{time.strftime('%Y%m%d-%H%M%S')}-" \
+        f"{secrets.token_hex(2)}"  # fmt: skip
+    folder.mkdir(parents=True)
+    spec = {
+        "experiment": experiment,
+        "params": spec_params,
+        "device": device,
+        "data_dir": data,
+        "owner": identity(),
+    }
+    (folder / runfiles.SPEC).write_text(json.dumps(spec) + "\n")
+    order = {"kind": KIND, "args": {"steps": int(steps)}}
+    (folder / runfiles.JOB_SPEC).write_text(json.dumps(order) + "\n")
+    env = {**os.environ, **device_env(device), "PYTHONUNBUFFERED": "1"}
+    if data:
+        env["TUI_DL_DATA"] = data
+    return spawn_child("tui_dl.engine.jobs.insight_child", [str(folder), str(folder)], folder, env)
