@@ -183,6 +183,9 @@ class FakeRunSource:
         self.job_events: list[dict[str, Any]] = [
             make_event(Event.PHASE, phase="starting TensorFlow", t=T0)
         ]
+        self.lr_finds: list[tuple[str, dict[str, Any], str]] = []
+        self.lr_find_folder: Path | None = None
+        self.lr_finds_stopped: list[Path] = []
 
     def _info(self, run: FakeRun) -> RunInfo:
         visible = run.events[: run.delivered]
@@ -289,6 +292,15 @@ class FakeRunSource:
 
     def job_reader(self, job_dir: Path) -> FakeReader:
         return FakeReader(FakeRun(str(job_dir), list(self.job_events)))
+
+    def start_lr_find(self, experiment: str, params: dict[str, Any], device: str) -> Path:
+        """Record the request; tests put the finder's folder (its result) in `lr_find_folder`
+        and its events in `job_events` beforehand."""
+        self.lr_finds.append((experiment, params, device))
+        return self.lr_find_folder or Path("/lr-find/none")
+
+    def stop_lr_find(self, folder: Path) -> None:
+        self.lr_finds_stopped.append(folder)
 
     def latest_sweep(self) -> str | None:
         return max(self.sweeps) if self.sweeps else None

@@ -67,6 +67,8 @@ class RunSource(Protocol):
     def class_state(self) -> ClassState: ...
     def start_job(self, run_id: str, kind: str, args: dict[str, Any]) -> Path: ...
     def job_reader(self, job_dir: Path) -> EventReader: ...
+    def start_lr_find(self, experiment: str, params: dict[str, Any], device: str) -> Path: ...
+    def stop_lr_find(self, folder: Path) -> None: ...
     def latest_sweep(self) -> str | None: ...
     def start_sweep(
         self,
@@ -207,6 +209,20 @@ class LocalRunSource:
 
     def job_reader(self, job_dir: Path) -> EventLog:
         return EventLog(job_dir, JOB_EVENTS)
+
+    def start_lr_find(self, experiment: str, params: dict[str, Any], device: str) -> Path:
+        """A learning-rate finder on these settings (tui_dl.engine.jobs.lrfind): its folder."""
+        from tui_dl.engine.jobs.lrfind.launch import launch_lr_find
+
+        handle = launch_lr_find(experiment, params, device, data_dir=self.data_dir)
+        self._handles[f"lr-find/{handle.run_id}"] = handle
+        return handle.run_dir
+
+    def stop_lr_find(self, folder: Path) -> None:
+        """The finder left before it ended: its process goes (nothing of it is kept)."""
+        handle = self._handles.pop(f"lr-find/{folder.name}", None)
+        if handle is not None and handle.process.poll() is None:
+            handle.process.terminate()
 
     # ----- sweeps: a grid of runs under one driver process ----------------------------------
     def latest_sweep(self) -> str | None:

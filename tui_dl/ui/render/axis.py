@@ -148,16 +148,19 @@ def tick_row(value: float, limits: tuple[float, float], rows: int) -> int:
 
 
 def x_ticks(
-    low: float, high: float, columns: int, *, integer: bool = False
+    low: float, high: float, columns: int, *, integer: bool = False, log: bool = False
 ) -> tuple[list[float], tuple[str, ...]]:
     """Round ticks inside `low`..`high` (the x axis keeps the data's own limits), as many as fit
-    `columns` with their labels apart. `integer`: whole numbers only (epochs, steps)."""
+    `columns` with their labels apart. `integer`: whole numbers only (epochs, steps). `log`:
+    the values are powers of ten, ticked at whole decades and labelled with what they stand
+    for (1e-6, 0.001, 1)."""
+    integer = integer or log
     if high <= low:
         ticks = [low]
-        return ticks, tick_labels(ticks, 1.0 if integer else abs(low) or 1.0)
+        return ticks, tick_labels(ticks, 1.0 if integer else abs(low) or 1.0, log=log)
     for step in nice_steps((high - low) / 10, integer=integer):
         ticks = inner_ticks(low, high, step)
-        labels = tick_labels(ticks, step)
+        labels = tick_labels(ticks, step, log=log)
         width = max((len(label) for label in labels), default=0) + X_LABEL_GAP
         if len(ticks) < 2 or columns * step / (high - low) >= width:
             return ticks, labels

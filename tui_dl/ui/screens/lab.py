@@ -25,7 +25,7 @@ from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.dataset.key import DatasetKey
-from tui_dl.ui.screens.following import FollowingScreen
+from tui_dl.ui.screens.lr_find.lab_key import LrFindLab
 from tui_dl.ui.tf_start import measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 from tui_dl.ui.widgets.run.cost_line import CostLine, PastRuns
@@ -43,7 +43,7 @@ WIDE = 120
 """Below this many columns the two plots stack instead of standing side by side."""
 
 
-class LabScreen(DatasetKey, FollowingScreen):
+class LabScreen(LrFindLab, DatasetKey):
     BINDINGS = [
         Binding("ctrl+r", "start", "Start run", priority=True),
         Binding("c", "cancel", "Cancel run"),
@@ -52,6 +52,7 @@ class LabScreen(DatasetKey, FollowingScreen):
         Binding("o", "overlay", "Compare"),
         Binding("ctrl+t", "smaller", "Smaller setup", priority=True),
         *registry.view_keys("insight"),
+        Binding("ctrl+f", "lr_find", "Find LR", priority=True),
     ]
 
     def __init__(
@@ -238,7 +239,7 @@ class LabScreen(DatasetKey, FollowingScreen):
             if view not in registry.views_of(self.experiment.name):
                 return False
             return self.run_id is not None and view.ready(self.status)
-        return super().check_action(action, parameters)  # the data key's (DatasetKey)
+        return super().check_action(action, parameters)  # the finder's, the data key's
 
     def share_target(self) -> Shared | None:
         """ctrl+s: this experiment with the form's settings (only those changed from the

@@ -36,6 +36,9 @@ class AxisPlot(PlotextPlot):
         self.y_log = False
         """The y values are log10 of what they stand for: ticks at whole decades, labelled with
         the values (0.01, 0.1, 1)."""
+        self.x_log = False
+        """The x values are log10 of what they stand for (learning rates): ticks at whole
+        decades, labelled with the values."""
         self.x_labels = True
         """False: no x labels (a picture whose x needs none)."""
 
@@ -74,7 +77,7 @@ class AxisPlot(PlotextPlot):
         columns = width - label_width - sum(bool(a) for a in monitor.yaxes)
         # Whole numbers only where every x is one (epochs, steps), even padded around one.
         integer = all(float(x).is_integer() for x in (*xs, *(self.x_span or ())))
-        ticks, labels = x_ticks(x_low, x_high, columns, integer=integer)
+        ticks, labels = x_ticks(x_low, x_high, columns, integer=integer, log=self.x_log)
         plt.xticks(ticks, list(labels))
 
 
