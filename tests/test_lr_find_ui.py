@@ -171,3 +171,17 @@ def test_a_log_x_axis_is_ticked_at_whole_decades_labelled_with_the_rates():
     assert ticks == [-7.0, -6.0, -5.0, -4.0, -3.0, -2.0, -1.0]
     assert labels == ("1e-7", "1e-6", "1e-5", "0.0001", "0.001", "0.01", "0.1")
     assert x_ticks(-7.0, -0.5, 70)[1] != labels  # a plain axis labels the logarithms
+
+
+async def test_a_finder_left_while_it_starts_is_stopped_when_it_has_started(tmp_path):
+    source = FakeRunSource()
+    source.lr_find_folder = tmp_path / "late"
+    app = make_app(source=source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        finder = LrFindScreen("mnist-mlp", {})
+        await app.push_screen(finder)
+        app.pop_screen()  # gone before its worker hands over the folder
+        await settle(pilot)
+        finder.follow(tmp_path / "late")  # the folder comes after all
+        assert source.lr_finds_stopped == [tmp_path / "late"]

@@ -92,7 +92,7 @@ class LrFindScreen(AppScreen):
         except (OSError, ValueError) as exc:
             self.from_thread(self.failed, str(exc))
             return
-        self.from_thread(self.follow, folder)
+        self.app.call_from_thread(self.follow, folder)
 
     def follow(self, folder: Path) -> None:
         self.folder = folder
