@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 
 from tui_dl.engine import runfiles
+from tui_dl.engine.export.notebook import notebook_json
 from tui_dl.engine.export.script import render_script
 from tui_dl.engine.store import RunInfo
 from tui_dl.paths import write_atomic, write_atomic_with
 
 EXPORTS = {
     "script": ("a plain Keras script that trains it again", ".py"),
+    "notebook": ("the same script as a Jupyter notebook", ".ipynb"),
     "keras": ("the trained model, model.keras", ".keras"),
     "tflite": ("a TensorFlow Lite file (what runs on a phone)", ".tflite"),
 }
@@ -21,13 +23,16 @@ EXPORTS = {
 
 def default_name(info: RunInfo, what: str) -> str:
     """The file's name when none is given: the run's id and the kind's suffix."""
-    stem = info.run_id.replace("-", "_") if what == "script" else info.run_id
+    stem = info.run_id.replace("-", "_") if what in ("script", "notebook") else info.run_id
     return f"{stem}{EXPORTS[what][1]}"
 
 
-def write_script(info: RunInfo, target: Path) -> int:
-    """The run's script written to `target`; its size in bytes."""
+def write_script(info: RunInfo, target: Path, notebook: bool = False) -> int:
+    """The run's script (`notebook`: as a Jupyter notebook) written to `target`; its size in
+    bytes."""
     text = render_script(info)
+    if notebook:
+        text = notebook_json(text)
     write_atomic(target, text)
     return len(text.encode("utf-8"))
 

@@ -1,0 +1,113 @@
+"""Every course experiment's run as a plain Keras script and a notebook (issue 27 §4): the
+script trains the run again and lands within 0.02 of its test metrics; the notebook holds the
+script's code, cell by cell; the experiments without a script are refused by name."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED_DATA
+from tests.test_export import export, fake_run
+from tui_dl.engine.experiments import EXPERIMENTS
+from tui_dl.engine.export import SCRIPTS
+from tui_dl.engine.export.course import REFUSED
+from tui_dl.engine.store import RunStore
+
+UCI = Path(SHARED_DATA or "/nonexistent") / "uci" / "house-votes-84.data"
+
+
+def test_every_experiment_has_a_script_or_a_reason_said_by_name(tmp_path, capsys):
+    assert set(SCRIPTS) | set(REFUSED) == set(EXPERIMENTS) and not set(SCRIPTS) & set(REFUSED)
+    for name in REFUSED:
+        run = fake_run(name).name
+        code, _, err = export(capsys, run, "-o", str(tmp_path / "x.py"))
+        assert code == 2 and f"is a {name} run:" in err and REFUSED[name][:30] in err
+        assert not (tmp_path / "x.py").exists()
+    run = fake_run("mnist-cnn", end="failed").name
+    code, _, err = export(capsys, run, "--notebook", "-o", str(tmp_path / "x.ipynb"))
+    assert code == 2 and f"run {run} is failed" in err
+    run = fake_run("votes-kfold").name
+    (RunStore().resolve(run) / "model.keras").unlink()
+    code, _, err = export(capsys, run, "--keras", "-o", str(tmp_path / "m.keras"))
+    assert code == 2 and "one model per fold" in err
+
+
+def test_the_notebook_is_the_script_cell_by_cell(tmp_path, capsys):
+    run = fake_run("mnist-cnn", filters=8).name
+    assert export(capsys, run, "-o", str(tmp_path / "s.py"))[0] == 0
+    assert export(capsys, run, "--notebook", "-o", str(tmp_path / "s.ipynb"))[0] == 0
+    script = (tmp_path / "s.py").read_text()
+    notebook = json.loads((tmp_path / "s.ipynb").read_text())
+    cells = notebook["cells"]
+    assert "".join("".join(c["source"]) for c in cells) == script
+    marked = [c["source"][0] for c in cells if c["source"][0].startswith("# %%")]
+    assert [line.split(":")[0].strip() for line in marked] == [
+        "# %% The setup",
+        "# %% The data",
+        "# %% The model",
+        "# %% The training",
+        "# %% The evaluation",
+    ]
+    assert notebook["nbformat"] == 4 and "'filters': 8" in script
+    try:
+        import nbformat
+    except ImportError:
+        return
+    nbformat.validate(nbformat.reads((tmp_path / "s.ipynb").read_text(), as_version=4))
+
+
+TINY = {
+    "mnist-cnn": {"epochs": 1, "train_limit": 300, "filters": 4, "dense_units": 16},
+    "tf-lowlevel": {"steps": 40, "display_every": 20, "hidden_units": 32},
+    "votes-kfold": {"epochs": 3, "k": 3, "hidden": "8"},
+}
+"""One tiny run of each kind of script: an image classifier (Keras fit), raw TensorFlow,
+k-fold on a table."""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not UCI.exists(), reason="TUI_DL_DATA does not hold the UCI files")
+def test_the_scripts_train_the_runs_again_within_two_hundredths(tmp_path, capsys):
+    from tests.test_my_images_trainer import finished
+    from tui_dl.engine.jobs.launch import launch_run
+
+    handles = {
+        name: launch_run(name, params, data_dir=SHARED_DATA) for name, params in TINY.items()
+    }
+    ends = {name: finished(handle)[-1] for name, handle in handles.items()}
+    scripts = {}
+    for name, handle in handles.items():
+        scripts[name] = tmp_path / f"{name}.py"
+        code, _, err = export(capsys, handle.run_dir.name, "-o", str(scripts[name]))
+        assert code == 0, err
+    runs = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", RUNNER, str(path)],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, path in scripts.items()
+    }
+    for name, child in runs.items():
+        out, err = child.communicate(timeout=600)
+        assert child.returncode == 0, err[-2000:]
+        metrics = json.loads(out.strip().splitlines()[-1])
+        for key, value in ends[name]["metrics"].items():
+            if key in metrics and key != "test_loss":
+                assert abs(metrics[key] - value) <= 0.02, (name, key, metrics, value)
+        assert set(metrics) & set(ends[name]["metrics"]), (name, metrics)
+
+
+RUNNER = (
+    "import runpy, sys; sys.modules['tui_dl'] = None; "
+    "runpy.run_path(sys.argv[1], run_name='__main__')"
+)
+"""`python script` where `import tui_dl` fails (`test_export.without_tui_dl`'s runner), here
+started side by side."""
