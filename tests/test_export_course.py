@@ -54,9 +54,13 @@ def test_the_notebook_is_the_script_cell_by_cell(tmp_path, capsys):
         "# %% The evaluation",
     ]
     assert notebook["nbformat"] == 4 and "'filters': 8" in script
+    for cell in cells:  # what nbformat 4.5's schema asks of a code cell
+        assert set(cell) == {"cell_type", "execution_count", "id", "metadata", "outputs", "source"}
+        assert cell["cell_type"] == "code" and cell["outputs"] == [] and cell["id"]
+    assert len({c["id"] for c in cells}) == len(cells) and notebook["nbformat_minor"] == 5
     try:
         import nbformat
-    except ImportError:
+    except ImportError:  # not a dependency of tui-dl: checked when it is there
         return
     nbformat.validate(nbformat.reads((tmp_path / "s.ipynb").read_text(), as_version=4))
 
@@ -64,10 +68,13 @@ def test_the_notebook_is_the_script_cell_by_cell(tmp_path, capsys):
 TINY = {
     "mnist-cnn": {"epochs": 1, "train_limit": 300, "filters": 4, "dense_units": 16},
     "tf-lowlevel": {"steps": 40, "display_every": 20, "hidden_units": 32},
-    "votes-kfold": {"epochs": 3, "k": 3, "hidden": "8"},
+    "votes-kfold": {"epochs": 20, "k": 3, "hidden": "8"},
+    "fashion-vae": {"epochs": 1, "train_limit": 256, "batch_size": 128},
 }
 """One tiny run of each kind of script: an image classifier (Keras fit), raw TensorFlow,
-k-fold on a table."""
+k-fold on a table, a generative model (its own train step, its losses measured)."""
+LOSS_TOLERANCE = 0.02
+"""A VAE's measure is a loss in the hundreds: its script lands within 2 % of it (README)."""
 
 
 @pytest.mark.slow
@@ -100,7 +107,9 @@ def test_the_scripts_train_the_runs_again_within_two_hundredths(tmp_path, capsys
         assert child.returncode == 0, err[-2000:]
         metrics = json.loads(out.strip().splitlines()[-1])
         for key, value in ends[name]["metrics"].items():
-            if key in metrics and key != "test_loss":
+            if name == "fashion-vae":
+                assert abs(metrics[key] - value) <= LOSS_TOLERANCE * abs(value), (key, metrics)
+            elif key in metrics and key != "test_loss":
                 assert abs(metrics[key] - value) <= 0.02, (name, key, metrics, value)
         assert set(metrics) & set(ends[name]["metrics"]), (name, metrics)
 
