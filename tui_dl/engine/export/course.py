@@ -24,7 +24,7 @@ REFUSED = {
     "transfer-imagenet": "it trains nothing: it asks a pretrained ImageNet model about one "
     "photo (keras.applications does that in three lines)",
     "playground": "the Playground exports its own Keras script, from its current weights: "
-    "open it (`tui-dl playground`) and press its export key",
+    "open it (`tui-dl playground`) and press x",
 }
 """Experiment → why its runs do not export as a script (said after "run X is a NAME run:")."""
 
