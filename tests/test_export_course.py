@@ -4,6 +4,7 @@ script's code, cell by cell; the experiments without a script are refused by nam
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 from tests.conftest import SHARED_DATA
 from tests.test_export import export, fake_run
 from tui_dl.engine.experiments import EXPERIMENTS
-from tui_dl.engine.export import SCRIPTS
+from tui_dl.engine.export import SCRIPTS, render_script
 from tui_dl.engine.export.course import REFUSED
 from tui_dl.engine.store import RunStore
 
@@ -28,6 +29,11 @@ def test_every_experiment_has_a_script_or_a_reason_said_by_name(tmp_path, capsys
         code, _, err = export(capsys, run, "-o", str(tmp_path / "x.py"))
         assert code == 2 and f"is a {name} run:" in err and REFUSED[name][:30] in err
         assert not (tmp_path / "x.py").exists()
+    for name in SCRIPTS:  # every script renders and is Python; its settings are literals
+        info = RunStore().info(fake_run(name))
+        tree = ast.parse(render_script(info))
+        settings = next(n for n in tree.body if isinstance(n, ast.Assign))
+        assert ast.literal_eval(settings.value).get("experiment", name) == name
     run = fake_run("mnist-cnn", end="failed").name
     code, _, err = export(capsys, run, "--notebook", "-o", str(tmp_path / "x.ipynb"))
     assert code == 2 and f"run {run} is failed" in err
@@ -67,12 +73,13 @@ def test_the_notebook_is_the_script_cell_by_cell(tmp_path, capsys):
 
 TINY = {
     "mnist-cnn": {"epochs": 1, "train_limit": 300, "filters": 4, "dense_units": 16},
-    "tf-lowlevel": {"steps": 40, "display_every": 20, "hidden_units": 32},
     "votes-kfold": {"epochs": 20, "k": 3, "hidden": "8"},
     "fashion-vae": {"epochs": 1, "train_limit": 256, "batch_size": 128},
 }
-"""One tiny run of each kind of script: an image classifier (Keras fit), raw TensorFlow,
-k-fold on a table, a generative model (its own train step, its losses measured)."""
+"""One tiny run of each kind of script: an image classifier (Keras fit), k-fold on a table, a
+generative model (its own train step, its losses measured); the LSTM on text below (`TEXT`).
+tf-lowlevel's script is rendered and compiled with every other (the test above), not run: the
+suite's time is a budget."""
 LOSS_TOLERANCE = 0.02
 """A VAE's measure is a loss in the hundreds: its script lands within 2 % of it (README)."""
 
@@ -80,11 +87,15 @@ LOSS_TOLERANCE = 0.02
 @pytest.mark.slow
 @pytest.mark.skipif(not UCI.exists(), reason="TUI_DL_DATA does not hold the UCI files")
 def test_the_scripts_train_the_runs_again_within_two_hundredths(tmp_path, capsys):
+    from tests.artifacts import write_fake_imdb
     from tests.test_my_images_trainer import finished
     from tui_dl.engine.jobs.launch import launch_run
 
+    folders = {name: SHARED_DATA for name in TINY}
+    folders["imdb-lstm"] = str(write_fake_imdb(tmp_path / "reviews"))  # no IMDB offline
     handles = {
-        name: launch_run(name, params, data_dir=SHARED_DATA) for name, params in TINY.items()
+        name: launch_run(name, {**TINY.get(name, {}), **TEXT.get(name, {})}, data_dir=folders[name])
+        for name in folders
     }
     ends = {name: finished(handle)[-1] for name, handle in handles.items()}
     scripts = {}
@@ -92,31 +103,45 @@ def test_the_scripts_train_the_runs_again_within_two_hundredths(tmp_path, capsys
         scripts[name] = tmp_path / f"{name}.py"
         code, _, err = export(capsys, handle.run_dir.name, "-o", str(scripts[name]))
         assert code == 0, err
-    runs = {
-        name: subprocess.Popen(
-            [sys.executable, "-c", RUNNER, str(path)],
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name, path in scripts.items()
-    }
-    for name, child in runs.items():
+    nowhere = tmp_path / "nowhere"
+    started = {name: script(path) for name, path in scripts.items()}
+    started["missing"] = script(scripts["mnist-cnn"], "--data", str(nowhere))
+    for name, child in started.items():
         out, err = child.communicate(timeout=600)
+        if name == "missing":  # the data not there: said, naming the path, and no traceback
+            assert child.returncode == 1 and f"The data is not at {nowhere}" in err, err[-2000:]
+            assert "Traceback" not in err
+            continue
         assert child.returncode == 0, err[-2000:]
         metrics = json.loads(out.strip().splitlines()[-1])
+        assert set(metrics) & set(ends[name]["metrics"]), (name, metrics)
         for key, value in ends[name]["metrics"].items():
             if name == "fashion-vae":
                 assert abs(metrics[key] - value) <= LOSS_TOLERANCE * abs(value), (key, metrics)
             elif key in metrics and key != "test_loss":
                 assert abs(metrics[key] - value) <= 0.02, (name, key, metrics, value)
-        assert set(metrics) & set(ends[name]["metrics"]), (name, metrics)
+
+
+TEXT = {
+    "imdb-lstm": {"epochs": 1, "vocabulary": 40, "maxlen": 24, "embedding": 8, "units": 8},
+}
+"""The LSTM on `write_fake_imdb`'s reviews (tests/test_imdb.py's tiny network)."""
+
+
+def script(path: Path, *args: str) -> subprocess.Popen[str]:
+    """`python path args` where `import tui_dl` fails, started (not waited for)."""
+    return subprocess.Popen(
+        [sys.executable, "-c", RUNNER, str(path), *args],
+        cwd=path.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 RUNNER = (
-    "import runpy, sys; sys.modules['tui_dl'] = None; "
-    "runpy.run_path(sys.argv[1], run_name='__main__')"
+    "import runpy, sys; sys.modules['tui_dl'] = None; sys.argv = sys.argv[1:]; "
+    "runpy.run_path(sys.argv[0], run_name='__main__')"
 )
 """`python script` where `import tui_dl` fails (`test_export.without_tui_dl`'s runner), here
 started side by side."""
