@@ -85,7 +85,7 @@ def test_a_run_that_is_not_finished_or_not_my_images_is_refused_by_name(dest, ca
     mlp = fake_run("mnist-mlp").name
     code, _, err = export(capsys, mlp, "--tflite", "-o", str(dest))
     assert code == 2 and f"run {mlp} is a mnist-mlp run" in err
-    assert "export of the other experiments is not there yet" in err
+    assert "TensorFlow Lite export takes my-images runs" in err
     code, _, err = export(capsys, "20200101-nothing", "-o", str(dest))
     assert code == 2 and "20200101-nothing" in err
     assert list(dest.iterdir()) == []  # nothing written

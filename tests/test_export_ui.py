@@ -1,6 +1,7 @@
-"""`x` in the runs list: a finished my-images run exported from the app — the script written
-by a worker, the TFLite file by a job whose phases and result the dialog shows — and offered
-for no other run. Snapshots of the dialog at 80×24 and 200×60."""
+"""`x` in the runs list: a finished run exported from the app — the script written by a
+worker, the TFLite file by a job whose phases and result the dialog shows; a course run
+offered its script, model and notebook; a failed run offered nothing. Snapshots of the dialog
+at 80×24 and 200×60."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tui_dl.ui.dialogs.export_menu import ExportMenu
 
 RUN = "20261122-120000-my-images-abcd"
 MLP = "20261122-110000-mnist-mlp-e5f6"
+FAILED = "20261122-100000-mnist-cnn-0a0b"
 
 
 def source(tmp_path: Path) -> FakeRunSource:
@@ -30,6 +32,7 @@ def source(tmp_path: Path) -> FakeRunSource:
         [
             mine,
             FakeRun(MLP, mnist_events(10, end="finished")),
+            FakeRun(FAILED, mnist_events(2, end="failed"), experiment="mnist-cnn"),
         ]
     )
 
@@ -55,10 +58,22 @@ async def until_written(pilot) -> None:
 async def test_x_writes_the_script_into_the_exports_folder_and_says_where(tmp_path):
     app = make_app(source=source(tmp_path), screen="runs")
     async with app.run_test(size=(100, 30)) as pilot:
-        await runs_at(pilot, MLP)
-        await pilot.press("x")  # an mnist-mlp run: nothing to export yet
+        await runs_at(pilot, FAILED)
+        await pilot.press("x")  # a failed run: nothing to export
         await settle(pilot)
         assert not isinstance(app.screen, ExportMenu)
+        await runs_at(pilot, MLP)
+        await pilot.press("x")  # a course run: its script, its model, its notebook
+        await settle(pilot)
+        assert isinstance(app.screen, ExportMenu)
+        assert app.screen.kinds == ("script", "keras", "notebook")
+        await pilot.press("3")
+        await until_written(pilot)
+        notebook = tmp_path / "home" / "exports" / f"{MLP.replace('-', '_')}.ipynb"
+        assert f"Written to {notebook}" in " ".join(status(app).split())
+        assert '"nbformat": 4' in notebook.read_text()
+        await pilot.press("escape")
+        await settle(pilot)
         await runs_at(pilot, RUN)
         await pilot.press("x")
         await settle(pilot)
@@ -116,5 +131,22 @@ async def test_a_refusal_is_said_in_the_dialog_and_the_app_stays(tmp_path):
         assert f"Not exported: run {RUN} has no model.keras" in said
         assert not (tmp_path / "home" / "exports" / f"{RUN}.keras").exists()
         await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportMenu)
+
+
+async def test_x_in_the_lab_exports_its_finished_run_and_not_a_failed_one(tmp_path):
+    fake = source(tmp_path)
+    app = make_app(source=fake, screen="lab", run=MLP)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportMenu) and app.screen.run_id == MLP
+        assert app.screen.kinds == ("script", "keras", "notebook")
+    app = make_app(source=fake, screen="lab", run=FAILED)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
         await settle(pilot)
         assert not isinstance(app.screen, ExportMenu)

@@ -1,5 +1,6 @@
-"""`tui-dl export RUN [--tflite|--keras] [-o FILE] [--force] [--json]`: a finished my-images
-run as a plain Keras script (the default), its model.keras, or a TensorFlow Lite file.
+"""`tui-dl export RUN [--notebook|--tflite|--keras] [-o FILE] [--force] [--json]`: a finished
+run as a plain Keras script (the default) or the same as a Jupyter notebook, its model.keras,
+or (my-images) a TensorFlow Lite file.
 
 The script and the copy are written here (no TensorFlow); the TFLite file is converted and
 checked in a short job's child process, as the app's views do their TensorFlow work."""
@@ -29,7 +30,15 @@ def export_command(args: argparse.Namespace) -> int:
     )
 
     err = console(stderr=True)
-    what = "tflite" if args.tflite else "keras" if args.keras else "script"
+    what = (
+        "tflite"
+        if args.tflite
+        else "keras"
+        if args.keras
+        else "notebook"
+        if getattr(args, "notebook", False)
+        else "script"
+    )
     info = named_run(args.run, err)
     if info is None:
         return 2
@@ -37,8 +46,8 @@ def export_command(args: argparse.Namespace) -> int:
     try:
         exportable(info, what)
         target = destination(args.output, default_name(info, what), args.force)
-        if what == "script":
-            said: dict[str, Any] = {"bytes": write_script(info, target)}
+        if what in ("script", "notebook"):
+            said: dict[str, Any] = {"bytes": write_script(info, target, what == "notebook")}
         elif what == "keras":
             said = {"bytes": copy_model(info, target)}
         else:
@@ -85,9 +94,14 @@ def as_text(report: dict[str, Any], what: str) -> Text:
     out.append(".\n")
     if report["kind"] == "script":
         out.append(
-            "It needs keras, numpy, Pillow and scikit-learn, not tui-dl: `python "
+            "It needs Keras and the libraries it imports, not tui-dl: `python "
             f"{Path(report['path']).name}` trains the model again and prints its test metrics "
             "as JSON, last.\n"
+        )
+    elif report["kind"] == "notebook":
+        out.append(
+            "Open it in Jupyter: its cells are the script's (the setup, the data, the model, "
+            "the training, the evaluation); run them in order.\n"
         )
     elif report["kind"] == "tflite":
         out.append(

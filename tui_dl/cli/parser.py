@@ -476,15 +476,17 @@ def build_parser(experiments: bool = True) -> argparse.ArgumentParser:
     model.add_argument("--json", action="store_true", help="the summary as one JSON object")
     export = commands.add_parser(
         "export",
-        help="a finished my-images run as a Keras script, model.keras or a TFLite file",
-        description="Take a finished my-images run out of tui-dl: by default a plain Keras "
-        "script that trains the same model again from the same folder, settings and seed "
-        "(it prints its test metrics as JSON, last); --keras its trained model.keras; "
-        "--tflite a TensorFlow Lite file, checked against the Keras model on a few test "
-        "pictures. The file goes to the current folder under the run's id unless -o says.",
+        help="a finished run as a Keras script, a notebook, model.keras or a TFLite file",
+        description="Take a finished run out of tui-dl: by default a plain Keras script that "
+        "trains the same model again from the same data, settings and seed (it prints its "
+        "test metrics as JSON, last); --notebook the same code as a Jupyter notebook; "
+        "--keras its trained model.keras; --tflite (my-images runs) a TensorFlow Lite file, "
+        "checked against the Keras model on a few test pictures. The file goes to the "
+        "current folder under the run's id unless -o says.",
     )
     export.add_argument("run", metavar="RUN", help="a run id, a unique prefix, or latest")
     kind = export.add_mutually_exclusive_group()
+    kind.add_argument("--notebook", action="store_true", help="the script as a notebook")
     kind.add_argument("--tflite", action="store_true", help="a TensorFlow Lite file")
     kind.add_argument("--keras", action="store_true", help="the trained model.keras")
     export.add_argument("-o", "--output", metavar="FILE", help="where (a file, or a folder)")

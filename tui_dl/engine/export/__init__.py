@@ -4,10 +4,11 @@
 The script and the copy are made here, without TensorFlow (`script`, `files`); the TFLite
 file is made and checked in a short job's child process (`tflite`, `insights.JOBS`). Which
 runs can go out, and where to, is decided once (`refusals`), for the command line and the app
-alike. Each experiment's script is a template of its own (`script.SCRIPTS`, `templates/`).
+alike. Each experiment's script is a template of its own (`script.SCRIPTS`, `templates/`); a
+notebook is the same script cut into cells (`notebook`).
 """
 
-from tui_dl.engine.export.files import EXPORTS, copy_model, default_name, write_script
+from tui_dl.engine.export.files import EXPORTS, copy_model, default_name, offered, write_script
 from tui_dl.engine.export.refusals import ExportRefused, destination, exportable
 from tui_dl.engine.export.script import SCRIPTS, render_script
 
@@ -19,6 +20,7 @@ __all__ = [
     "default_name",
     "destination",
     "exportable",
+    "offered",
     "render_script",
     "write_script",
 ]

@@ -9,8 +9,9 @@ from pathlib import Path
 from tui_dl.engine import runfiles
 from tui_dl.engine.store import RunInfo
 
-EXPERIMENTS = ("my-images",)
-"""The experiments whose runs export today (issue 27 extends this to every experiment)."""
+TFLITE = ("my-images",)
+"""The experiments whose models convert to TensorFlow Lite (checked on the run's own test
+pictures, which only my-images runs keep a way back to)."""
 
 
 class ExportRefused(ValueError):
@@ -18,23 +19,36 @@ class ExportRefused(ValueError):
 
 
 def exportable(info: RunInfo, what: str) -> None:
-    """Refuse a run that is not finished, not of an experiment that exports yet, or without
-    the model file `what` ("script", "keras", "tflite") needs."""
+    """Refuse a run that is not finished, of an experiment with no script (`script.SCRIPTS`;
+    `course.REFUSED` says why), or without the model file `what` ("script", "notebook",
+    "keras", "tflite") needs."""
+    from tui_dl.engine.export.script import SCRIPTS, no_script
+
     name = info.run_id
     if info.problem:
         raise ExportRefused(f"run {name} cannot be read: {info.problem}")
-    if info.experiment not in EXPERIMENTS:
+    if what in ("script", "notebook") and info.experiment not in SCRIPTS:
+        raise ExportRefused(no_script(info))
+    if what == "tflite" and info.experiment not in TFLITE:
         raise ExportRefused(
-            f"run {name} is a {info.experiment} run: export takes my-images runs (your own "
-            "pictures) for now; export of the other experiments is not there yet."
+            f"run {name} is a {info.experiment} run: TensorFlow Lite export takes my-images "
+            "runs (your own pictures); export its model (--keras) or its script instead."
         )
     if info.status != "finished":
         raise ExportRefused(
             f"run {name} is {info.status}: only a finished run exports (its model and test "
             "accuracy are what the files reproduce)."
         )
-    if what != "script" and not (info.run_dir / runfiles.MODEL).is_file():
-        raise ExportRefused(f"run {name} has no {runfiles.MODEL}: there is no model to export.")
+    if what in ("keras", "tflite") and not (info.run_dir / runfiles.MODEL).is_file():
+        kfold = (
+            " (a k-fold run trains one model per fold and keeps none)"
+            if "k" in info.spec.get("params", {})
+            else ""
+        )
+        raise ExportRefused(
+            f"run {name} has no {runfiles.MODEL}{kfold}: there is no model to export; "
+            "export its script instead."
+        )
 
 
 def destination(out: str | os.PathLike[str] | None, default: str, force: bool) -> Path:

@@ -18,6 +18,22 @@ from tui_dl.engine.store import RunInfo
 
 MARKER = "SETTINGS: dict = {}  # the run's settings (written here by the export)\n"
 """The line of a template that the run's settings replace."""
+INCLUDE = "# include: "
+"""A template's line `# include: NAME` is replaced by `templates/parts/NAME.txt`: the code
+several scripts share (reading MNIST, the optimizers, the data's path), written once."""
+
+
+def template_text(name: str) -> str:
+    """A template with its parts put in."""
+    folder = resources.files(__package__).joinpath("templates")
+    lines = []
+    for line in folder.joinpath(name).read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith(INCLUDE):
+            part = line[len(INCLUDE) :].strip()
+            lines.append(folder.joinpath("parts", f"{part}.txt").read_text(encoding="utf-8"))
+        else:
+            lines.append(line)
+    return "".join(lines)
 
 
 @dataclass(frozen=True)
@@ -41,7 +57,7 @@ class ScriptTemplate:
                 f"run {info.run_id} has settings the exported script does not reproduce yet "
                 f"({shown}): export its model instead (--keras, --tflite)."
             )
-        text = resources.files(__package__).joinpath("templates", self.template).read_text()
+        text = template_text(self.template)
         if MARKER not in text:
             raise RuntimeError(f"template {self.template} has no settings line")
         block = "SETTINGS = " + pprint.pformat(self.settings(info), sort_dicts=False, width=96)

@@ -1,6 +1,7 @@
-"""`x` on a finished my-images run: write it out as a Keras script, its model.keras or a
-TFLite file, into the user's exports folder; the work in a worker thread (the TFLite file in
-a job's child process), its phases shown, then where the file went."""
+"""`x` on a finished run: write it out as a Keras script, its model.keras, a TFLite file or a
+notebook (what its experiment offers, `export.offered`), into the user's exports folder; the
+work in a worker thread (the TFLite file in a job's child process), its phases shown, then
+where the file went."""
 
 from __future__ import annotations
 
@@ -47,9 +48,9 @@ class ExportMenu(ModalScreen[None]):
         *(Binding(str(i), f"pick({i - 1})", show=False) for i in range(1, len(KINDS) + 1)),
     ]
 
-    def __init__(self, run_id: str, folder: Path) -> None:
+    def __init__(self, run_id: str, folder: Path, kinds: tuple[str, ...] = KINDS) -> None:
         super().__init__()
-        self.run_id, self.folder = run_id, folder
+        self.run_id, self.folder, self.kinds = run_id, folder, kinds
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -58,12 +59,12 @@ class ExportMenu(ModalScreen[None]):
             yield OptionList(
                 *(
                     Option(Text.assemble((f"{i + 1}  ", "bold"), EXPORTS[kind][0]))
-                    for i, kind in enumerate(KINDS)
+                    for i, kind in enumerate(self.kinds)
                 ),
                 id="export-options",
             )
             yield Static(
-                Text(f"enter or 1–{len(KINDS)} writes it into {self.folder} · escape: close"),
+                Text(f"enter or 1–{len(self.kinds)} writes it into {self.folder} · escape: close"),
                 id="export-status",
             )
 
@@ -71,10 +72,10 @@ class ExportMenu(ModalScreen[None]):
         self.query_one("#export-status", Static).update(Text(text))
 
     def action_pick(self, index: int) -> None:
-        if 0 <= index < len(KINDS) and not self.busy:
+        if 0 <= index < len(self.kinds) and not self.busy:
             self.busy = True
-            self.say(f"writing {EXPORTS[KINDS[index]][0]}…")
-            self.write(KINDS[index])
+            self.say(f"writing {EXPORTS[self.kinds[index]][0]}…")
+            self.write(self.kinds[index])
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -96,8 +97,8 @@ class ExportMenu(ModalScreen[None]):
             exportable(info, kind)
             # The app's own folder, the run's own name: a second export replaces the first.
             target = destination(self.folder, default_name(info, kind), force=True)
-            if kind == "script":
-                size, checked = write_script(info, target), ""
+            if kind in ("script", "notebook"):
+                size, checked = write_script(info, target, kind == "notebook"), ""
             elif kind == "keras":
                 size, checked = copy_model(info, target), ""
             else:

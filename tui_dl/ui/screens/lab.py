@@ -25,6 +25,7 @@ from tui_dl.ui import registry
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.dataset.key import DatasetKey
+from tui_dl.ui.screens.export_key import LabExport
 from tui_dl.ui.screens.lr_find.lab_key import LrFindLab
 from tui_dl.ui.tf_start import measure_start
 from tui_dl.ui.widgets.keys_footer import KeysFooter
@@ -43,7 +44,7 @@ WIDE = 120
 """Below this many columns the two plots stack instead of standing side by side."""
 
 
-class LabScreen(LrFindLab, DatasetKey):
+class LabScreen(LabExport, LrFindLab, DatasetKey):
     BINDINGS = [
         Binding("ctrl+r", "start", "Start run", priority=True),
         Binding("c", "cancel", "Cancel run"),
@@ -166,8 +167,7 @@ class LabScreen(LrFindLab, DatasetKey):
 
     @work(thread=True, exclusive=True, group="cost")
     def read_past_runs(self) -> None:
-        """This experiment's last runs — finished, cancelled or running — for the speed its
-        cost estimate starts from: the one their ETA showed."""
+        """This experiment's last runs (any status): their ETA's speed starts the estimate."""
         past = [
             (info.spec, info.events)
             for info in self.app.source.list_runs(limit=50)
@@ -239,7 +239,7 @@ class LabScreen(LrFindLab, DatasetKey):
             if view not in registry.views_of(self.experiment.name):
                 return False
             return self.run_id is not None and view.ready(self.status)
-        return super().check_action(action, parameters)  # the finder's, the data key's
+        return super().check_action(action, parameters)  # x's, the finder's, the data key's
 
     def share_target(self) -> Shared | None:
         """ctrl+s: this experiment with the form's settings (only those changed from the

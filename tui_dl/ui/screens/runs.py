@@ -1,5 +1,5 @@
 """Every run kept on this machine: open one in the lab, cancel a live one, or export a
-finished my-images run (`x`)."""
+finished run (`x`: as a script, a notebook, its model)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tui_dl.engine.events import LIVE
 from tui_dl.ui import registry
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
+from tui_dl.ui.screens.export_key import export_ready, open_export
 from tui_dl.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -125,8 +126,8 @@ class RunsScreen(AppScreen):
             return view in registry.views_of(experiment) and view.ready(status)
         if action == "open":
             return bool(experiment)
-        if action == "export":  # my-images only, for now (issue 27: every experiment)
-            return experiment == "my-images" and status == "finished"
+        if action == "export":
+            return export_ready(experiment, status)
         return True
 
     @on(DataTable.RowHighlighted)
@@ -234,12 +235,9 @@ class RunsScreen(AppScreen):
         self.app.push_screen(CompareScreen(list(self.marked)))
 
     def action_export(self) -> None:
-        from tui_dl.paths import exports_dir
-        from tui_dl.ui.dialogs.export_menu import ExportMenu
-
         run_id = self.selected_run()
         if run_id:
-            self.app.push_screen(ExportMenu(run_id, exports_dir()))
+            open_export(self, run_id, getattr(self, "runs", {}).get(run_id, ("", None))[0])
 
     def action_cancel(self) -> None:
         run_id = self.selected_run()
