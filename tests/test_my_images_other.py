@@ -61,7 +61,8 @@ def test_the_other_folder_is_one_more_class_read_at_any_depth(tmp_path, two):
     assert scan_folder(two).classes == ["circles", "squares"]  # without it: as before
 
 
-def test_data_folder_counts_the_other_class(tmp_path, two, capsys):
+def test_data_folder_counts_the_other_class(tmp_path, two, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # a long temporary path is not wrapped mid-name
     other = everything_else(tmp_path / "else")
     assert main(["data", "folder", str(two), "--other", str(other), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
