@@ -114,6 +114,9 @@ MODEL_SUMMARY = "model-summary.json"
 """The model's layers as Keras counts them (name, type, output shape, trainable and frozen
 parameters, nested models inside): written beside model.keras when it is saved, or later by
 the model job into the viewer's notes folder for the run."""
+ACTIVATIONS = "activations"
+"""The folder of every layer's output for one input each (`test-INDEX.npz` for a test image,
+`picture-KEY.npz` for a picture of the learner's), written by the activations job."""
 JOBS = "jobs"
 """The folder holding one sub-folder per job (its own spec, events and log)."""
 JOB_SPEC = "job.json"

@@ -30,6 +30,7 @@ JOBS = {
     "probe": "tui_dl.engine.jobs.insight_tasks:probe_job",
     "predict": "tui_dl.engine.jobs.predict_task:predict_job",
     "model": "tui_dl.engine.jobs.layers_task:model_job",
+    "activations": "tui_dl.engine.jobs.activations_task:activations_job",
     "tflite": "tui_dl.engine.export.tflite:tflite_job",
     "lr-find": "tui_dl.engine.jobs.lrfind.task:lr_find_job",
 }
