@@ -65,6 +65,9 @@ class ScreenEntry:
     only_for: tuple[str, ...] = ()
     """A run view offered only on these experiments' runs (empty: on every run that has what
     it reads)."""
+    in_footer: bool = True
+    """Whether a run view's key is shown in the footers of the screens that offer it (False:
+    listed by ? only, where it would push out the screens' own keys)."""
 
     def load(self) -> Callable[..., Screen[Any]]:
         """The screen's class (each takes its own arguments: a run, a lesson, a project)."""
@@ -218,6 +221,17 @@ SCREENS: tuple[ScreenEntry, ...] = (
         usage="model (a run with a model)",
     ),
     ScreenEntry(
+        "activations",
+        "tui_dl.ui.screens.run_views.activations:ActivationsScreen",
+        "Inside the model: every layer's output",
+        kind="run-view",
+        key="A",
+        label="Activations",
+        reads=runfiles.PREDICTIONS,  # its inputs: the run's test images
+        in_footer=False,
+        usage="activations (a run with a model and test images)",
+    ),
+    ScreenEntry(
         "predict",
         "tui_dl.ui.screens.predict.screen:PredictScreen",
         "Ask it about new pictures",
@@ -368,7 +382,7 @@ def view_keys(
     from textual.binding import Binding
 
     return [
-        Binding(view.key, f"{action}('{view.name}')", view.label)
+        Binding(view.key, f"{action}('{view.name}')", view.label, show=view.in_footer)
         for view in RUN_VIEWS
         if (reads is None or view.reads == reads)
         and (everywhere is None or everywhere != bool(view.only_for))
