@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.fakes import FakeRun, FakeRunSource, mnist_events, settle
+from tests.fakes import FakeRun, FakeRunSource, settle
 from tests.fit import screen_text
+from tests.test_model_view import finished
 from tui_dl.analysis.activations.files import (
     Activations,
     LayerOutput,
@@ -67,14 +68,8 @@ def made_up(index: int) -> Activations:
     return Activations(f"test image #{index}", digit(index), layers)
 
 
-def finished(run_id: str, folder: Path, experiment: str = "mnist-cnn", **params) -> FakeRun:
-    folder.mkdir(parents=True, exist_ok=True)
-    return FakeRun(run_id, mnist_events(2, 2, end="finished"), params=params,
-                   experiment=experiment, run_dir=folder)  # fmt: skip
-
-
 def runs(tmp_path: Path) -> list[FakeRun]:
-    cnn = finished(RUN, tmp_path / RUN)
+    cnn = finished(RUN, tmp_path / RUN, "mnist-cnn")
     (cnn.run_dir / runfiles.MODEL).write_bytes(b"a model")
     images = np.stack([digit(i) for i in range(3)])
     probabilities = np.stack([made_up(i).layers[-1].output for i in range(3)])

@@ -118,8 +118,7 @@ class ActivationsScreen(RunJobs, RunViewScreen[Predictions]):
 
     def ask(self, name: str, args: dict) -> None:
         self.wanted = (name, args)
-        if not self.computing:
-            self.fetch(name, args)
+        self.fetch(name, args)  # a file is read at once, even while a job computes another
 
     @work(thread=True, exclusive=True, group="inside")
     def fetch(self, name: str, args: dict, after_job: bool = False) -> None:
@@ -141,8 +140,8 @@ class ActivationsScreen(RunJobs, RunViewScreen[Predictions]):
         self.from_thread(self.got, name, found)
 
     def compute(self, name: str, args: dict) -> None:
-        if self.wanted is None or self.wanted[0] != name:
-            return  # the learner moved on meanwhile
+        if self.wanted is None or self.wanted[0] != name or self.computing:
+            return  # the learner moved on meanwhile; or a job runs: this input's comes after it
         self.computing = True
         self.run_job("activations", args, lambda event: self.computed(name, args, event))
 
