@@ -31,7 +31,7 @@ def test_the_experiment_compares_transfer_with_from_scratch():
     assert exp.compare_stages == ("transfer", "scratch")
     assert exp.defaults()["few"] == 50 and exp.defaults()["freeze"] == "yes"
     views = tuple(view.name for view in registry.views_of(exp.name))
-    assert views == ("confusion", "misclassified", "attention", "probe", "model")
+    assert views == ("confusion", "misclassified", "attention", "probe", "model", "activations")
     assert exp.reference.value is None
     with pytest.raises(ValueError, match="Examples: must be at least 5"):
         exp.validate({"few": "2"})
