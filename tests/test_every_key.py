@@ -131,10 +131,14 @@ async def dead_footer_keys(app, pilot, name: str) -> list[str]:
         notes, stack = len(app._notifications), list(app.screen_stack)
         await asyncio.wait_for(pilot.press(key), timeout=30)
         await calm(pilot, running=running)
-        moved = list(app.screen_stack) != stack
-        said = len(app._notifications) != notes
-        changed = before is not None and looks(app) != before
-        if not (moved or said or changed or before is None):
+        for _ in range(30):  # what a key starts may show at the screen's next poll (cancel)
+            moved = list(app.screen_stack) != stack
+            said = len(app._notifications) != notes
+            changed = before is not None and looks(app) != before
+            if moved or said or changed or before is None:
+                break
+            await pilot.pause(0.1)
+        else:
             dead.append(f"{where} did nothing")
         while app.screen is not home and home in app.screen_stack:
             app.pop_screen()
