@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import io
 import os
 import subprocess
@@ -87,19 +88,40 @@ def argument_cases() -> list[tuple[str, list[str]]]:
 ARGUMENTS = argument_cases()
 
 
+@functools.cache
+def spawners() -> tuple:
+    """Every module that holds a name for the child spawner (`from … import spawn_child`
+    binds its own): found in the source, so a new one is stubbed without a word here."""
+    import importlib
+
+    import tui_dl
+    import tui_dl.engine.jobs.launch as launch
+
+    root = Path(tui_dl.__file__).parent
+    holders = [launch]
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text()
+        if "import" in text and "spawn_child" in text and path != Path(launch.__file__):
+            parts = path.relative_to(root.parent).with_suffix("").parts
+            module = importlib.import_module(".".join(parts))
+            if getattr(module, "spawn_child", None) is launch.spawn_child:
+                holders.append(module)
+    assert len(holders) >= 3, holders  # runs, sweeps, the rate finder
+    return tuple(holders)
+
+
 @pytest.fixture
 def nothing_starts(monkeypatch, tmp_path):
     """No run, sweep, app or server starts: each raises Started instead."""
     import tui_dl.engine.jobs.launch as launch
-    import tui_dl.engine.sweeps.launch as sweeps
     from tui_dl.ui.app import TuiDlApp
     from tui_dl.ui.serve.server import WorkshopServer
 
     def started(*_args, **_kwargs):
         raise Started
 
-    monkeypatch.setattr(launch, "spawn_child", started)
-    monkeypatch.setattr(sweeps, "spawn_child", started)
+    for holder in spawners():
+        monkeypatch.setattr(holder, "spawn_child", started)
     monkeypatch.setattr(TuiDlApp, "run", started)
     monkeypatch.setattr(WorkshopServer, "serve", started)
     monkeypatch.chdir(tmp_path)  # a relative folder named by an argument is made here
