@@ -113,7 +113,6 @@ def spawners() -> tuple:
 @pytest.fixture
 def nothing_starts(monkeypatch, tmp_path):
     """No run, sweep, app or server starts: each raises Started instead."""
-    import tui_dl.engine.jobs.launch as launch
     from tui_dl.ui.app import TuiDlApp
     from tui_dl.ui.serve.server import WorkshopServer
 
