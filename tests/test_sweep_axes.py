@@ -36,8 +36,10 @@ def test_any_number_or_choice_setting_is_an_axis_and_a_single_value_is_shared():
     ("lists", "seeds", "message"),
     [
         ({"hidden_units": "32,0"}, 1, "Hidden units list: must be at least 1"),
-        ({"dropout": "0,1.5"}, 1, "Dropout list: "),
+        ({"dropout": "0,1.5"}, 1, "Dropout list: must be at most 0.95 (got 1.5)"),
+        ({"dropout": "0,5"}, 1, "Dropout list: must be at most 0.95 (got 5)"),
         ({"optimizer": "sgd,lbfgs"}, 1, "Optimizer list: choose one of"),
+        ({"hidden_units": "8,x"}, 1, "Hidden units list: 'x' is not a whole number$"),
         ({"colour": "1,2"}, 1, "mnist-mlp has no setting 'colour' to sweep"),
         ({"seed": "1,2"}, 1, "seed is not an axis: --seeds K"),
         (

@@ -7,6 +7,7 @@ code before anything starts."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,12 +71,42 @@ def parse_values(experiment: Experiment, name: str, text: str | list[Any]) -> li
             value = param.parse(str(item))
         except ValueError as exc:
             reason = str(exc).removeprefix(f"{param.label}: ")
+            typed = str(item).strip()
+            if repr(typed) not in reason:  # "must be at most 0.95" says not what was typed
+                reason = f"{reason} (got {typed})"
             raise ValueError(f"{param.label} list: {reason}") from None
         if value not in values:
             values.append(value)
     if not values:
         raise ValueError(f"{param.label} list: empty — give values separated by commas")
     return values
+
+
+def can_be_axis(param: Param) -> bool:
+    """A number or a choice, save the seed (seeds are `--seeds K`, not an axis)."""
+    return param.name != SEED and isinstance(param, FloatParam | ChoiceParam)
+
+
+def axis_params(experiment: Experiment) -> list[Param]:
+    """Every setting of `experiment` that can be an axis, in its own order: what the sweep
+    form offers, and what `axis_param` accepts."""
+    return [param for param in experiment.params if can_be_axis(param)]
+
+
+def starting_values(param: Param) -> list[Any]:
+    """What an axis starts from when picked in the form: the course's rates and batch sizes,
+    every choice of a choice setting, else the setting's own default (one value: add more)."""
+    start = {"learning_rate": DEFAULT_RATES, "batch_size": DEFAULT_BATCHES}.get(param.name)
+    if start is not None:
+        return list(start)
+    if isinstance(param, ChoiceParam):
+        return list(param.choices)
+    return [param.default]
+
+
+def values_text(values: Iterable[Any]) -> str:
+    """A list of values as the form shows it: '0.1, 0.01, 0.001'."""
+    return ", ".join(value_text(value) for value in values)
 
 
 def axis_param(experiment: Experiment, name: str) -> Param:
@@ -89,7 +120,7 @@ def axis_param(experiment: Experiment, name: str) -> Param:
     param = params[name]
     if name == SEED:
         raise ValueError("seed is not an axis: --seeds K runs each cell K times (seed, seed+1, …)")
-    if not isinstance(param, FloatParam | ChoiceParam):
+    if not can_be_axis(param):
         raise ValueError(
             f"{param.label} ({name}) cannot be swept: an axis is a number or a choice setting"
         )
@@ -142,7 +173,7 @@ def plan_sweep(
     clash = set(params) & set(lists)
     if clash:
         raise ValueError(f"{', '.join(sorted(clash))} is swept: give it as a list instead")
-    seeds = _seeds(seeds)
+    seeds = seeds_count(seeds)
     fixed = dict(params)
     axes: list[tuple[str, list[Any]]] = []
     for name, text in lists.items():
@@ -171,15 +202,17 @@ def plan_sweep(
     return plan
 
 
-def _seeds(seeds: Any) -> int:
+def seeds_count(seeds: Any, label: str = "--seeds") -> int:
+    """How many runs per cell, or ValueError naming `label` (the option, the form's field)
+    and the value."""
     try:
         count = int(str(seeds).strip())
     except ValueError:
-        raise ValueError(f"--seeds {seeds!r}: a whole number of runs per cell") from None
+        raise ValueError(f"{label} {seeds!r}: a whole number of runs per cell") from None
     if count < 1:
-        raise ValueError(f"--seeds {count}: each cell needs at least one run (1 or more)")
+        raise ValueError(f"{label} {count}: each cell needs at least one run (1 or more)")
     if count > MAX_CELLS:
-        raise ValueError(f"--seeds {count}: at most {MAX_CELLS} runs in one sweep")
+        raise ValueError(f"{label} {count}: at most {MAX_CELLS} runs in one sweep")
     return count
 
 
