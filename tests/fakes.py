@@ -160,7 +160,7 @@ class FakeRunSource:
     ) -> None:
         self.runs = {r.run_id: r for r in runs or []}
         self.sweeps = {s.run_id: s for s in sweeps or []}
-        self.sweeps_started: list[tuple[str, dict[str, Any], list, list, str]] = []
+        self.sweeps_started: list[tuple[str, dict[str, Any], dict[str, list], int, str]] = []
         self.sweeps_cancelled: list[str] = []
         self._gpus = gpus or []
         self.seats: list[Seat] = []
@@ -305,15 +305,17 @@ class FakeRunSource:
     def latest_sweep(self) -> str | None:
         return max(self.sweeps) if self.sweeps else None
 
-    def start_sweep(
-        self, experiment, params, learning_rates, batch_sizes, device, cluster=None
-    ) -> str:
-        """Record the request; the sweep has only its `started` event until a test adds more."""
-        self.sweeps_started.append((experiment, params, learning_rates, batch_sizes, device))
+    def start_sweep(self, experiment, params, axes, device, cluster=None, seeds=1) -> str:
+        """Record the request; the sweep (its sweep.json as the engine plans it) has only its
+        `started` event until a test adds more."""
+        from tui_dl.engine.sweeps.grid import plan_sweep
+        from tui_dl.engine.sweeps.launch import sweep_spec as planned_spec
+
+        self.sweeps_started.append((experiment, params, axes, seeds, device))
         self.clusters.append(cluster)
         sweep_id = f"20261122-1600{len(self.sweeps_started):02d}-{experiment}-5f00"
-        spec = sweep_spec(sweep_id, learning_rates, batch_sizes, params.get("epochs", 3))
-        spec["experiment"] = experiment
+        spec = planned_spec(sweep_id, plan_sweep(experiment, params, axes, seeds))
+        spec["device"] = device
         started = [
             make_event(
                 Event.STARTED, SWEEP_EVENTS, t=T0, experiment=experiment, cells=len(spec["cells"])

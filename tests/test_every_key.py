@@ -292,7 +292,7 @@ async def test_a_form_the_app_fills_leaves_each_cursor_at_the_end():
         await open_target(app, sweep, origin="the course map")
         await settle(pilot)
         assert not cursors_off_the_end(app.screen), cursors_off_the_end(app.screen)
-        assert any(n.message.startswith("From the course map: rates 0.1, 0.001")
+        assert any(n.message.startswith("From the course map: rate 0.1, 0.001 × batch")
                    for n in app._notifications)  # fmt: skip
 
 

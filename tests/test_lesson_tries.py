@@ -131,7 +131,14 @@ def test_a_misplaced_list_item_names_its_line(tmp_path, front, line, words):
         ("sweep votes-kfold", None),
         ("sweep mnist-mlp learning_rates=0.1,fast", "Learning rate list"),
         ("sweep mnist-mlp batch_sizes=0", "Batch size list"),
-        ("sweep mnist-mlp dropout=0.5", "the sweep's form has no dropout; it takes"),
+        ("sweep mnist-mlp dropout=0.5", None),
+        ("sweep mnist-mlp dropout=0,0.5 optimizer=sgd,adam seeds=2", None),
+        ("sweep mnist-mlp colour=1,2", "mnist-mlp has no setting 'colour' to sweep"),
+        ("sweep mnist-mlp dropout=0,1.5", "Dropout list: must be at most 0.95 (got 1.5)"),
+        ("sweep mnist-mlp seeds=0", "seeds 0: each cell needs at least one run"),
+        ("sweep mnist-mlp seed=1,2", "seed is not an axis"),
+        ("sweep mnist-mlp dropout=0,1 optimizer=sgd,adam hidden_units=8,16", "at most 2 axes"),
+        ("sweep mnist-mlp learning_rates=0.1 learning_rate=0.2", "learning_rate is given twice"),
         ("sweep mnist-mlp learning_rates=1,2,3,4,5,6 batch_sizes=1,2,3,4,5", "at most 25"),
         ("sweep mnist-mlp epochs=0", "Epochs"),
         ("sweep mnist-cnn epochs=2", None),
@@ -155,11 +162,22 @@ def test_a_sweep_target_becomes_the_sweep_screens_spec():
     spec = sweep_spec(parse_target("sweep learning_rates=0.1,0.01 batch_sizes=32,256 epochs=2"))
     assert spec == {
         "experiment": "mnist-mlp",
-        "learning_rates": [0.1, 0.01],
-        "batch_sizes": [32, 256],
+        "axes": [
+            {"name": "learning_rate", "values": [0.1, 0.01]},
+            {"name": "batch_size", "values": [32, 256]},
+        ],
+        "seeds": 1,
         "params": {"epochs": 2},
     }
     assert sweep_spec(parse_target("sweep tf-lowlevel"))["params"] == {"steps": 3000}
+    old = sweep_spec(parse_target("sweep batch_sizes=64,128"))  # the rates at their default
+    assert [a["name"] for a in old["axes"]] == ["learning_rate", "batch_size"]
+    axes = sweep_spec(parse_target("sweep mnist-mlp optimizer=sgd,adam seeds=3 epochs=1,2"))
+    assert axes["axes"] == [
+        {"name": "optimizer", "values": ["sgd", "adam"]},
+        {"name": "epochs", "values": [1, 2]},  # a list: the run length is an axis
+    ]
+    assert axes["seeds"] == 3
 
 
 def test_tui_dl_lessons_names_a_bad_try_entry(tmp_path, monkeypatch, capsys):
@@ -249,11 +267,13 @@ async def test_try_opens_the_sweep_with_the_lessons_grid_even_after_a_past_sweep
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SweepScreen) and screen.state is None  # a new sweep
-        assert screen.query_one("#sweep-rates", Input).value == "0.1, 0.01, 0.001"
-        assert screen.query_one("#sweep-batches", Input).value == "32, 256"
+        assert screen.query_one("#sweep-axis-1", Select).value == "learning_rate"
+        assert screen.query_one("#sweep-values-1", Input).value == "0.1, 0.01, 0.001"
+        assert screen.query_one("#sweep-axis-2", Select).value == "batch_size"
+        assert screen.query_one("#sweep-values-2", Input).value == "32, 256"
         assert screen.query_one("#sweep-length", Input).value == "3"
         assert screen.query_one("#sweep-experiment", Select).value == "mnist-mlp"
-        assert not screen.query_one("#sweep-rates", Input).disabled
+        assert not screen.query_one("#sweep-values-1", Input).disabled
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is lesson

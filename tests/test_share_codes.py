@@ -49,6 +49,8 @@ def test_every_setup_comes_back_from_its_code():
         Shared(Target("playground", state="activation=relu&dataset=spiral&networkShape=8,8,4")),
         Shared(Target("sweep", "mnist-mlp", (("learning_rates", "0.1,0.01"),
                                               ("batch_sizes", "32,256"), ("epochs", "2")))),
+        Shared(Target("sweep", "mnist-mlp", (("dropout", "0.0,0.5"), ("optimizer", "sgd,adam"),
+                                              ("seeds", "3"), ("epochs", "2")))),
         Shared(Target("screen", "ganlab")),
     ]  # fmt: skip
     for item in shared:

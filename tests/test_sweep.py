@@ -9,7 +9,7 @@ import pytest
 from tui_dl.cli import main
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import append_event
-from tui_dl.engine.sweeps.grid import MAX_CELLS, validate_sweep
+from tui_dl.engine.sweeps.grid import MAX_CELLS, plan_sweep
 from tui_dl.engine.sweeps.launch import list_sweeps, write_spec
 from tui_dl.engine.sweeps.lessons import CellResult, best_cell, verdicts
 from tui_dl.engine.sweeps.state import read_sweep
@@ -73,11 +73,14 @@ def test_no_verdict_before_the_first_epoch_and_best_only_among_finished():
 
 
 # ----- input checks ----------------------------------------------------------------------------
+def rate_by_batch(rates: str, batches: str) -> dict[str, str]:
+    return {"learning_rate": rates, "batch_size": batches}
+
+
 def test_lists_are_parsed_by_the_experiments_own_settings():
-    exp, params, rates, batches = validate_sweep(
-        "mnist-mlp", {"epochs": "2"}, "0.1, 0.01,0.1", "32"
-    )
-    assert exp.name == "mnist-mlp" and params["epochs"] == 2
+    plan = plan_sweep("mnist-mlp", {"epochs": "2"}, rate_by_batch("0.1, 0.01,0.1", "32"))
+    assert plan.experiment.name == "mnist-mlp" and plan.base["epochs"] == 2
+    rates, batches = plan.values("learning_rate"), plan.values("batch_size")
     assert rates == [0.1, 0.01] and batches == [32]  # duplicates dropped, order kept
 
 
@@ -93,14 +96,14 @@ def test_lists_are_parsed_by_the_experiments_own_settings():
 )
 def test_a_bad_list_is_named(rates, batches, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
-        validate_sweep("mnist-mlp", {}, rates, batches)
+        plan_sweep("mnist-mlp", {}, rate_by_batch(rates, batches))
 
 
 def test_swept_settings_and_unknown_experiments_are_refused():
     with pytest.raises(ValueError, match="learning_rate is swept"):
-        validate_sweep("mnist-mlp", {"learning_rate": "0.1"}, "0.1", "32")
+        plan_sweep("mnist-mlp", {"learning_rate": "0.1"}, rate_by_batch("0.1", "32"))
     with pytest.raises(ValueError, match="unknown experiment"):
-        validate_sweep("nope", {}, "0.1", "32")
+        plan_sweep("nope", {}, rate_by_batch("0.1", "32"))
 
 
 def test_the_cli_refuses_a_bad_list_before_anything_starts(capsys):

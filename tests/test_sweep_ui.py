@@ -32,7 +32,7 @@ async def test_a_bad_list_is_named_and_nothing_starts():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SweepScreen)
-        rates = app.screen.query_one("#sweep-rates", Input)
+        rates = app.screen.query_one("#sweep-values-1", Input)
         rates.value = "0.1, abc"
         await pilot.press("ctrl+r")
         await settle(pilot)
@@ -46,14 +46,16 @@ async def test_start_follows_the_sweep_live_and_marks_the_best():
     app = make_app(screen="sweep", source=source)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen.query_one("#sweep-rates", Input).value = "0.01, 1e30"
-        app.screen.query_one("#sweep-batches", Input).value = "64"
+        app.screen.query_one("#sweep-values-1", Input).value = "0.01, 1e30"
+        app.screen.query_one("#sweep-values-2", Input).value = "64"
         app.screen.query_one("#sweep-length", Input).value = "3"
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert source.sweeps_started == [("mnist-mlp", {"epochs": 3}, [0.01, 1e30], [64], "cpu")]
+        axes = {"learning_rate": [0.01, 1e30], "batch_size": [64]}
+        assert source.sweeps_started == [("mnist-mlp", {"epochs": 3}, axes, 1, "cpu")]
         sweep_id = app.screen.sweep_id
-        assert [r[2].strip() for r in rows(app.screen)] == ["·", "·"]  # both pending
+        assert [r[1].strip() for r in rows(app.screen)] == ["·", "·"]  # both pending: one
+        assert [r[0] for r in rows(app.screen)] == ["0.01", "1e+30"]  # axis, the rate's
 
         # The driver starts the first cell; it trains one epoch.
         sweep = source.sweeps[sweep_id]
@@ -61,7 +63,7 @@ async def test_start_follows_the_sweep_live_and_marks_the_best():
         source.runs["cell-a"] = source.runs.get("cell-a") or _run("cell-a", run_events, 3)
         _sweep_event(sweep, "cell_started", 0, 0.01, "cell-a")
         await pilot.pause(0.6)
-        assert rows(app.screen)[0][2].endswith("▶") and rows(app.screen)[0][3] == "1/3"
+        assert rows(app.screen)[0][1].endswith("▶") and rows(app.screen)[0][2] == "1/3"
         assert len(app.screen.query_one(SweepPlot).cells[0].history) == 1
 
         # It finishes; the second cell blows up at once.
@@ -74,10 +76,10 @@ async def test_start_follows_the_sweep_live_and_marks_the_best():
         _sweep_event(sweep, "finished")
         await pilot.pause(0.6)
         first, second = rows(app.screen)
-        assert first[4] == "93.0%" and first[5] == "★ best"
-        assert second[2] == " ✗" and second[5] == "diverged (NaN)"
+        assert first[3] == "93.0%" and first[4] == "★ best"
+        assert second[1] == " ✗" and second[4] == "diverged (NaN)"
         summary = str(app.screen.query_one("#sweep-summary").render())
-        assert "best: rate 0.01, batch 64" in summary and "Too high a rate" in summary
+        assert "best: rate 0.01 — " in summary and "Too high a rate" in summary
         assert not app.screen.running
 
 
@@ -99,7 +101,7 @@ async def test_reopening_shows_the_latest_sweep_and_v_toggles_the_plot():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.screen.sweep_id.endswith("5w33")
-        assert app.screen.query_one("#sweep-rates", Input).disabled
+        assert app.screen.query_one("#sweep-values-1", Input).disabled
         verdicts = [r[5] for r in rows(app.screen)]
         assert verdicts == [
             "diverged (NaN)",
@@ -114,7 +116,7 @@ async def test_reopening_shows_the_latest_sweep_and_v_toggles_the_plot():
         assert plot.metric == "accuracy"
         await pilot.press("n")
         await settle(pilot)
-        assert app.screen.state is None and not app.screen.query_one("#sweep-rates").disabled
+        assert app.screen.state is None and not app.screen.query_one("#sweep-values-1").disabled
 
 
 def _run(run_id, events, delivered):

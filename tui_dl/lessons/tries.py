@@ -3,12 +3,14 @@
     try:
       - Train the MLP with dropout => lab mnist-mlp-dropout epochs=5
       - The circle in the Playground => playground dataset=circle&networkShape=3
-      - Learning rates × batch sizes => sweep learning_rates=0.1,0.01,0.001 batch_sizes=32,256
+      - Learning rates × batch sizes => sweep learning_rate=0.1,0.01,0.001 batch_size=32,256
+      - Dropout, three seeds each => sweep mnist-mlp dropout=0,0.2,0.5 seeds=3 epochs=2
       - The GAN Lab => screen ganlab
 
 A target is `lab EXPERIMENT [name=value ...]`, `playground STATE`, `sweep [EXPERIMENT]
-learning_rates=LIST batch_sizes=LIST [epochs=N]` or `screen NAME`. The course map's steps
-use the same words, and `lesson ID` besides.
+[SETTING=LIST ...] [seeds=K] [epochs=N]` (one or two settings to sweep, as `tui-dl sweep`
+takes them; the first sweeps' `learning_rates=` and `batch_sizes=` still read) or `screen
+NAME`. The course map's steps use the same words, and `lesson ID` besides.
 
 What this layer can check without the UI it checks when a lesson is read: the kind, the
 experiment's name and a lab's settings (through the experiment's own `validate`, so a bad
@@ -29,7 +31,6 @@ COURSE_KINDS = (*TRY_KINDS, "lesson")
 MAX_TRIES = 9
 """Keys 1…9."""
 ARROW = "=>"
-SWEEP_LISTS = ("learning_rates", "batch_sizes")
 DEFAULT_SWEEP = "mnist-mlp"
 
 

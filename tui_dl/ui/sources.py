@@ -74,10 +74,10 @@ class RunSource(Protocol):
         self,
         experiment: str,
         params: dict[str, Any],
-        learning_rates: list[float],
-        batch_sizes: list[int],
+        axes: dict[str, list[Any]],
         device: str,
         cluster: str | None = None,
+        seeds: int = 1,
     ) -> str: ...
     def sweep_tracker(self, sweep_id: str) -> SweepTracker: ...
     def cancel_sweep(self, sweep_id: str) -> None: ...
@@ -235,16 +235,18 @@ class LocalRunSource:
         self,
         experiment: str,
         params: dict[str, Any],
-        learning_rates: list[float],
-        batch_sizes: list[int],
+        axes: dict[str, list[Any]],
         device: str,
         cluster: str | None = None,
+        seeds: int = 1,
     ) -> str:
+        """`axes`: setting → values (one value: shared by every cell); each cell runs
+        `seeds` times."""
         from tui_dl.engine.sweeps.launch import launch_sweep
 
         handle = launch_sweep(
-            experiment, params, learning_rates, batch_sizes, device, data_dir=self.data_dir,
-            cluster=cluster,
+            experiment, params, None, None, device, data_dir=self.data_dir,
+            cluster=cluster, axes=axes, seeds=seeds,
         )  # fmt: skip
         self._handles[f"sweep/{handle.run_id}"] = handle
         return handle.run_id

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tui_dl.lessons.tries import SWEEP_LISTS, Target
+from tui_dl.lessons.tries import Target
 from tui_dl.ui import registry
 
 if TYPE_CHECKING:
@@ -47,36 +47,11 @@ def check_target(target: Target) -> None:
 
 
 def sweep_spec(target: Target) -> dict[str, Any]:
-    """A sweep target as the sweep screen's spec (experiment, lists, its length setting),
-    checked by the sweep's own rules; ValueError otherwise."""
-    from tui_dl.engine.experiments import get_experiment
-    from tui_dl.engine.sweeps.grid import (
-        DEFAULT_BATCHES,
-        DEFAULT_RATES,
-        length_param,
-        validate_sweep,
-    )
+    """A sweep target as the sweep screen's spec (experiment, axes, seeds, its length
+    setting), checked by the sweep's own rules; ValueError naming the setting otherwise."""
+    from tui_dl.engine.sweeps.preset import preset_spec
 
-    settings = target.params
-    rates = settings.pop("learning_rates", list(DEFAULT_RATES))
-    batches = settings.pop("batch_sizes", list(DEFAULT_BATCHES))
-    experiment = get_experiment(target.name)
-    length = length_param(experiment.name)
-    shown = {length.name} if length is not None else set()
-    extra = sorted(set(settings) - shown)
-    if extra:
-        allowed = ", ".join([*SWEEP_LISTS, *sorted(shown)])
-        raise ValueError(f"the sweep's form has no {', '.join(extra)}; it takes {allowed}")
-    _, params, rates_list, batches_list = validate_sweep(experiment.name, settings, rates, batches)
-    spec: dict[str, Any] = {
-        "experiment": experiment.name,
-        "learning_rates": rates_list,
-        "batch_sizes": batches_list,
-        "params": {},
-    }
-    if length is not None:
-        spec["params"] = {length.name: params[length.name]}
-    return spec
+    return preset_spec(target.name, target.settings)
 
 
 async def open_target(app: TuiDlApp, target: Target, origin: str = "the lesson") -> bool:

@@ -216,16 +216,6 @@ def seeds_count(seeds: Any, label: str = "--seeds") -> int:
     return count
 
 
-def validate_sweep(
-    experiment: str, params: dict[str, Any], learning_rates: Any, batch_sizes: Any
-) -> tuple[Experiment, dict[str, Any], list[float], list[int]]:
-    """Checked settings and the rate × batch lists, or ValueError naming the bad value."""
-    lists = {"learning_rate": learning_rates, "batch_size": batch_sizes}
-    plan = plan_sweep(experiment, params, lists)
-    exp = plan.experiment
-    return exp, exp.validate(params), plan.values("learning_rate"), plan.values("batch_size")
-
-
 def grid(learning_rates: list[float], batch_sizes: list[int]) -> list[tuple[float, int]]:
     """The cells in the order they run: rate by rate, each over every batch size."""
     return [(lr, bs) for lr in learning_rates for bs in batch_sizes]

@@ -90,7 +90,8 @@ def _spread_summary(state: SweepState, text: Text) -> None:
         group = groups[best]
         text.append("★ best mean: ", style="bold green")
         text.append(f"{point_words(group.settings)} — {metric_text(metric, group.mean)} over ")
-        text.append(f"{len(group.results)} seeds\n")
+        runs = len(group.results)
+        text.append(f"{runs} seed{'s' if runs != 1 else ''}\n")
     varied = most_varied(groups)
     if varied is not None:
         most, least = varied

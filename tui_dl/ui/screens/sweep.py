@@ -1,4 +1,5 @@
-"""The sweep: one experiment over learning rates × batch sizes, the grid filling in live.
+"""The sweep: one experiment over one or two of its settings (learning rates × batch sizes to
+start with), each cell run once or with several seeds, the grid filling in live.
 
 The screen only listens: it polls the sweep's tracker (the sweep's events and its cells'
 run events, through the RunSource) four times a second, fills the table on every change and
@@ -8,25 +9,17 @@ running or done, rebuilt from its files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Select, Static
 
 from tui_dl.engine.devices import Gpu
-from tui_dl.engine.experiments import EXPERIMENTS, get_experiment
-from tui_dl.engine.sweeps.grid import (
-    DEFAULT_BATCHES,
-    DEFAULT_RATES,
-    MAX_CELLS,
-    length_param,
-    parse_values,
-    sweep_experiments,
-)
+from tui_dl.engine.sweeps.grid import MAX_CELLS, axis_label, values_text
+from tui_dl.engine.sweeps.preset import SEEDS
 from tui_dl.engine.sweeps.state import SweepState
 from tui_dl.ui.follow import SweepFollower
 from tui_dl.ui.render import sweep_rows
@@ -34,7 +27,8 @@ from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.render.sweep_text import status_line, summary_text
 from tui_dl.ui.screens.following import FollowingScreen
 from tui_dl.ui.widgets.keys_footer import KeysFooter
-from tui_dl.ui.widgets.run.run_form import CPU_CHOICE, put_value, read_cluster
+from tui_dl.ui.widgets.run.run_form import CPU_CHOICE, read_cluster
+from tui_dl.ui.widgets.run.sweep_form import SweepForm
 from tui_dl.ui.widgets.run.sweep_plot import SweepPlot, cell_colour
 
 if TYPE_CHECKING:
@@ -68,44 +62,11 @@ class SweepScreen(FollowingScreen):
         self.follower = SweepFollower(self, self.show_state)
 
     def compose(self) -> ComposeResult:
-        names = sweep_experiments()
         yield Header()
         with Horizontal(id="sweep"):
             with VerticalScroll(id="sweep-settings") as settings:
                 settings.border_title = "Sweep"
-                with Vertical(id="sweep-form"):
-                    with Horizontal():
-                        yield Label("Model")
-                        yield Select(
-                            [(n, n) for n in names],
-                            value=names[0],
-                            allow_blank=False,
-                            compact=True,
-                            id="sweep-experiment",
-                        )
-                    length = length_param(names[0])
-                    for label, value, id_ in (
-                        ("Rates", rates_text(DEFAULT_RATES), "sweep-rates"),
-                        ("Batches", batches_text(DEFAULT_BATCHES), "sweep-batches"),
-                        (
-                            length.label if length else "Epochs",
-                            str(length.default if length else ""),
-                            "sweep-length",
-                        ),
-                    ):
-                        with Horizontal():
-                            yield Label(label, id=f"{id_}-label")
-                            yield Input(value, compact=True, id=id_, select_on_focus=False)
-                    with Horizontal():
-                        yield Label("Device")
-                        yield Select(
-                            [CPU_CHOICE], value="cpu", allow_blank=False, compact=True,
-                            id="sweep-device",
-                        )  # fmt: skip
-                    with Horizontal():
-                        yield Label("Cluster")
-                        yield Input(placeholder="this machine", compact=True,
-                                    id="sweep-cluster", select_on_focus=False)  # fmt: skip
+                yield SweepForm(id="sweep-form")
                 yield Button("Start  ctrl+r", id="sweep-start", variant="primary", compact=True)
                 yield Static("", id="sweep-error")
                 yield Static("", id="sweep-summary")
@@ -118,14 +79,14 @@ class SweepScreen(FollowingScreen):
 
     def on_mount(self) -> None:
         self.title = "tui-dl sweep"
-        self._set_columns(sweep_rows.columns(SweepState("", {}, [])))
+        self.preview_columns()
         self.load_gpus()
         sweep_id = self.sweep_id or self.source.latest_sweep()
         if sweep_id:
             self.attach(sweep_id)
         else:
             self._idle_text()
-            self.query_one("#sweep-rates", Input).focus()
+            self.query_one("#sweep-values-1", Input).focus()
         if self.preset is not None:  # once the form has settled from the sweep shown
             self.call_after_refresh(self.take_preset, self.preset)
 
@@ -138,14 +99,14 @@ class SweepScreen(FollowingScreen):
             return
         if self.state is not None:  # the last sweep is shown: a new one, with these lists
             self.action_new_sweep()
-        self.fill_form(spec)
-        rates, batches = rates_text(spec["learning_rates"]), batches_text(spec["batch_sizes"])
-        self.notify(f"From {self.origin}: rates {rates} × batches {batches}. ctrl+r starts.")
+        self.query_one(SweepForm).fill(spec)
+        self.preview_columns()
+        self.notify(f"From {self.origin}: {grid_words(spec)}. ctrl+r starts.")
 
     def _idle_text(self) -> None:
         self.query_one("#sweep-status", Static).update(
-            "Pick rates and batch sizes (commas), then ctrl+r: one run per pair, "
-            f"one after another (at most {MAX_CELLS})."
+            "Pick one or two settings to sweep and their values (commas), then ctrl+r: one "
+            f"run per cell and seed, one after another (at most {MAX_CELLS})."
         )
         self.query_one("#sweep-summary", Static).update(
             "Watch for the course's lessons: too high a rate overshoots, too small crawls; "
@@ -153,23 +114,22 @@ class SweepScreen(FollowingScreen):
         )
 
     def offer_gpus(self, gpus: list[Gpu]) -> None:
-        options = [CPU_CHOICE] + [(g.label, f"gpu:{g.index}") for g in gpus]
-        self.query_one("#sweep-device", Select).set_options(options)
+        self.query_one(SweepForm).offer_devices(
+            [CPU_CHOICE] + [(g.label, f"gpu:{g.index}") for g in gpus]
+        )
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "sweep-experiment" and self.state is None:
-            self.show_length(str(event.value))
+        self.preview_columns()
 
-    def show_length(self, experiment: str, value: Any = None) -> None:
-        """The run-length field of this experiment (epochs, steps), at `value` or its
-        default; hidden for one without."""
-        length = length_param(experiment) if experiment in EXPERIMENTS else None
-        field = self.query_one("#sweep-length", Input)
-        field.display = length is not None
-        self.query_one("#sweep-length-label", Label).display = length is not None
-        if length is not None:
-            self.query_one("#sweep-length-label", Label).update(length.label)
-            put_value(field, str(length.default if value is None else value))
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "sweep-seeds":
+            self.preview_columns()
+
+    def preview_columns(self) -> None:
+        """Before a sweep starts, the table's columns are those of the grid picked so far."""
+        if self.state is None:
+            preview = self.query_one(SweepForm).preview()
+            self._set_columns(sweep_rows.columns(SweepState("", preview, [])))
 
     # ----- actions -------------------------------------------------------------------------
     @property
@@ -189,63 +149,33 @@ class SweepScreen(FollowingScreen):
         if event.button.id == "sweep-start":
             self.action_start()
 
-    def read_form(self) -> tuple[str, dict[str, Any], list[float], list[int], str]:
-        """The form's values, checked as the engine checks them; ValueError names the bad one."""
-        experiment = get_experiment(str(self.query_one("#sweep-experiment", Select).value))
-        fields = {
-            "sweep-rates": lambda text: parse_values(experiment, "learning_rate", text),
-            "sweep-batches": lambda text: parse_values(experiment, "batch_size", text),
-        }
-        length = length_param(experiment.name)
-        if length is not None:
-            fields["sweep-length"] = length.parse
-        values, errors = {}, []
-        for id_, parse in fields.items():
-            widget = self.query_one(f"#{id_}", Input)
-            try:
-                values[id_] = parse(widget.value)
-                widget.remove_class("-invalid")
-            except ValueError as exc:
-                widget.add_class("-invalid")
-                errors.append((widget, str(exc)))
-        if errors:
-            errors[0][0].focus()
-            raise ValueError("; ".join(message for _, message in errors))
-        rates, batches = values["sweep-rates"], values["sweep-batches"]
-        if len(rates) * len(batches) > MAX_CELLS:
-            raise ValueError(
-                f"{len(rates)} rates × {len(batches)} batch sizes = "
-                f"{len(rates) * len(batches)} runs; at most {MAX_CELLS} in one sweep"
-            )
-        device = str(self.query_one("#sweep-device", Select).value)
-        params = {length.name: values["sweep-length"]} if length is not None else {}
-        return experiment.name, params, rates, batches, device
-
     def share_target(self) -> Shared | None:
-        """ctrl+s: this grid (experiment, both lists, its length setting)."""
+        """ctrl+s: this grid (experiment, its axes and values, seeds, its length setting)."""
         from tui_dl.lessons.share.codes import Shared
         from tui_dl.lessons.tries import Target
 
         try:
-            experiment, params, rates, batches, _ = self.read_form()
+            request = self.query_one(SweepForm).read()
         except ValueError as exc:
             self.notify(f"Fix the grid first: {exc}")
             return None
         settings = [
-            ("learning_rates", ",".join(f"{r:g}" for r in rates)),
-            ("batch_sizes", ",".join(str(b) for b in batches)),
-            *((k, str(v)) for k, v in params.items()),
+            (name, ",".join(str(v) for v in values)) for name, values in request.axes.items()
         ]
-        return Shared(Target("sweep", experiment, tuple(settings)))
+        if request.seeds > 1:
+            settings.append((SEEDS, str(request.seeds)))
+        settings += [(k, str(v)) for k, v in request.params.items()]
+        return Shared(Target("sweep", request.experiment, tuple(settings)))
 
     def action_start(self) -> None:
         error = self.query_one("#sweep-error", Static)
         try:
-            experiment, params, rates, batches, device = self.read_form()
+            request = self.query_one(SweepForm).read()
             cluster = read_cluster(self.query_one("#sweep-cluster", Input))
             sweep_id = self.source.start_sweep(
-                experiment, params, rates, batches, device, cluster=cluster
-            )
+                request.experiment, request.params, request.axes, request.device,
+                cluster=cluster, seeds=request.seeds,
+            )  # fmt: skip
         except (OSError, ValueError) as exc:
             error.update(Text(str(exc), style="red"))
             self.notify(str(exc), title="Check the sweep", severity="error")
@@ -264,12 +194,12 @@ class SweepScreen(FollowingScreen):
         self.sweep_id, self.state = None, None
         self._set_editable(True)
         self.query_one(DataTable).clear()
-        self._set_columns(sweep_rows.columns(SweepState("", {}, [])))
+        self.preview_columns()
         self.query_one(SweepPlot).show([], None)
         self.query_one("#sweep-legend", Static).update("")
         self._idle_text()
         self.sub_title = ""
-        self.query_one("#sweep-rates", Input).focus()
+        self.query_one("#sweep-values-1", Input).focus()
         self.refresh_bindings()
 
     def action_toggle_plot(self) -> None:
@@ -286,30 +216,13 @@ class SweepScreen(FollowingScreen):
         self.sweep_id, self.state = sweep_id, tracker.state
         self._epochs_seen = -1
         self.sub_title = f"sweep {sweep_id}"
-        self.fill_form(tracker.state.spec)
+        self.query_one(SweepForm).fill(tracker.state.spec)
         self._set_editable(False)
         self.follower.follow(tracker)
         self.refresh_bindings()
 
-    def fill_form(self, spec: dict[str, Any]) -> None:
-        """Show a sweep's spec in the form (a past sweep's, or a lesson's grid): experiment,
-        lists and run length, without the experiment's change resetting the length."""
-        experiment = self.query_one("#sweep-experiment", Select)
-        name = str(spec.get("experiment", ""))
-        if name in sweep_experiments():
-            with self.prevent(Select.Changed):
-                experiment.value = name
-        rates = rates_text(spec.get("learning_rates", []))
-        put_value(self.query_one("#sweep-rates", Input), rates)
-        batches = batches_text(spec.get("batch_sizes", []))
-        put_value(self.query_one("#sweep-batches", Input), batches)
-        length = length_param(name) if name in EXPERIMENTS else None
-        if length is not None:
-            self.show_length(name, spec.get("params", {}).get(length.name))
-
     def _set_editable(self, editable: bool) -> None:
-        for widget in self.query("#sweep-form Input, #sweep-form Select"):
-            widget.disabled = not editable
+        self.query_one(SweepForm).set_editable(editable)
         self.query_one("#sweep-start", Button).disabled = not editable
 
     def show_state(self, state: SweepState) -> None:
@@ -348,10 +261,8 @@ class SweepScreen(FollowingScreen):
                 table.add_row(*row, key=key)
 
 
-def rates_text(rates: Iterable[float]) -> str:
-    """A list of learning rates as the form shows it: '0.1, 0.01, 0.001'."""
-    return ", ".join(f"{rate:g}" for rate in rates)
-
-
-def batches_text(batches: Iterable[int]) -> str:
-    return ", ".join(str(batch) for batch in batches)
+def grid_words(spec: dict[str, Any]) -> str:
+    """A preset grid in words: 'rate 0.1, 0.01 × batch 32, 256', with its seeds."""
+    axes = " × ".join(f"{axis_label(a['name'])} {values_text(a['values'])}" for a in spec["axes"])
+    seeds = int(spec.get("seeds", 1))
+    return axes + (f", {seeds} seeds per cell" if seeds > 1 else "")
