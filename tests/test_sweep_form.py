@@ -35,7 +35,7 @@ async def pick(pilot, index: int, setting: str) -> None:
     options = [value for _, value in select._options]
     steps = options.index(setting) - options.index(select.value)
     await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")
-    await settle(pilot)
+    await pilot.pause()
     assert select.value == setting
 
 
@@ -59,7 +59,7 @@ async def test_an_axis_is_any_setting_the_engine_sweeps_and_seeds_pool_the_table
         field(screen, "sweep-values-2").value = "0, 0.5"
         field(screen, "sweep-seeds").value = "2"
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await pilot.pause()
         axes = {"optimizer": ["sgd", "adam"], "dropout": [0.0, 0.5]}
         assert source.sweeps_started == [("mnist-mlp", {"epochs": 10}, axes, 2, "cpu")]
         table = screen.query_one(DataTable)
@@ -82,7 +82,7 @@ async def test_bad_values_are_refused_by_setting_and_value_and_nothing_is_lost()
         for id_, text in typed.items():
             field(screen, id_).value = text
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await pilot.pause()
         said = str(screen.query_one("#sweep-error").render())
         assert "Dropout list: must be at most 0.95 (got 1.5)" in said
         assert "Seeds 0: each cell needs at least one run" in said
@@ -96,13 +96,13 @@ async def test_bad_values_are_refused_by_setting_and_value_and_nothing_is_lost()
         field(screen, "sweep-seeds").value = "1"
         await pick(pilot, 2, "learning_rate")  # the same setting twice
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await pilot.pause()
         assert "Axis 2 is Learning rate again" in str(screen.query_one("#sweep-error").render())
         await pick(pilot, 2, "batch_size")
         field(screen, "sweep-values-1").value = "1, 0.1, 0.01, 0.001, 0.0001"
         field(screen, "sweep-values-2").value = "8, 16, 32, 64, 128, 256"
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await pilot.pause()
         assert "= 30 runs; at most 25" in str(screen.query_one("#sweep-error").render())
         assert source.sweeps_started == []
 
@@ -135,22 +135,22 @@ async def test_one_axis_and_an_axis_of_the_run_length():
         table = screen.query_one(DataTable)
         assert [str(c.label) for c in table.ordered_columns][:2] == ["rate", ""]
         await pilot.press("n")  # a new sweep from this one: the shared dropout is still there
-        await settle(pilot)
+        await pilot.pause()
         assert form.read().axes == {"learning_rate": [0.1, 0.01, 0.001], "dropout": [0.3]}
 
 
 async def test_a_share_code_carries_axes_and_seeds_and_an_old_code_opens_as_it_did():
     app = make_app(screen="sweep", source=FakeRunSource(sample_runs()))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+        await pilot.pause()
         form = app.screen.query_one(SweepForm)
         spec = {"experiment": "mnist-mlp", "seeds": 3, "params": {"epochs": 2},
                 "axes": [{"name": "hidden_units", "values": [32, 256]},
                          {"name": "optimizer", "values": ["sgd", "adam"]}]}  # fmt: skip
         form.fill(spec)
-        await settle(pilot)
+        await pilot.pause()
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await pilot.pause()
         assert isinstance(app.screen, ShareCode)
         code = app.screen.code
         assert decode(code).text == (

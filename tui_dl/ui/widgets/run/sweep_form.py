@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select
@@ -154,7 +155,7 @@ class SweepForm(Vertical):
         for index, name in self.picked():
             param = self.experiment.param(name)
             field = self.query_one(f"#sweep-values-{index}", Input)
-            field.tooltip = f"{param.label}, separated by commas: {param.describe()}"
+            field.tooltip = Text(f"{param.label}, separated by commas: {param.describe()}")
 
     def show_length(self, experiment: str, value: Any = None) -> None:
         """The run-length field of this experiment (epochs, steps), at `value` or its
