@@ -28,6 +28,7 @@ def pytest_configure(config):
     textual._wait.SLEEP_GRANULARITY = 0.005
     textual._wait.SLEEP_IDLE = 0.00025
     _share_parsed_css()
+    _share_parsed_sample()
 
 
 _PARSED_CSS: dict[tuple, list] = {}
@@ -53,6 +54,31 @@ def _share_parsed_css() -> None:
         return rules
 
     Stylesheet._parse_rules = shared  # type: ignore[method-assign]
+
+
+_PARSED_SAMPLES: dict[tuple, tuple] = {}
+
+
+def _share_parsed_sample() -> None:
+    """The offline MNIST sample is a CSV that takes a quarter of a second to parse (over a
+    second on a loaded machine). A learner parses it once: the split is kept in their tui-dl
+    home. Every test has a home of its own, so every test that draws digits parsed it again:
+    here the parse of one file (its path, size and time) is done once per test process and
+    each caller gets its own copy of the arrays. The cache in the home is still written and
+    read as a learner's is (tests/test_data.py checks that path, on CSVs of its own)."""
+    from tui_dl.data import images
+
+    parse = images.parse_mnist_sample
+
+    def shared(path):
+        info = Path(path).stat()
+        key = (str(Path(path).resolve()), info.st_size, info.st_mtime_ns)
+        arrays = _PARSED_SAMPLES.get(key)
+        if arrays is None:
+            arrays = _PARSED_SAMPLES[key] = parse(path)
+        return tuple(a.copy() for a in arrays)
+
+    images.parse_mnist_sample = shared
 
 
 SHARED_DATA = os.environ.get("TUI_DL_DATA")
