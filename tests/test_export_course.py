@@ -5,6 +5,7 @@ script's code, cell by cell; the experiments without a script are refused by nam
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import subprocess
 import sys
@@ -41,6 +42,55 @@ def test_every_experiment_has_a_script_or_a_reason_said_by_name(tmp_path, capsys
     (RunStore().resolve(run) / "model.keras").unlink()
     code, _, err = export(capsys, run, "--keras", "-o", str(tmp_path / "m.keras"))
     assert code == 2 and "one model per fold" in err
+
+
+SINGLE_SOURCE = (
+    "mnist-mlp",
+    "mnist-mlp-dropout",
+    "mnist-cnn",
+    "transfer-digits",
+    "imdb-lstm",
+    "fashion-vae",
+)
+"""The experiments whose trainer builds its model with the script's own code (as my-images'
+does with its whole template)."""
+
+
+def test_the_trainers_build_with_the_code_their_scripts_hold():
+    """Each trainer imports its model from a module whose code its template includes (parts/
+    NAME.py), so the two cannot drift; and the script itself imports nothing of tui-dl."""
+    from tui_dl.engine.export.template import INCLUDE, template_text
+
+    parts = Path(importlib.util.find_spec("tui_dl.engine.export.templates").origin).parent
+    for name in SINGLE_SOURCE:
+        template = SCRIPTS[name].template
+        raw = (parts / template).read_text()
+        included = {
+            line[len(INCLUDE) :].strip() for line in raw.splitlines() if line.startswith(INCLUDE)
+        }
+        modules = {p for p in included if (parts / "parts" / f"{p}.py").is_file()}
+        runner = EXPERIMENTS[name].runner.split(":")[0]
+        trainer = Path(importlib.util.find_spec(runner).origin).read_text()
+        imported = {
+            node.module.rsplit(".", 1)[-1]
+            for node in ast.walk(ast.parse(trainer))
+            if isinstance(node, ast.ImportFrom)
+            and (node.module or "").startswith("tui_dl.engine.export.templates.parts.")
+        }
+        assert imported & modules, (name, imported, modules)
+        text = template_text(template)
+        assert not any(line.startswith(INCLUDE) for line in text.splitlines())
+        tree = ast.parse(text)
+        for node in ast.walk(tree):  # the parts' own imports (tui_dl's among them) left out
+            if isinstance(node, ast.ImportFrom):
+                assert node.level == 0 and not (node.module or "").startswith("tui_dl")
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("tui_dl") for a in node.names)
+        defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+        for module in modules:  # every function and class of the part is in the script
+            part = ast.parse((parts / "parts" / f"{module}.py").read_text())
+            names = {n.name for n in part.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+            assert names <= defined, (name, module, names - defined)
 
 
 def test_the_notebook_is_the_script_cell_by_cell(tmp_path, capsys):

@@ -8,6 +8,7 @@ folder's name is data in the script, never code; the header's comments are one l
 
 from __future__ import annotations
 
+import ast
 import pprint
 from dataclasses import dataclass
 from importlib import resources
@@ -19,8 +20,10 @@ from tui_dl.engine.store import RunInfo
 MARKER = "SETTINGS: dict = {}  # the run's settings (written here by the export)\n"
 """The line of a template that the run's settings replace."""
 INCLUDE = "# include: "
-"""A template's line `# include: NAME` is replaced by `templates/parts/NAME.txt`: the code
-several scripts share (reading MNIST, the optimizers, the data's path), written once."""
+"""A template's line `# include: NAME` is replaced by the code several scripts share, or a
+script shares with its trainer, written once: `templates/parts/NAME.txt` (reading MNIST, the
+data's path), or the code of the module `templates/parts/NAME.py` below its imports (a model,
+the optimizers: the trainer builds with the same module, so the two cannot drift)."""
 
 
 def template_text(name: str) -> str:
@@ -30,10 +33,33 @@ def template_text(name: str) -> str:
     for line in folder.joinpath(name).read_text(encoding="utf-8").splitlines(keepends=True):
         if line.startswith(INCLUDE):
             part = line[len(INCLUDE) :].strip()
-            lines.append(folder.joinpath("parts", f"{part}.txt").read_text(encoding="utf-8"))
+            text = folder.joinpath("parts", f"{part}.txt")
+            if text.is_file():
+                lines.append(text.read_text(encoding="utf-8"))
+            else:
+                module = folder.joinpath("parts", f"{part}.py").read_text(encoding="utf-8")
+                lines.append(module_code(module))
         else:
             lines.append(line)
     return "".join(lines)
+
+
+def module_code(module: str) -> str:
+    """A part's code as the script takes it: from its first statement after the docstring and
+    the imports (the script imports what its parts use, at its top)."""
+    body = ast.parse(module).body
+    kept = [
+        node
+        for node in body
+        if not isinstance(node, ast.Import | ast.ImportFrom)
+        and not (node is body[0] and isinstance(node, ast.Expr))
+    ]
+    if not kept:
+        return ""
+    first = kept[0]
+    decorators = getattr(first, "decorator_list", [])
+    start = min([first.lineno, *(d.lineno for d in decorators)])
+    return "".join(module.splitlines(keepends=True)[start - 1 :])
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.experiments import Experiment, get_experiment
 from tui_dl.engine.experiments.catalogue import MOMENTUM
+from tui_dl.engine.export.templates.parts.optimizer import optimizer
 from tui_dl.engine.failures import RunFailure
 from tui_dl.engine.jobs.layers_task import write_summary
 from tui_dl.engine.trainers.logs import keras_logs, part_name
@@ -65,15 +66,8 @@ def make_optimizer(
     """One of the optimizers lesson's five (`OPTIMIZERS`) by its setting's name: sgd is plain
     SGD (momentum 0, as before momentum was a setting), momentum and nesterov are Keras's SGD
     with `momentum` (Nesterov's look-ahead for the second); rmsprop and adam keep Keras's
-    defaults and do not use `momentum`."""
-    if name in ("sgd", "momentum", "nesterov"):
-        return keras.optimizers.SGD(
-            learning_rate=learning_rate,
-            momentum=0.0 if name == "sgd" else momentum,
-            nesterov=name == "nesterov",
-        )
-    factories = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam}
-    return factories[name](learning_rate=learning_rate)
+    defaults and do not use `momentum`. The exported scripts' own code (`parts/optimizer.py`)."""
+    return optimizer(name, learning_rate, momentum)
 
 
 def save_model(model: keras.Model, run_dir: Path) -> Path:

@@ -6,70 +6,32 @@
   Dropout 0.5 → Dense 10, in whichever channel order Keras is set to (its filters, kernel,
   blocks and dense units are settings; these are the course's).
 Early stopping (patience > 0) is an option on all of them and restores the best weights.
+The networks are the exported script's own code (`export/templates/parts/image_models.py`):
+a run and its script cannot drift apart.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import keras
-import numpy as np
 
 from tui_dl.analysis.predictions import save_predictions
 from tui_dl.data.images import load_fashion_mnist, load_mnist
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.experiments.catalogue import MOMENTUM
+from tui_dl.engine.export.templates.parts.image_models import cnn, mlp, prepare
+from tui_dl.engine.export.templates.parts.image_models import compile_model as compile_with
 from tui_dl.engine.trainers import Cancel
 from tui_dl.engine.trainers.common import (
     begin,
     emit_started,
     fit_reported,
-    make_optimizer,
     save_model,
 )
 
 LOADERS = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist}
-
-
-def mlp(hidden: list[int], dropout: float) -> keras.Sequential:
-    layers: list[Any] = [keras.Input(shape=(784,))]
-    for units in hidden:
-        layers.append(keras.layers.Dense(units, activation="relu"))
-        if dropout > 0:
-            layers.append(keras.layers.Dropout(dropout))
-    layers.append(keras.layers.Dense(10, activation="softmax"))
-    return keras.Sequential(layers, name="mlp")
-
-
-def cnn(filters: int = 32, kernel: int = 3, blocks: int = 1, dense: int = 128) -> keras.Sequential:
-    """The course's network with its settings: `blocks` of Conv2D → Conv2D → MaxPool →
-    Dropout 0.25 (block b's convolutions have filters·2^b and twice that), then Dense `dense`.
-    The defaults are the course's: Conv2D 32 → Conv2D 64 → one pool → Dense 128."""
-    layers: list[Any] = [keras.Input(shape=image_shape())]
-    for block in range(blocks):
-        width = filters * 2**block
-        layers += [
-            keras.layers.Conv2D(width, (kernel, kernel), activation="relu"),
-            keras.layers.Conv2D(2 * width, (kernel, kernel), activation="relu"),
-            keras.layers.MaxPooling2D((2, 2)),
-            keras.layers.Dropout(0.25),
-        ]
-    layers += [
-        keras.layers.Flatten(),
-        keras.layers.Dense(dense, activation="relu"),
-        keras.layers.Dropout(0.5),
-        keras.layers.Dense(10, activation="softmax"),
-    ]
-    return keras.Sequential(layers, name="cnn")
-
-
-def image_shape() -> tuple[int, int, int]:
-    """28×28×1 or 1×28×28: what the backend's image_data_format says (the course checks too)."""
-    if keras.backend.image_data_format() == "channels_first":
-        return (1, 28, 28)
-    return (28, 28, 1)
 
 
 ARCHITECTURES = {
@@ -82,17 +44,7 @@ ARCHITECTURES = {
 def compile_model(
     model: keras.Model, optimizer: str, learning_rate: float, momentum: float = MOMENTUM
 ) -> keras.Model:
-    model.compile(
-        optimizer=make_optimizer(optimizer, learning_rate, momentum),
-        loss="categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
-
-
-def prepare(images: np.ndarray, shape: tuple[int, ...] = (784,)) -> np.ndarray:
-    """Scale 0–255 to 0–1 and shape as the model wants: flat 784 for an MLP, as the course does."""
-    return images.reshape(len(images), *shape).astype("float32") / 255.0
+    return compile_with(model, optimizer, learning_rate, momentum)
 
 
 def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:

@@ -5,6 +5,9 @@ Besides the model, the run folder gets what the reviews screen needs without Ten
 as indices, and after training the model's verdicts and its most confident mistakes) and
 `sentiment.npz` (the trained weights as plain arrays, so the screen can score a sentence the
 learner types in a few milliseconds, word by word).
+
+The network is the exported script's own code (`export/templates/parts/imdb_model.py`): a run
+and its script cannot drift apart.
 """
 
 from __future__ import annotations
@@ -20,31 +23,17 @@ from tui_dl.analysis.sentiment import save_reviews, save_sentiment, save_vocabul
 from tui_dl.data.reviews import Reviews, load_imdb, pad
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.export.templates.parts.imdb_model import build_lstm
 from tui_dl.engine.trainers import Cancel
 from tui_dl.engine.trainers.common import (
     begin,
     emit_started,
     fit_reported,
-    make_optimizer,
     save_model,
 )
 
 SAMPLES_PER_CLASS = 4
 WRONG = 6
-
-
-def build_model(p: dict[str, Any]) -> keras.Sequential:
-    return keras.Sequential(
-        [
-            keras.Input(shape=(p["maxlen"],), dtype="int32"),
-            keras.layers.Embedding(p["vocabulary"], p["embedding"]),
-            keras.layers.LSTM(
-                p["units"], dropout=p["dropout"], recurrent_dropout=p["recurrent_dropout"]
-            ),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ],
-        name="lstm",
-    )
 
 
 def sample_reviews(labels: np.ndarray, seed: int) -> list[int]:
@@ -138,12 +127,7 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
     x_test = pad(reviews.x_test, p["maxlen"], cut)
     cancel.raise_if_requested()
 
-    model = build_model(p)
-    model.compile(
-        optimizer=make_optimizer("adam", p["learning_rate"]),
-        loss="binary_crossentropy",
-        metrics=["accuracy"],
-    )
+    model = build_lstm(p)
     emit_started(
         emit, spec, start, "imdb", reviews.describe(), model,
         n_train=len(x_train), n_test=len(x_test),

@@ -9,6 +9,9 @@ Three stages, each reported as epochs tagged with `stage`:
 The transferred model is the run's model: its test-set predictions on 5–9 feed the confusion,
 mistakes, attention and confidence-probe views, where digits 0–4 (never taught to its head)
 play the course's egg rolls.
+
+The networks and the pick of the few examples are the exported script's own code
+(`export/templates/parts/transfer_model.py`): a run and its script cannot drift apart.
 """
 
 from __future__ import annotations
@@ -16,20 +19,25 @@ from __future__ import annotations
 import time
 
 import keras
-import numpy as np
 
 from tui_dl.analysis.predictions import save_predictions
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.export.templates.parts.image_models import image_shape
+from tui_dl.engine.export.templates.parts.transfer_model import (
+    compile_model,
+    conv_base,
+    few_examples,
+)
+from tui_dl.engine.export.templates.parts.transfer_model import network as transferred
 from tui_dl.engine.trainers import Cancel
 from tui_dl.engine.trainers.common import (
     begin,
     emit_started,
     fit_reported,
-    make_optimizer,
     save_model,
 )
-from tui_dl.engine.trainers.images import LOADERS, image_shape, prepare
+from tui_dl.engine.trainers.images import LOADERS, prepare
 from tui_dl.engine.trainers.reporter import EventReporter
 
 SPLIT = 5
@@ -45,49 +53,9 @@ def accuracy_after(model: keras.Model, epoch: int) -> float | None:
     return float(values[min(epoch, len(values)) - 1]) if values else None
 
 
-def conv_base() -> list[keras.layers.Layer]:
-    """The part that is transferred: two convolutions and poolings, flattened."""
-    return [
-        keras.layers.Conv2D(32, (3, 3), activation="relu", name="conv_1"),
-        keras.layers.MaxPooling2D((2, 2), name="pool_1"),
-        keras.layers.Conv2D(64, (3, 3), activation="relu", name="conv_2"),
-        keras.layers.MaxPooling2D((2, 2), name="pool_2"),
-        keras.layers.Flatten(name="features"),
-    ]
-
-
-def head(n_classes: int, prefix: str) -> list[keras.layers.Layer]:
-    return [
-        keras.layers.Dense(128, activation="relu", name=f"{prefix}_dense"),
-        keras.layers.Dropout(0.5, name=f"{prefix}_dropout"),
-        keras.layers.Dense(n_classes, activation="softmax", name=f"{prefix}_out"),
-    ]
-
-
 def network(base: list[keras.layers.Layer], name: str, prefix: str) -> keras.Sequential:
-    """One flat Sequential (so Grad-CAM finds the convolutions after the model is reloaded)."""
-    return keras.Sequential([keras.Input(shape=image_shape()), *base, *head(5, prefix)], name=name)
-
-
-def few_examples(labels: np.ndarray, few: int, seed: int) -> np.ndarray:
-    """`few` indices spread as evenly as possible over the classes present, seeded."""
-    rng = np.random.default_rng(seed)
-    classes = np.unique(labels)
-    picks = []
-    for k, c in enumerate(classes):
-        share = few // len(classes) + (1 if k < few % len(classes) else 0)
-        where = np.flatnonzero(labels == c)
-        picks.append(rng.choice(where, min(share, len(where)), replace=False))
-    return rng.permutation(np.concatenate(picks))
-
-
-def compile_model(model: keras.Model, learning_rate: float) -> keras.Model:
-    model.compile(
-        optimizer=make_optimizer("adam", learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
+    """`base` under a new head over five classes, shaped as Keras's image_data_format says."""
+    return transferred(base, name, prefix, image_shape())
 
 
 def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float) -> None:

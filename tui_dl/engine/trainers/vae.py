@@ -10,6 +10,9 @@ divergence, each tracked apart and reported every epoch. Adam; on train + test t
 After every epoch it decodes the same fixed noise (saved with the run) into a grid of samples,
 encodes test images to their latent means and decodes a grid over the latent plane, so the
 screens draw all of it without TensorFlow (samples.npz, latent.npz).
+
+The networks and the train step are the exported script's own code
+(`export/templates/parts/vae_model.py`): a run and its script cannot drift apart.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import tensorflow as tf
 from tui_dl.analysis.artifacts import GenerativeSamples, LatentSpace, save_latent, save_samples
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
+from tui_dl.engine.export.templates.parts.vae_model import VAE, build_vae
 from tui_dl.engine.trainers import Cancel
 from tui_dl.engine.trainers.common import begin, emit_started, fit_reported
 from tui_dl.engine.trainers.generative import (
@@ -44,72 +48,6 @@ for the latent screen's cursor to show an image wherever it stands (from the cen
 with no TensorFlow in the UI."""
 SPAN = 3.0
 """The latent plane drawn: [−SPAN, SPAN]² (the prior's ±3σ)."""
-
-
-class Sampling(keras.layers.Layer):
-    """z = μ + exp(½·log σ²)·ε, ε ~ N(0, 1): the reparameterisation that lets gradients
-    flow through the random draw."""
-
-    def call(self, inputs: tuple[tf.Tensor, tf.Tensor]) -> tf.Tensor:
-        z_mean, z_log_var = inputs
-        epsilon = keras.random.normal(shape=tf.shape(z_mean))
-        return z_mean + tf.exp(0.5 * z_log_var) * epsilon
-
-
-def build_encoder(latent_dim: int) -> keras.Model:
-    inputs = keras.Input(shape=(28, 28, 1))
-    x = keras.layers.Conv2D(128, 3, activation="relu", strides=2, padding="same")(inputs)
-    x = keras.layers.Conv2D(64, 3, activation="relu", strides=2, padding="same")(x)
-    x = keras.layers.Flatten()(x)
-    x = keras.layers.Dense(256, activation="relu")(x)
-    z_mean = keras.layers.Dense(latent_dim, name="z_mean")(x)
-    z_log_var = keras.layers.Dense(latent_dim, name="z_log_var")(x)
-    z = Sampling()((z_mean, z_log_var))
-    return keras.Model(inputs, [z_mean, z_log_var, z], name="encoder")
-
-
-def build_decoder(latent_dim: int) -> keras.Model:
-    inputs = keras.Input(shape=(latent_dim,))
-    x = keras.layers.Dense(7 * 7 * 64, activation="relu")(inputs)
-    x = keras.layers.Reshape((7, 7, 64))(x)
-    x = keras.layers.Conv2DTranspose(128, 3, activation="relu", strides=2, padding="same")(x)
-    x = keras.layers.Conv2DTranspose(64, 3, activation="relu", strides=2, padding="same")(x)
-    outputs = keras.layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")(x)
-    return keras.Model(inputs, outputs, name="decoder")
-
-
-class VAE(keras.Model):
-    """The course's custom model: its own train step and three loss trackers."""
-
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, kl_weight: float) -> None:
-        super().__init__()
-        self.encoder, self.decoder, self.kl_weight = encoder, decoder, kl_weight
-        self.total_tracker = keras.metrics.Mean(name="loss")
-        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
-        self.kl_tracker = keras.metrics.Mean(name="kl_loss")
-
-    @property
-    def metrics(self) -> list[keras.metrics.Metric]:
-        return [self.total_tracker, self.reconstruction_tracker, self.kl_tracker]
-
-    def losses_of(self, data: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
-        z_mean, z_log_var, z = self.encoder(data)
-        reconstruction = self.decoder(z)
-        pixels = keras.losses.binary_crossentropy(data, reconstruction)  # (batch, 28, 28)
-        reconstruction_loss = tf.reduce_mean(tf.reduce_sum(pixels, axis=(1, 2)))
-        kl = -0.5 * (1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var))
-        kl_loss = tf.reduce_mean(tf.reduce_sum(kl, axis=1))
-        return reconstruction_loss + self.kl_weight * kl_loss, reconstruction_loss, kl_loss
-
-    def train_step(self, data: tf.Tensor) -> dict[str, tf.Tensor]:
-        with tf.GradientTape() as tape:
-            total, reconstruction, kl = self.losses_of(data)
-        grads = tape.gradient(total, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights, strict=True))
-        self.total_tracker.update_state(total)
-        self.reconstruction_tracker.update_state(reconstruction)
-        self.kl_tracker.update_state(kl)
-        return {m.name: m.result() for m in self.metrics}
 
 
 class Watch(keras.callbacks.Callback):
@@ -173,9 +111,8 @@ def train(spec: runfiles.TrainerSpec, emit: Emit, cancel: Cancel, started: float
     probe_count = min(LATENT_POINTS, len(test.x_test))
     probe = scaled(test.x_test[:probe_count])
 
-    encoder, decoder = build_encoder(p["latent_dim"]), build_decoder(p["latent_dim"])
-    vae = VAE(encoder, decoder, p["kl_weight"])
-    vae.compile(optimizer=keras.optimizers.Adam(learning_rate=p["learning_rate"]))
+    vae = build_vae(p["latent_dim"], p["kl_weight"], p["learning_rate"])
+    encoder, decoder = vae.encoder, vae.decoder
     noise = fixed_noise(p["seed"], p["latent_dim"])
     watch = Watch(run_dir, vae, noise, probe, test.y_test[:probe_count], cancel)
     models = {"encoder": encoder, "decoder": decoder}

@@ -23,48 +23,18 @@ keras.utils.set_random_seed(SETTINGS["seed"])
 
 # %% The model
 # include: optimizer
-
-
-def build(s):
-    """mnist-mlp and mnist-mlp-dropout: Dense relu layers (each followed by Dropout when its
-    rate is above 0) → Dense 10 softmax. mnist-cnn: blocks of Conv2D → Conv2D → MaxPool 2×2 →
-    Dropout 0.25 (each block twice as wide as the one before), then Dense → Dropout 0.5 → 10."""
-    if s["network"] == "mlp":
-        layers = [keras.Input(shape=(784,))]
-        for units in s["hidden"]:
-            layers.append(keras.layers.Dense(units, activation="relu"))
-            if s["dropout"] > 0:
-                layers.append(keras.layers.Dropout(s["dropout"]))
-    else:
-        first = keras.backend.image_data_format() == "channels_first"
-        layers = [keras.Input(shape=(1, 28, 28) if first else (28, 28, 1))]
-        kernel = (s["kernel_size"], s["kernel_size"])
-        for block in range(s["conv_blocks"]):
-            width = s["filters"] * 2**block
-            layers += [
-                keras.layers.Conv2D(width, kernel, activation="relu"),
-                keras.layers.Conv2D(2 * width, kernel, activation="relu"),
-                keras.layers.MaxPooling2D((2, 2)),
-                keras.layers.Dropout(0.25),
-            ]
-        layers += [keras.layers.Flatten(), keras.layers.Dense(s["dense_units"], activation="relu")]
-        layers.append(keras.layers.Dropout(0.5))
-    layers.append(keras.layers.Dense(10, activation="softmax"))
-    return keras.Sequential(layers, name=s["network"])
-
-
-model = build(SETTINGS)
-model.compile(
-    optimizer=optimizer(SETTINGS["optimizer"], SETTINGS["learning_rate"], SETTINGS["momentum"]),
-    loss="categorical_crossentropy",
-    metrics=["accuracy"],
-)
+# include: image_models
+s = SETTINGS
+if s["network"] == "mlp":  # mnist-mlp, mnist-mlp-dropout
+    model = mlp(s["hidden"], s["dropout"])
+else:  # mnist-cnn
+    model = cnn(s["filters"], s["kernel_size"], s["conv_blocks"], s["dense_units"])
+compile_model(model, s["optimizer"], s["learning_rate"], s["momentum"])
 model.summary()
 
 # %% The training
 shape = tuple(model.inputs[0].shape[1:])  # flat 784 for an MLP, a 28×28 picture for the CNN
-x_train = x_train.reshape(len(x_train), *shape).astype("float32") / 255.0
-x_test = x_test.reshape(len(x_test), *shape).astype("float32") / 255.0
+x_train, x_test = prepare(x_train, shape), prepare(x_test, shape)
 y_train, y_test = keras.utils.to_categorical(y_train, 10), keras.utils.to_categorical(y_test, 10)
 stop = []
 if SETTINGS["patience"]:  # early stopping on the validation loss, the best weights kept

@@ -51,22 +51,10 @@ x_test = indices(raw_test, s["vocabulary"], s["maxlen"], s["truncate"])
 print(f"{len(x_train):,} training and {len(x_test):,} test reviews", file=sys.stderr)
 
 # %% The model: Embedding → LSTM → Dense 1 sigmoid, Adam
-model = keras.Sequential(
-    [
-        keras.Input(shape=(s["maxlen"],), dtype="int32"),
-        keras.layers.Embedding(s["vocabulary"], s["embedding"]),
-        keras.layers.LSTM(
-            s["units"], dropout=s["dropout"], recurrent_dropout=s["recurrent_dropout"]
-        ),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ],
-    name="lstm",
-)
-model.compile(
-    optimizer=keras.optimizers.Adam(learning_rate=s["learning_rate"]),
-    loss="binary_crossentropy",
-    metrics=["accuracy"],
-)
+# include: imdb_model
+
+
+model = build_lstm(s)
 model.summary()
 
 # %% The training

@@ -32,51 +32,19 @@ def prepare(pictures):
     return pictures.reshape(len(pictures), *shape).astype("float32") / 255.0
 
 
-def few_examples(labels, few, seed):
-    """`few` indices spread as evenly as possible over the classes, seeded."""
-    rng = np.random.default_rng(seed)
-    classes = np.unique(labels)
-    picks = []
-    for k, c in enumerate(classes):
-        share = few // len(classes) + (1 if k < few % len(classes) else 0)
-        where = np.flatnonzero(labels == c)
-        picks.append(rng.choice(where, min(share, len(where)), replace=False))
-    return rng.permutation(np.concatenate(picks))
-
-
 old = y_train < SPLIT
 x_a, y_a = prepare(x_train[old]), y_train[old]
 x_a_test, y_a_test = prepare(x_test[y_test < SPLIT]), y_test[y_test < SPLIT]
 x_b_all, y_b_all = x_train[~old], y_train[~old] - SPLIT
-pick = few_examples(y_b_all, SETTINGS["few"], SETTINGS["seed"])
-x_b, y_b = prepare(x_b_all[pick]), y_b_all[pick]
 x_b_test, y_b_test = prepare(x_test[y_test >= SPLIT]), y_test[y_test >= SPLIT] - SPLIT
 
 
-# %% The model: a convolutional base, a head on top
-def conv_base():
-    return [
-        keras.layers.Conv2D(32, (3, 3), activation="relu", name="conv_1"),
-        keras.layers.MaxPooling2D((2, 2), name="pool_1"),
-        keras.layers.Conv2D(64, (3, 3), activation="relu", name="conv_2"),
-        keras.layers.MaxPooling2D((2, 2), name="pool_2"),
-        keras.layers.Flatten(name="features"),
-    ]
+# %% The model: a convolutional base, a head on top; the few examples of 5–9 it learns from
+# include: transfer_model
 
 
-def network(base, name, prefix):
-    head = [
-        keras.layers.Dense(128, activation="relu", name=f"{prefix}_dense"),
-        keras.layers.Dropout(0.5, name=f"{prefix}_dropout"),
-        keras.layers.Dense(5, activation="softmax", name=f"{prefix}_out"),
-    ]
-    model = keras.Sequential([keras.Input(shape=shape), *base, *head], name=name)
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=SETTINGS["learning_rate"]),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
+pick = few_examples(y_b_all, SETTINGS["few"], SETTINGS["seed"])
+x_b, y_b = prepare(x_b_all[pick]), y_b_all[pick]
 
 
 def fit(model, x, y, validation, epochs):
@@ -92,16 +60,17 @@ def fit(model, x, y, validation, epochs):
 
 # %% The training: the base, the transfer, from scratch
 base = conv_base()
-base_model = network(base, "base_0_to_4", "old")
+base_model = compile_model(network(base, "base_0_to_4", "old", shape), SETTINGS["learning_rate"])
 base_model.summary()
 fit(base_model, x_a, y_a, (x_a_test, y_a_test), SETTINGS["base_epochs"])
 _, base_accuracy = base_model.evaluate(x_a_test, y_a_test, verbose=0, batch_size=512)
 for layer in base:
     layer.trainable = SETTINGS["freeze"] != "yes"
-transfer = network(base, "transferred", "new")
+transfer = compile_model(network(base, "transferred", "new", shape), SETTINGS["learning_rate"])
 transfer_curve = fit(transfer, x_b, y_b, (x_b_test, y_b_test), SETTINGS["epochs"])
 keras.utils.set_random_seed(SETTINGS["seed"])  # the scratch network starts as the run's did
-scratch = network(conv_base(), "from_scratch", "new")
+scratch = network(conv_base(), "from_scratch", "new", shape)
+compile_model(scratch, SETTINGS["learning_rate"])
 scratch_curve = fit(scratch, x_b, y_b, (x_b_test, y_b_test), SETTINGS["epochs"])
 
 # %% The evaluation: the test metrics, as JSON on the last line

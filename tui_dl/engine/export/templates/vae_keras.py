@@ -32,74 +32,11 @@ probe = (x_test[:2000].astype("float32") / 255.0)[..., None]  # what the run enc
 
 
 # %% The model: encoder → z = μ + σ·ε → decoder, its own train step
-class Sampling(keras.layers.Layer):
-    """z = μ + exp(½·log σ²)·ε, ε ~ N(0, 1): gradients flow through the random draw."""
-
-    def call(self, inputs):
-        z_mean, z_log_var = inputs
-        epsilon = keras.random.normal(shape=tf.shape(z_mean))
-        return z_mean + tf.exp(0.5 * z_log_var) * epsilon
+# include: vae_model
 
 
-def build_encoder(latent_dim):
-    inputs = keras.Input(shape=(28, 28, 1))
-    x = keras.layers.Conv2D(128, 3, activation="relu", strides=2, padding="same")(inputs)
-    x = keras.layers.Conv2D(64, 3, activation="relu", strides=2, padding="same")(x)
-    x = keras.layers.Flatten()(x)
-    x = keras.layers.Dense(256, activation="relu")(x)
-    z_mean = keras.layers.Dense(latent_dim, name="z_mean")(x)
-    z_log_var = keras.layers.Dense(latent_dim, name="z_log_var")(x)
-    z = Sampling()((z_mean, z_log_var))
-    return keras.Model(inputs, [z_mean, z_log_var, z], name="encoder")
-
-
-def build_decoder(latent_dim):
-    inputs = keras.Input(shape=(latent_dim,))
-    x = keras.layers.Dense(7 * 7 * 64, activation="relu")(inputs)
-    x = keras.layers.Reshape((7, 7, 64))(x)
-    x = keras.layers.Conv2DTranspose(128, 3, activation="relu", strides=2, padding="same")(x)
-    x = keras.layers.Conv2DTranspose(64, 3, activation="relu", strides=2, padding="same")(x)
-    outputs = keras.layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")(x)
-    return keras.Model(inputs, outputs, name="decoder")
-
-
-class VAE(keras.Model):
-    """Loss = reconstruction (binary cross-entropy summed over the pixels) + weight × KL."""
-
-    def __init__(self, encoder, decoder, kl_weight):
-        super().__init__()
-        self.encoder, self.decoder, self.kl_weight = encoder, decoder, kl_weight
-        self.total_tracker = keras.metrics.Mean(name="loss")
-        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
-        self.kl_tracker = keras.metrics.Mean(name="kl_loss")
-
-    @property
-    def metrics(self):
-        return [self.total_tracker, self.reconstruction_tracker, self.kl_tracker]
-
-    def losses_of(self, data):
-        z_mean, z_log_var, z = self.encoder(data)
-        reconstruction = self.decoder(z)
-        pixels = keras.losses.binary_crossentropy(data, reconstruction)
-        reconstruction_loss = tf.reduce_mean(tf.reduce_sum(pixels, axis=(1, 2)))
-        kl = -0.5 * (1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var))
-        kl_loss = tf.reduce_mean(tf.reduce_sum(kl, axis=1))
-        return reconstruction_loss + self.kl_weight * kl_loss, reconstruction_loss, kl_loss
-
-    def train_step(self, data):
-        with tf.GradientTape() as tape:
-            total, reconstruction, kl = self.losses_of(data)
-        grads = tape.gradient(total, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights, strict=True))
-        self.total_tracker.update_state(total)
-        self.reconstruction_tracker.update_state(reconstruction)
-        self.kl_tracker.update_state(kl)
-        return {m.name: m.result() for m in self.metrics}
-
-
-encoder, decoder = build_encoder(SETTINGS["latent_dim"]), build_decoder(SETTINGS["latent_dim"])
-vae = VAE(encoder, decoder, SETTINGS["kl_weight"])
-vae.compile(optimizer=keras.optimizers.Adam(learning_rate=SETTINGS["learning_rate"]))
+vae = build_vae(SETTINGS["latent_dim"], SETTINGS["kl_weight"], SETTINGS["learning_rate"])
+encoder, decoder = vae.encoder, vae.decoder
 encoder.summary()
 decoder.summary()
 

@@ -1,3 +1,10 @@
+"""The optimizers lesson's five by name: the trainers make theirs with this
+(`trainers.common.make_optimizer`), and the exported scripts hold this code (`# include:
+optimizer`), so a run and its script step alike. Plain Keras: nothing of tui-dl."""
+
+import keras
+
+
 def optimizer(name, rate, momentum):
     """The optimizers lesson's five by name: sgd is plain SGD (momentum 0), momentum and
     nesterov are SGD with momentum; rmsprop and adam keep Keras's defaults."""
