@@ -94,7 +94,7 @@ def test_a_tiny_gan_reports_both_players_and_leaves_its_samples():
 
 
 def test_variety_is_ten_classes_for_an_even_mix_and_one_for_a_collapse():
-    from tui_dl.engine.trainers.gan import class_variety, pixel_spread
+    from tui_dl.engine.export.templates.parts.gan_model import class_variety, pixel_spread
 
     even = np.eye(10)[np.arange(1000) % 10]
     assert class_variety(even)[0] == pytest.approx(10)

@@ -18,8 +18,6 @@ from tui_dl.engine.export.template import ScriptTemplate
 from tui_dl.engine.store import RunInfo
 
 REFUSED = {
-    "fashion-gan": "a GAN's two networks chase each other: the same script and seed give "
-    "other pictures and other losses, so no metric could be checked against the run's",
     "transfer-imagenet": "it trains nothing: it asks a pretrained ImageNet model about one "
     "photo (keras.applications does that in three lines)",
     "playground": "the Playground exports its own Keras script, from its current weights: "
@@ -105,6 +103,7 @@ COURSE_SCRIPTS = {
     "votes-kfold": course_script("kfold_keras.py", "votes-kfold", "house-votes"),
     "imdb-lstm": course_script("imdb_keras.py", "imdb-lstm", "imdb"),
     "fashion-vae": course_script("vae_keras.py", "fashion-vae", "fashion-mnist"),
+    "fashion-gan": course_script("gan_keras.py", "fashion-gan", "fashion-mnist"),
     "transfer-digits": course_script("transfer_digits_keras.py", "transfer-digits"),
 }
 """Experiment → its script: the course's Keras experiments that export."""

@@ -46,7 +46,7 @@ def template_text(name: str) -> str:
 
 def module_code(module: str) -> str:
     """A part's code as the script takes it: from its first statement after the docstring and
-    the imports (the script imports what its parts use, at its top)."""
+    the imports (the script imports what its parts use, at its top), two blank lines after."""
     body = ast.parse(module).body
     kept = [
         node
@@ -59,7 +59,7 @@ def module_code(module: str) -> str:
     first = kept[0]
     decorators = getattr(first, "decorator_list", [])
     start = min([first.lineno, *(d.lineno for d in decorators)])
-    return "".join(module.splitlines(keepends=True)[start - 1 :])
+    return "".join(module.splitlines(keepends=True)[start - 1 :]) + "\n\n"  # then PEP 8's gap
 
 
 @dataclass(frozen=True)

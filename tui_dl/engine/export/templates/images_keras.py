@@ -20,6 +20,7 @@ keras.utils.set_random_seed(SETTINGS["seed"])
 # %% The data
 # include: data_path
 # include: mnist_data
+# include: train_limit
 
 # %% The model
 # include: optimizer

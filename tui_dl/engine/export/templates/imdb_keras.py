@@ -52,8 +52,6 @@ print(f"{len(x_train):,} training and {len(x_test):,} test reviews", file=sys.st
 
 # %% The model: Embedding → LSTM → Dense 1 sigmoid, Adam
 # include: imdb_model
-
-
 model = build_lstm(s)
 model.summary()
 

@@ -56,8 +56,6 @@ folds = list(
 
 # %% The model: one network, compiled once, its weights drawn again for each fold
 # include: optimizer
-
-
 model = keras.Sequential(
     [
         keras.Input(shape=(x.shape[1],)),

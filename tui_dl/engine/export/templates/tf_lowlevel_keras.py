@@ -19,6 +19,7 @@ SETTINGS: dict = {}  # the run's settings (written here by the export)
 # %% The data
 # include: data_path
 # include: mnist_data
+# include: train_limit
 x_train = x_train.reshape(-1, 784).astype(np.float32) / 255.0
 x_test = x_test.reshape(-1, 784).astype(np.float32) / 255.0
 batches = iter(

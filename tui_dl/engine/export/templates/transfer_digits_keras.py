@@ -24,6 +24,7 @@ keras.utils.set_random_seed(SETTINGS["seed"])
 # %% The data: 0–4 for the base, a few 5–9 for the new head
 # include: data_path
 # include: mnist_data
+# include: train_limit
 first = keras.backend.image_data_format() == "channels_first"
 shape = (1, 28, 28) if first else (28, 28, 1)
 
@@ -41,8 +42,6 @@ x_b_test, y_b_test = prepare(x_test[y_test >= SPLIT]), y_test[y_test >= SPLIT] -
 
 # %% The model: a convolutional base, a head on top; the few examples of 5–9 it learns from
 # include: transfer_model
-
-
 pick = few_examples(y_b_all, SETTINGS["few"], SETTINGS["seed"])
 x_b, y_b = prepare(x_b_all[pick]), y_b_all[pick]
 

@@ -24,17 +24,13 @@ keras.utils.set_random_seed(SETTINGS["seed"])
 # %% The data
 # include: data_path
 # include: mnist_data
-images = np.concatenate([x_train, x_test])  # the course trains on all 70,000
-if SETTINGS["train_limit"]:
-    images = images[: SETTINGS["train_limit"]]
+# include: all_images
 images = (images.astype("float32") / 255.0)[..., None]
 probe = (x_test[:2000].astype("float32") / 255.0)[..., None]  # what the run encoded each epoch
 
 
 # %% The model: encoder → z = μ + σ·ε → decoder, its own train step
 # include: vae_model
-
-
 vae = build_vae(SETTINGS["latent_dim"], SETTINGS["kl_weight"], SETTINGS["learning_rate"])
 encoder, decoder = vae.encoder, vae.decoder
 encoder.summary()
