@@ -13,7 +13,6 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui_dl.engine.store import RunStore
 from tui_dl.text import sentence
 from tui_dl.ui import registry, sources
 from tui_dl.ui.idle_gc import IdleCollector
@@ -333,7 +332,7 @@ def make_app(
 ) -> TuiDlApp:
     """The app factory: the CLI passes the real engine; tests pass a fake source."""
     if source is None:
-        source = LocalRunSource(RunStore(), data_dir=data_dir)
+        source = LocalRunSource(data_dir=data_dir)
     return TuiDlApp(
         source,
         screen=screen,
