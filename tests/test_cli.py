@@ -151,8 +151,10 @@ def test_a_queued_run_says_where_it_waits_in_full_once_then_in_80_columns():
 
 
 def test_the_apps_start_reads_its_options_without_the_commands_grammar():
+    from tui_dl.cli import PLAIN_START
     from tui_dl.cli.parser import build_parser, parse_app_only
 
+    assert vars(parse_app_only([])) == PLAIN_START  # `tui-dl` alone is read without a parser
     for words in ([], ["--screen", "lab"], ["--scr=runs", "--run", "latest"], ["--true", "3"]):
         assert vars(parse_app_only(words)) == vars(build_parser().parse_args(words)), words
     for words in (["runs"], ["-h"], ["--true", "x"], ["--data-dir", "d", "data", "status"]):

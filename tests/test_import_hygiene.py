@@ -83,6 +83,17 @@ def test_the_first_frame_imports_only_the_home_screen():
     assert "tui_dl.data.status" not in ours
 
 
+def test_a_plain_start_reads_no_grammar_and_opens_no_run_store_before_the_first_frame():
+    # `tui-dl` alone up to `App.run`: the command line needs no parser, and the run store
+    # (with the hashing behind a new run's id) is opened by home's run list, after the frame.
+    loaded = modules_after(
+        "import tui_dl.ui.app\ntui_dl.ui.app.TuiDlApp.run = lambda self: None\n"
+        "import tui_dl.cli\ntui_dl.cli.main([])"
+    )
+    assert "tui_dl.ui.screens.home" in loaded  # the start really came as far as the app
+    assert {"argparse", "tui_dl.cli.parser", "tui_dl.engine.store", "secrets"} & loaded == set()
+
+
 # ----- the UI's own imports: one way ------------------------------------------------------------
 UI = PACKAGE / "ui"
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
+from types import SimpleNamespace
+from typing import Any
 
 COMMANDS = {
     None: "tui_dl.cli.app:app_command",
@@ -41,6 +43,18 @@ EXPERIMENT_COMMANDS = {"run", "sweep", "project", "lr-find"}
 """The commands with a sub-command per experiment: their grammar is built only when one of them
 is on the command line (23 experiments' settings, 15 ms of the app's start otherwise)."""
 
+PLAIN_START = {
+    "command": None,
+    "screen": "home",
+    "run": None,
+    "true": None,
+    "pred": None,
+    "data_dir": None,
+    "folder": None,
+}
+"""`tui-dl` alone, as `parser.parse_app_only([])` reads it (a test holds the two equal): the
+plain start builds no parser, and imports neither argparse nor gettext before the first frame."""
+
 
 def main(argv: list[str] | None = None) -> int:
     # The app starts with Python's collector off: its imports and first screen make objects
@@ -55,13 +69,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(argv: list[str] | None) -> int:
+    words = sys.argv[1:] if argv is None else argv
+    if not words:
+        return _run(SimpleNamespace(**PLAIN_START))
     # here: imported with the collector off
     from tui_dl.cli.parser import build_parser, parse_app_only
 
-    # The app's start (`tui-dl`, `tui-dl --screen lab`) needs only the app's options.
+    # The app's start (`tui-dl --screen lab`) needs only the app's options.
     args = parse_app_only(argv)
     if args is None:
-        words = sys.argv[1:] if argv is None else argv
         parser = build_parser(experiments=bool(EXPERIMENT_COMMANDS & set(words)))
         args, unknown = parser.parse_known_args(argv)
         if args.command is not None:
@@ -76,6 +92,11 @@ def _command(argv: list[str] | None) -> int:
                     f"`tui-dl {where} -h` lists its settings\n",
                 )
             parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return _run(args)
+
+
+def _run(args: Any) -> int:
+    """The command the parsed `args` name, once the tui-dl folder is known to be usable."""
     from tui_dl import paths
 
     problem = paths.home_problem()

@@ -3,8 +3,11 @@ does not exist is said by the app itself: a line printed here would vanish under
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def app_command(args: argparse.Namespace) -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import builtins
 import json
 import os
-import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,6 +267,8 @@ class RunStore:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def create(self, spec: dict[str, Any]) -> Path:
+        import secrets  # here: it imports hashlib and hmac, which listing runs does not need
+
         stamp = time.strftime("%Y%m%d-%H%M%S")
         run_id = f"{stamp}-{spec['experiment']}-{secrets.token_hex(2)}"
         run_dir = self.root / run_id

@@ -31,7 +31,6 @@ shown against the new.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import math
 import os
@@ -193,6 +192,8 @@ def learner_seed() -> str:
     seat = os.environ.get(SEAT_ENV, "").strip()
     if seat:
         return f"seat:{seat}"
+    import getpass  # here: it imports termios, which the lessons' parsing does not need
+
     try:
         return f"user:{getpass.getuser()}"
     except (KeyError, OSError):

@@ -13,7 +13,6 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui_dl.engine.store import RunStore
 from tui_dl.text import sentence
 from tui_dl.ui import registry, sources
 from tui_dl.ui.idle_gc import IdleCollector
@@ -277,11 +276,16 @@ class TuiDlApp(NavigatingApp):
 
     def read_screens_css(self) -> None:
         """The other screens' styles, read while the learner looks at the first screen: else
-        the first screen to name them (`SCREENS_CSS`) would wait for them to be parsed."""
+        the first screen to name them (`SCREENS_CSS`) would wait for them to be parsed.
+
+        Parsed into the app's stylesheet itself (`parse`, which parses only what its cache
+        lacks), not by Textual's `reparse`: that parses every source again in a stylesheet of
+        its own and keeps none of it, so the first screen to mount a new kind of widget (help's
+        first `?`, the runs' first `r`) parsed screens.tcss a second time in its opening."""
         stylesheet = self.stylesheet
         if not stylesheet.has_source(SCREENS_CSS):
             stylesheet.read(SCREENS_CSS)
-            stylesheet.reparse()
+            stylesheet.parse()
             stylesheet.update(self)
 
     async def on_event(self, event: events.Event) -> None:
@@ -328,7 +332,7 @@ def make_app(
 ) -> TuiDlApp:
     """The app factory: the CLI passes the real engine; tests pass a fake source."""
     if source is None:
-        source = LocalRunSource(RunStore(), data_dir=data_dir)
+        source = LocalRunSource(data_dir=data_dir)
     return TuiDlApp(
         source,
         screen=screen,

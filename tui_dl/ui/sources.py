@@ -7,12 +7,12 @@ STYLE.md asks for. Every method is quick except `cancel` (up to ~1 s: call it in
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tui_dl.engine.events import JOB_EVENTS, LIVE, RUN_EVENTS, EventLog
-from tui_dl.engine.store import RunInfo, RunStore
 from tui_dl.paths import sweeps_dir
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tui_dl.engine.devices import Gpu
     from tui_dl.engine.jobs.launch import RunHandle
     from tui_dl.engine.spare.pool import SparePool
+    from tui_dl.engine.store import RunInfo, RunStore
     from tui_dl.engine.sweeps.state import SweepTracker
 
 BEHIND_THE_FIRST_FRAME = (
@@ -87,12 +88,25 @@ class LocalRunSource:
     """Runs on this machine, in the user's tui-dl home."""
 
     def __init__(self, store: RunStore | None = None, data_dir: str | None = None) -> None:
-        self.store = store or RunStore()
+        self._store = store
+        self._store_lock = threading.Lock()
         self.data_dir = data_dir
         self._handles: dict[str, RunHandle] = {}
         self._class: ClassReader | None = None
         self._spare: SparePool | None = None
         self._closed = False
+
+    @property
+    def store(self) -> RunStore:
+        """The runs' folder, opened when first asked for (by home's run list, in its thread
+        after the first frame): the store's module and what it imports are not needed for
+        the first paint."""
+        with self._store_lock:
+            if self._store is None:
+                from tui_dl.engine.store import RunStore
+
+                self._store = RunStore()
+            return self._store
 
     def list_runs(self, limit: int | None = None) -> list[RunInfo]:
         return self.store.list(limit)

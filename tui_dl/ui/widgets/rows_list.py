@@ -50,6 +50,9 @@ class RowsList(OptionList):
 
     _lines_at: int | None = None
     """The row width the option list's lines were counted at."""
+    _counting_at: int | None = None
+    """The list's content width while its rows' lines are counted (`_update_lines`): the
+    widget's regions are asked once for the pass, not once a row (they cost more than it)."""
 
     def _update_lines(self) -> None:
         """A row's lines are counted again when the rows' width changed. A Resize does it
@@ -57,17 +60,24 @@ class RowsList(OptionList):
         list already laid out were counted at its whole width, and the scrollbar that they
         brought narrowed them, so a row that then wrapped onto one more line lost its last
         line (home's experiments, filled after its first frame)."""
-        width = self.scrollable_content_region.width  # asked for each line drawn: cheap
+        width = self.scrollable_content_region.width  # asked for each line drawn
         if width:
             if width != self._lines_at:
                 if self._lines_at is not None:
                     self._clear_caches()
                 self._lines_at = width
-        super()._update_lines()
+        self._counting_at = width
+        try:
+            super()._update_lines()
+        finally:
+            self._counting_at = None
 
     def _row_width(self) -> int:
+        width = self._counting_at
+        if width is None:
+            width = self.scrollable_content_region.width
         padding = self.get_component_styles("option-list--option").padding
-        return self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
+        return width - self._get_left_gutter_width() - padding.width
 
     def _get_visual(self, option: Option) -> Visual:
         width = self._row_width()
