@@ -54,7 +54,8 @@ class LrPlot(AxisPlot):
         if rates:
             self.y_span = y_span(smoothed)
             x = [math.log10(r) for r in rates]
-            plt.plot(x, smoothed, marker="braille", label="smoothed loss")
+            # no legend while the pass runs: its first steps are drawn where it would sit
+            plt.plot(x, smoothed, marker="braille", label=None if live else "smoothed loss")
             if suggestion is not None:
                 plt.vline(x[suggestion["index"]], SUGGESTED)
                 plt.vline(x[suggestion["minimum_index"]], LOWEST)
