@@ -14,7 +14,7 @@ from tui_dl.analysis.activations.files import test_image_file as file_of_test_im
 from tui_dl.analysis.predictions import save_predictions
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event
-from tui_dl.engine.jobs.activations_task import activations_job
+from tui_dl.engine.jobs.activations_task import activations_job, walk
 
 
 def tiny_cnn() -> keras.Model:
@@ -75,3 +75,60 @@ def test_the_files_hold_keras_own_outputs_layer_by_layer_and_the_kernels(tmp_pat
             np.testing.assert_array_equal(kernel, np.asarray(model.get_layer(layer_name).kernel))
     assert found.source == "your picture mine.png"
     assert abs(float(found.layers[-1].output.sum()) - 1.0) < 1e-5  # the softmax's answer
+
+
+def nested_cnn() -> tuple[keras.Model, keras.Model]:
+    """A small functional model with a base nested in it (as the course's transfer learning
+    builds one): the base's convolution, activation and pooling, then a head. And its base."""
+    keras.utils.set_random_seed(2)
+    pixels = keras.Input((28, 28, 1), name="base_in")
+    x = keras.layers.Conv2D(3, 3, padding="same", name="b_conv")(pixels)
+    x = keras.layers.ReLU(name="b_relu")(x)
+    base = keras.Model(pixels, keras.layers.MaxPooling2D(2, name="b_pool")(x), name="base")
+    inputs = keras.Input((28, 28, 1))
+    x = base(keras.layers.Rescaling(2.0, name="scale")(inputs))
+    x = keras.layers.Flatten(name="flat")(x)
+    answer = keras.layers.Dense(4, activation="softmax", name="answer")(x)
+    return keras.Model(inputs, answer, name="outer"), base
+
+
+def test_a_nested_base_is_opened_into_its_layers_each_keras_own_output(tmp_path):
+    """The base's layers, grouped under its name, each the output Keras gives for it (a model
+    from the base's input to that layer, fed what the outer model feeds the base), in the
+    outer model's order; the same through a Sequential outer model."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    model, base = nested_cnn()
+    model.save(run_dir / runfiles.MODEL)
+    images = np.random.default_rng(3).integers(0, 256, (2, 28, 28), dtype=np.uint8)
+    save_predictions(run_dir, images, np.array([0, 1]), np.full((2, 4), 0.25), list("abcd"))
+    activations_job(
+        run_dir, {"experiment": "mnist-cnn", "params": {}}, {"index": 1}, lambda *_, **__: None
+    )
+    found = find_activations(run_dir, run_dir, file_of_test_image(1))
+    names = [(layer.group, layer.name) for layer in found.layers]
+    assert names == [
+        ("", "scale"),
+        ("base", "b_conv"),
+        ("base", "b_relu"),
+        ("base", "b_pool"),
+        ("", "flat"),
+        ("", "answer"),
+    ]
+    assert found.groups == {"base": 3}
+    x = images[1].astype("float32").reshape(1, 28, 28, 1) / 255.0
+    for kept in found.layers[1:4]:
+        inner = keras.Model(base.inputs, base.get_layer(kept.name).output)
+        np.testing.assert_allclose(kept.output, np.asarray(inner(x * 2.0))[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(found.layers[-1].output, np.asarray(model(x))[0], rtol=1e-5)
+    assert found.layers[1].kernel is not None and found.layers[1].kernel.shape == (3, 3, 1, 3)
+    flat = keras.Sequential([keras.Input((28, 28, 1)), base, keras.layers.Flatten(name="f")])
+    walked = walk(flat, x)
+    assert [(group, layer.name) for layer, _, group in walked] == [
+        ("base", "b_conv"),
+        ("base", "b_relu"),
+        ("base", "b_pool"),
+        ("", "f"),
+    ]
+    relu = keras.Model(base.inputs, base.get_layer("b_relu").output)(x)
+    np.testing.assert_allclose(walked[1][1], np.asarray(relu), rtol=1e-5, atol=1e-6)

@@ -24,6 +24,7 @@ from tui_dl.analysis.artifacts import UnreadableArtifact
 from tui_dl.analysis.predictions import save_predictions
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import JOB_EVENTS, Event, make_event
+from tui_dl.engine.jobs.activations_bases import MAX_KEPT, flat_base, selection
 from tui_dl.ui.app import make_app
 
 RUN = "20261122-100000-mnist-cnn-a1b2"
@@ -246,4 +247,89 @@ def test_snapshot_of_the_activations_view(snap_compare, tmp_path, size):
         await settle(pilot)
 
     app = make_app(source=FakeRunSource(runs(tmp_path)))
+    assert snap_compare(app, terminal_size=size, run_before=opened)
+
+
+# ----- a pretrained base inside the model --------------------------------------------------
+def with_base(layers: int = 6, total: int = 154) -> Activations:
+    """What the job keeps for a my-images run on MobileNetV2: its scaling, `layers` of the
+    base's `total` (a selection), the head."""
+    rng = np.random.default_rng(5)
+    inner = [
+        LayerOutput(f"block_{i}_relu", "ReLU", rng.random((7, 7, 4)).astype(np.float32))
+        for i in range(layers)
+    ]
+    inner = [LayerOutput(x.name, x.type, x.output, None, "mobilenetv2") for x in inner]
+    found = [
+        LayerOutput("preprocess", "Rescaling", rng.random((14, 14, 3)).astype(np.float32)),
+        *inner,
+        LayerOutput("head_out", "Dense", np.array([0.2, 0.8], np.float32)),
+    ]
+    return Activations("test image #0", digit(0), found, {"mobilenetv2": total})
+
+
+def test_a_base_and_its_count_survive_the_file_and_a_false_count_is_unreadable(tmp_path):
+    save_activations(tmp_path, "test-0.npz", with_base())
+    back = load_activations(tmp_path, "test-0.npz")
+    assert back.groups == {"mobilenetv2": 154}
+    assert [layer.group for layer in back.layers] == ["", *["mobilenetv2"] * 6, ""]
+    save_activations(tmp_path, "test-1.npz", with_base(total=5))  # keeps 6 of 5: false
+    with pytest.raises(UnreadableArtifact, match="keeps 6 layers but says it has 5"):
+        load_activations(tmp_path, "test-1.npz")
+    assert load_activations(tmp_path, "test-0.npz").layers[0].group == ""
+
+
+def test_a_deep_base_keeps_its_convolutions_activations_and_output_spread_over_it():
+    types = ["ZeroPadding2D", *["Conv2D", "BatchNormalization", "ReLU"] * 40, "Dropout"]
+    kept = selection(types)
+    assert len(kept) == MAX_KEPT and kept[-1] == len(types) - 1  # its output always
+    assert all(types[i] in ("Conv2D", "ReLU") for i in kept[:-1])  # no BN, no padding
+    assert kept[0] < 10 and kept[MAX_KEPT // 2] > 40  # spread, not the first sixteen
+    assert selection(["Conv2D", "BatchNormalization"]) == [0, 1]  # a short base: whole
+    names = ["pixels", "preprocess", "Conv1", "bn_Conv1", "out_relu", "head_dropout", "head_out"]
+    title, members = flat_base({"experiment": "my-images", "params": {"base": "vgg16"}}, names)
+    assert title == "vgg16" and members == {"Conv1", "bn_Conv1", "out_relu"}
+    spec = {"experiment": "my-images", "params": {"base": "run:abc"}}
+    assert flat_base(spec, names)[0] == "run abc's layers"
+    assert flat_base({"experiment": "my-images", "params": {"base": "scratch"}}, names)[1] == set()
+    assert flat_base({"experiment": "mnist-cnn", "params": {}}, names) == ("", set())
+
+
+async def test_a_base_s_layers_are_listed_under_its_name_with_the_rest_counted(tmp_path):
+    found = runs(tmp_path)
+    save_activations(found[0].run_dir, file_of_test_image(0), with_base())
+    app = make_app(source=FakeRunSource(found))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_view(pilot)
+        text = words(app)
+        assert "▾ mobilenetv2" in text and "6 of its 154 layers" in text
+        assert "6 inside mobilenetv2, 148 more not kept" in text
+        await pilot.press("down", "down", "down")  # input → preprocess → block_0 → block_1
+        await settle(pilot)
+        assert "mobilenetv2 › block_1_relu · ReLU · 7×7×4" in words(app)
+
+
+async def test_a_long_list_keeps_the_picked_layer_in_sight(tmp_path):
+    found = runs(tmp_path)
+    save_activations(found[0].run_dir, file_of_test_image(0), with_base(40, 40))
+    app = make_app(source=FakeRunSource(found))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_view(pilot)
+        assert "↓" in words(app) and "block_30_relu" not in words(app)
+        await pilot.press(*["down"] * 32)  # to block_30_relu
+        await settle(pilot)
+        text = words(app)
+        assert "▸ block_30_relu" in text and "↑" in text and "block_0_relu" not in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_snapshot_of_a_base_inside_the_model(snap_compare, tmp_path, size):
+    async def opened(pilot):
+        await open_view(pilot)
+        await pilot.press("down", "down", "down")
+        await settle(pilot)
+
+    found = runs(tmp_path)
+    save_activations(found[0].run_dir, file_of_test_image(0), with_base())
+    app = make_app(source=FakeRunSource(found))
     assert snap_compare(app, terminal_size=size, run_before=opened)

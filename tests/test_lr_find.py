@@ -135,21 +135,21 @@ def test_a_result_is_read_back_and_a_bad_one_is_refused(tmp_path):
 def test_experiments_without_one_rate_to_find_are_refused_by_name(tmp_path):
     for name in SUPPORTED:
         assert refusal(name) is None
-    assert "mammogram" in (refusal("mammogram") or "") and "folds" in (refusal("mammogram") or "")
-    assert "votes-kfold" in (refusal("votes-kfold") or "")
+    gan = refusal("fashion-gan") or ""
+    assert gan.startswith("fashion-gan trains two models") and "no curve" in gan
     assert "no learning-rate setting" in (refusal("transfer-imagenet") or "")
-    assert "imdb-lstm" in (refusal("imdb-lstm") or "")
-    with pytest.raises(ValueError, match="mammogram"):
-        launch_lr_find("mammogram", root=tmp_path)
+    assert "playground has no learning-rate setting" in (refusal("playground") or "")
+    with pytest.raises(ValueError, match="fashion-gan"):
+        launch_lr_find("fashion-gan", root=tmp_path)
     with pytest.raises(ValueError, match="Learning rate"):
         launch_lr_find("mnist-mlp", {"learning_rate": "-1"}, root=tmp_path)
     assert not list(tmp_path.iterdir())  # nothing made for a refused finder
 
 
-def test_the_command_refuses_a_k_fold_project_by_name():
-    done = tui_dl("lr-find", "votes-kfold")
+def test_the_command_refuses_the_gan_by_name():
+    done = tui_dl("lr-find", "fashion-gan")
     assert done.returncode == 2
-    assert "votes-kfold trains a new model for each of its k folds" in done.stderr
+    assert "fashion-gan trains two models against each other" in done.stderr
 
 
 @pytest.mark.slow

@@ -1,5 +1,6 @@
 """The learning-rate finder in the lab: ctrl+f starts it on the form's settings, its screen
-plots the loss against the rate and marks the suggestion, enter puts the rate into the form;
+plots the loss against the rate as the pass reports its steps and marks the suggestion when
+it ends, enter puts the rate into the form;
 an experiment with no rate to find is refused by name. From a fake finder's folder (no
 TensorFlow). Snapshots at 80×24 and 200×60."""
 
@@ -12,12 +13,13 @@ import numpy as np
 import pytest
 from textual.widgets import Input, Static
 
-from tests.fakes import T0, FakeRunSource, settle
-from tui_dl.analysis.lrfind import RESULT, rates, save_result, smooth, suggest
+from tests.fakes import T0, FakeReader, FakeRun, FakeRunSource, settle
+from tui_dl.analysis.lrfind import RESULT, load_result, rates, save_result, smooth, suggest
 from tui_dl.engine.events import JOB_EVENTS, Event, make_event
 from tui_dl.ui.app import make_app
 from tui_dl.ui.screens.lab import LabScreen
 from tui_dl.ui.screens.lr_find import LrFindScreen, LrPlot
+from tui_dl.ui.screens.project import ProjectScreen
 
 
 def finder_folder(folder: Path) -> Path:
@@ -125,7 +127,79 @@ async def test_escape_leaves_a_running_finder_and_stops_it(tmp_path):
         assert source.lr_finds_stopped == [tmp_path / "running"]
 
 
-async def test_the_key_is_only_where_the_finder_can_run_and_says_why_not_by_name(tmp_path):
+def live_source(tmp_path: Path) -> tuple[FakeRunSource, FakeRun]:
+    """A finder whose job reports its steps in two batches of points, then finishes: the
+    stream's `delivered` plays it forward."""
+    source = FakeRunSource()
+    folder = finder_folder(tmp_path / "finder")
+    source.lr_find_folder = folder
+    result = load_result(folder)
+    points = [
+        [r, loss, s]
+        for r, loss, s in zip(result["rates"], result["losses"], result["smoothed"], strict=True)
+    ]
+
+    def phase(upto: int, since: int) -> dict:
+        return make_event(
+            Event.PHASE, JOB_EVENTS, phase=f"step {upto} of 100", points=points[since:upto], t=T0
+        )
+
+    events = [
+        make_event(Event.PHASE, JOB_EVENTS, phase="starting TensorFlow", t=T0),
+        phase(30, 0),
+        phase(60, 30),
+        make_event(Event.FINISHED, JOB_EVENTS, artifact=RESULT, count=82, t=T0),
+    ]
+    stream = FakeRun("finder", events, delivered=1)
+    source.job_reader = lambda folder: FakeReader(stream)  # type: ignore[method-assign]
+    return source, stream
+
+
+def plotted(finder: LrFindScreen) -> tuple[list[float], list[float]]:
+    monitor = finder.query_one(LrPlot).plt.monitor  # type: ignore[attr-defined]
+    marks = [v for series in monitor.vcoord for v in series]  # the vertical lines' places
+    return (list(monitor.x[0]) if monitor.x else []), marks
+
+
+async def test_the_curve_is_drawn_as_the_pass_reports_its_steps(tmp_path):
+    source, stream = live_source(tmp_path)
+    app = make_app(source=source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        finder = await open_finder(pilot)
+        assert plotted(finder) == ([], [])  # nothing reported yet: an empty plot
+        r = rates(100)
+        for delivered, n in ((2, 30), (3, 60)):
+            stream.delivered = delivered
+            await settle(pilot, 0.3)
+            x, marks = plotted(finder)
+            assert x == pytest.approx(np.log10(r[:n]).tolist())  # the steps so far, drawn
+            assert marks == [] and finder.result is None and finder.running
+            assert f"Step {n} of 100" in str(finder.query_one("#lr-progress", Static).content)
+        stream.delivered = 4
+        await settle(pilot, 0.3)
+        await settle(pilot)
+        x, marks = plotted(finder)
+        assert len(x) == 82 and marks  # the whole curve from the result, the suggestion marked
+        assert finder.result is not None and not finder.running
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+def test_snapshot_of_the_finder_mid_pass(snap_compare, size, tmp_path):
+    source, stream = live_source(tmp_path)
+
+    async def halfway(pilot):
+        await open_finder(pilot)
+        stream.delivered = 3
+        await settle(pilot, 0.3)
+        await settle(pilot)
+
+    assert snap_compare(make_app(source=source), terminal_size=size, run_before=halfway)
+
+
+async def test_the_key_is_in_every_keras_lab_and_the_running_one_waits(tmp_path):
+    """votes-kfold had no finder (its many models): now its lab offers ctrl+f, on one fold's
+    model. The experiments still refused (the GAN, those with no rate) have no lab of this
+    kind; `tui-dl lr-find` says why by name (tests/test_lr_find.py)."""
     source = finder_source(tmp_path)
     app = make_app(source=source)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -134,15 +208,20 @@ async def test_the_key_is_only_where_the_finder_can_run_and_says_why_not_by_name
         await settle(pilot)
         lab = app.screen
         assert isinstance(lab, LabScreen)
-        assert "ctrl+f" not in {b.binding.key for b in lab.active_bindings.values()}
-        await pilot.press("ctrl+f")  # not offered here: nothing happens
+        assert "ctrl+f" in {b.binding.key for b in lab.active_bindings.values()}
+        await pilot.press("ctrl+f")
+        await settle(pilot, 0.5)
+        assert isinstance(app.screen, LrFindScreen)
+        assert [name for name, _, _ in source.lr_finds] == ["votes-kfold"]
+        await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is lab and not source.lr_finds
-        lab.action_lr_find()  # asked all the same (a command palette, a stale binding): why not
+        app.open_lab("mammogram")  # its project screen, the same key
         await settle(pilot)
-        said = [n.message for n in app._notifications]
-        assert any("votes-kfold trains a new model for each of its k folds" in m for m in said)
-        assert not source.lr_finds
+        assert isinstance(app.screen, ProjectScreen)
+        await pilot.press("ctrl+f")
+        await settle(pilot, 0.5)
+        assert isinstance(app.screen, LrFindScreen)
+        assert [name for name, _, _ in source.lr_finds] == ["votes-kfold", "mammogram"]
 
 
 async def test_a_finder_folder_with_a_bad_result_says_so(tmp_path):

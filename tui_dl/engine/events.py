@@ -104,6 +104,8 @@ class Phase(_Header):
     """On a Ray cluster: the machine the run's task runs on."""
     worker_pid: NotRequired[int]
     """On a Ray cluster: the worker process running it (on that node)."""
+    points: NotRequired[list[list[float]]]
+    """The learning-rate finder: the steps since its last report, each [rate, loss, smoothed]."""
 
 
 class CourseFigure(TypedDict):

@@ -228,7 +228,9 @@ class LocalRunSource:
         """A learning-rate finder on these settings (tui_dl.engine.jobs.lrfind): its folder."""
         from tui_dl.engine.jobs.lrfind.launch import launch_lr_find
 
-        handle = launch_lr_find(experiment, params, device, data_dir=self.data_dir)
+        handle = launch_lr_find(
+            experiment, params, device, data_dir=self.data_dir, runs=self.store.root
+        )
         self._handles[f"lr-find/{handle.run_id}"] = handle
         return handle.run_dir
 

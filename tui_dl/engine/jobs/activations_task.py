@@ -1,7 +1,8 @@
 """The activations job's TensorFlow side: one input (a test image of the run's, or a picture
-of the learner's) through the run's model, every top-level layer's output kept, and each 2-D
-convolution's kernel beside it — into the viewer's notes folder for the run
-(`analysis/activations/files.py` reads it back)."""
+of the learner's) through the run's model, every layer's output kept (a model nested in it, a
+pretrained base, opened into its own layers, grouped under its name; a deep base's cut to a
+selection, `activations_bases`), and each 2-D convolution's kernel beside it — into the
+viewer's notes folder for the run (`analysis/activations/files.py` reads it back)."""
 
 from __future__ import annotations
 
@@ -25,12 +26,17 @@ from tui_dl.data.my_images.problems import FolderProblem
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Emit, Event
 from tui_dl.engine.failures import RunFailure
+from tui_dl.engine.jobs.activations_bases import flat_base, selection
 from tui_dl.engine.runfiles import RunSpec
 from tui_dl.engine.workshop.seats import notes_dir
 
 OWN_SCALE = ("my-images",)
 """Experiments whose models take 0–255 pixels (their preprocessing is inside the model);
 the others were taught on 0–1."""
+
+
+Found = tuple[Any, np.ndarray, str]
+"""A layer, its output for the batch, the base it sits in ("" for none)."""
 
 
 def unreadable(message: str) -> RunFailure:
@@ -46,23 +52,77 @@ def layer_outputs(model: keras.Model, x: np.ndarray) -> list[np.ndarray]:
     """Each shown layer's output for the batch `x`, in the model's order. A Sequential model
     is run a layer at a time; another through one model giving every layer's output (its
     inputs and `layer.output`: `model.input` fails on Sequential models in Keras 3)."""
+    return [out for _layer, out, _group in walk(model, x)]
+
+
+def called_on(layer: keras.Model) -> Any:
+    """The tensor a model nested in another is called on, in the outer model's graph."""
+    node = layer._inbound_nodes[0]  # noqa: SLF001 — Keras keeps no public handle on it
+    tensors = node.input_tensors
+    if len(tensors) != 1:
+        raise unreadable(f"{layer.name} takes {len(tensors)} inputs: not drawn here")
+    return tensors[0]
+
+
+def walk(model: keras.Model, x: np.ndarray, group: str = "") -> list[Found]:
+    """Each shown layer with its output for `x`, in the model's order; a model nested in it
+    (a pretrained base) replaced by its own layers, each with the base's name as its group
+    (nested deeper: "outer › inner")."""
     layers = shown_layers(model)
+    found: list[Found] = []
     if isinstance(model, keras.Sequential):
-        outputs, hidden = [], keras.ops.convert_to_tensor(x)
+        hidden = keras.ops.convert_to_tensor(x)
         for layer in layers:
+            if isinstance(layer, keras.Model):
+                inner = join(group, layer.name)
+                found.extend(walk(layer, keras.ops.convert_to_numpy(hidden), inner))
             hidden = layer(hidden, training=False)
-            outputs.append(keras.ops.convert_to_numpy(hidden))
-        return outputs
+            if not isinstance(layer, keras.Model):
+                found.append((layer, keras.ops.convert_to_numpy(hidden), group))
+        return found
+    nested = [layer for layer in layers if isinstance(layer, keras.Model)]
     try:
-        wanted = [layer.output for layer in layers]
-    except (AttributeError, ValueError, RuntimeError) as exc:
+        wanted = [layer.output for layer in layers if layer not in nested]
+        wanted += [called_on(layer) for layer in nested]
+    except (AttributeError, ValueError, RuntimeError, IndexError) as exc:
         raise unreadable(f"this model's layers cannot be read one by one ({exc})") from None
     if any(isinstance(w, (list, tuple)) for w in wanted):
         raise unreadable("a layer of this model gives several outputs: not drawn here")
     probe = keras.Model(model.inputs, wanted)
-    found = probe(keras.ops.convert_to_tensor(x), training=False)
-    found = found if isinstance(found, (list, tuple)) else [found]
-    return [keras.ops.convert_to_numpy(f) for f in found]
+    values = probe(keras.ops.convert_to_tensor(x), training=False)
+    values = values if isinstance(values, (list, tuple)) else [values]
+    values = [keras.ops.convert_to_numpy(v) for v in values]
+    split = len(wanted) - len(nested)
+    own = iter(values[:split])
+    fed = {id(layer): v for layer, v in zip(nested, values[split:], strict=True)}
+    for layer in layers:
+        if layer in nested:
+            found.extend(walk(layer, fed[id(layer)], join(group, layer.name)))
+        else:
+            found.append((layer, next(own), group))
+    return found
+
+
+def join(outer: str, inner: str) -> str:
+    return f"{outer} › {inner}" if outer else inner
+
+
+def grouped(found: list[Found], spec: RunSpec) -> tuple[list[Found], dict[str, int]]:
+    """The layers of a base flattened into the model put in its group (`flat_base`); every
+    group cut to its selection (`activations_bases.selection`); each group's count of layers."""
+    title, members = flat_base(dict(spec), [layer.name for layer, _, group in found if not group])
+    if members:
+        found = [(lay, out, title if not g and lay.name in members else g) for lay, out, g in found]
+    groups: dict[str, list[int]] = {}
+    for i, (_layer, _out, group) in enumerate(found):
+        if group:
+            groups.setdefault(group, []).append(i)
+    dropped: set[int] = set()
+    for where in groups.values():
+        kept = {where[j] for j in selection([type(found[i][0]).__name__ for i in where])}
+        dropped.update(i for i in where if i not in kept)
+    totals = {group: len(where) for group, where in groups.items()}
+    return [f for i, f in enumerate(found) if i not in dropped], totals
 
 
 def kernel_of(layer: keras.layers.Layer) -> np.ndarray | None:
@@ -146,12 +206,13 @@ def activations_job(run_dir: Path, spec: RunSpec, args: dict[str, Any], emit: Em
     name, source, shown, x = the_input(run_dir, spec, args, shape)
     layers = shown_layers(model)
     emit(Event.PHASE, phase=f"{source} through its {len(layers)} layers")
-    outputs = layer_outputs(model, x)
+    every, groups = grouped(walk(model, x), spec)
     found = [
-        LayerOutput(layer.name, type(layer).__name__, out[0], kernel_of(layer))
-        for layer, out in zip(layers, outputs, strict=True)
+        LayerOutput(layer.name, type(layer).__name__, out[0], kernel_of(layer), group)
+        for layer, out, group in every
     ]
     if not found:
         raise unreadable("the model has no layers to show")
-    kept = save_activations(notes_dir(run_dir, spec), name, Activations(source, shown, found))
+    inside = Activations(source, shown, found, groups)
+    kept = save_activations(notes_dir(run_dir, spec), name, inside)
     emit(Event.FINISHED, artifact=f"{runfiles.ACTIVATIONS}/{kept}", layers=len(found))

@@ -206,17 +206,44 @@ def kernels_text(kernel: np.ndarray, channel: int, width: int, lines: int) -> tu
     return text, len(shown)
 
 
-def layer_list(names: list[str], shapes: list[str], picked: int, width: int) -> Text:
-    """The input and every layer, one a line, the picked one marked."""
-    text = Text()
-    for i, (name, shape) in enumerate(zip(names, shapes, strict=True)):
-        room = max(4, width - len(shape) - 3)
+def layer_list(
+    rows: list[tuple[str, str, str]],
+    totals: dict[str, int],
+    picked: int,
+    width: int,
+    height: int | None = None,
+) -> Text:
+    """The input and every layer (name, shape, the base it sits in), one a line, the picked
+    one marked; a base's layers indented under its name, with how many it has in all when
+    only some are kept. Cut to `height` lines around the picked one, what is left out said."""
+    lines: list[Text] = []
+    at = 0
+    for i, (name, shape, group) in enumerate(rows):
+        if group and (i == 0 or rows[i - 1][2] != group):
+            kept = sum(1 for row in rows if row[2] == group)
+            total = totals.get(group, kept)
+            count = f"{kept} of its {total} layers" if total > kept else f"{kept} layers"
+            head = Text("  ▾ ", style="dim").append(group, style="bold")
+            if head.cell_len + len(count) + 3 <= width:
+                lines.append(head.append(f" · {count}", style="dim"))
+            else:  # a narrow list: the count on a line of its own
+                head.truncate(width, overflow="ellipsis")
+                lines += [head, Text(f"    {count}", style="dim")]
+        indent = "  " if group else ""
+        room = max(4, width - len(shape) - 3 - len(indent))
         name = name if len(name) <= room else name[: room - 1] + "…"
-        line = Text(("▸ " if i == picked else "  ") + name.ljust(room) + " ")
+        line = Text(indent + ("▸ " if i == picked else "  ") + name.ljust(room) + " ")
         line.append(shape, style="dim")
         if i == picked:
-            line.stylize(PICKED, 0, 2 + len(name))
-        text.append_text(line)
-        if i < len(names) - 1:
-            text.append("\n")
-    return text
+            at = len(lines)
+            line.stylize(PICKED, len(indent), len(indent) + 2 + len(name))
+        lines.append(line)
+    if height is not None and len(lines) > height >= 3:
+        first = min(max(0, at - height // 2), len(lines) - height)
+        window = lines[first : first + height]
+        if first:
+            window[0] = Text(f"  ↑ {first + 1} more", style="dim")
+        if first + height < len(lines):
+            window[-1] = Text(f"  ↓ {len(lines) - first - height + 1} more", style="dim")
+        lines = window
+    return Text("\n").join(lines)

@@ -24,7 +24,7 @@ from tui_dl.ui.dialogs.file_picker import FilePicker
 from tui_dl.ui.follow import RunFollower
 from tui_dl.ui.render.plain import error_text
 from tui_dl.ui.screens.dataset.key import DatasetKey
-from tui_dl.ui.screens.following import FollowingScreen
+from tui_dl.ui.screens.lr_find.lab_key import LrFindLab
 from tui_dl.ui.screens.project_text import (
     data_steps,
     fold_table,
@@ -40,7 +40,7 @@ STEPS = ("data", "odd", "features", "model", "report", "threshold", "referee")
 TITLES = ("1 Data", "2 Gaps", "3 Features", "4 Folds", "5 Report", "6 Threshold", "7 Referee")
 
 
-class ProjectScreen(DatasetKey, FollowingScreen):
+class ProjectScreen(LrFindLab, DatasetKey):
     BINDINGS = [
         Binding("n", "step(1)", "Next step"),
         Binding("p", "step(-1)", "Previous"),
@@ -49,6 +49,7 @@ class ProjectScreen(DatasetKey, FollowingScreen):
         Binding("c", "cancel", "Cancel"),
         Binding("e", "export", "Export"),
         Binding("escape", "back", "Back"),
+        Binding("ctrl+f", "lr_find", "Find LR", priority=True),
     ]
 
     def __init__(self, project: str = "mammogram", run_id: str | None = None) -> None:
@@ -163,6 +164,11 @@ class ProjectScreen(DatasetKey, FollowingScreen):
         tabs.active = f"step-{STEPS[(current + move) % len(STEPS)]}"
 
     # ----- running the folds ----------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        """Folds training here (the finder waits until they end)."""
+        return self.run_id is not None and self.status is None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "start":
             return self.run_id is None or self.status is not None

@@ -21,29 +21,41 @@ from tui_dl.engine.devices import device_env, normalise_device
 from tui_dl.engine.experiments import get_experiment
 from tui_dl.engine.jobs.launch import RunHandle, spawn_child
 from tui_dl.engine.workshop.seats import identity
-from tui_dl.paths import shared
+from tui_dl.paths import runs_dir, shared
 
 KIND = "lr-find"
 """Its name among the jobs (`insights.JOBS`)."""
-SUPPORTED = ("mnist-mlp", "mnist-mlp-dropout", "mnist-cnn")
-"""The experiments whose model the finder builds: the Keras image classifiers."""
+SUPPORTED = (
+    "mnist-mlp",
+    "mnist-mlp-dropout",
+    "mnist-cnn",
+    "tf-lowlevel",
+    "votes-kfold",
+    "mammogram",
+    "imdb-lstm",
+    "transfer-digits",
+    "fashion-vae",
+    "my-images",
+)
+"""The experiments whose model the finder trains (`recipes.RECIPES` says how, for each)."""
+REFUSED = {
+    "fashion-gan": "fashion-gan trains two models against each other (a generator and a "
+    "discriminator, each with its own rate): neither loss falls as a good rate rises, so "
+    "there is no curve to read a rate from.",
+}
+"""Experiments with a learning-rate setting the finder cannot serve, and why."""
 
 
 def refusal(experiment: str) -> str | None:
     """Why the finder cannot run on this experiment, naming it; None when it can."""
     exp = get_experiment(experiment)  # KeyError for an unknown name
-    names = {p.name for p in exp.params}
-    if "learning_rate" not in names:
+    if "learning_rate" not in {p.name for p in exp.params}:
         return f"{experiment} has no learning-rate setting: there is no rate to find."
-    if "k" in names:
-        return (
-            f"{experiment} trains a new model for each of its k folds: the finder needs one "
-            "model, so try it on one of " + ", ".join(SUPPORTED) + "."
-        )
+    if experiment in REFUSED:
+        return REFUSED[experiment]
     if experiment not in SUPPORTED:
-        return (
-            f"The finder builds only the image classifiers' models ({', '.join(SUPPORTED)}): "
-            f"{experiment} is not one of them."
+        return f"The finder does not build {experiment}'s model: it builds " + (
+            ", ".join(SUPPORTED) + "."
         )
     return None
 
@@ -62,9 +74,11 @@ def launch_lr_find(
     data_dir: str | os.PathLike[str] | None = None,
     steps: int = STEPS,
     root: Path | None = None,
+    runs: Path | None = None,
 ) -> RunHandle:
     """Check the experiment and its settings (ValueError naming what is wrong), make the
-    finder's folder and start its child; returns at once."""
+    finder's folder and start its child; returns at once. `runs`: the runs' folder, where a
+    my-images base `run:ID` is found (the user's by default)."""
     why = refusal(experiment)
     if why:
         raise ValueError(why)
@@ -80,6 +94,7 @@ def launch_lr_find(
         "device": device,
         "data_dir": data,
         "owner": identity(),
+        "runs_dir": str(runs or runs_dir()),
     }
     (folder / runfiles.SPEC).write_text(json.dumps(spec) + "\n")
     order = {"kind": KIND, "args": {"steps": int(steps)}}

@@ -3,11 +3,13 @@ settings trained for one short pass while the rate rises from 1e-7 to 10, the lo
 the rate plotted, and a suggested rate that enter takes into the lab's form.
 
 The pass is the engine's "lr-find" job in a child process (TensorFlow never enters the app):
-its steps are said here as they come, and its result is read from its folder when it ends.
+its steps are said here as they come and their points drawn on the curve as the pass goes;
+its result, with the suggestion, is read from its folder when it ends.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,9 @@ class LrFindScreen(AppScreen):
         self.folder = folder
         self.result: LrFindResult | None = None
         self.running = False
+        self.rates: list[float] = []
+        self.smoothed: list[float] = []
+        """The points the pass has reported so far (each step's rate and smoothed loss)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,20 +107,36 @@ class LrFindScreen(AppScreen):
         reader = self.app.source.job_reader(folder)
 
         def poll() -> None:
+            drawn = len(self.rates)
             for event in reader.read_new():
                 kind = event.get("event")
                 if kind == Event.PHASE and event.get("phase") == STARTING:
                     self.say("Starting TensorFlow in a child process…")
                 elif kind == Event.PHASE:
                     self.say(sentence(str(event.get("phase", ""))) + "…")
+                    self.add_points(event.get("points") or [])
                 elif kind == Event.FINISHED:
                     timer.stop()
                     self.read_result(folder)
                 elif kind == Event.FAILED:
                     timer.stop()
                     self.failed(str(event.get("message", "the finder failed")))
+            if self.running and len(self.rates) > drawn:  # new points: the curve so far
+                self.query_one(LrPlot).draw(self.rates, self.smoothed, live=True)
 
         timer = self.set_interval(0.2, poll)
+
+    def add_points(self, points: list) -> None:
+        """A report's steps ([rate, loss, smoothed] each), those that are numbers kept."""
+        for point in points:
+            if (
+                isinstance(point, list)
+                and len(point) == 3
+                and all(isinstance(v, int | float) and math.isfinite(v) for v in point)
+                and point[0] > 0
+            ):
+                self.rates.append(float(point[0]))
+                self.smoothed.append(float(point[2]))
 
     def failed(self, message: str) -> None:
         self.running = False

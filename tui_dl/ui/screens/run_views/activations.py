@@ -2,7 +2,9 @@
 inside the model for one input — CNN Explainer in the terminal. ←→ step through the run's
 test images (ctrl+o takes a picture of the learner's), ↑↓ pick a layer: a convolution's
 channels are small pictures, a dense layer's units a strip of bars with the strongest named,
-and `[` `]` pick a channel, whose kernels are drawn as grids of their weights.
+and `[` `]` pick a channel, whose kernels are drawn as grids of their weights. A pretrained
+base inside the model (my-images' network, transfer-digits' convolutions, a model nested in
+another) has its layers listed under its name; a deep one's cut to a selection, the rest counted.
 
 The outputs are computed by a short job (TensorFlow stays out of the app) and kept in the
 viewer's notes for the run, one file an input: an input seen before is read, not computed.
@@ -176,22 +178,26 @@ class ActivationsScreen(RunJobs, RunViewScreen[Predictions]):
             text.append(names[said], style="green" if true == said else "red")
             text.append(f" ({p.confidence[self.index] * 100:.1f} %)")
         text.append(f" · {len(inside.layers)} layers", style="dim")
+        for group, total in inside.groups.items():
+            kept = sum(1 for layer in inside.layers if layer.group == group)
+            rest = f", {total - kept} more not kept" if total > kept else ""
+            text.append(f" · {kept} inside {group}{rest}", style="dim")
         return text
 
     def draw(self) -> None:
         inside = self.inside
         if inside is None:
             return
-        rows = ["input", *(layer.name for layer in inside.layers)]
-        shapes = [
-            shape_words(inside.image.shape),
-            *(shape_words(layer.output.shape) for layer in inside.layers),
+        rows = [
+            ("input", shape_words(inside.image.shape), ""),
+            *((lay.name, shape_words(lay.output.shape), lay.group) for lay in inside.layers),
         ]
         list_width = min(LIST_WIDTH, max(16, self.size.width // 3))
         self.query_one("#act-head", Static).update(self.head_text())
         layers = self.query_one("#act-layers", Static)
         layers.styles.width = list_width
-        layers.update(layer_list(rows, shapes, self.row, list_width - 1))
+        tall = max(3, self.size.height - 5)
+        layers.update(layer_list(rows, inside.groups, self.row, list_width - 1, tall))
         width = max(10, self.size.width - list_width - 3)
         height = max(4, self.size.height - 6)
         self.query_one("#act-view", Static).update(self.body_text(width, height))
@@ -203,7 +209,8 @@ class ActivationsScreen(RunJobs, RunViewScreen[Predictions]):
             text.append_text(draw_input(self.inside.image, width, height - 1))
             return text
         layer = self.inside.layers[self.row - 1]
-        text = Text(f"{layer.name} · {layer.type} · {shape_words(layer.output.shape)}\n")
+        text = Text().append(f"{layer.group} › " if layer.group else "", style="bold")
+        text.append(f"{layer.name} · {layer.type} · {shape_words(layer.output.shape)}\n")
         low, high = float(layer.output.min()), float(layer.output.max())
         if not layer.is_map:
             names = self.class_names(layer.output.size)
