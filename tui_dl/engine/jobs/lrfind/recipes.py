@@ -107,19 +107,20 @@ def k_fold(spec: dict[str, Any], p: dict[str, Any], folder: Path, emit: Emit) ->
 
 def imdb(spec: dict[str, Any], p: dict[str, Any], folder: Path, emit: Emit) -> Pass:
     from tui_dl.data.reviews import load_imdb, pad
+    from tui_dl.engine.export.templates.parts.imdb_model import build_lstm
     from tui_dl.engine.trainers.common import make_optimizer
-    from tui_dl.engine.trainers.imdb import build_model
 
     reviews = load_imdb(p["vocabulary"], spec.get("data_dir"), allow_download=True)
     x, y = limited(reviews.x_train, reviews.y_train, p.get("train_limit"))
-    model = build_model(p)
+    model = build_lstm(p)  # the run's network; compiled again at the pass's first rate
     model.compile(optimizer=make_optimizer("adam", START), loss="binary_crossentropy")
     cut = "start" if p["truncate"] == "start" else "end"
     return Pass(model, pad(x, p["maxlen"], cut), np.asarray(y, np.float32), "reviews")
 
 
 def transfer_digits(spec: dict[str, Any], p: dict[str, Any], folder: Path, emit: Emit) -> Pass:
-    from tui_dl.engine.trainers.images import LOADERS, image_shape, prepare
+    from tui_dl.engine.export.templates.parts.image_models import image_shape, prepare
+    from tui_dl.engine.trainers.images import LOADERS
     from tui_dl.engine.trainers.transfer_digits import SPLIT, compile_model, conv_base, network
 
     data = LOADERS[p["dataset"]](spec.get("data_dir"), allow_download=True)
@@ -130,8 +131,8 @@ def transfer_digits(spec: dict[str, Any], p: dict[str, Any], folder: Path, emit:
 
 
 def vae(spec: dict[str, Any], p: dict[str, Any], folder: Path, emit: Emit) -> Pass:
+    from tui_dl.engine.export.templates.parts.vae_model import VAE, build_decoder, build_encoder
     from tui_dl.engine.trainers.generative import load_images
-    from tui_dl.engine.trainers.vae import VAE, build_decoder, build_encoder
 
     class OneBatchVAE(VAE):
         """The course's VAE, its own train step given the batch alone (`train_on_batch`
