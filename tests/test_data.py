@@ -455,3 +455,17 @@ def test_a_changed_sample_csv_is_parsed_again(isolated):
     _sample_csv(isolated, rows=1600)
     assert len(images.read_mnist_sample(source)[0]) == 600
     assert len(list((isolated / "home" / "cache").glob("mnist-sample-*.npz"))) == 2
+
+
+async def test_the_data_screen_answers_for_its_keys_before_it_has_mounted():
+    """The footer asks `check_action` while it composes, which can come before the screen's
+    own on_mount (found by the random-keys walk on a loaded machine: the app died)."""
+    from tests.fakes import FakeRunSource
+    from tui_dl.ui.app import make_app
+    from tui_dl.ui.screens.data import DataScreen
+
+    app = make_app(source=FakeRunSource([]))
+    async with app.run_test(size=(80, 24)):
+        screen = DataScreen()
+        assert screen.check_action("view", ()) is False
+        assert screen.check_action("look_again", ()) is True

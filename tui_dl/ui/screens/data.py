@@ -40,6 +40,15 @@ class DataScreen(AppScreen):
         Binding("escape", "back", "Back"),
     ]
 
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name, id, classes)
+        # Before anything mounts: the footer asks `check_action` (which reads the rows) as
+        # it composes, before this screen's own on_mount.
+        self.rows: list[StatusRow] = []
+        self._wide: bool | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield TextTable(id="datasets", cursor_type="row")
@@ -51,8 +60,6 @@ class DataScreen(AppScreen):
         self.title = "tui-dl — data"
         folder = self.app.data_dir or os.environ.get("TUI_DL_DATA")
         self.sub_title = f"data folder: {folder}" if folder else "no data folder set (TUI_DL_DATA)"
-        self.rows: list[StatusRow] = []
-        self._wide: bool | None = None
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -100,7 +107,10 @@ class DataScreen(AppScreen):
         self.action_view()
 
     def selected(self) -> StatusRow | None:
-        index = self.query_one(DataTable).cursor_row
+        tables = self.query(DataTable)
+        if not tables:  # not composed yet
+            return None
+        index = tables.first().cursor_row
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
