@@ -123,8 +123,10 @@ def test_a_gan_cancelled_mid_epoch_stops_at_the_next_batch(monkeypatch):
         timeout=240,
     )
     start = time.monotonic()
-    cancel_run(handle.run_dir, handle=handle)
-    assert time.monotonic() - start < 3.0
+    # A grace of a few batches, not the app's 0.6 s: on a loaded machine one batch took
+    # longer, the run was killed (by "app") and the test said nothing about where it stopped.
+    cancel_run(handle.run_dir, handle=handle, grace=3.0)
+    assert time.monotonic() - start < 5.0
     events = EventLog(handle.run_dir).read_all()
     assert events[-1]["event"] == "cancelled" and events[-1]["by"] == "request"
     assert not [e for e in events if e["event"] == "epoch_end"]  # stopped inside epoch 1
