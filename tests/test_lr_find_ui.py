@@ -92,7 +92,7 @@ async def test_ctrl_f_finds_a_rate_on_the_forms_settings_and_enter_puts_it_in_th
         progress = str(finder.query_one("#lr-progress", Static).content)
         assert "stopped after 82 of 100 steps" in progress
         how = str(finder.query_one("#lr-how", Static).content)
-        assert f"Suggested {rate:.2g}" in how and "fell fastest" in how
+        assert f"Suggested {rate:.2g}" in how and "two-thirds of the way down" in how
         # the plot: log10 of the rates on x, the suggestion's vertical line where it is
         plot = finder.query_one(LrPlot)
         monitor = plot.plt.monitor  # type: ignore[attr-defined]
