@@ -236,7 +236,7 @@ class SweepScreen(FollowingScreen):
         if epochs != self._epochs_seen:
             self._epochs_seen = epochs
             plot = self.query_one(SweepPlot)
-            plot.show(state.cells, state.best, state.seeds)
+            plot.show(state.cells, state.best, state.seeds, state.experiment)
             self.query_one("#sweep-legend", Static).update(plot.legend())
 
     def _set_columns(self, columns: list[tuple[str, str]]) -> None:

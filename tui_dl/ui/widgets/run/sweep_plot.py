@@ -1,4 +1,7 @@
-"""Every cell of a sweep on one plot: its validation curve per epoch, one colour per cell."""
+"""Every cell of a sweep on one plot: its validation curve per epoch, one colour per cell.
+
+Runs with no validation per epoch (a k-fold run scores each fold once, when it ends) have their
+training curve drawn instead, and the legend says so and why, naming the experiment."""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from tui_dl.engine import runfiles
+from tui_dl.engine.experiments import EXPERIMENTS
 from tui_dl.engine.sweeps.grid import value_text
 from tui_dl.engine.sweeps.spread import group_cells
 from tui_dl.engine.sweeps.state import CellState
@@ -30,6 +35,8 @@ LOG_SPREAD = 10.0
 FLOOR = 1e-7
 """A loss of 0 is drawn at this (a log scale has no 0)."""
 SERIES = {"loss": ("val_loss", "validation loss"), "accuracy": ("val_accuracy", "val accuracy")}
+TRAINING = {"loss": ("loss", "training loss"), "accuracy": ("accuracy", "training accuracy")}
+"""What is drawn when no cell has the validation series but some have these."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,18 @@ def epoch_bands(histories: list[list[dict]], key: str) -> list[Band | None]:
     return bands
 
 
+def without_validation(experiment: str) -> str:
+    """Why the training curves are drawn, naming the experiment."""
+    exp = EXPERIMENTS.get(experiment)
+    if exp is not None and runfiles.KFOLD_REPORT in exp.writes:
+        return (
+            f"{experiment} has no validation per epoch: each fold is scored once, at its end "
+            "(the table's result). Drawn: training curves, mean over folds."
+        )
+    name = f"{experiment} runs" if experiment else "These runs"
+    return f"{name} report no validation per epoch. Drawn: the training curves."
+
+
 def cell_colour(index: int) -> tuple[int, int, int]:
     return PALETTE[index % len(PALETTE)]
 
@@ -81,19 +100,32 @@ class SweepPlot(AxisPlot):
         self.seeds = 1
         """Runs per grid point: above 1, one curve per point (the mean of its runs) and
         its range (lowest and highest of its runs, dotted) each epoch."""
+        self.experiment = ""
 
     def on_mount(self) -> None:
         super().on_mount()
         self.replot()
 
-    def show(self, cells: list[CellState], best: int | None, seeds: int = 1) -> None:
-        self.cells, self.best, self.seeds = cells, best, seeds
+    def show(
+        self, cells: list[CellState], best: int | None, seeds: int = 1, experiment: str = ""
+    ) -> None:
+        self.cells, self.best, self.seeds, self.experiment = cells, best, seeds, experiment
         self.replot()
 
     def toggle(self) -> str:
         self.metric = "accuracy" if self.metric == "loss" else "loss"
         self.replot()
         return self.metric
+
+    def series(self) -> tuple[str, str, bool]:
+        """(key, title, training): the validation series of the metric shown, or its training
+        series where no cell has the validation one but some have that."""
+        key, title = SERIES[self.metric]
+        logs = [h for cell in self.cells for h in cell.history]
+        train_key, train_title = TRAINING[self.metric]
+        if any(key in h for h in logs) or not any(train_key in h for h in logs):
+            return key, title, False
+        return train_key, train_title, True
 
     def curves(self, key: str) -> list[tuple[int, list[tuple[int, float]], list[Band]]]:
         """(colour index, points, range) per curve: a cell's own, or a grid point's mean over
@@ -113,7 +145,7 @@ class SweepPlot(AxisPlot):
     def replot(self) -> None:
         plt = self.plt
         plt.clear_data()
-        key, title = SERIES[self.metric]
+        key, title, _ = self.series()
         curves = self.curves(key)
         values = [p[1] for _, points, _ in curves for p in points if math.isfinite(p[1])]
         values += [v for *_, bands in curves for b in bands for v in (b.low, b.high)]
@@ -147,7 +179,14 @@ class SweepPlot(AxisPlot):
         self.refresh()
 
     def legend(self) -> Text:
-        """One coloured swatch per cell that has a curve; the best one starred."""
+        """One coloured swatch per cell that has a curve, the best one starred; below, why
+        the training curve is drawn where it is."""
+        text = self.swatches()
+        if self.series()[2]:
+            text.append("\n" + without_validation(self.experiment), style="italic")
+        return text
+
+    def swatches(self) -> Text:
         text = Text()
         if self.seeds > 1:
             for index, group in enumerate(group_cells(self.cells)):
