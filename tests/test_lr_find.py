@@ -157,6 +157,22 @@ def test_how_chosen_says_the_rates_it_read():
     assert how_chosen({**result, "suggestion": old}).startswith(f"Suggested {s['rate']:.2g}; its")  # type: ignore[typeddict-item]
 
 
+def test_the_command_marks_the_suggestion_and_says_the_rule(capsys, monkeypatch):
+    from tui_dl.cli.lr_find import show
+
+    monkeypatch.setenv("COLUMNS", "200")
+    step_rates, smoothed = noisy_small_data(0)
+    s = suggest(step_rates, smoothed)
+    assert s is not None
+    show({"experiment": "mammogram", "rates": step_rates, "losses": smoothed,
+          "smoothed": smoothed, "stopped": "diverged", "steps": 100, "suggestion": s})  # fmt: skip
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "◀ suggested" in line)
+    assert f" {s['index'] + 1} " in row and f" {step_rates[s['index']]:.2g} " in row
+    assert f"Suggested {s['rate']:.2g}: two-thirds of the way down" in out
+    assert "1e-07" not in row  # the noisy first steps are not what it suggests
+
+
 def result_of(n: int = 20) -> dict:
     r = rates(n)
     losses = valley(r, 1e-3, 1e-1).tolist()
