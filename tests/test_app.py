@@ -235,6 +235,27 @@ async def test_a_thread_that_finishes_after_its_screen_closed_changes_nothing():
         assert calls == ["shown"] and app.is_running
 
 
+def test_a_start_that_comes_after_the_app_closed_changes_nothing():
+    """The preload thread starts the collector through `call_from_thread`; an app that closes
+    first (a quick test, a learner's quick q) ran `stop` before that `start`, which then left
+    full collections off and the start's objects frozen for whatever ran next in the process
+    (in CI, a later test that checks the collector's settings)."""
+    import gc
+
+    from tui_dl.ui import idle_gc
+
+    class Clock:
+        def set_interval(self, seconds, callback):
+            raise AssertionError("no timer for a closed app")
+
+    before = gc.get_threshold()
+    collector = idle_gc.IdleCollector(Clock())  # type: ignore[arg-type]
+    collector.stop()
+    collector.start()
+    assert gc.get_threshold()[2] != idle_gc.NO_AUTOMATIC_FULL and gc.get_freeze_count() == 0
+    gc.set_threshold(*before)
+
+
 def test_full_collections_wait_for_a_pause_in_the_keys():
     import gc
 

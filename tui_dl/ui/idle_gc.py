@@ -38,9 +38,15 @@ class IdleCollector:
         self.app = app
         self.last_key = self.last_collection = time.monotonic()
         self.collections = 0
+        self.stopped = False
+        """The app has closed: a start that comes after (the preload thread's, queued while
+        the app was closing) must not turn the automatic full collections off for whatever
+        runs next in this process (tests run many apps)."""
 
     def start(self) -> None:
         """After the start-up imports: freeze what stays, move full collections to idle time."""
+        if self.stopped:
+            return
         gc.enable()
         # The two young generations only: with the collector off since the command line's
         # first line, everything the start made is young, so this finds its garbage; the
@@ -62,9 +68,9 @@ class IdleCollector:
             self.last_collection = now
             self.collections += 1
 
-    @staticmethod
-    def stop() -> None:
+    def stop(self) -> None:
         """The collector's own settings back (the app is closing; tests run many apps)."""
+        self.stopped = True
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, 10)
         gc.unfreeze()
