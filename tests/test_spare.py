@@ -77,6 +77,7 @@ def served_and_cold(tmp_path_factory):
             "alive": pid_alive(served.process.pid, served.run_dir),
             "cmdline": Path(f"/proc/{served.process.pid}/cmdline").read_bytes().split(b"\0"),
             "note": served.note,
+            "parent": int(Path(f"/proc/{served.process.pid}/stat").read_text().split()[3]),
         }
         served.wait(300)
         served.reaper.join(5)
@@ -95,9 +96,12 @@ def served_and_cold(tmp_path_factory):
             os.environ["TUI_DL_HOME"] = saved
 
 
-def test_a_spare_becomes_the_run_its_process_session_folder_and_log(served_and_cold):
+def test_a_fork_of_the_spare_becomes_the_run_its_process_session_folder_and_log(
+    served_and_cold,
+):
     served, _cold, seen = served_and_cold
-    assert seen["pid"] == seen["spare_pid"] == seen["pid_file"]
+    assert seen["pid"] == seen["pid_file"] != seen["spare_pid"]  # a fork of the spare
+    assert seen["parent"] == seen["spare_pid"]
     assert seen["session"] == seen["pid"]  # a session of its own: it outlives the app
     assert seen["proven"] is True and seen["alive"] is True
     # Its command line names the run's folder, as a cold child's does (what other users read).
@@ -110,8 +114,9 @@ def test_a_spare_becomes_the_run_its_process_session_folder_and_log(served_and_c
     log = (served / runfiles.LOG).read_text()
     assert log.startswith(f"[tui-dl] This run is served by a spare process (pid {seen['pid']})")
     assert "waiting for a run" in log  # what it printed before the run, kept in the run's log
-    assert seen["next"] != seen["pid"]  # a new spare behind it: one run per spare
-    assert not list((Path(served).parents[1] / "spares").glob("*.log"))[1:]  # logs tidied
+    # The spare itself stays ready for the next order (its log with it): a fork per run.
+    assert seen["next"] == seen["spare_pid"]
+    assert len(list((Path(served).parents[1] / "spares").glob("*.log"))) == 1
 
 
 def test_the_same_seed_gives_the_same_result_from_a_spare_as_from_a_cold_start(served_and_cold):
@@ -395,6 +400,59 @@ def test_a_run_handed_to_a_spare_mid_import_says_what_it_waits_for(fake_trainer,
         assert said[0] == "TensorFlow still starting (in a spare)", said
         assert said[1] == WARM and STARTING not in said
         assert ended(handle.run_dir)["event"] == Event.FINISHED
+    finally:
+        pool.close()
+
+
+def test_one_spare_forks_run_after_run_with_the_environment_of_each_launch(
+    fake_trainer, monkeypatch, tmp_path
+):
+    """Each run a fork of one warm spare: a process of its own, born with TensorFlow
+    imported, with the environment its launch had (set after the spare started), and the
+    spare still there for the next; how a fork killed by a signal died is the spare's word."""
+    pool = warm_pool(tmp_path / "home")  # the fake trainer's default: 0.3 s of training
+    spare_pid = pool.ready().process.pid
+    store = RunStore()
+    try:
+        monkeypatch.setenv("TUI_DL_TEST_SECONDS", "60")  # set after the spare started
+        killed = launch_run("mnist-mlp", {"epochs": 1}, store=store, spare=pool)
+        wait_until(lambda: "start" in fake_trainer.read_text(), what="the first fork to train")
+        time.sleep(1.0)
+        assert killed.process.poll() is None  # training for 60 s: the launch's environment
+        assert store.info(killed.run_dir).status == Status.RUNNING
+        os.kill(killed.process.pid, signal.SIGKILL)  # as the out-of-memory killer would
+        assert killed.wait(10) == -signal.SIGKILL
+        killed.reaper.join(5)
+        last = ended(killed.run_dir)
+        assert last["event"] == Event.FAILED and "SIGKILL" in last["message"], last
+
+        monkeypatch.setenv("TUI_DL_TEST_SECONDS", "0.2")
+        after = launch_run("mnist-mlp", {"epochs": 1}, store=store, spare=pool)
+        assert after.process.pid not in (killed.process.pid, spare_pid)
+        assert after.wait(60) == 0
+        after.reaper.join(5)
+        assert ended(after.run_dir)["event"] == Event.FINISHED
+        assert WARM in phases(after.run_dir) and STARTING not in phases(after.run_dir)
+        assert pool.ready() is not None and pool.ready().process.pid == spare_pid
+    finally:
+        pool.close()
+
+
+def test_an_order_whose_tensorflow_settings_differ_goes_to_a_cold_start(
+    fake_trainer, monkeypatch, tmp_path
+):
+    """TensorFlow reads its device settings once, at import: a launch that wants others
+    (CUDA_VISIBLE_DEVICES, TF_*) cannot be a fork of this spare. It starts cold and says why."""
+    pool = warm_pool(tmp_path / "home")
+    try:
+        monkeypatch.setenv("TF_NUM_INTEROP_THREADS", "1")
+        handle = launch_run("mnist-mlp", {"epochs": 1}, store=RunStore(), spare=pool)
+        assert handle.note is not None and "TF_NUM_INTEROP_THREADS" in handle.note
+        assert "nothing is lost" in handle.note
+        handle.wait(120)
+        handle.reaper.join(5)
+        assert ended(handle.run_dir)["event"] == Event.FINISHED
+        assert STARTING in phases(handle.run_dir)
     finally:
         pool.close()
 

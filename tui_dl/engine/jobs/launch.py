@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env, normalise_device
@@ -39,13 +39,33 @@ pressed while a CNN trains is answered at once. Alone on the machine it trains a
 EXIT_CANCELLED = 3
 
 
+class ChildProcess(Protocol):
+    """What a handle knows of its process: a `subprocess.Popen`, or a spare's fork
+    (spare/pool.py: ForkedProcess), which is the spare's child rather than this process's."""
+
+    pid: int
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+    def terminate(self) -> None: ...
+
+    def kill(self) -> None: ...
+
+
+UNKNOWN_STATUS = -999
+"""The status of a process whose end this app could not see: a spare's fork whose spare
+ended before it (only the spare, its parent, could read how it ended)."""
+
+
 @dataclass
 class RunHandle:
     """A child this process launched: a run, a sweep's driver or a job. (A run found again
     later is followed through its folder, not a handle.)"""
 
     run_dir: Path
-    process: subprocess.Popen[bytes]
+    process: ChildProcess
     reaper: threading.Thread
     """Waits for the process and records how it ended; join it before reading the outcome."""
     note: str | None = None
@@ -133,6 +153,7 @@ def served(
     took the order; else a cold child (`python -m module args`). When a spare was there and
     could not take it, the folder's log and the handle's note say why: the cold child loses
     nothing but the wait."""
+    order = {**order, "env": env}  # a spare's fork takes the environment a cold child would
     handle, problem = spare.hand_over(order, device) if spare is not None else (None, None)
     folder = Path(order["folder"])
     if handle is not None:
@@ -159,7 +180,8 @@ def lower_priority() -> None:
     if not niceness:
         return
     with contextlib.suppress(OSError, AttributeError):  # no nice here: the same priority
-        os.nice(niceness)
+        # Absolute, not added: a spare's fork calls this again in its new session.
+        os.setpriority(os.PRIO_PROCESS, 0, max(niceness, os.getpriority(os.PRIO_PROCESS, 0)))
     with contextlib.suppress(OSError):  # not Linux, or no autogroups: the niceness above
         Path("/proc/self/autogroup").write_text(f"{niceness}\n")
 
@@ -225,7 +247,12 @@ def _record_exit(run_dir: Path, code: int) -> None:
     if (run_dir / runfiles.CANCEL).exists():
         append_event(run_dir, Event.CANCELLED, by="app", forced=True)
         return
-    if code < 0:
+    if code == UNKNOWN_STATUS:
+        message = (
+            "The training process ended before reporting a result; how it ended could not be "
+            "read (the spare process that started it had ended before it)."
+        )
+    elif code < 0:
         name = signal.Signals(-code).name
         hint = (
             " — most often the out-of-memory killer: the run needed more memory than the "

@@ -3,22 +3,35 @@
 Started by the app (pool.py) in a session of its own, at the runs' low priority, with the
 environment of the runs it will serve on DEVICE (CUDA_VISIBLE_DEVICES and the rest set before
 TensorFlow starts, as for a cold child). Its main thread imports TensorFlow, Keras and the
-trainers, builds nothing, and waits; meanwhile a thread reads one order, a JSON line, from
-stdin, a pipe only the app holds:
+trainers, builds nothing, and waits; meanwhile a thread reads orders, JSON lines, from stdin,
+a pipe only the app holds:
 
-    {"kind": "run", "folder": RUN_DIR, "data_dir": DIR or null}
-    {"kind": "job", "folder": JOB_DIR, "run_dir": RUN_DIR, "data_dir": DIR or null}
+    {"kind": "run", "folder": RUN_DIR, "data_dir": DIR or null, "env": {...}}
+    {"kind": "job", "folder": JOB_DIR, "run_dir": RUN_DIR, "data_dir": DIR or null, "env": {...}}
 
-To take it, the spare writes the folder over the placeholder in its own command line and
-moves into the folder (how anyone proves the process is the run's: trust/pids.py), sends
-what it printed so far and everything after into the folder's log.txt, and answers "ok" on
-the pipe that was its stdout (or "no: why"). The main thread then serves
-the run or job exactly as a cold child does (jobs/child.py, jobs/insight_child.py): the cancel
-handler, the queue's place, the seeds from the spec, one `failed` event for any error.
+`env` is the environment a cold child would have been given; its device part (CUDA_*, TF_*,
+XLA_*, what devices.py sets) must be the one this spare's TensorFlow started with, or the
+order is refused.
 
-The end of stdin before an order (the app quit, crashed or was killed with -9) ends the spare
-at once, even in the middle of TensorFlow's import. After the order the pipe means nothing:
-the run outlives the app, as every run does.
+Once imported, the spare is a template that never runs anything itself: each order is served
+by a fork of it (`os.fork` of a process that has imported TensorFlow and built nothing, so
+no device, graph or thread pool of TensorFlow's exists yet). The fork takes a session of its
+own, writes the folder over the placeholder in its command line and moves into the folder
+(how anyone proves the process is the run's: trust/pids.py), sends its output into the
+folder's log.txt, takes the order's environment and answers `ok PID` on the pipe that was
+the spare's stdout. It then serves the run or job exactly as a cold child does
+(jobs/child.py, jobs/insight_child.py): the cancel handler, the queue's place, the seeds from
+the spec, one `failed` event for any error. The spare waits for the fork's end and says
+`exit PID STATUS` on the same pipe, so the app knows how its run's process ended. One fork
+serves one run or job; the next order gets a new fork, started in milliseconds and sharing
+the imported pages with the spare until it writes them.
+
+An order that comes while the import still runs cannot be forked (half a module is not a
+template): the spare itself takes it, as it is (`ok PID` with its own pid), and serves it
+once the import is done; the app then starts another spare.
+
+The end of stdin (the app quit, crashed or was killed with -9) ends the spare at once, even
+in the middle of TensorFlow's import. The runs it forked go on: a run outlives the app.
 """
 
 from __future__ import annotations
@@ -52,7 +65,7 @@ IMPORTED = threading.Event()
 
 def main(argv: list[str]) -> int:
     device, own_log = argv[0], Path(argv[1])  # argv[2]: the placeholder
-    answer = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    answer = os.dup(1)
     os.dup2(2, 1)  # until it has a run, what it prints goes to its own log
     lower_priority()
     orders: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
@@ -61,7 +74,13 @@ def main(argv: list[str]) -> int:
     )
     listener.start()
     warm_up(device)
-    order = orders.get()
+    while True:
+        order = orders.get()
+        if order.get(TAKEN):  # handed over mid-import: this process is the run
+            break
+        if fork_for(order, own_log, answer) == 0:
+            break  # the fork: this process is the run
+    use_environment(order)
     folder = Path(order["folder"])
     if order["kind"] == "job":
         from tui_dl.engine.jobs import insight_child
@@ -70,10 +89,14 @@ def main(argv: list[str]) -> int:
     return run_child.serve(folder, warm=True)
 
 
+TAKEN = "_taken"
+"""Marks an order the spare took itself, mid-import."""
+
+
 def warm_up(device: str) -> None:
     """Import what every run imports first: TensorFlow, Keras, the trainers and the jobs.
     Nothing is built and no device is touched, so the run's own device settings (a GPU's
-    memory limit) still apply when it starts."""
+    memory limit) still apply when it starts, and a fork of this process starts clean."""
     began = time.monotonic()
     import keras  # noqa: F401
     import tensorflow  # noqa: F401
@@ -92,28 +115,85 @@ def warm_up(device: str) -> None:
     )
 
 
-def listen(own_log: Path, answer: Any, orders: queue.SimpleQueue[dict[str, Any]]) -> None:
-    line = sys.stdin.buffer.readline(ORDER_LIMIT)
-    if not line.endswith(b"\n"):  # the pipe's end: the app is gone, and nothing was handed
-        os._exit(0)
-    try:
-        order = read_order(line)
-        take_over(order, own_log)
-    except (ValueError, OSError) as exc:
-        answer.write(f"no: {exc}\n")
-        answer.flush()
-        os._exit(2)
-    answer.write("ok\n")
-    answer.close()
-    if not IMPORTED.is_set():  # handed over mid-import: what the run waits for, meanwhile
+def listen(own_log: Path, answer: int, orders: queue.SimpleQueue[dict[str, Any]]) -> None:
+    """Read orders until the pipe ends (then end the spare). Before the import is done an
+    order is taken by this process itself, and no more are read; after, the main thread
+    forks for each."""
+    while True:
+        line = sys.stdin.buffer.readline(ORDER_LIMIT)
+        if not line.endswith(b"\n"):  # the pipe's end: the app is gone
+            os._exit(0)
+        try:
+            order = read_order(line)
+        except ValueError as exc:
+            say(answer, f"no: {exc}")
+            continue
+        if IMPORTED.is_set():
+            orders.put(order)
+            continue
+        try:
+            take_over(order, own_log)
+        except OSError as exc:
+            say(answer, f"no: {exc}")
+            os._exit(2)
+        say(answer, f"ok {os.getpid()}")
+        os.close(answer)
         append_event(
             Path(order["folder"]), Event.PHASE, phase="TensorFlow still starting (in a spare)"
         )
-    orders.put(order)
+        orders.put({**order, TAKEN: True})
+        return
+
+
+def fork_for(order: dict[str, Any], own_log: Path, answer: int) -> int:
+    """Serve `order` in a fork: 0 in the fork (which has become the order's process), the
+    fork's pid in the spare (which waits for its end and says how it ended)."""
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()  # a session of its own, as a cold child: the run outlives the app
+        try:
+            take_over(order, own_log, keep_own_log=True)
+        except OSError as exc:
+            say(answer, f"no: {exc}")
+            os._exit(2)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)  # the order pipe is the spare's, not the run's
+        os.close(null)
+        say(answer, f"ok {os.getpid()}")
+        os.close(answer)
+        return 0
+    threading.Thread(target=report_end, args=(pid, answer), daemon=True).start()
+    return pid
+
+
+def report_end(pid: int, answer: int) -> None:
+    """Wait for a fork's end: `exit PID STATUS` (a signal as its negative number, as
+    subprocess gives it), so that the app can say how a run died without its last word."""
+    with contextlib.suppress(ChildProcessError):
+        _, status = os.waitpid(pid, 0)
+        say(answer, f"exit {pid} {os.waitstatus_to_exitcode(status)}")
+
+
+def say(answer: int, line: str) -> None:
+    """One line on the answer pipe, in one write (lines from the spare's threads and its
+    forks never tear: each is far under the pipe's atomic size)."""
+    with contextlib.suppress(OSError):  # the app is gone: nobody to tell
+        os.write(answer, line.encode() + b"\n")
+
+
+DEVICE_PREFIXES = ("CUDA_", "TF_", "XLA_", "NVIDIA_", "LD_")
+"""Variables TensorFlow reads when it starts: an order must find them as the spare had them."""
+
+
+def device_differences(env: dict[str, str]) -> list[str]:
+    """The variables of TensorFlow's start on which `env` and this spare differ."""
+    names = {n for n in (*env, *os.environ) if n.startswith(DEVICE_PREFIXES)}
+    return sorted(n for n in names if env.get(n) != os.environ.get(n))
 
 
 def read_order(line: bytes) -> dict[str, Any]:
-    """The order, checked: a kind, and absolute folders that exist."""
+    """The order, checked: a kind, absolute folders that exist, and an environment whose
+    device part is this spare's."""
     try:
         order = json.loads(line)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -127,16 +207,39 @@ def read_order(line: bytes) -> dict[str, Any]:
             raise ValueError(f"{name} is not an absolute folder: {value!r}")
     if not isinstance(order.get("data_dir"), str | None):
         raise ValueError("data_dir is not a path")
+    env = order.get("env")
+    if env is not None:
+        if not isinstance(env, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and k and "=" not in k and "\0" not in k + v
+            for k, v in env.items()
+        ):
+            raise ValueError("env is not a table of names and values")
+        differ = device_differences(env)
+        if differ:
+            raise ValueError(
+                "TensorFlow here started with other device settings: " + ", ".join(differ[:5])
+            )
     return order
 
 
-def take_over(order: dict[str, Any], own_log: Path) -> None:
-    """Become the order's process: its folder, its log, its data folder."""
+def use_environment(order: dict[str, Any]) -> None:
+    """The environment a cold child would have had: the order's, else the spare's own with
+    the order's data folder."""
+    env = order.get("env")
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(env)
+    if order.get("data_dir"):
+        os.environ["TUI_DL_DATA"] = order["data_dir"]
+    lower_priority()  # again: a fork's new session has its own (autogroup) niceness
+
+
+def take_over(order: dict[str, Any], own_log: Path, keep_own_log: bool = False) -> None:
+    """Become the order's process: its folder, its log. A fork leaves the spare's own log
+    to the spare (which goes on writing it); the spare itself, taking an order, removes it."""
     folder = Path(order["folder"])
     name_the_folder(folder)
     os.chdir(folder)
-    if order.get("data_dir"):
-        os.environ["TUI_DL_DATA"] = order["data_dir"]
     try:
         before = own_log.read_bytes()[-KEPT_LOG:]
     except OSError:
@@ -153,8 +256,9 @@ def take_over(order: dict[str, Any], own_log: Path) -> None:
         log.flush()
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
-    with contextlib.suppress(OSError):
-        own_log.unlink()
+    if not keep_own_log:
+        with contextlib.suppress(OSError):
+            own_log.unlink()
 
 
 def name_the_folder(folder: Path) -> bool:

@@ -1,12 +1,17 @@
-"""The app's side of the spare: keep one ready, hand it a run or a job, start the next.
+"""The app's side of the spare: keep one ready, hand it runs and jobs.
 
     pool = SparePool(home)          # the app makes one; `refusal()` says when not to
     pool.start("cpu")               # after the first frame: the spare imports TensorFlow
     handle = pool.hand_over(order, device)   # a RunHandle, or None: start a cold child
     pool.close()                    # the app's end: the spare ends with it
 
-A spare serves one run or job, never two. The next one starts behind it once the run it took
-has shown its first epoch (or ended), so that its own import does not slow that run's start.
+Once its import is done, the spare serves each order by a fork of itself (child.py): the
+run's process is the spare's child, born with TensorFlow imported, and the spare stays ready
+for the next order. Its handle's process is a ForkedProcess: alive or not by a pidfd (which
+cannot name another process once the pid is reused), and how it ended as the spare says it
+(`exit PID STATUS`). An order given while the import still runs is taken by the spare
+itself; then the next spare starts behind it once that run has shown its first epoch (or
+ended), so that its own import does not slow that run's start.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import contextlib
 import fcntl
 import json
 import os
+import queue
 import secrets
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -29,7 +36,7 @@ from tui_dl import paths
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog
-from tui_dl.engine.jobs.launch import RunHandle, record_exit
+from tui_dl.engine.jobs.launch import UNKNOWN_STATUS, RunHandle, record_exit
 from tui_dl.engine.spare import PLACEHOLDER
 
 SPARE_ENV = "TUI_DL_SPARE"
@@ -87,6 +94,12 @@ class Spare:
     reaper: threading.Thread | None = None
     """Waits for the process; for a spare that took a run, records how the run's process
     ended if the run could not say (as a cold child's reaper does)."""
+    answers: queue.SimpleQueue[str | None] = field(default_factory=queue.SimpleQueue)
+    """The spare's answers to orders (`ok PID`, `no: why`), in order; None once it ended."""
+    forks: dict[int, ForkedProcess] = field(default_factory=dict)
+    """Its forks that serve runs and jobs, by pid, until their end is known."""
+    ends: dict[int, int] = field(default_factory=dict)
+    """How forks ended that no handle was made for yet (an end can come before its `ok`)."""
 
 
 class SparePool:
@@ -163,6 +176,9 @@ class SparePool:
             target=self._reap, args=(spare,), name=f"spare-{process.pid}", daemon=True
         )
         spare.reaper.start()
+        threading.Thread(
+            target=_read_answers, args=(spare,), name=f"spare-says-{process.pid}", daemon=True
+        ).start()
         return spare
 
     def _retire(self, spare: Spare) -> None:
@@ -213,11 +229,22 @@ class SparePool:
                     self._start_after(folder, later)
                     return None, _fallback_words(f"it had ended while waiting: {died}")
                 return None, None  # a spare for another device: a job on the CPU, say
-            self._spare = None
-            spare.folder = folder
+            self._spare = None  # one order at a time: a launch meanwhile starts cold
         answer = self._send(spare, order)
-        if answer != "ok":
-            spare.folder = None
+        pid = _served_by(answer)
+        if pid is not None and pid != spare.process.pid:  # a fork serves it
+            forked = ForkedProcess(pid, spare)
+            spare.forks[pid] = forked
+            if pid in spare.ends:
+                forked.ended(spare.ends.pop(pid))
+            with self._lock:
+                if self._closed or self._spare is not None:
+                    self._retire(spare)  # the app closed, or another spare came meanwhile
+                else:
+                    self._spare = spare  # ready for the next order
+            return self._forked_handle(folder, forked), None
+        spare.folder = folder if pid is not None else None  # it took the order itself
+        if pid is None:
             self._retire(spare)
             self._start_after(folder, later)
             return None, _fallback_words(_why(spare, answer))
@@ -232,27 +259,35 @@ class SparePool:
         assert spare.reaper is not None
         return RunHandle(folder, spare.process, spare.reaper), None
 
+    @staticmethod
+    def _forked_handle(folder: Path, forked: ForkedProcess) -> RunHandle:
+        paths.write_atomic(folder / runfiles.PID, f"{forked.pid}\n")
+        reaper = threading.Thread(
+            target=lambda: record_exit(folder, forked.wait()),
+            name=f"reap-{folder.name}",
+            daemon=True,
+        )
+        reaper.start()
+        return RunHandle(folder, forked, reaper)
+
     def _send(self, spare: Spare, order: dict[str, Any]) -> str | None:
         process = spare.process
-        if process.stdin is None or process.stdout is None or process.poll() is not None:
+        if process.stdin is None or process.poll() is not None:
             return None
+        while True:  # an answer left over from an order that timed out: not this one's
+            try:
+                spare.answers.get_nowait()
+            except queue.Empty:
+                break
         try:
             process.stdin.write(json.dumps(order).encode() + b"\n")
             process.stdin.flush()
         except OSError:  # it had ended: a broken pipe
             return None
-        deadline = time.monotonic() + ANSWER_WAIT_S
-        answer = b""
-        fd = process.stdout.fileno()
-        while not answer.endswith(b"\n") and time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                break
-            chunk = os.read(fd, 4096)
-            if not chunk:  # it ended before answering
-                break
-            answer += chunk
-        return answer.decode("utf-8", "replace").strip() or None
+        try:
+            return spare.answers.get(timeout=ANSWER_WAIT_S)
+        except queue.Empty:
+            return None
 
     def _start_after(self, folder: Path | None, device: str) -> None:
         """The next spare, once the run it took shows its first epoch or ends: so that its
@@ -270,6 +305,104 @@ class SparePool:
             self.start(device)
 
         threading.Thread(target=later, name="next-spare", daemon=True).start()
+
+
+class ForkedProcess:
+    """A run's or job's process that a spare forked: the spare's child, not the app's. Alive
+    or not by a pidfd opened as soon as its pid is known; its status as the spare reports
+    it, or UNKNOWN_STATUS when the spare ended before it (no one else can read it)."""
+
+    def __init__(self, pid: int, spare: Spare) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._spare = spare
+        self._done = threading.Event()
+        try:
+            self._pidfd: int | None = os.pidfd_open(pid)
+        except (OSError, AttributeError):  # already gone (its end is on its way), or no pidfd
+            self._pidfd = None
+
+    def ended(self, code: int) -> None:
+        if not self._done.is_set():
+            self.returncode = code
+            self._done.set()
+
+    def poll(self) -> int | None:
+        if self._done.is_set():
+            return self.returncode
+        if not self._exited():
+            return None
+        # Ended: the spare says how at once, unless the spare itself is gone.
+        if self._spare.process.poll() is None and self._done.wait(1.0):
+            return self.returncode
+        self.ended(UNKNOWN_STATUS)
+        return self.returncode
+
+    def _exited(self) -> bool:
+        if self._pidfd is None:
+            return self._spare.process.poll() is not None
+        return bool(select.select([self._pidfd], [], [], 0)[0])
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout or 0.0)
+            self._done.wait(0.05)
+        return code
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None and self._pidfd is not None:
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self._pidfd, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def __del__(self) -> None:
+        if self._pidfd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._pidfd)
+
+
+def _read_answers(spare: Spare) -> None:
+    """The spare's lines, for as long as it speaks: answers to orders go to whoever waits
+    for one; `exit PID STATUS` to the fork it names."""
+    stdout = spare.process.stdout
+    if stdout is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        for raw in stdout:
+            line = raw.decode("utf-8", "replace").strip()
+            words = line.split()
+            if len(words) == 3 and words[0] == "exit" and all(_number(w) for w in words[1:]):
+                pid, code = int(words[1]), int(words[2])
+                forked = spare.forks.pop(pid, None)
+                if forked is not None:
+                    forked.ended(code)
+                else:
+                    spare.ends[pid] = code
+            else:
+                spare.answers.put(line)
+    spare.answers.put(None)
+    for forked in list(spare.forks.values()):  # the spare is gone: their ends go unseen
+        if forked._exited():
+            forked.ended(UNKNOWN_STATUS)
+
+
+def _number(word: str) -> bool:
+    return word.lstrip("-").isdigit() and len(word) < 12
+
+
+def _served_by(answer: str | None) -> int | None:
+    """The pid in an `ok PID` answer, or None."""
+    words = (answer or "").split()
+    if len(words) == 2 and words[0] == "ok" and words[1].isdigit() and len(words[1]) < 9:
+        return int(words[1])
+    return None
 
 
 def tidy(folder: Path) -> None:
