@@ -8,8 +8,10 @@ vocabulary does not name fails the test that ran it.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -136,6 +138,85 @@ def isolated_home(tmp_path, monkeypatch):
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class SuiteSpare:
+    """One warm spare per test process, shared by every test whose launch names none (a run,
+    a job): each run is a fork of it, as a learner's second run is of the app's spare, with
+    the environment its own test set. A learner's first run in an app pays TensorFlow's
+    import; the suite paid it for every run, about a hundred imports of ~7 s of CPU each.
+
+    Cold starts are still tested: a test marked `cold` (and every test that stubs the child
+    spawner, or hands its own pool) starts cold children as before; the CLI's runs, a sweep's
+    driver and its cells, exported scripts and Ray's workers are their own processes."""
+
+    pool = None
+    started = False
+
+    @classmethod
+    def get(cls):
+        if cls.started:
+            return cls.pool
+        cls.started = True
+        import tempfile
+
+        from tui_dl.engine.spare.pool import SparePool
+
+        home = Path(tempfile.mkdtemp(prefix="tui-dl-suite-spare-"))
+        spawn_env = {
+            "TUI_DL_HOME": str(home / "home"),
+            "KERAS_HOME": str(home / "keras"),  # Keras reads it once, at import
+            "TUI_DL_NICE": "0",
+            # The tests' fake trainers (queue_trainer) are imported by the forks.
+            "PYTHONPATH": f"{ROOT / 'tests'}{os.pathsep}{ROOT}",
+        }
+        saved = {name: os.environ.get(name) for name in spawn_env}
+        os.environ.update(spawn_env)
+        try:
+            pool = SparePool(home)
+            pool.start("cpu")
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        spare = pool.ready()
+        deadline = time.monotonic() + 180
+        while spare is not None and time.monotonic() < deadline:
+            if "waiting for a run" in spare.log.read_text(errors="replace"):
+                cls.pool = pool  # forks only: never a hand-over mid-import
+                break
+            if spare.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        if cls.pool is None:
+            pool.close()
+        else:
+            atexit.register(pool.close)
+        return cls.pool
+
+
+@pytest.fixture(autouse=True)
+def warm_launches(request, monkeypatch):
+    """Launches that name no spare are handed to the suite's (see SuiteSpare), unless the
+    test is marked `cold` or has put its own child spawner in place."""
+    if request.node.get_closest_marker("cold"):
+        return
+    from tui_dl.engine.jobs import launch
+
+    served, spawn = launch.served, launch.spawn_child
+
+    def warm(spare, order, device, module, args, env):
+        if spare is None and launch.spawn_child is spawn and order["kind"] in ("run", "job"):
+            spare = SuiteSpare.get()
+        return served(spare, order, device, module, args, env)
+
+    monkeypatch.setattr(launch, "served", warm)
+    from tui_dl.engine.jobs import insights
+
+    if insights.served is served:  # it holds the name too
+        monkeypatch.setattr(insights, "served", warm)
 
 
 @pytest.fixture

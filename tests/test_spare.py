@@ -28,6 +28,8 @@ from tui_dl.engine.store import RunStore, pid_alive, read_pid
 from tui_dl.engine.tf_start import STARTING, WARM
 from tui_dl.engine.trust import proven_process
 
+pytestmark = pytest.mark.cold  # each test here has the pool it tests, or a cold start
+
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"epochs": 2, "train_limit": 800, "hidden_units": 32, "dropout": 0.3, "seed": 7}
 """A short MLP run with dropout, so that its randomness is exercised too."""
