@@ -12,6 +12,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.store import RunStore, pid_alive, read_pid
 from tui_dl.engine.sweeps.launch import cancel_sweep, launch_sweep, list_sweeps, read_spec
 from tui_dl.engine.sweeps.state import SweepState, track_sweep
+from tui_dl.engine.tf_start import STARTING, WARM
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +38,7 @@ def test_a_2x1_grid_with_two_seeds_through_the_cli_runs_each_cell_twice_and_prin
     one grid, not two)."""
     import tui_dl.cli.sweep as cli_sweep
 
+    monkeypatch.setenv("TUI_DL_SPARE", "1")  # the suite turns spares off; a learner has them
     handles = []
 
     def launch_and_keep(*args, **kwargs):
@@ -84,9 +86,15 @@ def test_a_2x1_grid_with_two_seeds_through_the_cli_runs_each_cell_twice_and_prin
     assert [runs[c.run_id].spec["params"]["seed"] for c in (good, good2)] == [seed, seed + 1]
     assert runs[good.run_id].final("finished")["t"] <= runs[huge.run_id].final("started")["t"]
     assert list_sweeps() == [handle.run_dir]
+    # TensorFlow imported once for the sweep: each cell a fork of the driver's spare.
+    for cell in state.cells:
+        cell_phases = [e.get("phase") for e in runs[cell.run_id].events if e["event"] == "phase"]
+        assert WARM in cell_phases and STARTING not in cell_phases, cell_phases
+    assert "starting TensorFlow once" in (handle.run_dir / runfiles.LOG).read_text()
 
 
-def test_cancel_stops_the_current_cell_and_the_sweep():
+def test_cancel_stops_the_current_cell_and_the_sweep(monkeypatch):
+    monkeypatch.setenv("TUI_DL_SPARE", "1")  # the cell cancelled is a fork of the spare
     params = {**TINY, "epochs": 50, "train_limit": 2000}
     handle = launch_sweep("mnist-mlp", params, [0.01, 0.001], [32], device="cpu")
     follow(handle.run_dir, lambda s: s.cells[0].epoch >= 1)

@@ -12,3 +12,5 @@ pipe only the app holds, and the end of that pipe before an order ends the spare
 
 PLACEHOLDER = "_" * 1024
 """A spare's last argument: room in its command line for the folder it will serve."""
+READY = "ready"
+"""What a spare says on its answer pipe once TensorFlow is imported (child.py, pool.py)."""

@@ -53,7 +53,7 @@ from typing import Any
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event, append_event
 from tui_dl.engine.jobs.launch import lower_priority
-from tui_dl.engine.spare import PLACEHOLDER
+from tui_dl.engine.spare import PLACEHOLDER, READY
 
 ORDER_LIMIT = 65536
 """The longest order line read: a run's folder and a data folder."""
@@ -74,6 +74,7 @@ def main(argv: list[str]) -> int:
     )
     listener.start()
     warm_up(device)
+    say(answer, READY)
     while True:
         order = orders.get()
         if order.get(TAKEN):  # handed over mid-import: this process is the run

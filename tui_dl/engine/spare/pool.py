@@ -37,7 +37,7 @@ from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog
 from tui_dl.engine.jobs.launch import UNKNOWN_STATUS, RunHandle, record_exit
-from tui_dl.engine.spare import PLACEHOLDER
+from tui_dl.engine.spare import PLACEHOLDER, READY
 
 SPARE_ENV = "TUI_DL_SPARE"
 """`TUI_DL_SPARE=0` turns the spare off."""
@@ -94,6 +94,8 @@ class Spare:
     reaper: threading.Thread | None = None
     """Waits for the process; for a spare that took a run, records how the run's process
     ended if the run could not say (as a cold child's reaper does)."""
+    imported: threading.Event = field(default_factory=threading.Event)
+    """Set when it says its import is done (child.READY): its orders are forks from then."""
     answers: queue.SimpleQueue[str | None] = field(default_factory=queue.SimpleQueue)
     """The spare's answers to orders (`ok PID`, `no: why`), in order; None once it ended."""
     forks: dict[int, ForkedProcess] = field(default_factory=dict)
@@ -137,6 +139,18 @@ class SparePool:
         """The spare waiting now (importing or imported), if any."""
         spare = self._spare
         return spare if spare is not None and spare.process.poll() is None else None
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until the spare has imported TensorFlow (so the next order is a fork, not the
+        spare itself); False when there is none, it ended, or the time ran out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            spare = self.ready()
+            if spare is None:
+                return False
+            if spare.imported.wait(min(0.25, max(0.0, deadline - time.monotonic()))):
+                return True
+        return False
 
     def close(self) -> None:
         """The app is ending: the waiting spare ends now (a run it took goes on), and its log
@@ -385,6 +399,8 @@ def _read_answers(spare: Spare) -> None:
                     forked.ended(code)
                 else:
                     spare.ends[pid] = code
+            elif line == READY:
+                spare.imported.set()
             else:
                 spare.answers.put(line)
     spare.answers.put(None)

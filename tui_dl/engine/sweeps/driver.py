@@ -4,7 +4,10 @@ Launches the grid's cells as ordinary runs, one after another (see `tui_dl.engin
 why not side by side), waits for each, and records how it ended. A failed cell is data — NaN
 at a huge rate is the lesson — so the driver carries on. A cancel (the `cancel` file, or the
 cancel signal) cancels the current cell through its own run's cancel and stops the sweep.
-The driver never imports TensorFlow: the cells do, each in its own process.
+The driver never imports TensorFlow: the cells do, each in its own process. Run one after
+another on this machine, the cells are forks of one spare (tui_dl.engine.spare) that the
+driver keeps for the sweep: TensorFlow is imported once, not once a cell; `TUI_DL_SPARE=0`,
+or a workshop whose instructor did not turn spares on, gives every cell a cold start.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_dl.engine.events import ENDED, Event, Status, append_event
 from tui_dl.engine.experiments import get_experiment
@@ -30,7 +33,12 @@ from tui_dl.engine.store import RunStore
 from tui_dl.engine.sweeps.launch import cell_params, read_spec, write_spec
 from tui_dl.engine.workshop.folder import cancel_asked
 
+if TYPE_CHECKING:
+    from tui_dl.engine.spare.pool import SparePool
+
 POLL_S = 0.1
+SPARE_WAIT_S = 180.0
+"""How long the driver waits for its spare's import before it gives up on it (cold cells)."""
 
 
 class Driver:
@@ -41,6 +49,27 @@ class Driver:
         self.cancel_requested = False
         self.checks = Checks()
         """The cells' check before launch, shared: my-images's folder is scanned once."""
+        self.spare: SparePool | None = None
+        """The spare whose forks run the cells (none on a cluster, or when refused)."""
+
+    def keep_a_spare(self) -> None:
+        """Start the sweep's spare and wait for its import (what the first cell would wait
+        for anyway): every cell is then a fork of it. Without one, cells start cold."""
+        from tui_dl.engine.spare.pool import SparePool, refusal
+
+        if self.spec.get("cluster") or len(self.spec["cells"]) < 2 or refusal() is not None:
+            return
+        print("[tui-dl sweep] starting TensorFlow once, for every cell", flush=True)
+        self.spare = SparePool()
+        self.spare.start(self.spec["device"])
+        deadline = time.monotonic() + SPARE_WAIT_S
+        while not self.cancelled() and time.monotonic() < deadline:
+            if self.spare.wait_ready(0.25):
+                return
+            if self.spare.ready() is None:  # it ended: cold cells, nothing lost
+                break
+        self.spare.close()
+        self.spare = None
 
     def on_signal(self, _signum: int, _frame: object) -> None:
         self.cancel_requested = True
@@ -59,6 +88,7 @@ class Driver:
         started = time.monotonic()
         self.emit(Event.STARTED, experiment=spec["experiment"], cells=len(spec["cells"]))
         ended: list[str] = []
+        self.keep_a_spare()
         if spec.get("cluster"):
             ended = self.run_side_by_side(metric)
         for index, cell in enumerate([] if spec.get("cluster") else spec["cells"]):
@@ -123,7 +153,7 @@ class Driver:
             handle = launch_run(
                 spec["experiment"], params, spec["device"], spec.get("data_dir"), self.store,
                 cluster=spec.get("cluster"), gpu_share=spec.get("gpu_share"),
-                checks=self.checks,
+                checks=self.checks, spare=self.spare,
             )  # fmt: skip
         except (OSError, ValueError) as exc:
             self.emit(
@@ -201,6 +231,8 @@ def main(argv: list[str]) -> int:
         traceback.print_exc()
         return 1
     finally:
+        if driver.spare is not None:
+            driver.spare.close()  # the cells it forked have all ended
         if driver.spec.get("cluster"):
             from tui_dl.engine.cluster import shutdown
 
