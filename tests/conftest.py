@@ -212,11 +212,18 @@ def warm_launches(request, monkeypatch):
             spare = SuiteSpare.get()
         return served(spare, order, device, module, args, env)
 
-    monkeypatch.setattr(launch, "served", warm)
-    from tui_dl.engine.jobs import insights
+    for holder in holders_of(served):  # `from … import served` binds its own name
+        monkeypatch.setattr(holder, "served", warm)
 
-    if insights.served is served:  # it holds the name too
-        monkeypatch.setattr(insights, "served", warm)
+
+def holders_of(served) -> list:
+    import sys
+
+    return [
+        module
+        for name, module in list(sys.modules.items())
+        if name.startswith("tui_dl.engine") and getattr(module, "served", None) is served
+    ]
 
 
 @pytest.fixture

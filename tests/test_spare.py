@@ -440,6 +440,26 @@ def test_one_spare_forks_run_after_run_with_the_environment_of_each_launch(
         pool.close()
 
 
+def test_a_learning_rate_finder_is_a_fork_of_the_spare(tmp_path):
+    """The finder is one of the views' TensorFlow jobs: a fork of the app's spare too."""
+    from tui_dl.engine.jobs.lrfind.launch import launch_lr_find
+
+    pool = warm_pool(tmp_path / "home")
+    spare_pid = pool.ready().process.pid
+    try:
+        params = {"train_limit": 256, "hidden_units": 32, "batch_size": 32}
+        handle = launch_lr_find("mnist-mlp", params, steps=30, root=tmp_path, spare=pool)
+        parent = int(Path(f"/proc/{handle.process.pid}/stat").read_text().split()[3])
+        assert handle.note is None and parent == spare_pid
+        assert handle.wait(120) == 0
+        handle.reaper.join(5)
+        last = ended(handle.run_dir)
+        assert last["event"] == Event.FINISHED, (handle.run_dir / runfiles.LOG).read_text()[-2000:]
+        assert (handle.run_dir / runfiles.LOG).read_text().startswith("[tui-dl] This job is")
+    finally:
+        pool.close()
+
+
 def test_an_order_whose_tensorflow_settings_differ_goes_to_a_cold_start(
     fake_trainer, monkeypatch, tmp_path
 ):

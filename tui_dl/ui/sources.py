@@ -229,8 +229,9 @@ class LocalRunSource:
         from tui_dl.engine.jobs.lrfind.launch import launch_lr_find
 
         handle = launch_lr_find(
-            experiment, params, device, data_dir=self.data_dir, runs=self.store.root
-        )
+            experiment, params, device, data_dir=self.data_dir, runs=self.store.root,
+            spare=self._spare,
+        )  # fmt: skip
         self._handles[f"lr-find/{handle.run_id}"] = handle
         return handle.run_dir
 

@@ -13,15 +13,18 @@ import os
 import secrets
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_dl.analysis.lrfind import STEPS
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env, normalise_device
 from tui_dl.engine.experiments import get_experiment
-from tui_dl.engine.jobs.launch import RunHandle, spawn_child
+from tui_dl.engine.jobs.launch import RunHandle, served
 from tui_dl.engine.workshop.seats import identity
 from tui_dl.paths import runs_dir, shared
+
+if TYPE_CHECKING:
+    from tui_dl.engine.spare.pool import SparePool
 
 KIND = "lr-find"
 """Its name among the jobs (`insights.JOBS`)."""
@@ -75,10 +78,12 @@ def launch_lr_find(
     steps: int = STEPS,
     root: Path | None = None,
     runs: Path | None = None,
+    spare: SparePool | None = None,
 ) -> RunHandle:
     """Check the experiment and its settings (ValueError naming what is wrong), make the
-    finder's folder and start its child; returns at once. `runs`: the runs' folder, where a
-    my-images base `run:ID` is found (the user's by default)."""
+    finder's folder and start its child (a fork of the `spare` when it has one ready for
+    `device`); returns at once. `runs`: the runs' folder, where a my-images base `run:ID` is
+    found (the user's by default)."""
     why = refusal(experiment)
     if why:
         raise ValueError(why)
@@ -102,4 +107,6 @@ def launch_lr_find(
     env = {**os.environ, **device_env(device), "PYTHONUNBUFFERED": "1"}
     if data:
         env["TUI_DL_DATA"] = data
-    return spawn_child("tui_dl.engine.jobs.insight_child", [str(folder), str(folder)], folder, env)
+    job = {"kind": "job", "folder": str(folder), "run_dir": str(folder), "data_dir": data}
+    module, args = "tui_dl.engine.jobs.insight_child", [str(folder), str(folder)]
+    return served(spare, job, device, module, args, env)
