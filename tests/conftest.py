@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -181,15 +180,8 @@ class SuiteSpare:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-        spare = pool.ready()
-        deadline = time.monotonic() + 180
-        while spare is not None and time.monotonic() < deadline:
-            if "waiting for a run" in spare.log.read_text(errors="replace"):
-                cls.pool = pool  # forks only: never a hand-over mid-import
-                break
-            if spare.process.poll() is not None:
-                break
-            time.sleep(0.1)
+        if pool.wait_ready(180):
+            cls.pool = pool  # forks only: never a hand-over mid-import
         if cls.pool is None:
             pool.close()
         else:

@@ -102,6 +102,8 @@ class Spare:
     """Its forks that serve runs and jobs, by pid, until their end is known."""
     ends: dict[int, int] = field(default_factory=dict)
     """How forks ended that no handle was made for yet (an end can come before its `ok`)."""
+    ends_lock: threading.Lock = field(default_factory=threading.Lock)
+    """Between the reader of its lines and a hand-over: an end is given to its fork once."""
 
 
 class SparePool:
@@ -248,9 +250,10 @@ class SparePool:
         pid = _served_by(answer)
         if pid is not None and pid != spare.process.pid:  # a fork serves it
             forked = ForkedProcess(pid, spare)
-            spare.forks[pid] = forked
-            if pid in spare.ends:
-                forked.ended(spare.ends.pop(pid))
+            with spare.ends_lock:
+                spare.forks[pid] = forked
+                if pid in spare.ends:
+                    forked.ended(spare.ends.pop(pid))
             with self._lock:
                 if self._closed or self._spare is not None:
                     self._retire(spare)  # the app closed, or another spare came meanwhile
@@ -394,11 +397,12 @@ def _read_answers(spare: Spare) -> None:
             words = line.split()
             if len(words) == 3 and words[0] == "exit" and all(_number(w) for w in words[1:]):
                 pid, code = int(words[1]), int(words[2])
-                forked = spare.forks.pop(pid, None)
+                with spare.ends_lock:
+                    forked = spare.forks.pop(pid, None)
+                    if forked is None:
+                        spare.ends[pid] = code
                 if forked is not None:
                     forked.ended(code)
-                else:
-                    spare.ends[pid] = code
             elif line == READY:
                 spare.imported.set()
             else:
