@@ -30,6 +30,19 @@ def pytest_configure(config):
     textual._wait.SLEEP_IDLE = 0.00025
     _share_parsed_css()
     _share_parsed_sample()
+    if not hasattr(config, "workerinput"):  # once, in the process that starts the workers
+        _compile_once()
+
+
+def _compile_once() -> None:
+    """Byte-compile tui_dl and the tests before any test process imports them. Where
+    PYTHONDONTWRITEBYTECODE is set (this machine's environment has it), Python never writes
+    its .pyc files, so a clean clone's every process — each worker, each run's or job's
+    child, each CLI the tests start — compiled every module it imported again."""
+    import compileall
+
+    for folder in ("tui_dl", "tests"):
+        compileall.compile_dir(ROOT / folder, quiet=2, workers=1)
 
 
 _PARSED_CSS: dict[tuple, list] = {}
