@@ -138,7 +138,8 @@ def listen(own_log: Path, answer: int, orders: queue.SimpleQueue[dict[str, Any]]
             say(answer, f"no: {exc}")
             os._exit(2)
         say(answer, f"ok {os.getpid()}")
-        os.close(answer)
+        # Not closed: the main thread may still say READY on it once the import is done, and
+        # a closed number could by then be another file's (the app has let the pipe go).
         append_event(
             Path(order["folder"]), Event.PHASE, phase="TensorFlow still starting (in a spare)"
         )
