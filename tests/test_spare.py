@@ -460,6 +460,36 @@ def test_a_learning_rate_finder_is_a_fork_of_the_spare(tmp_path):
         pool.close()
 
 
+def test_a_fork_that_answers_after_the_launch_gave_up_is_stopped(
+    fake_trainer, monkeypatch, tmp_path
+):
+    """A spare too slow to answer: the run starts cold, and a fork that takes it anyway
+    (its `ok` late) is killed before it trains: one process per run, never two."""
+    from tui_dl.engine.spare import pool as pool_module
+
+    pool = warm_pool(tmp_path / "home")
+    try:
+        monkeypatch.setattr(pool_module, "ANSWER_WAIT_S", 0.0)  # every answer is late
+        retire = SparePool._retire
+
+        def slow_retire(self, spare):  # the spare lives long enough to fork
+            time.sleep(1.0)
+            retire(self, spare)
+
+        monkeypatch.setattr(SparePool, "_retire", slow_retire)
+        handle = launch_run("mnist-mlp", {"epochs": 1}, store=RunStore(), spare=pool)
+        assert handle.note is not None and "did not answer" in handle.note
+        assert handle.wait(120) == 0
+        handle.reaper.join(5)
+        assert ended(handle.run_dir)["event"] == Event.FINISHED
+        assert STARTING in phases(handle.run_dir)  # the cold child's
+        time.sleep(1.0)  # what a surviving fork would need to take the queue and train
+        starts = [ln for ln in fake_trainer.read_text().splitlines() if ln.startswith("start")]
+        assert len(starts) == 1, starts
+    finally:
+        pool.close()
+
+
 def test_an_order_whose_tensorflow_settings_differ_goes_to_a_cold_start(
     fake_trainer, monkeypatch, tmp_path
 ):

@@ -38,6 +38,7 @@ from tui_dl.engine.devices import device_env
 from tui_dl.engine.events import TERMINAL_EVENTS, Event, EventLog
 from tui_dl.engine.jobs.launch import UNKNOWN_STATUS, RunHandle, record_exit
 from tui_dl.engine.spare import PLACEHOLDER, READY
+from tui_dl.engine.trust import proven_process
 
 SPARE_ENV = "TUI_DL_SPARE"
 """`TUI_DL_SPARE=0` turns the spare off."""
@@ -103,7 +104,11 @@ class Spare:
     ends: dict[int, int] = field(default_factory=dict)
     """How forks ended that no handle was made for yet (an end can come before its `ok`)."""
     ends_lock: threading.Lock = field(default_factory=threading.Lock)
-    """Between the reader of its lines and a hand-over: an end is given to its fork once."""
+    """Between the reader of its lines and a hand-over: an end is given to its fork once,
+    and an answer that comes too late is never taken for the next order's."""
+    abandoned: Path | None = None
+    """The folder of an order it did not answer in time: that run started cold instead, so
+    a fork that takes it after all is stopped at once (one process per run)."""
 
 
 class SparePool:
@@ -304,7 +309,18 @@ class SparePool:
         try:
             return spare.answers.get(timeout=ANSWER_WAIT_S)
         except queue.Empty:
-            return None
+            pass
+        with spare.ends_lock:  # too late from now on: the run starts cold
+            spare.abandoned = Path(order["folder"])
+            late = []
+            while True:
+                try:
+                    late.append(spare.answers.get_nowait())
+                except queue.Empty:
+                    break
+        for line in late:
+            _stop_late_fork(spare, line)
+        return None
 
     def _start_after(self, folder: Path | None, device: str) -> None:
         """The next spare, once the run it took shows its first epoch or ends: so that its
@@ -406,11 +422,28 @@ def _read_answers(spare: Spare) -> None:
             elif line == READY:
                 spare.imported.set()
             else:
-                spare.answers.put(line)
+                with spare.ends_lock:
+                    late = spare.abandoned is not None
+                    if not late:
+                        spare.answers.put(line)
+                if late:
+                    _stop_late_fork(spare, line)
     spare.answers.put(None)
     for forked in list(spare.forks.values()):  # the spare is gone: their ends go unseen
         if forked._exited():
             forked.ended(UNKNOWN_STATUS)
+
+
+def _stop_late_fork(spare: Spare, line: str | None) -> None:
+    """A fork that took an order after the app had given up on it (the run went to a cold
+    child): killed, once proven to be the one that moved into that run's folder."""
+    pid = _served_by(line)
+    folder = spare.abandoned
+    if pid is None or folder is None or pid == spare.process.pid:
+        return  # the spare itself taking it late is retired (killed) with the spare
+    if proven_process(pid, folder, os.geteuid()) is True:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)  # its own session, as every run's
 
 
 def _number(word: str) -> bool:
