@@ -296,11 +296,6 @@ class SparePool:
         process = spare.process
         if process.stdin is None or process.poll() is not None:
             return None
-        while True:  # an answer left over from an order that timed out: not this one's
-            try:
-                spare.answers.get_nowait()
-            except queue.Empty:
-                break
         try:
             process.stdin.write(json.dumps(order).encode() + b"\n")
             process.stdin.flush()
@@ -428,10 +423,7 @@ def _read_answers(spare: Spare) -> None:
                         spare.answers.put(line)
                 if late:
                     _stop_late_fork(spare, line)
-    spare.answers.put(None)
-    for forked in list(spare.forks.values()):  # the spare is gone: their ends go unseen
-        if forked._exited():
-            forked.ended(UNKNOWN_STATUS)
+    spare.answers.put(None)  # the spare is gone: a fork's poll() says its end went unseen
 
 
 def _stop_late_fork(spare: Spare, line: str | None) -> None:
