@@ -30,6 +30,7 @@ def pytest_configure(config):
     textual._wait.SLEEP_IDLE = 0.00025
     _share_parsed_css()
     _share_parsed_sample()
+    _freeze_between_tests()
     if not hasattr(config, "workerinput"):  # once, in the process that starts the workers
         _compile_once()
 
@@ -43,6 +44,29 @@ def _compile_once() -> None:
 
     for folder in ("tui_dl", "tests"):
         compileall.compile_dir(ROOT / folder, quiet=2, workers=1)
+
+
+def _freeze_between_tests() -> None:
+    """The app freezes what its process holds once it has started and thaws it at its close
+    (`tui_dl.ui.idle_gc`). A test process runs hundreds of apps: each thaw gave the collector
+    back every object of every earlier test (half a million and growing), and each full
+    collection after it walked them all, 0.3 s a time — a sixth of a random-keys walk. Here
+    the suite freezes instead, between tests (`pytest_runtest_protocol`), and the apps do not."""
+    from tui_dl.ui import idle_gc
+
+    idle_gc.FREEZES = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Before each test: collect what the last one left (its app, its fixtures: a full pass
+    over what it made, since all before it is frozen), then freeze what is left. A test sees
+    no frozen object die; an object frozen here that a later test drops is never collected,
+    and the few that do (module fixtures) are small."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 _PARSED_CSS: dict[tuple, list] = {}

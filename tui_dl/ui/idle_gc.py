@@ -31,6 +31,11 @@ AT_LEAST_S = 60.0
 """A learner who never pauses still gets a full collection this often."""
 NO_AUTOMATIC_FULL = 1_000_000
 """The collector's third threshold: full collections only when asked for."""
+FREEZES = True
+"""Whether `start` freezes what the process holds (and `stop` thaws it). A process that runs
+many apps one after another and freezes between them itself turns it off (the test suite:
+tests/conftest.py); a thaw at an app's close would hand every earlier app's survivors back to
+the collector."""
 
 
 class IdleCollector:
@@ -53,7 +58,8 @@ class IdleCollector:
         # oldest generation holds only what was there before (in a test process, every earlier
         # test's objects: a full pass over them cost each app of the suite 0.13 s and more).
         gc.collect(1)
-        gc.freeze()
+        if FREEZES:
+            gc.freeze()
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, NO_AUTOMATIC_FULL)
         self.app.set_interval(EVERY_S, self.tick)
@@ -73,5 +79,6 @@ class IdleCollector:
         self.stopped = True
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, 10)
-        gc.unfreeze()
+        if FREEZES:
+            gc.unfreeze()
         gc.enable()
