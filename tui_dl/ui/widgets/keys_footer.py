@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len as cell_width
 from textual import events
 from textual.app import ComposeResult
+from textual.compose import compose
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -91,7 +92,46 @@ class KeysFooter(Footer):
                 same = False
             if same:
                 return
-        super().bindings_changed(screen)
+        if not (self._bindings_ready and screen.app.app_focus and screen is self.screen):
+            super().bindings_changed(screen)  # the first build, or not this footer's screen
+        elif self.is_attached:
+            self.call_after_refresh(self._update_keys)
+
+    async def _update_keys(self) -> None:
+        """The keys shown made over: the footer's key widgets take the new keys' words, in
+        place, and only a surplus is removed or a shortfall mounted. Textual's rebuild removed
+        every key and mounted and styled new ones each time the focus moved to a widget with
+        other keys (a fifth of a walk of random keys was the footer's rebuilds)."""
+        if not self.is_attached or self._pruning:
+            return
+        try:
+            made = list(compose(self))
+        except NoMatches:  # a check_action that looks for a widget not (or no longer) there:
+            made = []  # Textual's rebuild, which looks again once the old keys are removed
+        made_keys = [w for w in made if isinstance(w, FooterKey)]
+        old = [w for w in self.children if isinstance(w, FooterKey)]
+        if not made or len(made_keys) != len(made) or len(old) != len(self.children):
+            await self.recompose()  # binding groups: Textual's rebuild
+            return
+        new_keys = [w for w in made_keys if not w.has_class("-command-palette")]
+        new_palette = [w for w in made_keys if w.has_class("-command-palette")]
+        old_keys = [w for w in old if not w.has_class("-command-palette")]
+        old_palette = [w for w in old if w.has_class("-command-palette")]
+        async with self.batch():
+            for mounted, wanted in zip(old_keys, new_keys, strict=False):
+                _take_over(mounted, wanted)
+            for mounted, wanted in zip(old_palette, new_palette, strict=False):
+                _take_over(mounted, wanted)
+            surplus = old_keys[len(new_keys) :] + old_palette[len(new_palette) :]
+            if surplus:
+                await self.remove_children(surplus)
+            missing = new_keys[len(old_keys) :]
+            if missing:
+                before = old_palette[0] if old_palette and new_palette else None
+                await self.mount_all(missing, before=before)
+            if len(new_palette) > len(old_palette):
+                await self.mount_all(new_palette)
+            self.refresh(layout=True)
 
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
@@ -126,3 +166,23 @@ class KeysFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready and event.size.width != self._fitted_to:
             self.call_after_refresh(self.recompose)
+
+
+def _take_over(mounted: FooterKey, wanted: FooterKey) -> None:
+    """A mounted key shows what a newly made one would: its key, words, action, state."""
+    same = (mounted.key, mounted.key_display, mounted.description, mounted.action) == (
+        wanted.key,
+        wanted.key_display,
+        wanted.description,
+        wanted.action,
+    )
+    mounted.key, mounted.key_display = wanted.key, wanted.key_display
+    mounted.description, mounted.action = wanted.description, wanted.action
+    mounted._disabled = wanted._disabled
+    mounted.set_class(wanted._disabled, "-disabled")
+    if mounted.compact != wanted.compact:
+        mounted.compact = wanted.compact
+    if mounted.tooltip != wanted.tooltip:
+        mounted.tooltip = wanted.tooltip
+    if not same:
+        mounted.refresh(layout=True)
