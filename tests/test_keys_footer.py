@@ -94,3 +94,20 @@ async def test_the_keys_follow_the_focus_in_the_widgets_already_there():
         assert shown(app) == many
         assert shown(app) == await built_anew(app, pilot)
         assert app._exception is None
+
+
+async def test_focus_moved_faster_than_the_footer_updates_ends_on_the_last_keys():
+    """Changes that come while an update awaits its mounts wait their turn: two at once
+    removed and mounted around each other (the palette key gone from under a mount)."""
+    app = Two()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await settle(pilot)
+        for _ in range(6):
+            for name in ("#many", "#few", "#many", "#few"):
+                app.query_one(name).focus()
+                await pilot.pause(0)
+        await settle(pilot)
+        assert app._exception is None
+        last = shown(app)
+        assert last == await built_anew(app, pilot)
+        assert [k for k, _, _ in last][:2] == ["c", "d"]

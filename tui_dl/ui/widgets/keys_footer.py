@@ -10,6 +10,7 @@ The keys still work when they are not shown.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len as cell_width
@@ -71,6 +72,8 @@ class KeysFooter(Footer):
         self._fitted_to = 0
         self._keys_shown: tuple[object, ...] | None = None
         """The screen's keys as they were when the footer was last built (`_keys_now`)."""
+        self._one_at_a_time = asyncio.Lock()
+        """Rebuilds and updates in turn: two at once removed and mounted around each other."""
 
     def _keys_now(self) -> tuple[object, ...]:
         """Everything the footer's keys are made from: each shown binding, whether it is
@@ -92,18 +95,21 @@ class KeysFooter(Footer):
                 same = False
             if same:
                 return
-        if not (self._bindings_ready and screen.app.app_focus and screen is self.screen):
-            super().bindings_changed(screen)  # the first build, or not this footer's screen
-        elif self.is_attached:
-            self.call_after_refresh(self._update_keys)
+        first = not self._bindings_ready  # as Textual's footer, but one change at a time
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._rebuild if first else self._update_keys)
 
     async def _update_keys(self) -> None:
         """The keys shown made over: the footer's key widgets take the new keys' words, in
         place, and only a surplus is removed or a shortfall mounted. Textual's rebuild removed
         every key and mounted and styled new ones each time the focus moved to a widget with
         other keys (a fifth of a walk of random keys was the footer's rebuilds)."""
-        if not self.is_attached or self._pruning:
-            return
+        async with self._one_at_a_time:  # each await below lets another change come in
+            if self.is_attached and not self._pruning:
+                await self._update_keys_now()
+
+    async def _update_keys_now(self) -> None:
         try:
             made = list(compose(self))
         except NoMatches:  # a check_action that looks for a widget not (or no longer) there:
@@ -126,9 +132,8 @@ class KeysFooter(Footer):
             if surplus:
                 await self.remove_children(surplus)
             missing = new_keys[len(old_keys) :]
-            if missing:
-                before = old_palette[0] if old_palette and new_palette else None
-                await self.mount_all(missing, before=before)
+            if missing:  # after the keys kept, before the palette key
+                await self.mount_all(missing, before=min(len(old_keys), len(new_keys)))
             if len(new_palette) > len(old_palette):
                 await self.mount_all(new_palette)
             self.refresh(layout=True)
@@ -165,7 +170,11 @@ class KeysFooter(Footer):
 
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready and event.size.width != self._fitted_to:
-            self.call_after_refresh(self.recompose)
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        async with self._one_at_a_time:
+            await self.recompose()
 
 
 def _take_over(mounted: FooterKey, wanted: FooterKey) -> None:
