@@ -7,12 +7,12 @@ from __future__ import annotations
 import ast
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.my_images import shapes_folder
+from tests.script_runner import run_script
 from tui_dl.cli import main
 from tui_dl.engine import runfiles
 from tui_dl.engine.events import Event, make_event
@@ -174,18 +174,9 @@ def test_the_script_and_the_copy_are_made_without_tensorflow():
 
 
 def without_tui_dl(script: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`python script` where `import tui_dl` fails: it must need none of it."""
-    runner = (
-        "import runpy, sys; sys.modules['tui_dl'] = None; "
-        "runpy.run_path(sys.argv[1], run_name='__main__')"
-    )
-    return subprocess.run(
-        [sys.executable, "-c", runner, str(script)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    """`python script` where `import tui_dl` fails: it must need none of it (in a fork of the
+    worker's TensorFlow-warm script runner, tests/script_runner.py)."""
+    return run_script(script, cwd=cwd, timeout=600)
 
 
 @pytest.mark.slow
@@ -235,10 +226,8 @@ def test_the_script_trains_the_run_again_and_tflite_answers_as_keras(tmp_path, c
         "out = lite.get_tensor(lite.get_output_details()[0]['index'])\n"
         "print(float(np.abs(out - model.predict(x, verbose=0)).max()))\n"
     )
-    compared = subprocess.run(
-        [sys.executable, "-c", check, str(model), str(written)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    (out_dir / "check.py").write_text(check)
+    compared = run_script(out_dir / "check.py", str(model), str(written), cwd=out_dir)
     assert compared.returncode == 0, compared.stderr[-2000:]
     assert float(compared.stdout.strip().splitlines()[-1]) <= TOLERANCE
 

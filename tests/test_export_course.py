@@ -7,13 +7,12 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SHARED_DATA
+from tests.script_runner import Started, start_script
 from tests.test_export import export, fake_run
 from tui_dl.engine.experiments import EXPERIMENTS
 from tui_dl.engine.export import SCRIPTS, render_script
@@ -201,20 +200,7 @@ TEXT = {
 """The LSTM on `write_fake_imdb`'s reviews (tests/test_imdb.py's tiny network)."""
 
 
-def script(path: Path, *args: str) -> subprocess.Popen[str]:
-    """`python path args` where `import tui_dl` fails, started (not waited for)."""
-    return subprocess.Popen(
-        [sys.executable, "-c", RUNNER, str(path), *args],
-        cwd=path.parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-RUNNER = (
-    "import runpy, sys; sys.modules['tui_dl'] = None; sys.argv = sys.argv[1:]; "
-    "runpy.run_path(sys.argv[0], run_name='__main__')"
-)
-"""`python script` where `import tui_dl` fails (`test_export.without_tui_dl`'s runner), here
-started side by side."""
+def script(path: Path, *args: str) -> Started:
+    """`python path args` where `import tui_dl` fails, started (not waited for), side by side
+    in forks of the worker's TensorFlow-warm script runner (tests/script_runner.py)."""
+    return start_script(path, *args, cwd=path.parent)

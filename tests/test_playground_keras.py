@@ -10,12 +10,11 @@ import ast
 import json
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
+from tests.script_runner import run_script
 from tui_dl.analysis.artifacts import (
     PlaygroundBoundary,
     load_playground_boundary,
@@ -198,14 +197,8 @@ def test_the_exported_script_runs_alone_and_lands_where_the_playground_does(tmp_
     playground = Playground(parse_state(""))
     script = tmp_path / "playground_keras.py"
     script.write_text(keras_script(playground))
-    done = subprocess.run(
-        [sys.executable, str(script), "100"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=400,
-        env={**os.environ, "CUDA_VISIBLE_DEVICES": "-1", "TF_CPP_MIN_LOG_LEVEL": "2"},
-    )
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "-1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    done = run_script(script, "100", cwd=tmp_path, env=env, timeout=400)  # a fork, warm
     assert done.returncode == 0, done.stderr[-2000:]
     found = re.search(r"After (\d+) epochs.*train loss ([\d.]+), test loss ([\d.]+)", done.stdout)
     assert found, done.stdout[-2000:]
