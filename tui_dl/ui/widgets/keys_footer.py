@@ -117,7 +117,7 @@ class KeysFooter(Footer):
         made_keys = [w for w in made if isinstance(w, FooterKey)]
         old = [w for w in self.children if isinstance(w, FooterKey)]
         if not made or len(made_keys) != len(made) or len(old) != len(self.children):
-            await self.recompose()  # binding groups: Textual's rebuild
+            await self.recompose()  # no keys, binding groups, or keys not read: Textual's
             return
         new_keys = [w for w in made_keys if not w.has_class("-command-palette")]
         new_palette = [w for w in made_keys if w.has_class("-command-palette")]
