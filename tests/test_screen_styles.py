@@ -41,3 +41,91 @@ async def test_help_opened_first_parses_no_style_read_after_the_first_frame(monk
         assert isinstance(app.screen, HelpScreen)
         assert parsed, "help's own new widgets' styles are parsed (the check sees parsing)"
         assert SCREENS_CSS not in parsed  # screens.tcss was parsed once, and kept
+
+
+async def test_a_screen_opened_at_the_start_is_styled_once_as_it_mounts(monkeypatch):
+    """`tui-dl --screen lab`: the screens' styles are read before the lab is built, so Textual
+    neither parses every style file again as it shows it nor restyles the whole lab after."""
+    reparsed: list[bool] = []
+    restyled: list[int] = []
+    reparse, update_nodes = Stylesheet.reparse, Stylesheet.update_nodes
+
+    def counted_reparse(self):
+        reparsed.append(True)
+        return reparse(self)
+
+    def counted_update(self, nodes, animate=False):
+        nodes = list(nodes)
+        restyled.append(len(nodes))
+        return update_nodes(self, nodes, animate)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted_reparse)
+    monkeypatch.setattr(Stylesheet, "update_nodes", counted_update)
+    app = make_app(screen="lab", source=FakeRunSource([]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lab = app.screen
+        assert type(lab).__name__ == "LabScreen"
+        assert not reparsed, "the lab's first show parsed every style file again"
+        widgets = len(list(lab.walk_children(with_self=True)))
+        assert max(restyled) < widgets / 2, (restyled, widgets)  # never the whole lab again
+        # Its own rules (screens.tcss) reached it: the settings are 36 cells wide.
+        settings = lab.query_one("#lab-settings")
+        assert settings.outer_size.width == 36, settings.outer_size
+
+
+async def test_the_labs_form_has_the_focus_from_the_start_and_the_settings_never_take_it(
+    monkeypatch,
+):
+    """The lab focuses its form's first field directly: the settings' scroll (Textual's own
+    pick, the first thing that takes focus) never takes the focus on the way, which restyled
+    its fifty widgets as it took it and again as it gave it up."""
+    from textual.widget import Widget
+
+    focused: list[str] = []
+    watch = Widget.watch_has_focus
+
+    def noted(self, has_focus):
+        if has_focus:
+            focused.append(self.id or type(self).__name__)
+        return watch(self, has_focus)
+
+    monkeypatch.setattr(Widget, "watch_has_focus", noted)
+    app = make_app(screen="lab", source=FakeRunSource([]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "field-epochs"
+        assert "lab-settings" not in focused, focused
+        await pilot.press("shift+tab")  # still a stop on the way round, by the keys
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "lab-settings"
+
+
+async def test_a_widget_is_styled_once_it_is_mounted_not_before():
+    """An Input's value is validated in its constructor, which sets `-valid` or `-invalid`:
+    Textual styled the widget there, unmounted, and again as it mounted. Styled only once it
+    is in the app, it looks the same: an invalid value's field shows its error border."""
+    from textual.validation import Integer
+    from textual.widgets import Input
+
+    applied: list[str] = []
+    app = make_app(source=FakeRunSource([]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        apply = app.stylesheet.apply
+
+        def counted(node, *args, **kwargs):
+            applied.append(getattr(node, "id", None) or "")
+            return apply(node, *args, **kwargs)
+
+        app.stylesheet.apply = counted  # type: ignore[method-assign]
+        field = Input("x", validators=[Integer()], id="typed")
+        assert field.has_class("-invalid")
+        assert "typed" not in applied, "styled before it was mounted"
+        await app.screen.mount(field)
+        await settle(pilot)
+        assert applied.count("typed") >= 1
+        good = Input("7", validators=[Integer()], id="good")
+        await app.screen.mount(good)
+        await settle(pilot)
+        assert field.styles.border_top != good.styles.border_top  # -invalid's own border

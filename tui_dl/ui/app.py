@@ -10,6 +10,7 @@ from textual import events, on, work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -104,6 +105,14 @@ class TuiDlApp(NavigatingApp):
         end the app. (A widget's `notify` passes `markup=True` by default.)"""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """A node's styles once it is in the app's DOM; before that, nothing. Textual styles a
+        widget whose classes change even before it is mounted (an Input's value, set in its
+        constructor, validates and sets `-valid`), then styles it again when it is mounted
+        (`App._register`): the first pass is thrown away. The lab builds ten Inputs."""
+        if node is self or node.is_attached:
+            super().update_styles(node, animate)
+
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header's title, and its subtitle where both fit between the header's icon and
         clock: a lesson's 'Overfitting, dropout and early stopping — 7 pages · 5 check
@@ -132,6 +141,10 @@ class TuiDlApp(NavigatingApp):
         self.screen_change_signal.subscribe(self, self.record_visit)
         screen, run, filters = self._start
         if screen != "home":
+            # Its styles first: built after them, it is styled once, as it mounts. Built
+            # before, Textual read them as it was shown (parsing every style file again),
+            # then restyled the whole screen.
+            self.read_screens_css()
             self.open_screen(screen, run, self.start_folder, **filters)
         # The other screens' modules, imported while the learner reads the first one.
         self.set_timer(PRELOAD_AFTER_S, self.preload_screens)

@@ -123,8 +123,12 @@ def accuracy(y_true, y_pred):
     return keras.ops.cast(hits, y_pred.dtype)
 
 
-def compile_model(model, network):
-    """SGD at the Playground's learning rate on the Playground's loss."""
+def compile_model(model, network, steps_per_execution=1):
+    """SGD at the Playground's learning rate on the Playground's loss. `steps_per_execution`:
+    how many batches Keras steps through in one call into TensorFlow. The script takes a whole
+    epoch's at once (`main`): the very same steps, without Python between them, about twice
+    as fast on this tiny network. The lab's runs take one at a time, so each batch is watched
+    and a cancel stops at the next."""
     if network["loss"] == "xent":
         loss = keras.losses.CategoricalCrossentropy()
     else:
@@ -133,6 +137,7 @@ def compile_model(model, network):
         optimizer=keras.optimizers.SGD(learning_rate=network["learning_rate"]),
         loss=loss,
         metrics=[accuracy] if network["classes"] else [],
+        steps_per_execution=steps_per_execution,
     )
 
 
@@ -193,7 +198,8 @@ def main(network, weights, biases, train, test, epochs):
     test_x = features(network["features"], test["xy"])
     test_t = targets(network, test["labels"])
     model = build_model(network, weights, biases)
-    compile_model(model, network)
+    batches = -(-len(train_x) // network["batch_size"])  # an epoch's, the last one short
+    compile_model(model, network, steps_per_execution=batches)
     model.summary()
     measured = PlaygroundLosses(network, (train_x, train_t), (test_x, test_t))
     model.fit(
