@@ -111,3 +111,52 @@ async def test_focus_moved_faster_than_the_footer_updates_ends_on_the_last_keys(
         last = shown(app)
         assert last == await built_anew(app, pilot)
         assert [k for k, _, _ in last][:2] == ["c", "d"]
+
+
+class Switch(Widget, can_focus=True):
+    BINDINGS = [Binding("c", "charlie", "Charlie"), Binding("s", "send", "Send")]
+    ready = False
+
+    def action_charlie(self) -> None:
+        pass
+
+    def action_send(self) -> None:
+        pass
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return True if action != "send" or self.ready else None  # shown, disabled till ready
+
+
+class Switching(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Switch(id="switch")
+        yield KeysFooter()
+
+
+async def test_a_key_enabled_in_place_is_repainted_without_laying_the_screen_out(monkeypatch):
+    """Only a key's state changed: its widget takes it and is repainted; nothing on the
+    screen moved, so the screen is not laid out again (it was, on every footer update)."""
+    from textual.screen import Screen
+
+    app = Switching()
+    async with app.run_test(size=(80, 10)) as pilot:
+        app.query_one("#switch").focus()
+        await settle(pilot)
+        assert ("s", "Send", True) in shown(app)
+        before = [(key.key, key.region) for key in app.query(FooterKey)]
+        layouts: list[Screen] = []
+        refresh_layout = Screen._refresh_layout
+
+        def counted(self, *args, **kwargs):
+            layouts.append(self)
+            return refresh_layout(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        app.query_one(Switch).ready = True
+        app.screen.refresh_bindings()
+        await settle(pilot)
+        assert ("s", "Send", False) in shown(app)
+        assert layouts == [], "the screen was laid out again for a key's state"
+        assert [(key.key, key.region) for key in app.query(FooterKey)] == before
+        monkeypatch.undo()
+        assert shown(app) == await built_anew(app, pilot)

@@ -136,7 +136,9 @@ class KeysFooter(Footer):
                 await self.mount_all(missing, before=min(len(old_keys), len(new_keys)))
             if len(new_palette) > len(old_palette):
                 await self.mount_all(new_palette)
-            self.refresh(layout=True)
+            # No layout asked for here: a key whose words changed asks for one (`_take_over`),
+            # as do a class that changes a key's size and a key mounted or removed. A key
+            # only enabled or disabled is repainted, the screen not laid out again.
 
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
