@@ -83,11 +83,8 @@ class LabScreen(LabExport, LrFindLab, DatasetKey):
         self.cost_estimate: Estimate | None = None
         """A long CPU run's estimate, while the form would start one (ctrl+t: smaller)."""
         self.spare_device: str | None = None  # the GPU the spare was last asked for here
-        if run_id is None:
-            # The form's first field has the focus from the start. Textual's own pick (the
-            # settings' scroll, the first thing that takes focus) restyled all fifty of the
-            # settings' widgets as it took the focus and again as it gave it to the field.
-            # (A class variable in Textual's types; Textual reads it from the screen itself.)
+        if run_id is None:  # the first field focused at once, not by way of the settings'
+            # scroll (Textual's pick), which restyled its fifty widgets as it took focus and left
             self.AUTO_FOCUS = f"#field-{self.experiment.params[0].name}"  # type: ignore[misc]
 
     def compose(self) -> ComposeResult:
