@@ -129,36 +129,3 @@ async def test_a_widget_is_styled_once_it_is_mounted_not_before():
         await app.screen.mount(good)
         await settle(pilot)
         assert field.styles.border_top != good.styles.border_top  # -invalid's own border
-
-
-async def test_a_screen_shown_is_laid_out_once_and_a_new_terminal_size_still_lays_it_out(
-    monkeypatch,
-):
-    """Textual's layout of a screen shown for the first time sends the screen a Resize, and
-    Textual laid the screen out again on it (and home under help): the same layout twice.
-    A Resize at the size already laid out is passed over; the terminal's new size is not."""
-    from textual.screen import Screen
-
-    again: list[str] = []
-    resized = Screen._screen_resized
-
-    def counted(self, size):
-        again.append(type(self).__name__)
-        return resized(self, size)
-
-    monkeypatch.setattr(Screen, "_screen_resized", counted)
-    app = make_app(source=FakeRunSource(sample_runs()))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        again.clear()
-        await pilot.press("question_mark")
-        await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        assert again == [], again  # help, and home under it, were laid out when shown
-        await pilot.resize_terminal(100, 30)
-        await settle(pilot)
-        assert "HelpScreen" in again and "HomeScreen" in again, again
-        assert app.screen.size == (100, 30) and app.screen_stack[0].size == (100, 30)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen.size == (100, 30)

@@ -71,17 +71,6 @@ class AppScreen(Screen[None]):
                     message.refresh_styles = False
         return super().post_message(message)
 
-    async def _on_resize(self, event: events.Resize) -> None:
-        """Textual lays a screen out again on every Resize it gets, and its own layout sends
-        the screen one: each screen shown for the first time was laid out twice at the same
-        size, and so was every screen under it that shows through (home under help). A
-        Resize to the size the screen and those under it are laid out at is passed over; a
-        terminal's new size is not (Textual's handler runs, as before)."""
-        size = event.size
-        if self._size == size and all(s._size == size for s in self.app._background_screens):
-            event.stop()
-            event.prevent_default()  # Textual's own `Screen._on_resize` is not called
-
     @property
     def shown_before(self) -> bool:
         """Whether this screen has been left once: shown now, it is coming back (kept between
