@@ -235,6 +235,30 @@ async def test_a_thread_that_finishes_after_its_screen_closed_changes_nothing():
         assert calls == ["shown"] and app.is_running
 
 
+async def test_a_thread_that_finishes_while_the_app_closes_changes_nothing():
+    """Found by a quick test on a loaded machine: home's runs, read in a thread, came back
+    while the app was closing, home still on the stack but its widgets being taken down
+    (Textual marks them pruned), and the table they were for was gone: the app died."""
+    import asyncio
+
+    from textual.css.query import NoMatches
+
+    app = app_with()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home, calls = app.screen, []
+
+        def gone() -> None:
+            calls.append("ran")
+            raise NoMatches("No nodes match '#recent-runs'")
+
+        home._pruning = True  # as `App._close_all` marks each screen it takes down
+        await asyncio.to_thread(home.from_thread, gone)
+        await settle(pilot)
+        home._pruning = False
+        assert calls == [] and app.is_running and app._exception is None
+
+
 def test_a_start_that_comes_after_the_app_closed_changes_nothing(monkeypatch):
     """The preload thread starts the collector through `call_from_thread`; an app that closes
     first (a quick test, a learner's quick q) ran `stop` before that `start`, which then left

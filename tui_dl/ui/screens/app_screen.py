@@ -84,8 +84,8 @@ class AppScreen(Screen[None]):
         learner has left; what it found then has nowhere to go and is dropped."""
 
         def guarded() -> None:
-            if not self.is_attached:
-                return
+            if not self.is_attached or self._pruning:  # closed, or being taken down (the
+                return  # app closing: its screens' widgets go while they are on the stack)
             try:
                 callback(*args, **kwargs)
             except NoMatches:
