@@ -195,8 +195,13 @@ class RunForm(Grid):
             except Exception:  # noqa: BLE001 — that GPU is not here now: keep the default
                 pass
 
+    @staticmethod
+    def first_field(experiment: Experiment) -> str:
+        """The selector of the form's first field (the lab focuses it as it opens)."""
+        return f"#field-{experiment.params[0].name}"
+
     def focus_first(self) -> None:
-        self.query_one(f"#field-{self.experiment.params[0].name}").focus()
+        self.query_one(self.first_field(self.experiment)).focus()
 
     def set_editable(self, editable: bool) -> None:
         for widget in self.query("Input, Select"):
