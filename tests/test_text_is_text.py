@@ -364,6 +364,32 @@ async def test_a_table_shows_its_cells_and_labels_as_typed():
         assert CELLS[0] in drawn and "[b]after[/b]" in drawn and "[/x]" in drawn
 
 
+async def test_a_tables_columns_take_a_new_rows_width_before_the_table_is_idle():
+    """A frame drawn between the rows' arrival and DataTable's own measuring (when it is
+    idle) cut each cell to its column's label: a run id showed as "202", and a screen
+    covered by a dialog in that moment kept it (a snapshot under the export dialog)."""
+    from textual.app import App
+
+    from tui_dl.ui.render.plain import TextTable
+
+    class Host(App[None]):
+        def compose(self):
+            yield TextTable()
+
+    app = Host()
+    async with app.run_test(size=(80, 8)) as pilot:
+        await pilot.pause()
+        table = app.query_one(TextTable)
+        table.add_columns("run", "status")
+        run_id = "20261122-120000-my-images-abcd"
+        table.add_row(run_id, "finished")
+        # No pause: what the next frame would draw.
+        widths = [column.get_render_width(table) for column in table.ordered_columns]
+        assert widths == [len(run_id) + 2, len("finished") + 2]
+        await pilot.pause()  # DataTable's own measure agrees
+        assert [column.get_render_width(table) for column in table.ordered_columns] == widths
+
+
 async def test_textuals_own_notices_read_as_words(tmp_path):
     """Notifications are text, so Textual's own two (written in markup) are said in words."""
     app = make_app(source=FakeRunSource([]))

@@ -53,9 +53,16 @@ class TextTable(DataTable[Any]):
     def add_row(
         self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None
     ) -> RowKey:
-        return super().add_row(
-            *(as_text(cell) for cell in cells), height=height, key=key, label=as_text(label)
-        )
+        shown = [as_text(cell) for cell in cells]
+        row = super().add_row(*shown, height=height, key=key, label=as_text(label))
+        # The columns take the row's width now. DataTable measures new rows only once it is
+        # idle, and a frame drawn before that cut every cell to its column's label ("202"
+        # for a run id); a screen covered by a dialog in that moment kept showing it. A
+        # one-line text is measured here as DataTable measures it; anything else waits.
+        for column, cell in zip(self.ordered_columns, shown, strict=False):
+            if isinstance(cell, Text) and "\n" not in cell.plain:
+                column.content_width = max(column.content_width, cell.cell_len)
+        return row
 
     def update_cell(
         self,
