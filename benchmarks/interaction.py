@@ -319,7 +319,8 @@ class Load:
             with contextlib.suppress(OSError, ValueError, IndexError):
                 nice = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
                 group = Path(f"/proc/{pid}/autogroup").read_text().split()
-                seen.add(f"nice {nice}, session {' '.join(group[1:])}")
+                policy = POLICIES.get(os.sched_getscheduler(pid), "another policy")
+                seen.add(f"nice {nice}, session {' '.join(group[1:])}, {policy}")
         return "; ".join(sorted(seen)) or "unknown"
 
     def __exit__(self, *exc: object) -> None:
@@ -337,6 +338,13 @@ class Load:
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         self._folder.cleanup()
+
+
+POLICIES = {
+    os.SCHED_OTHER: "the normal policy",
+    os.SCHED_BATCH: "SCHED_BATCH",
+    os.SCHED_IDLE: "SCHED_IDLE",
+}
 
 
 def p95(samples: list[float]) -> float:
@@ -396,6 +404,9 @@ def main() -> int:
         "--sizes", type=parse_sizes, default=SIZES, help=f"terminal sizes (default {SIZES})"
     )
     parser.add_argument("--no-run", action="store_true", help="leave out the run view")
+    parser.add_argument(
+        "--samples", action="store_true", help="print every timing too, slowest last (the tail)"
+    )
     args = parser.parse_args()
     conditions = ["idle", "load"] if args.mode == "both" else [args.mode]
 
@@ -425,6 +436,8 @@ def main() -> int:
                 f"{name:<26} {condition:<9} {where:<7} {statistics.median(ms):>9.1f} "
                 f"{p95(ms):>8.1f} {len(ms):>4}"
             )
+            if args.samples:
+                print("    " + " ".join(f"{m:.0f}" for m in sorted(ms)))
     for (condition, where), rows in results.items():
         typing, opening = p95(rows["typing"]) * 1000, p95(rows["open (all screens)"]) * 1000
         target = "" if condition == "load" else " (the target is for load)"

@@ -270,13 +270,16 @@ def test_cancelling_a_queued_run_removes_it_from_the_line(fake_trainer, monkeypa
 def test_a_child_steps_back_behind_the_app_by_default_and_as_far_as_told():
     """A run's child lowers its priority first thing (`lower_priority`); the suite runs its own
     children at 0 (`TUI_DL_NICE=0`, conftest), so the default is checked here, each in a
-    session of its own, as a child is (the session's autogroup is niced too)."""
+    session of its own, as a child is (the session's autogroup is niced too). A lowered child
+    also takes Linux's idle policy (SCHED_IDLE): it runs when nothing of normal priority wants
+    the core, so a key's work is never queued behind it."""
     import subprocess
     import sys
 
     code = (
         "import os; from tui_dl.engine.jobs.launch import lower_priority; "
-        "before = os.nice(0); lower_priority(); print(os.nice(0) - before)"
+        "before = os.nice(0); lower_priority(); print(os.nice(0) - before); "
+        "print(os.sched_getscheduler(0) == os.SCHED_IDLE)"
     )
     for value, expected in ((None, 10), ("3", 3), ("0", 0), ("x", 10)):
         env = {k: v for k, v in os.environ.items() if k != "TUI_DL_NICE"}
@@ -291,4 +294,6 @@ def test_a_child_steps_back_behind_the_app_by_default_and_as_far_as_told():
             start_new_session=True,
             check=True,
         )
-        assert int(done.stdout) == expected, (value, done.stdout, done.stderr)
+        niced, idle = done.stdout.split()
+        assert int(niced) == expected, (value, done.stdout, done.stderr)
+        assert idle == str(expected > 0), (value, done.stdout, done.stderr)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 CANCEL_SIGNAL = signal.SIGUSR1
 NICENESS = 10
 """How far below the app a run's or a job's CPU priority is (`TUI_DL_NICE`; 0 = the same).
-Training takes every core it is given; niced, it takes what the screens leave, and a key
+Training takes every core it is given; lowered, it takes what the screens leave, and a key
 pressed while a CNN trains is answered at once. Alone on the machine it trains as fast."""
 EXIT_CANCELLED = 3
 
@@ -172,6 +172,15 @@ def lower_priority() -> None:
     Linux shares the CPU between sessions first when autogroup scheduling is on (the default
     on most distributions), and a child is a session of its own: so its session's niceness is
     lowered too, or its own would count only against itself.
+
+    And it takes Linux's idle policy (SCHED_IDLE), which its threads inherit: niceness alone
+    left the app's second and third threads (Textual's writer, a key's reader) waiting behind
+    a training thread for a core, because a session's share of the CPU is split between the
+    cores by where its threads ran; under the idle policy a woken thread of normal priority
+    takes the core at once. While two CNNs trained on both cores, opening a screen went from
+    43–92 ms at p95 to 31 ms, typing from 59–66 ms to 25–42 (benchmarks/interaction.py,
+    BENCHMARKS §2). Alone on the machine a run trains as fast; beside other work of normal
+    priority it gets only what that work leaves.
     """
     try:
         niceness = max(0, min(19, int(os.environ.get("TUI_DL_NICE", NICENESS))))
@@ -184,6 +193,8 @@ def lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, 0, max(niceness, os.getpriority(os.PRIO_PROCESS, 0)))
     with contextlib.suppress(OSError):  # not Linux, or no autogroups: the niceness above
         Path("/proc/self/autogroup").write_text(f"{niceness}\n")
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the niceness alone
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def spawn_child(module: str, args: list[str], folder: Path, env: dict[str, str]) -> RunHandle:
