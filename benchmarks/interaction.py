@@ -158,7 +158,8 @@ class App:
         while time.monotonic() < deadline:
             if self._read(0.01) and (match := pattern.search(self.text)):
                 return self.arrived, match
-        raise RuntimeError(f"{what} did not appear within {timeout:g} s")
+        seen = self.text[-600:].decode(errors="replace")
+        raise RuntimeError(f"{what} did not appear within {timeout:g} s; the last text: {seen!r}")
 
 
 def field_value(value: bytes) -> re.Pattern[bytes]:
