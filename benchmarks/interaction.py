@@ -151,13 +151,19 @@ class App:
     def wait_for(
         self, pattern: bytes | re.Pattern[bytes], what: str, timeout: float | None = None
     ) -> tuple[float, re.Match[bytes]]:
-        """Read until `pattern` is in the text; the time the completing chunk came, the match."""
+        """Read until `pattern` is in the text; the time the completing chunk came, the match.
+        The text read so far is looked at first: a chunk may have brought what the wait before
+        this one was for and this one's too (a view whose first frame already shows what it
+        read), and an app that paints nothing more would never be read again."""
         pattern = re.compile(re.escape(pattern)) if isinstance(pattern, bytes) else pattern
         timeout = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._read(0.01) and (match := pattern.search(self.text)):
+        while True:
+            if match := pattern.search(self.text):
                 return self.arrived, match
+            if time.monotonic() >= deadline:
+                break
+            self._read(0.01)
         seen = self.text[-600:].decode(errors="replace")
         raise RuntimeError(f"{what} did not appear within {timeout:g} s; the last text: {seen!r}")
 
