@@ -178,8 +178,8 @@ def lower_priority() -> None:
     a training thread for a core, because a session's share of the CPU is split between the
     cores by where its threads ran; under the idle policy a woken thread of normal priority
     takes the core at once. While two CNNs trained on both cores, opening a screen went from
-    43–92 ms at p95 to 31 ms, typing from 59–66 ms to 25–42 (benchmarks/interaction.py,
-    BENCHMARKS §2). Alone on the machine a run trains as fast; beside other work of normal
+    43–92 ms at p95 to 31–32 ms, typing from 59–66 ms to 25–45 (benchmarks/interaction.py,
+    BENCHMARKS §6). Alone on the machine a run trains as fast; beside other work of normal
     priority it gets only what that work leaves.
     """
     try:
