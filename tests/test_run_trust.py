@@ -74,6 +74,37 @@ def test_a_process_is_alive_only_when_it_is_the_run_folders(tmp_path):
         process.wait()
 
 
+def test_a_process_between_exec_and_its_arguments_is_read_again_a_kernel_thread_is_not(
+    tmp_path,
+):
+    """Right after Popen returns, a busy machine may show the new process with an empty
+    command line: exec has put the program in place and not yet its arguments (a clean-clone
+    run failed the test above so; 32 of 300 launches under load read it empty). The command
+    line is read again for a moment; a kernel thread's, always empty, is not waited for."""
+    import threading
+    import time
+
+    from tui_dl.engine.trust import pids
+
+    proc = tmp_path / "proc"
+    proc.mkdir()
+    (proc / "cmdline").write_bytes(b"")
+    later = threading.Timer(0.03, (proc / "cmdline").write_bytes, [b"python\0-c\0run\0"])
+    later.start()
+    try:
+        assert pids._command_line(proc, flags=0) == b"python\0-c\0run\0"
+    finally:
+        later.join()
+    (proc / "cmdline").write_bytes(b"")
+    start = time.monotonic()
+    assert pids._command_line(proc, flags=pids.KERNEL_THREAD) == b""
+    assert time.monotonic() - start < pids.EXEC_WAIT_S / 2
+    start = time.monotonic()
+    assert pids._command_line(proc, flags=0) == b""  # still empty: names nothing
+    assert time.monotonic() - start >= pids.EXEC_WAIT_S
+    assert pid_alive(2, tmp_path) is False  # kthreadd: owned by root, its command line empty
+
+
 def test_another_users_lost_run_is_failed_in_memory_and_its_folder_untouched(store, monkeypatch):
     """Case 13: a learner's dead run whose events file the instructor cannot write is still in
     the room, failed ("process lost"); nothing is written into the learner's folder."""

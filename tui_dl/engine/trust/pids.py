@@ -14,10 +14,15 @@ proves it by a spare's command line and the run's folder as its working folder.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 PID_MAX = 4_194_304
 """The largest pid Linux can hand out (`/proc/sys/kernel/pid_max` at most)."""
+KERNEL_THREAD = 0x00200000
+"""PF_KTHREAD in /proc/PID/stat's flags: a kernel thread, whose command line is always empty."""
+EXEC_WAIT_S = 0.2
+"""How long a process with an empty command line is read again (see `_command_line`)."""
 
 
 def parse_pid(text: str | bytes) -> int | None:
@@ -43,9 +48,9 @@ def proven_process(pid: int, folder: Path | str, uid: int | None) -> bool | None
     proc = Path(f"/proc/{pid}")
     try:
         owner = proc.stat().st_uid
-        state = (proc / "stat").read_text().rsplit(")", 1)[-1].split()[0]
-        cmdline = (proc / "cmdline").read_bytes()
-    except (OSError, IndexError):
+        fields = (proc / "stat").read_text().rsplit(")", 1)[-1].split()
+        state, flags = fields[0], int(fields[6])
+    except (OSError, IndexError, ValueError):
         return False
     if uid is not None and owner != uid:
         return False
@@ -53,7 +58,26 @@ def proven_process(pid: int, folder: Path | str, uid: int | None) -> bool | None
         # Exited, not yet reaped: the process that launched it is about to record how it
         # ended, so it still counts as the run's (its command line is gone by now).
         return True
+    try:
+        cmdline = _command_line(proc, flags)
+    except OSError:
+        return False
     return _names(cmdline, Path(folder)) or _spare_in(proc, cmdline, Path(folder))
+
+
+def _command_line(proc: Path, flags: int) -> bytes:
+    """The process's command line. One that has just been started can show an empty one:
+    exec puts the new program in place before its arguments, and its launcher may already
+    have its pid by then (Python's subprocess returns then; on a busy machine the new process
+    may wait a while for a core before it sets them). So an empty command line is read again
+    for up to EXEC_WAIT_S, except a kernel thread's, which stays empty; still empty, it names
+    nothing."""
+    cmdline = (proc / "cmdline").read_bytes()
+    deadline = time.monotonic() + EXEC_WAIT_S
+    while not cmdline and not flags & KERNEL_THREAD and time.monotonic() < deadline:
+        time.sleep(0.002)
+        cmdline = (proc / "cmdline").read_bytes()
+    return cmdline
 
 
 SPARE_MODULE = b"tui_dl.engine.spare.child"
