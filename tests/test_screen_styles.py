@@ -79,7 +79,7 @@ async def test_the_labs_form_has_the_focus_from_the_start_and_the_settings_never
 ):
     """The lab focuses its form's first field directly: the settings' scroll (Textual's own
     pick, the first thing that takes focus) never takes the focus on the way, which restyled
-    its fifty widgets as it took it and again as it gave it up."""
+    its 49 widgets as it took it and again as it gave it up."""
     from textual.widget import Widget
 
     focused: list[str] = []

@@ -126,9 +126,9 @@ def accuracy(y_true, y_pred):
 def compile_model(model, network, steps_per_execution=1):
     """SGD at the Playground's learning rate on the Playground's loss. `steps_per_execution`:
     how many batches Keras steps through in one call into TensorFlow. The script takes a whole
-    epoch's at once (`main`): the very same steps, without Python between them, about twice
-    as fast on this tiny network. The lab's runs take one at a time, so each batch is watched
-    and a cancel stops at the next."""
+    epoch's at once (`main`): the very same steps, without Python between them, more than
+    twice as fast in training on this tiny network. The lab's runs take one at a time, so each
+    batch is watched and a cancel stops at the next."""
     if network["loss"] == "xent":
         loss = keras.losses.CategoricalCrossentropy()
     else:

@@ -84,7 +84,7 @@ class LabScreen(LabExport, LrFindLab, DatasetKey):
         """A long CPU run's estimate, while the form would start one (ctrl+t: smaller)."""
         self.spare_device: str | None = None  # the GPU the spare was last asked for here
         if run_id is None:  # the first field focused at once, not by way of the settings'
-            # scroll (Textual's pick), which restyled its fifty widgets as it took focus and left
+            # scroll (Textual's pick), which restyled its 49 widgets as it took focus and left
             self.AUTO_FOCUS = RunForm.first_field(self.experiment)  # type: ignore[misc]
 
     def compose(self) -> ComposeResult:
