@@ -129,3 +129,68 @@ async def test_a_widget_is_styled_once_it_is_mounted_not_before():
         await app.screen.mount(good)
         await settle(pilot)
         assert field.styles.border_top != good.styles.border_top  # -invalid's own border
+
+
+async def test_typing_in_a_field_lays_nothing_out_and_a_long_text_still_scrolls(monkeypatch):
+    """Each character typed into Textual's Input changed its virtual size, which laid the
+    whole screen out again (a quarter of a key's work in the lab). A TextField repaints
+    itself only, and its text still scrolls within it when longer than the field."""
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widgets import Input, Static
+
+    from tui_dl.ui.widgets.text_field import TextField
+
+    class Form(App[None]):
+        def compose(self):
+            yield Static("a form")
+            yield TextField(id="field")
+            yield Input(id="plain")
+
+    layouts = []
+    lay_out = Screen._refresh_layout
+
+    def counted(self, *args, **kwargs):
+        layouts.append(self)
+        return lay_out(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    app = Form()
+    async with app.run_test(size=(20, 8)) as pilot:
+        await settle(pilot)
+        for which, most in (("#plain", None), ("#field", 0)):
+            app.query_one(which).focus()
+            await settle(pilot)
+            layouts.clear()
+            for key in "123":
+                await pilot.press(key)
+            await settle(pilot)
+            if most is None:
+                assert layouts  # Textual's Input: a layout for the typing
+            else:
+                assert len(layouts) == most, which
+        field = app.query_one("#field", TextField)
+        for key in "abcdefghijklmnopqrstuvwxyz":
+            await pilot.press(key)
+        await settle(pilot)
+        assert field.value == "123abcdefghijklmnopqrstuvwxyz"
+        assert field.scroll_x > 0
+        shown = "\n".join(line.text for line in field.render_lines(field.region.reset_offset))
+        assert "xyz" in shown and "123" not in shown
+
+
+def test_every_text_field_of_the_app_is_a_text_field():
+    """A field built as Textual's Input would lay its screen out for each character."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "tui_dl" / "ui"
+    built = [
+        f"{path.relative_to(root)}:{node.lineno}"
+        for path in root.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name | ast.Attribute)
+        and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == "Input"
+    ]
+    assert not built, built

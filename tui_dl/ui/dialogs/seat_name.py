@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui_dl.engine.workshop.seats import MAX_NAME, set_seat_name, validate_seat_name
+from tui_dl.ui.widgets.text_field import TextField
 
 
 class SeatName(ModalScreen[str]):
@@ -33,7 +34,7 @@ class SeatName(ModalScreen[str]):
         with Vertical() as box:
             box.border_title = "Welcome to the workshop"
             yield Static("Your name, as the instructor should see it beside your runs:")
-            yield Input(placeholder="e.g. Ana Lima", max_length=MAX_NAME * 2, id="seat-input")
+            yield TextField(placeholder="e.g. Ana Lima", max_length=MAX_NAME * 2, id="seat-input")
             yield Static("", id="seat-problem")
             yield Static("enter keeps it (asked once: a reload keeps this seat)", id="seat-help")
 

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui_dl.lessons.share.codes import Shared, decode, describe
+from tui_dl.ui.widgets.text_field import TextField
 
 CSS = """
 ShareCode, OpenCode { align: center middle; }
@@ -65,7 +66,7 @@ class OpenCode(ModalScreen[Shared | None]):
         with Vertical() as box:
             box.border_title = self.title_text
             yield Static("A code starts with TD1- (case, spaces and dashes do not matter):")
-            yield Input(self.code, placeholder="TD1-…", id="open-input")
+            yield TextField(self.code, placeholder="TD1-…", id="open-input")
             yield Static("", id="open-problem")
             yield Static(f"enter: {self.go} · escape: close", classes="hint")
 

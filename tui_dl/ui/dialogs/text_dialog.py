@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tui_dl.ui.widgets.text_field import TextField
+
 
 class TextDialog(ModalScreen[str | None]):
     """One line of text to edit (a weight) or to read and copy (the state)."""
@@ -29,7 +31,7 @@ class TextDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text, style="bold"))
-            yield Input(self.value, id="dialog-input")
+            yield TextField(self.value, id="dialog-input")
             if self.note:
                 yield Static(Text(self.note, style="dim"))
 

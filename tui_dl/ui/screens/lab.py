@@ -36,6 +36,7 @@ from tui_dl.ui.widgets.run.run_form import RunForm, read_cluster
 from tui_dl.ui.widgets.run.run_plots import RunPlots
 from tui_dl.ui.widgets.run.run_progress import RunProgress
 from tui_dl.ui.widgets.run.run_summary import RunSummary
+from tui_dl.ui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from tui_dl.lessons.share.codes import Shared
@@ -95,8 +96,8 @@ class LabScreen(LabExport, LrFindLab, DatasetKey):
                 yield RunForm(self.experiment, id="form")
                 with Horizontal(id="lab-cluster"):
                     yield Label("Cluster")
-                    yield Input(placeholder="this machine",
-                                compact=True, id="cluster")  # fmt: skip
+                    yield TextField(placeholder="this machine",
+                                    compact=True, id="cluster")  # fmt: skip
                 yield Button("Start  ctrl+r", id="start", variant="primary", compact=True)
                 yield Static("", id="form-error")
                 yield DataWarning(self.experiment.data_needed, self.app.data_dir, id="data-warning")

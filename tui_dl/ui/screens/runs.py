@@ -18,6 +18,7 @@ from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.screens.app_screen import AppScreen
 from tui_dl.ui.screens.export_key import export_ready, open_export
 from tui_dl.ui.widgets.keys_footer import KeysFooter
+from tui_dl.ui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -49,7 +50,7 @@ class RunsScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield TextTable(id="runs", cursor_type="row")
-        yield Input(
+        yield TextField(
             placeholder="words, or setting=value (experiment=mnist-mlp dropout=0.5)",
             id="runs-filter",
         )

@@ -21,6 +21,7 @@ from tui_dl.engine.events import Event
 from tui_dl.ui.render.digits import render_digit
 from tui_dl.ui.render.photos import render_photo
 from tui_dl.ui.screens.run_views.predictions import PredictionsScreen
+from tui_dl.ui.widgets.text_field import TextField
 
 METHODS = {
     "grad-cam": "Grad-CAM on {layer}: the last convolutional layer's feature maps, weighted by "
@@ -68,7 +69,9 @@ class AttentionScreen(PredictionsScreen):
             yield Static("", id="attention-plain", classes="digit")
             yield Static("", id="attention-heat", classes="digit")
             yield Static("", id="attention-info")
-        yield Input(placeholder="test image number, then enter", id="attention-goto", compact=True)
+        yield TextField(
+            placeholder="test image number, then enter", id="attention-goto", compact=True
+        )
         yield Static("", id="attention-method")
 
     def show(self, predictions: Predictions, finished: dict) -> None:

@@ -30,6 +30,7 @@ from tui_dl.analysis.sentiment import (
 from tui_dl.data.reviews import Vocabulary, window
 from tui_dl.text import percent
 from tui_dl.ui.screens.run_views.base import BACK, RunViewScreen
+from tui_dl.ui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from tui_dl.engine.store import RunInfo
@@ -130,7 +131,7 @@ class ReviewsScreen(RunViewScreen[Reviews]):
                     yield Static("", id="review-words")
                 with Vertical(id="sentence-box") as box:
                     box.border_title = "Your own sentence"
-                    yield Input(
+                    yield TextField(
                         placeholder="Type a review and press Enter",
                         id="sentence",
                         disabled=True,

@@ -26,6 +26,7 @@ from tui_dl.lessons.ethics import (
 )
 from tui_dl.lessons.progress import write_atomic
 from tui_dl.ui.serve.seat_files import OutsideSeatFolder, export_folder
+from tui_dl.ui.widgets.text_field import TextField
 
 KEYS = "space tick · enter note · o project · e export"
 
@@ -49,7 +50,7 @@ class EthicsChecklist(Vertical):
         yield Static(id="ethics-status")
         yield OptionList(id="ethics-items")
         yield Static(id="ethics-explanation")
-        yield Input(
+        yield TextField(
             placeholder="a note on this item — enter saves",
             id="ethics-note",
             compact=True,

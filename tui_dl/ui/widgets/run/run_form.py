@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Select
 from tui_dl.engine.devices import Gpu
 from tui_dl.engine.experiments import ChoiceParam, Experiment, FolderParam
 from tui_dl.ui.serve.seat_files import confine_value
+from tui_dl.ui.widgets.text_field import TextField
 
 CPU_CHOICE = ("CPU", "cpu")
 FOLDER_VIEW = "my-images-data"
@@ -127,7 +128,7 @@ class RunForm(Grid):
                     id=f"field-{param.name}",
                 )
             else:
-                yield Input(
+                yield TextField(
                     str(param.default),
                     compact=True,
                     id=f"field-{param.name}",

@@ -29,6 +29,7 @@ from tui_dl.engine.sweeps.grid import (
     values_text,
 )
 from tui_dl.ui.widgets.run.run_form import CPU_CHOICE, put_value
+from tui_dl.ui.widgets.text_field import TextField
 
 NO_AXIS = "-"
 """The second axis's "none": a sweep along one setting."""
@@ -67,23 +68,25 @@ class SweepForm(Vertical):
             with Horizontal(id=f"sweep-values-{index}-row"):
                 yield Label("Values")
                 text = values_text(starting_values(experiment.param(name)))
-                yield Input(text, compact=True, id=f"sweep-values-{index}", select_on_focus=False)
+                yield TextField(
+                    text, compact=True, id=f"sweep-values-{index}", select_on_focus=False
+                )
         with Horizontal():
             yield Label("Seeds")
-            yield Input("1", compact=True, id="sweep-seeds", select_on_focus=False)
+            yield TextField("1", compact=True, id="sweep-seeds", select_on_focus=False)
         length = length_param(experiment.name)
         with Horizontal(id="sweep-length-row"):
             yield Label(length.label if length else "Epochs", id="sweep-length-label")
-            yield Input(str(length.default if length else ""), compact=True, id="sweep-length",
-                        select_on_focus=False)  # fmt: skip
+            yield TextField(str(length.default if length else ""), compact=True, id="sweep-length",
+                            select_on_focus=False)  # fmt: skip
         with Horizontal():
             yield Label("Device")
             yield Select([CPU_CHOICE], value="cpu", allow_blank=False, compact=True,
                          id="sweep-device")  # fmt: skip
         with Horizontal():
             yield Label("Cluster")
-            yield Input(placeholder="this machine", compact=True, id="sweep-cluster",
-                        select_on_focus=False)  # fmt: skip
+            yield TextField(placeholder="this machine", compact=True, id="sweep-cluster",
+                            select_on_focus=False)  # fmt: skip
 
     def on_mount(self) -> None:
         self._show_rows()
