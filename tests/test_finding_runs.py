@@ -331,3 +331,22 @@ async def test_the_project_screen_opens_on_its_run_still_training():
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, 0.3)
         assert app.screen.run_id is None
+
+
+def test_two_runs_named_in_the_same_second_with_the_same_draw_get_two_folders(
+    tmp_path, monkeypatch
+):
+    """Thirty runs queued at once drew, one time in a few hundred, a run id already taken
+    (four hex digits, the same second): the second `mkdir` raised and the launch failed
+    (a clean-clone run). A taken name is drawn again."""
+    from tui_dl.engine.store import RunStore
+
+    draws = iter(["a1b2", "a1b2", "c3d4"])
+    monkeypatch.setattr("secrets.token_hex", lambda n: next(draws))
+    monkeypatch.setattr("time.strftime", lambda fmt, *a: "20261207-091111")
+    store = RunStore(tmp_path / "runs")
+    first = store.create({"experiment": "mnist-mlp", "params": {}})
+    second = store.create({"experiment": "mnist-mlp", "params": {}})
+    assert first.name == "20261207-091111-mnist-mlp-a1b2"
+    assert second.name == "20261207-091111-mnist-mlp-c3d4"
+    assert json.loads((second / "spec.json").read_text())["run_id"] == second.name

@@ -133,6 +133,24 @@ def locked(path: Path) -> Iterator[None]:
         os.close(fd)  # and the lock with it
 
 
+def new_folder(parent: Path, name: Callable[[str], str], tries: int = 50) -> Path:
+    """A folder made in `parent` (made too when missing) and named `name(suffix)`, the suffix
+    four random hex digits. `mkdir` fails on a name already taken, so two folders named in the
+    same second (thirty runs queued at once, a sweep's cells, a workshop's seats sharing one
+    runs folder) never get one name: a taken one is drawn again."""
+    import secrets  # here: it imports hashlib and hmac, which reading needs not
+
+    parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(tries):
+        folder = parent / name(secrets.token_hex(2))
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise FileExistsError(f"{parent}: no free name after {tries} tries")
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, then rename: a reader (or a crash) never
     sees half a file. The file gets the mode any new file would (the umask's), not the

@@ -267,12 +267,9 @@ class RunStore:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def create(self, spec: dict[str, Any]) -> Path:
-        import secrets  # here: it imports hashlib and hmac, which listing runs does not need
-
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        run_id = f"{stamp}-{spec['experiment']}-{secrets.token_hex(2)}"
-        run_dir = self.root / run_id
-        run_dir.mkdir()
+        run_dir = paths.new_folder(self.root, lambda tail: f"{stamp}-{spec['experiment']}-{tail}")
+        run_id = run_dir.name
         spec = {**spec, "run_id": run_id, "created": time.time()}
         paths.write_atomic(run_dir / runfiles.SPEC, json.dumps(spec, indent=2) + "\n")
         return run_dir

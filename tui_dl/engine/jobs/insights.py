@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui_dl import paths
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env
 from tui_dl.engine.jobs.launch import RunHandle, served
@@ -48,8 +48,8 @@ def launch_job(
     # Another user's (or another seat's) run: the job and what it makes go into the viewer's
     # own folder for that run, never into the run's.
     jobs = notes_dir(run_dir, spec) / runfiles.JOBS
-    job_dir = jobs / f"{kind}-{time.strftime('%H%M%S')}-{secrets.token_hex(2)}"
-    job_dir.mkdir(parents=True)
+    stamp = time.strftime("%H%M%S")
+    job_dir = paths.new_folder(jobs, lambda tail: f"{kind}-{stamp}-{tail}")
     (job_dir / runfiles.JOB_SPEC).write_text(json.dumps({"kind": kind, "args": args or {}}) + "\n")
     env = {**os.environ, **device_env("cpu"), "PYTHONUNBUFFERED": "1"}
     data_dir = spec.get("data_dir")

@@ -16,7 +16,6 @@ Parallel cells would each go slower and their timings would mean nothing. On a R
 # objects for `__required_keys__` to see them.
 import json
 import os
-import secrets
 import signal
 import time
 from pathlib import Path
@@ -113,10 +112,9 @@ def launch_sweep(
             raise ValueError(INSTALL)
     data_dir = str(Path(data_dir).expanduser().resolve()) if data_dir else None
     root = Path(root) if root else paths.sweeps_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    sweep_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{exp.name}-{secrets.token_hex(2)}"
-    sweep_dir = root / sweep_id
-    sweep_dir.mkdir()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    sweep_dir = paths.new_folder(root, lambda tail: f"{stamp}-{exp.name}-{tail}")
+    sweep_id = sweep_dir.name
     spec = sweep_spec(sweep_id, plan)
     spec.update(device=device, data_dir=data_dir, created=time.time())
     if cluster:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui_dl import paths
 from tui_dl.analysis.lrfind import STEPS
 from tui_dl.engine import runfiles
 from tui_dl.engine.devices import device_env, normalise_device
@@ -90,9 +90,8 @@ def launch_lr_find(
     spec_params = get_experiment(experiment).validate(params or {})
     device = normalise_device(device)
     data = str(Path(data_dir).expanduser().resolve()) if data_dir else None
-    folder = (root or finders_dir()) / f"{experiment}-{time.strftime('%Y%m%d-%H%M%S')}-" \
-        f"{secrets.token_hex(2)}"  # fmt: skip
-    folder.mkdir(parents=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folder = paths.new_folder(root or finders_dir(), lambda tail: f"{experiment}-{stamp}-{tail}")
     spec = {
         "experiment": experiment,
         "params": spec_params,
