@@ -10,12 +10,20 @@ number), so it reads as one row on two lines.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 from textual.visual import Visual, visualize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+    from textual.strip import Strip
+    from textual.style import Style
+    from textual.visual import RenderOptions
 
 LEAD = re.compile(r"^\s*(?:[^\w\s]\s+)?\s*(?:\d+\.\s+)?")
 """What a row's further lines are indented past: its leading spaces, a mark, a number."""
@@ -24,6 +32,8 @@ _CONSOLE = Console(width=1000, color_system=None, legacy_windows=False)
 
 def hang(text: Text, width: int) -> Text:
     """`text` wrapped to `width` cells, each line's continuation indented under its text."""
+    if all(cell_len(line) <= width for line in text.plain.split("\n")):
+        return text  # nothing to wrap (most rows): not split into lines and joined again
     out = Text()
     for number, line in enumerate(text.split("\n", allow_blank=True)):
         if number:
@@ -43,6 +53,39 @@ def hang(text: Text, width: int) -> Text:
                 out.append("\n" + " " * indent)
             out.append_text(part)
     return out
+
+
+class HungRow(Visual):
+    """A row `hang` wrapped at `width`: its height there is its count of lines, known without
+    turning it into Textual's Content; that is made when the row is first drawn. A list
+    counts every row's lines to lay itself out but draws only the rows in view (home's two
+    lists hold ~40 rows and show ~16 at 80×24)."""
+
+    def __init__(self, widget: OptionList, text: Text, width: int) -> None:
+        self._widget = widget
+        self._text = text
+        self._width = width
+        self._lines = text.plain.count("\n") + 1
+        self._content: Visual | None = None
+
+    @property
+    def content(self) -> Visual:
+        if self._content is None:
+            self._content = visualize(self._widget, self._text, markup=False)
+        return self._content
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        if width == self._width and not rules.get("line_pad", 0):
+            return self._lines
+        return self.content.get_height(rules, width)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content.render_strips(width, height, style, options)
 
 
 class RowsList(OptionList):
@@ -84,8 +127,9 @@ class RowsList(OptionList):
         if option._visual is None or getattr(option, "_hung_at", None) != width:
             prompt = option.prompt
             if isinstance(prompt, Text) and width > 0:
-                prompt = hang(prompt, width)
-            option._visual = visualize(self, prompt, markup=self._markup)
+                option._visual = HungRow(self, hang(prompt, width), width)
+            else:
+                option._visual = visualize(self, prompt, markup=self._markup)
             option._hung_at = width  # type: ignore[attr-defined]
         return option._visual
 
