@@ -81,6 +81,9 @@ def test_the_first_frame_imports_only_the_home_screen():
     assert not {m for m in ours if m.startswith(("tui_dl.engine.jobs", "tui_dl.engine.sweeps"))}
     assert heavy(loaded, ("numpy", "pandas", "sklearn", "plotext", "PIL")) == []
     assert "tui_dl.data.status" not in ours
+    # What home lists is worked out by a plain start's helper process (ui.home_listing): the
+    # lessons' and the catalogue's modules are imported only where it is worked out here.
+    assert not {m for m in ours if m.startswith(("tui_dl.lessons", "tui_dl.engine.experiments"))}
 
 
 def test_a_plain_start_reads_no_grammar_and_opens_no_run_store_before_the_first_frame():

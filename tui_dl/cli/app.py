@@ -11,7 +11,6 @@ if TYPE_CHECKING:
 
 
 def app_command(args: argparse.Namespace) -> int:
-    from tui_dl.ui.app import make_app
     from tui_dl.ui.registry import SCREENS, entry, screen_problem
 
     problem = screen_problem(args.screen)
@@ -26,6 +25,11 @@ def app_command(args: argparse.Namespace) -> int:
         takes = ", ".join(e.name for e in SCREENS if e.takes_folder)
         print(f"tui-dl: --folder goes with --screen {takes}", file=sys.stderr)
         return 2
+    from tui_dl.ui import home_listing
+
+    home_listing.start()  # home's lists, worked out on another core while Textual is imported
+    from tui_dl.ui.app import make_app
+
     app = make_app(
         screen=args.screen,
         run=args.run,

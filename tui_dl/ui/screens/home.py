@@ -12,11 +12,8 @@ from textual.containers import Grid
 from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_dl.engine.experiments import EXPERIMENTS, metric
-from tui_dl.lessons import Lesson, LessonProgress, load_lessons, load_progress
-from tui_dl.lessons.course import lesson_numbers
 from tui_dl.text import percent
-from tui_dl.ui import registry
+from tui_dl.ui import home_listing, registry
 from tui_dl.ui.render.plain import TextTable
 from tui_dl.ui.render.status_marks import status_mark
 from tui_dl.ui.screens.app_screen import AppScreen
@@ -26,6 +23,7 @@ from tui_dl.ui.widgets.rows_list import RowsList
 if TYPE_CHECKING:
     from tui_dl.data.status import StatusRow
     from tui_dl.lessons.share.codes import Shared
+    from tui_dl.ui.home_listing import ExperimentRow, LessonRow, Listing
 
 RECENT_RUNS = 8
 PAGE = "page:"
@@ -75,7 +73,10 @@ class HomeScreen(AppScreen):
         self._shown: dict[str, object] = {}
         """What each panel shows now: coming back to the home screen rebuilds only a panel
         whose content changed (a rebuild restyles it, and returning must stay quick)."""
+        # A plain start's helper read the lists while the app imported Textual (home_listing).
+        self._listing = home_listing.take() or home_listing.compute()
         self.fill_lists()
+        self._say_trouble()
         self.query_one("#experiments", OptionList).focus()
         # The runs and the data are read in threads: started once the first frame is out,
         # so they do not compete with it for the interpreter.
@@ -90,7 +91,7 @@ class HomeScreen(AppScreen):
         if wide == self._wide:
             return
         self._wide = wide
-        self.fill_lessons()
+        self._show_lessons()
         experiments = self.query_one("#experiments", OptionList)
         highlighted = experiments.highlighted
         experiments.clear_options()
@@ -98,12 +99,11 @@ class HomeScreen(AppScreen):
             [
                 Option(
                     _two_lines(
-                        e.title,
-                        (e.summary + " " if wide else "") + _course(e),
+                        row["title"], (row["summary"] + " " if wide else "") + row["course"]
                     ),
-                    id=e.name,
+                    id=row["id"],
                 )
-                for e in EXPERIMENTS.values()
+                for row in self._listing["experiments"]
             ]
             + [
                 Option(_two_lines(page.title, page.help), id=PAGE + page.name)
@@ -113,14 +113,13 @@ class HomeScreen(AppScreen):
         experiments.highlighted = highlighted if highlighted is not None else 0
 
     def fill_lessons(self) -> None:
-        """The course map, then each lesson in the course's order with how far the learner
-        got: '2/5 pages', '5/5 pages · 3/4 right', ✓ when all is read and answered."""
-        wide = bool(self._wide)
-        lessons, problems = load_lessons()
-        progress, trouble = load_progress()
-        seen = (wide, [(item, progress.get(item.id)) for item in lessons], problems)
-        if self._changed("lessons", seen):
-            self._show_lessons(lessons, problems, progress, wide)
+        """The lessons read again (a lesson's progress may have changed since)."""
+        self._listing = home_listing.compute()
+        self._show_lessons()
+        self._say_trouble()
+
+    def _say_trouble(self) -> None:
+        trouble = self._listing["trouble"]
         if trouble:
             self.notify(trouble, title="Lesson progress", severity="warning", timeout=10)
 
@@ -130,16 +129,16 @@ class HomeScreen(AppScreen):
         self._shown[panel] = content
         return True
 
-    def _show_lessons(
-        self,
-        lessons: list[Lesson],
-        problems: list[str],
-        progress: dict[str, LessonProgress],
-        wide: bool,
-    ) -> None:
+    def _show_lessons(self) -> None:
+        """The course map, then each lesson in the course's order with how far the learner
+        got: '2/5 pages', '5/5 pages · 3/4 right', ✓ when all is read and answered."""
+        wide = bool(self._wide)
+        listing: Listing = self._listing
+        lessons, problems = listing["lessons"], listing["problems"]
+        if not self._changed("lessons", (wide, lessons, problems)):
+            return
         lesson_list = self.query_one("#lessons", OptionList)
         highlighted = lesson_list.highlighted
-        numbers = lesson_numbers(lessons)  # the course map's step numbers
         lesson_list.clear_options()
         lesson_list.add_options(
             [
@@ -150,13 +149,7 @@ class HomeScreen(AppScreen):
                     id=COURSE_MAP,
                 )
             ]
-            + [
-                Option(
-                    _lesson_line(numbers[item.id], item, progress.get(item.id), wide),
-                    id=item.id,
-                )
-                for item in lessons
-            ]
+            + [Option(_lesson_line(row, wide), id=row["id"]) for row in lessons]
             + [Option(Text(f"⚠ {problem}"), disabled=True) for problem in problems]
         )
         lesson_list.highlighted = min(highlighted or 0, len(lessons))
@@ -279,25 +272,16 @@ def _short_id(run_id: str) -> str:
     return run_id
 
 
-def _lesson_line(number: int, lesson: Lesson, progress: LessonProgress | None, wide: bool) -> Text:
+def _lesson_line(row: LessonRow, wide: bool) -> Text:
     """'1. Gradient descent  2/5 pages · 1/5 right' (narrow: '2/5 · 1/5 right', the
     questions once one is answered), dim; a green ✓ once every page was read and every
-    question answered. `number` is the lesson's step on the course map (so the lessons go
-    1, 2, 3, 5…: step 4 is the Playground)."""
-    entry = progress or LessonProgress()
-    pages, keys = len(lesson.pages), lesson.question_keys
-    text = Text(f"{number}. {lesson.title}", style="bold")
-    if entry.done(pages, keys):
+    question answered. The number is the lesson's step on the course map."""
+    text = Text(f"{row['number']}. {row['title']}", style="bold")
+    if row["done"]:
         text.append("  ✓", style="bold green")
-    if wide:
-        label = entry.label(pages, keys)
-    else:
-        label = f"{entry.pages_read(pages)}/{pages}"
-        if entry.answered(keys):
-            label += f" · {entry.right(keys)}/{len(keys)} right"
-    text.append(f"  {label}", style="dim")
-    if wide and lesson.summary:
-        text.append("\n  " + lesson.summary, style="dim")
+    text.append(f"  {row['label'] if wide else row['short']}", style="dim")
+    if wide and row["summary"]:
+        text.append("\n  " + row["summary"], style="dim")
     return text
 
 
@@ -309,14 +293,11 @@ def _two_lines(title: str, detail: str) -> Text:
     return text
 
 
+def _detail(row: ExperimentRow, wide: bool) -> str:
+    """Under an experiment: what it is (on a wide terminal) and the course's figure."""
+    return (row["summary"] + " " if wide else "") + row["course"]
+
+
 def _titled(widget, title: str):
     widget.border_title = title
     return widget
-
-
-def _course(experiment) -> str:
-    ref = experiment.reference
-    if ref.value is None:
-        return "The course: no figure of its own."
-    shown = metric(ref.metric)
-    return f"The course: {shown.format(ref.value, 0)} {shown.short}."
