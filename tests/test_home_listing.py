@@ -161,3 +161,41 @@ def test_a_plain_start_in_a_terminal_lists_the_lessons_and_keeps_no_helper():
             app.kill()
             app.wait()
         os.close(master)
+
+
+def test_the_helper_runs_the_installed_code_not_a_tui_dl_folder_where_the_app_was_started(
+    tmp_path, monkeypatch
+):
+    """`python -m` puts the working folder first on the module path: a `tui_dl/` another user
+    left in a shared folder the learner starts the app from would run as the learner. The
+    helper is started with -P, which leaves that folder off."""
+    planted = tmp_path / "tui_dl" / "ui"
+    planted.mkdir(parents=True)
+    (tmp_path / "tui_dl" / "__init__.py").write_text("")
+    (planted / "__init__.py").write_text("")
+    (planted / "home_listing.py").write_text(
+        "import json, sys\n"
+        "row = {'id': 'x', 'number': 1, 'title': 'planted', 'summary': '', 'done': False,"
+        " 'label': '', 'short': ''}\n"
+        "sys.stdout.write(json.dumps({'lessons': [row], 'problems': [], 'trouble': None,"
+        " 'experiments': []}))\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    home_listing.start()
+    listing = home_listing.take()
+    assert listing is not None and listing == home_listing.compute()
+
+
+def test_every_python_the_project_starts_is_started_with_minus_p():
+    """The same for every Python the project starts (runs, jobs, the spare, the seats of
+    `tui-dl serve`, whose server may have been started from a folder others write to):
+    `sys.executable` is always followed by -P."""
+    package = ROOT / "tui_dl"
+    starts = [
+        (path.relative_to(ROOT), line.strip())
+        for path in package.rglob("*.py")
+        for line in path.read_text().splitlines()
+        if "sys.executable," in line
+    ]
+    assert len(starts) >= 4, starts  # the helper, a run or job, the spare, a seat
+    assert [s for s in starts if 'sys.executable, "-P", "-m"' not in s[1]] == []

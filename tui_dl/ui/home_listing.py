@@ -5,7 +5,7 @@ figure. Working that out needs the lessons' and the catalogue's modules (~20 ms 
 2-core machine, most of it Python building their dataclasses) and every lesson file parsed
 (~4 ms). In the app's own process that came before its first frame, on one core, while the
 other was idle. So a plain start (`tui-dl`: `tui_dl.cli.app`) first starts
-`python -m tui_dl.ui.home_listing`, which works it out and writes it as JSON (~60 ms) while the
+`python -P -m tui_dl.ui.home_listing`, which works it out and writes it as JSON (~60 ms) while the
 app imports Textual (~100 ms), and home takes the answer when it mounts.
 
 Home works the listing out itself (`compute`, the same function) whenever there is no answer to
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from tui_dl.engine.experiments import Experiment
 
 HELPER = "tui_dl.ui.home_listing"
-"""The helper's module: `python -m` it, and it writes the listing to its stdout."""
+"""The helper's module: `python -P -m` it, and it writes the listing to its stdout."""
 WAIT_S = 0.5
 """How long home waits, when it mounts, for a helper that has not answered yet (it answers in
 ~60 ms, well before the app gets there; a slower one is ended and home reads for itself)."""
@@ -125,7 +125,9 @@ def start() -> None:
         return
     try:
         _helper = subprocess.Popen(
-            [sys.executable, "-m", HELPER],
+            # -P: `-m` would put the working folder first on the module path, and a
+            # `tui_dl/` someone left where the learner starts the app would run as them.
+            [sys.executable, "-P", "-m", HELPER],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

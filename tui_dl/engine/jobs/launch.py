@@ -204,7 +204,7 @@ def spawn_child(module: str, args: list[str], folder: Path, env: dict[str, str])
     """
     with (folder / runfiles.LOG).open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", module, *args],
+            [sys.executable, "-P", "-m", module, *args],
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

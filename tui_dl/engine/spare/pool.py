@@ -183,7 +183,7 @@ class SparePool:
             # open file, which the spare shares): how `tidy` tells a live spare's log.
             fcntl.flock(out, fcntl.LOCK_EX | fcntl.LOCK_NB)
             process = subprocess.Popen(
-                [sys.executable, "-m", MODULE, device, str(log), PLACEHOLDER],
+                [sys.executable, "-P", "-m", MODULE, device, str(log), PLACEHOLDER],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=out,

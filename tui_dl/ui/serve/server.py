@@ -79,7 +79,7 @@ class SeatService(AppService):
 
 def app_command(data_dir: str | None = None) -> str:
     """The command each seat runs: this Python's tui-dl."""
-    words = [sys.executable, "-m", "tui_dl"]
+    words = [sys.executable, "-P", "-m", "tui_dl"]
     if data_dir:
         words += ["--data-dir", data_dir]
     return shlex.join(words)
