@@ -97,12 +97,7 @@ class HomeScreen(AppScreen):
         experiments.clear_options()
         experiments.add_options(
             [
-                Option(
-                    _two_lines(
-                        row["title"], (row["summary"] + " " if wide else "") + row["course"]
-                    ),
-                    id=row["id"],
-                )
+                Option(_two_lines(row["title"], _detail(row, wide)), id=row["id"])
                 for row in self._listing["experiments"]
             ]
             + [
