@@ -490,6 +490,39 @@ def test_a_fork_that_answers_after_the_launch_gave_up_is_stopped(
         pool.close()
 
 
+def test_a_late_fork_that_is_not_stopped_in_time_still_leaves_the_run_to_the_cold_child(
+    fake_trainer, monkeypatch, tmp_path
+):
+    """The app kills a late fork once it reads its `ok`; under load the fork can get that
+    far first. It goes on only once the app has written its pid into the run's folder, and a
+    launch that gave up on it wrote the cold child's there: it leaves, and says so."""
+    from tui_dl.engine.spare import pool as pool_module
+
+    pool = warm_pool(tmp_path / "home")
+    try:
+        monkeypatch.setattr(pool_module, "ANSWER_WAIT_S", 0.0)  # every answer is late
+        monkeypatch.setattr(pool_module, "_stop_late_fork", lambda spare, line: None)
+        retire = SparePool._retire
+
+        def slow_retire(self, spare):  # the spare lives long enough to fork
+            time.sleep(1.0)
+            retire(self, spare)
+
+        monkeypatch.setattr(SparePool, "_retire", slow_retire)
+        handle = launch_run("mnist-mlp", {"epochs": 1}, store=RunStore(), spare=pool)
+        assert handle.note is not None and "did not answer" in handle.note
+        assert handle.wait(120) == 0
+        handle.reaper.join(5)
+        assert ended(handle.run_dir)["event"] == Event.FINISHED
+        time.sleep(1.0)  # what the fork would need to take the queue and train
+        starts = [ln for ln in fake_trainer.read_text().splitlines() if ln.startswith("start")]
+        assert len(starts) == 1, starts
+        log = (handle.run_dir / runfiles.LOG).read_text()
+        assert f"to a fresh process (pid {handle.process.pid})" in log, log
+    finally:
+        pool.close()
+
+
 def test_an_order_whose_tensorflow_settings_differ_goes_to_a_cold_start(
     fake_trainer, monkeypatch, tmp_path
 ):

@@ -19,7 +19,9 @@ no device, graph or thread pool of TensorFlow's exists yet). The fork takes a se
 own, writes the folder over the placeholder in its command line and moves into the folder
 (how anyone proves the process is the run's: trust/pids.py), sends its output into the
 folder's log.txt, takes the order's environment and answers `ok PID` on the pipe that was
-the spare's stdout. It then serves the run or job exactly as a cold child does
+the spare's stdout. It goes on once the app has taken it (the fork's pid in the folder's pid
+file; a launch that gave up waiting for the answer wrote its cold child's there, and the
+fork leaves). It then serves the run or job exactly as a cold child does
 (jobs/child.py, jobs/insight_child.py): the cancel handler, the queue's place, the seeds from
 the spec, one `failed` event for any error. The spare waits for the fork's end and says
 `exit PID STATUS` on the same pipe, so the app knows how its run's process ended. One fork
@@ -163,9 +165,41 @@ def fork_for(order: dict[str, Any], own_log: Path, answer: int) -> int:
         os.close(null)
         say(answer, f"ok {os.getpid()}")
         os.close(answer)
+        if not go_ahead(Path(order["folder"]), order["kind"]):
+            os._exit(0)
         return 0
     threading.Thread(target=report_end, args=(pid, answer), daemon=True).start()
     return pid
+
+
+GO_AHEAD_S = 30.0
+"""How long a fork that said `ok` waits for the app to take it as the order's process."""
+
+
+def go_ahead(folder: Path, kind: str) -> bool:
+    """Whether the app took this fork as the process of the run or job in `folder`: it writes
+    the fork's pid into the folder's pid file once it has read the `ok` in time. A launch that
+    had given up waiting wrote its cold child's pid there instead: this fork then leaves the
+    folder to it, before it takes a place in the queue or trains (one process per run, never
+    two, even when the app's kill of a late fork comes after that fork's first step)."""
+    from tui_dl.engine.store import read_pid
+
+    own = os.getpid()
+    deadline = time.monotonic() + GO_AHEAD_S
+    while time.monotonic() < deadline:
+        pid = read_pid(folder)
+        if pid == own:
+            return True
+        if pid is not None:
+            print(
+                f"[tui-dl] The app had given this {kind} to a fresh process (pid {pid}) by the "
+                "time this spare's fork answered: the fork leaves it to that one.",
+                flush=True,
+            )
+            return False
+        time.sleep(0.002)
+    print("[tui-dl] The app did not take this spare's fork as the process here: it ends.")
+    return False
 
 
 def report_end(pid: int, answer: int) -> None:
