@@ -114,7 +114,10 @@ def test_a_fork_of_the_spare_becomes_the_run_its_process_session_folder_and_log(
     said = phases(served)
     assert WARM in said and STARTING not in said  # not counted as a TensorFlow start
     log = (served / runfiles.LOG).read_text()
-    assert log.startswith(f"[tui-dl] This run is served by a spare process (pid {seen['pid']})")
+    assert log.startswith(
+        f"[tui-dl] This run is served by pid {seen['pid']}, a fork of a spare process "
+        f"(pid {seen['spare_pid']}) that had imported TensorFlow ahead of it"
+    )
     assert "waiting for a run" in log  # what it printed before the run, kept in the run's log
     # The spare itself stays ready for the next order (its log with it): a fork per run.
     assert seen["next"] == seen["spare_pid"]

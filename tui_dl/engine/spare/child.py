@@ -156,7 +156,7 @@ def fork_for(order: dict[str, Any], own_log: Path, answer: int) -> int:
     if pid == 0:
         os.setsid()  # a session of its own, as a cold child: the run outlives the app
         try:
-            take_over(order, own_log, keep_own_log=True)
+            take_over(order, own_log, forked=True)
         except OSError as exc:
             say(answer, f"no: {exc}")
             os._exit(2)
@@ -270,7 +270,7 @@ def use_environment(order: dict[str, Any]) -> None:
     lower_priority()  # again: a fork's new session has its own (autogroup) niceness
 
 
-def take_over(order: dict[str, Any], own_log: Path, keep_own_log: bool = False) -> None:
+def take_over(order: dict[str, Any], own_log: Path, forked: bool = False) -> None:
     """Become the order's process: its folder, its log. A fork leaves the spare's own log
     to the spare (which goes on writing it); the spare itself, taking an order, removes it."""
     folder = Path(order["folder"])
@@ -280,10 +280,14 @@ def take_over(order: dict[str, Any], own_log: Path, keep_own_log: bool = False) 
         before = own_log.read_bytes()[-KEPT_LOG:]
     except OSError:
         before = b""
+    served_by = (
+        f"pid {os.getpid()}, a fork of a spare process (pid {os.getppid()})"
+        if forked
+        else f"a spare process (pid {os.getpid()})"
+    )
     note = (
-        f"[tui-dl] This {order['kind']} is served by a spare process (pid {os.getpid()}) that "
-        "had imported TensorFlow ahead of it"
-        + ("; what it printed before:\n" if before.strip() else ".\n")
+        f"[tui-dl] This {order['kind']} is served by {served_by} that had imported TensorFlow "
+        "ahead of it" + ("; what the spare printed before:\n" if before.strip() else ".\n")
     )
     sys.stdout.flush()
     sys.stderr.flush()
@@ -292,7 +296,7 @@ def take_over(order: dict[str, Any], own_log: Path, keep_own_log: bool = False) 
         log.flush()
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
-    if not keep_own_log:
+    if not forked:
         with contextlib.suppress(OSError):
             own_log.unlink()
 
