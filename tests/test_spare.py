@@ -463,16 +463,22 @@ def test_a_learning_rate_finder_is_a_fork_of_the_spare(tmp_path):
         pool.close()
 
 
-def test_a_fork_that_answers_after_the_launch_gave_up_is_stopped(
-    fake_trainer, monkeypatch, tmp_path
+@pytest.mark.parametrize("killed", [True, False], ids=["killed by the app", "not killed in time"])
+def test_a_fork_that_answers_after_the_launch_gave_up_never_trains(
+    killed, fake_trainer, monkeypatch, tmp_path
 ):
-    """A spare too slow to answer: the run starts cold, and a fork that takes it anyway
-    (its `ok` late) is killed before it trains: one process per run, never two."""
+    """A spare too slow to answer: the run starts cold, and a fork that takes it anyway (its
+    `ok` late) never trains: one process per run, never two. The app kills it once it reads
+    that `ok`; and should the fork get further first (under load), it goes on only once the
+    app has written its pid into the run's folder, where the launch that gave up on it wrote
+    the cold child's: it leaves, and says so."""
     from tui_dl.engine.spare import pool as pool_module
 
     pool = warm_pool(tmp_path / "home")
     try:
         monkeypatch.setattr(pool_module, "ANSWER_WAIT_S", 0.0)  # every answer is late
+        if not killed:
+            monkeypatch.setattr(pool_module, "_stop_late_fork", lambda spare, line: None)
         retire = SparePool._retire
 
         def slow_retire(self, spare):  # the spare lives long enough to fork
@@ -489,39 +495,9 @@ def test_a_fork_that_answers_after_the_launch_gave_up_is_stopped(
         time.sleep(1.0)  # what a surviving fork would need to take the queue and train
         starts = [ln for ln in fake_trainer.read_text().splitlines() if ln.startswith("start")]
         assert len(starts) == 1, starts
-    finally:
-        pool.close()
-
-
-def test_a_late_fork_that_is_not_stopped_in_time_still_leaves_the_run_to_the_cold_child(
-    fake_trainer, monkeypatch, tmp_path
-):
-    """The app kills a late fork once it reads its `ok`; under load the fork can get that
-    far first. It goes on only once the app has written its pid into the run's folder, and a
-    launch that gave up on it wrote the cold child's there: it leaves, and says so."""
-    from tui_dl.engine.spare import pool as pool_module
-
-    pool = warm_pool(tmp_path / "home")
-    try:
-        monkeypatch.setattr(pool_module, "ANSWER_WAIT_S", 0.0)  # every answer is late
-        monkeypatch.setattr(pool_module, "_stop_late_fork", lambda spare, line: None)
-        retire = SparePool._retire
-
-        def slow_retire(self, spare):  # the spare lives long enough to fork
-            time.sleep(1.0)
-            retire(self, spare)
-
-        monkeypatch.setattr(SparePool, "_retire", slow_retire)
-        handle = launch_run("mnist-mlp", {"epochs": 1}, store=RunStore(), spare=pool)
-        assert handle.note is not None and "did not answer" in handle.note
-        assert handle.wait(120) == 0
-        handle.reaper.join(5)
-        assert ended(handle.run_dir)["event"] == Event.FINISHED
-        time.sleep(1.0)  # what the fork would need to take the queue and train
-        starts = [ln for ln in fake_trainer.read_text().splitlines() if ln.startswith("start")]
-        assert len(starts) == 1, starts
-        log = (handle.run_dir / runfiles.LOG).read_text()
-        assert f"to a fresh process (pid {handle.process.pid})" in log, log
+        if not killed:
+            log = (handle.run_dir / runfiles.LOG).read_text()
+            assert f"to a fresh process (pid {handle.process.pid})" in log, log
     finally:
         pool.close()
 
