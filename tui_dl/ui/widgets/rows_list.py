@@ -59,7 +59,7 @@ class HungRow(Visual):
     """A row `hang` wrapped at `width`: its height there is its count of lines, known without
     turning it into Textual's Content; that is made when the row is first drawn. A list
     counts every row's lines to lay itself out but draws only the rows in view (home's two
-    lists hold ~40 rows and show ~16 at 80×24)."""
+    lists hold 30 rows and draw 11 of them at 80×24)."""
 
     def __init__(self, widget: OptionList, text: Text, width: int) -> None:
         self._widget = widget
