@@ -36,7 +36,7 @@ WAIT_S = 0.5
 """How long home waits, when it mounts, for a helper that has not answered yet (it answers in
 ~60 ms, well before the app gets there; a slower one is ended and home reads for itself)."""
 LIMIT = 1024 * 1024
-"""More than a listing of the course can be (~5 KB): a longer answer is not read."""
+"""More than a listing of the course can be (~5 KB): a longer answer is not parsed."""
 
 
 class LessonRow(TypedDict):
